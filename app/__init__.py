@@ -1,0 +1,3 @@
+"""CX Council: run Customer Experience Councils."""
+
+__version__ = "0.1.0"

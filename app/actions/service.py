@@ -1,0 +1,207 @@
+"""The action log: creating, listing, updating with history, deleting."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from app.actions.schemas import ActionChange, ActionCreate, ActionHistoryEntry, ActionPublic, ActionUpdate
+from app.auth import Access
+from app.councils.service import check_department
+from app.errors import Forbidden, Invalid
+from app.models import (
+    CLOSED_STATUSES,
+    Action,
+    ActionUpdate as ActionUpdateRow,
+    Council,
+    Department,
+    Meeting,
+    Membership,
+    Role,
+    User,
+    utcnow,
+)
+from app.common import today_in
+
+# What an action's owner may change themselves; chair and secretary may change anything.
+OWNER_FIELDS = frozenset({"status", "due_on", "note"})
+MANAGERS = (Role.chair, Role.secretary)
+
+
+def overdue_days(*, due_on: date, status: str, today: date) -> int:
+    """Days past due for an open action; 0 when not overdue."""
+    if status in CLOSED_STATUSES or due_on >= today:
+        return 0
+    return (today - due_on).days
+
+
+@dataclass(frozen=True)
+class ActionFilters:
+    status: str | None = None
+    owner_id: int | None = None
+    department_id: int | None = None
+    overdue: bool | None = None
+    raised_at_meeting_id: int | None = None
+
+
+def list_actions(*, session: Session, access: Access, filters: ActionFilters) -> list[ActionPublic]:
+    """The council's action log, soonest due first; observers see only their own."""
+    query = _public_query().where(Action.council_id == access.council.id)
+    if access.is_(Role.observer):
+        query = query.where(Action.owner_id == access.membership.id)
+    for field in ("status", "owner_id", "department_id", "raised_at_meeting_id"):
+        value = getattr(filters, field)
+        if value is not None:
+            query = query.where(getattr(Action, field) == value)
+    today = today_in(access.council.timezone)
+    if filters.overdue is not None:
+        is_overdue = (col(Action.due_on) < today) & col(Action.status).not_in(list(CLOSED_STATUSES))
+        query = query.where(is_overdue if filters.overdue else ~is_overdue)
+    query = query.order_by(col(Action.due_on), col(Action.id))
+    return [_public(row, today) for row in session.exec(query)]
+
+
+def get_action_public(*, session: Session, action: Action, council: Council) -> ActionPublic:
+    """One action with its owner's and department's names."""
+    row = session.exec(_public_query().where(Action.id == action.id)).one()
+    return _public(row, today_in(council.timezone))
+
+
+def _public_query():
+    owner_user = aliased(User)
+    return (
+        select(Action, owner_user.name, Department.name)
+        .join(Membership, Membership.id == Action.owner_id)
+        .join(owner_user, owner_user.id == Membership.user_id)
+        .outerjoin(Department, Department.id == Action.department_id)
+    )
+
+
+def _public(row, today: date) -> ActionPublic:
+    action, owner_name, department_name = row
+    days = overdue_days(due_on=action.due_on, status=action.status, today=today)
+    return ActionPublic(
+        **action.model_dump(),
+        owner_name=owner_name,
+        department_name=department_name,
+        overdue=days > 0,
+        days_overdue=days,
+    )
+
+
+def _check_owner(session: Session, council: Council, owner_id: int) -> Membership:
+    seat = session.get(Membership, owner_id)
+    if seat is None or seat.council_id != council.id:
+        raise Invalid(f"Member {owner_id} is not a member of this council.", field="owner_id")
+    return seat
+
+
+def _check_meeting(session: Session, council: Council, meeting_id: int | None) -> None:
+    if meeting_id is None:
+        return
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.council_id != council.id:
+        raise Invalid(f"Meeting {meeting_id} is not a meeting of this council.", field="raised_at_meeting_id")
+
+
+def create_action(*, session: Session, access: Access, action_in: ActionCreate) -> Action:
+    """Put an action on the log (chair or secretary), with a 'created' history entry."""
+    access.require(*MANAGERS, doing="create actions")
+    council = access.council
+    owner = _check_owner(session, council, action_in.owner_id)
+    check_department(session=session, council=council, department_id=action_in.department_id, field="department_id")
+    _check_meeting(session, council, action_in.raised_at_meeting_id)
+    action = Action.model_validate(
+        action_in,
+        update={
+            "council_id": council.id,
+            "department_id": action_in.department_id or owner.department_id,
+            "closed_at": utcnow() if action_in.status in CLOSED_STATUSES else None,
+        },
+    )
+    session.add(action)
+    session.flush()
+    session.add(ActionUpdateRow(action_id=action.id, user_id=access.user.id, changes={"created": [None, action.title]}))
+    session.flush()
+    return action
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def update_action(*, session: Session, access: Access, action: Action, action_in: ActionUpdate) -> Action:
+    """Apply an accepted write: permissions, rules, one history row, one version bump."""
+    requested = action_in.model_dump(exclude_unset=True)
+    is_owner = action.owner_id == access.membership.id
+    if not access.is_(*MANAGERS):
+        if not is_owner:
+            raise Forbidden("Only the action's owner, the chair or the secretary can update it.")
+        refused = sorted(set(requested) - OWNER_FIELDS)
+        if refused:
+            raise Forbidden(
+                f"As the owner you can change status, due_on and note; ask the chair or secretary to change {', '.join(refused)}."
+            )
+    note = requested.pop("note", None) or ""
+    for field in ("title", "description", "owner_id", "due_on", "status"):
+        if field in requested and requested[field] is None:
+            raise Invalid(f"{field} cannot be empty.", field=field)
+    council = access.council
+    if "owner_id" in requested:
+        _check_owner(session, council, requested["owner_id"])
+    if "department_id" in requested:
+        check_department(session=session, council=council, department_id=requested["department_id"], field="department_id")
+    if "raised_at_meeting_id" in requested:
+        _check_meeting(session, council, requested["raised_at_meeting_id"])
+    changes = {
+        field: [_jsonable(getattr(action, field)), _jsonable(value)]
+        for field, value in requested.items()
+        if getattr(action, field) != value
+    }
+    if "due_on" in changes and not note:
+        raise Invalid("Say why the due date moves: add a note.", field="note")
+    if not changes and not note:
+        return action
+    for field in changes:
+        setattr(action, field, requested[field])
+    if "status" in changes:
+        action.closed_at = utcnow() if action.status in CLOSED_STATUSES else None
+    action.updated_at = utcnow()
+    session.add(action)
+    session.add(ActionUpdateRow(action_id=action.id, user_id=access.user.id, changes=changes, note=note))
+    session.flush()
+    return action
+
+
+def delete_action(*, session: Session, access: Access, action: Action) -> None:
+    """Remove an action raised in error (chair); cancel it instead to keep it on record."""
+    access.require(Role.chair, doing="delete actions")
+    session.delete(action)
+    session.flush()
+
+
+def list_history(*, session: Session, action: Action) -> list[ActionHistoryEntry]:
+    """Every accepted write to an action, oldest first."""
+    rows = session.exec(
+        select(ActionUpdateRow, User.name)
+        .outerjoin(User, User.id == ActionUpdateRow.user_id)
+        .where(ActionUpdateRow.action_id == action.id)
+        .order_by(col(ActionUpdateRow.created_at), col(ActionUpdateRow.id))
+    )
+    entries = []
+    for update, user_name in rows:
+        created = "created" in update.changes
+        entries.append(
+            ActionHistoryEntry(
+                id=update.id,
+                at=update.created_at,
+                user_id=update.user_id,
+                user_name=user_name,
+                kind="created" if created else ("updated" if update.changes else "note"),
+                changes=[] if created else [ActionChange(field=f, old=o, new=n) for f, (o, n) in update.changes.items()],
+                note=update.note,
+            )
+        )
+    return entries

@@ -1,0 +1,147 @@
+"""The `council` command: serve, migrate, load the demo, manage admins."""
+
+import os
+import sys
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from app.config import InsecureSettings, get_settings
+
+app = typer.Typer(help="CX Council: run Customer Experience Councils.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _settings():
+    try:
+        return get_settings()
+    except (InsecureSettings, ValueError) as exc:
+        typer.secho(f"Configuration error: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from None
+
+
+def _engine():
+    from app.db import make_engine
+
+    return make_engine(_settings().DATABASE_URL)
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Bring the database schema up to date."""
+    from app.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.DATABASE_URL, revision)
+    typer.echo(f"Database {_redacted(settings.DATABASE_URL)} is at {revision}.")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's schema revision and the code's."""
+    from app.migrate import revisions
+
+    current, head = revisions(_engine(), _settings().DATABASE_URL)
+    typer.echo(f"database: {current or 'empty'}  code: {head}")
+
+
+def check_schema() -> None:
+    """Stop with a clear message when the database is behind the code."""
+    from sqlalchemy.exc import OperationalError
+
+    from app.migrate import revisions
+
+    settings = _settings()
+    try:
+        current, head = revisions(_engine(), settings.DATABASE_URL)
+    except OperationalError as exc:
+        typer.secho(f"Cannot reach the database {_redacted(settings.DATABASE_URL)}: {exc.orig}", fg="red", err=True)
+        raise typer.Exit(1) from None
+    if current != head:
+        typer.secho(
+            f"The database schema is at {current or 'nothing (empty database)'} but this code needs {head}.\n"
+            "Run `council db upgrade` first.",
+            fg="red",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT", help="Port (env PORT)")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (use PostgreSQL for more than one)")] = 1,
+) -> None:
+    """Serve the web app and the API."""
+    import uvicorn
+
+    check_schema()
+    typer.echo(f"CX Council on http://{host}:{port}/  (API docs at /docs)")
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, proxy_headers=True)
+
+
+@app.command()
+def demo(
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing when a council already exists")] = False,
+) -> None:
+    """Load the demo council (a utility with call centre, engineers, billing, digital and a supplier)."""
+    from sqlmodel import Session
+
+    from app.demo import DEMO_PASSWORD, PEOPLE, has_data, load_demo
+
+    check_schema()
+    with Session(_engine()) as session:
+        if if_empty and has_data(session):
+            typer.echo("Database already has a council; demo not loaded.")
+        else:
+            council = load_demo(session=session, today=date.today())
+            session.commit()
+            typer.echo(f"Loaded demo council “{council.name}”.")
+    typer.echo(f"Demo logins (password {DEMO_PASSWORD!r}):")
+    for person in PEOPLE:
+        typer.echo(f"  {person.email:<26} {person.role.value:<10} {person.department or ''}")
+
+
+@app.command("create-admin")
+def create_admin(
+    email: Annotated[str, typer.Argument(help="The admin's email")],
+    name: Annotated[str, typer.Option(help="Display name")] = "Site administrator",
+) -> None:
+    """Create a site administrator (password from COUNCIL_ADMIN_PASSWORD or a prompt)."""
+    from pydantic import ValidationError
+    from sqlmodel import Session
+
+    from app.accounts.schemas import UserCreate
+    from app.accounts.service import create_user
+    from app.errors import AppError
+
+    check_schema()
+    password = os.environ.get("COUNCIL_ADMIN_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            typer.secho("Set COUNCIL_ADMIN_PASSWORD or run in a terminal to be asked.", fg="red", err=True)
+            raise typer.Exit(2)
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user_in = UserCreate(email=email, name=name, password=password, is_site_admin=True)
+    except ValidationError as exc:
+        for error in exc.errors():
+            typer.secho(f"{'.'.join(map(str, error['loc']))}: {error['msg']}", fg="red", err=True)
+        raise typer.Exit(2) from None
+    with Session(_engine()) as session:
+        try:
+            user = create_user(session=session, user_in=user_in)
+        except AppError as exc:
+            typer.secho(exc.detail, fg="red", err=True)
+            raise typer.Exit(1) from None
+        session.commit()
+        typer.echo(f"Site administrator {user.email} created.")

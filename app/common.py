@@ -1,0 +1,81 @@
+"""Shapes and checks shared by every domain: ids, text, list envelopes, versions."""
+
+from datetime import date, datetime
+from typing import Annotated, Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+from fastapi import Path
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from app.errors import PreconditionFailed
+
+T = TypeVar("T")
+
+# Ids are 32-bit on every engine; a larger number is simply not found, never a 500.
+MAX_ID = 2_147_483_647
+DbId = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def _no_control_chars(value: str) -> str:
+    # PostgreSQL refuses NUL in text; other C0 controls are never meant in a name or note.
+    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def Name(max_length: int = 120):  # noqa: N802  (reads as a type)
+    """A required one-line name: trimmed, not blank."""
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length),
+        AfterValidator(_no_control_chars),
+    ]
+
+
+def Text(max_length: int = 5000):  # noqa: N802
+    """Optional free text: trimmed, may be empty."""
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, max_length=max_length),
+        AfterValidator(_no_control_chars),
+    ]
+
+
+Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
+
+
+class InputModel(BaseModel):
+    """Request bodies: unknown fields are refused, so a typo is an error, not a no-op."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ListOf(BaseModel, Generic[T]):
+    data: list[T]
+    count: int
+
+
+def list_of(items: list) -> dict:
+    return {"data": items, "count": len(items)}
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def check_if_match(if_match: str | None, version: int) -> None:
+    """Refuse a write made against an older copy than the stored one."""
+    if if_match is None or if_match.strip() == "*":
+        return
+    tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if etag(version) not in tags:
+        raise PreconditionFailed(
+            f"This record has changed since you loaded it (now version {version}); "
+            "reload it and apply your change again."
+        )
+
+
+def today_in(timezone: str) -> date:
+    """Today's date where the council meets."""
+    return datetime.now(ZoneInfo(timezone)).date()

@@ -1,0 +1,57 @@
+"""Settings, read once from the environment and an optional `.env` file."""
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Only ever accepted with ENVIRONMENT=development (what `make run` sets).
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-change-me"
+
+
+class InsecureSettings(ValueError):
+    """Settings that must not be used outside development."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    ENVIRONMENT: Literal["development", "test", "production"] = "production"
+    DATABASE_URL: str = "sqlite:///council.db"
+    SECRET_KEY: str = DEVELOPMENT_SECRET_KEY
+    SMTP_URL: str | None = None
+    BASE_URL: str = "http://127.0.0.1:8000"
+    ACCESS_TOKEN_MINUTES: int = 8 * 60
+    SESSION_MAX_AGE_SECONDS: int = 14 * 24 * 3600
+    # Cookies travel over HTTPS only; on by default outside development.
+    COOKIE_SECURE: bool | None = None
+    SQL_ECHO: bool = False
+
+    @model_validator(mode="after")
+    def refuse_default_secret(self) -> "Settings":
+        if self.SECRET_KEY == DEVELOPMENT_SECRET_KEY and self.ENVIRONMENT != "development":
+            raise InsecureSettings(
+                "SECRET_KEY is the built-in development key; set SECRET_KEY "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`) "
+                "or ENVIRONMENT=development for a local demo."
+            )
+        if len(self.SECRET_KEY) < 32:
+            raise InsecureSettings("SECRET_KEY must be at least 32 characters long.")
+        return self
+
+    @property
+    def cookie_secure(self) -> bool:
+        if self.COOKIE_SECURE is not None:
+            return self.COOKIE_SECURE
+        return self.ENVIRONMENT == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.DATABASE_URL.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process's settings, read once."""
+    return Settings()

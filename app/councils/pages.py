@@ -1,0 +1,187 @@
+"""Pages: my councils and one council's overview."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from pydantic import ValidationError
+
+from app.actions.service import ActionFilters, list_actions
+from app.auth import load_access
+from app.common import IdPath
+from app.councils import service
+from app.councils.schemas import CouncilCreate, DepartmentCreate, MemberCreate
+from app.db import SessionDep
+from app.errors import AppError
+from app.meetings.schemas import MeetingCreate
+from app.meetings.service import create_meeting, list_meetings, meeting_public
+from app.models import CLOSED_STATUSES, Role, utcnow
+from app.web import CsrfChecked, PageUser, flash, redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def form_errors(exc: ValidationError) -> str:
+    """Validation errors as one sentence a person can act on."""
+    parts = []
+    for error in exc.errors():
+        field = ".".join(str(p) for p in error["loc"]) or "form"
+        parts.append(f"{field.replace('_', ' ')}: {error['msg']}")
+    return "; ".join(parts)
+
+
+@router.get("/councils")
+def councils_page(request: Request, session: SessionDep, user: PageUser):
+    """The councils I sit on, and a form to start one."""
+    seats = service.list_my_councils(session=session, user=user)
+    return render(request, "councils.html", {"user": user, "seats": seats})
+
+
+@router.post("/councils", dependencies=[CsrfChecked])
+def create_council_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    name: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+):
+    """Start a council from the form."""
+    try:
+        council_in = CouncilCreate(name=name, description=description)
+    except ValidationError as exc:
+        flash(request, form_errors(exc), "error")
+        return redirect("/councils")
+    access = service.create_council(session=session, council_in=council_in, creator=user)
+    flash(request, f"Council “{access.council.name}” created; you are its chair.")
+    return redirect(f"/councils/{access.council.id}")
+
+
+@router.get("/councils/{council_id}")
+def council_page(request: Request, session: SessionDep, user: PageUser, council_id: IdPath):
+    """A council at a glance: members, departments, meetings and open actions."""
+    access = load_access(session=session, user=user, council_id=council_id)
+    council = access.council
+    meetings = [meeting_public(m, council) for m in list_meetings(session=session, council=council)]
+    now = utcnow()
+    actions = [
+        a for a in list_actions(session=session, access=access, filters=ActionFilters())
+        if a.status not in CLOSED_STATUSES
+    ]
+    return render(
+        request,
+        "council.html",
+        {
+            "user": user,
+            "access": access,
+            "council": council,
+            "is_chair": access.is_(Role.chair),
+            "members": service.list_members(session=session, council=council),
+            "departments": service.list_departments(session=session, council=council),
+            "upcoming": [m for m in meetings if m.ends_at >= now and m.status != "cancelled"],
+            "past": list(reversed([m for m in meetings if m.ends_at < now or m.status == "cancelled"])),
+            "actions": actions,
+            "roles": [r.value for r in Role],
+        },
+    )
+
+
+def _chair_form(request: Request, session, user, council_id: int, build, apply, success: str):
+    """Shared shape of the chair's small forms: validate, apply, flash, back to the council."""
+    access = load_access(session=session, user=user, council_id=council_id)
+    access.require(Role.chair, doing="change the council")
+    try:
+        result = apply(access, build())
+    except ValidationError as exc:
+        session.rollback()
+        flash(request, form_errors(exc), "error")
+    except AppError as exc:
+        if exc.status_code in (403, 404):
+            raise
+        session.rollback()
+        flash(request, exc.detail, "error")
+    else:
+        flash(request, success.format(result=result))
+    return redirect(f"/councils/{council_id}")
+
+
+@router.post("/councils/{council_id}/departments", dependencies=[CsrfChecked])
+def add_department_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    council_id: IdPath,
+    name: Annotated[str, Form()] = "",
+    is_external: Annotated[bool, Form()] = False,
+):
+    """Add a department or supplier from the council page (chair)."""
+    return _chair_form(
+        request, session, user, council_id,
+        lambda: DepartmentCreate(name=name, is_external=is_external),
+        lambda access, d_in: service.create_department(session=session, council=access.council, department_in=d_in),
+        "Department “{result.name}” added.",
+    )
+
+
+@router.post("/councils/{council_id}/members", dependencies=[CsrfChecked])
+def add_member_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    council_id: IdPath,
+    email: Annotated[str, Form()] = "",
+    name: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "member",
+    department_id: Annotated[str, Form()] = "",
+):
+    """Seat someone on the council from the council page (chair)."""
+
+    def apply(access, member_in):
+        member, temporary_password = service.add_member(session=session, council=access.council, member_in=member_in)
+        if temporary_password:
+            flash(request, f"New account for {member.email}: temporary password {temporary_password} (share it privately).")
+        return member
+
+    return _chair_form(
+        request, session, user, council_id,
+        lambda: MemberCreate(
+            email=email, name=name or None, role=role, department_id=int(department_id) if department_id.isdigit() else None
+        ),
+        apply,
+        "{result.name} added as {result.role}.",
+    )
+
+
+@router.post("/councils/{council_id}/meetings", dependencies=[CsrfChecked])
+def schedule_meeting_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    council_id: IdPath,
+    scheduled_at: Annotated[str, Form()] = "",
+    duration_minutes: Annotated[str, Form()] = "120",
+    location: Annotated[str, Form()] = "",
+):
+    """Schedule a meeting from the council page (chair); the time is in the council's zone."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    def build():
+        access = load_access(session=session, user=user, council_id=council_id)
+        try:
+            local = datetime.fromisoformat(scheduled_at)
+        except ValueError:
+            local = None
+        if local is not None and local.tzinfo is None:
+            local = local.replace(tzinfo=ZoneInfo(access.council.timezone))
+        return MeetingCreate.model_validate(
+            {
+                "scheduled_at": local or scheduled_at,
+                "duration_minutes": int(duration_minutes) if duration_minutes.isdigit() else duration_minutes,
+                "location": location,
+            }
+        )
+
+    return _chair_form(
+        request, session, user, council_id, build,
+        lambda access, m_in: create_meeting(session=session, council=access.council, meeting_in=m_in),
+        "Meeting {result.number} scheduled.",
+    )

@@ -1,0 +1,267 @@
+"""Councils, their departments and their members."""
+
+import secrets
+
+from sqlmodel import Session, col, func, select
+
+from app.accounts.service import get_user_by_email, normalise_email
+from app.auth import Access, hash_password
+from app.councils.schemas import (
+    CouncilCreate,
+    CouncilUpdate,
+    DepartmentCreate,
+    DepartmentUpdate,
+    MemberCreate,
+    MemberPublic,
+    MemberUpdate,
+)
+from app.errors import Conflict, Invalid, NotFound
+from app.models import (
+    CLOSED_STATUSES,
+    Action,
+    Council,
+    Department,
+    Membership,
+    Role,
+    User,
+    utcnow,
+)
+
+
+def create_council(*, session: Session, council_in: CouncilCreate, creator: User) -> Access:
+    """A new council; whoever creates it is its chair."""
+    council = Council.model_validate(council_in)
+    session.add(council)
+    session.flush()
+    seat = Membership(council_id=council.id, user_id=creator.id, role=Role.chair)
+    session.add(seat)
+    session.flush()
+    return Access(user=creator, council=council, membership=seat)
+
+
+def list_my_councils(*, session: Session, user: User) -> list[Access]:
+    """The councils this person sits on, by name."""
+    rows = session.exec(
+        select(Council, Membership)
+        .join(Membership, Membership.council_id == Council.id)
+        .where(Membership.user_id == user.id)
+        .order_by(col(Council.name), col(Council.id))
+    )
+    return [Access(user=user, council=c, membership=m) for c, m in rows]
+
+
+def update_council(*, session: Session, council: Council, council_in: CouncilUpdate) -> Council:
+    """Change a council's name, description or time zone."""
+    for field, value in council_in.model_dump(exclude_unset=True, exclude_none=True).items():
+        setattr(council, field, value)
+    council.updated_at = utcnow()
+    session.add(council)
+    session.flush()
+    return council
+
+
+def delete_council(*, session: Session, council: Council) -> None:
+    """Remove a council and everything in it."""
+    session.delete(council)
+    session.flush()
+
+
+# Departments
+
+
+def list_departments(*, session: Session, council: Council) -> list[Department]:
+    """A council's departments, by name."""
+    return list(
+        session.exec(
+            select(Department).where(Department.council_id == council.id).order_by(col(Department.name))
+        )
+    )
+
+
+def get_department(*, session: Session, council: Council, department_id: int) -> Department:
+    """A department of this council, or 404 (also for another council's department)."""
+    department = session.get(Department, department_id)
+    if department is None or department.council_id != council.id:
+        raise NotFound("Department not found.")
+    return department
+
+
+def check_department(*, session: Session, council: Council, department_id: int | None, field: str) -> None:
+    """A department id given in a body must belong to this council."""
+    if department_id is None:
+        return
+    department = session.get(Department, department_id)
+    if department is None or department.council_id != council.id:
+        raise Invalid(f"Department {department_id} is not a department of this council.", field=field)
+
+
+def _check_department_name(*, session: Session, council: Council, name: str, exclude_id: int | None = None) -> None:
+    query = select(Department.id).where(
+        Department.council_id == council.id, func.lower(Department.name) == name.lower()
+    )
+    if exclude_id is not None:
+        query = query.where(Department.id != exclude_id)
+    if session.exec(query).first() is not None:
+        raise Conflict(f"This council already has a department called {name!r}.")
+
+
+def create_department(*, session: Session, council: Council, department_in: DepartmentCreate) -> Department:
+    """Add a department (or an outsourced supplier) to the council."""
+    _check_department_name(session=session, council=council, name=department_in.name)
+    department = Department.model_validate(department_in, update={"council_id": council.id})
+    session.add(department)
+    session.flush()
+    return department
+
+
+def update_department(
+    *, session: Session, department: Department, council: Council, department_in: DepartmentUpdate
+) -> Department:
+    """Rename a department or mark it external."""
+    changes = department_in.model_dump(exclude_unset=True, exclude_none=True)
+    if "name" in changes:
+        _check_department_name(session=session, council=council, name=changes["name"], exclude_id=department.id)
+    for field, value in changes.items():
+        setattr(department, field, value)
+    session.add(department)
+    session.flush()
+    return department
+
+
+def delete_department(*, session: Session, department: Department) -> None:
+    """Remove a department nobody and nothing refers to any more."""
+    members = session.exec(
+        select(func.count()).select_from(Membership).where(Membership.department_id == department.id)
+    ).one()
+    actions = session.exec(
+        select(func.count()).select_from(Action).where(Action.department_id == department.id)
+    ).one()
+    if members or actions:
+        raise Conflict(
+            f"{department.name} still has {members} member(s) and {actions} action(s); "
+            "move them to another department first."
+        )
+    session.delete(department)
+    session.flush()
+
+
+# Members
+
+
+def _member_rows(session: Session, council: Council, membership_id: int | None = None) -> list[MemberPublic]:
+    query = (
+        select(Membership, User, Department)
+        .join(User, User.id == Membership.user_id)
+        .outerjoin(Department, Department.id == Membership.department_id)
+        .where(Membership.council_id == council.id)
+        .order_by(col(User.name), col(Membership.id))
+    )
+    if membership_id is not None:
+        query = query.where(Membership.id == membership_id)
+    return [
+        MemberPublic(
+            id=seat.id,
+            user_id=user.id,
+            email=user.email,
+            name=user.name,
+            role=seat.role,
+            department_id=seat.department_id,
+            department_name=department.name if department else None,
+            is_external=bool(department and department.is_external),
+        )
+        for seat, user, department in session.exec(query)
+    ]
+
+
+def list_members(*, session: Session, council: Council) -> list[MemberPublic]:
+    """Everyone on the council, by name, with role and department."""
+    return _member_rows(session, council)
+
+
+def get_member(*, session: Session, council: Council, membership_id: int) -> MemberPublic:
+    """One seat on this council, or 404."""
+    rows = _member_rows(session, council, membership_id)
+    if not rows:
+        raise NotFound("Member not found.")
+    return rows[0]
+
+
+def _get_seat(session: Session, council: Council, membership_id: int) -> Membership:
+    seat = session.get(Membership, membership_id)
+    if seat is None or seat.council_id != council.id:
+        raise NotFound("Member not found.")
+    return seat
+
+
+def add_member(
+    *, session: Session, council: Council, member_in: MemberCreate
+) -> tuple[MemberPublic, str | None]:
+    """Seat a person on the council, creating their account if the email is new."""
+    check_department(session=session, council=council, department_id=member_in.department_id, field="department_id")
+    temporary_password = None
+    user = get_user_by_email(session=session, email=member_in.email)
+    if user is None:
+        if not member_in.name:
+            raise Invalid("A name is needed to create an account for a new email.", field="name")
+        password = member_in.password
+        if password is None:
+            password = temporary_password = secrets.token_urlsafe(12)
+        user = User(email=normalise_email(member_in.email), name=member_in.name, password_hash=hash_password(password))
+        session.add(user)
+        session.flush()
+    elif session.exec(
+        select(Membership.id).where(Membership.council_id == council.id, Membership.user_id == user.id)
+    ).first():
+        raise Conflict(f"{user.email} is already a member of this council.")
+    seat = Membership(
+        council_id=council.id, user_id=user.id, role=member_in.role, department_id=member_in.department_id
+    )
+    session.add(seat)
+    session.flush()
+    return get_member(session=session, council=council, membership_id=seat.id), temporary_password
+
+
+def _chair_count(session: Session, council: Council) -> int:
+    return session.exec(
+        select(func.count()).select_from(Membership).where(
+            Membership.council_id == council.id, Membership.role == Role.chair
+        )
+    ).one()
+
+
+def update_member(*, session: Session, council: Council, membership_id: int, member_in: MemberUpdate) -> MemberPublic:
+    """Change a member's role or department; a council always keeps a chair."""
+    seat = _get_seat(session, council, membership_id)
+    changes = member_in.model_dump(exclude_unset=True)
+    if "department_id" in changes:
+        check_department(session=session, council=council, department_id=changes["department_id"], field="department_id")
+        seat.department_id = changes["department_id"]
+    if changes.get("role") is not None and changes["role"] != seat.role:
+        if seat.role == Role.chair and _chair_count(session, council) == 1:
+            raise Conflict("A council needs a chair: appoint another chair before changing this one.")
+        seat.role = changes["role"]
+    session.add(seat)
+    session.flush()
+    return get_member(session=session, council=council, membership_id=seat.id)
+
+
+def remove_member(*, session: Session, council: Council, membership_id: int) -> None:
+    """Take a seat off the council, unless it is the last chair or owns actions."""
+    seat = _get_seat(session, council, membership_id)
+    if seat.role == Role.chair and _chair_count(session, council) == 1:
+        raise Conflict("A council needs a chair: appoint another chair before removing this one.")
+    owned = session.exec(
+        select(func.count()).select_from(Action).where(Action.owner_id == seat.id)
+    ).one()
+    if owned:
+        open_owned = session.exec(
+            select(func.count()).select_from(Action).where(
+                Action.owner_id == seat.id, col(Action.status).not_in(list(CLOSED_STATUSES))
+            )
+        ).one()
+        raise Conflict(
+            f"This member owns {owned} action(s) ({open_owned} still open); "
+            "reassign them before removing the member."
+        )
+    session.delete(seat)
+    session.flush()

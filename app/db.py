@@ -1,0 +1,70 @@
+"""Engine, sessions and the one-transaction-per-request dependency."""
+
+from collections.abc import Iterator
+from contextvars import ContextVar
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# Set while a writing request opens its SQLite transaction (see _sqlite_begin).
+_sqlite_write_intent: ContextVar[bool] = ContextVar("sqlite_write_intent", default=False)
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for `url`; SQLite gets WAL, foreign keys and a generous busy timeout."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy, not the driver, decide when a transaction begins (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    # A writer takes the write lock up front. With a deferred BEGIN, two writers that
+    # both read first would fail on upgrade with SQLITE_BUSY instead of waiting in turn.
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _sqlite_write_intent.get() else "BEGIN")
+
+
+def open_session(engine: Engine, *, write: bool) -> Session:
+    """A session whose transaction has begun, as a writer or as a reader."""
+    session = Session(engine, expire_on_commit=False)
+    token = _sqlite_write_intent.set(write)
+    try:
+        session.connection()
+    finally:
+        _sqlite_write_intent.reset(token)
+    return session
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: commit on success, roll back on any error."""
+    session = open_session(request.app.state.engine, write=request.method not in SAFE_METHODS)
+    with session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+# scope="function": commit before the response is sent, so an acknowledged write is a
+# committed write (the default scope would commit after the client heard "201").
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

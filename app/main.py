@@ -1,0 +1,64 @@
+"""The application factory."""
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from starlette.middleware.sessions import SessionMiddleware
+
+from app import __version__
+from app.accounts import api as accounts_api
+from app.accounts import pages as accounts_pages
+from app.actions import api as actions_api
+from app.config import Settings, get_settings
+from app.councils import api as councils_api
+from app.councils import pages as councils_pages
+from app.db import make_engine
+from app.errors import install_error_handlers
+from app.meetings import api as meetings_api
+from app.web import STATIC_DIR, LoginRequired, configure_csrf, login_redirect
+
+SESSION_COOKIE = "cxc_session"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app for `settings` (default: the environment's)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="CX Council",
+        version=__version__,
+        description="Run Customer Experience Councils: councils, departments, members, meetings and actions.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.DATABASE_URL, echo=settings.SQL_ECHO)
+    configure_csrf(settings)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.SECRET_KEY,
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.SESSION_MAX_AGE_SECONDS,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
+    install_error_handlers(app)
+    app.add_exception_handler(LoginRequired, login_redirect)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/api/health", tags=["health"])
+    def health(request: Request) -> dict:
+        """Liveness and database reachability."""
+        with request.app.state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return {"status": "ok", "version": __version__}
+
+    for module in (accounts_api, councils_api, meetings_api, actions_api, accounts_pages, councils_pages):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,41 @@
+"""API shapes for meetings."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from app.common import InputModel, Text
+from app.models import MeetingStatus
+
+Duration = Annotated[int, Field(ge=5, le=720, strict=True, description="Minutes, 5 to 720")]
+
+
+class MeetingCreate(InputModel):
+    scheduled_at: AwareDatetime = Field(description="Start, with its UTC offset")
+    duration_minutes: Duration = 120
+    location: Text(200) = ""
+    title: Text(200) = ""
+
+
+class MeetingUpdate(InputModel):
+    scheduled_at: AwareDatetime | None = None
+    duration_minutes: Duration | None = None
+    location: Text(200) | None = None
+    title: Text(200) | None = None
+    status: MeetingStatus | None = None
+
+
+class MeetingPublic(BaseModel):
+    id: int
+    council_id: int
+    number: int
+    title: str
+    scheduled_at: datetime
+    ends_at: datetime
+    # The start in the council's own time zone, for display.
+    local_start: datetime
+    duration_minutes: int
+    location: str
+    status: str
+    version: int

@@ -1,0 +1,69 @@
+"""The action log and its history."""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Index
+from sqlalchemy.orm import declared_attr
+from sqlmodel import Field, SQLModel
+
+from app.models.base import TZDateTime, utcnow
+
+
+class ActionStatus(StrEnum):
+    open = "open"
+    in_progress = "in_progress"
+    blocked = "blocked"
+    done = "done"
+    cancelled = "cancelled"
+
+
+CLOSED_STATUSES = frozenset({ActionStatus.done, ActionStatus.cancelled})
+
+
+class Action(SQLModel, table=True):
+    __tablename__ = "actions"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('open', 'in_progress', 'blocked', 'done', 'cancelled')", name="status"
+        ),
+        Index("ix_actions_council_status_due_on", "council_id", "status", "due_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    council_id: int = Field(foreign_key="councils.id", ondelete="CASCADE")
+    title: str = Field(max_length=200)
+    description: str = Field(default="", max_length=5000)
+    # One owner per action: a seat on the council, not just a person.
+    owner_id: int = Field(foreign_key="memberships.id", index=True)
+    department_id: int | None = Field(default=None, foreign_key="departments.id", index=True)
+    due_on: date
+    status: str = Field(default=ActionStatus.open, max_length=20)
+    raised_at_meeting_id: int | None = Field(
+        default=None, foreign_key="meetings.id", ondelete="SET NULL", index=True
+    )
+    version: int = Field(default=1)
+    closed_at: datetime | None = Field(default=None, sa_type=TZDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+
+    # Optimistic locking: every UPDATE says "WHERE version = <the version I read>" and
+    # bumps it, so of two concurrent writers from the same version exactly one wins.
+    @declared_attr
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class ActionUpdate(SQLModel, table=True):
+    """One accepted write to an action: who, when, which fields moved, and why."""
+
+    __tablename__ = "action_updates"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="actions.id", ondelete="CASCADE", index=True)
+    user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+    # {"field": [old, new], …}; {} for a note-only update.
+    changes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    note: str = Field(default="", max_length=2000)

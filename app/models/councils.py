@@ -1,0 +1,64 @@
+"""A council, its departments and who sits on it."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy.orm import declared_attr
+from sqlmodel import Field, SQLModel
+
+from app.models.base import TZDateTime, utcnow
+
+
+class Role(StrEnum):
+    chair = "chair"
+    secretary = "secretary"
+    member = "member"
+    observer = "observer"
+
+
+class Council(SQLModel, table=True):
+    __tablename__ = "councils"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    description: str = Field(default="", max_length=2000)
+    # Meetings are shown and exported in the council's own time zone.
+    timezone: str = Field(default="Europe/London", max_length=64)
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+
+    # Optimistic locking: every UPDATE says "WHERE version = <the version I read>" and
+    # bumps it, so of two concurrent writers from the same version exactly one wins.
+    @declared_attr
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Department(SQLModel, table=True):
+    __tablename__ = "departments"
+    __table_args__ = (UniqueConstraint("council_id", "name", name="uq_departments_council_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    council_id: int = Field(foreign_key="councils.id", ondelete="CASCADE", index=True)
+    name: str = Field(max_length=120)
+    description: str = Field(default="", max_length=2000)
+    # Outsourced suppliers sit on the council too; exports mark them.
+    is_external: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+
+
+class Membership(SQLModel, table=True):
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("council_id", "user_id", name="uq_memberships_council_user"),
+        CheckConstraint("role IN ('chair', 'secretary', 'member', 'observer')", name="role"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    council_id: int = Field(foreign_key="councils.id", ondelete="CASCADE", index=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    role: str = Field(default=Role.member, max_length=20)
+    department_id: int | None = Field(default=None, foreign_key="departments.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)

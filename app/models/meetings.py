@@ -1,0 +1,45 @@
+"""Council meetings."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy.orm import declared_attr
+from sqlmodel import Field, SQLModel
+
+from app.models.base import TZDateTime, utcnow
+
+
+class MeetingStatus(StrEnum):
+    scheduled = "scheduled"
+    held = "held"
+    cancelled = "cancelled"
+
+
+class Meeting(SQLModel, table=True):
+    __tablename__ = "meetings"
+    __table_args__ = (
+        UniqueConstraint("council_id", "number", name="uq_meetings_council_number"),
+        CheckConstraint("status IN ('scheduled', 'held', 'cancelled')", name="status"),
+        CheckConstraint("duration_minutes BETWEEN 5 AND 720", name="duration_minutes"),
+        Index("ix_meetings_council_scheduled_at", "council_id", "scheduled_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    council_id: int = Field(foreign_key="councils.id", ondelete="CASCADE")
+    # 1, 2, 3 … within the council, in the order meetings were scheduled.
+    number: int
+    title: str = Field(default="", max_length=200)
+    scheduled_at: datetime = Field(sa_type=TZDateTime)
+    duration_minutes: int = Field(default=120)
+    location: str = Field(default="", max_length=200)
+    status: str = Field(default=MeetingStatus.scheduled, max_length=20)
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+
+    # Optimistic locking: every UPDATE says "WHERE version = <the version I read>" and
+    # bumps it, so of two concurrent writers from the same version exactly one wins.
+    @declared_attr
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
