@@ -90,54 +90,129 @@ def load_demo(*, session: Session, today: date) -> Council:
         seats[person.email] = seat
     session.flush()
 
-    first = Meeting(council_id=council.id, number=1, scheduled_at=_at(today - timedelta(days=63), 10),
-                    location="Board room, Leeds HQ", status="held", title="Quarterly council")
-    second = Meeting(council_id=council.id, number=2, scheduled_at=_at(today - timedelta(days=21), 10),
-                     location="Board room, Leeds HQ", status="held", title="Quarterly council")
-    upcoming = Meeting(council_id=council.id, number=3, scheduled_at=_at(today + timedelta(days=14), 10),
-                       location="Board room, Leeds HQ and Teams", title="Quarterly council")
+    first = Meeting(
+        council_id=council.id,
+        number=1,
+        scheduled_at=_at(today - timedelta(days=63), 10),
+        location="Board room, Leeds HQ",
+        status="held",
+        title="Quarterly council",
+    )
+    second = Meeting(
+        council_id=council.id,
+        number=2,
+        scheduled_at=_at(today - timedelta(days=21), 10),
+        location="Board room, Leeds HQ",
+        status="held",
+        title="Quarterly council",
+    )
+    upcoming = Meeting(
+        council_id=council.id,
+        number=3,
+        scheduled_at=_at(today + timedelta(days=14), 10),
+        location="Board room, Leeds HQ and Teams",
+        title="Quarterly council",
+    )
     session.add_all([first, second, upcoming])
     session.flush()
 
     chair = seats["chair@example.com"]
     actions = [
-        ("Add a fault-diagnosis checklist to call scripts so engineers arrive with the right parts",
-         "callcentre@example.com", today - timedelta(days=9), "in_progress", first,
-         "Thin fault reports send engineers out without the right tools; every repeat visit costs about £150."),
-        ("Share engineers' 'no access' and 'wrong part' reasons with the call centre every week",
-         "field@example.com", today - timedelta(days=30), "done", first, ""),
-        ("Explain estimated bills in plain English on the first bill after a move",
-         "billing@example.com", today + timedelta(days=20), "open", second, ""),
-        ("Show the engineer's arrival window in the app and by SMS",
-         "digital@example.com", today + timedelta(days=5), "blocked", second,
-         "Waiting for the scheduling system to expose arrival windows."),
-        ("Measure supplier agents on first-contact resolution, not average call time",
-         "supplier@example.com", today - timedelta(days=4), "open", second, ""),
-        ("Map the 'no supply' journey end to end with every department in the room",
-         "chair@example.com", today - timedelta(days=40), "done", first, ""),
-        ("Report repeat-visit rate by root cause for the next council",
-         "field@example.com", today + timedelta(days=10), "open", second, ""),
+        (
+            "Add a fault-diagnosis checklist to call scripts so engineers arrive with the right parts",
+            "callcentre@example.com",
+            today - timedelta(days=9),
+            "in_progress",
+            first,
+            "Thin fault reports send engineers out without the right tools; every repeat visit costs about £150.",
+        ),
+        (
+            "Share engineers' 'no access' and 'wrong part' reasons with the call centre every week",
+            "field@example.com",
+            today - timedelta(days=30),
+            "done",
+            first,
+            "",
+        ),
+        (
+            "Explain estimated bills in plain English on the first bill after a move",
+            "billing@example.com",
+            today + timedelta(days=20),
+            "open",
+            second,
+            "",
+        ),
+        (
+            "Show the engineer's arrival window in the app and by SMS",
+            "digital@example.com",
+            today + timedelta(days=5),
+            "blocked",
+            second,
+            "Waiting for the scheduling system to expose arrival windows.",
+        ),
+        (
+            "Measure supplier agents on first-contact resolution, not average call time",
+            "supplier@example.com",
+            today - timedelta(days=4),
+            "open",
+            second,
+            "",
+        ),
+        (
+            "Map the 'no supply' journey end to end with every department in the room",
+            "chair@example.com",
+            today - timedelta(days=40),
+            "done",
+            first,
+            "",
+        ),
+        (
+            "Report repeat-visit rate by root cause for the next council",
+            "field@example.com",
+            today + timedelta(days=10),
+            "open",
+            second,
+            "",
+        ),
     ]
     for title, email, due_on, status, meeting, description in actions:
         owner = seats[email]
         raised_at = meeting.scheduled_at
         action = Action(
-            council_id=council.id, title=title, description=description, owner_id=owner.id,
-            department_id=owner.department_id, due_on=due_on, status=status, raised_at_meeting_id=meeting.id,
-            created_at=raised_at, updated_at=raised_at, version=1 if status == "open" else 2,
+            council_id=council.id,
+            title=title,
+            description=description,
+            owner_id=owner.id,
+            department_id=owner.department_id,
+            due_on=due_on,
+            status=status,
+            raised_at_meeting_id=meeting.id,
+            created_at=raised_at,
+            updated_at=raised_at,
+            version=1 if status == "open" else 2,
             closed_at=raised_at + timedelta(days=14) if status == "done" else None,
         )
         session.add(action)
         session.flush()
-        session.add(ActionUpdate(action_id=action.id, user_id=chair.user_id, created_at=raised_at,
-                                 changes={"created": [None, title]}))
+        session.add(
+            ActionUpdate(
+                action_id=action.id, user_id=chair.user_id, created_at=raised_at, changes={"created": [None, title]}
+            )
+        )
         if status != "open":
             owner_user_id = owner.user_id
-            session.add(ActionUpdate(
-                action_id=action.id, user_id=owner_user_id, created_at=raised_at + timedelta(days=14),
-                changes={"status": ["open", status]},
-                note={"done": "Completed and reported back.", "blocked": description,
-                      "in_progress": "Draft checklist being trialled with one team."}[status],
-            ))
+            session.add(
+                ActionUpdate(
+                    action_id=action.id,
+                    user_id=owner_user_id,
+                    created_at=raised_at + timedelta(days=14),
+                    changes={"status": ["open", status]},
+                    note={
+                        "done": "Completed and reported back.",
+                        "blocked": description,
+                        "in_progress": "Draft checklist being trialled with one team.",
+                    }[status],
+                )
+            )
     session.flush()
     return council

@@ -43,9 +43,7 @@ class Invalid(AppError):
 
 
 def wants_html(request: Request) -> bool:
-    return not request.url.path.startswith("/api") and "text/html" in request.headers.get(
-        "accept", ""
-    )
+    return not request.url.path.startswith("/api") and "text/html" in request.headers.get("accept", "")
 
 
 def error_body(exc: AppError) -> dict:

@@ -71,9 +71,7 @@ def _csrf_token(request: Request) -> tuple[str, str | None]:
     return token, signed
 
 
-def render(
-    request: Request, template: str, context: dict | None = None, *, status_code: int = 200
-) -> HTMLResponse:
+def render(request: Request, template: str, context: dict | None = None, *, status_code: int = 200) -> HTMLResponse:
     """A page with the person, the CSRF token and flash messages filled in."""
     token, new_cookie = _csrf_token(request)
     flashes = request.session.pop("flashes", []) if "session" in request.scope else []

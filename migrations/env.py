@@ -3,6 +3,7 @@
 from logging.config import fileConfig
 
 from alembic import context
+
 import app.models  # noqa: F401  (registers every table)
 from app.config import get_settings
 from app.db import make_engine
@@ -15,9 +16,7 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 
 def _url() -> str:
     # Tests and `council db copy` pass a URL explicitly; otherwise use the settings.
-    return config.attributes.get("url") or config.get_main_option("sqlalchemy.url") or (
-        get_settings().DATABASE_URL
-    )
+    return config.attributes.get("url") or config.get_main_option("sqlalchemy.url") or (get_settings().DATABASE_URL)
 
 
 def run_migrations_offline() -> None:

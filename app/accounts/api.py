@@ -15,9 +15,7 @@ router = APIRouter(prefix="/api", tags=["accounts"])
 
 
 @router.post("/auth/token", response_model=Token, responses={401: {"description": "Wrong email or password"}})
-def create_token(
-    request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
-) -> Token:
+def create_token(request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
     """Exchange an email (`username`) and password for a bearer token."""
     user = authenticate(session=session, email=form.username, password=form.password)
     if user is None:

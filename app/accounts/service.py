@@ -65,9 +65,7 @@ def update_me(*, session: Session, user: User, me_in: MeUpdate) -> User:
     if me_in.name is not None:
         user.name = me_in.name
     if me_in.new_password is not None:
-        if not me_in.current_password or not password_hash.verify(
-            me_in.current_password, user.password_hash
-        ):
+        if not me_in.current_password or not password_hash.verify(me_in.current_password, user.password_hash):
             raise Invalid("Your current password is not correct.", field="current_password")
         user.password_hash = hash_password(me_in.new_password)
     session.add(user)

@@ -9,12 +9,12 @@ from sqlmodel import Session, col, select
 
 from app.actions.schemas import ActionChange, ActionCreate, ActionHistoryEntry, ActionPublic, ActionUpdate
 from app.auth import Access
+from app.common import today_in
 from app.councils.service import check_department
 from app.errors import Forbidden, Invalid
 from app.models import (
     CLOSED_STATUSES,
     Action,
-    ActionUpdate as ActionUpdateRow,
     Council,
     Department,
     Meeting,
@@ -23,7 +23,9 @@ from app.models import (
     User,
     utcnow,
 )
-from app.common import today_in
+from app.models import (
+    ActionUpdate as ActionUpdateRow,
+)
 
 # What an action's owner may change themselves; chair and secretary may change anything.
 OWNER_FIELDS = frozenset({"status", "due_on", "note"})
@@ -137,12 +139,15 @@ def update_action(*, session: Session, access: Access, action: Action, action_in
     requested = action_in.model_dump(exclude_unset=True)
     is_owner = action.owner_id == access.membership.id
     if not access.is_(*MANAGERS):
+        if access.is_(Role.observer):
+            raise Forbidden("Observers can read their actions; ask the chair or secretary to update them.")
         if not is_owner:
             raise Forbidden("Only the action's owner, the chair or the secretary can update it.")
         refused = sorted(set(requested) - OWNER_FIELDS)
         if refused:
             raise Forbidden(
-                f"As the owner you can change status, due_on and note; ask the chair or secretary to change {', '.join(refused)}."
+                "As the owner you can change status, due_on and note; "
+                f"ask the chair or secretary to change {', '.join(refused)}."
             )
     note = requested.pop("note", None) or ""
     for field in ("title", "description", "owner_id", "due_on", "status"):
@@ -152,7 +157,9 @@ def update_action(*, session: Session, access: Access, action: Action, action_in
     if "owner_id" in requested:
         _check_owner(session, council, requested["owner_id"])
     if "department_id" in requested:
-        check_department(session=session, council=council, department_id=requested["department_id"], field="department_id")
+        check_department(
+            session=session, council=council, department_id=requested["department_id"], field="department_id"
+        )
     if "raised_at_meeting_id" in requested:
         _check_meeting(session, council, requested["raised_at_meeting_id"])
     changes = {
@@ -200,7 +207,9 @@ def list_history(*, session: Session, action: Action) -> list[ActionHistoryEntry
                 user_id=update.user_id,
                 user_name=user_name,
                 kind="created" if created else ("updated" if update.changes else "note"),
-                changes=[] if created else [ActionChange(field=f, old=o, new=n) for f, (o, n) in update.changes.items()],
+                changes=[]
+                if created
+                else [ActionChange(field=f, old=o, new=n) for f, (o, n) in update.changes.items()],
                 note=update.note,
             )
         )

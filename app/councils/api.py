@@ -53,7 +53,9 @@ def get_council(access: CouncilAccess, response: Response) -> CouncilPublic:
     return council_public(access)
 
 
-@router.patch("/councils/{council_id}", response_model=CouncilPublic, responses={412: {"description": "Stale If-Match"}})
+@router.patch(
+    "/councils/{council_id}", response_model=CouncilPublic, responses={412: {"description": "Stale If-Match"}}
+)
 def update_council(
     session: SessionDep, access: CouncilAccess, council_in: CouncilUpdate, response: Response, if_match: IfMatch = None
 ) -> CouncilPublic:
@@ -135,9 +137,7 @@ def get_member(session: SessionDep, access: CouncilAccess, member_id: IdPath):
 def update_member(session: SessionDep, access: CouncilAccess, member_id: IdPath, member_in: MemberUpdate):
     """Change a member's role or department (chair)."""
     access.require(Role.chair, doing="change members")
-    return service.update_member(
-        session=session, council=access.council, membership_id=member_id, member_in=member_in
-    )
+    return service.update_member(session=session, council=access.council, membership_id=member_id, member_in=member_in)
 
 
 @router.delete("/councils/{council_id}/members/{member_id}", status_code=204)

@@ -63,7 +63,8 @@ def council_page(request: Request, session: SessionDep, user: PageUser, council_
     meetings = [meeting_public(m, council) for m in list_meetings(session=session, council=council)]
     now = utcnow()
     actions = [
-        a for a in list_actions(session=session, access=access, filters=ActionFilters())
+        a
+        for a in list_actions(session=session, access=access, filters=ActionFilters())
         if a.status not in CLOSED_STATUSES
     ]
     return render(
@@ -114,7 +115,10 @@ def add_department_form(
 ):
     """Add a department or supplier from the council page (chair)."""
     return _chair_form(
-        request, session, user, council_id,
+        request,
+        session,
+        user,
+        council_id,
         lambda: DepartmentCreate(name=name, is_external=is_external),
         lambda access, d_in: service.create_department(session=session, council=access.council, department_in=d_in),
         "Department “{result.name}” added.",
@@ -137,13 +141,22 @@ def add_member_form(
     def apply(access, member_in):
         member, temporary_password = service.add_member(session=session, council=access.council, member_in=member_in)
         if temporary_password:
-            flash(request, f"New account for {member.email}: temporary password {temporary_password} (share it privately).")
+            flash(
+                request,
+                f"New account for {member.email}: temporary password {temporary_password} (share it privately).",
+            )
         return member
 
     return _chair_form(
-        request, session, user, council_id,
+        request,
+        session,
+        user,
+        council_id,
         lambda: MemberCreate(
-            email=email, name=name or None, role=role, department_id=int(department_id) if department_id.isdigit() else None
+            email=email,
+            name=name or None,
+            role=role,
+            department_id=int(department_id) if department_id.isdigit() else None,
         ),
         apply,
         "{result.name} added as {result.role}.",
@@ -181,7 +194,11 @@ def schedule_meeting_form(
         )
 
     return _chair_form(
-        request, session, user, council_id, build,
+        request,
+        session,
+        user,
+        council_id,
+        build,
         lambda access, m_in: create_meeting(session=session, council=access.council, meeting_in=m_in),
         "Meeting {result.number} scheduled.",
     )

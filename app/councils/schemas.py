@@ -1,10 +1,10 @@
 """API shapes for councils, departments and members."""
 
 from datetime import datetime
+from typing import Annotated
 from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, EmailStr
-from typing_extensions import Annotated
 
 from app.common import DbId, InputModel, Name, Password, Text
 from app.models import Role

@@ -72,9 +72,7 @@ def delete_council(*, session: Session, council: Council) -> None:
 def list_departments(*, session: Session, council: Council) -> list[Department]:
     """A council's departments, by name."""
     return list(
-        session.exec(
-            select(Department).where(Department.council_id == council.id).order_by(col(Department.name))
-        )
+        session.exec(select(Department).where(Department.council_id == council.id).order_by(col(Department.name)))
     )
 
 
@@ -133,9 +131,7 @@ def delete_department(*, session: Session, department: Department) -> None:
     members = session.exec(
         select(func.count()).select_from(Membership).where(Membership.department_id == department.id)
     ).one()
-    actions = session.exec(
-        select(func.count()).select_from(Action).where(Action.department_id == department.id)
-    ).one()
+    actions = session.exec(select(func.count()).select_from(Action).where(Action.department_id == department.id)).one()
     if members or actions:
         raise Conflict(
             f"{department.name} still has {members} member(s) and {actions} action(s); "
@@ -193,9 +189,7 @@ def _get_seat(session: Session, council: Council, membership_id: int) -> Members
     return seat
 
 
-def add_member(
-    *, session: Session, council: Council, member_in: MemberCreate
-) -> tuple[MemberPublic, str | None]:
+def add_member(*, session: Session, council: Council, member_in: MemberCreate) -> tuple[MemberPublic, str | None]:
     """Seat a person on the council, creating their account if the email is new."""
     check_department(session=session, council=council, department_id=member_in.department_id, field="department_id")
     temporary_password = None
@@ -223,9 +217,9 @@ def add_member(
 
 def _chair_count(session: Session, council: Council) -> int:
     return session.exec(
-        select(func.count()).select_from(Membership).where(
-            Membership.council_id == council.id, Membership.role == Role.chair
-        )
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.council_id == council.id, Membership.role == Role.chair)
     ).one()
 
 
@@ -234,7 +228,9 @@ def update_member(*, session: Session, council: Council, membership_id: int, mem
     seat = _get_seat(session, council, membership_id)
     changes = member_in.model_dump(exclude_unset=True)
     if "department_id" in changes:
-        check_department(session=session, council=council, department_id=changes["department_id"], field="department_id")
+        check_department(
+            session=session, council=council, department_id=changes["department_id"], field="department_id"
+        )
         seat.department_id = changes["department_id"]
     if changes.get("role") is not None and changes["role"] != seat.role:
         if seat.role == Role.chair and _chair_count(session, council) == 1:
@@ -250,18 +246,15 @@ def remove_member(*, session: Session, council: Council, membership_id: int) -> 
     seat = _get_seat(session, council, membership_id)
     if seat.role == Role.chair and _chair_count(session, council) == 1:
         raise Conflict("A council needs a chair: appoint another chair before removing this one.")
-    owned = session.exec(
-        select(func.count()).select_from(Action).where(Action.owner_id == seat.id)
-    ).one()
+    owned = session.exec(select(func.count()).select_from(Action).where(Action.owner_id == seat.id)).one()
     if owned:
         open_owned = session.exec(
-            select(func.count()).select_from(Action).where(
-                Action.owner_id == seat.id, col(Action.status).not_in(list(CLOSED_STATUSES))
-            )
+            select(func.count())
+            .select_from(Action)
+            .where(Action.owner_id == seat.id, col(Action.status).not_in(list(CLOSED_STATUSES)))
         ).one()
         raise Conflict(
-            f"This member owns {owned} action(s) ({open_owned} still open); "
-            "reassign them before removing the member."
+            f"This member owns {owned} action(s) ({open_owned} still open); reassign them before removing the member."
         )
     session.delete(seat)
     session.flush()

@@ -35,7 +35,9 @@ def get_meeting(found: MeetingDep, response: Response) -> MeetingPublic:
     return service.meeting_public(found.meeting, found.access.council)
 
 
-@router.patch("/meetings/{meeting_id}", response_model=MeetingPublic, responses={412: {"description": "Stale If-Match"}})
+@router.patch(
+    "/meetings/{meeting_id}", response_model=MeetingPublic, responses={412: {"description": "Stale If-Match"}}
+)
 def update_meeting(
     session: SessionDep, found: MeetingDep, meeting_in: MeetingUpdate, response: Response, if_match: IfMatch = None
 ) -> MeetingPublic:

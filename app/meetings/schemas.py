@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
 from app.common import InputModel, Text
 from app.models import MeetingStatus
@@ -11,15 +11,25 @@ from app.models import MeetingStatus
 Duration = Annotated[int, Field(ge=5, le=720, strict=True, description="Minutes, 5 to 720")]
 
 
+def _plausible_year(value: datetime) -> datetime:
+    # Far-off years are typos, and near the calendar's ends UTC conversion overflows.
+    if not 2000 <= value.year <= 2200:
+        raise ValueError("must be a date between the years 2000 and 2200")
+    return value
+
+
+Start = Annotated[AwareDatetime, AfterValidator(_plausible_year), Field(description="Start, with its UTC offset")]
+
+
 class MeetingCreate(InputModel):
-    scheduled_at: AwareDatetime = Field(description="Start, with its UTC offset")
+    scheduled_at: Start
     duration_minutes: Duration = 120
     location: Text(200) = ""
     title: Text(200) = ""
 
 
 class MeetingUpdate(InputModel):
-    scheduled_at: AwareDatetime | None = None
+    scheduled_at: Start | None = None
     duration_minutes: Duration | None = None
     location: Text(200) | None = None
     title: Text(200) | None = None

@@ -1,20 +1,21 @@
 """Scheduling and changing council meetings."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
-from app.errors import Conflict
+from app.errors import Conflict, Invalid
 from app.meetings.schemas import MeetingCreate, MeetingPublic, MeetingUpdate
 from app.models import Council, Meeting, MeetingStatus, utcnow
 
 
 def meeting_public(meeting: Meeting, council: Council) -> MeetingPublic:
+    starts = meeting.scheduled_at.astimezone(UTC)
     return MeetingPublic(
-        **meeting.model_dump(),
-        ends_at=meeting.scheduled_at + timedelta(minutes=meeting.duration_minutes),
-        local_start=meeting.scheduled_at.astimezone(ZoneInfo(council.timezone)),
+        **{**meeting.model_dump(), "scheduled_at": starts},
+        ends_at=starts + timedelta(minutes=meeting.duration_minutes),
+        local_start=starts.astimezone(ZoneInfo(council.timezone)),
     )
 
 
@@ -39,8 +40,17 @@ def create_meeting(*, session: Session, council: Council, meeting_in: MeetingCre
 
 
 def update_meeting(*, session: Session, meeting: Meeting, meeting_in: MeetingUpdate) -> Meeting:
-    """Move, retitle, relocate, cancel or mark a meeting held."""
-    for field, value in meeting_in.model_dump(exclude_unset=True, exclude_none=True).items():
+    """Move, retitle, relocate, cancel or mark a meeting held; a held meeting stays held."""
+    requested = meeting_in.model_dump(exclude_unset=True)
+    for field, value in requested.items():
+        if value is None:
+            raise Invalid(f"{field} cannot be empty.", field=field)
+    changes = {field: value for field, value in requested.items() if getattr(meeting, field) != value}
+    if not changes:
+        return meeting
+    if meeting.status == MeetingStatus.held and changes.get("status", MeetingStatus.held) != MeetingStatus.held:
+        raise Conflict("This meeting has been held; it is part of the council's record and stays held.")
+    for field, value in changes.items():
         setattr(meeting, field, value)
     meeting.updated_at = utcnow()
     session.add(meeting)

@@ -25,9 +25,7 @@ CLOSED_STATUSES = frozenset({ActionStatus.done, ActionStatus.cancelled})
 class Action(SQLModel, table=True):
     __tablename__ = "actions"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('open', 'in_progress', 'blocked', 'done', 'cancelled')", name="status"
-        ),
+        CheckConstraint("status IN ('open', 'in_progress', 'blocked', 'done', 'cancelled')", name="status"),
         Index("ix_actions_council_status_due_on", "council_id", "status", "due_on"),
     )
 
@@ -40,9 +38,7 @@ class Action(SQLModel, table=True):
     department_id: int | None = Field(default=None, foreign_key="departments.id", index=True)
     due_on: date
     status: str = Field(default=ActionStatus.open, max_length=20)
-    raised_at_meeting_id: int | None = Field(
-        default=None, foreign_key="meetings.id", ondelete="SET NULL", index=True
-    )
+    raised_at_meeting_id: int | None = Field(default=None, foreign_key="meetings.id", ondelete="SET NULL", index=True)
     version: int = Field(default=1)
     closed_at: datetime | None = Field(default=None, sa_type=TZDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)

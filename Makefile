@@ -1,0 +1,58 @@
+# CX Council: `make run` for a local demo, `make test` for the suite.
+# uv is used when it is on PATH (about 2 s to install everything); otherwise pip.
+
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lock lint format clean
+
+help:
+	@echo "make install  create $(VENV) from requirements.lock (again only when it or pyproject.toml changes)"
+	@echo "make run      migrate, load the demo council if empty, serve on PORT (default 8000)"
+	@echo "make test     run the tests (extra pytest options: PYTEST_ARGS='-k sqlite -x')"
+	@echo "make lock     regenerate requirements.lock from pyproject.toml"
+	@echo "make lint     ruff"
+	@echo "make clean    remove $(VENV) and caches (keeps your databases)"
+
+install: $(STAMP)
+	@:
+
+$(STAMP): requirements.lock pyproject.toml
+	@if command -v uv >/dev/null 2>&1; then \
+		test -x $(BIN)/python || uv venv --quiet $(VENV); \
+		uv pip sync --quiet --python $(BIN)/python requirements.lock; \
+		uv pip install --quiet --python $(BIN)/python --no-deps -e .; \
+	else \
+		test -x $(BIN)/pip || python3 -m venv $(VENV); \
+		$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock; \
+		$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .; \
+	fi
+	@touch $@
+
+run: install
+	@ENVIRONMENT=development $(BIN)/council db upgrade
+	@ENVIRONMENT=development $(BIN)/council demo --if-empty
+	@ENVIRONMENT=development $(BIN)/council serve --port $(PORT)
+
+test: install
+	@$(BIN)/pytest $(PYTEST_ARGS)
+
+lock:
+	@command -v uv >/dev/null 2>&1 || { echo "make lock needs uv (pip install uv)" >&2; exit 1; }
+	@uv pip compile --quiet pyproject.toml --extra dev --generate-hashes -o requirements.lock
+
+lint: install
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+
+format: install
+	@$(BIN)/ruff check --fix --quiet .
+	@$(BIN)/ruff format --quiet .
+
+clean:
+	@rm -rf $(VENV) .pytest_cache .ruff_cache build dist *.egg-info
+	@find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,57 @@
+"""A person signs in with a real browser and finds the demo council."""
+
+from datetime import date
+
+import pytest
+
+from app.demo import DEMO_PASSWORD, load_demo
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo(session):
+    council = load_demo(session=session, today=date.today())
+    session.commit()
+    return council
+
+
+def test_chair_signs_in_and_sees_the_demo_council(demo, page, tmp_path):
+    page.goto("/")
+    page.get_by_label("Email").fill("chair@example.com")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name=demo.name).click()
+    page.wait_for_url(f"**/councils/{demo.id}")
+    assert page.get_by_role("heading", name=demo.name).is_visible()
+    for text in ["Field Engineering", "outsourced supplier", "Upcoming meetings", "days overdue"]:
+        assert page.get_by_text(text).first.is_visible(), text
+    # Overdue actions are highlighted, not just listed.
+    assert page.locator("tr.overdue").count() >= 2
+    page.screenshot(path=str(tmp_path / "council.png"), full_page=True)
+
+
+def test_wrong_password_is_explained_and_then_sign_in_works(demo, page):
+    page.goto("/")
+    page.get_by_label("Email").fill("field@example.com")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").inner_text() == "Incorrect email or password."
+    # The email is kept so only the password needs retyping.
+    assert page.get_by_label("Email").input_value() == "field@example.com"
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/councils")
+    assert page.get_by_text("You are member").is_visible()
+
+
+def test_chair_adds_a_department_from_the_council_page(demo, page):
+    page.goto(f"/login?next=/councils/{demo.id}")
+    page.get_by_label("Email").fill("chair@example.com")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Add a department").click()
+    page.get_by_label("Department name").fill("Compliance")
+    page.get_by_role("button", name="Add department").click()
+    assert page.get_by_role("status").inner_text() == "Department “Compliance” added."
+    assert page.locator("#departments-h + ul").get_by_text("Compliance").is_visible()

@@ -1,0 +1,314 @@
+"""Shared fixtures: a database on each engine per test, the app, a live server, a browser.
+
+Every test that asks for `db_url` (directly or through `settings`, `app`, `client`,
+`engine`, `session`, `live_server` or `page`) runs twice: `[sqlite]` and `[postgresql]`.
+Select one engine with `-k sqlite` or `-k postgresql`.
+
+Arrange data with the factories and `session.commit()` before calling the app: the app
+has its own connections and sees committed rows only. Reading back what the app wrote,
+call `session.refresh(obj)` (or `session.expire_all()`) for objects already loaded.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from tests.databases import PostgresDatabases, SqliteDatabases
+from tests.pg import PostgresCluster, PostgresError, find_bin_dir
+
+IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+BACKENDS = ["sqlite", "postgresql"]
+TEST_SECRET_KEY = "test-secret-key-" + "0123456789abcdef" * 2
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    # Without these Chromium keeps dialling out for updates and sync, and is refused.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def unavailable(reason: str) -> None:
+    """Skip on a developer's machine; in CI a missing tool is a failure, never a skip."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this must be installed)", pytrace=False)
+    pytest.skip(reason)
+
+
+# -- collection ----------------------------------------------------------------------
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+    # Browser tests last: the fast tests report first, and Playwright's event loop
+    # (which stays current on the main thread once started) cannot upset the others.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    bin_dir = find_bin_dir()
+    missing = "not found (these tests will " + ("fail)" if IN_CI else "skip)")
+    return [
+        f"postgresql: {bin_dir or missing}",
+        f"chromium: {CHROMIUM if CHROMIUM.exists() else missing}",
+        f"CI: {IN_CI}",
+    ]
+
+
+# -- speed and hygiene ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    """Argon2 with test-sized cost: the production parameters take ~0.1 s a hash."""
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    import app.auth
+
+    with pytest.MonkeyPatch.context() as mp:
+        if hasattr(app.auth, "password_hash"):
+            cheap = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+            mp.setattr(app.auth, "password_hash", cheap)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings_cache() -> Iterator[None]:
+    """A test that changes the environment sees it in get_settings(), and no later test does."""
+    from app.config import get_settings
+
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+# -- databases -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PostgresCluster]:
+    """A private PostgreSQL cluster for the whole session, removed at the end."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        unavailable("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin (apt-get install postgresql)")
+    cluster = PostgresCluster(bin_dir)
+    try:
+        cluster.start()
+    except PostgresError as exc:
+        cluster.stop()
+        pytest.fail(f"could not start the test PostgreSQL cluster:\n{exc}", pytrace=False)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_databases(pg_cluster: PostgresCluster) -> Iterator[PostgresDatabases]:
+    databases = PostgresDatabases(pg_cluster)
+    yield databases
+    databases.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_databases(tmp_path_factory: pytest.TempPathFactory) -> SqliteDatabases:
+    return SqliteDatabases(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(params=BACKENDS, ids=BACKENDS)
+def db_backend(request: pytest.FixtureRequest) -> str:
+    """The engine, `sqlite` or `postgresql`: every database test runs on both."""
+    return request.param
+
+
+@pytest.fixture
+def make_database(request: pytest.FixtureRequest, db_backend: str, tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """`make_database(migrated=True) -> url`: another database on this test's engine."""
+    names = itertools.count(1)
+    created: list[str] = []
+
+    def make(*, migrated: bool = True) -> str:
+        if db_backend == "sqlite":
+            databases: SqliteDatabases = request.getfixturevalue("sqlite_databases")
+            return databases.create(tmp_path / f"extra-{next(names)}.db", migrated=migrated)
+        pg: PostgresDatabases = request.getfixturevalue("pg_databases")
+        name = pg.cluster.new_name("x")
+        created.append(name)
+        return pg.create(name, migrated=migrated)
+
+    yield make
+    if created:
+        pg = request.getfixturevalue("pg_databases")
+        for name in created:
+            pg.drop(name)
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, db_backend: str, tmp_path: Path) -> str:
+    """A database of this test's own, migrated to head, with no rows."""
+    if db_backend == "sqlite":
+        databases: SqliteDatabases = request.getfixturevalue("sqlite_databases")
+        return databases.create(tmp_path / "council.db")
+    return request.getfixturevalue("pg_databases").working()
+
+
+@pytest.fixture
+def empty_db_url(make_database: Callable[..., str]) -> str:
+    """An empty database, never migrated: for migration tests."""
+    return make_database(migrated=False)
+
+
+def _test_engine(url: str) -> Engine:
+    """An engine for arranging data and checking what the app stored.
+
+    On SQLite it keeps the driver's own transaction handling, which begins a
+    transaction only before a write: a read then always sees the app's latest commit,
+    as it does on PostgreSQL, instead of a snapshot held since the test's first query.
+    """
+    from app.db import make_engine
+
+    if not url.startswith("sqlite"):
+        return make_engine(url)
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        dbapi_connection.execute("PRAGMA busy_timeout=30000")
+
+    return engine
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """The test's own engine on the test database (the app's is `app.state.engine`)."""
+    engine = _test_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session for factories and assertions; commit before calling the app."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+# -- the app -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def settings(db_url: str):
+    from app.config import Settings
+
+    return Settings(
+        _env_file=None,
+        ENVIRONMENT="test",
+        DATABASE_URL=db_url,
+        SECRET_KEY=TEST_SECRET_KEY,
+        COOKIE_SECURE=False,
+        SMTP_URL=None,
+        BASE_URL="http://testserver",
+    )
+
+
+@pytest.fixture
+def app(settings):
+    from app.main import create_app
+
+    application = create_app(settings)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def live_server(settings) -> Iterator[str]:
+    """The real app under uvicorn on a free loopback port; yields its base URL."""
+    import uvicorn
+
+    from app.main import create_app
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    application = create_app(settings.model_copy(update={"BASE_URL": url}))
+    server = uvicorn.Server(
+        uvicorn.Config(application, log_level="warning", access_log=False, timeout_graceful_shutdown=2)
+    )
+    # Handing uvicorn the bound socket leaves no window for another process to take the port.
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            sock.close()
+            application.state.engine.dispose()
+            pytest.fail("the live server did not start", pytrace=False)
+        time.sleep(0.01)
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        application.state.engine.dispose()
+
+
+# -- the browser ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (never `playwright install`)."""
+    if not os.access(CHROMIUM, os.X_OK):
+        unavailable(f"{CHROMIUM} not found (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def browser_context(browser, live_server: str):
+    """A fresh context (cookies, storage) per test, aimed at the live server."""
+    context = browser.new_context(base_url=live_server, locale="en-GB", timezone_id="Europe/London")
+    # Fail in seconds, not Playwright's default 30 s, when a selector never appears.
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    """A page whose relative URLs go to the live server: `page.goto("/")`."""
+    return browser_context.new_page()
