@@ -11,24 +11,24 @@ PYTEST_ARGS ?=
 .PHONY: help install run test lock lint format clean
 
 help:
-	@echo "make install  create $(VENV) from requirements.lock (again only when it or pyproject.toml changes)"
+	@echo "make install  create $(VENV) from requirements-dev.lock (again only when it or pyproject.toml changes)"
 	@echo "make run      migrate, load the demo council if empty, serve on PORT (default 8000)"
 	@echo "make test     run the tests (extra pytest options: PYTEST_ARGS='-k sqlite -x')"
-	@echo "make lock     regenerate requirements.lock from pyproject.toml"
+	@echo "make lock     regenerate requirements.lock (runtime) and requirements-dev.lock (with test tools)"
 	@echo "make lint     ruff"
 	@echo "make clean    remove $(VENV) and caches (keeps your databases)"
 
 install: $(STAMP)
 	@:
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements-dev.lock pyproject.toml
 	@if command -v uv >/dev/null 2>&1; then \
 		test -x $(BIN)/python || uv venv --quiet $(VENV); \
-		uv pip sync --quiet --python $(BIN)/python requirements.lock; \
+		uv pip sync --quiet --python $(BIN)/python requirements-dev.lock; \
 		uv pip install --quiet --python $(BIN)/python --no-deps -e .; \
 	else \
 		test -x $(BIN)/pip || python3 -m venv $(VENV); \
-		$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock; \
+		$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock; \
 		$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .; \
 	fi
 	@touch $@
@@ -43,7 +43,8 @@ test: install
 
 lock:
 	@command -v uv >/dev/null 2>&1 || { echo "make lock needs uv (pip install uv)" >&2; exit 1; }
-	@uv pip compile --quiet pyproject.toml --extra dev --generate-hashes -o requirements.lock
+	@uv pip compile --quiet pyproject.toml --generate-hashes -o requirements.lock
+	@uv pip compile --quiet pyproject.toml --extra dev --generate-hashes -o requirements-dev.lock
 
 lint: install
 	@$(BIN)/ruff check .
