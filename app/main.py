@@ -11,6 +11,7 @@ from app import __version__
 from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
 from app.actions import api as actions_api
+from app.actions import pages as actions_pages
 from app.config import Settings, get_settings
 from app.councils import api as councils_api
 from app.councils import pages as councils_pages
@@ -59,6 +60,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             connection.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__}
 
-    for module in (accounts_api, councils_api, meetings_api, actions_api, accounts_pages, councils_pages):
+    for module in (
+        accounts_api,
+        councils_api,
+        meetings_api,
+        actions_api,
+        accounts_pages,
+        councils_pages,
+        actions_pages,
+    ):
         app.include_router(module.router)
     return app

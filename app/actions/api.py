@@ -1,12 +1,15 @@
 """JSON routes: the action log."""
 
+import re
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.actions import service
+from app.actions.export import actions_csv
 from app.actions.schemas import ActionCreate, ActionHistoryEntry, ActionPublic, ActionUpdate
-from app.auth import ActionDep, CouncilAccess
+from app.auth import ActionDep, CouncilAccess, CurrentUser
 from app.common import MAX_ID, ListOf, check_if_match, etag, list_of
 from app.councils.api import IfMatch
 from app.db import SessionDep
@@ -16,25 +19,53 @@ router = APIRouter(prefix="/api", tags=["actions"])
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
-@router.get("/councils/{council_id}/actions", response_model=ListOf[ActionPublic])
-def list_actions(
-    session: SessionDep,
-    access: CouncilAccess,
+def action_filters(
     status: ActionStatus | None = None,
     owner_id: IdQuery = None,
     department_id: IdQuery = None,
     overdue: bool | None = None,
     raised_at_meeting_id: IdQuery = None,
-) -> dict:
-    """The council's action log, soonest due first."""
-    filters = service.ActionFilters(
+) -> service.ActionFilters:
+    return service.ActionFilters(
         status=status,
         owner_id=owner_id,
         department_id=department_id,
         overdue=overdue,
         raised_at_meeting_id=raised_at_meeting_id,
     )
+
+
+Filters = Annotated[service.ActionFilters, Depends(action_filters)]
+
+
+@router.get("/me/actions", response_model=ListOf[ActionPublic])
+def list_my_actions(
+    session: SessionDep, user: CurrentUser, status: ActionStatus | None = None, overdue: bool | None = None
+) -> dict:
+    """Every action I own, across all my councils, soonest due first."""
+    return list_of(service.list_my_actions(session=session, user=user, status=status, overdue=overdue))
+
+
+@router.get("/councils/{council_id}/actions", response_model=ListOf[ActionPublic])
+def list_actions(session: SessionDep, access: CouncilAccess, filters: Filters) -> dict:
+    """The council's action log, soonest due first."""
     return list_of(service.list_actions(session=session, access=access, filters=filters))
+
+
+@router.get(
+    "/councils/{council_id}/actions.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "The action log as CSV"}},
+)
+def export_actions_csv(session: SessionDep, access: CouncilAccess, filters: Filters) -> Response:
+    """The council's action log as a CSV file (the same filters as the list)."""
+    actions = service.list_actions(session=session, access=access, filters=filters)
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", access.council.name).strip("-").lower() or "council"
+    return Response(
+        actions_csv(actions),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{slug}-actions-{date.today().isoformat()}.csv"'},
+    )
 
 
 @router.post("/councils/{council_id}/actions", response_model=ActionPublic, status_code=201)
@@ -42,25 +73,32 @@ def create_action(session: SessionDep, access: CouncilAccess, action_in: ActionC
     """Put an action on the log (chair or secretary)."""
     action = service.create_action(session=session, access=access, action_in=action_in)
     response.headers["ETag"] = etag(action.version)
-    return service.get_action_public(session=session, action=action, council=access.council)
+    return service.get_action_public(session=session, action=action)
 
 
 @router.get("/actions/{action_id}", response_model=ActionPublic)
 def get_action(session: SessionDep, found: ActionDep, response: Response):
     """One action; its ETag guards later updates."""
     response.headers["ETag"] = etag(found.action.version)
-    return service.get_action_public(session=session, action=found.action, council=found.access.council)
+    return service.get_action_public(session=session, action=found.action)
 
 
-@router.patch("/actions/{action_id}", response_model=ActionPublic, responses={412: {"description": "Stale If-Match"}})
+@router.patch(
+    "/actions/{action_id}",
+    response_model=ActionPublic,
+    responses={412: {"description": "Stale If-Match: someone changed the action since you loaded it"}},
+)
 def update_action(
     session: SessionDep, found: ActionDep, action_in: ActionUpdate, response: Response, if_match: IfMatch = None
 ):
-    """Update an action: its owner changes status, due date (with a note) and notes; chair and secretary anything."""
+    """Update an action: its owner changes status, due date (with a note), progress and notes; chair and secretary
+    anything. Send the ETag from GET as If-Match to be told (412) rather than overwrite a newer change."""
     check_if_match(if_match, found.action.version)
-    action = service.update_action(session=session, access=found.access, action=found.action, action_in=action_in)
+    action = service.update_action(
+        session=session, access=found.access, action=found.action, action_in=action_in, with_if_match=bool(if_match)
+    )
     response.headers["ETag"] = etag(action.version)
-    return service.get_action_public(session=session, action=action, council=found.access.council)
+    return service.get_action_public(session=session, action=action)
 
 
 @router.delete("/actions/{action_id}", status_code=204)

@@ -3,12 +3,16 @@
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from typing import Annotated
+
+from pydantic import BaseModel, Field
 
 from app.common import DbId, InputModel, Name, Text
 from app.models import ActionStatus
 
 NOTE_MAX = 2000
+Percent = Annotated[int, Field(ge=0, le=100, strict=True, description="0 to 100")]
+AgendaItem = Annotated[int, Field(ge=1, le=9, strict=True, description="Standard agenda item, 1 to 9")]
 
 
 class ActionCreate(InputModel):
@@ -20,10 +24,12 @@ class ActionCreate(InputModel):
     due_on: date
     status: ActionStatus = ActionStatus.open
     raised_at_meeting_id: DbId | None = None
+    raised_at_item: AgendaItem | None = None
+    percent_complete: Percent = 0
 
 
 class ActionUpdate(InputModel):
-    """Owners may send status, due_on and note; chair and secretary any field."""
+    """Owners may send status, due_on (with a note), percent_complete and note; chair and secretary any field."""
 
     title: Name(200) | None = None
     description: Text(5000) | None = None
@@ -32,12 +38,15 @@ class ActionUpdate(InputModel):
     due_on: date | None = None
     status: ActionStatus | None = None
     raised_at_meeting_id: DbId | None = None
-    note: Text(NOTE_MAX) | None = None
+    raised_at_item: AgendaItem | None = None
+    percent_complete: Percent | None = None
+    note: Text(NOTE_MAX) | None = Field(default=None, description="A progress note; required when due_on moves")
 
 
 class ActionPublic(BaseModel):
     id: int
     council_id: int
+    council_name: str
     title: str
     description: str
     owner_id: int
@@ -49,6 +58,9 @@ class ActionPublic(BaseModel):
     overdue: bool
     days_overdue: int
     raised_at_meeting_id: int | None
+    raised_at_meeting_number: int | None
+    raised_at_item: int | None
+    percent_complete: int
     version: int
     closed_at: datetime | None
     created_at: datetime
@@ -69,3 +81,5 @@ class ActionHistoryEntry(BaseModel):
     kind: Literal["created", "updated", "note"]
     changes: list[ActionChange]
     note: str
+    # True when the writer sent no If-Match, so it may not have seen the latest version.
+    without_if_match: bool

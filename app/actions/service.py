@@ -7,7 +7,13 @@ from typing import Any
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from app.actions.schemas import ActionChange, ActionCreate, ActionHistoryEntry, ActionPublic, ActionUpdate
+from app.actions.schemas import (
+    ActionChange,
+    ActionCreate,
+    ActionHistoryEntry,
+    ActionPublic,
+    ActionUpdate,
+)
 from app.auth import Access
 from app.common import today_in
 from app.councils.service import check_department
@@ -15,6 +21,7 @@ from app.errors import Forbidden, Invalid
 from app.models import (
     CLOSED_STATUSES,
     Action,
+    ActionStatus,
     Council,
     Department,
     Meeting,
@@ -23,13 +30,13 @@ from app.models import (
     User,
     utcnow,
 )
-from app.models import (
-    ActionUpdate as ActionUpdateRow,
-)
+from app.models import ActionUpdate as ActionUpdateRow
 
 # What an action's owner may change themselves; chair and secretary may change anything.
-OWNER_FIELDS = frozenset({"status", "due_on", "note"})
+OWNER_FIELDS = frozenset({"status", "due_on", "percent_complete", "note"})
 MANAGERS = (Role.chair, Role.secretary)
+# Fields that may be cleared with null; the rest always hold a value.
+NULLABLE_FIELDS = frozenset({"department_id", "raised_at_meeting_id", "raised_at_item", "note"})
 
 
 def overdue_days(*, due_on: date, status: str, today: date) -> int:
@@ -61,36 +68,58 @@ def list_actions(*, session: Session, access: Access, filters: ActionFilters) ->
     if filters.overdue is not None:
         is_overdue = (col(Action.due_on) < today) & col(Action.status).not_in(list(CLOSED_STATUSES))
         query = query.where(is_overdue if filters.overdue else ~is_overdue)
-    query = query.order_by(col(Action.due_on), col(Action.id))
-    return [_public(row, today) for row in session.exec(query)]
+    return _publics(session, query.order_by(col(Action.due_on), col(Action.id)))
 
 
-def get_action_public(*, session: Session, action: Action, council: Council) -> ActionPublic:
-    """One action with its owner's and department's names."""
-    row = session.exec(_public_query().where(Action.id == action.id)).one()
-    return _public(row, today_in(council.timezone))
+def list_my_actions(
+    *, session: Session, user: User, status: str | None = None, overdue: bool | None = None
+) -> list[ActionPublic]:
+    """Every action I own, in every council, soonest due first."""
+    query = _public_query().where(Membership.user_id == user.id)
+    if status is not None:
+        query = query.where(Action.status == status)
+    actions = _publics(session, query.order_by(col(Action.due_on), col(Action.id)))
+    # Each council has its own "today", so this filter runs after the dates are known.
+    if overdue is not None:
+        actions = [a for a in actions if a.overdue == overdue]
+    return actions
+
+
+def get_action_public(*, session: Session, action: Action) -> ActionPublic:
+    """One action with its owner's, department's and council's names."""
+    return _publics(session, _public_query().where(Action.id == action.id))[0]
 
 
 def _public_query():
     owner_user = aliased(User)
     return (
-        select(Action, owner_user.name, Department.name)
+        select(Action, owner_user.name, Department.name, Council.name, Council.timezone, Meeting.number)
+        .join(Council, Council.id == Action.council_id)
         .join(Membership, Membership.id == Action.owner_id)
         .join(owner_user, owner_user.id == Membership.user_id)
         .outerjoin(Department, Department.id == Action.department_id)
+        .outerjoin(Meeting, Meeting.id == Action.raised_at_meeting_id)
     )
 
 
-def _public(row, today: date) -> ActionPublic:
-    action, owner_name, department_name = row
-    days = overdue_days(due_on=action.due_on, status=action.status, today=today)
-    return ActionPublic(
-        **action.model_dump(),
-        owner_name=owner_name,
-        department_name=department_name,
-        overdue=days > 0,
-        days_overdue=days,
-    )
+def _publics(session: Session, query) -> list[ActionPublic]:
+    todays: dict[str, date] = {}
+    result = []
+    for action, owner_name, department_name, council_name, timezone, meeting_number in session.exec(query):
+        today = todays.setdefault(timezone, today_in(timezone))
+        days = overdue_days(due_on=action.due_on, status=action.status, today=today)
+        result.append(
+            ActionPublic(
+                **action.model_dump(),
+                council_name=council_name,
+                owner_name=owner_name,
+                department_name=department_name,
+                raised_at_meeting_number=meeting_number,
+                overdue=days > 0,
+                days_overdue=days,
+            )
+        )
+    return result
 
 
 def _check_owner(session: Session, council: Council, owner_id: int) -> Membership:
@@ -115,12 +144,14 @@ def create_action(*, session: Session, access: Access, action_in: ActionCreate) 
     owner = _check_owner(session, council, action_in.owner_id)
     check_department(session=session, council=council, department_id=action_in.department_id, field="department_id")
     _check_meeting(session, council, action_in.raised_at_meeting_id)
+    done = action_in.status == ActionStatus.done
     action = Action.model_validate(
         action_in,
         update={
             "council_id": council.id,
             "department_id": action_in.department_id or owner.department_id,
             "closed_at": utcnow() if action_in.status in CLOSED_STATUSES else None,
+            "percent_complete": 100 if done else action_in.percent_complete,
         },
     )
     session.add(action)
@@ -134,25 +165,31 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def update_action(*, session: Session, access: Access, action: Action, action_in: ActionUpdate) -> Action:
+def _check_may_update(access: Access, action: Action, requested: dict) -> None:
+    if access.is_(*MANAGERS):
+        return
+    if access.is_(Role.observer):
+        raise Forbidden("Observers can read their actions; ask the chair or secretary to update them.")
+    if action.owner_id != access.membership.id:
+        raise Forbidden("Only the action's owner, the chair or the secretary can update it.")
+    refused = sorted(set(requested) - OWNER_FIELDS)
+    if refused:
+        raise Forbidden(
+            "As the owner you can change status, due_on, percent_complete and note; "
+            f"ask the chair or secretary to change {', '.join(refused)}."
+        )
+
+
+def update_action(
+    *, session: Session, access: Access, action: Action, action_in: ActionUpdate, with_if_match: bool = True
+) -> Action:
     """Apply an accepted write: permissions, rules, one history row, one version bump."""
     requested = action_in.model_dump(exclude_unset=True)
-    is_owner = action.owner_id == access.membership.id
-    if not access.is_(*MANAGERS):
-        if access.is_(Role.observer):
-            raise Forbidden("Observers can read their actions; ask the chair or secretary to update them.")
-        if not is_owner:
-            raise Forbidden("Only the action's owner, the chair or the secretary can update it.")
-        refused = sorted(set(requested) - OWNER_FIELDS)
-        if refused:
-            raise Forbidden(
-                "As the owner you can change status, due_on and note; "
-                f"ask the chair or secretary to change {', '.join(refused)}."
-            )
-    note = requested.pop("note", None) or ""
-    for field in ("title", "description", "owner_id", "due_on", "status"):
-        if field in requested and requested[field] is None:
+    _check_may_update(access, action, requested)
+    for field, value in requested.items():
+        if value is None and field not in NULLABLE_FIELDS:
             raise Invalid(f"{field} cannot be empty.", field=field)
+    note = requested.pop("note", None) or ""
     council = access.council
     if "owner_id" in requested:
         _check_owner(session, council, requested["owner_id"])
@@ -162,6 +199,8 @@ def update_action(*, session: Session, access: Access, action: Action, action_in
         )
     if "raised_at_meeting_id" in requested:
         _check_meeting(session, council, requested["raised_at_meeting_id"])
+    if requested.get("status") == ActionStatus.done and action.status != ActionStatus.done:
+        requested.setdefault("percent_complete", 100)
     changes = {
         field: [_jsonable(getattr(action, field)), _jsonable(value)]
         for field, value in requested.items()
@@ -177,7 +216,15 @@ def update_action(*, session: Session, access: Access, action: Action, action_in
         action.closed_at = utcnow() if action.status in CLOSED_STATUSES else None
     action.updated_at = utcnow()
     session.add(action)
-    session.add(ActionUpdateRow(action_id=action.id, user_id=access.user.id, changes=changes, note=note))
+    session.add(
+        ActionUpdateRow(
+            action_id=action.id,
+            user_id=access.user.id,
+            changes=changes,
+            note=note,
+            without_if_match=not with_if_match,
+        )
+    )
     session.flush()
     return action
 
@@ -211,6 +258,7 @@ def list_history(*, session: Session, action: Action) -> list[ActionHistoryEntry
                 if created
                 else [ActionChange(field=f, old=o, new=n) for f, (o, n) in update.changes.items()],
                 note=update.note,
+                without_if_match=update.without_if_match,
             )
         )
     return entries

@@ -1,6 +1,6 @@
 """Every table, imported in one place so Alembic and the app see the same metadata."""
 
-from app.models.actions import CLOSED_STATUSES, Action, ActionStatus, ActionUpdate
+from app.models.actions import CLOSED_STATUSES, Action, ActionStatus, ActionUpdate, ReminderDigest
 from app.models.base import TZDateTime, metadata, utcnow
 from app.models.councils import Council, Department, Membership, Role
 from app.models.meetings import Meeting, MeetingStatus
@@ -14,6 +14,7 @@ __all__ = [
     "Council",
     "Department",
     "Meeting",
+    "ReminderDigest",
     "MeetingStatus",
     "Membership",
     "Role",

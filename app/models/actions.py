@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index
+from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint, false, text
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -26,6 +26,8 @@ class Action(SQLModel, table=True):
     __tablename__ = "actions"
     __table_args__ = (
         CheckConstraint("status IN ('open', 'in_progress', 'blocked', 'done', 'cancelled')", name="status"),
+        CheckConstraint("percent_complete BETWEEN 0 AND 100", name="percent_complete"),
+        CheckConstraint("raised_at_item BETWEEN 1 AND 9", name="raised_at_item"),
         Index("ix_actions_council_status_due_on", "council_id", "status", "due_on"),
     )
 
@@ -39,6 +41,9 @@ class Action(SQLModel, table=True):
     due_on: date
     status: str = Field(default=ActionStatus.open, max_length=20)
     raised_at_meeting_id: int | None = Field(default=None, foreign_key="meetings.id", ondelete="SET NULL", index=True)
+    # The number (1–9) of the standard agenda item under which it was raised.
+    raised_at_item: int | None = Field(default=None)
+    percent_complete: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
     version: int = Field(default=1)
     closed_at: datetime | None = Field(default=None, sa_type=TZDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
@@ -63,3 +68,18 @@ class ActionUpdate(SQLModel, table=True):
     # {"field": [old, new], …}; {} for a note-only update.
     changes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     note: str = Field(default="", max_length=2000)
+    # The writer sent no If-Match: the write was accepted without proof it saw the latest.
+    without_if_match: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+
+
+class ReminderDigest(SQLModel, table=True):
+    """One reminder digest sent to one person on one day, so none goes out twice."""
+
+    __tablename__ = "reminder_digests"
+    __table_args__ = (UniqueConstraint("user_id", "sent_on", name="uq_reminder_digests_user_sent_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    sent_on: date
+    action_count: int
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)

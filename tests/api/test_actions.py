@@ -332,7 +332,11 @@ def test_owner_marks_their_action_done_and_reopens_it(client, session, world):
     assert (saved.status, saved.closed_at is not None, saved.version) == ("done", True, version + 1)
     history = client.get(f"{url}/history", headers=headers).json()["data"]
     assert history[-1]["kind"] == "updated"
-    assert history[-1]["changes"] == [{"field": "status", "old": "open", "new": "done"}]
+    # Done means finished: progress goes to 100% with it.
+    assert history[-1]["changes"] == [
+        {"field": "status", "old": "open", "new": "done"},
+        {"field": "percent_complete", "old": 0, "new": 100},
+    ]
     assert history[-1]["user_id"] == world.owner.user_id
     assert history[-1]["user_name"] == session.get(User, world.owner.user_id).name
 
