@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from contextvars import ContextVar
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -15,22 +16,26 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _sqlite_write_intent: ContextVar[bool] = ContextVar("sqlite_write_intent", default=False)
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for `url`; SQLite gets WAL, foreign keys and a generous busy timeout."""
+def make_engine(url: str, *, echo: bool = False, foreign_keys: bool = True) -> Engine:
+    """An engine for `url`; SQLite gets WAL, foreign keys and a generous busy timeout.
+
+    `foreign_keys=False` is for migrations only: SQLite rebuilds a table to alter it, and
+    dropping the old copy would otherwise cascade-delete the rows that point at it.
+    """
     if not url.startswith("sqlite"):
         return create_engine(url, echo=echo, pool_pre_ping=True)
     engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
-    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "connect", partial(_sqlite_connect, foreign_keys=foreign_keys))
     event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def _sqlite_connect(dbapi_connection, _record) -> None:
+def _sqlite_connect(dbapi_connection, _record, *, foreign_keys: bool) -> None:
     # Let SQLAlchemy, not the driver, decide when a transaction begins (see _sqlite_begin).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()

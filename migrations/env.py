@@ -37,9 +37,15 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(_url())
+    url = _url()
+    engine = make_engine(url, foreign_keys=False)
     with engine.connect() as conn:
         _run(conn)
+        if url.startswith("sqlite"):
+            # Foreign keys were off so table rebuilds keep child rows; prove nothing broke.
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left rows pointing at nothing: {broken[:5]}")
     engine.dispose()
 
 

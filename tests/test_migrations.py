@@ -65,3 +65,60 @@ def test_each_revision_downgrades_and_upgrades_again(empty_db_url):
         command.downgrade(config, revision.down_revision or "base")
         command.upgrade(config, revision.revision)
     assert _tables(empty_db_url) == APP_TABLES
+
+
+def test_action_progress_migration_keeps_existing_rows(empty_db_url):
+    """Rows written before 20ba3407c36d survive it, get sensible defaults, and survive going back."""
+    from sqlalchemy import text
+
+    config = alembic_config(url=empty_db_url)
+    command.upgrade(config, "f335ceedffdd")
+    engine = make_engine(empty_db_url)
+    now = "2026-01-01 10:00:00"
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, name, password_hash, is_active, is_site_admin, created_at) "
+                    f"VALUES (1, 'a@example.com', 'A', 'x', true, false, '{now}')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO councils (id, name, description, timezone, version, created_at, updated_at) "
+                    f"VALUES (1, 'C', '', 'Europe/London', 1, '{now}', '{now}')"
+                )
+            )
+            conn.execute(
+                text(
+                    f"INSERT INTO memberships (id, council_id, user_id, role, created_at) VALUES (1, 1, 1, 'chair', '{now}')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO actions (id, council_id, title, description, owner_id, due_on, status, version, "
+                    f"created_at, updated_at) VALUES (1, 1, 'Old action', '', 1, '2026-02-01', 'open', 3, '{now}', '{now}')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO action_updates (id, action_id, user_id, created_at, changes, note) "
+                    f"VALUES (1, 1, 1, '{now}', '{{}}', 'old note')"
+                )
+            )
+        command.upgrade(config, "head")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT title, version, percent_complete, raised_at_item FROM actions")).one() == (
+                "Old action",
+                3,
+                0,
+                None,
+            )
+            assert conn.execute(text("SELECT note, without_if_match FROM action_updates")).one() == ("old note", False)
+        command.downgrade(config, "f335ceedffdd")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT title, version FROM actions")).one() == ("Old action", 3)
+            # SQLite rebuilds `actions` to drop its columns; the history pointing at it stays.
+            assert conn.execute(text("SELECT note FROM action_updates")).one() == ("old note",)
+    finally:
+        engine.dispose()

@@ -63,7 +63,9 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("GET", "/api/meetings/{meeting_id}"): {"ok": IN_COUNCIL},
     ("PATCH", "/api/meetings/{meeting_id}"): {"ok": {"chair"}, "json": {"location": "Room 2"}},
     ("DELETE", "/api/meetings/{meeting_id}"): {"ok": {"chair"}},
+    ("GET", "/api/me/actions"): {"ok": EVERYONE_SIGNED_IN},
     ("GET", "/api/councils/{council_id}/actions"): {"ok": IN_COUNCIL},
+    ("GET", "/api/councils/{council_id}/actions.csv"): {"ok": IN_COUNCIL},
     ("POST", "/api/councils/{council_id}/actions"): {
         "ok": {"chair", "secretary"},
         "json": {"title": "Call back", "owner_id": "{owner_seat}", "due_on": "2031-01-01"},
