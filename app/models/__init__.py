@@ -3,7 +3,19 @@
 from app.models.actions import CLOSED_STATUSES, Action, ActionStatus, ActionUpdate, ReminderDigest
 from app.models.base import TZDateTime, metadata, utcnow
 from app.models.councils import Council, Department, Membership, Role
+from app.models.initiatives import Initiative, InitiativeDepartment, InitiativeMeasure, InitiativeStatus, Rag
+from app.models.journeys import Journey, JourneyStep, Responsibility, StepDepartment
+from app.models.measures import Direction, Measure, MeasureCategory, MeasureKind, MeasureScope, Reading
 from app.models.meetings import Meeting, MeetingStatus
+from app.models.research import (
+    DepartmentReport,
+    Research,
+    ResearchInitiative,
+    ResearchMeasure,
+    RootCause,
+    RootCauseAction,
+    RootCauseInitiative,
+)
 from app.models.users import User
 
 __all__ = [
@@ -13,11 +25,33 @@ __all__ = [
     "ActionUpdate",
     "Council",
     "Department",
+    "DepartmentReport",
+    "Direction",
+    "Initiative",
+    "InitiativeDepartment",
+    "InitiativeMeasure",
+    "InitiativeStatus",
+    "Journey",
+    "JourneyStep",
+    "Measure",
+    "MeasureCategory",
+    "MeasureKind",
+    "MeasureScope",
     "Meeting",
-    "ReminderDigest",
     "MeetingStatus",
     "Membership",
+    "Rag",
+    "Reading",
+    "ReminderDigest",
+    "Research",
+    "ResearchInitiative",
+    "ResearchMeasure",
+    "Responsibility",
     "Role",
+    "RootCause",
+    "RootCauseAction",
+    "RootCauseInitiative",
+    "StepDepartment",
     "TZDateTime",
     "User",
     "metadata",

@@ -43,6 +43,8 @@ class Action(SQLModel, table=True):
     raised_at_meeting_id: int | None = Field(default=None, foreign_key="meetings.id", ondelete="SET NULL", index=True)
     # The number (1–9) of the standard agenda item under which it was raised.
     raised_at_item: int | None = Field(default=None)
+    initiative_id: int | None = Field(default=None, foreign_key="initiatives.id", ondelete="SET NULL", index=True)
+    journey_id: int | None = Field(default=None, foreign_key="journeys.id", ondelete="SET NULL", index=True)
     percent_complete: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
     version: int = Field(default=1)
     closed_at: datetime | None = Field(default=None, sa_type=TZDateTime)

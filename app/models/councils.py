@@ -2,8 +2,9 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -25,6 +26,10 @@ class Council(SQLModel, table=True):
     description: str = Field(default="", max_length=2000)
     # Meetings are shown and exported in the council's own time zone.
     timezone: str = Field(default="Europe/London", max_length=64)
+    # Weights for the department scorecard and for prioritising initiatives;
+    # null means the defaults (see app/scoring.py).
+    scorecard_weights: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    priority_weights: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
