@@ -17,7 +17,17 @@ from app.councils import api as councils_api
 from app.councils import pages as councils_pages
 from app.db import make_engine
 from app.errors import install_error_handlers
+from app.initiatives import api as initiatives_api
+from app.initiatives import pages as initiatives_pages
+from app.journeys import api as journeys_api
+from app.journeys import pages as journeys_pages
+from app.measures import api as measures_api
+from app.measures import pages as measures_pages
 from app.meetings import api as meetings_api
+from app.reports import api as reports_api
+from app.reports import pages as reports_pages
+from app.research import api as research_api
+from app.research import pages as research_pages
 from app.web import STATIC_DIR, LoginRequired, configure_csrf, login_redirect
 
 SESSION_COOKIE = "cxc_session"
@@ -68,6 +78,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts_pages,
         councils_pages,
         actions_pages,
+        measures_api,
+        measures_pages,
+        journeys_api,
+        journeys_pages,
+        initiatives_api,
+        initiatives_pages,
+        reports_api,
+        reports_pages,
+        research_api,
+        research_pages,
     ):
         app.include_router(module.router)
     return app
