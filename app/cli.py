@@ -1,8 +1,8 @@
-"""The `council` command: serve, migrate, load the demo, manage admins."""
+"""The `council` command: serve, migrate, load the demo, manage admins, send reminders."""
 
 import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 import typer
@@ -145,3 +145,47 @@ def create_admin(
             raise typer.Exit(1) from None
         session.commit()
         typer.echo(f"Site administrator {user.email} created.")
+
+
+@app.command("send-reminders")
+def send_reminders(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the digests; send and record nothing")] = False,
+    today: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Act as if today were this date (YYYY-MM-DD), in every council"),
+    ] = None,
+    days: Annotated[int, typer.Option(min=0, max=366, help="Include actions due within this many days")] = 7,
+) -> None:
+    """Mail each action owner one digest of their overdue and soon-due actions (run daily from cron).
+
+    Without SMTP_URL the digests are printed instead, and nothing is recorded.
+    """
+    from sqlmodel import Session
+
+    from app.actions.reminders import send_reminders as send
+    from app.mail import parse_smtp_url
+
+    check_schema()
+    settings = _settings()
+    if settings.SMTP_URL:
+        try:
+            parse_smtp_url(settings.SMTP_URL)
+        except ValueError as exc:
+            typer.secho(f"Configuration error: {exc}", fg="red", err=True)
+            raise typer.Exit(2) from None
+    elif not dry_run:
+        typer.echo("SMTP_URL is not set: printing the digests instead of sending them.")
+    with Session(_engine()) as session:
+        run = send(
+            session=session,
+            settings=settings,
+            today=today.date() if today else None,
+            days=days,
+            dry_run=dry_run,
+            out=sys.stdout,
+        )
+    for failure in run.failures:
+        typer.secho(f"Reminder to {failure}", fg="red", err=True)
+    typer.echo(run.summary())
+    if run.failures:
+        raise typer.Exit(1)

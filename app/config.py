@@ -20,7 +20,9 @@ class Settings(BaseSettings):
     ENVIRONMENT: Literal["development", "test", "production"] = "production"
     DATABASE_URL: str = "sqlite:///council.db"
     SECRET_KEY: str = DEVELOPMENT_SECRET_KEY
+    # smtp://host[:port], smtp+starttls://user:pass@host[:port] or smtps://… (see app/mail.py).
     SMTP_URL: str | None = None
+    MAIL_FROM: str = "CX Council <council@localhost>"
     BASE_URL: str = "http://127.0.0.1:8000"
     ACCESS_TOKEN_MINUTES: int = 8 * 60
     SESSION_MAX_AGE_SECONDS: int = 14 * 24 * 3600

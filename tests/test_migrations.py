@@ -91,13 +91,15 @@ def test_action_progress_migration_keeps_existing_rows(empty_db_url):
             )
             conn.execute(
                 text(
-                    f"INSERT INTO memberships (id, council_id, user_id, role, created_at) VALUES (1, 1, 1, 'chair', '{now}')"
+                    "INSERT INTO memberships (id, council_id, user_id, role, created_at) "
+                    f"VALUES (1, 1, 1, 'chair', '{now}')"
                 )
             )
             conn.execute(
                 text(
                     "INSERT INTO actions (id, council_id, title, description, owner_id, due_on, status, version, "
-                    f"created_at, updated_at) VALUES (1, 1, 'Old action', '', 1, '2026-02-01', 'open', 3, '{now}', '{now}')"
+                    "created_at, updated_at) "
+                    f"VALUES (1, 1, 'Old action', '', 1, '2026-02-01', 'open', 3, '{now}', '{now}')"
                 )
             )
             conn.execute(

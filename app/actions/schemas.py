@@ -1,9 +1,7 @@
 """API shapes for actions and their history."""
 
 from datetime import date, datetime
-from typing import Any, Literal
-
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -26,6 +24,8 @@ class ActionCreate(InputModel):
     raised_at_meeting_id: DbId | None = None
     raised_at_item: AgendaItem | None = None
     percent_complete: Percent = 0
+    initiative_id: DbId | None = None
+    journey_id: DbId | None = None
 
 
 class ActionUpdate(InputModel):
@@ -40,6 +40,8 @@ class ActionUpdate(InputModel):
     raised_at_meeting_id: DbId | None = None
     raised_at_item: AgendaItem | None = None
     percent_complete: Percent | None = None
+    initiative_id: DbId | None = None
+    journey_id: DbId | None = None
     note: Text(NOTE_MAX) | None = Field(default=None, description="A progress note; required when due_on moves")
 
 
@@ -61,6 +63,8 @@ class ActionPublic(BaseModel):
     raised_at_meeting_number: int | None
     raised_at_item: int | None
     percent_complete: int
+    initiative_id: int | None
+    journey_id: int | None
     version: int
     closed_at: datetime | None
     created_at: datetime

@@ -24,6 +24,8 @@ from app.models import (
     ActionStatus,
     Council,
     Department,
+    Initiative,
+    Journey,
     Meeting,
     Membership,
     Role,
@@ -36,7 +38,9 @@ from app.models import ActionUpdate as ActionUpdateRow
 OWNER_FIELDS = frozenset({"status", "due_on", "percent_complete", "note"})
 MANAGERS = (Role.chair, Role.secretary)
 # Fields that may be cleared with null; the rest always hold a value.
-NULLABLE_FIELDS = frozenset({"department_id", "raised_at_meeting_id", "raised_at_item", "note"})
+NULLABLE_FIELDS = frozenset(
+    {"department_id", "raised_at_meeting_id", "raised_at_item", "initiative_id", "journey_id", "note"}
+)
 
 
 def overdue_days(*, due_on: date, status: str, today: date) -> int:
@@ -129,12 +133,22 @@ def _check_owner(session: Session, council: Council, owner_id: int) -> Membershi
     return seat
 
 
-def _check_meeting(session: Session, council: Council, meeting_id: int | None) -> None:
-    if meeting_id is None:
-        return
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None or meeting.council_id != council.id:
-        raise Invalid(f"Meeting {meeting_id} is not a meeting of this council.", field="raised_at_meeting_id")
+# Links an action may carry, each to a record of the same council.
+LINKS = {
+    "raised_at_meeting_id": (Meeting, "meeting"),
+    "initiative_id": (Initiative, "initiative"),
+    "journey_id": (Journey, "journey"),
+}
+
+
+def _check_links(session: Session, council: Council, values: dict) -> None:
+    for field, (model, noun) in LINKS.items():
+        record_id = values.get(field)
+        if record_id is None:
+            continue
+        record = session.get(model, record_id)
+        if record is None or record.council_id != council.id:
+            raise Invalid(f"{noun.capitalize()} {record_id} is not a {noun} of this council.", field=field)
 
 
 def create_action(*, session: Session, access: Access, action_in: ActionCreate) -> Action:
@@ -143,7 +157,7 @@ def create_action(*, session: Session, access: Access, action_in: ActionCreate) 
     council = access.council
     owner = _check_owner(session, council, action_in.owner_id)
     check_department(session=session, council=council, department_id=action_in.department_id, field="department_id")
-    _check_meeting(session, council, action_in.raised_at_meeting_id)
+    _check_links(session, council, action_in.model_dump())
     done = action_in.status == ActionStatus.done
     action = Action.model_validate(
         action_in,
@@ -180,6 +194,11 @@ def _check_may_update(access: Access, action: Action, requested: dict) -> None:
         )
 
 
+def check_may_update(*, access: Access, action: Action | ActionPublic) -> None:
+    """Refuse (403) anyone who may not write to this action at all; fields are checked on write."""
+    _check_may_update(access, action, {})
+
+
 def update_action(
     *, session: Session, access: Access, action: Action, action_in: ActionUpdate, with_if_match: bool = True
 ) -> Action:
@@ -197,8 +216,7 @@ def update_action(
         check_department(
             session=session, council=council, department_id=requested["department_id"], field="department_id"
         )
-    if "raised_at_meeting_id" in requested:
-        _check_meeting(session, council, requested["raised_at_meeting_id"])
+    _check_links(session, council, requested)
     if requested.get("status") == ActionStatus.done and action.status != ActionStatus.done:
         requested.setdefault("percent_complete", 100)
     changes = {

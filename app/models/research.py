@@ -1,6 +1,7 @@
 """Customer research, root-cause analyses, and department reports to meetings."""
 
 from datetime import date, datetime
+
 from sqlalchemy import JSON, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
