@@ -1,6 +1,7 @@
 """Every table, imported in one place so Alembic and the app see the same metadata."""
 
 from app.models.actions import CLOSED_STATUSES, Action, ActionStatus, ActionUpdate, ReminderDigest
+from app.models.agendas import AgendaSnapshot, AobItem, Attendance, AttendanceStatus, CouncilTemplate
 from app.models.base import TZDateTime, metadata, utcnow
 from app.models.councils import Council, Department, Membership, Role
 from app.models.initiatives import Initiative, InitiativeDepartment, InitiativeMeasure, InitiativeStatus, Rag
@@ -21,6 +22,11 @@ from app.models.users import User
 __all__ = [
     "CLOSED_STATUSES",
     "Action",
+    "AgendaSnapshot",
+    "AobItem",
+    "Attendance",
+    "AttendanceStatus",
+    "CouncilTemplate",
     "ActionStatus",
     "ActionUpdate",
     "Council",

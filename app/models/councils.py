@@ -30,6 +30,8 @@ class Council(SQLModel, table=True):
     # null means the defaults (see app/scoring.py).
     scorecard_weights: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     priority_weights: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    # Minutes per agenda section by key; null means the defaults (see app/meetings/agenda.py).
+    agenda_minutes: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
