@@ -1,5 +1,286 @@
 """Pages: my actions, the council's action log, one action with its history."""
 
-from fastapi import APIRouter
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Request
+from pydantic import ValidationError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.actions import service
+from app.actions.display import AGENDA_ITEMS, STATUSES, field_label, history_rows, local_time
+from app.actions.schemas import NOTE_MAX, ActionPublic, ActionUpdate
+from app.auth import Access, ActionAccess, get_action_access, load_access
+from app.common import MAX_ID, IdPath, check_if_match, etag
+from app.councils.pages import form_errors
+from app.councils.service import list_departments, list_members, list_my_councils
+from app.db import SessionDep
+from app.errors import AppError, Forbidden, NotFound, PreconditionFailed
+from app.meetings.service import list_meetings
+from app.models import Action
+from app.web import CsrfChecked, PageUser, flash, redirect, render, safe_next
 
 router = APIRouter(include_in_schema=False)
+
+# The fields an update form carries; each also travels as `seen_<field>`, the value the
+# page showed, so only what the person changed is written (and kept after a conflict).
+FORM_FIELDS = ("status", "percent_complete", "due_on")
+CONFLICT = (
+    "Someone else updated this action since you opened it, so your update was not saved. "
+    "The page now shows their change; what you typed is kept in the form below. Check it and save again."
+)
+
+
+# Query strings from GET forms: an empty or unknown value means "any", never an error page.
+def _status_param(value: str) -> str | None:
+    return value if value in STATUSES else None
+
+
+def _overdue_param(value: str) -> bool | None:
+    return {"true": True, "false": False}.get(value)
+
+
+def _id_param(value: str) -> int | None:
+    return int(value) if value.isdigit() and 1 <= int(value) <= MAX_ID else None
+
+
+def _query(**params) -> str:
+    """A clean query string (the API's names and spellings) for the filters that are set."""
+    return urlencode(
+        {k: ("true" if v else "false") if isinstance(v, bool) else v for k, v in params.items() if v is not None}
+    )
+
+
+def _here(request: Request) -> str:
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
+def _may_update(access: Access, action: Action | ActionPublic) -> bool:
+    try:
+        service.check_may_update(access=access, action=action)
+    except Forbidden:
+        return False
+    return True
+
+
+def _form_values(action: ActionPublic | Action, note: str = "") -> dict:
+    """What an update form shows for `action` when nothing has been typed yet."""
+    current = {
+        "status": action.status,
+        "percent_complete": str(action.percent_complete),
+        "due_on": action.due_on.isoformat(),
+    }
+    return {**current, **{f"seen_{k}": v for k, v in current.items()}, "note": note, "version": action.version}
+
+
+@router.get("/actions")
+def my_actions_page(request: Request, session: SessionDep, user: PageUser, status: str = "", overdue: str = ""):
+    """Every action I own, in every council, with a form on each to report progress."""
+    status_filter, overdue_filter = _status_param(status), _overdue_param(overdue)
+    actions = service.list_my_actions(session=session, user=user, status=status_filter, overdue=overdue_filter)
+    seats = {seat.council.id: seat for seat in list_my_councils(session=session, user=user)}
+    groups = []
+    for seat in seats.values():
+        mine = [a for a in actions if a.council_id == seat.council.id]
+        if mine:
+            rows = [(a, _form_values(a), _may_update(seat, a)) for a in mine]
+            groups.append({"council": seat.council, "role": seat.role, "rows": rows})
+    return render(
+        request,
+        "my_actions.html",
+        {
+            "user": user,
+            "groups": groups,
+            "count": len(actions),
+            "overdue_count": sum(a.overdue for a in actions),
+            "filters": {"status": status_filter or "", "overdue": overdue},
+            "statuses": STATUSES,
+            "note_max": NOTE_MAX,
+            "back": _here(request),
+        },
+    )
+
+
+@router.get("/councils/{council_id}/actions")
+def action_log_page(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    council_id: IdPath,
+    status: str = "",
+    owner_id: str = "",
+    department_id: str = "",
+    overdue: str = "",
+):
+    """The council's action log, soonest due first, with filters and a CSV download."""
+    access = load_access(session=session, user=user, council_id=council_id)
+    filters = service.ActionFilters(
+        status=_status_param(status),
+        owner_id=_id_param(owner_id),
+        department_id=_id_param(department_id),
+        overdue=_overdue_param(overdue),
+    )
+    actions = service.list_actions(session=session, access=access, filters=filters)
+    query = _query(
+        status=filters.status, owner_id=filters.owner_id, department_id=filters.department_id, overdue=filters.overdue
+    )
+    return render(
+        request,
+        "action_log.html",
+        {
+            "user": user,
+            "access": access,
+            "council": access.council,
+            "actions": actions,
+            "filters": filters,
+            "filtered": bool(query),
+            "csv_url": f"/api/councils/{council_id}/actions.csv" + (f"?{query}" if query else ""),
+            "members": list_members(session=session, council=access.council),
+            "departments": list_departments(session=session, council=access.council),
+            "statuses": STATUSES,
+        },
+    )
+
+
+@router.get("/actions/{action_id}")
+def action_page(request: Request, session: SessionDep, user: PageUser, action_id: IdPath):
+    """One action: its details, its full history and (for those who may) the update form."""
+    found = get_action_access(action_id=action_id, user=user, session=session)
+    return _render_action(request, session, found, form=_form_values(found.action), back=f"/actions/{action_id}")
+
+
+def _render_action(
+    request: Request,
+    session,
+    found: ActionAccess,
+    *,
+    form: dict,
+    back: str,
+    error: str | None = None,
+    conflict: list[str] | None = None,
+    status_code: int = 200,
+):
+    council = found.access.council
+    public = service.get_action_public(session=session, action=found.action)
+    history = history_rows(
+        service.list_history(session=session, action=found.action),
+        timezone=council.timezone,
+        members=list_members(session=session, council=council),
+        departments=list_departments(session=session, council=council),
+        meetings=list_meetings(session=session, council=council),
+    )
+    return render(
+        request,
+        "action.html",
+        {
+            "user": found.access.user,
+            "access": found.access,
+            "council": council,
+            "a": public,
+            "history": history,
+            "can_update": _may_update(found.access, found.action),
+            "form": form,
+            "back": back,
+            "error": error,
+            "conflict": conflict,
+            "conflict_message": CONFLICT,
+            "agenda_item": AGENDA_ITEMS.get(public.raised_at_item or 0),
+            "closed_at": local_time(public.closed_at, council.timezone) if public.closed_at else None,
+            "statuses": STATUSES,
+            "note_max": NOTE_MAX,
+        },
+        status_code=status_code,
+    )
+
+
+def _is_stale(version: str, action: Action) -> bool:
+    """check_if_match for a form: it always names the version it was built from, so none is stale too."""
+    if not version.isdigit():
+        return True
+    try:
+        check_if_match(etag(int(version)), action.version)
+    except PreconditionFailed:
+        return True
+    return False
+
+
+def _percent(value: str) -> int | str:
+    # Percent is a strict int in the schema: a number becomes one, anything else is refused by name.
+    try:
+        return int(value.strip())
+    except ValueError:
+        return value
+
+
+@router.post("/actions/{action_id}/update", dependencies=[CsrfChecked])
+def update_action_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    action_id: IdPath,
+    version: Annotated[str, Form()] = "",
+    status: Annotated[str, Form()] = "",
+    percent_complete: Annotated[str, Form()] = "",
+    due_on: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    seen_status: Annotated[str | None, Form()] = None,
+    seen_percent_complete: Annotated[str | None, Form()] = None,
+    seen_due_on: Annotated[str | None, Form()] = None,
+    back: Annotated[str, Form()] = "",
+):
+    """Save a progress update from a form; a form built from an older version is shown again, unsaved."""
+    found = get_action_access(action_id=action_id, user=user, session=session)
+    service.check_may_update(access=found.access, action=found.action)
+    back = back if back and safe_next(back) == back else f"/actions/{action_id}"
+    # Browsers send a textarea's line breaks as CRLF; counted as one, as its maxlength does.
+    note = note.replace("\r\n", "\n")
+    typed = {"status": status, "percent_complete": percent_complete.strip(), "due_on": due_on}
+    seen = {"status": seen_status, "percent_complete": seen_percent_complete, "due_on": seen_due_on}
+    # A field the person left as the page showed it is not theirs to write (nor to keep after a conflict).
+    mine = {f for f in FORM_FIELDS if typed[f] and (seen[f] is None or typed[f] != seen[f])}
+
+    def show_again(error: str | None = None, conflict: list[str] | None = None, status_code: int = 422):
+        form = _form_values(found.action, note)
+        form.update({f: typed[f] for f in mine})
+        return _render_action(
+            request, session, found, form=form, back=back, error=error, conflict=conflict, status_code=status_code
+        )
+
+    def show_conflict():
+        session.rollback()
+        session.expire_all()
+        if session.get(Action, action_id) is None:
+            raise NotFound("This action was deleted while you were editing it.")
+        # The fields both people changed: theirs is now shown, the person's own choice is in the form.
+        now = _form_values(found.action)
+        overlap = [f for f in FORM_FIELDS if f in mine and seen[f] is not None and seen[f] != now[f]]
+        return show_again(conflict=[field_label(f) for f in overlap], status_code=409)
+
+    if _is_stale(version, found.action):
+        return show_conflict()
+    current = _form_values(found.action)
+    data: dict = {f: typed[f] for f in mine if typed[f] != current[f]}
+    if "percent_complete" in data:
+        data["percent_complete"] = _percent(data["percent_complete"])
+    if note.strip():
+        data["note"] = note
+    if not data:
+        flash(request, "Nothing to save: nothing was changed and no note was written.", "error")
+        return redirect(back)
+    try:
+        action_in = ActionUpdate.model_validate(data)
+        service.update_action(
+            session=session, access=found.access, action=found.action, action_in=action_in, with_if_match=True
+        )
+    except ValidationError as exc:
+        return show_again(error=form_errors(exc))
+    except StaleDataError:
+        # Another save from the same version landed between our check and our write.
+        return show_conflict()
+    except AppError as exc:
+        if exc.status_code in (403, 404):
+            raise
+        session.rollback()
+        return show_again(error=exc.detail)
+    flash(request, "Saved.")
+    return redirect(back)

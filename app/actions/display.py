@@ -1,0 +1,118 @@
+"""How actions and their history read on a page: labels, dates in the council's zone, names for ids."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from app.actions.schemas import ActionHistoryEntry
+from app.councils.schemas import MemberPublic
+from app.models import ActionStatus, Department, Meeting
+
+STATUSES = {s.value: s.value.replace("_", " ").capitalize() for s in ActionStatus}
+
+# The standard agenda (DOMAIN.md), by item number.
+AGENDA_ITEMS = {
+    1: "Actions from the last meeting",
+    2: "Overall customer-satisfaction measures",
+    3: "Department reports",
+    4: "Cross-fertilising best practice",
+    5: "Current initiatives",
+    6: "Review of the customer measures",
+    7: "Prioritising future initiatives",
+    8: "Customer research",
+    9: "Any other business",
+}
+
+FIELD_LABELS = {
+    "title": "Title",
+    "description": "Description",
+    "owner_id": "Owner",
+    "department_id": "Department",
+    "due_on": "Due date",
+    "status": "Status",
+    "percent_complete": "Percent complete",
+    "raised_at_meeting_id": "Raised at meeting",
+    "raised_at_item": "Agenda item",
+}
+
+
+def field_label(field: str) -> str:
+    return FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+
+
+def short_date(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def local_time(moment: datetime, timezone: str) -> str:
+    """A moment as the council reads it: '3 Mar 2026, 14:05'."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local.day} {local:%b %Y, %H:%M}"
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    who: str
+    at: str
+    at_iso: str
+    kind: str
+    changes: list[ChangeRow]
+    note: str
+    without_if_match: bool
+
+
+def history_rows(
+    entries: list[ActionHistoryEntry],
+    *,
+    timezone: str,
+    members: list[MemberPublic],
+    departments: list[Department],
+    meetings: list[Meeting],
+) -> list[HistoryRow]:
+    """The history as people read it: names for ids, dates spelled out, oldest first."""
+    names = {
+        "owner_id": {m.id: m.name for m in members},
+        "department_id": {d.id: d.name for d in departments},
+        "raised_at_meeting_id": {m.id: f"Meeting {m.number}" for m in meetings},
+    }
+
+    def show(field: str, value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        if field in names:
+            return names[field].get(value, f"#{value} (removed)")
+        if field == "status":
+            return STATUSES.get(value, str(value))
+        if field == "due_on":
+            try:
+                return short_date(date.fromisoformat(value))
+            except (TypeError, ValueError):
+                return str(value)
+        if field == "percent_complete":
+            return f"{value}%"
+        if field == "raised_at_item":
+            return f"{value}. {AGENDA_ITEMS.get(value, '')}".rstrip(". ")
+        return str(value)
+
+    return [
+        HistoryRow(
+            who=entry.user_name or "A removed account",
+            at=local_time(entry.at, timezone),
+            at_iso=entry.at.isoformat(),
+            kind=entry.kind,
+            changes=[
+                ChangeRow(field_label(c.field), show(c.field, c.old), show(c.field, c.new)) for c in entry.changes
+            ],
+            note=entry.note,
+            without_if_match=entry.without_if_match,
+        )
+        for entry in entries
+    ]
