@@ -190,6 +190,7 @@ def load_demo(*, session: Session, today: date) -> Council:
             created_at=raised_at,
             updated_at=raised_at,
             version=1 if status == "open" else 2,
+            percent_complete={"done": 100, "in_progress": 40, "blocked": 20}.get(status, 0),
             closed_at=raised_at + timedelta(days=14) if status == "done" else None,
         )
         session.add(action)
