@@ -3,11 +3,12 @@
 from fastapi import APIRouter, Response
 
 from app.auth import CouncilAccess, MeetingDep
-from app.common import ListOf, check_if_match, etag, list_of
+from app.common import IdPath, ListOf, check_if_match, etag, list_of
 from app.councils.api import IfMatch
 from app.db import SessionDep
-from app.meetings import service
-from app.meetings.schemas import MeetingCreate, MeetingPublic, MeetingUpdate
+from app.meetings import agenda_service, service
+from app.meetings.agenda_model import Agenda, LiveAgenda
+from app.meetings.schemas import AobCreate, AobPublic, ApologiesIn, MeetingCreate, MeetingPublic, MeetingUpdate
 from app.models import Role
 
 router = APIRouter(prefix="/api", tags=["meetings"])
@@ -54,3 +55,46 @@ def delete_meeting(session: SessionDep, found: MeetingDep) -> None:
     """Delete a meeting that has not been held (chair)."""
     found.access.require(Role.chair, doing="delete meetings")
     service.delete_meeting(session=session, meeting=found.meeting)
+
+
+@router.get("/meetings/{meeting_id}/agenda", response_model=Agenda | LiveAgenda)
+def get_agenda(session: SessionDep, found: MeetingDep, live: bool = False):
+    """The nine-section agenda: the live draft, or once published the snapshot that was circulated
+    (`live=true` shows today's data with `changed_sections` since publishing)."""
+    return agenda_service.get_agenda(session=session, access=found.access, meeting=found.meeting, live=live)
+
+
+@router.post("/meetings/{meeting_id}/agenda/publish", response_model=Agenda, responses={409: {"description": "Held"}})
+def publish_agenda(session: SessionDep, found: MeetingDep):
+    """Freeze and circulate the agenda (chair); republishing is allowed until the meeting is held."""
+    return agenda_service.publish_agenda(session=session, access=found.access, meeting=found.meeting)
+
+
+@router.get("/meetings/{meeting_id}/aob", response_model=ListOf[AobPublic])
+def list_aob(session: SessionDep, found: MeetingDep) -> dict:
+    """Items members asked to raise under any other business."""
+    return list_of(service.list_aob(session=session, meeting=found.meeting))
+
+
+@router.post("/meetings/{meeting_id}/aob", response_model=AobPublic, status_code=201)
+def create_aob(session: SessionDep, found: MeetingDep, aob_in: AobCreate):
+    """Ask to raise an item under any other business (members, not observers)."""
+    return service.add_aob(session=session, access=found.access, meeting=found.meeting, aob_in=aob_in)
+
+
+@router.delete("/meetings/{meeting_id}/aob/{item_id}", status_code=204)
+def delete_aob(session: SessionDep, found: MeetingDep, item_id: IdPath) -> None:
+    """Withdraw an AOB item (its submitter, the chair or the secretary)."""
+    service.delete_aob(session=session, access=found.access, meeting=found.meeting, item_id=item_id)
+
+
+@router.put("/meetings/{meeting_id}/apologies", status_code=204)
+def send_apologies(session: SessionDep, found: MeetingDep, apologies_in: ApologiesIn) -> None:
+    """Send my apologies for this meeting, with an optional note."""
+    service.send_apologies(session=session, access=found.access, meeting=found.meeting, apologies_in=apologies_in)
+
+
+@router.delete("/meetings/{meeting_id}/apologies", status_code=204)
+def withdraw_apologies(session: SessionDep, found: MeetingDep) -> None:
+    """Withdraw my apologies: I can attend after all."""
+    service.withdraw_apologies(session=session, access=found.access, meeting=found.meeting)

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
-from app.common import InputModel, Text
+from app.common import InputModel, Name, Text
 from app.models import MeetingStatus
 
 Duration = Annotated[int, Field(ge=5, le=720, strict=True, description="Minutes, 5 to 720")]
@@ -49,3 +49,22 @@ class MeetingPublic(BaseModel):
     location: str
     status: str
     version: int
+
+
+class AobCreate(InputModel):
+    title: Name(200)
+    details: Text(5000) = ""
+
+
+class AobPublic(BaseModel):
+    id: int
+    meeting_id: int
+    title: str
+    details: str
+    submitted_by_id: int | None
+    submitted_by: str | None
+    created_at: datetime
+
+
+class ApologiesIn(InputModel):
+    note: Text(500) = ""

@@ -5,9 +5,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
-from app.errors import Conflict, Invalid
-from app.meetings.schemas import MeetingCreate, MeetingPublic, MeetingUpdate
-from app.models import Council, Meeting, MeetingStatus, utcnow
+from app.auth import Access
+from app.errors import Conflict, Invalid, NotFound
+from app.meetings.schemas import AobCreate, AobPublic, ApologiesIn, MeetingCreate, MeetingPublic, MeetingUpdate
+from app.models import AobItem, Attendance, Council, Meeting, MeetingStatus, Membership, Role, User, utcnow
 
 
 def meeting_public(meeting: Meeting, council: Council) -> MeetingPublic:
@@ -64,3 +65,76 @@ def delete_meeting(*, session: Session, meeting: Meeting) -> None:
         raise Conflict("A held meeting is part of the council's record and cannot be deleted.")
     session.delete(meeting)
     session.flush()
+
+
+# Any other business, and apologies sent ahead
+
+
+def list_aob(*, session: Session, meeting: Meeting) -> list[AobPublic]:
+    """The meeting's AOB items in the order they came in."""
+    rows = session.exec(
+        select(AobItem, User.name)
+        .outerjoin(Membership, Membership.id == AobItem.submitted_by_id)
+        .outerjoin(User, User.id == Membership.user_id)
+        .where(AobItem.meeting_id == meeting.id)
+        .order_by(col(AobItem.created_at), col(AobItem.id))
+    )
+    return [AobPublic(**item.model_dump(), submitted_by=name) for item, name in rows]
+
+
+def _check_open_for_business(meeting: Meeting) -> None:
+    if meeting.status != MeetingStatus.scheduled:
+        raise Conflict(f"This meeting is {meeting.status}; items can only be added before it is held.")
+
+
+def add_aob(*, session: Session, access: Access, meeting: Meeting, aob_in: AobCreate) -> AobPublic:
+    """A member asks to raise something under any other business."""
+    access.require(Role.chair, Role.secretary, Role.member, doing="submit any other business")
+    _check_open_for_business(meeting)
+    item = AobItem.model_validate(aob_in, update={"meeting_id": meeting.id, "submitted_by_id": access.membership.id})
+    session.add(item)
+    session.flush()
+    return AobPublic(**item.model_dump(), submitted_by=access.user.name)
+
+
+def delete_aob(*, session: Session, access: Access, meeting: Meeting, item_id: int) -> None:
+    """Withdraw an AOB item: its submitter, the chair or the secretary."""
+    item = session.get(AobItem, item_id)
+    if item is None or item.meeting_id != meeting.id:
+        raise NotFound("AOB item not found.")
+    if item.submitted_by_id != access.membership.id:
+        access.require(Role.chair, Role.secretary, doing="withdraw someone else's item")
+    _check_open_for_business(meeting)
+    session.delete(item)
+    session.flush()
+
+
+def send_apologies(*, session: Session, access: Access, meeting: Meeting, apologies_in: ApologiesIn) -> Attendance:
+    """I cannot attend: recorded against my seat, shown in the agenda header."""
+    _check_open_for_business(meeting)
+    row = session.exec(
+        select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.membership_id == access.membership.id)
+    ).first()
+    if row is None:
+        row = Attendance(meeting_id=meeting.id, membership_id=access.membership.id, status="apologies")
+    row.status = "apologies"
+    row.note = apologies_in.note
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    return row
+
+
+def withdraw_apologies(*, session: Session, access: Access, meeting: Meeting) -> None:
+    """I can attend after all."""
+    _check_open_for_business(meeting)
+    row = session.exec(
+        select(Attendance).where(
+            Attendance.meeting_id == meeting.id,
+            Attendance.membership_id == access.membership.id,
+            Attendance.status == "apologies",
+        )
+    ).first()
+    if row is not None:
+        session.delete(row)
+        session.flush()

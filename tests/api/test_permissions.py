@@ -85,7 +85,7 @@ MATRIX: dict[tuple[str, str], dict] = {
 
 # Each later domain keeps its rows of the matrix, and the records they need, beside it.
 DOMAIN_MATRICES = [
-    importlib.import_module(f"tests.api.matrix_{name}") for name in ("measures", "journeys", "initiatives")
+    importlib.import_module(f"tests.api.matrix_{name}") for name in ("agenda", "measures", "journeys", "initiatives")
 ]
 for _module in DOMAIN_MATRICES:
     MATRIX.update(_module.RULES)

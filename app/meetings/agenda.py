@@ -1,0 +1,507 @@
+"""build_agenda: the standard nine-section agenda from the council's data.
+
+Pure: `AgendaData` (rows already loaded) in, a typed `Agenda` out. The JSON API, the
+page and the Word pack all render this object and compute nothing of their own.
+"""
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from app.initiatives.economics import initiative_economics
+from app.initiatives.priorities import Candidate, Criteria, rank_initiatives
+from app.journeys.matrix import MatrixDepartment, MatrixStep, journey_matrix
+from app.measures.stats import Point as StatPoint
+from app.measures.stats import is_better, measure_stats
+from app.meetings import agenda_model as m
+from app.meetings.agenda_data import AgendaData
+from app.models import CLOSED_STATUSES, InitiativeStatus, Measure
+from app.reports.scorecard import MeasureFact, score_department
+from app.scoring import PRIORITY_DEFAULTS, SCORECARD_DEFAULTS, effective_weights
+
+# Minutes per section for a two-hour meeting; scaled to the meeting's length.
+DEFAULT_MINUTES: dict[str, int] = {
+    "actions": 15,
+    "overall_measures": 10,
+    "department_reports": 30,
+    "best_practice": 10,
+    "initiatives": 15,
+    "measures_review": 10,
+    "prioritisation": 15,
+    "research": 10,
+    "aob": 5,
+}
+
+
+def allocate_minutes(duration: int, weights: Mapping[str, float]) -> dict[str, int]:
+    """Share `duration` between the sections in proportion to `weights`, summing exactly.
+
+    Whole five-minute blocks when the meeting is long enough for every section to get
+    one, otherwise whole minutes; leftovers go to the largest remainders, first
+    section first on ties.
+    """
+    keys = list(m.SECTION_KEYS)
+    step = 5 if duration >= 5 * len(keys) else 1
+    units = duration // step
+    total = sum(max(float(weights.get(k, 0)), 0) for k in keys) or len(keys)
+    shares = [max(float(weights.get(k, 0)), 0) / total * units if total else units / len(keys) for k in keys]
+    blocks = [int(share) for share in shares]
+    order = sorted(range(len(keys)), key=lambda i: (-(shares[i] - blocks[i]), i))
+    for i in order[: units - sum(blocks)]:
+        blocks[i] += 1
+    minutes = {k: b * step for k, b in zip(keys, blocks, strict=True)}
+    minutes[keys[-1]] += duration - sum(minutes.values())  # a remainder under one block
+    return minutes
+
+
+def _name_of(data: AgendaData):
+    seats = {s.id: s for s in data.seats}
+    return lambda seat_id: seats[seat_id].name if seat_id in seats else None
+
+
+def _header(data: AgendaData, zone: ZoneInfo) -> m.Header:
+    meeting, council = data.meeting, data.council
+    start = meeting.scheduled_at.astimezone(zone)
+    end = start + timedelta(minutes=meeting.duration_minutes)
+    departments = {d.id: d for d in data.departments}
+    apologies = {a.membership_id: a for a in data.attendance if a.status == "apologies"}
+
+    def person(seat) -> m.Person:
+        department = departments.get(seat.department_id)
+        return m.Person(
+            membership_id=seat.id,
+            name=seat.name,
+            role=seat.role,
+            department=department.name if department else None,
+            is_external=bool(department and department.is_external),
+            note=apologies[seat.id].note if seat.id in apologies else "",
+        )
+
+    previous = data.previous
+    return m.Header(
+        council_id=council.id,
+        council_name=council.name,
+        meeting_id=meeting.id,
+        number=meeting.number,
+        title=meeting.title or f"Meeting {meeting.number}",
+        scheduled_at=meeting.scheduled_at,
+        timezone=council.timezone,
+        date=start.date(),
+        start_time=start.strftime("%H:%M"),
+        end_time=end.strftime("%H:%M"),
+        duration_minutes=meeting.duration_minutes,
+        location=meeting.location,
+        expected_attendees=[person(s) for s in data.seats if s.id not in apologies],
+        apologies=[person(s) for s in data.seats if s.id in apologies],
+        previous_meeting=m.MeetingRef(
+            id=previous.id, number=previous.number, date=previous.scheduled_at.astimezone(zone).date()
+        )
+        if previous
+        else None,
+    )
+
+
+def _measure_rows(data: AgendaData) -> dict[int, m.MeasureRow]:
+    name_of = _name_of(data)
+    departments = {d.id: d.name for d in data.departments}
+    journeys = {j.id: j.name for j in data.journeys}
+    stats = {
+        measure.id: measure_stats(
+            direction=measure.direction,
+            target=measure.target,
+            readings=[StatPoint(r.period, r.value) for r in data.readings.get(measure.id, [])],
+        )
+        for measure in data.measures
+    }
+    # "Stale": no reading for the council's latest period.
+    latest_period = max((s.latest.period for s in stats.values() if s.latest), default=None)
+    rows = {}
+    for measure in data.measures:
+        s = stats[measure.id]
+
+        def point(p):
+            return m.Point(period=p.period, value=p.value) if p else None
+
+        rows[measure.id] = m.MeasureRow(
+            id=measure.id,
+            name=measure.name,
+            kind=measure.kind,
+            category=measure.category,
+            unit=measure.unit,
+            direction=measure.direction,
+            target=measure.target,
+            owner_name=name_of(measure.owner_id),
+            scope=measure.scope,
+            department=departments.get(measure.department_id),
+            journey=journeys.get(measure.journey_id),
+            latest=point(s.latest),
+            previous=point(s.previous),
+            change=s.change,
+            on_target=s.on_target,
+            movement=s.movement,
+            status=s.status,
+            stale=s.latest is None or (latest_period is not None and s.latest.period < latest_period),
+            trend=[m.Point(period=p.period, value=p.value) for p in s.trend],
+            chart_url=f"/api/measures/{measure.id}/chart.svg",
+        )
+    return rows
+
+
+def _action_row(fact, today: date, zone: ZoneInfo) -> m.ActionRow:
+    action = fact.action
+    closed = action.status in CLOSED_STATUSES
+    overdue = not closed and action.due_on < today
+    closed_on = action.closed_at.astimezone(zone).date() if action.closed_at else None
+    return m.ActionRow(
+        id=action.id,
+        title=action.title,
+        owner_name=fact.owner_name,
+        department=None,
+        due_on=action.due_on,
+        status=action.status,
+        percent_complete=action.percent_complete,
+        overdue=overdue,
+        days_overdue=(today - action.due_on).days if overdue else 0,
+        closed_at=action.closed_at,
+        closed_on_time=(action.status == "done" and closed_on is not None and closed_on <= action.due_on)
+        if closed
+        else None,
+    )
+
+
+def _actions_section(data: AgendaData, base: dict, zone: ZoneInfo) -> m.ActionsSection:
+    departments = {d.id: d.name for d in data.departments}
+    rows = []
+    for fact in data.actions:
+        row = _action_row(fact, data.today, zone)
+        row.department = departments.get(fact.action.department_id)
+        rows.append(row)
+    open_rows = [r for r in rows if r.status not in CLOSED_STATUSES]
+    closed_rows = [r for r in rows if r.status in CLOSED_STATUSES]
+    done_rows = [r for r in closed_rows if r.status == "done"]
+    on_time = sum(1 for r in done_rows if r.closed_on_time)
+    notes = []
+    overdue = [r for r in open_rows if r.overdue]
+    if overdue:
+        notes.append(f"{len(overdue)} open action{'s are' if len(overdue) != 1 else ' is'} overdue.")
+    if not rows:
+        notes.append("No actions on the log yet.")
+    previous = data.previous
+    if previous:
+        held_on = previous.scheduled_at.astimezone(zone).strftime("%-d %B %Y")
+        minutes = f"Approve the minutes of meeting {previous.number}, held on {held_on}."
+    else:
+        minutes = "This is the council's first meeting: there are no previous minutes to approve."
+    return m.ActionsSection(
+        **base,
+        notes=notes,
+        previous_minutes=minutes,
+        open_actions=open_rows,
+        closed_since_previous=closed_rows,
+        on_time_rate=round(on_time / len(done_rows) * 100, 1) if done_rows else None,
+        closed_on_time=on_time,
+        closed_count=len(done_rows),
+    )
+
+
+def _scorecard(data: AgendaData, department_id: int, measures: list[Measure], weights) -> m.Scorecard:
+    def fact(measure: Measure) -> MeasureFact:
+        return MeasureFact(
+            name=measure.name,
+            direction=measure.direction,
+            target=measure.target,
+            readings=tuple(StatPoint(r.period, r.value) for r in data.readings.get(measure.id, [])),
+        )
+
+    score = score_department(
+        action_counts=data.department_action_counts.get(department_id),
+        comment_measures=[fact(x) for x in measures if x.category == "comment_theme"],
+        survey_measures=[fact(x) for x in measures if x.category == "survey_rating"],
+        weights=weights,
+        today=data.today,
+    )
+    return m.Scorecard(
+        total=round(score.total, 1) if score.total is not None else None,
+        components=[
+            m.ScoreComponent(
+                component=c.component,
+                label=c.label,
+                value=round(c.value, 1) if c.value is not None else None,
+                weight=c.weight,
+                points=round(c.points, 1),
+                detail="; ".join(c.inputs),
+            )
+            for c in score.components
+        ],
+        note=" ".join(score.notes),
+    )
+
+
+def _initiative_row(data: AgendaData, initiative, measure_rows, name_of) -> m.InitiativeRow:
+    linked = []
+    measures = {x.id: x for x in data.measures}
+    for link in data.initiative_measures:
+        if link.initiative_id != initiative.id or link.measure_id not in measure_rows:
+            continue
+        row = measure_rows[link.measure_id]
+        current = row.latest.value if row.latest else None
+        baseline = link.baseline_value
+        change = current - baseline if current is not None and baseline is not None else None
+        movement = None
+        if change is not None:
+            direction = measures[link.measure_id].direction
+            movement = "flat" if change == 0 else ("better" if is_better(direction, current, baseline) else "worse")
+        linked.append(
+            m.LinkedMeasure(
+                measure_id=row.id,
+                name=row.name,
+                unit=row.unit,
+                baseline=baseline,
+                current=current,
+                change=change,
+                movement=movement,
+            )
+        )
+    economics = initiative_economics(
+        failure_volume_per_year=initiative.failure_volume_per_year,
+        unit_cost=initiative.unit_cost,
+        implementation_cost=initiative.implementation_cost,
+    )
+    return m.InitiativeRow(
+        id=initiative.id,
+        title=initiative.title,
+        status=initiative.status,
+        owner_name=name_of(initiative.owner_id),
+        rag=initiative.rag,
+        percent_complete=initiative.percent_complete,
+        start_on=initiative.start_on,
+        target_on=initiative.target_on,
+        overdue=bool(initiative.target_on and initiative.target_on < data.today),
+        yearly_saving=economics.yearly_saving,
+        measures=linked,
+    )
+
+
+def _journey_issues(data: AgendaData, name_of) -> tuple[list[m.JourneyIssue], list[str]]:
+    departments = [MatrixDepartment(id=d.id, name=d.name, is_external=d.is_external) for d in data.departments]
+    responsibilities: dict[int, dict[int, str]] = {}
+    for link in data.step_departments:
+        responsibilities.setdefault(link.step_id, {})[link.department_id] = link.responsibility
+    issues, notes = [], []
+    for journey in data.journeys:
+        steps = [
+            MatrixStep(
+                id=s.id,
+                position=s.position,
+                name=s.name,
+                channel=s.channel,
+                responsibilities=responsibilities.get(s.id, {}),
+            )
+            for s in data.steps
+            if s.journey_id == journey.id
+        ]
+        if not steps:
+            notes.append(f"Journey “{journey.name}” has no steps mapped yet.")
+            continue
+        matrix = journey_matrix(steps, departments)
+        if matrix.gaps or matrix.overlaps:
+            issues.append(
+                m.JourneyIssue(
+                    journey_id=journey.id,
+                    name=journey.name,
+                    owner_name=name_of(journey.owner_id),
+                    gaps=[g.step.name for g in matrix.gaps],
+                    overlaps=[f"{o.step.name} ({', '.join(d.name for d in o.owners)})" for o in matrix.overlaps],
+                )
+            )
+        if journey.owner_id is None:
+            notes.append(f"Journey “{journey.name}” has no journey owner.")
+    return issues, notes
+
+
+def build_agenda(data: AgendaData, *, status: str = "draft", version: int = 0, published_at=None) -> m.Agenda:
+    """The nine standard sections for `data.meeting`, in order, with times that fit the meeting."""
+    council, meeting = data.council, data.meeting
+    zone = ZoneInfo(council.timezone)
+    name_of = _name_of(data)
+    minutes = allocate_minutes(meeting.duration_minutes, council.agenda_minutes or DEFAULT_MINUTES)
+    clock = meeting.scheduled_at.astimezone(zone)
+    bases: dict[str, dict] = {}
+    for number, key in enumerate(m.SECTION_KEYS, start=1):
+        bases[key] = {
+            "number": number,
+            "key": key,
+            "title": m.SECTION_TITLES[key],
+            "minutes_allocated": minutes[key],
+            "starts_at": clock.strftime("%H:%M"),
+        }
+        clock += timedelta(minutes=minutes[key])
+
+    measure_rows = _measure_rows(data)
+    rows = list(measure_rows.values())
+
+    overall = [r for r in rows if r.scope == "overall"]
+    overall_notes = [] if overall else ["No overall measures yet: add NPS or satisfaction measures to report here."]
+    if overall and not any(r.latest for r in overall):
+        overall_notes.append("No readings yet for the overall measures.")
+
+    scorecard_weights = effective_weights(council.scorecard_weights, SCORECARD_DEFAULTS)
+    reports = {report.department_id: (report, author) for report, author in data.reports}
+    entries, missing = [], []
+    for department in data.departments:
+        own_measures = [x for x in data.measures if x.scope == "department" and x.department_id == department.id]
+        found = reports.get(department.id)
+        if found is None:
+            missing.append(department.name)
+        entries.append(
+            m.DepartmentEntry(
+                department_id=department.id,
+                name=department.name,
+                is_external=department.is_external,
+                presenters=[s.name for s in data.seats if s.department_id == department.id],
+                measures=[measure_rows[x.id] for x in own_measures],
+                scorecard=_scorecard(data, department.id, own_measures, scorecard_weights),
+                report=m.ReportBody(
+                    id=found[0].id,
+                    summary=found[0].summary,
+                    improvements=found[0].improvements,
+                    best_practice=found[0].best_practice,
+                    author_name=found[1],
+                    updated_at=found[0].updated_at,
+                )
+                if found
+                else None,
+                submitted=found is not None,
+            )
+        )
+    report_notes = []
+    if not data.departments:
+        report_notes.append("No departments yet: add the departments that sit on the council.")
+    elif missing:
+        report_notes.append(f"Not submitted yet: {', '.join(missing)}.")
+
+    best = [
+        m.BestPractice(department=e.name, text=e.report.best_practice, report_id=e.report.id)
+        for e in entries
+        if e.report and e.report.best_practice.strip()
+    ]
+
+    current = [
+        _initiative_row(data, i, measure_rows, name_of)
+        for i in data.initiatives
+        if i.status in (InitiativeStatus.approved, InitiativeStatus.in_progress)
+    ]
+    initiative_notes = [] if current else ["No approved or in-progress initiatives."]
+    late = [i.title for i in current if i.overdue]
+    if late:
+        initiative_notes.append(f"Past their target date: {', '.join(late)}.")
+    red = [i.title for i in current if i.rag == "red"]
+    if red:
+        initiative_notes.append(f"Rated red: {', '.join(red)}.")
+
+    journeys, journey_notes = _journey_issues(data, name_of)
+    review = {
+        "off_target": [r for r in rows if r.on_target is False],
+        "worsening": [r for r in rows if r.movement == "worsening"],
+        "stale": [r for r in rows if r.stale],
+        "missing_target": [r for r in rows if r.target is None],
+        "missing_owner": [r for r in rows if r.owner_name is None],
+    }
+    review_notes = [] if data.measures else ["No customer measures yet."]
+    review_notes += journey_notes
+    if not data.journeys:
+        review_notes.append("No customer journeys mapped yet: gaps and overlaps cannot be checked.")
+
+    proposed = [i for i in data.initiatives if i.status == InitiativeStatus.proposed]
+    economics = {
+        i.id: initiative_economics(
+            failure_volume_per_year=i.failure_volume_per_year,
+            unit_cost=i.unit_cost,
+            implementation_cost=i.implementation_cost,
+        )
+        for i in proposed
+    }
+    ranked = rank_initiatives(
+        [
+            Candidate(
+                id=i.id,
+                created_at=i.created_at,
+                criteria=Criteria(
+                    customer_impact=i.customer_impact,
+                    yearly_saving=economics[i.id].yearly_saving,
+                    effort=i.effort,
+                    strategic_fit=i.strategic_fit,
+                    confidence=i.confidence,
+                ),
+            )
+            for i in proposed
+        ],
+        effective_weights(council.priority_weights, PRIORITY_DEFAULTS),
+    )
+    by_id = {i.id: i for i in proposed}
+    proposals = [
+        m.Proposal(
+            rank=r.rank,
+            id=r.candidate.id,
+            title=by_id[r.candidate.id].title,
+            proposed_by=name_of(by_id[r.candidate.id].proposed_by_id),
+            score=round(r.score.total, 1),
+            breakdown=[
+                m.PriorityComponent(
+                    criterion=p.criterion,
+                    raw=p.raw,
+                    normalised=round(p.normalised, 2),
+                    weight=p.weight,
+                    points=round(p.points, 1),
+                )
+                for p in r.score.breakdown
+            ],
+            yearly_saving=economics[r.candidate.id].yearly_saving,
+            net_saving=economics[r.candidate.id].net_first_year,
+            payback_months=economics[r.candidate.id].payback_months,
+        )
+        for r in ranked
+    ]
+
+    previous = data.previous
+    research_notes = []
+    if not data.research:
+        since = f"meeting {previous.number}" if previous else "the last 90 days"
+        research_notes.append(f"No customer research recorded since {since}.")
+    aob = [m.AobRow(id=item.id, title=item.title, details=item.details, submitted_by=who) for item, who in data.aob]
+
+    sections = [
+        _actions_section(data, bases["actions"], zone),
+        m.OverallMeasuresSection(**bases["overall_measures"], notes=overall_notes, measures=overall),
+        m.DepartmentReportsSection(**bases["department_reports"], notes=report_notes, departments=entries),
+        m.BestPracticeSection(
+            **bases["best_practice"],
+            notes=[] if best else ["No best practice offered in this meeting's department reports yet."],
+            items=best,
+        ),
+        m.InitiativesSection(**bases["initiatives"], notes=initiative_notes, initiatives=current),
+        m.MeasuresReviewSection(**bases["measures_review"], notes=review_notes, journeys=journeys, **review),
+        m.PrioritisationSection(
+            **bases["prioritisation"],
+            notes=[] if proposals else ["No proposed initiatives waiting for a decision."],
+            proposals=proposals,
+        ),
+        m.ResearchSection(
+            **bases["research"],
+            notes=research_notes,
+            items=[
+                m.ResearchRow(
+                    id=r.id, title=r.title, conducted_on=r.conducted_on, method=r.method, summary=r.summary, link=r.link
+                )
+                for r in data.research
+            ],
+        ),
+        m.AobSection(**bases["aob"], notes=[] if aob else ["No other business submitted."], items=aob),
+    ]
+    return m.Agenda(
+        meeting=_header(data, zone),
+        status=status,
+        version=version,
+        published_at=published_at,
+        sections=sections,
+    )

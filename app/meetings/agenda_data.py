@@ -1,0 +1,230 @@
+"""Everything an agenda is built from, loaded by a small fixed number of queries.
+
+No query runs per department, action, measure or journey: each table is read once,
+filtered to what an agenda can show (open work, recent readings, this meeting's
+reports), so the cost follows the council's open work, not its history.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from app.models import (
+    CLOSED_STATUSES,
+    Action,
+    AobItem,
+    Attendance,
+    Council,
+    Department,
+    DepartmentReport,
+    Initiative,
+    InitiativeMeasure,
+    InitiativeStatus,
+    Journey,
+    JourneyStep,
+    Measure,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Reading,
+    Research,
+    StepDepartment,
+    User,
+)
+from app.reports.scorecard import ActionCounts
+
+# Readings older than this cannot change what an agenda shows (12-period trends).
+READING_WINDOW_DAYS = 400
+# Without a previous meeting, "recent" research means this many days back.
+RESEARCH_FALLBACK_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Seat:
+    id: int
+    user_id: int
+    name: str
+    role: str
+    department_id: int | None
+
+
+@dataclass(frozen=True)
+class ActionFact:
+    action: Action
+    owner_name: str
+
+
+@dataclass
+class AgendaData:
+    council: Council
+    meeting: Meeting
+    today: date
+    previous: Meeting | None = None
+    departments: list[Department] = field(default_factory=list)
+    seats: list[Seat] = field(default_factory=list)
+    attendance: list[Attendance] = field(default_factory=list)
+    actions: list[ActionFact] = field(default_factory=list)
+    department_action_counts: dict[int, ActionCounts] = field(default_factory=dict)
+    measures: list[Measure] = field(default_factory=list)
+    readings: dict[int, list[Reading]] = field(default_factory=dict)
+    reports: list[tuple[DepartmentReport, str | None]] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
+    initiative_measures: list[InitiativeMeasure] = field(default_factory=list)
+    journeys: list[Journey] = field(default_factory=list)
+    steps: list[JourneyStep] = field(default_factory=list)
+    step_departments: list[StepDepartment] = field(default_factory=list)
+    research: list[Research] = field(default_factory=list)
+    aob: list[tuple[AobItem, str | None]] = field(default_factory=list)
+
+
+def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, today: date | None = None) -> AgendaData:
+    """Read what the agenda of `meeting` needs: one query per kind of record."""
+    zone = ZoneInfo(council.timezone)
+    today = today or datetime.now(zone).date()
+    data = AgendaData(council=council, meeting=meeting, today=today)
+    data.previous = session.exec(
+        select(Meeting)
+        .where(
+            Meeting.council_id == council.id,
+            Meeting.scheduled_at < meeting.scheduled_at,
+            Meeting.status != MeetingStatus.cancelled,
+        )
+        .order_by(col(Meeting.scheduled_at).desc())
+        .limit(1)
+    ).first()
+    data.departments = list(
+        session.exec(select(Department).where(Department.council_id == council.id).order_by(col(Department.name)))
+    )
+    data.seats = [
+        Seat(id=m.id, user_id=u.id, name=u.name, role=m.role, department_id=m.department_id)
+        for m, u in session.exec(
+            select(Membership, User)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.council_id == council.id)
+            .order_by(col(User.name))
+        )
+    ]
+    data.attendance = list(session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id)))
+
+    # Open actions, and those closed since the previous meeting: not the whole history.
+    since = data.previous.scheduled_at if data.previous else meeting.scheduled_at - timedelta(days=90)
+    owner_user = aliased(User)
+    data.actions = [
+        ActionFact(action=a, owner_name=name)
+        for a, name in session.exec(
+            select(Action, owner_user.name)
+            .join(Membership, Membership.id == Action.owner_id)
+            .join(owner_user, owner_user.id == Membership.user_id)
+            .where(
+                Action.council_id == council.id,
+                or_(col(Action.status).not_in(list(CLOSED_STATUSES)), col(Action.closed_at) >= since),
+            )
+            .order_by(col(Action.due_on), col(Action.id))
+        )
+    ]
+    # The scorecard's action-plan metric, counted by the database (one row per
+    # department) with the scorecard's rules: see app/reports/scorecard.py.
+    closed_on = func.date(Action.closed_at)
+    fell_due = Action.due_on <= today
+    withdrawn = (Action.status == "cancelled") & (col(Action.closed_at).is_(None) | (closed_on <= Action.due_on))
+    on_time = (Action.status == "done") & col(Action.closed_at).is_not(None) & (closed_on <= Action.due_on)
+
+    def count_if(condition):
+        return func.sum(case((condition, 1), else_=0))
+
+    data.department_action_counts = {
+        department_id: ActionCounts(
+            counted=int(counted or 0), on_time=int(closed or 0), withdrawn=int(gone or 0), not_yet=int(later or 0)
+        )
+        for department_id, counted, closed, gone, later in session.exec(
+            select(
+                Action.department_id,
+                count_if(fell_due & ~withdrawn),
+                count_if(fell_due & ~withdrawn & on_time),
+                count_if(fell_due & withdrawn),
+                count_if(~fell_due),
+            )
+            .where(Action.council_id == council.id, col(Action.department_id).is_not(None))
+            .group_by(Action.department_id)
+        )
+    }
+
+    data.measures = list(
+        session.exec(select(Measure).where(Measure.council_id == council.id).order_by(col(Measure.name)))
+    )
+    window_start = today - timedelta(days=READING_WINDOW_DAYS)
+    for reading in session.exec(
+        select(Reading)
+        .join(Measure, Measure.id == Reading.measure_id)
+        .where(Measure.council_id == council.id, Reading.period >= window_start)
+        .order_by(col(Reading.measure_id), col(Reading.period))
+    ):
+        data.readings.setdefault(reading.measure_id, []).append(reading)
+
+    data.reports = list(
+        session.exec(
+            select(DepartmentReport, User.name)
+            .outerjoin(User, User.id == DepartmentReport.author_id)
+            .where(DepartmentReport.meeting_id == meeting.id)
+        )
+    )
+    live_statuses = [InitiativeStatus.approved, InitiativeStatus.in_progress, InitiativeStatus.proposed]
+    data.initiatives = list(
+        session.exec(
+            select(Initiative)
+            .where(Initiative.council_id == council.id, col(Initiative.status).in_(live_statuses))
+            .order_by(col(Initiative.created_at), col(Initiative.id))
+        )
+    )
+    data.initiative_measures = list(
+        session.exec(
+            select(InitiativeMeasure)
+            .join(Initiative, Initiative.id == InitiativeMeasure.initiative_id)
+            .where(Initiative.council_id == council.id, col(Initiative.status).in_(live_statuses))
+        )
+    )
+    data.journeys = list(
+        session.exec(select(Journey).where(Journey.council_id == council.id).order_by(col(Journey.name)))
+    )
+    rows = session.exec(
+        select(JourneyStep, StepDepartment)
+        .join(Journey, Journey.id == JourneyStep.journey_id)
+        .outerjoin(StepDepartment, StepDepartment.step_id == JourneyStep.id)
+        .where(Journey.council_id == council.id)
+        .order_by(col(JourneyStep.journey_id), col(JourneyStep.position), col(JourneyStep.id))
+    )
+    seen_steps: set[int] = set()
+    for step, link in rows:
+        if step.id not in seen_steps:
+            seen_steps.add(step.id)
+            data.steps.append(step)
+        if link is not None:
+            data.step_departments.append(link)
+
+    research_since = (
+        data.previous.scheduled_at.astimezone(zone).date()
+        if data.previous
+        else (today - timedelta(days=RESEARCH_FALLBACK_DAYS))
+    )
+    data.research = list(
+        session.exec(
+            select(Research)
+            .where(Research.council_id == council.id, Research.conducted_on >= research_since)
+            .order_by(col(Research.conducted_on).desc(), col(Research.id))
+        )
+    )
+    submitter = aliased(User)
+    data.aob = list(
+        session.exec(
+            select(AobItem, submitter.name)
+            .outerjoin(Membership, Membership.id == AobItem.submitted_by_id)
+            .outerjoin(submitter, submitter.id == Membership.user_id)
+            .where(AobItem.meeting_id == meeting.id)
+            .order_by(col(AobItem.created_at), col(AobItem.id))
+        )
+    )
+    return data

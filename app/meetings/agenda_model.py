@@ -1,0 +1,306 @@
+"""The typed Agenda: one object that the JSON API, the page and the Word pack all render."""
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+SECTION_KEYS = (
+    "actions",
+    "overall_measures",
+    "department_reports",
+    "best_practice",
+    "initiatives",
+    "measures_review",
+    "prioritisation",
+    "research",
+    "aob",
+)
+SECTION_TITLES = {
+    "actions": "Actions from the last meeting",
+    "overall_measures": "Overall customer satisfaction results",
+    "department_reports": "Department reports",
+    "best_practice": "Sharing best practice",
+    "initiatives": "Review of current initiatives",
+    "measures_review": "Review of customer measures",
+    "prioritisation": "Prioritisation and planning",
+    "research": "Customer research",
+    "aob": "Any other business",
+}
+
+
+class Person(BaseModel):
+    membership_id: int
+    name: str
+    role: str
+    department: str | None = None
+    is_external: bool = False
+    note: str = ""
+
+
+class MeetingRef(BaseModel):
+    id: int
+    number: int
+    date: date
+
+
+class Header(BaseModel):
+    council_id: int
+    council_name: str
+    meeting_id: int
+    number: int
+    title: str
+    scheduled_at: datetime
+    timezone: str
+    date: date
+    start_time: str
+    end_time: str
+    duration_minutes: int
+    location: str
+    expected_attendees: list[Person]
+    apologies: list[Person]
+    previous_meeting: MeetingRef | None
+
+
+class ActionRow(BaseModel):
+    id: int
+    title: str
+    owner_name: str
+    department: str | None
+    due_on: date
+    status: str
+    percent_complete: int
+    overdue: bool
+    days_overdue: int
+    closed_at: datetime | None = None
+    closed_on_time: bool | None = None
+
+
+class Point(BaseModel):
+    period: date
+    value: float
+
+
+class MeasureRow(BaseModel):
+    id: int
+    name: str
+    kind: str
+    category: str
+    unit: str
+    direction: str
+    target: float | None
+    owner_name: str | None
+    scope: str
+    department: str | None
+    journey: str | None
+    latest: Point | None
+    previous: Point | None
+    change: float | None
+    on_target: bool | None
+    movement: str | None
+    status: str | None
+    stale: bool
+    trend: list[Point]
+    chart_url: str
+
+
+class ScoreComponent(BaseModel):
+    component: str
+    label: str
+    value: float | None
+    weight: float
+    points: float
+    detail: str
+
+
+class Scorecard(BaseModel):
+    total: float | None
+    components: list[ScoreComponent]
+    note: str = ""
+
+
+class ReportBody(BaseModel):
+    id: int
+    summary: str
+    improvements: str
+    best_practice: str
+    author_name: str | None
+    updated_at: datetime
+
+
+class DepartmentEntry(BaseModel):
+    department_id: int
+    name: str
+    is_external: bool
+    presenters: list[str]
+    measures: list[MeasureRow]
+    scorecard: Scorecard | None
+    report: ReportBody | None
+    submitted: bool
+
+
+class BestPractice(BaseModel):
+    department: str
+    text: str
+    report_id: int
+
+
+class LinkedMeasure(BaseModel):
+    measure_id: int
+    name: str
+    unit: str
+    baseline: float | None
+    current: float | None
+    change: float | None
+    movement: str | None
+
+
+class InitiativeRow(BaseModel):
+    id: int
+    title: str
+    status: str
+    owner_name: str | None
+    rag: str | None
+    percent_complete: int
+    start_on: date | None
+    target_on: date | None
+    overdue: bool
+    yearly_saving: float
+    measures: list[LinkedMeasure]
+
+
+class JourneyIssue(BaseModel):
+    journey_id: int
+    name: str
+    owner_name: str | None
+    gaps: list[str]
+    overlaps: list[str]
+
+
+class PriorityComponent(BaseModel):
+    criterion: str
+    raw: float | None
+    normalised: float
+    weight: float
+    points: float
+
+
+class Proposal(BaseModel):
+    rank: int
+    id: int
+    title: str
+    proposed_by: str | None
+    score: float
+    breakdown: list[PriorityComponent]
+    yearly_saving: float
+    net_saving: float
+    payback_months: float | None
+
+
+class ResearchRow(BaseModel):
+    id: int
+    title: str
+    conducted_on: date
+    method: str
+    summary: str
+    link: str
+
+
+class AobRow(BaseModel):
+    id: int
+    title: str
+    details: str
+    submitted_by: str | None
+
+
+class SectionBase(BaseModel):
+    number: int
+    key: str
+    title: str
+    minutes_allocated: int
+    starts_at: str
+    # What is missing or worth a look, in words a chair can act on.
+    notes: list[str] = Field(default_factory=list)
+
+
+class ActionsSection(SectionBase):
+    key: Literal["actions"] = "actions"
+    previous_minutes: str
+    open_actions: list[ActionRow]
+    closed_since_previous: list[ActionRow]
+    on_time_rate: float | None
+    closed_on_time: int
+    closed_count: int
+
+
+class OverallMeasuresSection(SectionBase):
+    key: Literal["overall_measures"] = "overall_measures"
+    measures: list[MeasureRow]
+
+
+class DepartmentReportsSection(SectionBase):
+    key: Literal["department_reports"] = "department_reports"
+    departments: list[DepartmentEntry]
+
+
+class BestPracticeSection(SectionBase):
+    key: Literal["best_practice"] = "best_practice"
+    items: list[BestPractice]
+
+
+class InitiativesSection(SectionBase):
+    key: Literal["initiatives"] = "initiatives"
+    initiatives: list[InitiativeRow]
+
+
+class MeasuresReviewSection(SectionBase):
+    key: Literal["measures_review"] = "measures_review"
+    off_target: list[MeasureRow]
+    worsening: list[MeasureRow]
+    stale: list[MeasureRow]
+    missing_target: list[MeasureRow]
+    missing_owner: list[MeasureRow]
+    journeys: list[JourneyIssue]
+
+
+class PrioritisationSection(SectionBase):
+    key: Literal["prioritisation"] = "prioritisation"
+    proposals: list[Proposal]
+
+
+class ResearchSection(SectionBase):
+    key: Literal["research"] = "research"
+    items: list[ResearchRow]
+
+
+class AobSection(SectionBase):
+    key: Literal["aob"] = "aob"
+    items: list[AobRow]
+
+
+Section = Annotated[
+    ActionsSection
+    | OverallMeasuresSection
+    | DepartmentReportsSection
+    | BestPracticeSection
+    | InitiativesSection
+    | MeasuresReviewSection
+    | PrioritisationSection
+    | ResearchSection
+    | AobSection,
+    Field(discriminator="key"),
+]
+
+
+class Agenda(BaseModel):
+    meeting: Header
+    status: Literal["draft", "published"]
+    version: int
+    published_at: datetime | None = None
+    sections: list[Section]
+
+
+class LiveAgenda(Agenda):
+    """The live agenda of a published meeting, with what moved since it was circulated."""
+
+    changed_sections: list[str]

@@ -1,0 +1,71 @@
+"""Agendas: live drafts, published snapshots, and what changed since publishing."""
+
+from sqlmodel import Session, col, select
+
+from app.auth import Access
+from app.errors import Conflict, Forbidden
+from app.meetings.agenda import build_agenda
+from app.meetings.agenda_data import load_agenda_data
+from app.meetings.agenda_model import Agenda, LiveAgenda
+from app.models import AgendaSnapshot, Meeting, MeetingStatus, Role, utcnow
+
+
+def latest_snapshot(*, session: Session, meeting: Meeting) -> AgendaSnapshot | None:
+    """The agenda as last circulated, if it has been."""
+    return session.exec(
+        select(AgendaSnapshot)
+        .where(AgendaSnapshot.meeting_id == meeting.id)
+        .order_by(col(AgendaSnapshot.version).desc())
+        .limit(1)
+    ).first()
+
+
+def live_agenda(*, session: Session, access: Access, meeting: Meeting, snapshot: AgendaSnapshot | None) -> Agenda:
+    """The agenda built from today's data."""
+    data = load_agenda_data(session=session, council=access.council, meeting=meeting)
+    if snapshot is None:
+        return build_agenda(data)
+    return build_agenda(data, status="published", version=snapshot.version, published_at=snapshot.published_at)
+
+
+def get_agenda(*, session: Session, access: Access, meeting: Meeting, live: bool = False) -> Agenda:
+    """What was circulated once published (or the live draft before); `live` compares the two."""
+    snapshot = latest_snapshot(session=session, meeting=meeting)
+    if access.is_(Role.observer) and (snapshot is None or live):
+        raise Forbidden("Observers see the agenda once the chair has published it.")
+    if snapshot is None:
+        return live_agenda(session=session, access=access, meeting=meeting, snapshot=None)
+    published = Agenda.model_validate(snapshot.content)
+    if not live:
+        return published
+    current = live_agenda(session=session, access=access, meeting=meeting, snapshot=snapshot)
+    before = {s.key: s.model_dump(mode="json") for s in published.sections}
+    changed = [s.key for s in current.sections if s.model_dump(mode="json") != before.get(s.key)]
+    if current.meeting.model_dump(mode="json") != published.meeting.model_dump(mode="json"):
+        changed.insert(0, "meeting")
+    return LiveAgenda(**current.model_dump(), changed_sections=changed)
+
+
+def publish_agenda(*, session: Session, access: Access, meeting: Meeting) -> Agenda:
+    """Freeze today's agenda as the one circulated (chair); allowed again until the meeting is held."""
+    access.require(Role.chair, doing="publish the agenda")
+    if meeting.status == MeetingStatus.held:
+        raise Conflict("This meeting has been held: the agenda that was circulated stands.")
+    if meeting.status == MeetingStatus.cancelled:
+        raise Conflict("This meeting is cancelled; reschedule it before publishing an agenda.")
+    previous = latest_snapshot(session=session, meeting=meeting)
+    version = (previous.version if previous else 0) + 1
+    now = utcnow()
+    data = load_agenda_data(session=session, council=access.council, meeting=meeting)
+    agenda = build_agenda(data, status="published", version=version, published_at=now)
+    session.add(
+        AgendaSnapshot(
+            meeting_id=meeting.id,
+            version=version,
+            content=agenda.model_dump(mode="json"),
+            published_by_id=access.user.id,
+            published_at=now,
+        )
+    )
+    session.flush()
+    return agenda

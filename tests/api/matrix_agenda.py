@@ -1,0 +1,25 @@
+"""Permission-matrix rows for the agenda, AOB and apologies (see test_permissions.py)."""
+
+from app.models import AobItem
+
+IN_COUNCIL = {"observer", "member", "owner", "secretary", "chair"}
+SEATED = {"member", "owner", "secretary", "chair"}
+
+RULES: dict = {
+    # Observers read the agenda once published; the world's meeting has none yet.
+    ("GET", "/api/meetings/{meeting_id}/agenda"): {"ok": SEATED},
+    ("POST", "/api/meetings/{meeting_id}/agenda/publish"): {"ok": {"chair"}},
+    ("GET", "/api/meetings/{meeting_id}/aob"): {"ok": IN_COUNCIL},
+    ("POST", "/api/meetings/{meeting_id}/aob"): {"ok": SEATED, "json": {"title": "Winter readiness"}},
+    # The item was submitted by "member"; the chair and secretary may withdraw it too.
+    ("DELETE", "/api/meetings/{meeting_id}/aob/{aob_id}"): {"ok": {"member", "secretary", "chair"}},
+    ("PUT", "/api/meetings/{meeting_id}/apologies"): {"ok": IN_COUNCIL, "json": {"note": "On leave"}},
+    ("DELETE", "/api/meetings/{meeting_id}/apologies"): {"ok": IN_COUNCIL},
+}
+
+
+def arrange(session, world) -> dict[str, int]:
+    item = AobItem(meeting_id=world.meeting.id, submitted_by_id=world.seats["member"].id, title="Storm plan")
+    session.add(item)
+    session.flush()
+    return {"aob_id": item.id}
