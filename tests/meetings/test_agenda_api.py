@@ -1,0 +1,142 @@
+"""The agenda through the API: draft, publish, snapshot, live comparison, and a fixed query count."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import event
+from sqlmodel import Session
+
+from app.meetings.agenda_data import load_agenda_data
+from app.models import Measure, Reading, Role
+from tests.api.helpers import auth
+from tests.factories import make_action, make_council, make_department, make_meeting, make_membership, make_user
+
+
+def arrange(session):
+    chair = make_user(session, name="Helen Carter")
+    council = make_council(session, chair=chair, name="Utility council")
+    billing = make_department(session, council=council, name="Billing")
+    member_user = make_user(session, name="Aisha Rahman")
+    seat = make_membership(session, council=council, user=member_user, role=Role.member, department=billing)
+    observer = make_user(session)
+    make_membership(session, council=council, user=observer, role=Role.observer)
+    meeting = make_meeting(session, council=council, scheduled_at=datetime.now(UTC) + timedelta(days=10))
+    session.commit()
+    return chair, member_user, observer, council, seat, meeting
+
+
+def test_a_new_meeting_gets_a_live_draft(app, client, session):
+    chair, _, _, _, _, meeting = arrange(session)
+    body = client.get(f"/api/meetings/{meeting.id}/agenda", headers=auth(app, chair)).json()
+    assert body["status"] == "draft" and body["version"] == 0
+    assert [s["number"] for s in body["sections"]] == list(range(1, 10))
+    assert [s["key"] for s in body["sections"]] == [
+        "actions",
+        "overall_measures",
+        "department_reports",
+        "best_practice",
+        "initiatives",
+        "measures_review",
+        "prioritisation",
+        "research",
+        "aob",
+    ]
+    for s in body["sections"]:
+        assert {"number", "key", "title", "minutes_allocated"} <= set(s)
+    assert body["meeting"]["council_name"] == "Utility council"
+
+
+def test_publishing_freezes_what_was_circulated(app, client, session):
+    chair, member_user, observer, council, seat, meeting = arrange(session)
+    url = f"/api/meetings/{meeting.id}/agenda"
+    assert client.get(url, headers=auth(app, observer)).status_code == 403  # not circulated yet
+    make_action(
+        session, council=council, owner=seat, title="Before publishing", due_on=date.today() + timedelta(days=3)
+    )
+    session.commit()
+
+    published = client.post(f"{url}/publish", headers=auth(app, chair))
+    assert published.status_code == 200
+    assert (published.json()["status"], published.json()["version"]) == ("published", 1)
+
+    make_action(session, council=council, owner=seat, title="After publishing", due_on=date.today() + timedelta(days=4))
+    session.commit()
+    frozen = client.get(url, headers=auth(app, observer)).json()
+    titles = [a["title"] for a in frozen["sections"][0]["open_actions"]]
+    assert titles == ["Before publishing"]
+
+    live = client.get(f"{url}?live=true", headers=auth(app, chair)).json()
+    assert [a["title"] for a in live["sections"][0]["open_actions"]] == ["Before publishing", "After publishing"]
+    assert "actions" in live["changed_sections"]
+    assert "aob" not in live["changed_sections"]
+
+    assert client.post(f"{url}/publish", headers=auth(app, member_user)).status_code == 403
+    again = client.post(f"{url}/publish", headers=auth(app, chair)).json()
+    assert again["version"] == 2
+    assert [a["title"] for a in client.get(url, headers=auth(app, chair)).json()["sections"][0]["open_actions"]] == [
+        "Before publishing",
+        "After publishing",
+    ]
+
+
+def test_a_held_meeting_keeps_its_agenda(app, client, session):
+    chair, *_, meeting = arrange(session)
+    url = f"/api/meetings/{meeting.id}"
+    client.post(f"{url}/agenda/publish", headers=auth(app, chair))
+    assert client.patch(url, headers=auth(app, chair), json={"status": "held"}).status_code == 200
+    refused = client.post(f"{url}/agenda/publish", headers=auth(app, chair))
+    assert refused.status_code == 409
+    assert client.get(f"{url}/agenda", headers=auth(app, chair)).json()["version"] == 1
+
+
+def test_aob_and_apologies_reach_the_agenda(app, client, session):
+    chair, member_user, observer, *_, meeting = arrange(session)
+    base = f"/api/meetings/{meeting.id}"
+    item = client.post(f"{base}/aob", headers=auth(app, member_user), json={"title": "Storm readiness"})
+    assert item.status_code == 201
+    assert client.post(f"{base}/aob", headers=auth(app, observer), json={"title": "x"}).status_code == 403
+    assert client.post(f"{base}/aob", headers=auth(app, member_user), json={"title": " "}).status_code == 422
+    assert client.put(f"{base}/apologies", headers=auth(app, member_user), json={"note": "On leave"}).status_code == 204
+    agenda = client.get(f"{base}/agenda", headers=auth(app, chair)).json()
+    assert [(p["name"], p["note"]) for p in agenda["meeting"]["apologies"]] == [("Aisha Rahman", "On leave")]
+    assert [i["title"] for i in agenda["sections"][8]["items"]] == ["Storm readiness"]
+    assert client.delete(f"{base}/apologies", headers=auth(app, member_user)).status_code == 204
+    agenda = client.get(f"{base}/agenda", headers=auth(app, chair)).json()
+    assert agenda["meeting"]["apologies"] == []
+
+
+def _grow(session, council, seat, factor: int) -> None:
+    for n in range(factor):
+        department = make_department(session, council=council)
+        make_action(session, council=council, owner=seat, department=department, due_on=date(2026, 1, 1) + timedelta(n))
+        make_action(session, council=council, owner=seat, status="done", due_on=date(2025, 1, 1))
+        measure = Measure(council_id=council.id, name=f"Measure {factor}-{n}", scope="overall", target=50)
+        session.add(measure)
+        session.flush()
+        for month in range(1, 13):
+            session.add(Reading(measure_id=measure.id, period=date(2026, month, 1), value=40 + month))
+    session.commit()
+
+
+def count_queries(engine, session_factory, council, meeting) -> int:
+    statements = []
+
+    def record(*_args):
+        statements.append(1)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with session_factory() as session:
+            load_agenda_data(session=session, council=council, meeting=meeting)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+def test_agenda_queries_do_not_grow_with_the_data(engine, session):
+    *_, council, seat, meeting = arrange(session)
+    _grow(session, council, seat, 3)
+    small = count_queries(engine, lambda: Session(engine), council, meeting)
+    _grow(session, council, seat, 30)
+    large = count_queries(engine, lambda: Session(engine), council, meeting)
+    assert small == large
+    assert small <= 15
