@@ -8,6 +8,7 @@ from app.models.initiatives import Initiative, InitiativeDepartment, InitiativeM
 from app.models.journeys import Journey, JourneyStep, Responsibility, StepDepartment
 from app.models.measures import Direction, Measure, MeasureCategory, MeasureKind, MeasureScope, Reading
 from app.models.meetings import Meeting, MeetingStatus
+from app.models.minutes import Decision, Minutes, MinutesAmendment, MinutesEvent, MinutesItem, MinutesStatus
 from app.models.research import (
     DepartmentReport,
     Research,
@@ -46,6 +47,12 @@ __all__ = [
     "Meeting",
     "MeetingStatus",
     "Membership",
+    "Decision",
+    "Minutes",
+    "MinutesAmendment",
+    "MinutesEvent",
+    "MinutesItem",
+    "MinutesStatus",
     "Rag",
     "Reading",
     "ReminderDigest",

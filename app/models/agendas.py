@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.models.base import TZDateTime, utcnow
@@ -45,6 +45,8 @@ class AobItem(SQLModel, table=True):
     submitted_by_id: int | None = Field(default=None, foreign_key="memberships.id", ondelete="SET NULL")
     title: str = Field(max_length=200)
     details: str = Field(default="", max_length=5000)
+    # What the meeting decided about it, recorded in the minutes.
+    outcome: str = Field(default="", max_length=5000, sa_column_kwargs={"server_default": text("''")})
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
 
 

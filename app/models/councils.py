@@ -32,6 +32,10 @@ class Council(SQLModel, table=True):
     priority_weights: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     # Minutes per agenda section by key; null means the defaults (see app/meetings/agenda.py).
     agenda_minutes: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    # Quorum: at least this many seats present, and this many departments represented
+    # (null: more than half of the voting seats, and no department minimum).
+    quorum_members: int | None = Field(default=None)
+    quorum_departments: int | None = Field(default=None)
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)

@@ -1,0 +1,103 @@
+"""Minutes: what happened at a meeting, against the agenda it followed."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, UniqueConstraint
+from sqlalchemy.orm import declared_attr
+from sqlmodel import Field, SQLModel
+
+from app.models.base import TZDateTime, utcnow
+
+
+class MinutesStatus(StrEnum):
+    draft = "draft"
+    circulated = "circulated"
+    approved = "approved"
+
+
+class Minutes(SQLModel, table=True):
+    __tablename__ = "minutes"
+    __table_args__ = (CheckConstraint("status IN ('draft', 'circulated', 'approved')", name="status"),)
+
+    meeting_id: int = Field(foreign_key="meetings.id", ondelete="CASCADE", primary_key=True)
+    status: str = Field(default=MinutesStatus.draft, max_length=20)
+    # The published agenda version the meeting followed (0: none was published).
+    agenda_version: int = Field(default=0)
+    # Item 1: were the previous meeting's minutes approved as a true record?
+    previous_minutes_approved: bool | None = Field(default=None)
+    previous_minutes_note: str = Field(default="", max_length=2000)
+    next_meeting_note: str = Field(default="", max_length=500)
+    circulated_at: datetime | None = Field(default=None, sa_type=TZDateTime)
+    approved_at: datetime | None = Field(default=None, sa_type=TZDateTime)
+    approved_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+
+    @declared_attr
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class MinutesItem(SQLModel, table=True):
+    """The notes taken under one agenda item (1–9)."""
+
+    __tablename__ = "minutes_items"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "number", name="uq_minutes_items_meeting_number"),
+        CheckConstraint("number BETWEEN 1 AND 9", name="number"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", ondelete="CASCADE", index=True)
+    number: int
+    notes: str = Field(default="", max_length=20000)
+    updated_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+
+
+class Decision(SQLModel, table=True):
+    """A decision, numbered 1, 2, 3 … within its meeting."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "number", name="uq_decisions_meeting_number"),
+        CheckConstraint("item_number BETWEEN 1 AND 9", name="item_number"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", ondelete="CASCADE", index=True)
+    number: int
+    item_number: int
+    text: str = Field(max_length=5000)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+
+
+class MinutesAmendment(SQLModel, table=True):
+    """A correction to approved minutes: who, when, why. Approved minutes never change otherwise."""
+
+    __tablename__ = "minutes_amendments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", ondelete="CASCADE", index=True)
+    item_number: int | None = Field(default=None)
+    text: str = Field(max_length=5000)
+    reason: str = Field(max_length=2000)
+    made_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    made_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+
+
+class MinutesEvent(SQLModel, table=True):
+    """The audit history of a meeting's minutes: every change, by whom, when."""
+
+    __tablename__ = "minutes_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", ondelete="CASCADE", index=True)
+    user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+    kind: str = Field(max_length=40)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
