@@ -1,6 +1,10 @@
 """Domain errors, defined once, and the handlers that turn them into responses."""
 
+import math
+
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -32,6 +36,12 @@ class PreconditionFailed(AppError):
     status_code = 412
 
 
+class TooLarge(AppError):
+    """An upload over its size limit; the message names the limit."""
+
+    status_code = 413
+
+
 class Invalid(AppError):
     """Input that passed the schema but breaks a rule; `field` names what to fix."""
 
@@ -51,6 +61,17 @@ def error_body(exc: AppError) -> dict:
         # The same shape as FastAPI's own validation errors, so clients parse one thing.
         return {"detail": [{"loc": ["body", exc.field], "msg": exc.detail, "type": "value_error"}]}
     return {"detail": exc.detail}
+
+
+def _json_safe(value):
+    """NaN and infinity as text: a body that sent them gets its 422, not a 500 from the JSON encoder."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(item) for item in value]
+    return value
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -75,6 +96,12 @@ def install_error_handlers(app: FastAPI) -> None:
             PreconditionFailed("Someone else changed this record at the same moment; reload it and try again."),
         )
 
+    async def request_validation(request: Request, exc: RequestValidationError) -> Response:
+        # FastAPI's own handler, except that it echoes the input, and Python's JSON reader
+        # accepts NaN, which its JSON writer then refuses.
+        return JSONResponse({"detail": _json_safe(jsonable_encoder(exc.errors()))}, status_code=422)
+
     app.add_exception_handler(AppError, app_error)
+    app.add_exception_handler(RequestValidationError, request_validation)
     app.add_exception_handler(StaleDataError, stale_data)
     app.add_exception_handler(IntegrityError, integrity_error)

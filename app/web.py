@@ -91,7 +91,9 @@ def render_error(request: Request, status_code: int, detail: str) -> HTMLRespons
 
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:
-    request.session.setdefault("flashes", []).append({"kind": kind, "message": message})
+    # Assign, not append: the session notices only assignments, so a second flash appended
+    # to one not yet shown would be silently lost.
+    request.session["flashes"] = [*request.session.get("flashes", []), {"kind": kind, "message": message}]
 
 
 def redirect(url: str) -> RedirectResponse:

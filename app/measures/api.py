@@ -1,5 +1,223 @@
-"""JSON routes for measures (being built)."""
+"""JSON routes: customer measures, their readings, CSV import and export, and charts."""
 
-from fastapi import APIRouter
+import hashlib
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, File, Header, Query, Response, UploadFile
+
+from app.auth import CouncilAccess, CurrentUser
+from app.common import MAX_ID, IdPath, ListOf, check_if_match, etag, list_of, today_in
+from app.councils.api import IfMatch
+from app.db import SessionDep
+from app.measures import imports, service
+from app.measures.schemas import (
+    ImportProblem,
+    ImportResult,
+    MeasureCreate,
+    MeasurePublic,
+    MeasureUpdate,
+    ReadingCreate,
+    ReadingPublic,
+    ReadingUpdate,
+)
+from app.measures.service import MeasureAccess, MeasureFilters
+from app.models import MeasureScope
 
 router = APIRouter(prefix="/api", tags=["measures"])
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+Status = Literal["green", "amber", "red"]
+PROBLEMS = {"model": dict[str, list[ImportProblem]], "description": "Nothing imported: every problem, row by row"}
+
+
+def get_measure_access(measure_id: IdPath, user: CurrentUser, session: SessionDep) -> MeasureAccess:
+    return service.get_measure_access(session=session, user=user, measure_id=measure_id)
+
+
+MeasureDep = Annotated[MeasureAccess, Depends(get_measure_access)]
+
+
+def measure_filters(
+    scope: MeasureScope | None = None,
+    department_id: IdQuery = None,
+    journey_id: IdQuery = None,
+    status: Status | None = None,
+) -> MeasureFilters:
+    return MeasureFilters(scope=scope, department_id=department_id, journey_id=journey_id, status=status)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "council"
+
+
+@router.get("/councils/{council_id}/measures", response_model=ListOf[MeasurePublic])
+def list_measures(
+    session: SessionDep, access: CouncilAccess, filters: Annotated[MeasureFilters, Depends(measure_filters)]
+) -> dict:
+    """The council's measures, overall first, then by department and journey, each with its latest reading, change,
+    target, status and trend."""
+    return list_of(service.list_measures(session=session, council=access.council, filters=filters))
+
+
+@router.post("/councils/{council_id}/measures", response_model=MeasurePublic, status_code=201)
+def create_measure(session: SessionDep, access: CouncilAccess, measure_in: MeasureCreate, response: Response):
+    """Add a measure (chair). Category and direction default from kind; scope from the ids sent."""
+    measure = service.create_measure(session=session, access=access, measure_in=measure_in)
+    response.headers["ETag"] = etag(measure.version)
+    return service.get_measure_public(session=session, measure=measure, council=access.council)
+
+
+@router.get("/measures/{measure_id}", response_model=MeasurePublic)
+def get_measure(session: SessionDep, found: MeasureDep, response: Response):
+    """One measure with its figures; its ETag guards later changes."""
+    response.headers["ETag"] = etag(found.measure.version)
+    return service.get_measure_public(session=session, measure=found.measure, council=found.access.council)
+
+
+@router.patch(
+    "/measures/{measure_id}",
+    response_model=MeasurePublic,
+    responses={412: {"description": "Stale If-Match: someone changed the measure since you loaded it"}},
+)
+def update_measure(
+    session: SessionDep, found: MeasureDep, measure_in: MeasureUpdate, response: Response, if_match: IfMatch = None
+):
+    """Change a measure: the chair any field, its owner the target and description. Send the ETag as If-Match."""
+    check_if_match(if_match, found.measure.version)
+    measure = service.update_measure(session=session, found=found, measure_in=measure_in)
+    response.headers["ETag"] = etag(measure.version)
+    return service.get_measure_public(session=session, measure=measure, council=found.access.council)
+
+
+@router.delete("/measures/{measure_id}", status_code=204)
+def delete_measure(session: SessionDep, found: MeasureDep, if_match: IfMatch = None) -> None:
+    """Delete a measure and all its readings (chair)."""
+    check_if_match(if_match, found.measure.version)
+    service.delete_measure(session=session, access=found.access, measure=found.measure)
+
+
+# Readings
+
+
+@router.get("/measures/{measure_id}/readings", response_model=ListOf[ReadingPublic])
+def list_readings(session: SessionDep, found: MeasureDep) -> dict:
+    """The measure's readings, oldest first."""
+    return list_of(service.list_readings(session=session, measure=found.measure))
+
+
+@router.post(
+    "/measures/{measure_id}/readings",
+    response_model=ReadingPublic,
+    status_code=201,
+    responses={200: {"model": ReadingPublic, "description": "The period already had a reading; it was replaced"}},
+)
+def create_reading(session: SessionDep, found: MeasureDep, reading_in: ReadingCreate, response: Response):
+    """Record a reading (chair, secretary, the measure's owner, members of its department). 201 when new; 200 when
+    it replaced the reading already stored for that period."""
+    reading, created = service.record_reading(session=session, found=found, reading_in=reading_in)
+    response.status_code = 201 if created else 200
+    return reading
+
+
+@router.patch("/measures/{measure_id}/readings/{period}", response_model=ReadingPublic)
+def update_reading(session: SessionDep, found: MeasureDep, period: date, reading_in: ReadingUpdate):
+    """Correct the reading for a period (YYYY-MM-DD): its value, sample size, note or period."""
+    return service.update_reading(session=session, found=found, period=period, reading_in=reading_in)
+
+
+@router.delete("/measures/{measure_id}/readings/{period}", status_code=204)
+def delete_reading(session: SessionDep, found: MeasureDep, period: date) -> None:
+    """Delete the reading for a period (YYYY-MM-DD)."""
+    service.delete_reading(session=session, found=found, period=period)
+
+
+# CSV
+
+
+@router.post(
+    "/councils/{council_id}/readings/import",
+    response_model=ImportResult,
+    responses={413: PROBLEMS, 422: PROBLEMS},
+)
+def import_readings(
+    session: SessionDep,
+    access: CouncilAccess,
+    file: Annotated[UploadFile, File(description="CSV UTF-8 with a header row: measure,period,value[,sample_size]")],
+) -> ImportResult:
+    """Import readings from CSV, all or nothing: any problem in any row answers 422 listing every problem by row
+    (the header is row 1) and writes nothing. Measures are matched by name; a stored period is updated."""
+    imports.check_may_import(access)
+    data = imports.read_upload(file.file)
+    return imports.import_readings(session=session, council=access.council, data=data, access=access)
+
+
+@router.get(
+    "/councils/{council_id}/readings.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "Readings as CSV; imports back unchanged"}},
+)
+def export_readings(session: SessionDep, access: CouncilAccess, measure_id: IdQuery = None) -> Response:
+    """The council's readings (or one measure's) as CSV: measure, period, value, sample_size, unit, target, note."""
+    name = slug(access.council.name)
+    if measure_id is not None:
+        measure = service.get_council_measure(session=session, council=access.council, measure_id=measure_id)
+        name = f"{name}-{slug(measure.name)}"
+    body = imports.export_readings(session=session, council=access.council, measure_id=measure_id)
+    today = today_in(access.council.timezone).isoformat()
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}-readings-{today}.csv"'},
+    )
+
+
+# Charts
+
+
+def _chart(session, found: MeasureAccess, fmt: str, if_none_match: str | None, compact: bool) -> Response:
+    from app.exports.charts import MEDIA_TYPES, trend_chart
+
+    measure = found.measure
+    public = service.get_measure_public(session=session, measure=measure, council=found.access.council)
+    points = tuple((p.period, p.value) for p in public.trend)
+    key = repr((points, measure.target, measure.name, measure.unit, measure.direction, fmt, compact))
+    tag = '"' + hashlib.sha256(key.encode()).hexdigest()[:24] + '"'
+    headers = {"ETag": tag, "Cache-Control": "private, no-cache"}
+    if if_none_match and tag in {t.strip().removeprefix("W/") for t in if_none_match.split(",")}:
+        return Response(status_code=304, headers=headers)
+    body = trend_chart(
+        points,
+        target=measure.target,
+        title=measure.name,
+        unit=measure.unit,
+        direction=measure.direction,
+        fmt=fmt,
+        compact=compact,
+    )
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+CHART_RESPONSES = {304: {"description": "Unchanged since the ETag sent as If-None-Match"}}
+IfNoneMatch = Annotated[str | None, Header(description="ETag of a chart already held")]
+Compact = Annotated[bool, Query(description="Narrower, for a phone's screen")]
+
+
+@router.get(
+    "/measures/{measure_id}/chart.svg",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}, "description": "The trend chart as SVG"}, **CHART_RESPONSES},
+)
+def get_chart_svg(session: SessionDep, found: MeasureDep, if_none_match: IfNoneMatch = None, compact: Compact = False):
+    """The last 12 readings as a line chart (SVG), the target dashed, the latest value labelled."""
+    return _chart(session, found, "svg", if_none_match, compact)
+
+
+@router.get(
+    "/measures/{measure_id}/chart.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}, "description": "The trend chart as PNG"}, **CHART_RESPONSES},
+)
+def get_chart_png(session: SessionDep, found: MeasureDep, if_none_match: IfNoneMatch = None, compact: Compact = False):
+    """The same chart as a PNG, for slides and documents."""
+    return _chart(session, found, "png", if_none_match, compact)

@@ -1,5 +1,383 @@
-"""Page routes for measures (being built)."""
+"""Pages: the council's measures (with CSV import) and one measure (chart, readings, forms)."""
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from app.auth import Access, load_access
+from app.common import MAX_ID, IdPath, check_if_match, today_in
+from app.councils.pages import form_errors
+from app.councils.service import list_departments, list_members
+from app.db import SessionDep
+from app.errors import AppError
+from app.measures import imports, service
+from app.measures.csvfile import EXPORT_COLUMNS, MAX_BYTES
+from app.measures.display import (
+    CATEGORY_LABELS,
+    DIRECTION_LABELS,
+    KIND_LABELS,
+    STATUS_LABELS,
+    format_change,
+    format_value,
+    sparkline,
+)
+from app.measures.schemas import MeasureCreate, MeasurePublic, MeasureUpdate, ReadingCreate
+from app.measures.service import MeasureAccess, MeasureFilters, add_months
+from app.models import Journey, Role
+from app.web import CsrfChecked, PageUser, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
+
+STATUS_HELP = {
+    "green": "On target (or, without a target, not getting worse)",
+    "amber": "Off target but holding or improving (or, without a target, getting worse)",
+    "red": "Off target and getting worse",
+}
+
+
+def period_label(period: date) -> str:
+    """Mar 2026 for a month's reading (dated the 1st), 3 Mar 2026 otherwise."""
+    return period.strftime("%b %Y") if period.day == 1 else period.strftime("%-d %b %Y")
+
+
+HELPERS = {
+    "fmt": format_value,
+    "fmt_change": format_change,
+    "period_label": period_label,
+    "kinds": KIND_LABELS,
+    "categories": CATEGORY_LABELS,
+    "directions": DIRECTION_LABELS,
+    "status_labels": STATUS_LABELS,
+    "status_help": STATUS_HELP,
+}
+
+
+def _journeys(session: Session, council_id: int) -> list[Journey]:
+    return list(session.exec(select(Journey).where(Journey.council_id == council_id).order_by(col(Journey.name))))
+
+
+def _applies_to(value: str) -> dict:
+    """The form's one "applies to" choice ("overall", "d:ID" or "j:ID") as scope and ids."""
+    kind, _, raw = value.partition(":")
+    ident = int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_ID else None
+    if kind == "d" and ident:
+        return {"scope": "department", "department_id": ident}
+    if kind == "j" and ident:
+        return {"scope": "journey", "journey_id": ident}
+    return {"scope": "overall"}
+
+
+def _applies_value(m: MeasurePublic) -> str:
+    if m.scope == "department":
+        return f"d:{m.department_id}"
+    if m.scope == "journey":
+        return f"j:{m.journey_id}"
+    return "overall"
+
+
+def _number_or_text(value: str) -> float | str | None:
+    """A number typed in a form; empty is None, anything else is left for the schema to refuse."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def _filters(applies_to: str, status: str) -> MeasureFilters:
+    # An empty or unknown choice is "everything", never an error page.
+    chosen = _applies_to(applies_to)
+    if chosen == {"scope": "overall"} and applies_to != "overall":
+        chosen = {}
+    return MeasureFilters(
+        scope=chosen.get("scope"),
+        department_id=chosen.get("department_id"),
+        journey_id=chosen.get("journey_id"),
+        status=status if status in STATUS_LABELS else None,
+    )
+
+
+def _render_list(
+    request: Request,
+    session: Session,
+    user,
+    access: Access,
+    *,
+    applies_to: str = "",
+    status: str = "",
+    problems: list | None = None,
+    filename: str = "",
+    status_code: int = 200,
+):
+    council = access.council
+    filters = _filters(applies_to, status)
+    measures = service.list_measures(session=session, council=council, filters=filters)
+    rows = [(m, sparkline([p.value for p in m.trend])) for m in measures]
+    return render(
+        request,
+        "measures.html",
+        {
+            "user": user,
+            "access": access,
+            "council": council,
+            "rows": rows,
+            "filters": {"applies_to": applies_to if any(vars(filters).values()) else "", "status": filters.status},
+            "filtered": any(vars(filters).values()),
+            "is_chair": access.is_(Role.chair),
+            "can_import": not access.is_(Role.observer),
+            "departments": list_departments(session=session, council=council),
+            "journeys": _journeys(session, council.id),
+            "members": list_members(session=session, council=council),
+            "problems": problems,
+            "filename": filename,
+            "columns": EXPORT_COLUMNS,
+            "max_mb": MAX_BYTES // (1024 * 1024),
+            "red": sum(m.status == "red" for m in measures),
+            "stale": sum(m.stale and m.reading_count > 0 for m in measures),
+            **HELPERS,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/councils/{council_id}/measures")
+def measures_page(
+    request: Request, session: SessionDep, user: PageUser, council_id: IdPath, applies_to: str = "", status: str = ""
+):
+    """The council's measures: latest figures, targets, RAG status and trends; CSV import and export."""
+    access = load_access(session=session, user=user, council_id=council_id)
+    return _render_list(request, session, user, access, applies_to=applies_to, status=status)
+
+
+@router.post("/councils/{council_id}/measures", dependencies=[CsrfChecked])
+def create_measure_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    council_id: IdPath,
+    name: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "custom",
+    category: Annotated[str, Form()] = "",
+    unit: Annotated[str, Form()] = "",
+    direction: Annotated[str, Form()] = "",
+    target: Annotated[str, Form()] = "",
+    owner_id: Annotated[str, Form()] = "",
+    applies_to: Annotated[str, Form()] = "overall",
+    description: Annotated[str, Form()] = "",
+):
+    """Add a measure from the measures page (chair)."""
+    access = load_access(session=session, user=user, council_id=council_id)
+    access.require(Role.chair, doing="add measures")
+    back = f"/councils/{council_id}/measures"
+    try:
+        measure_in = MeasureCreate.model_validate(
+            {
+                "name": name,
+                "kind": kind,
+                "category": category or None,
+                "unit": unit,
+                "direction": direction or None,
+                "target": _number_or_text(target),
+                "owner_id": int(owner_id) if owner_id.isdigit() else None,
+                "description": description,
+                **_applies_to(applies_to),
+            }
+        )
+        measure = service.create_measure(session=session, access=access, measure_in=measure_in)
+    except ValidationError as exc:
+        session.rollback()
+        flash(request, form_errors(exc), "error")
+        return redirect(back)
+    except AppError as exc:
+        if exc.status_code in (403, 404):
+            raise
+        session.rollback()
+        flash(request, exc.detail, "error")
+        return redirect(back)
+    flash(request, f"Measure “{measure.name}” added. Record its readings below or import them as CSV.")
+    return redirect(f"/measures/{measure.id}")
+
+
+@router.post("/councils/{council_id}/readings/import", dependencies=[CsrfChecked])
+def import_readings_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    council_id: IdPath,
+    file: Annotated[UploadFile | None, File()] = None,
+):
+    """Import readings from a CSV file; on any problem, show them all and import nothing."""
+    access = load_access(session=session, user=user, council_id=council_id)
+    imports.check_may_import(access)
+    if file is None or not file.filename:
+        flash(request, "Choose a CSV file to import.", "error")
+        return redirect(f"/councils/{council_id}/measures")
+    try:
+        data = imports.read_upload(file.file)
+        result = imports.import_readings(session=session, council=access.council, data=data, access=access)
+    except imports.ImportRejected as exc:
+        session.rollback()
+        return _render_list(
+            request,
+            session,
+            user,
+            access,
+            problems=exc.problems,
+            filename=file.filename,
+            status_code=exc.status_code,
+        )
+    parts = [f"{result.imported} new reading{'s' if result.imported != 1 else ''}"]
+    if result.updated:
+        parts.append(f"{result.updated} updated")
+    flash(request, f"Imported {file.filename}: {', '.join(parts)}.")
+    return redirect(f"/councils/{council_id}/measures")
+
+
+# One measure
+
+
+def _render_measure(request: Request, session: Session, user, found: MeasureAccess, *, status_code: int = 200):
+    council = found.access.council
+    public = service.get_measure_public(session=session, measure=found.measure, council=council)
+    readings = list(reversed(service.list_readings(session=session, measure=found.measure)))
+    today = today_in(council.timezone)
+    return render(
+        request,
+        "measure.html",
+        {
+            "user": user,
+            "access": found.access,
+            "council": council,
+            "m": public,
+            "readings": readings,
+            "can_write": found.may_write_readings,
+            "can_edit": found.may_edit,
+            "is_chair": found.access.is_(Role.chair),
+            "default_period": add_months(today, -1).isoformat(),
+            "max_period": add_months(today, 13).isoformat(),
+            "members": list_members(session=session, council=council) if found.access.is_(Role.chair) else [],
+            "departments": list_departments(session=session, council=council),
+            "journeys": _journeys(session, council.id),
+            "applies_value": _applies_value(public),
+            **HELPERS,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/measures/{measure_id}")
+def measure_page(request: Request, session: SessionDep, user: PageUser, measure_id: IdPath):
+    """One measure: its trend chart, figures and readings, with forms for those who may write."""
+    found = service.get_measure_access(session=session, user=user, measure_id=measure_id)
+    return _render_measure(request, session, user, found)
+
+
+def _form_action(request: Request, session: Session, back: str, apply, success) -> object:
+    """Apply a form's change; a refusal or a mistake goes back with the reason, not an error page."""
+    try:
+        result = apply()
+    except ValidationError as exc:
+        session.rollback()
+        flash(request, form_errors(exc), "error")
+    except AppError as exc:
+        if exc.status_code == 404:
+            raise
+        session.rollback()
+        flash(request, exc.detail, "error")
+    else:
+        flash(request, success(result) if callable(success) else success)
+    return redirect(back)
+
+
+@router.post("/measures/{measure_id}/readings", dependencies=[CsrfChecked])
+def add_reading_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    measure_id: IdPath,
+    period: Annotated[str, Form()] = "",
+    value: Annotated[str, Form()] = "",
+    sample_size: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+):
+    """Record (or replace) the reading for a period."""
+    found = service.get_measure_access(session=session, user=user, measure_id=measure_id)
+
+    def apply():
+        reading_in = ReadingCreate.model_validate(
+            {
+                "period": period,
+                "value": _number_or_text(value),
+                "sample_size": int(sample_size) if sample_size.strip().isdigit() else (sample_size.strip() or None),
+                "note": note,
+            }
+        )
+        return service.record_reading(session=session, found=found, reading_in=reading_in)
+
+    return _form_action(
+        request,
+        session,
+        f"/measures/{measure_id}",
+        apply,
+        lambda result: f"Reading for {period_label(result[0].period)} {'saved' if result[1] else 'replaced'}.",
+    )
+
+
+@router.post("/measures/{measure_id}/readings/{period}/delete", dependencies=[CsrfChecked])
+def delete_reading_form(request: Request, session: SessionDep, user: PageUser, measure_id: IdPath, period: date):
+    """Delete the reading for a period."""
+    found = service.get_measure_access(session=session, user=user, measure_id=measure_id)
+    return _form_action(
+        request,
+        session,
+        f"/measures/{measure_id}",
+        lambda: service.delete_reading(session=session, found=found, period=period),
+        f"Reading for {period_label(period)} deleted.",
+    )
+
+
+@router.post("/measures/{measure_id}", dependencies=[CsrfChecked])
+def update_measure_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    measure_id: IdPath,
+    version: Annotated[int, Form()],
+    target: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+    name: Annotated[str | None, Form()] = None,
+    unit: Annotated[str | None, Form()] = None,
+    direction: Annotated[str | None, Form()] = None,
+    owner_id: Annotated[str | None, Form()] = None,
+    applies_to: Annotated[str | None, Form()] = None,
+):
+    """Change a measure: the chair its details, its owner the target and description."""
+    found = service.get_measure_access(session=session, user=user, measure_id=measure_id)
+
+    def apply():
+        check_if_match(f'"{version}"', found.measure.version)
+        changes: dict = {"target": _number_or_text(target), "description": description}
+        if found.access.is_(Role.chair):
+            extra = {"name": name, "unit": unit, "direction": direction}
+            changes.update({k: v for k, v in extra.items() if v is not None})
+            if owner_id is not None:
+                changes["owner_id"] = int(owner_id) if owner_id.isdigit() else None
+            if applies_to is not None:
+                changes.update({"department_id": None, "journey_id": None, **_applies_to(applies_to)})
+        return service.update_measure(session=session, found=found, measure_in=MeasureUpdate.model_validate(changes))
+
+    return _form_action(request, session, f"/measures/{measure_id}", apply, "Measure saved.")
+
+
+@router.post("/measures/{measure_id}/delete", dependencies=[CsrfChecked])
+def delete_measure_form(request: Request, session: SessionDep, user: PageUser, measure_id: IdPath):
+    """Delete a measure and its readings (chair)."""
+    found = service.get_measure_access(session=session, user=user, measure_id=measure_id)
+    service.delete_measure(session=session, access=found.access, measure=found.measure)
+    flash(request, f"Measure “{found.measure.name}” and its readings deleted.")
+    return redirect(f"/councils/{found.access.council.id}/measures")

@@ -1,0 +1,199 @@
+"""Trend charts of a measure as SVG or PNG bytes, with matplotlib's Agg backend.
+
+matplotlib is imported on the first chart, not when the app starts (about 0.4 s).
+Rendering is cached by everything drawn (points, target, title, unit, direction and
+format): a measure whose readings, target and name have not changed costs nothing the
+second time, and any change to them is a different key, so a stale chart is never served.
+"""
+
+import io
+import os
+import tempfile
+import threading
+from collections.abc import Iterable, Sequence
+from datetime import date
+from functools import lru_cache
+from typing import Literal
+
+from app.measures.display import DIRECTION_LABELS, format_value
+
+Format = Literal["svg", "png"]
+MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+
+INK, MUTED, LINE = "#1d2433", "#5b6475", "#dde2ea"
+BRAND, GREEN, RED = "#1f5fae", "#1a7f37", "#b42318"
+WIDTH_IN, HEIGHT_IN, PNG_DPI = 10.0, 3.6, 150
+# For a phone's width: fewer inches, so the same type size reads larger once scaled down.
+COMPACT_WIDTH_IN, COMPACT_HEIGHT_IN = 5.0, 3.4
+
+# Rendering touches matplotlib's shared font cache and rcParams; one chart at a time.
+_lock = threading.Lock()
+_modules: dict = {}
+
+
+def _matplotlib() -> dict:
+    """matplotlib's pieces, imported once, with a writable config folder."""
+    if not _modules:
+        # A read-only home (containers, CI) would otherwise make matplotlib warn and
+        # rebuild its font cache in a new temporary folder on every start.
+        os.environ.setdefault("MPLCONFIGDIR", os.path.join(tempfile.gettempdir(), f"cx-council-mpl-{os.getuid()}"))
+        import matplotlib
+
+        matplotlib.use("Agg", force=True)
+        import matplotlib.dates as mdates
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        matplotlib.rcParams.update(
+            {
+                "svg.fonttype": "none",  # text stays text: smaller, selectable, searchable
+                "svg.hashsalt": "cx-council",  # the same chart gives the same bytes
+                "font.family": "DejaVu Sans",
+                "font.size": 10,
+            }
+        )
+        _modules.update(Figure=Figure, FigureCanvasAgg=FigureCanvasAgg, mdates=mdates)
+    return _modules
+
+
+def _meets(direction: str, value: float, target: float) -> bool:
+    return value >= target if direction == "higher_is_better" else value <= target
+
+
+def _draw(
+    points: tuple[tuple[date, float], ...],
+    target: float | None,
+    title: str,
+    unit: str,
+    direction: str,
+    fmt: Format,
+    compact: bool = False,
+) -> bytes:
+    """Render one chart (uncached)."""
+    mpl = _matplotlib()
+    size = (COMPACT_WIDTH_IN, COMPACT_HEIGHT_IN) if compact else (WIDTH_IN, HEIGHT_IN)
+    figure = mpl["Figure"](figsize=size, layout="constrained")
+    mpl["FigureCanvasAgg"](figure)
+    axes = figure.add_subplot()
+    figure.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold", color=INK)
+    subtitle = DIRECTION_LABELS.get(direction, "")
+    if target is not None:
+        subtitle += f" · target {format_value(target, unit)}"
+    axes.set_title(subtitle, loc="left", fontsize=9, color=MUTED)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        axes.spines[side].set_color(LINE)
+    axes.tick_params(colors=MUTED, labelsize=9)
+    axes.grid(axis="y", color=LINE, linewidth=0.8)
+    axes.set_axisbelow(True)
+
+    if not points:
+        axes.set_xticks([])
+        axes.set_yticks([])
+        axes.grid(False)
+        for side in ("left", "bottom"):
+            axes.spines[side].set_visible(False)
+        axes.text(0.5, 0.5, "No readings yet", ha="center", va="center", color=MUTED, transform=axes.transAxes)
+    else:
+        xs = [p for p, _ in points]
+        ys = [v for _, v in points]
+        axes.plot(xs, ys, color=BRAND, linewidth=2, marker="o", markersize=4, zorder=3)
+        last_x, last_y = xs[-1], ys[-1]
+        colour = BRAND if target is None else (GREEN if _meets(direction, last_y, target) else RED)
+        axes.plot([last_x], [last_y], marker="o", markersize=8, color=colour, zorder=4)
+        axes.annotate(
+            format_value(last_y, unit),
+            (last_x, last_y),
+            xytext=(0, 9),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=10,
+            fontweight="bold",
+            color=colour,
+            zorder=5,
+        )
+        locator = mpl["mdates"].AutoDateLocator(minticks=3, maxticks=5 if compact else 8)
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(mpl["mdates"].ConciseDateFormatter(locator, show_offset=False))
+        extent = ys + ([target] if target is not None else [])
+        low, high = min(extent), max(extent)
+        margin = (high - low) * 0.18 or abs(high) * 0.1 or 1.0
+        axes.set_ylim(low - margin, high + margin * 1.6)
+        if len(xs) == 1:
+            axes.set_xlim(date.fromordinal(last_x.toordinal() - 20), date.fromordinal(last_x.toordinal() + 20))
+        else:
+            span = (xs[-1] - xs[0]).days
+            axes.set_xlim(
+                date.fromordinal(xs[0].toordinal() - max(span // 30, 3)),
+                date.fromordinal(xs[-1].toordinal() + max(span // 25, 4)),
+            )
+    if target is not None and points:
+        axes.axhline(target, color=MUTED, linestyle=(0, (5, 4)), linewidth=1.2, zorder=2)
+        axes.annotate(
+            f"Target {format_value(target, unit)}",
+            xy=(0, target),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 3),
+            textcoords="offset points",
+            fontsize=8.5,
+            color=MUTED,
+            va="bottom",
+        )
+    if unit and points:
+        axes.set_ylabel(unit, color=MUTED, fontsize=9)
+
+    buffer = io.BytesIO()
+    if fmt == "svg":
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    else:
+        figure.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+@lru_cache(maxsize=128)
+def _render(
+    points: tuple[tuple[date, float], ...],
+    target: float | None,
+    title: str,
+    unit: str,
+    direction: str,
+    fmt: Format,
+    compact: bool,
+) -> bytes:
+    with _lock:
+        return _draw(points, target, title, unit, direction, fmt, compact)
+
+
+def _as_pairs(points: Iterable) -> tuple[tuple[date, float], ...]:
+    """(period, value) pairs from Points, dicts or tuples, oldest first."""
+    pairs = []
+    for p in points:
+        if isinstance(p, dict):
+            pairs.append((p["period"], float(p["value"])))
+        elif isinstance(p, Sequence):
+            pairs.append((p[0], float(p[1])))
+        else:
+            pairs.append((p.period, float(p.value)))
+    return tuple(sorted(pairs))
+
+
+def trend_chart(
+    points: Iterable,
+    *,
+    target: float | None,
+    title: str,
+    unit: str = "",
+    direction: str = "higher_is_better",
+    fmt: Format = "svg",
+    compact: bool = False,
+) -> bytes:
+    """A line chart of a measure's readings: the target dashed and labelled, the latest value annotated.
+
+    `compact` draws it narrower, for a phone's screen.
+    """
+    if fmt not in MEDIA_TYPES:
+        raise ValueError(f"fmt must be one of {', '.join(MEDIA_TYPES)}")
+    target = None if target is None else float(target)
+    return _render(_as_pairs(points), target, title, unit, direction, fmt, bool(compact))
