@@ -5,18 +5,22 @@ page and the Word pack all render this object and compute nothing of their own.
 """
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from app.initiatives.economics import initiative_economics
 from app.initiatives.priorities import Candidate, Criteria, rank_initiatives
-from app.journeys.matrix import MatrixDepartment, MatrixStep, journey_matrix
-from app.measures.stats import Point as StatPoint
-from app.measures.stats import is_better, measure_stats
 from app.meetings import agenda_model as m
 from app.meetings.agenda_data import AgendaData
-from app.models import CLOSED_STATUSES, InitiativeStatus, Measure
-from app.reports.scorecard import MeasureFact, score_department
+from app.meetings.agenda_parts import (
+    actions_section,
+    department_scorecard,
+    initiative_row,
+    journey_issues,
+    measure_rows,
+    name_of_seat,
+)
+from app.models import InitiativeStatus
 from app.scoring import PRIORITY_DEFAULTS, SCORECARD_DEFAULTS, effective_weights
 
 # Minutes per section for a two-hour meeting; scaled to the meeting's length.
@@ -52,11 +56,6 @@ def allocate_minutes(duration: int, weights: Mapping[str, float]) -> dict[str, i
     minutes = {k: b * step for k, b in zip(keys, blocks, strict=True)}
     minutes[keys[-1]] += duration - sum(minutes.values())  # a remainder under one block
     return minutes
-
-
-def _name_of(data: AgendaData):
-    seats = {s.id: s for s in data.seats}
-    return lambda seat_id: seats[seat_id].name if seat_id in seats else None
 
 
 def _header(data: AgendaData, zone: ZoneInfo) -> m.Header:
@@ -101,229 +100,11 @@ def _header(data: AgendaData, zone: ZoneInfo) -> m.Header:
     )
 
 
-def _measure_rows(data: AgendaData) -> dict[int, m.MeasureRow]:
-    name_of = _name_of(data)
-    departments = {d.id: d.name for d in data.departments}
-    journeys = {j.id: j.name for j in data.journeys}
-    stats = {
-        measure.id: measure_stats(
-            direction=measure.direction,
-            target=measure.target,
-            readings=[StatPoint(r.period, r.value) for r in data.readings.get(measure.id, [])],
-        )
-        for measure in data.measures
-    }
-    # "Stale": no reading for the council's latest period.
-    latest_period = max((s.latest.period for s in stats.values() if s.latest), default=None)
-    rows = {}
-    for measure in data.measures:
-        s = stats[measure.id]
-
-        def point(p):
-            return m.Point(period=p.period, value=p.value) if p else None
-
-        rows[measure.id] = m.MeasureRow(
-            id=measure.id,
-            name=measure.name,
-            kind=measure.kind,
-            category=measure.category,
-            unit=measure.unit,
-            direction=measure.direction,
-            target=measure.target,
-            owner_name=name_of(measure.owner_id),
-            scope=measure.scope,
-            department=departments.get(measure.department_id),
-            journey=journeys.get(measure.journey_id),
-            latest=point(s.latest),
-            previous=point(s.previous),
-            change=s.change,
-            on_target=s.on_target,
-            movement=s.movement,
-            status=s.status,
-            stale=s.latest is None or (latest_period is not None and s.latest.period < latest_period),
-            trend=[m.Point(period=p.period, value=p.value) for p in s.trend],
-            chart_url=f"/api/measures/{measure.id}/chart.svg",
-        )
-    return rows
-
-
-def _action_row(fact, today: date, zone: ZoneInfo) -> m.ActionRow:
-    action = fact.action
-    closed = action.status in CLOSED_STATUSES
-    overdue = not closed and action.due_on < today
-    closed_on = action.closed_at.astimezone(zone).date() if action.closed_at else None
-    return m.ActionRow(
-        id=action.id,
-        title=action.title,
-        owner_name=fact.owner_name,
-        department=None,
-        due_on=action.due_on,
-        status=action.status,
-        percent_complete=action.percent_complete,
-        overdue=overdue,
-        days_overdue=(today - action.due_on).days if overdue else 0,
-        closed_at=action.closed_at,
-        closed_on_time=(action.status == "done" and closed_on is not None and closed_on <= action.due_on)
-        if closed
-        else None,
-    )
-
-
-def _actions_section(data: AgendaData, base: dict, zone: ZoneInfo) -> m.ActionsSection:
-    departments = {d.id: d.name for d in data.departments}
-    rows = []
-    for fact in data.actions:
-        row = _action_row(fact, data.today, zone)
-        row.department = departments.get(fact.action.department_id)
-        rows.append(row)
-    open_rows = [r for r in rows if r.status not in CLOSED_STATUSES]
-    closed_rows = [r for r in rows if r.status in CLOSED_STATUSES]
-    done_rows = [r for r in closed_rows if r.status == "done"]
-    on_time = sum(1 for r in done_rows if r.closed_on_time)
-    notes = []
-    overdue = [r for r in open_rows if r.overdue]
-    if overdue:
-        notes.append(f"{len(overdue)} open action{'s are' if len(overdue) != 1 else ' is'} overdue.")
-    if not rows:
-        notes.append("No actions on the log yet.")
-    previous = data.previous
-    if previous:
-        held_on = previous.scheduled_at.astimezone(zone).strftime("%-d %B %Y")
-        minutes = f"Approve the minutes of meeting {previous.number}, held on {held_on}."
-    else:
-        minutes = "This is the council's first meeting: there are no previous minutes to approve."
-    return m.ActionsSection(
-        **base,
-        notes=notes,
-        previous_minutes=minutes,
-        open_actions=open_rows,
-        closed_since_previous=closed_rows,
-        on_time_rate=round(on_time / len(done_rows) * 100, 1) if done_rows else None,
-        closed_on_time=on_time,
-        closed_count=len(done_rows),
-    )
-
-
-def _scorecard(data: AgendaData, department_id: int, measures: list[Measure], weights) -> m.Scorecard:
-    def fact(measure: Measure) -> MeasureFact:
-        return MeasureFact(
-            name=measure.name,
-            direction=measure.direction,
-            target=measure.target,
-            readings=tuple(StatPoint(r.period, r.value) for r in data.readings.get(measure.id, [])),
-        )
-
-    score = score_department(
-        action_counts=data.department_action_counts.get(department_id),
-        comment_measures=[fact(x) for x in measures if x.category == "comment_theme"],
-        survey_measures=[fact(x) for x in measures if x.category == "survey_rating"],
-        weights=weights,
-        today=data.today,
-    )
-    return m.Scorecard(
-        total=round(score.total, 1) if score.total is not None else None,
-        components=[
-            m.ScoreComponent(
-                component=c.component,
-                label=c.label,
-                value=round(c.value, 1) if c.value is not None else None,
-                weight=c.weight,
-                points=round(c.points, 1),
-                detail="; ".join(c.inputs),
-            )
-            for c in score.components
-        ],
-        note=" ".join(score.notes),
-    )
-
-
-def _initiative_row(data: AgendaData, initiative, measure_rows, name_of) -> m.InitiativeRow:
-    linked = []
-    measures = {x.id: x for x in data.measures}
-    for link in data.initiative_measures:
-        if link.initiative_id != initiative.id or link.measure_id not in measure_rows:
-            continue
-        row = measure_rows[link.measure_id]
-        current = row.latest.value if row.latest else None
-        baseline = link.baseline_value
-        change = current - baseline if current is not None and baseline is not None else None
-        movement = None
-        if change is not None:
-            direction = measures[link.measure_id].direction
-            movement = "flat" if change == 0 else ("better" if is_better(direction, current, baseline) else "worse")
-        linked.append(
-            m.LinkedMeasure(
-                measure_id=row.id,
-                name=row.name,
-                unit=row.unit,
-                baseline=baseline,
-                current=current,
-                change=change,
-                movement=movement,
-            )
-        )
-    economics = initiative_economics(
-        failure_volume_per_year=initiative.failure_volume_per_year,
-        unit_cost=initiative.unit_cost,
-        implementation_cost=initiative.implementation_cost,
-    )
-    return m.InitiativeRow(
-        id=initiative.id,
-        title=initiative.title,
-        status=initiative.status,
-        owner_name=name_of(initiative.owner_id),
-        rag=initiative.rag,
-        percent_complete=initiative.percent_complete,
-        start_on=initiative.start_on,
-        target_on=initiative.target_on,
-        overdue=bool(initiative.target_on and initiative.target_on < data.today),
-        yearly_saving=economics.yearly_saving,
-        measures=linked,
-    )
-
-
-def _journey_issues(data: AgendaData, name_of) -> tuple[list[m.JourneyIssue], list[str]]:
-    departments = [MatrixDepartment(id=d.id, name=d.name, is_external=d.is_external) for d in data.departments]
-    responsibilities: dict[int, dict[int, str]] = {}
-    for link in data.step_departments:
-        responsibilities.setdefault(link.step_id, {})[link.department_id] = link.responsibility
-    issues, notes = [], []
-    for journey in data.journeys:
-        steps = [
-            MatrixStep(
-                id=s.id,
-                position=s.position,
-                name=s.name,
-                channel=s.channel,
-                responsibilities=responsibilities.get(s.id, {}),
-            )
-            for s in data.steps
-            if s.journey_id == journey.id
-        ]
-        if not steps:
-            notes.append(f"Journey “{journey.name}” has no steps mapped yet.")
-            continue
-        matrix = journey_matrix(steps, departments)
-        if matrix.gaps or matrix.overlaps:
-            issues.append(
-                m.JourneyIssue(
-                    journey_id=journey.id,
-                    name=journey.name,
-                    owner_name=name_of(journey.owner_id),
-                    gaps=[g.step.name for g in matrix.gaps],
-                    overlaps=[f"{o.step.name} ({', '.join(d.name for d in o.owners)})" for o in matrix.overlaps],
-                )
-            )
-        if journey.owner_id is None:
-            notes.append(f"Journey “{journey.name}” has no journey owner.")
-    return issues, notes
-
-
 def build_agenda(data: AgendaData, *, status: str = "draft", version: int = 0, published_at=None) -> m.Agenda:
     """The nine standard sections for `data.meeting`, in order, with times that fit the meeting."""
     council, meeting = data.council, data.meeting
     zone = ZoneInfo(council.timezone)
-    name_of = _name_of(data)
+    name_of = name_of_seat(data)
     minutes = allocate_minutes(meeting.duration_minutes, council.agenda_minutes or DEFAULT_MINUTES)
     clock = meeting.scheduled_at.astimezone(zone)
     bases: dict[str, dict] = {}
@@ -337,8 +118,8 @@ def build_agenda(data: AgendaData, *, status: str = "draft", version: int = 0, p
         }
         clock += timedelta(minutes=minutes[key])
 
-    measure_rows = _measure_rows(data)
-    rows = list(measure_rows.values())
+    by_measure = measure_rows(data)
+    rows = list(by_measure.values())
 
     overall = [r for r in rows if r.scope == "overall"]
     overall_notes = [] if overall else ["No overall measures yet: add NPS or satisfaction measures to report here."]
@@ -359,8 +140,8 @@ def build_agenda(data: AgendaData, *, status: str = "draft", version: int = 0, p
                 name=department.name,
                 is_external=department.is_external,
                 presenters=[s.name for s in data.seats if s.department_id == department.id],
-                measures=[measure_rows[x.id] for x in own_measures],
-                scorecard=_scorecard(data, department.id, own_measures, scorecard_weights),
+                measures=[by_measure[x.id] for x in own_measures],
+                scorecard=department_scorecard(data, department.id, own_measures, scorecard_weights),
                 report=m.ReportBody(
                     id=found[0].id,
                     summary=found[0].summary,
@@ -387,7 +168,7 @@ def build_agenda(data: AgendaData, *, status: str = "draft", version: int = 0, p
     ]
 
     current = [
-        _initiative_row(data, i, measure_rows, name_of)
+        initiative_row(data, i, by_measure, name_of)
         for i in data.initiatives
         if i.status in (InitiativeStatus.approved, InitiativeStatus.in_progress)
     ]
@@ -399,7 +180,7 @@ def build_agenda(data: AgendaData, *, status: str = "draft", version: int = 0, p
     if red:
         initiative_notes.append(f"Rated red: {', '.join(red)}.")
 
-    journeys, journey_notes = _journey_issues(data, name_of)
+    journeys, journey_notes = journey_issues(data, name_of)
     review = {
         "off_target": [r for r in rows if r.on_target is False],
         "worsening": [r for r in rows if r.movement == "worsening"],
@@ -471,7 +252,7 @@ def build_agenda(data: AgendaData, *, status: str = "draft", version: int = 0, p
     aob = [m.AobRow(id=item.id, title=item.title, details=item.details, submitted_by=who) for item, who in data.aob]
 
     sections = [
-        _actions_section(data, bases["actions"], zone),
+        actions_section(data, bases["actions"], zone),
         m.OverallMeasuresSection(**bases["overall_measures"], notes=overall_notes, measures=overall),
         m.DepartmentReportsSection(**bases["department_reports"], notes=report_notes, departments=entries),
         m.BestPracticeSection(

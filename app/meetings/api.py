@@ -1,15 +1,18 @@
 """JSON routes: meetings."""
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from app.auth import CouncilAccess, MeetingDep
 from app.common import IdPath, ListOf, check_if_match, etag, list_of
 from app.councils.api import IfMatch
 from app.db import SessionDep
-from app.meetings import agenda_service, service
+from app.exports import service as exports_service
+from app.exports.files import DOCX_RESPONSE, content_disposition, download_headers
+from app.exports.ics import MEDIA_TYPE as ICS_MEDIA_TYPE
+from app.meetings import agenda_service, calendar, service
 from app.meetings.agenda_model import Agenda, LiveAgenda
 from app.meetings.schemas import AobCreate, AobPublic, ApologiesIn, MeetingCreate, MeetingPublic, MeetingUpdate
-from app.models import Role
+from app.models import Role, utcnow
 
 router = APIRouter(prefix="/api", tags=["meetings"])
 
@@ -64,6 +67,14 @@ def get_agenda(session: SessionDep, found: MeetingDep, live: bool = False):
     return agenda_service.get_agenda(session=session, access=found.access, meeting=found.meeting, live=live)
 
 
+@router.get("/meetings/{meeting_id}/agenda.docx", response_class=Response, responses={200: DOCX_RESPONSE})
+def get_agenda_docx(session: SessionDep, found: MeetingDep) -> Response:
+    """The agenda pack in Word: cover, running order, the nine sections with tables and trend charts
+    (observers once it is published, as for the agenda)."""
+    pack = exports_service.agenda_docx(session=session, access=found.access, meeting=found.meeting)
+    return Response(pack.content, media_type=pack.media_type, headers=download_headers(pack.disposition))
+
+
 @router.post("/meetings/{meeting_id}/agenda/publish", response_model=Agenda, responses={409: {"description": "Held"}})
 def publish_agenda(session: SessionDep, found: MeetingDep):
     """Freeze and circulate the agenda (chair); republishing is allowed until the meeting is held."""
@@ -98,3 +109,36 @@ def send_apologies(session: SessionDep, found: MeetingDep, apologies_in: Apologi
 def withdraw_apologies(session: SessionDep, found: MeetingDep) -> None:
     """Withdraw my apologies: I can attend after all."""
     service.withdraw_apologies(session=session, access=found.access, meeting=found.meeting)
+
+
+ICS_RESPONSE = {200: {"content": {"text/calendar": {}}, "description": "An iCalendar file"}}
+
+
+def _ics(content: bytes, council_name: str, suffix: str) -> Response:
+    return Response(
+        content, media_type=ICS_MEDIA_TYPE, headers=download_headers(content_disposition(council_name, suffix))
+    )
+
+
+@router.get("/meetings/{meeting_id}/invite.ics", response_class=Response, responses=ICS_RESPONSE)
+def get_meeting_invite(request: Request, session: SessionDep, found: MeetingDep) -> Response:
+    """The meeting as a calendar invite (any seat); the running order follows the agenda read rule."""
+    meeting, council = found.meeting, found.access.council
+    content = calendar.meeting_invite(
+        session=session,
+        access=found.access,
+        meeting=meeting,
+        base_url=request.app.state.settings.BASE_URL,
+        now=utcnow(),
+    )
+    local_day = service.meeting_public(meeting, council).local_start.date()
+    return _ics(content, council.name, f"-{local_day.isoformat()}.ics")
+
+
+@router.get("/councils/{council_id}/calendar.ics", response_class=Response, responses=ICS_RESPONSE)
+def get_council_calendar(request: Request, session: SessionDep, access: CouncilAccess) -> Response:
+    """Every meeting of the council as a calendar feed to subscribe to (any seat); cancelled ones marked."""
+    content = calendar.council_calendar(
+        session=session, access=access, base_url=request.app.state.settings.BASE_URL, now=utcnow()
+    )
+    return _ics(content, access.council.name, "-meetings.ics")

@@ -1,0 +1,234 @@
+"""Building blocks for Word exports: safe text, fast tables, page fields, headers and footers.
+
+Tables are built as row XML appended to the table element: python-docx's
+`table.add_row().cells` and `cell.text` walk the whole table on every call, which turns
+a few hundred rows into seconds. Text always goes in through lxml, so quotes,
+ampersands and angle brackets are escaped for us; characters XML 1.0 forbids (most
+C0 controls) are dropped first, because lxml refuses them outright.
+"""
+
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.oxml.parser import OxmlElement
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+HEADER_FILL, LABEL_FILL = "DCE6F2", "F2F2F2"
+RED, GREEN, AMBER, MUTED = "B42318", "1A7F37", "9A6700", "595959"
+# Tables up to this many rows are kept on one page (with their heading) when they fit.
+KEEP_TOGETHER_ROWS = 10
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def clean(text: object) -> str:
+    """Text Word can store: XML-forbidden characters dropped, line endings as "\\n"."""
+    return _FORBIDDEN.sub("", str(text)).replace("\r\n", "\n").replace("\r", "\n")
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of text with its own formatting."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    color: str | None = None  # hex, e.g. "B42318"
+    size: float | None = None  # points
+
+
+Cell = str | Run | Sequence[str | Run] | None
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: float  # a share of the text width; shares need not add up to anything
+    align: str = "left"  # "left", "right" or "center"
+
+
+def _as_runs(cell: Cell) -> list[Run]:
+    if cell is None or cell == "":
+        return []
+    if isinstance(cell, str):
+        return [Run(cell)]
+    if isinstance(cell, Run):
+        return [cell]
+    return [Run(part) if isinstance(part, str) else part for part in cell]
+
+
+def _sub(parent, tag: str, **attrs: str):
+    element = etree.SubElement(parent, qn(tag))
+    for key, value in attrs.items():
+        element.set(qn(f"w:{key}"), value)
+    return element
+
+
+def _append_run(paragraph, run: Run) -> None:
+    """A `w:r` for `run` at the end of `paragraph` (an lxml `w:p`); "\\n" breaks the line."""
+    r = _sub(paragraph, "w:r")
+    if run.bold or run.italic or run.color or run.size:
+        rpr = _sub(r, "w:rPr")  # children in schema order: b, i, color, sz
+        if run.bold:
+            _sub(rpr, "w:b")
+        if run.italic:
+            _sub(rpr, "w:i")
+        if run.color:
+            _sub(rpr, "w:color", val=run.color)
+        if run.size:
+            _sub(rpr, "w:sz", val=str(round(run.size * 2)))
+    for i, line in enumerate(clean(run.text).split("\n")):
+        if i:
+            _sub(r, "w:br")
+        for j, piece in enumerate(line.split("\t")):
+            if j:
+                _sub(r, "w:tab")
+            if piece:
+                t = _sub(r, "w:t")
+                t.text = piece
+                t.set(_XML_SPACE, "preserve")
+
+
+def text_width(doc: Document) -> int:
+    """The width between the margins of the document's last section, in twentieths of a point."""
+    section = doc.sections[-1]
+    return int((section.page_width - section.left_margin - section.right_margin) / 635)
+
+
+def _row(cells: Sequence[Cell], *, widths, columns, style_id, header=False, keep_next=False, label=False):
+    tr = OxmlElement("w:tr")
+    trpr = _sub(tr, "w:trPr")
+    _sub(trpr, "w:cantSplit")  # a row never breaks across pages
+    if header:
+        _sub(trpr, "w:tblHeader")  # Word repeats this row at the top of every page
+    for index, (cell, width, column) in enumerate(zip(cells, widths, columns, strict=True)):
+        tc = _sub(tr, "w:tc")
+        tcpr = _sub(tc, "w:tcPr")
+        _sub(tcpr, "w:tcW", w=str(width), type="dxa")
+        fill = HEADER_FILL if header else (LABEL_FILL if label and index == 0 else None)
+        if fill:
+            _sub(tcpr, "w:shd", val="clear", color="auto", fill=fill)
+        p = _sub(tc, "w:p")
+        ppr = _sub(p, "w:pPr")
+        _sub(ppr, "w:pStyle", val=style_id)
+        if header or keep_next:
+            _sub(ppr, "w:keepNext")
+        if column.align != "left":
+            _sub(ppr, "w:jc", val=column.align)
+        runs = _as_runs(cell)
+        if header:
+            runs = [Run(r.text, bold=True, italic=r.italic, color=r.color, size=r.size) for r in runs]
+        for run in runs:
+            _append_run(p, run)
+    return tr
+
+
+def add_table(
+    doc: Document,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Cell]],
+    *,
+    header: bool = True,
+    label_column: bool = False,
+) -> Table:
+    """A "Table Grid" table across the text width: a repeating header row, then `rows`.
+
+    Fixed column widths (shares of the text width), rows that never split across a
+    page, and a short table kept on one page with what precedes it.
+    """
+    rows = list(rows)
+    table = doc.add_table(rows=0, cols=len(columns))
+    table.style = doc.styles["Table Grid"]
+    table.autofit = False  # fixed layout: Word and LibreOffice honour the widths
+    total = text_width(doc)
+    shares = sum(c.width for c in columns)
+    widths = [int(total * c.width / shares) for c in columns]
+    tbl = table._tbl
+    tbl_width = tbl.tblPr.find(qn("w:tblW"))
+    tbl_width.set(qn("w:w"), str(sum(widths)))
+    tbl_width.set(qn("w:type"), "dxa")
+    for grid_col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        grid_col.set(qn("w:w"), str(width))
+    style_id = doc.styles["Table Text"].style_id
+    common = {"widths": widths, "columns": columns, "style_id": style_id}
+    if header:
+        tbl.append(_row([c.title for c in columns], header=True, **common))
+    keep = len(rows) <= KEEP_TOGETHER_ROWS
+    last = len(rows) - 1
+    for i, cells in enumerate(rows):
+        tbl.append(_row(cells, keep_next=keep and i < last, label=label_column, **common))
+    return table
+
+
+def add_paragraph(doc: Document, content: Cell, style: str | None = None, *, keep_next: bool = False) -> Paragraph:
+    """A paragraph of text or runs, cleaned, in a style the template defines."""
+    paragraph = doc.add_paragraph(style=doc.styles[style] if style else None)
+    for run in _as_runs(content):
+        _append_run(paragraph._p, run)
+    if keep_next:
+        paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def add_picture(doc: Document, png: bytes, *, width) -> Paragraph:
+    """A centred picture in a paragraph of its own that keeps its lines together."""
+    doc.add_picture(io.BytesIO(png), width=width)
+    paragraph = doc.paragraphs[-1]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.keep_together = True
+    return paragraph
+
+
+def _field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
+    """A Word field (PAGE, NUMPAGES…): begin, instruction, a placeholder result, end."""
+    p = paragraph._p
+    for kind in ("begin", "instr", "separate", "result", "end"):
+        r = _sub(p, "w:r")
+        if kind == "instr":
+            instr = _sub(r, "w:instrText")
+            instr.text = f" {instruction} "
+            instr.set(_XML_SPACE, "preserve")
+        elif kind == "result":
+            _sub(r, "w:t").text = placeholder
+        else:
+            _sub(r, "w:fldChar", fldCharType=kind)
+
+
+def _has_page_field(part_element) -> bool:
+    instructions = " ".join(e.text or "" for e in part_element.iter(qn("w:instrText")))
+    simple = " ".join(e.get(qn("w:instr"), "") for e in part_element.iter(qn("w:fldSimple")))
+    return "PAGE" in f"{instructions} {simple}".upper().split()
+
+
+def set_running_heads(doc: Document, *, header_text: str) -> None:
+    """`header_text` in the header (after any logo the template has) and "Page X of Y" in the footer."""
+    for section in doc.sections:
+        header = section.header
+        header.is_linked_to_previous = False
+        paragraphs = header.paragraphs
+        empty = len(paragraphs) == 1 and not paragraphs[0].text and not paragraphs[0]._p.xpath(".//w:drawing")
+        paragraph = paragraphs[0] if empty else header.add_paragraph()
+        paragraph.style = doc.styles["Header"]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _append_run(paragraph._p, Run(header_text))
+
+        footer = section.footer
+        footer.is_linked_to_previous = False
+        if _has_page_field(footer._element):
+            continue  # the council's template numbers its pages already
+        paragraphs = footer.paragraphs
+        empty = len(paragraphs) == 1 and not paragraphs[0].text
+        paragraph = paragraphs[0] if empty else footer.add_paragraph()
+        paragraph.style = doc.styles["Footer"]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run("Page ")
+        _field(paragraph, "PAGE", "1")
+        paragraph.add_run(" of ")
+        _field(paragraph, "NUMPAGES", "1")

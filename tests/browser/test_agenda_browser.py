@@ -1,0 +1,57 @@
+"""The chair opens the demo's next meeting, publishes its agenda and downloads the Word pack."""
+
+from datetime import date
+
+import pytest
+
+from app.demo import DEMO_PASSWORD, load_demo
+from app.meetings.agenda_model import SECTION_TITLES
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo(session):
+    council = load_demo(session=session, today=date.today())
+    session.commit()
+    return council
+
+
+def test_chair_publishes_the_agenda_and_downloads_the_pack(demo, page, tmp_path):
+    page.goto(f"/login?next=/councils/{demo.id}")
+    page.get_by_label("Email").fill("chair@example.com")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**/councils/{demo.id}")
+
+    page.locator("#meetings-h + ul li.meeting a").first.click()
+    page.wait_for_url("**/meetings/*/agenda")
+    assert page.get_by_text("Draft — not yet circulated").is_visible()
+    headings = page.locator("section.agenda-section h2").all_inner_texts()
+    assert [" ".join(h.split()) for h in headings] == [
+        f"{n} {title}" for n, title in enumerate(SECTION_TITLES.values(), start=1)
+    ]
+    # The demo's late actions are highlighted in the first section.
+    assert page.locator("#actions tr.overdue").count() >= 2
+    assert page.locator("#actions").get_by_text("days overdue").first.is_visible()
+
+    page.get_by_role("button", name="Publish agenda").click()
+    assert "Agenda published as version 1" in page.get_by_role("status").inner_text()
+    assert page.get_by_text("Published version 1 on").is_visible()
+    assert page.get_by_role("button", name="Republish").is_visible()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download Word agenda pack").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".docx")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    assert path.read_bytes()[:2] == b"PK"
+
+    with page.expect_download() as invite_info:
+        page.get_by_role("link", name="Add to calendar").click()
+    invite = invite_info.value
+    assert invite.suggested_filename.endswith(".ics")
+    invite_path = tmp_path / invite.suggested_filename
+    invite.save_as(invite_path)
+    assert invite_path.read_bytes().startswith(b"BEGIN:VCALENDAR")
