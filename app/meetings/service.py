@@ -8,7 +8,7 @@ from sqlmodel import Session, col, func, select
 from app.auth import Access
 from app.errors import Conflict, Invalid, NotFound
 from app.meetings.schemas import AobCreate, AobPublic, ApologiesIn, MeetingCreate, MeetingPublic, MeetingUpdate
-from app.models import AobItem, Attendance, Council, Meeting, MeetingStatus, Membership, Role, User, utcnow
+from app.models import AobItem, Attendance, Council, Meeting, MeetingStatus, Membership, Minutes, Role, User, utcnow
 
 
 def meeting_public(meeting: Meeting, council: Council) -> MeetingPublic:
@@ -82,15 +82,19 @@ def list_aob(*, session: Session, meeting: Meeting) -> list[AobPublic]:
     return [AobPublic(**item.model_dump(), submitted_by=name) for item, name in rows]
 
 
-def _check_open_for_business(meeting: Meeting) -> None:
+def _check_open_for_business(session: Session, meeting: Meeting) -> None:
     if meeting.status != MeetingStatus.scheduled:
         raise Conflict(f"This meeting is {meeting.status}; items can only be added before it is held.")
+    # Once the secretary is minuting the meeting, its attendance and AOB change only
+    # through the minutes, where every change is audited.
+    if session.get(Minutes, meeting.id) is not None:
+        raise Conflict("The secretary is minuting this meeting now; ask them to record this in the minutes.")
 
 
 def add_aob(*, session: Session, access: Access, meeting: Meeting, aob_in: AobCreate) -> AobPublic:
     """A member asks to raise something under any other business."""
     access.require(Role.chair, Role.secretary, Role.member, doing="submit any other business")
-    _check_open_for_business(meeting)
+    _check_open_for_business(session, meeting)
     item = AobItem.model_validate(aob_in, update={"meeting_id": meeting.id, "submitted_by_id": access.membership.id})
     session.add(item)
     session.flush()
@@ -104,14 +108,14 @@ def delete_aob(*, session: Session, access: Access, meeting: Meeting, item_id: i
         raise NotFound("AOB item not found.")
     if item.submitted_by_id != access.membership.id:
         access.require(Role.chair, Role.secretary, doing="withdraw someone else's item")
-    _check_open_for_business(meeting)
+    _check_open_for_business(session, meeting)
     session.delete(item)
     session.flush()
 
 
 def send_apologies(*, session: Session, access: Access, meeting: Meeting, apologies_in: ApologiesIn) -> Attendance:
     """I cannot attend: recorded against my seat, shown in the agenda header."""
-    _check_open_for_business(meeting)
+    _check_open_for_business(session, meeting)
     row = session.exec(
         select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.membership_id == access.membership.id)
     ).first()
@@ -127,7 +131,7 @@ def send_apologies(*, session: Session, access: Access, meeting: Meeting, apolog
 
 def withdraw_apologies(*, session: Session, access: Access, meeting: Meeting) -> None:
     """I can attend after all."""
-    _check_open_for_business(meeting)
+    _check_open_for_business(session, meeting)
     row = session.exec(
         select(Attendance).where(
             Attendance.meeting_id == meeting.id,
