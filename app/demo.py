@@ -11,7 +11,18 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, func, select
 
 from app.auth import hash_password
-from app.models import Action, ActionUpdate, Council, Department, Meeting, Membership, Role, User
+from app.models import (
+    Action,
+    ActionUpdate,
+    AobItem,
+    Attendance,
+    Council,
+    Department,
+    Meeting,
+    Membership,
+    Role,
+    User,
+)
 
 DEMO_PASSWORD = "demo-password"
 TIMEZONE = "Europe/London"
@@ -215,5 +226,33 @@ def load_demo(*, session: Session, today: date) -> Council:
                     }[status],
                 )
             )
+    session.flush()
+
+    # The customer data the agenda is built from: journeys, measures, initiatives,
+    # reports and research (imported here, not at the top: each domain owns its story).
+    from app.initiatives.demo import load_initiatives_demo
+    from app.journeys.demo import load_journeys_demo
+    from app.measures.demo import load_measures_demo
+
+    context = {"session": session, "council": council, "seats": seats, "departments": departments, "today": today}
+    load_journeys_demo(**context)
+    measures = load_measures_demo(**context)
+    load_initiatives_demo(**context, meetings=[first, second, upcoming], measures=measures)
+    session.add(
+        AobItem(
+            meeting_id=upcoming.id,
+            submitted_by_id=seats["field@example.com"].id,
+            title="Winter storm readiness",
+            details="Extra engineers are on standby from December; the call centre needs the storm script refreshed.",
+        )
+    )
+    session.add(
+        Attendance(
+            meeting_id=upcoming.id,
+            membership_id=seats["digital@example.com"].id,
+            status="apologies",
+            note="At the app-store review; Digital's report is submitted.",
+        )
+    )
     session.flush()
     return council

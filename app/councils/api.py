@@ -21,14 +21,18 @@ from app.councils.schemas import (
 )
 from app.db import SessionDep
 from app.models import Role
+from app.scoring import PRIORITY_DEFAULTS, SCORECARD_DEFAULTS, effective_weights
 
 router = APIRouter(prefix="/api", tags=["councils"])
 IfMatch = Annotated[str | None, Header(description="ETag of the copy being changed")]
 
 
 def council_public(access: Access) -> CouncilPublic:
+    council = access.council
     return CouncilPublic(
-        **access.council.model_dump(),
+        **council.model_dump(exclude={"priority_weights", "scorecard_weights"}),
+        priority_weights=effective_weights(council.priority_weights, PRIORITY_DEFAULTS),
+        scorecard_weights=effective_weights(council.scorecard_weights, SCORECARD_DEFAULTS),
         my_role=access.membership.role,
         my_membership_id=access.membership.id,
     )
@@ -59,7 +63,7 @@ def get_council(access: CouncilAccess, response: Response) -> CouncilPublic:
 def update_council(
     session: SessionDep, access: CouncilAccess, council_in: CouncilUpdate, response: Response, if_match: IfMatch = None
 ) -> CouncilPublic:
-    """Rename the council or change its time zone (chair)."""
+    """Rename the council, change its time zone or its scoring weights (chair)."""
     access.require(Role.chair, doing="change the council's settings")
     check_if_match(if_match, access.council.version)
     service.update_council(session=session, council=access.council, council_in=council_in)

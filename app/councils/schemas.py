@@ -4,10 +4,11 @@ from datetime import datetime
 from typing import Annotated
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, EmailStr
+from pydantic import AfterValidator, BaseModel, EmailStr, Field
 
 from app.common import DbId, InputModel, Name, Password, Text
 from app.models import Role
+from app.scoring import PriorityWeightsIn, ScorecardWeightsIn
 
 
 def _known_timezone(value: str) -> str:
@@ -25,10 +26,22 @@ class CouncilCreate(InputModel):
     timezone: TimeZone = "Europe/London"
 
 
+WEIGHTS_HELP = "Keys given replace those weights, the rest stay; null restores the defaults. Numbers 0 to 1000."
+
+
 class CouncilUpdate(InputModel):
     name: Name(120) | None = None
     description: Text(2000) | None = None
     timezone: TimeZone | None = None
+    priority_weights: PriorityWeightsIn | None = Field(
+        default=None,
+        description="Prioritising initiatives: customer_impact, saving, effort, strategic_fit, confidence. "
+        + WEIGHTS_HELP,
+    )
+    scorecard_weights: ScorecardWeightsIn | None = Field(
+        default=None,
+        description="Department scorecard: action_plan, comment_trend, survey_rating. " + WEIGHTS_HELP,
+    )
 
 
 class CouncilPublic(BaseModel):
@@ -36,6 +49,9 @@ class CouncilPublic(BaseModel):
     name: str
     description: str
     timezone: str
+    # The weights in effect (the defaults unless the chair chose others).
+    priority_weights: dict[str, float]
+    scorecard_weights: dict[str, float]
     version: int
     created_at: datetime
     updated_at: datetime

@@ -26,6 +26,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.scoring import PRIORITY_DEFAULTS, SCORECARD_DEFAULTS, merge_weights
 
 
 def create_council(*, session: Session, council_in: CouncilCreate, creator: User) -> Access:
@@ -50,10 +51,24 @@ def list_my_councils(*, session: Session, user: User) -> list[Access]:
     return [Access(user=user, council=c, membership=m) for c, m in rows]
 
 
+# Weights merge over what is in effect; null puts the defaults back.
+WEIGHT_DEFAULTS = {"priority_weights": PRIORITY_DEFAULTS, "scorecard_weights": SCORECARD_DEFAULTS}
+
+
 def update_council(*, session: Session, council: Council, council_in: CouncilUpdate) -> Council:
-    """Change a council's name, description or time zone."""
-    for field, value in council_in.model_dump(exclude_unset=True, exclude_none=True).items():
-        setattr(council, field, value)
+    """Change a council's name, description, time zone or scoring weights."""
+    changes = council_in.model_dump(exclude_unset=True)
+    for field, defaults in WEIGHT_DEFAULTS.items():
+        if field in changes:
+            value = changes.pop(field)
+            try:
+                merged = None if value is None else merge_weights(getattr(council, field), value, defaults)
+            except ValueError as exc:
+                raise Invalid(f"{exc}.", field=field) from None
+            setattr(council, field, merged)
+    for field, value in changes.items():
+        if value is not None:
+            setattr(council, field, value)
     council.updated_at = utcnow()
     session.add(council)
     session.flush()

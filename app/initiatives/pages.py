@@ -1,5 +1,331 @@
-"""Page routes for initiatives (being built)."""
+"""Pages: a council's initiatives, one initiative, and the prioritisation of proposals."""
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from pydantic import ValidationError
+
+from app.auth import load_access
+from app.common import IdPath
+from app.councils.pages import form_errors
+from app.councils.schemas import CouncilUpdate
+from app.councils.service import list_departments, list_members, update_council
+from app.db import SessionDep
+from app.errors import AppError
+from app.initiatives import service
+from app.initiatives.display import HELPERS, MOVES, RAGS, STATUSES, nav
+from app.initiatives.priorities import LABELS as CRITERIA
+from app.initiatives.schemas import InitiativeCreate, InitiativeUpdate
+from app.models import Role
+from app.scoring import PRIORITY_DEFAULTS, effective_weights
+from app.web import CsrfChecked, PageUser, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
+
+RATINGS = ("customer_impact", "effort", "strategic_fit", "confidence")
+INT_FIELDS = frozenset({*RATINGS, "failure_volume_per_year", "percent_complete", "owner_id"})
+FLOAT_FIELDS = frozenset({"unit_cost", "implementation_cost"})
+TEXT_FIELDS = frozenset({"title", "description"})
+STALE = "Someone changed this initiative since you opened the page, so nothing was saved. Check it and try again."
+
+
+def _typed(form: dict[str, str | None]) -> dict:
+    """Form strings as the schema's types; a field the form did not carry is left out, a blank one is null."""
+    data: dict = {}
+    for field, raw in form.items():
+        if raw is None:
+            continue
+        value = raw.strip()
+        if field in TEXT_FIELDS:
+            data[field] = raw.replace("\r\n", "\n").strip()
+        elif value == "":
+            data[field] = 0 if field in FLOAT_FIELDS or field == "failure_volume_per_year" else None
+        elif field in INT_FIELDS:
+            data[field] = int(value) if value.lstrip("-").isdigit() else value
+        elif field in FLOAT_FIELDS:
+            try:
+                data[field] = float(value.replace(",", "").removeprefix("£"))
+            except ValueError:
+                data[field] = value
+        else:
+            data[field] = value
+    return data
+
+
+def _try(request: Request, session, apply) -> bool:
+    """Run a write; on a person's mistake, roll back and flash why. 403 and 404 stay errors."""
+    try:
+        apply()
+    except ValidationError as exc:
+        session.rollback()
+        flash(request, form_errors(exc), "error")
+    except AppError as exc:
+        if exc.status_code in (403, 404):
+            raise
+        session.rollback()
+        flash(request, exc.detail, "error")
+    else:
+        return True
+    return False
+
+
+@router.get("/councils/{council_id}/initiatives")
+def initiatives_page(request: Request, session: SessionDep, user: PageUser, council_id: IdPath):
+    """The council's initiatives with status, owner, RAG, progress and economics; a form to propose one."""
+    access = load_access(session=session, user=user, council_id=council_id)
+    council = access.council
+    initiatives = service.list_initiatives(session=session, council=council)
+    live = [i for i in initiatives if i.status in ("approved", "in_progress")]
+    return render(
+        request,
+        "initiatives.html",
+        {
+            "user": user,
+            "access": access,
+            "council": council,
+            "initiatives": initiatives,
+            "live_saving": sum(i.yearly_saving for i in live),
+            "live_count": len(live),
+            "can_propose": not access.is_(Role.observer),
+            "departments": list_departments(session=session, council=council),
+            "statuses": STATUSES,
+            "rags": RAGS,
+            "criteria": CRITERIA,
+            "ratings": RATINGS,
+            "nav": nav(session=session, council=council, here="initiatives"),
+            **HELPERS,
+        },
+    )
+
+
+@router.post("/councils/{council_id}/initiatives", dependencies=[CsrfChecked])
+def propose_initiative_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    council_id: IdPath,
+    title: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+    failure_volume_per_year: Annotated[str, Form()] = "",
+    unit_cost: Annotated[str, Form()] = "",
+    implementation_cost: Annotated[str, Form()] = "",
+    customer_impact: Annotated[str, Form()] = "",
+    effort: Annotated[str, Form()] = "",
+    strategic_fit: Annotated[str, Form()] = "",
+    confidence: Annotated[str, Form()] = "",
+    department_ids: Annotated[list[str] | None, Form()] = None,
+):
+    """Propose an initiative from the form."""
+    access = load_access(session=session, user=user, council_id=council_id)
+    data = _typed(
+        {
+            "title": title,
+            "description": description,
+            "failure_volume_per_year": failure_volume_per_year,
+            "unit_cost": unit_cost,
+            "implementation_cost": implementation_cost,
+            "customer_impact": customer_impact,
+            "effort": effort,
+            "strategic_fit": strategic_fit,
+            "confidence": confidence,
+        }
+    )
+    data["department_ids"] = [int(d) for d in department_ids or [] if d.isdigit()]
+    created = []
+
+    def apply():
+        created.append(
+            service.create_initiative(
+                session=session, access=access, initiative_in=InitiativeCreate.model_validate(data)
+            )
+        )
+
+    if not _try(request, session, apply):
+        return redirect(f"/councils/{council_id}/initiatives#propose")
+    flash(request, f"Initiative “{created[0].title}” proposed.")
+    return redirect(f"/initiatives/{created[0].id}")
+
+
+@router.get("/initiatives/{initiative_id}")
+def initiative_page(request: Request, session: SessionDep, user: PageUser, initiative_id: IdPath):
+    """One initiative: its case, progress, linked measures, and the chair's status buttons."""
+    found = service.load_initiative_access(session=session, user=user, initiative_id=initiative_id)
+    council = found.access.council
+    initiative = service.get_initiative_public(session=session, council=council, initiative=found.initiative)
+    return render(
+        request,
+        "initiative.html",
+        {
+            "user": user,
+            "access": found.access,
+            "council": council,
+            "i": initiative,
+            "is_chair": found.access.is_(Role.chair),
+            "can_edit": service.check_may_edit(found=found),
+            "members": [m for m in list_members(session=session, council=council) if m.role != Role.observer],
+            "statuses": STATUSES,
+            "moves": MOVES,
+            "rags": RAGS,
+            "criteria": CRITERIA,
+            "ratings": RATINGS,
+            "nav": nav(session=session, council=council, here="initiatives"),
+            **HELPERS,
+        },
+    )
+
+
+@router.post("/initiatives/{initiative_id}/status", dependencies=[CsrfChecked])
+def move_initiative_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    initiative_id: IdPath,
+    status: Annotated[str, Form()] = "",
+    version: Annotated[str, Form()] = "",
+):
+    """Move an initiative to another status (chair)."""
+    found = service.load_initiative_access(session=session, user=user, initiative_id=initiative_id)
+    found.access.require(Role.chair, doing="move an initiative to another status")
+    if version != str(found.initiative.version):
+        flash(request, STALE, "error")
+    elif _try(
+        request,
+        session,
+        lambda: service.update_initiative(
+            session=session, found=found, initiative_in=InitiativeUpdate.model_validate({"status": status})
+        ),
+    ):
+        flash(request, f"Now {STATUSES.get(found.initiative.status, status).lower()}.")
+    return redirect(f"/initiatives/{initiative_id}")
+
+
+@router.post("/initiatives/{initiative_id}", dependencies=[CsrfChecked])
+def edit_initiative_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    initiative_id: IdPath,
+    version: Annotated[str, Form()] = "",
+    title: Annotated[str | None, Form()] = None,
+    description: Annotated[str | None, Form()] = None,
+    owner_id: Annotated[str | None, Form()] = None,
+    rag: Annotated[str | None, Form()] = None,
+    percent_complete: Annotated[str | None, Form()] = None,
+    start_on: Annotated[str | None, Form()] = None,
+    target_on: Annotated[str | None, Form()] = None,
+    failure_volume_per_year: Annotated[str | None, Form()] = None,
+    unit_cost: Annotated[str | None, Form()] = None,
+    implementation_cost: Annotated[str | None, Form()] = None,
+    customer_impact: Annotated[str | None, Form()] = None,
+    effort: Annotated[str | None, Form()] = None,
+    strategic_fit: Annotated[str | None, Form()] = None,
+    confidence: Annotated[str | None, Form()] = None,
+):
+    """Save progress or the case from a form (owner or chair; the proposer while proposed)."""
+    found = service.load_initiative_access(session=session, user=user, initiative_id=initiative_id)
+    typed = _typed(
+        {
+            "title": title,
+            "description": description,
+            "owner_id": owner_id,
+            "rag": rag,
+            "percent_complete": percent_complete,
+            "start_on": start_on,
+            "target_on": target_on,
+            "failure_volume_per_year": failure_volume_per_year,
+            "unit_cost": unit_cost,
+            "implementation_cost": implementation_cost,
+            "customer_impact": customer_impact,
+            "effort": effort,
+            "strategic_fit": strategic_fit,
+            "confidence": confidence,
+        }
+    )
+    # Only what differs from the stored record is written, so an unchanged form is no change.
+    current = found.initiative.model_dump()
+    data = {k: v for k, v in typed.items() if str(current.get(k)) != str(v) and current.get(k) != v}
+    if version != str(found.initiative.version):
+        flash(request, STALE, "error")
+    elif not data:
+        flash(request, "Nothing to save: nothing was changed.", "error")
+    elif _try(
+        request,
+        session,
+        lambda: service.update_initiative(
+            session=session, found=found, initiative_in=InitiativeUpdate.model_validate(data)
+        ),
+    ):
+        flash(request, "Saved.")
+    return redirect(f"/initiatives/{initiative_id}")
+
+
+@router.get("/councils/{council_id}/priorities")
+def priorities_page(request: Request, session: SessionDep, user: PageUser, council_id: IdPath):
+    """Proposals ranked by the council's weighted criteria, each with its breakdown."""
+    access = load_access(session=session, user=user, council_id=council_id)
+    council = access.council
+    priorities = service.list_priorities(session=session, council=council)
+    total_weight = sum(priorities.weights.values())
+    return render(
+        request,
+        "priorities.html",
+        {
+            "user": user,
+            "access": access,
+            "council": council,
+            "ranked": priorities.data,
+            "weights": priorities.weights,
+            # The most points each criterion can give, out of 100.
+            "ceilings": {c: w / total_weight * 100 for c, w in priorities.weights.items()},
+            "criteria": CRITERIA,
+            "is_chair": access.is_(Role.chair),
+            "custom": council.priority_weights is not None,
+            "nav": nav(session=session, council=council, here="priorities"),
+            **HELPERS,
+        },
+    )
+
+
+@router.post("/councils/{council_id}/priorities/weights", dependencies=[CsrfChecked])
+def priority_weights_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    council_id: IdPath,
+    customer_impact: Annotated[str, Form()] = "",
+    saving: Annotated[str, Form()] = "",
+    effort: Annotated[str, Form()] = "",
+    strategic_fit: Annotated[str, Form()] = "",
+    confidence: Annotated[str, Form()] = "",
+    reset: Annotated[str, Form()] = "",
+):
+    """Set the council's prioritisation weights, or restore the defaults (chair)."""
+    access = load_access(session=session, user=user, council_id=council_id)
+    access.require(Role.chair, doing="set the prioritisation weights")
+    given = {
+        "customer_impact": customer_impact,
+        "saving": saving,
+        "effort": effort,
+        "strategic_fit": strategic_fit,
+        "confidence": confidence,
+    }
+    weights = None if reset else {k: _number(v) for k, v in given.items()}
+    if _try(
+        request,
+        session,
+        lambda: update_council(
+            session=session,
+            council=access.council,
+            council_in=CouncilUpdate.model_validate({"priority_weights": weights}),
+        ),
+    ):
+        shown = effective_weights(access.council.priority_weights, PRIORITY_DEFAULTS)
+        flash(request, "Weights saved: " + ", ".join(f"{CRITERIA[k].lower()} {v:g}" for k, v in shown.items()) + ".")
+    return redirect(f"/councils/{council_id}/priorities")
+
+
+def _number(value: str) -> float | str:
+    try:
+        return float(value.strip() or 0)
+    except ValueError:
+        return value

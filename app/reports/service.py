@@ -1,0 +1,232 @@
+"""Department reports to meetings, and the department scorecard."""
+
+from collections import defaultdict
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from app.auth import Access
+from app.common import today_in
+from app.councils.service import get_department, list_departments
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.measures.stats import Point
+from app.models import (
+    Action,
+    Council,
+    Department,
+    DepartmentReport,
+    Measure,
+    MeasureCategory,
+    Meeting,
+    MeetingStatus,
+    Reading,
+    Role,
+    User,
+    utcnow,
+)
+from app.reports.schemas import (
+    DepartmentReportRow,
+    DepartmentScorePublic,
+    ReportCreate,
+    ReportList,
+    ReportPublic,
+    ReportUpdate,
+    Scorecard,
+    ScoreComponent,
+)
+from app.reports.scorecard import ActionFact, MeasureFact, score_department
+from app.scoring import SCORECARD_DEFAULTS, effective_weights
+
+
+def may_report(access: Access, department_id: int) -> bool:
+    """The chair, or anyone but an observer who sits for that department."""
+    if access.is_(Role.chair):
+        return True
+    return not access.is_(Role.observer) and access.membership.department_id == department_id
+
+
+def _public(access: Access, report: DepartmentReport, department: Department, author: str | None) -> ReportPublic:
+    return ReportPublic(
+        **report.model_dump(),
+        department_name=department.name,
+        author_name=author,
+        can_edit=may_report(access, report.department_id),
+    )
+
+
+def list_reports(*, session: Session, access: Access, meeting: Meeting) -> ReportList:
+    """Every department of the council with its report to the meeting, or `submitted: false`."""
+    rows = session.exec(
+        select(DepartmentReport, User.name)
+        .outerjoin(User, User.id == DepartmentReport.author_id)
+        .where(DepartmentReport.meeting_id == meeting.id)
+    )
+    reports = {report.department_id: (report, author) for report, author in rows}
+    result = []
+    for department in list_departments(session=session, council=access.council):
+        found = reports.get(department.id)
+        result.append(
+            DepartmentReportRow(
+                department_id=department.id,
+                department_name=department.name,
+                is_external=department.is_external,
+                submitted=found is not None,
+                can_submit=may_report(access, department.id) and meeting.status != MeetingStatus.cancelled,
+                report=_public(access, found[0], department, found[1]) if found else None,
+            )
+        )
+    submitted = sum(r.submitted for r in result)
+    return ReportList(data=result, count=len(result), submitted=submitted, missing=len(result) - submitted)
+
+
+def get_report(*, session: Session, meeting: Meeting, report_id: int) -> DepartmentReport:
+    """A report to this meeting, or 404 (also for a report to another meeting)."""
+    report = session.get(DepartmentReport, report_id)
+    if report is None or report.meeting_id != meeting.id:
+        raise NotFound("Report not found.")
+    return report
+
+
+def report_public(*, session: Session, access: Access, report: DepartmentReport) -> ReportPublic:
+    """One report with its department's and author's names."""
+    department = session.get(Department, report.department_id)
+    author = session.get(User, report.author_id) if report.author_id else None
+    return _public(access, report, department, author.name if author else None)
+
+
+def _check_open(meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.cancelled:
+        raise Conflict(f"Meeting {meeting.number} was cancelled; report to the next meeting instead.")
+
+
+def create_report(*, session: Session, access: Access, meeting: Meeting, report_in: ReportCreate) -> DepartmentReport:
+    """Submit a department's report to a meeting: one per department, by its members or the chair."""
+    if access.is_(Role.observer):
+        raise Forbidden("Observers cannot submit department reports.")
+    department_id = report_in.department_id or access.membership.department_id
+    if department_id is None:
+        raise Invalid("You sit for no department: say which department this report is for.", field="department_id")
+    department = session.get(Department, department_id)
+    if department is None or department.council_id != access.council.id:
+        raise Invalid(f"Department {department_id} is not a department of this council.", field="department_id")
+    if not may_report(access, department_id):
+        raise Forbidden(f"Only {department.name}'s members or the chair can submit its report.")
+    _check_open(meeting)
+    existing = session.exec(
+        select(DepartmentReport.id).where(
+            DepartmentReport.meeting_id == meeting.id, DepartmentReport.department_id == department_id
+        )
+    ).first()
+    if existing is not None:
+        raise Conflict(
+            f"{department.name} has already reported to meeting {meeting.number}; change that report with "
+            f"PATCH /api/meetings/{meeting.id}/reports/{existing}."
+        )
+    report = DepartmentReport.model_validate(
+        report_in.model_dump(exclude={"department_id"}),
+        update={"meeting_id": meeting.id, "department_id": department_id, "author_id": access.user.id},
+    )
+    session.add(report)
+    session.flush()
+    return report
+
+
+def update_report(
+    *, session: Session, access: Access, meeting: Meeting, report: DepartmentReport, report_in: ReportUpdate
+) -> DepartmentReport:
+    """Change a report: its department's members or the chair. The last writer becomes its author."""
+    if not may_report(access, report.department_id):
+        raise Forbidden("Only the department's members or the chair can change its report.")
+    _check_open(meeting)
+    changes = report_in.model_dump(exclude_unset=True)
+    for field, value in changes.items():
+        if value is None:
+            raise Invalid(f"{field} cannot be empty.", field=field)
+    changes = {field: value for field, value in changes.items() if getattr(report, field) != value}
+    if not changes:
+        return report
+    for field, value in changes.items():
+        setattr(report, field, value)
+    report.author_id = access.user.id
+    report.updated_at = utcnow()
+    session.add(report)
+    session.flush()
+    return report
+
+
+# The scorecard
+
+
+def scorecard(
+    *, session: Session, council: Council, department_id: int | None = None, today: date | None = None
+) -> Scorecard:
+    """Every department's (or one's) score, with its breakdown, from actions and measures."""
+    today = today or today_in(council.timezone)
+    zone = ZoneInfo(council.timezone)
+    if department_id is not None:
+        departments = [get_department(session=session, council=council, department_id=department_id)]
+    else:
+        departments = list_departments(session=session, council=council)
+    ids = [d.id for d in departments]
+    weights = effective_weights(council.scorecard_weights, SCORECARD_DEFAULTS)
+    actions: dict[int, list[ActionFact]] = defaultdict(list)
+    for action in session.exec(
+        select(Action).where(Action.council_id == council.id, col(Action.department_id).in_(ids))
+    ):
+        closed_on = action.closed_at.astimezone(zone).date() if action.closed_at else None
+        fact = ActionFact(due_on=action.due_on, status=action.status, closed_on=closed_on)
+        actions[action.department_id].append(fact)
+    measures = list(
+        session.exec(
+            select(Measure)
+            .where(
+                Measure.council_id == council.id,
+                col(Measure.department_id).in_(ids),
+                col(Measure.category).in_([MeasureCategory.comment_theme, MeasureCategory.survey_rating]),
+            )
+            .order_by(col(Measure.name))
+        )
+    )
+    readings: dict[int, list[Point]] = defaultdict(list)
+    if measures:
+        for reading in session.exec(
+            select(Reading).where(col(Reading.measure_id).in_([m.id for m in measures])).order_by(col(Reading.period))
+        ):
+            readings[reading.measure_id].append(Point(reading.period, reading.value))
+    facts: dict[tuple[int, str], list[MeasureFact]] = defaultdict(list)
+    for m in measures:
+        fact = MeasureFact(name=m.name, direction=m.direction, target=m.target, readings=tuple(readings[m.id]))
+        facts[(m.department_id, m.category)].append(fact)
+    result = []
+    for department in departments:
+        score = score_department(
+            actions=actions[department.id],
+            comment_measures=facts[(department.id, MeasureCategory.comment_theme)],
+            survey_measures=facts[(department.id, MeasureCategory.survey_rating)],
+            weights=weights,
+            today=today,
+        )
+        result.append(
+            DepartmentScorePublic(
+                department_id=department.id,
+                department_name=department.name,
+                is_external=department.is_external,
+                total=None if score.total is None else round(score.total, 1),
+                components=[
+                    ScoreComponent(
+                        component=c.component,
+                        label=c.label,
+                        value=None if c.value is None else round(c.value, 1),
+                        weight=c.weight,
+                        share=round(c.share, 1),
+                        points=round(c.points, 1),
+                        included=c.included,
+                        inputs=list(c.inputs),
+                    )
+                    for c in score.components
+                ],
+                notes=list(score.notes),
+            )
+        )
+    return Scorecard(data=result, count=len(result), weights=weights, as_of=today)

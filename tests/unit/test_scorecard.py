@@ -1,0 +1,194 @@
+"""The department scorecard on plain objects, with hand-checked numbers."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from app.measures.stats import Point
+from app.reports.scorecard import (
+    ActionFact,
+    MeasureFact,
+    action_plan_score,
+    score_department,
+    survey_score,
+    theme_trend_score,
+)
+from app.scoring import SCORECARD_DEFAULTS
+
+TODAY = date(2026, 6, 15)
+DEFAULTS = dict(SCORECARD_DEFAULTS)  # action plan 50, comment trend 30, survey rating 20
+
+
+def done(due_on: date, closed_on: date) -> ActionFact:
+    return ActionFact(due_on=due_on, status="done", closed_on=closed_on)
+
+
+def monthly(*values: float) -> tuple[Point, ...]:
+    return tuple(Point(date(2025 + (m // 12), m % 12 + 1, 1), v) for m, v in enumerate(values))
+
+
+def theme(name: str, *values: float, direction="lower_is_better") -> MeasureFact:
+    return MeasureFact(name=name, direction=direction, target=None, readings=monthly(*values))
+
+
+def survey(name: str, direction: str, target: float | None, *values: float) -> MeasureFact:
+    return MeasureFact(name=name, direction=direction, target=target, readings=monthly(*values))
+
+
+def nine_actions_seven_on_time() -> list[ActionFact]:
+    due = date(2026, 5, 1)
+    return [
+        *[done(due, due - timedelta(days=d)) for d in range(6)],  # 6 closed on or before the day
+        done(due, due),  # the 7th, on the day itself
+        done(due, due + timedelta(days=1)),  # closed a day late
+        ActionFact(due_on=due, status="open"),  # still open
+    ]
+
+
+def test_action_plan_seven_of_nine_on_time():
+    value, inputs = action_plan_score(nine_actions_seven_on_time(), today=TODAY)
+    assert value == pytest.approx(700 / 9)  # 77.78
+    assert inputs[0] == "7 of 9 actions that fell due closed on time"
+
+
+def test_action_plan_counts_what_fell_due_by_today_only():
+    actions = [
+        ActionFact(due_on=TODAY, status="open"),  # due today: fell due, not closed
+        done(TODAY - timedelta(days=3), TODAY - timedelta(days=5)),
+        ActionFact(due_on=TODAY + timedelta(days=1), status="open"),  # not yet due
+        done(TODAY + timedelta(days=9), TODAY - timedelta(days=1)),  # closed early but not yet due
+    ]
+    value, inputs = action_plan_score(actions, today=TODAY)
+    assert value == 50
+    assert "2 actions not yet due" in inputs
+
+
+def test_cancelled_before_due_is_withdrawn_but_cancelled_late_is_missed():
+    due = date(2026, 5, 1)
+    actions = [
+        done(due, due),
+        ActionFact(due_on=due, status="cancelled", closed_on=due - timedelta(days=10)),
+        ActionFact(due_on=due, status="cancelled", closed_on=due + timedelta(days=10)),
+    ]
+    value, inputs = action_plan_score(actions, today=TODAY)
+    assert value == 50  # 1 of 2: the late cancellation counts as missed
+    assert "1 action cancelled before falling due: not counted" in inputs
+
+
+def test_no_actions_due_is_no_data():
+    value, inputs = action_plan_score([ActionFact(due_on=TODAY + timedelta(days=5), status="open")], today=TODAY)
+    assert value is None and "no actions have fallen due yet" in inputs
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ((40, 38, 30), 100),  # −25%: falling more than 10%
+        ((40, 36), 100),  # −10% exactly
+        ((40, 40), 50),  # flat
+        ((40, 42), 25),  # +5% → 50 − 500 × 0.05
+        ((40, 44), 0),  # +10%
+        ((40, 41), 37.5),  # +2.5% → 50 − 12.5
+        ((40, 38), 75),  # −5% → 50 + 25
+        ((0, 0), 50),
+        ((0, 3), 0),  # from nothing to something is a rise
+    ],
+)
+def test_theme_trend(values, expected):
+    score, line = theme_trend_score(theme("Engineer came without parts", *values))
+    assert score == pytest.approx(expected)
+    assert line.startswith("Engineer came without parts: ")
+
+
+def test_theme_trend_uses_the_last_twelve_readings_and_ignores_direction():
+    # 14 readings: the window is the last 12, from 50 (3rd) to 45 (14th): −10% → 100.
+    values = (10, 10, 50, *[48] * 10, 45)
+    score, line = theme_trend_score(theme("Repeat calls", *values, direction="higher_is_better"))
+    assert score == 100
+    assert "50 → 45 over 12 readings (-10%)" in line
+
+
+def test_theme_with_one_reading_has_no_trend():
+    assert theme_trend_score(theme("New theme", 7))[0] is None
+
+
+def test_survey_against_target():
+    # CSAT 8.0 against 8.5 (higher is better): 100 × 8 / 8.5 = 94.12.
+    assert survey_score(survey("CSAT", "higher_is_better", 8.5, 7.0, 8.0))[0] == pytest.approx(800 / 8.5)
+    # Effort score 2.5 against 2.0 (lower is better): 100 × 2 / 2.5 = 80.
+    assert survey_score(survey("CES", "lower_is_better", 2.0, 2.5))[0] == pytest.approx(80)
+    # Beating the target is capped at 100.
+    assert survey_score(survey("CSAT", "higher_is_better", 8.0, 9.0))[0] == 100
+    # A negative NPS against a positive target floors at 0.
+    assert survey_score(survey("NPS", "higher_is_better", 30, -10))[0] == 0
+    # A target of 0 has no ratio: met scores 100, missed 0.
+    assert survey_score(survey("NPS", "higher_is_better", 0, 5))[0] == 100
+    assert survey_score(survey("NPS", "higher_is_better", 0, -5))[0] == 0
+    assert survey_score(survey("CSAT", "higher_is_better", None, 8.0))[0] is None
+    assert survey_score(survey("CSAT", "higher_is_better", 8.0))[0] is None
+
+
+def test_department_score_with_every_component():
+    # Action plan 7 of 9 = 77.78 × 50% = 38.89
+    # Comment trend: 40 → 30 (−25%) = 100, 20 → 21 (+5%) = 25; average 62.5 × 30% = 18.75
+    # Survey: CSAT 8/8.5 = 94.12, CES 2/2.5 = 80; average 87.06 × 20% = 17.41
+    # Total 38.89 + 18.75 + 17.41 = 75.05
+    score = score_department(
+        actions=nine_actions_seven_on_time(),
+        comment_measures=[theme("No parts", 40, 35, 30), theme("Wrong time", 20, 21)],
+        survey_measures=[survey("CSAT", "higher_is_better", 8.5, 8.0), survey("CES", "lower_is_better", 2.0, 2.5)],
+        weights=DEFAULTS,
+        today=TODAY,
+    )
+    parts = {c.component: c for c in score.components}
+    assert parts["action_plan"].value == pytest.approx(77.78, abs=0.01)
+    assert parts["action_plan"].points == pytest.approx(38.89, abs=0.01)
+    assert parts["comment_trend"].value == pytest.approx(62.5)
+    assert parts["comment_trend"].points == pytest.approx(18.75)
+    assert parts["survey_rating"].value == pytest.approx(87.06, abs=0.01)
+    assert parts["survey_rating"].points == pytest.approx(17.41, abs=0.01)
+    assert score.total == pytest.approx(75.05, abs=0.01)
+    assert [c.share for c in score.components] == [50, 30, 20]
+    assert all(c.included for c in score.components)
+    assert score.notes == ()
+    assert "7 of 9 actions that fell due closed on time" in parts["action_plan"].inputs
+
+
+def test_a_component_without_data_is_left_out_and_the_rest_renormalised():
+    # No survey measures: action plan 50 and trend 30 become 62.5% and 37.5%.
+    # Action plan 1 of 2 = 50 → 31.25; trend 40 → 36 (−10%) = 100 → 37.5. Total 68.75.
+    due = date(2026, 5, 1)
+    score = score_department(
+        actions=[done(due, due), ActionFact(due_on=due, status="open")],
+        comment_measures=[theme("No parts", 40, 36)],
+        survey_measures=[survey("CSAT", "higher_is_better", None, 8.0)],  # no target: no data
+        weights=DEFAULTS,
+        today=TODAY,
+    )
+    parts = {c.component: c for c in score.components}
+    assert parts["action_plan"].share == pytest.approx(62.5)
+    assert parts["comment_trend"].share == pytest.approx(37.5)
+    assert parts["survey_rating"].included is False and parts["survey_rating"].value is None
+    assert parts["survey_rating"].points == 0 and parts["survey_rating"].share == 0
+    assert "no data: left out" in parts["survey_rating"].inputs
+    assert score.total == pytest.approx(68.75)
+    assert "re-normalised" in score.notes[0] and "survey ratings" in score.notes[0]
+
+
+def test_custom_weights():
+    # Survey only counts: CSAT 8/10 = 80 is the whole score.
+    score = score_department(
+        actions=[done(date(2026, 5, 1), date(2026, 5, 9))],
+        comment_measures=[],
+        survey_measures=[survey("CSAT", "higher_is_better", 10, 8)],
+        weights={"action_plan": 0, "comment_trend": 0, "survey_rating": 1},
+        today=TODAY,
+    )
+    assert score.total == pytest.approx(80)
+
+
+def test_no_data_at_all_has_no_total():
+    score = score_department(actions=[], comment_measures=[], survey_measures=[], weights=DEFAULTS, today=TODAY)
+    assert score.total is None
+    assert score.notes == ("No data for any component yet.",)
+    assert not any(c.included for c in score.components)
