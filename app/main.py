@@ -17,6 +17,7 @@ from app.councils import api as councils_api
 from app.councils import pages as councils_pages
 from app.db import make_engine
 from app.errors import install_error_handlers
+from app.exports import api as exports_api
 from app.initiatives import api as initiatives_api
 from app.initiatives import pages as initiatives_pages
 from app.journeys import api as journeys_api
@@ -24,6 +25,8 @@ from app.journeys import pages as journeys_pages
 from app.measures import api as measures_api
 from app.measures import pages as measures_pages
 from app.meetings import api as meetings_api
+from app.meetings import minutes_api, minutes_pages
+from app.meetings import pages as meetings_pages
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
 from app.research import api as research_api
@@ -74,10 +77,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts_api,
         councils_api,
         meetings_api,
+        minutes_api,
         actions_api,
         accounts_pages,
         councils_pages,
         actions_pages,
+        meetings_pages,
+        minutes_pages,
         measures_api,
         measures_pages,
         journeys_api,
@@ -88,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports_pages,
         research_api,
         research_pages,
+        exports_api,
     ):
         app.include_router(module.router)
     return app

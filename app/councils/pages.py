@@ -12,6 +12,7 @@ from app.councils import service
 from app.councils.schemas import CouncilCreate, DepartmentCreate, MemberCreate
 from app.db import SessionDep
 from app.errors import AppError
+from app.initiatives.display import nav
 from app.meetings.schemas import MeetingCreate
 from app.meetings.service import create_meeting, list_meetings, meeting_public
 from app.models import CLOSED_STATUSES, Role, utcnow
@@ -81,6 +82,7 @@ def council_page(request: Request, session: SessionDep, user: PageUser, council_
             "past": list(reversed([m for m in meetings if m.ends_at < now or m.status == "cancelled"])),
             "actions": actions,
             "roles": [r.value for r in Role],
+            "nav": nav(session=session, council=council, here="council"),
         },
     )
 

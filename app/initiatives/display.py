@@ -59,10 +59,16 @@ def nav(*, session: Session, council: Council, here: str) -> dict:
     """The links between the customer-data pages of one council."""
     meeting = report_meeting(session=session, council=council)
     links = [
+        ("council", "Overview", f"/councils/{council.id}"),
+        ("actions", "Action log", f"/councils/{council.id}/actions"),
+        ("measures", "Measures", f"/councils/{council.id}/measures"),
+        ("journeys", "Journeys", f"/councils/{council.id}/journeys"),
         ("initiatives", "Initiatives", f"/councils/{council.id}/initiatives"),
         ("priorities", "Priorities", f"/councils/{council.id}/priorities"),
         ("reports", "Department reports", f"/meetings/{meeting.id}/reports" if meeting else None),
         ("scorecard", "Scorecard", f"/councils/{council.id}/scorecard"),
+        ("research", "Research", f"/councils/{council.id}/research"),
+        ("root_causes", "Root causes", f"/councils/{council.id}/root-causes"),
     ]
     return {"links": [(key, label, url) for key, label, url in links if url], "here": here}
 

@@ -1,0 +1,166 @@
+"""The secretary minutes the demo's next meeting live; the chair approves and downloads the Word minutes."""
+
+import io
+import re
+from datetime import date
+
+import docx
+import pytest
+from sqlmodel import select
+
+from app.demo import DEMO_PASSWORD, load_demo
+from app.models import Meeting, MinutesItem
+
+pytestmark = pytest.mark.browser
+
+NOTES = 'Repeat visits down 8% since the checklist — "good" & <getting> better 🎉\n\nPriya to share the script.'
+OFFLINE_NOTES = "Typed while the connection was down: keep me."
+
+
+@pytest.fixture
+def demo(session):
+    council = load_demo(session=session, today=date.today())
+    session.commit()
+    meeting = session.exec(select(Meeting).where(Meeting.council_id == council.id, Meeting.number == 3)).one()
+    return council, meeting
+
+
+def sign_in(page, email: str, next_path: str) -> None:
+    page.goto(f"/login?next={next_path}")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**{next_path}")
+
+
+def flash(page) -> str:
+    return page.get_by_role("status").first.inner_text()
+
+
+def test_secretary_minutes_the_meeting_and_the_chair_approves_it(demo, page, browser, live_server, session, tmp_path):
+    council, meeting = demo
+    minutes_url = f"/meetings/{meeting.id}/minutes"
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    # The secretary finds the minutes from the council page, through the meeting's agenda.
+    sign_in(page, "secretary@example.com", f"/councils/{council.id}")
+    page.locator("#meetings-h + ul li.meeting a").first.click()
+    page.wait_for_url("**/meetings/*/agenda")
+    page.get_by_role("link", name="Minutes", exact=True).click()
+    page.wait_for_url(f"**{minutes_url}")
+    assert page.get_by_text("Draft — not yet circulated").is_visible()
+
+    # Attendance: everyone not recorded is present, the supplier sent a delegate.
+    page.get_by_role("button", name="Mark everyone not recorded present").click()
+    page.get_by_label("Attendance of Marta Kowalski").select_option("delegate")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Delegate attending for Marta Kowalski"
+    page.keyboard.type("Jo Bloggs")
+    page.get_by_role("button", name="Save attendance").click()
+    page.wait_for_url(f"**{minutes_url}#attendance")
+    assert flash(page).startswith("Attendance saved. Quorate: 6 of 7 members present, 1 by delegate")
+    assert page.locator("#quorum").inner_text().startswith("Quorate: 6 of 7")
+
+    # Notes save as they are typed, and are there after a reload.
+    notes = page.locator("#notes-3")
+    notes.click()
+    notes.fill(NOTES)
+    page.wait_for_function("document.getElementById('save-3').textContent.startsWith('Saved')")
+    assert re.fullmatch(r"Saved \d\d:\d\d:\d\d", page.locator("#save-3").inner_text())
+    page.reload()
+    assert page.locator("#notes-3").input_value() == NOTES
+    assert page.locator("#save-3").inner_text().startswith("Saved")
+
+    # The connection drops while typing: the page says so and keeps retrying...
+    context = page.context
+    context.route("**/autosave", lambda route: route.abort())
+    page.locator("#notes-4").fill(OFFLINE_NOTES)
+    page.wait_for_function("document.getElementById('save-4').textContent.startsWith('Not saved — retrying')")
+    # ...the tab is closed before it comes back; reopened, the notes are put back and saved.
+    page.close()
+    session.expire_all()
+    assert session.exec(select(MinutesItem).where(MinutesItem.number == 4)).first() is None, "only this browser has it"
+    context.unroute("**/autosave")
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(minutes_url)
+    assert page.locator("#notes-4").input_value() == OFFLINE_NOTES
+    page.wait_for_function("document.getElementById('save-4').textContent.startsWith('Saved')")
+    session.expire_all()
+    saved = {i.number: i.notes for i in session.exec(select(MinutesItem).where(MinutesItem.meeting_id == meeting.id))}
+    assert saved == {3: NOTES, 4: OFFLINE_NOTES}
+
+    # A decision and an action, without leaving the page.
+    item5 = page.locator("#item-5")
+    item5.get_by_label("Record a decision").fill("Extend the SMS arrival-window pilot to evenings.")
+    item5.get_by_label("Record a decision").press("Enter")
+    page.wait_for_url(f"**{minutes_url}#item-5")
+    assert flash(page) == "Decision D1 recorded under item 5."
+    decisions = " ".join(page.locator("#item-5 .decisions").inner_text().split())
+    assert decisions.startswith("D1. Extend the SMS arrival-window pilot to evenings.")
+
+    item3 = page.locator("#item-3")
+    item3.get_by_label("Raise an action").fill("Share the new diagnosis script with ContactPlus")
+    item3.get_by_label("Owner").select_option(label="Priya Shah (Call Centre)")
+    item3.get_by_role("button", name="Raise action").click()
+    page.wait_for_url(f"**{minutes_url}#item-3")
+    assert flash(page).startswith("Action raised: “Share the new diagnosis script with ContactPlus”")
+    raised = page.locator("#item-3 ul.raised").inner_text()
+    assert "Share the new diagnosis script with ContactPlus" in raised and "Priya Shah" in raised
+
+    page.get_by_role("button", name="Circulate minutes").click()
+    page.wait_for_url(f"**{minutes_url}")
+    assert flash(page).startswith("Minutes circulated")
+    assert page.get_by_text("Circulated on").is_visible()
+    assert page.get_by_role("button", name="Approve minutes").count() == 0
+
+    # The chair, in a browser of her own, approves and takes the Word minutes.
+    chair_context = browser.new_context(base_url=live_server, locale="en-GB", timezone_id="Europe/London")
+    chair_context.set_default_timeout(10_000)
+    try:
+        chair = chair_context.new_page()
+        chair.on("dialog", lambda dialog: dialog.accept())
+        sign_in(chair, "chair@example.com", minutes_url)
+        assert chair.locator("#notes-3").input_value() == NOTES
+        chair.get_by_role("button", name="Approve minutes").click()
+        chair.wait_for_url(f"**{minutes_url}")
+        assert flash(chair) == "Minutes approved. They are final now; corrections are amendments."
+        assert chair.get_by_text("Approved on").first.is_visible()
+        assert chair.locator("textarea[name=notes]").count() == 0
+
+        with chair.expect_download() as download_info:
+            chair.get_by_role("link", name="Download Word minutes").click()
+        download = download_info.value
+        assert download.suggested_filename.endswith(".docx")
+        path = tmp_path / download.suggested_filename
+        download.save_as(path)
+        content = path.read_bytes()
+        assert content[:2] == b"PK"
+        document = docx.Document(io.BytesIO(content))
+        text = "\n".join(p.text for p in document.paragraphs)
+        assert "Approved on" in text and "by Helen Carter" in text and "DRAFT" not in text
+        assert "D1. Extend the SMS arrival-window pilot to evenings." in text
+        assert "Repeat visits down 8% since the checklist" in text
+        cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
+        assert "Delegate: Jo Bloggs" in cells
+
+        # Edits are refused from now on, even by a page that still holds a form.
+        answer = chair.evaluate(
+            """async (url) => {
+                const token = document.querySelector("input[name=csrf_token]").value;
+                const body = new URLSearchParams({notes: "Too late", csrf_token: token});
+                const response = await fetch(url, {method: "POST", body, headers: {"X-CSRF-Token": token}});
+                return [response.status, (await response.json()).detail];
+            }""",
+            f"{minutes_url}/items/3/autosave",
+        )
+        assert answer[0] == 409 and "approved on" in answer[1]
+    finally:
+        chair_context.close()
+
+    # The secretary's page, still open on the circulated draft, cannot change them either.
+    page.locator("#notes-2").fill("Typed after approval")
+    page.wait_for_function("document.getElementById('save-2').textContent.startsWith('Not saved')")
+    assert "approved" in page.locator("#save-2").inner_text()
+    page.reload()
+    assert page.get_by_text("These minutes are final").is_visible()
+    assert page.locator("textarea[name=notes]").count() == 0
