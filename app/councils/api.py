@@ -20,6 +20,7 @@ from app.councils.schemas import (
     MemberUpdate,
 )
 from app.db import SessionDep
+from app.meetings.agenda_model import DEFAULT_MINUTES
 from app.models import Role
 from app.scoring import PRIORITY_DEFAULTS, SCORECARD_DEFAULTS, effective_weights
 
@@ -30,7 +31,8 @@ IfMatch = Annotated[str | None, Header(description="ETag of the copy being chang
 def council_public(access: Access) -> CouncilPublic:
     council = access.council
     return CouncilPublic(
-        **council.model_dump(exclude={"priority_weights", "scorecard_weights"}),
+        **council.model_dump(exclude={"priority_weights", "scorecard_weights", "agenda_minutes"}),
+        agenda_minutes={**DEFAULT_MINUTES, **(council.agenda_minutes or {})},
         priority_weights=effective_weights(council.priority_weights, PRIORITY_DEFAULTS),
         scorecard_weights=effective_weights(council.scorecard_weights, SCORECARD_DEFAULTS),
         my_role=access.membership.role,

@@ -29,7 +29,37 @@ class CouncilCreate(InputModel):
 WEIGHTS_HELP = "Keys given replace those weights, the rest stay; null restores the defaults. Numbers 0 to 1000."
 
 
-class CouncilUpdate(InputModel):
+def _agenda_keys(value: dict[str, int]) -> dict[str, int]:
+    from app.meetings.agenda_model import SECTION_KEYS
+
+    unknown = sorted(set(value) - set(SECTION_KEYS))
+    if unknown:
+        raise ValueError(f"unknown section(s) {', '.join(unknown)}; use {', '.join(SECTION_KEYS)}")
+    if value and not any(value.values()):
+        raise ValueError("at least one section needs some time")
+    return value
+
+
+AgendaMinutes = Annotated[dict[str, Annotated[int, Field(ge=0, le=600, strict=True)]], AfterValidator(_agenda_keys)]
+QuorumNumber = Annotated[int, Field(ge=1, le=1000, strict=True)]
+
+
+class CouncilSettingsUpdate(InputModel):
+    """Meeting settings: null puts a setting back to its default."""
+
+    agenda_minutes: AgendaMinutes | None = Field(
+        default=None,
+        description="Relative time per agenda section by key (scaled to each meeting's length); null: defaults",
+    )
+    quorum_members: QuorumNumber | None = Field(
+        default=None, description="Seats that must be present; null: more than half of the voting seats"
+    )
+    quorum_departments: QuorumNumber | None = Field(
+        default=None, description="Departments that must be represented; null: no minimum"
+    )
+
+
+class CouncilUpdate(CouncilSettingsUpdate):
     name: Name(120) | None = None
     description: Text(2000) | None = None
     timezone: TimeZone | None = None
@@ -52,6 +82,9 @@ class CouncilPublic(BaseModel):
     # The weights in effect (the defaults unless the chair chose others).
     priority_weights: dict[str, float]
     scorecard_weights: dict[str, float]
+    agenda_minutes: dict[str, int]
+    quorum_members: int | None
+    quorum_departments: int | None
     version: int
     created_at: datetime
     updated_at: datetime

@@ -66,6 +66,9 @@ def update_council(*, session: Session, council: Council, council_in: CouncilUpd
             except ValueError as exc:
                 raise Invalid(f"{exc}.", field=field) from None
             setattr(council, field, merged)
+    for field in ("agenda_minutes", "quorum_members", "quorum_departments"):
+        if field in changes:
+            setattr(council, field, changes.pop(field))  # null: back to the default
     for field, value in changes.items():
         if value is not None:
             setattr(council, field, value)

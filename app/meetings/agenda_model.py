@@ -29,6 +29,20 @@ SECTION_TITLES = {
 }
 
 
+# Minutes per section for a two-hour meeting; scaled to the meeting's length.
+DEFAULT_MINUTES: dict[str, int] = {
+    "actions": 15,
+    "overall_measures": 10,
+    "department_reports": 30,
+    "best_practice": 10,
+    "initiatives": 15,
+    "measures_review": 10,
+    "prioritisation": 15,
+    "research": 10,
+    "aob": 5,
+}
+
+
 class Person(BaseModel):
     membership_id: int
     name: str

@@ -207,3 +207,27 @@ def test_deleting_a_council_removes_everything_in_it_and_nothing_else(app, clien
     assert count(session, Department) == 1
     assert count(session, Action) == 1
     assert client.get(f"/api/councils/{kept['id']}/actions", headers=headers).json()["count"] == 1
+
+
+def test_meeting_settings_quorum_and_agenda_time(app, client, session):
+    chair = person(session, "chair@example.com")
+    council = start_council(app, client, chair)
+    url = f"/api/councils/{council['id']}"
+    headers = auth(app, chair)
+    assert council["quorum_members"] is None and council["agenda_minutes"]["department_reports"] == 30
+    changed = client.patch(url, headers=headers, json={"quorum_members": 4, "agenda_minutes": {"aob": 20}})
+    assert changed.status_code == 200
+    assert changed.json()["quorum_members"] == 4
+    assert changed.json()["agenda_minutes"]["aob"] == 20
+    assert changed.json()["agenda_minutes"]["actions"] == 15  # the rest keep their defaults
+    for body, field in [
+        ({"quorum_members": 0}, "quorum_members"),
+        ({"quorum_departments": "two"}, "quorum_departments"),
+        ({"agenda_minutes": {"lunch": 30}}, "agenda_minutes"),
+        ({"agenda_minutes": {"aob": -5}}, "aob"),
+    ]:
+        response = client.patch(url, headers=headers, json=body)
+        assert response.status_code == 422, body
+        assert field in error_fields(response), response.json()
+    reset = client.patch(url, headers=headers, json={"quorum_members": None})
+    assert reset.json()["quorum_members"] is None
