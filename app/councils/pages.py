@@ -9,7 +9,7 @@ from app.actions.service import ActionFilters, list_actions
 from app.auth import load_access
 from app.common import IdPath
 from app.councils import service
-from app.councils.schemas import CouncilCreate, DepartmentCreate, MemberCreate
+from app.councils.schemas import CouncilCreate, CouncilUpdate, DepartmentCreate, MemberCreate
 from app.db import SessionDep
 from app.errors import AppError
 from app.initiatives.display import nav
@@ -203,4 +203,32 @@ def schedule_meeting_form(
         build,
         lambda access, m_in: create_meeting(session=session, council=access.council, meeting_in=m_in),
         "Meeting {result.number} scheduled.",
+    )
+
+
+@router.post("/councils/{council_id}/settings", dependencies=[CsrfChecked])
+def meeting_settings_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    council_id: IdPath,
+    quorum_members: Annotated[str, Form()] = "",
+    quorum_departments: Annotated[str, Form()] = "",
+):
+    """Set the quorum from the council page (chair); an empty box means the default."""
+
+    def number(text: str):
+        text = text.strip()
+        return int(text) if text.isdigit() else (text or None)
+
+    return _chair_form(
+        request,
+        session,
+        user,
+        council_id,
+        lambda: CouncilUpdate.model_validate(
+            {"quorum_members": number(quorum_members), "quorum_departments": number(quorum_departments)}
+        ),
+        lambda access, c_in: service.update_council(session=session, council=access.council, council_in=c_in),
+        "Quorum saved.",
     )

@@ -221,3 +221,17 @@ def test_members_cannot_use_the_chairs_forms(client, session):
     assert response.status_code == 403
     session.expire_all()
     assert session.exec(select(Department)).all() == []
+
+
+def test_chair_sets_the_quorum_from_the_council_page(client, session):
+    _, council = seat_person(session)
+    sign_in(client)
+    token = csrf_from(client.get(f"/councils/{council.id}").text)
+    page = client.post(f"/councils/{council.id}/settings", data={"csrf_token": token, "quorum_members": "5"})
+    assert "Quorum saved." in page.text
+    session.refresh(council)
+    assert (council.quorum_members, council.quorum_departments) == (5, None)
+    page = client.post(f"/councils/{council.id}/settings", data={"csrf_token": token, "quorum_members": "0"})
+    assert "quorum members" in page.text
+    session.refresh(council)
+    assert council.quorum_members == 5
