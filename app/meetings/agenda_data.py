@@ -70,7 +70,8 @@ class AgendaData:
     actions: list[ActionFact] = field(default_factory=list)
     department_action_counts: dict[int, ActionCounts] = field(default_factory=dict)
     measures: list[Measure] = field(default_factory=list)
-    readings: dict[int, list[Reading]] = field(default_factory=dict)
+    # measure id -> rows with .period and .value, oldest first
+    readings: dict[int, list] = field(default_factory=dict)
     reports: list[tuple[DepartmentReport, str | None]] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
     initiative_measures: list[InitiativeMeasure] = field(default_factory=list)
@@ -157,8 +158,9 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
         session.exec(select(Measure).where(Measure.council_id == council.id).order_by(col(Measure.name)))
     )
     window_start = today - timedelta(days=READING_WINDOW_DAYS)
+    # Plain rows (measure_id, period, value), not ORM objects: thousands of them.
     for reading in session.exec(
-        select(Reading)
+        select(Reading.measure_id, Reading.period, Reading.value)
         .join(Measure, Measure.id == Reading.measure_id)
         .where(Measure.council_id == council.id, Reading.period >= window_start)
         .order_by(col(Reading.measure_id), col(Reading.period))
