@@ -1,0 +1,1 @@
+"""`make bench`: deterministic councils, measured figures with targets, `bench/results.json`."""

@@ -1,0 +1,369 @@
+"""Deterministic councils for the benchmarks, written with bulk inserts.
+
+`generate(url, SIZES["small"])` migrates the database at `url` (Alembic) and loads the
+"five-year council"; `SIZES["large"]` has ten times its history (closed actions,
+meetings, readings) but the same open work. Rows come from a seeded random generator
+and are anchored on the day of the run, so "open", "overdue" and "recent" stay true.
+Ids are assigned here, so rows can point at each other without reading anything back.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import insert, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
+from app.db import make_engine
+from app.migrate import upgrade
+from app.models import (
+    Action,
+    AobItem,
+    Attendance,
+    Council,
+    Department,
+    DepartmentReport,
+    Initiative,
+    InitiativeMeasure,
+    Journey,
+    JourneyStep,
+    Measure,
+    Meeting,
+    Membership,
+    Reading,
+    Research,
+    StepDepartment,
+    User,
+)
+
+SEED = 20240607
+TIMEZONE = "Europe/London"
+
+
+@dataclass(frozen=True)
+class Size:
+    name: str
+    departments: int
+    meetings: int
+    open_actions: int
+    closed_actions: int
+    measures: int
+    readings_per_measure: int
+    initiatives: int
+    journeys: int
+    steps_per_journey: int
+    research: int
+
+
+SIZES = {
+    # The five-year council of issue 7.
+    "small": Size("small", 40, 60, 500, 5_500, 300, 60, 200, 20, 12, 60),
+    # Ten times the history, the same open work.
+    "large": Size("large", 40, 600, 500, 55_000, 300, 600, 200, 20, 12, 600),
+    # For the test: seconds, not minutes; still 32+ open actions for the write load.
+    "tiny": Size("tiny", 4, 6, 40, 40, 6, 12, 5, 2, 3, 4),
+}
+
+
+@dataclass(frozen=True)
+class Council_:
+    """What the runner needs to know about a generated council."""
+
+    council_id: int
+    meeting_id: int  # the next meeting, whose agenda is measured
+    chair_user_id: int
+    open_action_ids: list[int]
+
+
+def _month_start(day: date, months_back: int) -> date:
+    index = day.year * 12 + (day.month - 1) - months_back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _bulk(session: Session, model: type[SQLModel], rows: list[dict], now: datetime) -> None:
+    """executemany INSERT of `rows`, with the model's defaults for the columns not given."""
+    if not rows:
+        return
+    defaults = {}
+    for name, info in model.model_fields.items():
+        if name in model.__table__.columns and name != "id" and not info.is_required():
+            value = info.get_default(call_default_factory=True)
+            defaults[name] = now if isinstance(value, datetime) else value
+    filled = [{**defaults, **row} for row in rows]
+    for start in range(0, len(filled), 5_000):
+        session.execute(insert(model), filled[start : start + 5_000])
+
+
+def _fix_sequences(engine: Engine) -> None:
+    """PostgreSQL: move each id sequence past the ids given here, so the app's inserts work."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            if "id" in table.columns and table.columns["id"].autoincrement in (True, "auto"):
+                connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"
+                    )
+                )
+
+
+def generate(url: str, size: Size, *, today: date | None = None, seed: int = SEED) -> Council_:
+    """Migrate the empty database at `url` and load one council of `size`."""
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            council = _load(session, size, today or date.today(), random.Random(seed))
+            session.commit()
+        _fix_sequences(engine)
+    finally:
+        engine.dispose()
+    return council
+
+
+def _load(session: Session, size: Size, today: date, rnd: random.Random) -> Council_:  # noqa: PLR0915
+    now = datetime.now(UTC).replace(microsecond=0)
+    council_id = 1
+    _bulk(session, Council, [{"id": council_id, "name": f"Bench council ({size.name})", "timezone": TIMEZONE}], now)
+
+    departments = [
+        {"id": d, "council_id": council_id, "name": f"Department {d:02d}", "is_external": d % 10 == 0}
+        for d in range(1, size.departments + 1)
+    ]
+    _bulk(session, Department, departments, now)
+
+    # Seats: a chair, a secretary, one member per department.
+    people = [("chair", None), ("secretary", None)] + [("member", d["id"]) for d in departments]
+    users, seats = [], []
+    for n, (role, department_id) in enumerate(people, start=1):
+        users.append({"id": n, "email": f"user{n}@bench.example", "name": f"Person {n:03d}", "password_hash": "x"})
+        seats.append({"id": n, "council_id": council_id, "user_id": n, "role": role, "department_id": department_id})
+    _bulk(session, User, users, now)
+    _bulk(session, Membership, seats, now)
+    seat_ids = [s["id"] for s in seats]
+    department_of = {s["id"]: s["department_id"] for s in seats}
+
+    # Meetings: monthly, all held except the last, which is in two weeks.
+    next_at = datetime.combine(today + timedelta(days=14), datetime.min.time(), UTC).replace(hour=9)
+    meetings = []
+    for number in range(1, size.meetings + 1):
+        back = size.meetings - number
+        meetings.append(
+            {
+                "id": number,
+                "council_id": council_id,
+                "number": number,
+                "title": f"Meeting {number}",
+                "scheduled_at": next_at - timedelta(days=30 * back),
+                "location": "Room 4",
+                "status": "scheduled" if back == 0 else "held",
+            }
+        )
+    _bulk(session, Meeting, meetings, now)
+    meeting_id = meetings[-1]["id"]
+    previous_at = meetings[-2]["scheduled_at"] if len(meetings) > 1 else next_at - timedelta(days=30)
+
+    # Journeys and their steps.
+    journeys, steps, step_departments = [], [], []
+    step_id = 0
+    for j in range(1, size.journeys + 1):
+        journeys.append(
+            {"id": j, "council_id": council_id, "name": f"Journey {j:02d}", "owner_id": rnd.choice(seat_ids)}
+        )
+        for position in range(1, size.steps_per_journey + 1):
+            step_id += 1
+            steps.append(
+                {"id": step_id, "journey_id": j, "position": position, "name": f"Step {position}", "channel": "phone"}
+            )
+            for k, d in enumerate(rnd.sample(range(1, size.departments + 1), k=min(2, size.departments))):
+                step_departments.append(
+                    {"step_id": step_id, "department_id": d, "responsibility": "owns" if k == 0 else "contributes"}
+                )
+    _bulk(session, Journey, journeys, now)
+    _bulk(session, JourneyStep, steps, now)
+    _bulk(session, StepDepartment, step_departments, now)
+
+    # Measures: a few overall, most per department, some per journey; monthly readings.
+    kinds = ["nps", "csat", "ces", "fcr", "repeat_contact", "cost_to_serve", "custom"]
+    measures, readings = [], []
+    reading_id = 0
+    for m in range(1, size.measures + 1):
+        scope = "overall" if m <= max(1, size.measures // 15) else ("journey" if m % 8 == 0 else "department")
+        kind = kinds[m % len(kinds)]
+        lower = kind in ("ces", "repeat_contact", "cost_to_serve")
+        measures.append(
+            {
+                "id": m,
+                "council_id": council_id,
+                "name": f"Measure {m:03d} ({kind})",
+                "kind": kind,
+                "category": "survey_rating" if kind in ("nps", "csat", "ces") else "operational",
+                "unit": "%" if kind in ("csat", "fcr") else "",
+                "direction": "lower_is_better" if lower else "higher_is_better",
+                "target": round(rnd.uniform(20, 80), 1),
+                "owner_id": rnd.choice(seat_ids),
+                "scope": scope,
+                "department_id": rnd.randint(1, size.departments) if scope == "department" else None,
+                "journey_id": rnd.randint(1, size.journeys) if scope == "journey" else None,
+            }
+        )
+        value = rnd.uniform(20, 80)
+        for back in range(size.readings_per_measure - 1, -1, -1):
+            value = min(100.0, max(0.0, value + rnd.uniform(-3, 3)))
+            reading_id += 1
+            readings.append(
+                {
+                    "id": reading_id,
+                    "measure_id": m,
+                    "period": _month_start(today, back + 1),
+                    "value": round(value, 2),
+                    "sample_size": rnd.randint(50, 500),
+                }
+            )
+    _bulk(session, Measure, measures, now)
+    _bulk(session, Reading, readings, now)
+
+    # Initiatives: the same live portfolio whatever the history.
+    statuses = ["proposed", "approved", "in_progress", "done", "rejected", "on_hold"]
+    initiatives, initiative_measures = [], []
+    for i in range(1, size.initiatives + 1):
+        status = statuses[i % len(statuses)]
+        initiatives.append(
+            {
+                "id": i,
+                "council_id": council_id,
+                "title": f"Initiative {i:03d}",
+                "status": status,
+                "proposed_by_id": rnd.choice(seat_ids),
+                "owner_id": rnd.choice(seat_ids),
+                "journey_id": rnd.randint(1, size.journeys),
+                "start_on": today - timedelta(days=rnd.randint(0, 300)),
+                "target_on": today + timedelta(days=rnd.randint(30, 300)),
+                "rag": rnd.choice(["green", "amber", "red"]) if status == "in_progress" else None,
+                "percent_complete": rnd.randint(0, 100) if status == "in_progress" else 0,
+                "failure_volume_per_year": rnd.randint(100, 50_000),
+                "unit_cost": rnd.choice([3.0, 12.5, 150.0]),
+                "implementation_cost": float(rnd.randint(1_000, 200_000)),
+                "customer_impact": rnd.randint(1, 5),
+                "effort": rnd.randint(1, 5),
+                "strategic_fit": rnd.randint(1, 5),
+                "confidence": rnd.randint(1, 5),
+                "created_at": now - timedelta(days=rnd.randint(0, 700)),
+            }
+        )
+        for m in rnd.sample(range(1, size.measures + 1), k=min(2, size.measures)):
+            initiative_measures.append(
+                {"initiative_id": i, "measure_id": m, "baseline_value": 50.0, "baseline_on": today - timedelta(days=90)}
+            )
+    _bulk(session, Initiative, initiatives, now)
+    _bulk(session, InitiativeMeasure, initiative_measures, now)
+
+    # Actions: the open work, a few closed since the previous meeting, and the history.
+    actions, open_ids = [], []
+    members = seat_ids[2:] or seat_ids
+    recent_closed = min(30, size.closed_actions)
+    total = size.open_actions + size.closed_actions
+    for a in range(1, total + 1):
+        owner = rnd.choice(members)
+        if a <= size.open_actions:
+            status = rnd.choice(["open", "open", "in_progress", "blocked"])
+            due = today + timedelta(days=rnd.randint(-60, 120))
+            raised_meeting = meetings[-rnd.randint(2, min(6, len(meetings)))]["id"] if len(meetings) > 1 else None
+            closed_at = None
+            open_ids.append(a)
+        else:
+            status = "done" if rnd.random() < 0.85 else "cancelled"
+            if a <= size.open_actions + recent_closed:
+                closed_at = previous_at + timedelta(days=rnd.randint(1, 13), hours=rnd.randint(0, 8))
+            else:
+                closed_at = previous_at - timedelta(days=rnd.uniform(1, 30 * (size.meetings - 1)))
+            due = (closed_at + timedelta(days=rnd.randint(-20, 20))).date()
+            raised_meeting = None
+        actions.append(
+            {
+                "id": a,
+                "council_id": council_id,
+                "title": f"Action {a:05d}: follow up on the customer feedback",
+                "description": "Generated for the benchmark.",
+                "owner_id": owner,
+                "department_id": department_of.get(owner),
+                "due_on": due,
+                "status": status,
+                "raised_at_meeting_id": raised_meeting,
+                "raised_at_item": rnd.randint(1, 9) if raised_meeting else None,
+                "percent_complete": 100 if status == "done" else rnd.randint(0, 90),
+                "closed_at": closed_at,
+            }
+        )
+    _bulk(session, Action, actions, now)
+
+    # This meeting: attendance so far, every department's report, a few AOB items.
+    _bulk(
+        session,
+        Attendance,
+        [
+            {"meeting_id": meeting_id, "membership_id": s, "status": "apologies", "note": "Away"}
+            for s in seat_ids[2 : 2 + max(1, len(seat_ids) // 10)]
+        ],
+        now,
+    )
+    _bulk(
+        session,
+        DepartmentReport,
+        [
+            {
+                "meeting_id": meeting_id,
+                "department_id": d["id"],
+                "author_id": 3 + i if 3 + i <= len(users) else None,
+                "summary": "Quieter month; repeat contacts down.",
+                "improvements": "New script for outage calls.",
+                "best_practice": "Call-backs within the hour.",
+            }
+            for i, d in enumerate(departments)
+        ],
+        now,
+    )
+    _bulk(
+        session,
+        AobItem,
+        [
+            {"meeting_id": meeting_id, "submitted_by_id": seat_ids[-1], "title": f"Any other business {n}"}
+            for n in range(1, 4)
+        ],
+        now,
+    )
+    span_days = 30 * max(1, size.meetings - 1)
+    _bulk(
+        session,
+        Research,
+        [
+            {
+                "council_id": council_id,
+                "title": f"Research {r}",
+                "conducted_on": today - timedelta(days=int(span_days * r / size.research)),
+                "method": "survey",
+                "summary": "What customers told us.",
+            }
+            for r in range(size.research)
+        ],
+        now,
+    )
+    return Council_(council_id=council_id, meeting_id=meeting_id, chair_user_id=1, open_action_ids=open_ids)
+
+
+def main() -> None:  # pragma: no cover - a manual check: python -m bench.data URL SIZE
+    import sys
+    import time
+
+    started = time.perf_counter()
+    council = generate(sys.argv[1], SIZES[sys.argv[2] if len(sys.argv) > 2 else "small"])
+    print(council.meeting_id, len(council.open_action_ids), f"{time.perf_counter() - started:.1f}s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""`make bench` runs: on a tiny dataset, without PostgreSQL, it writes every figure.
+
+Asserts nothing about speed: the figures are for people to read (see README, Performance).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYS = {
+    "agenda_queries_small",
+    "agenda_queries_large",
+    "agenda_ms",
+    "agenda_growth",
+    "agenda_http_vs_health",
+    "minutes_docx_vs_pandoc",
+    "action_patch_rps_vs_health",
+}
+
+
+def test_bench_runs_on_a_tiny_council(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    env = {**os.environ, "MPLCONFIGDIR": str(tmp_path / "mpl")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--tiny", "--skip-postgres", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    results = json.loads(out.read_text())
+
+    assert results.keys() >= KEYS
+    assert {"nproc", "memory", "python", "platform", "date"} <= results["machine"].keys()
+    assert "raw" in results
+    # Null only where a tool is missing or skipped: pandoc (optional here) and PostgreSQL (skipped).
+    nullable = {"action_patch_rps_vs_health"} | (
+        {"minutes_docx_vs_pandoc"} if shutil.which("pandoc") is None else set()
+    )
+    for key in KEYS - nullable:
+        assert isinstance(results[key], int | float), (key, results[key])
+    assert results["agenda_queries_small"] > 0
+    for key in KEYS:
+        assert key in result.stdout
+    # The tracked results file is not what the test wrote.
+    assert out.resolve() != (ROOT / "bench" / "results.json").resolve()
