@@ -8,12 +8,13 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lock lint format clean
+.PHONY: help install run test bench lock lint format clean
 
 help:
 	@echo "make install  create $(VENV) from requirements-dev.lock (again only when it or pyproject.toml changes)"
 	@echo "make run      migrate, load the demo council if empty, serve on PORT (default 8000)"
 	@echo "make test     run the tests (extra pytest options: PYTEST_ARGS='-k sqlite -x')"
+	@echo "make bench    generate the benchmark councils, print the figures, write bench/results.json"
 	@echo "make lock     regenerate requirements.lock (runtime) and requirements-dev.lock (with test tools)"
 	@echo "make lint     ruff"
 	@echo "make clean    remove $(VENV) and caches (keeps your databases)"
@@ -40,6 +41,9 @@ run: install
 
 test: install
 	@$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install
+	@$(BIN)/python -m bench.run
 
 lock:
 	@command -v uv >/dev/null 2>&1 || { echo "make lock needs uv (pip install uv)" >&2; exit 1; }
