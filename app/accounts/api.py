@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from app.accounts import service
+from app.accounts import service, throttle
 from app.accounts.schemas import MePublic, MeUpdate, Token, UserCreate, UserPublic, UserUpdate
 from app.auth import CurrentUser, SiteAdmin, authenticate, create_access_token
 from app.common import IdPath, ListOf, list_of
@@ -14,16 +14,33 @@ from app.db import SessionDep
 router = APIRouter(prefix="/api", tags=["accounts"])
 
 
-@router.post("/auth/token", response_model=Token, responses={401: {"description": "Wrong email or password"}})
+@router.post(
+    "/auth/token",
+    response_model=Token,
+    responses={
+        401: {"description": "Wrong email or password"},
+        429: {"description": "Too many failed sign-ins; see Retry-After"},
+    },
+)
 def create_token(request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
-    """Exchange an email (`username`) and password for a bearer token."""
+    """Exchange an email (`username`) and password for a bearer token.
+
+    After repeated failures for one email or client address the answer is 429 with
+    Retry-After, even for the right password (see app/accounts/throttle.py).
+    """
+    address = throttle.client_address(request)
+    lockout = throttle.check(session=session, email=form.username, address=address)
+    if lockout:
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, detail=lockout.message, headers=lockout.headers)
     user = authenticate(session=session, email=form.username, password=form.password)
     if user is None:
+        throttle.record_failure(session=session, email=form.username, address=address)
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             detail="Incorrect email or password.",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    throttle.record_success(session=session, email=form.username)
     return Token(access_token=create_access_token(user=user, settings=request.app.state.settings))
 
 

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 
+from app.accounts import throttle
 from app.auth import SESSION_USER_KEY, authenticate
 from app.db import SessionDep
 from app.web import CsrfChecked, redirect, render, safe_next
@@ -34,14 +35,28 @@ def login(
     next: Annotated[str, Form(max_length=2000)] = "/councils",
 ):
     """Sign in with email and password."""
+    address = throttle.client_address(request)
+    lockout = throttle.check(session=session, email=email, address=address)
+    if lockout:
+        response = render(
+            request,
+            "login.html",
+            {"next": safe_next(next), "email": email, "error": lockout.message},
+            status_code=429,
+        )
+        response.headers.update(lockout.headers)
+        return response
     user = authenticate(session=session, email=email, password=password) if email and password else None
     if user is None:
+        if email:
+            throttle.record_failure(session=session, email=email, address=address)
         return render(
             request,
             "login.html",
             {"next": safe_next(next), "email": email, "error": "Incorrect email or password."},
             status_code=401,
         )
+    throttle.record_success(session=session, email=email)
     # A fresh session on sign-in, so nothing from before (fixation) carries over.
     request.session.clear()
     request.session[SESSION_USER_KEY] = user.id

@@ -18,7 +18,7 @@ from app.models.research import (
     RootCauseAction,
     RootCauseInitiative,
 )
-from app.models.users import User
+from app.models.users import LoginFailure, User
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -39,6 +39,7 @@ __all__ = [
     "InitiativeMeasure",
     "InitiativeStatus",
     "Journey",
+    "LoginFailure",
     "JourneyStep",
     "Measure",
     "MeasureCategory",

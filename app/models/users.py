@@ -18,3 +18,17 @@ class User(SQLModel, table=True):
     is_active: bool = Field(default=True)
     is_site_admin: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+
+
+class LoginFailure(SQLModel, table=True):
+    """One failed sign-in, counted per email and per client address for throttling.
+
+    Kept in the database so every worker and host sharing it sees the same counts.
+    """
+
+    __tablename__ = "login_failures"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # "email:<address>" or "ip:<address>".
+    key: str = Field(max_length=400, index=True)
+    failed_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime, index=True)

@@ -1,0 +1,1 @@
+"""Security checks: throttling, XSS, CSRF, cookies, secrets in logs, uploads."""
