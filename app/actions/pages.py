@@ -17,7 +17,7 @@ from app.councils.service import list_departments, list_members, list_my_council
 from app.db import SessionDep
 from app.errors import AppError, Forbidden, NotFound, PreconditionFailed
 from app.meetings.service import list_meetings
-from app.models import Action
+from app.models import CLOSED_STATUSES, Action, Initiative, Journey
 from app.web import CsrfChecked, PageUser, flash, redirect, render, safe_next
 
 router = APIRouter(include_in_schema=False)
@@ -81,7 +81,10 @@ def my_actions_page(request: Request, session: SessionDep, user: PageUser, statu
     seats = {seat.council.id: seat for seat in list_my_councils(session=session, user=user)}
     groups = []
     for seat in seats.values():
-        mine = [a for a in actions if a.council_id == seat.council.id]
+        # Work still to do first (soonest due first, so the overdue lead), then what is closed.
+        mine = sorted(
+            (a for a in actions if a.council_id == seat.council.id), key=lambda a: a.status in CLOSED_STATUSES
+        )
         if mine:
             rows = [(a, _form_values(a), _may_update(seat, a)) for a in mine]
             groups.append({"council": seat.council, "role": seat.role, "rows": rows})
@@ -169,6 +172,9 @@ def _render_action(
         departments=list_departments(session=session, council=council),
         meetings=list_meetings(session=session, council=council),
     )
+    # The records the action links to, by name; each id was checked to be of this council when it was set.
+    initiative = session.get(Initiative, public.initiative_id) if public.initiative_id else None
+    journey = session.get(Journey, public.journey_id) if public.journey_id else None
     return render(
         request,
         "action.html",
@@ -177,6 +183,8 @@ def _render_action(
             "access": found.access,
             "council": council,
             "a": public,
+            "initiative": initiative if initiative and initiative.council_id == council.id else None,
+            "journey": journey if journey and journey.council_id == council.id else None,
             "history": history,
             "can_update": _may_update(found.access, found.action),
             "form": form,

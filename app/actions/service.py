@@ -148,7 +148,8 @@ def _check_links(session: Session, council: Council, values: dict) -> None:
             continue
         record = session.get(model, record_id)
         if record is None or record.council_id != council.id:
-            raise Invalid(f"{noun.capitalize()} {record_id} is not a {noun} of this council.", field=field)
+            article = "an" if noun[0] in "aeiou" else "a"
+            raise Invalid(f"{noun.capitalize()} {record_id} is not {article} {noun} of this council.", field=field)
 
 
 def create_action(*, session: Session, access: Access, action_in: ActionCreate) -> Action:

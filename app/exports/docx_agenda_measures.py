@@ -163,34 +163,36 @@ def _review_lines(key: str, row: m.MeasureRow) -> Cell:
     return [Run(row.name, bold=True), f" ({row.department or 'council-wide'})"]
 
 
+# Each list's heading, and what an empty list tells the chair.
 REVIEW_LISTS = (
-    ("off_target", "Off target"),
-    ("worsening", "Getting worse"),
-    ("stale", "No reading for the latest period"),
-    ("missing_target", "No target set"),
-    ("missing_owner", "No owner"),
+    ("off_target", "Off target", "no measure is off target"),
+    ("worsening", "Getting worse", "none is getting worse"),
+    ("stale", "No reading for the latest period", "every measure has a reading for the latest period"),
+    ("missing_target", "No target set", "every measure has a target"),
+    ("missing_owner", "No owner", "every measure has an owner"),
 )
 
 
 def measures_review_section(doc: Document, s: m.MeasuresReviewSection, agenda: m.Agenda, charts: ChartFn) -> None:
     quiet = []
-    for key, title in REVIEW_LISTS:
+    for key, title, clear in REVIEW_LISTS:
         rows = getattr(s, key)
         if not rows:
-            quiet.append(title.lower())
+            quiet.append(clear)
             continue
         add_paragraph(doc, f"{title} ({len(rows)})", "Heading 2")
         for row in rows:
             add_paragraph(doc, _review_lines(key, row), "List Bullet")
-    if quiet:
-        add_paragraph(doc, Run("Nothing to review under: " + "; ".join(quiet) + ".", color=MUTED))
+    # With every list empty and a note (no measures yet), the note says it all, as on the page.
+    if quiet and not (len(quiet) == len(REVIEW_LISTS) and s.notes):
+        add_paragraph(doc, Run("Also checked: " + "; ".join(quiet) + ".", color=MUTED))
     if s.journeys:
         add_paragraph(doc, f"Journeys with gaps or overlaps ({len(s.journeys)})", "Heading 2")
         columns = [
             Column("Journey", 1.6),
             Column("Owner", 1.2),
             Column("Steps nobody owns", 2),
-            Column("Steps owned twice", 2),
+            Column("Steps several own", 2),
         ]
         rows = [
             [j.name, j.owner_name or "—", "\n".join(j.gaps) or "—", "\n".join(j.overlaps) or "—"] for j in s.journeys

@@ -50,7 +50,9 @@ def _description(entry: CalendarEntry, council: Council) -> str:
         lines.append(meeting.title)
     if meeting.status == MeetingStatus.cancelled:
         lines.append("This meeting has been cancelled.")
-    if agenda is None:
+    if agenda is None and meeting.status == MeetingStatus.held:
+        lines.append("This meeting has been held; no agenda was published for it.")
+    elif agenda is None:
         lines.append("The agenda is circulated once the chair publishes it.")
     else:
         if agenda.status == "published" and agenda.published_at:

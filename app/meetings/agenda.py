@@ -12,6 +12,7 @@ from app.initiatives.economics import initiative_economics
 from app.initiatives.priorities import Candidate, Criteria, rank_initiatives
 from app.meetings import agenda_model as m
 from app.meetings.agenda_data import AgendaData
+from app.meetings.agenda_model import DEFAULT_MINUTES
 from app.meetings.agenda_parts import (
     actions_section,
     department_scorecard,
@@ -23,36 +24,35 @@ from app.meetings.agenda_parts import (
 from app.models import InitiativeStatus
 from app.scoring import PRIORITY_DEFAULTS, SCORECARD_DEFAULTS, effective_weights
 
-# Minutes per section for a two-hour meeting; scaled to the meeting's length.
-DEFAULT_MINUTES: dict[str, int] = {
-    "actions": 15,
-    "overall_measures": 10,
-    "department_reports": 30,
-    "best_practice": 10,
-    "initiatives": 15,
-    "measures_review": 10,
-    "prioritisation": 15,
-    "research": 10,
-    "aob": 5,
-}
-
 
 def allocate_minutes(duration: int, weights: Mapping[str, float]) -> dict[str, int]:
     """Share `duration` between the sections in proportion to `weights`, summing exactly.
 
     Whole five-minute blocks when the meeting is long enough for every section to get
     one, otherwise whole minutes; leftovers go to the largest remainders, first
-    section first on ties.
+    section first on ties. Every section with a weight gets at least one block when
+    there are enough to go round (taken from the largest), so a one-hour meeting still
+    leaves time for any other business. No weights at all share the time equally.
     """
     keys = list(m.SECTION_KEYS)
     step = 5 if duration >= 5 * len(keys) else 1
     units = duration // step
-    total = sum(max(float(weights.get(k, 0)), 0) for k in keys) or len(keys)
-    shares = [max(float(weights.get(k, 0)), 0) / total * units if total else units / len(keys) for k in keys]
+    clean = {k: max(float(weights.get(k, 0) or 0), 0.0) for k in keys}
+    if not sum(clean.values()):
+        clean = dict.fromkeys(keys, 1.0)
+    total = sum(clean.values())
+    shares = [clean[k] / total * units for k in keys]
     blocks = [int(share) for share in shares]
     order = sorted(range(len(keys)), key=lambda i: (-(shares[i] - blocks[i]), i))
     for i in order[: units - sum(blocks)]:
         blocks[i] += 1
+    if units >= sum(1 for k in keys if clean[k] > 0):
+        for i, k in enumerate(keys):
+            if clean[k] > 0 and blocks[i] == 0:
+                # Enough blocks for every weighted section, so one section holds two or more.
+                donor = max(range(len(keys)), key=lambda j: (blocks[j], -j))
+                blocks[donor] -= 1
+                blocks[i] += 1
     minutes = {k: b * step for k, b in zip(keys, blocks, strict=True)}
     minutes[keys[-1]] += duration - sum(minutes.values())  # a remainder under one block
     return minutes
@@ -105,7 +105,8 @@ def build_agenda(data: AgendaData, *, status: str = "draft", version: int = 0, p
     council, meeting = data.council, data.meeting
     zone = ZoneInfo(council.timezone)
     name_of = name_of_seat(data)
-    minutes = allocate_minutes(meeting.duration_minutes, council.agenda_minutes or DEFAULT_MINUTES)
+    # A council's own times override the defaults section by section; the rest keep theirs.
+    minutes = allocate_minutes(meeting.duration_minutes, {**DEFAULT_MINUTES, **(council.agenda_minutes or {})})
     clock = meeting.scheduled_at.astimezone(zone)
     bases: dict[str, dict] = {}
     for number, key in enumerate(m.SECTION_KEYS, start=1):
@@ -247,8 +248,8 @@ def build_agenda(data: AgendaData, *, status: str = "draft", version: int = 0, p
     previous = data.previous
     research_notes = []
     if not data.research:
-        since = f"meeting {previous.number}" if previous else "the last 90 days"
-        research_notes.append(f"No customer research recorded since {since}.")
+        since = f"since meeting {previous.number}" if previous else "in the last 90 days"
+        research_notes.append(f"No customer research recorded {since}.")
     aob = [m.AobRow(id=item.id, title=item.title, details=item.details, submitted_by=who) for item, who in data.aob]
 
     sections = [

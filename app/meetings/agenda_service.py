@@ -39,11 +39,26 @@ def get_agenda(*, session: Session, access: Access, meeting: Meeting, live: bool
     if not live:
         return published
     current = live_agenda(session=session, access=access, meeting=meeting, snapshot=snapshot)
-    before = {s.key: s.model_dump(mode="json") for s in published.sections}
-    changed = [s.key for s in current.sections if s.model_dump(mode="json") != before.get(s.key)]
+    before = {s.key: _comparable(s.model_dump(mode="json")) for s in published.sections}
+    changed = [s.key for s in current.sections if _comparable(s.model_dump(mode="json")) != before.get(s.key)]
     if current.meeting.model_dump(mode="json") != published.meeting.model_dump(mode="json"):
         changed.insert(0, "meeting")
     return LiveAgenda(**current.model_dump(), changed_sections=changed)
+
+
+# Counts that move with the calendar rather than the data: an action published as
+# 3 days overdue is 4 days overdue tomorrow, which is no reason to republish. That it
+# is overdue at all (`overdue`) is still compared.
+_CALENDAR_ONLY = frozenset({"days_overdue"})
+
+
+def _comparable(value):
+    """`value` (a section as JSON) without the fields that change by themselves each day."""
+    if isinstance(value, dict):
+        return {k: _comparable(v) for k, v in value.items() if k not in _CALENDAR_ONLY}
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    return value
 
 
 def publish_agenda(*, session: Session, access: Access, meeting: Meeting) -> Agenda:

@@ -18,6 +18,7 @@ from app.common import IdPath
 from app.councils.pages import form_errors
 from app.db import SessionDep
 from app.errors import AppError, Forbidden
+from app.initiatives.display import money
 from app.measures.display import STATUS_LABELS, format_change, format_number, format_value
 from app.meetings import agenda_service, service
 from app.meetings.agenda_model import SECTION_TITLES, LiveAgenda
@@ -30,9 +31,10 @@ router = APIRouter(include_in_schema=False)
 
 ACTION_STATUSES = {"open": "Open", "in_progress": "In progress", "blocked": "Blocked", "done": "Done"}
 INITIATIVE_STATUSES = {"approved": "Approved", "in_progress": "In progress", "proposed": "Proposed"}
+# Keyed as app.initiatives.priorities names its criteria.
 CRITERIA = {
     "customer_impact": "Customer impact",
-    "yearly_saving": "Yearly saving",
+    "saving": "Yearly saving",
     "effort": "Effort (less is better)",
     "strategic_fit": "Strategic fit",
     "confidence": "Confidence",
@@ -55,6 +57,7 @@ HELPERS = {
     "fmt": format_value,
     "fmt_change": format_change,
     "fmt_number": format_number,
+    "money": money,
     "period_label": period_label,
     "status_labels": STATUS_LABELS,
     "action_statuses": ACTION_STATUSES,
@@ -81,12 +84,15 @@ def _my_apologies(session: Session, found: MeetingAccess) -> Attendance | None:
 
 
 @router.get("/meetings/{meeting_id}/agenda")
-def agenda_page(request: Request, session: SessionDep, user: PageUser, meeting_id: IdPath, live: bool = False):
-    """The nine-section agenda: the draft, or once published what was circulated (`?live=1` compares)."""
+def agenda_page(request: Request, session: SessionDep, user: PageUser, meeting_id: IdPath, live: str = ""):
+    """The nine-section agenda: the draft, or once published what was circulated (`?live=1` compares).
+
+    `live` is read as a page reads its query string: anything but a clear yes is the circulated
+    agenda, never an error page."""
     found = _found(session, user, meeting_id)
     access, meeting = found.access, found.meeting
     observer = access.is_(Role.observer)
-    live = live and not observer
+    live = live.strip().lower() in ("1", "true", "yes", "on") and not observer
     try:
         agenda = agenda_service.get_agenda(session=session, access=access, meeting=meeting, live=live)
     except Forbidden:

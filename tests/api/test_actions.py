@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from app.auth import create_access_token
 from app.common import MAX_ID, today_in
-from app.models import Action, ActionUpdate, Council, Department, Membership, Role, User
+from app.models import Action, ActionUpdate, Council, Department, Initiative, Membership, Role, User
 from tests.factories import (
     make_action,
     make_action_update,
@@ -228,6 +228,29 @@ def test_meeting_of_another_council_is_refused(client, session, world):
     assert response.status_code == 422
     assert error_fields(response) == {"raised_at_meeting_id"}
     assert all_actions(session) == []
+
+
+def test_links_to_another_councils_records_are_refused_in_plain_words(client, session, world):
+    """Regression: the message read "Initiative 7 is not a initiative of this council"."""
+    other = make_council(session)
+    foreign_initiative = Initiative(council_id=other.id, title="Elsewhere")
+    session.add(foreign_initiative)
+    session.commit()
+    action = make_action(session, council=world.council, owner=world.owner)
+    session.commit()
+
+    response = client.patch(
+        f"/api/actions/{action.id}",
+        json={"initiative_id": foreign_initiative.id},
+        headers=world.headers(world.chair),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "initiative_id"]
+    assert response.json()["detail"][0]["msg"] == (
+        f"Initiative {foreign_initiative.id} is not an initiative of this council."
+    )
+    assert stored(session, action.id).initiative_id is None
 
 
 @pytest.mark.parametrize(

@@ -421,6 +421,20 @@ def test_measures_departments_initiatives_and_priorities_are_real_tables(doc):
     assert "Repeat engineer visits: 11.8% against a target of 8% (Helen Carter)" in bullets
 
 
+def test_the_measures_review_says_what_it_checked_and_found_clear(doc):
+    """Regression: empty lists were summed up as "Nothing to review under: no owner."."""
+    texts = [p.text for p in doc.paragraphs]
+    clear = [t for t in texts if t.startswith("Also checked: ")]
+    assert len(clear) == 1 and "every measure has an owner" in clear[0]
+    assert not any(t.startswith("Nothing to review under") for t in texts)
+    assert "Steps several own" in rows_of(find_table(doc, "Journey", "Steps nobody owns"))[0]
+
+
+def test_an_agenda_with_no_measures_does_not_claim_they_were_all_checked():
+    doc = docx.Document(io.BytesIO(build_agenda_docx(empty_agenda(), template=None, charts=lambda row: None)))
+    assert not any(p.text.startswith("Also checked") for p in doc.paragraphs)
+
+
 def test_every_table_repeats_its_header_row_and_rows_never_split(doc):
     for table in doc.tables[1:]:  # the cover's details table has no header row
         trs = table._tbl.findall(qn("w:tr"))

@@ -59,6 +59,24 @@ def test_a_utc_council_needs_no_vtimezone():
     assert b"DTSTART:20310101T150000Z" in body
 
 
+def test_a_held_meeting_without_an_agenda_does_not_promise_one():
+    """Regression: a past, held meeting still said its agenda would be circulated."""
+    council = Council(id=1, name="Utility council", timezone="Europe/London")
+    meeting = Meeting(
+        id=2, council_id=1, number=2, scheduled_at=datetime(2026, 11, 2, 10, tzinfo=UTC), status="held", version=2
+    )
+    body = calendar_feed(
+        council=council,
+        entries=[CalendarEntry(meeting=meeting, agenda=None, url="https://council.example.org/meetings/2/agenda")],
+        base_url="https://council.example.org",
+        stamp=datetime(2026, 11, 22, tzinfo=UTC),
+    )
+    (event,) = events(body)
+    description = str(event["description"])
+    assert "This meeting has been held; no agenda was published for it." in description
+    assert "circulated once the chair publishes it" not in description
+
+
 # -- through the API ------------------------------------------------------------------
 
 

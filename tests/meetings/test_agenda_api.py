@@ -1,12 +1,13 @@
 """The agenda through the API: draft, publish, snapshot, live comparison, and a fixed query count."""
 
+import copy
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import event
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.meetings.agenda_data import load_agenda_data
-from app.models import Measure, Reading, Role
+from app.models import AgendaSnapshot, Measure, Reading, Role
 from tests.api.helpers import auth
 from tests.factories import make_action, make_council, make_department, make_meeting, make_membership, make_user
 
@@ -76,6 +77,34 @@ def test_publishing_freezes_what_was_circulated(app, client, session):
         "Before publishing",
         "After publishing",
     ]
+
+
+def test_the_days_ticking_by_are_not_a_change_since_publishing(app, client, session):
+    """Regression: an overdue action's day count grows daily, so every agenda published
+    with a late action showed item 1 as "changed" from the next day on."""
+    chair, _, _, council, seat, meeting = arrange(session)
+    make_action(session, council=council, owner=seat, title="Late one", due_on=date.today() - timedelta(days=3))
+    session.commit()
+    url = f"/api/meetings/{meeting.id}/agenda"
+    assert client.post(f"{url}/publish", headers=auth(app, chair)).status_code == 200
+    # Make the snapshot as it would read had it been published yesterday.
+    snapshot = session.exec(select(AgendaSnapshot).where(AgendaSnapshot.meeting_id == meeting.id)).one()
+    content = copy.deepcopy(snapshot.content)
+    late = content["sections"][0]["open_actions"][0]
+    assert (late["title"], late["days_overdue"]) == ("Late one", 3)
+    late["days_overdue"] = 2
+    snapshot.content = content
+    session.add(snapshot)
+    session.commit()
+
+    live = client.get(f"{url}?live=true", headers=auth(app, chair)).json()
+    assert live["sections"][0]["open_actions"][0]["days_overdue"] == 3
+    assert live["changed_sections"] == []
+
+    # A real change still shows.
+    make_action(session, council=council, owner=seat, title="New one", due_on=date.today() + timedelta(days=3))
+    session.commit()
+    assert "actions" in client.get(f"{url}?live=true", headers=auth(app, chair)).json()["changed_sections"]
 
 
 def test_a_held_meeting_keeps_its_agenda(app, client, session):

@@ -304,3 +304,34 @@ def test_known_council_sections():
 @pytest.mark.parametrize("duration", [5, 9, 45, 61, 119, 240, 720])
 def test_minutes_always_sum_to_the_duration(duration):
     assert sum(allocate_minutes(duration, DEFAULT_MINUTES).values()) == duration
+
+
+def test_a_one_hour_meeting_leaves_time_for_every_item():
+    """Regression: at 60 minutes any other business was given 0 minutes."""
+    minutes = allocate_minutes(60, DEFAULT_MINUTES)
+    assert sum(minutes.values()) == 60
+    assert all(v % 5 == 0 and v >= 5 for v in minutes.values()), minutes
+    assert max(minutes, key=minutes.get) in ("department_reports", "actions")
+    for duration in range(45, 240):
+        assert min(allocate_minutes(duration, DEFAULT_MINUTES).values()) >= 5, duration
+
+
+def test_a_councils_own_times_override_only_the_sections_it_names():
+    """Regression: a council naming only some sections left the others with no time at all."""
+    data = empty_data()
+    data.council.agenda_minutes = {"aob": 20}
+    minutes = {s.key: s.minutes_allocated for s in build_agenda(data).sections}
+    assert sum(minutes.values()) == 120
+    assert all(v >= 5 for v in minutes.values()), minutes
+    assert minutes["aob"] > DEFAULT_MINUTES["aob"]
+
+
+def test_no_weights_at_all_share_the_time_equally():
+    minutes = allocate_minutes(90, {k: 0 for k in SECTION_KEYS})
+    assert sum(minutes.values()) == 90
+    assert set(minutes.values()) == {10}
+
+
+def test_a_first_meeting_without_research_says_so_in_plain_words():
+    research = section(build_agenda(empty_data()), "research")
+    assert research.notes == ["No customer research recorded in the last 90 days."]

@@ -7,8 +7,8 @@ from html import unescape
 import pytest
 from sqlmodel import select
 
-from app.models import Action, ActionUpdate, Role, User
-from tests.factories import make_action, make_council, make_department, make_membership, make_user
+from app.models import Action, ActionUpdate, Initiative, Journey, Role, User
+from tests.factories import make_action, make_council, make_department, make_meeting, make_membership, make_user
 from tests.pages.test_pages import csrf_from, sign_in
 
 HTML = {"Accept": "text/html"}
@@ -431,3 +431,41 @@ def test_text_is_escaped_on_every_action_page(client, session, council_of_three)
         assert "&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;" in page, path
     page = client.get(f"/actions/{late.id}").text
     assert "&lt;script&gt;alert(&#39;d&#39;)" in page and "&lt;script&gt;alert(&#39;n&#39;)" in page
+
+
+def test_my_actions_puts_work_still_to_do_before_closed_work(client, session, council_of_three):
+    """Regression: sorted by due date alone, long-closed actions sat above the overdue one."""
+    council, seats, actions = council_of_three
+    make_action(
+        session,
+        council=council,
+        owner=seats["tom"],
+        title="Closed long ago",
+        status="done",
+        due_on=date.today() - timedelta(days=60),
+    )
+    session.commit()
+    sign_in(client, "tom@example.com")
+    page = client.get("/actions").text
+    order = [page.index(t) for t in ["Share no-access reasons weekly", "Report repeat visits", "Closed long ago"]]
+    assert order == sorted(order)
+
+
+def test_the_action_page_links_what_the_action_belongs_to(client, session, council_of_three):
+    """Regression: an action's initiative, journey and meeting were not shown or linked on its page."""
+    council, seats, actions = council_of_three
+    journey = Journey(council_id=council.id, name="No supply")
+    initiative = Initiative(council_id=council.id, title="Checklist on every call")
+    session.add_all([journey, initiative])
+    meeting = make_meeting(session, council=council, status="held")
+    action = actions["late"]
+    action.initiative_id, action.journey_id, action.raised_at_meeting_id = initiative.id, journey.id, meeting.id
+    session.add(action)
+    session.commit()
+    sign_in(client, "tom@example.com")
+    page = client.get(f"/actions/{action.id}").text
+    assert f'<a href="/initiatives/{initiative.id}">Checklist on every call</a>' in page
+    assert f'<a href="/journeys/{journey.id}">No supply</a>' in page
+    assert f'<a href="/meetings/{meeting.id}/minutes">meeting {meeting.number}</a>' in page
+    for link in [f"/initiatives/{initiative.id}", f"/journeys/{journey.id}"]:
+        assert client.get(link).status_code == 200, link

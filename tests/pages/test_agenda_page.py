@@ -8,7 +8,18 @@ import pytest
 from sqlmodel import select
 
 from app.meetings.agenda_model import SECTION_KEYS, SECTION_TITLES
-from app.models import Action, AgendaSnapshot, AobItem, Attendance, Council, Meeting, Membership, Role
+from app.models import (
+    Action,
+    AgendaSnapshot,
+    AobItem,
+    Attendance,
+    Council,
+    Initiative,
+    Measure,
+    Meeting,
+    Membership,
+    Role,
+)
 from tests.factories import make_action, make_council, make_department, make_meeting, make_membership, make_user
 from tests.pages.test_pages import csrf_from, sign_in
 
@@ -247,3 +258,68 @@ def test_aob_raised_after_publishing_shows_as_pending(client, session, agenda):
     assert "joins the circulated agenda when the chair republishes it" in page
     aob = section_html(page, "aob")
     assert "Raised since the agenda was circulated" in aob and "Late storm item" in aob
+
+
+def test_savings_read_as_money_and_each_criterion_by_name(client, session, agenda):
+    """Regression: the score breakdown showed the raw key "saving: 120,000" and savings had no currency."""
+    session.add(
+        Initiative(
+            council_id=agenda.council.id,
+            title="Van stock for the new boiler",
+            status="proposed",
+            failure_volume_per_year=1200,
+            unit_cost=150,
+            implementation_cost=90000,
+            customer_impact=4,
+            effort=3,
+            strategic_fit=4,
+            confidence=3,
+        )
+    )
+    session.add(
+        Initiative(
+            council_id=agenda.council.id,
+            title="Checklist on every call",
+            status="in_progress",
+            failure_volume_per_year=2000,
+            unit_cost=150,
+        )
+    )
+    session.commit()
+    sign_in(client, "chair@example.com")
+    page = client.get(agenda.url).text
+    ranked = section_html(page, "prioritisation")
+    assert "Yearly saving: £180,000 →" in ranked
+    assert "<li>saving:" not in ranked
+    assert "Customer impact: rated 4 →" in ranked
+    assert "£180,000" in ranked.split("Score breakdown")[-1]  # the yearly saving column
+    assert "Saves £300,000 a year" in section_html(page, "initiatives")
+
+
+def test_measure_cards_use_the_chart_drawn_for_a_narrow_column(client, session, agenda):
+    """Regression: the full-width chart, squeezed into a third of the page, had labels too small to read."""
+    measure = Measure(council_id=agenda.council.id, name="Net Promoter Score", scope="overall", target=30)
+    session.add(measure)
+    session.commit()
+    sign_in(client, "chair@example.com")
+    card = section_html(client.get(agenda.url).text, "overall_measures")
+    assert f'src="/api/measures/{measure.id}/chart.svg?compact=true"' in card
+    assert client.get(f"/api/measures/{measure.id}/chart.svg?compact=true").status_code == 200
+
+
+def test_pages_name_their_icon_so_browsers_do_not_ask_for_a_missing_one(client, agenda):
+    """Regression: every page load logged a 404 for /favicon.ico in the browser console."""
+    sign_in(client, "chair@example.com")
+    page = client.get(agenda.url).text
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+    response = client.get(icon)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_an_odd_live_parameter_shows_the_page_not_an_error(client, agenda):
+    """Regression: /meetings/1/agenda?live=abc answered a JSON 422 to a person in a browser."""
+    sign_in(client, "chair@example.com")
+    for value in ["abc", "", "0", "false"]:
+        response = client.get(f"{agenda.url}?live={value}")
+        assert response.status_code == 200 and "Running order" in response.text, value
+    assert client.get(f"{agenda.url}?live=true").status_code == 200
