@@ -6,6 +6,9 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.utils import create_model_field
+from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -97,6 +100,14 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     async def request_validation(request: Request, exc: RequestValidationError) -> Response:
+        if wants_html(request):
+            from app.web import render_error
+
+            if request.method == "GET":
+                # A page address with a malformed id or parameter: for a person, no such page.
+                return render_error(request, 404, "There is no such page; check the address.")
+            fields = ", ".join(str(e["loc"][-1]).replace("_", " ") for e in exc.errors())
+            return render_error(request, 422, f"Some of the form could not be read ({fields}); go back and check it.")
         # FastAPI's own handler, except that it echoes the input, and Python's JSON reader
         # accepts NaN, which its JSON writer then refuses.
         return JSONResponse({"detail": _json_safe(jsonable_encoder(exc.errors()))}, status_code=422)
@@ -105,3 +116,72 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, request_validation)
     app.add_exception_handler(StaleDataError, stale_data)
     app.add_exception_handler(IntegrityError, integrity_error)
+
+
+class ErrorMessage(BaseModel):
+    """The body of every API error but a validation error: one sentence a person can act on."""
+
+    detail: str
+
+
+class FieldError(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrors(BaseModel):
+    """FastAPI's validation error body (and `Invalid`'s): what to fix, field by field."""
+
+    detail: list[FieldError]
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "The body could not be read (not UTF-8, or not the declared format)",
+    401: "Not signed in, or the token has expired",
+    403: "Signed in, but without the role this needs",
+    404: "No such record, or not one you can see",
+    409: "The change conflicts with the record's state or with existing data",
+    412: "Someone else changed the record first; reload it and try again",
+}
+_WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+_PUBLIC_API = {"/api/health", "/api/auth/token"}
+
+
+def _api_routes(routes) -> list[APIRoute]:
+    """Every APIRoute, also those of included routers (FastAPI keeps those as the router's own routes)."""
+    found = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):
+            found += _api_routes(route.original_router.routes)
+    return found
+
+
+def document_error_responses(app: FastAPI) -> None:
+    """Add the errors the shared handlers and dependencies can answer to every /api route's schema.
+
+    Every signed-in route can answer 401 and 403; one with a body, 400 (FastAPI's answer
+    to a body it cannot decode); one with a record in its path, 404;
+    any write, 409 (a unique or foreign key refused, see `integrity_error`) and 412 (a
+    concurrent write, see `stale_data`). A route's own entry for a status wins. The routers
+    are module-level, so this runs again for each app and changes nothing the second time.
+    """
+    for route in _api_routes(app.routes):
+        if not route.path.startswith("/api") or route.path in _PUBLIC_API:
+            continue
+        statuses = [401, 403]
+        if route.dependant.body_params:
+            statuses.append(400)
+        if "{" in route.path:
+            statuses.append(404)
+        if route.methods & _WRITES:
+            statuses += [409, 412]
+        for status in statuses:
+            if status in route.responses or str(status) in route.responses:
+                continue
+            route.responses[status] = {"model": ErrorMessage, "description": _ERROR_DESCRIPTIONS[status]}
+            route.response_fields[status] = create_model_field(
+                name=f"Response_{status}_{route.unique_id}", type_=ErrorMessage, mode="serialization"
+            )

@@ -235,3 +235,15 @@ def test_chair_sets_the_quorum_from_the_council_page(client, session):
     assert "quorum members" in page.text
     session.refresh(council)
     assert council.quorum_members == 5
+
+
+def test_a_malformed_page_address_is_a_page_not_json(client, session):
+    seat_person(session)
+    sign_in(client)
+    for path in ["/councils/abc", "/actions/0", "/meetings/99999999999/agenda"]:
+        response = client.get(path, headers={"Accept": "text/html"})
+        assert response.status_code == 404, path
+        assert response.headers["content-type"].startswith("text/html")
+        assert "no such page" in response.text
+    # The API keeps its 422 naming the parameter.
+    assert client.get("/api/councils/abc").status_code in (401, 422)
