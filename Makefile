@@ -37,7 +37,7 @@ $(STAMP): requirements-dev.lock pyproject.toml
 run: install
 	@ENVIRONMENT=development $(BIN)/council db upgrade
 	@ENVIRONMENT=development $(BIN)/council demo --if-empty
-	@ENVIRONMENT=development $(BIN)/council serve --port $(PORT)
+	@ENVIRONMENT=development BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/council serve --port $(PORT)
 
 test: install
 	@$(BIN)/pytest $(PYTEST_ARGS)
