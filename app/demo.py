@@ -231,13 +231,15 @@ def load_demo(*, session: Session, today: date) -> Council:
     # The customer data the agenda is built from: journeys, measures, initiatives,
     # reports and research (imported here, not at the top: each domain owns its story).
     from app.initiatives.demo import load_initiatives_demo
-    from app.journeys.demo import load_journeys_demo
+    from app.journeys.demo import link_research_demo, load_journeys_demo
     from app.measures.demo import load_measures_demo
 
     context = {"session": session, "council": council, "seats": seats, "departments": departments, "today": today}
-    load_journeys_demo(**context)
+    journeys = load_journeys_demo(**context)
     measures = load_measures_demo(**context)
     load_initiatives_demo(**context, meetings=[first, second, upcoming], measures=measures)
+    # The research and the root cause point at measures and initiatives that exist only now.
+    link_research_demo(session=session, council=council, loaded=journeys)
     session.add(
         AobItem(
             meeting_id=upcoming.id,

@@ -8,7 +8,18 @@ from app.auth import load_access
 from app.demo import DEPARTMENTS, PEOPLE, load_demo
 from app.initiatives import service as initiatives
 from app.initiatives.demo import load_initiatives_demo
-from app.models import Council, DepartmentReport, Initiative, InitiativeMeasure, Meeting, User
+from app.measures.service import add_months
+from app.models import (
+    Council,
+    Department,
+    DepartmentReport,
+    Initiative,
+    InitiativeMeasure,
+    Measure,
+    Meeting,
+    Reading,
+    User,
+)
 from app.reports import service as reports
 from tests.factories import make_council, make_department, make_meeting, make_membership, make_user
 
@@ -85,3 +96,33 @@ def test_without_measures_nothing_is_linked(session):
     assert session.exec(select(func.count()).select_from(Initiative)).one() == 7
     assert session.exec(select(func.count()).select_from(DepartmentReport)).one() == 8
     assert TODAY - timedelta(days=200) < min(i.created_at.date() for i in created["initiatives"].values())
+
+
+def test_demo_reports_quote_the_readings_the_council_sees(session):
+    # Regression: the held meeting's reports quoted figures from months before it (10.6%
+    # repeat visits when the readings said 11.5%), so the story contradicted the charts.
+    council = load_demo(session=session, today=TODAY)
+    session.flush()
+    meetings = list(session.exec(select(Meeting).where(Meeting.council_id == council.id).order_by(Meeting.number)))
+    quoted = {
+        # department: (measure it reports on)
+        "Call Centre": "First-contact resolution",
+        "Field Engineering": "Repeat engineer visits",
+        "Billing": "Comments about estimated bills",
+    }
+    for meeting, month in ((meetings[1], add_months(TODAY, -2)), (meetings[2], add_months(TODAY, -1))):
+        reports = {
+            r.department_id: r.summary
+            for r in session.exec(select(DepartmentReport).where(DepartmentReport.meeting_id == meeting.id))
+        }
+        for department_name, measure_name in quoted.items():
+            department = session.exec(
+                select(Department).where(Department.council_id == council.id, Department.name == department_name)
+            ).one()
+            measure = session.exec(
+                select(Measure).where(Measure.council_id == council.id, Measure.name == measure_name)
+            ).one()
+            value = session.exec(
+                select(Reading.value).where(Reading.measure_id == measure.id, Reading.period == month)
+            ).one()
+            assert f"{value:g}%" in reports[department.id], (meeting.number, department_name, value)

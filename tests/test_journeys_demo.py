@@ -4,9 +4,11 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
+from app.auth import load_access
 from app.demo import load_demo
 from app.journeys import service as journeys
-from app.journeys.demo import load_journeys_demo
+from app.journeys.demo import link_research_demo, load_journeys_demo
+from app.measures.demo import MEASURES
 from app.models import Action, Department, Journey, Membership, RootCauseAction, User
 from app.research import service as research
 
@@ -53,3 +55,43 @@ def test_research_in_recent_months_and_a_root_cause_tied_to_call_scripts(session
     link = session.exec(select(RootCauseAction)).one()
     action = session.get(Action, link.action_id)
     assert action.council_id == council.id and "call script" in action.title.lower()
+
+
+def test_demo_research_and_root_cause_point_at_the_measures_and_initiatives_they_inform(session):
+    # Regression: the research was linked to measures before the measures existed, so the
+    # demo's research informed nothing and the root cause had no initiative addressing it.
+    council = load(session)
+    items = {r.title: r for r in research.list_research(session=session, council=council)}
+    complaints = items["Complaints analysis: repeat engineer visits"]
+    assert {m.name for m in complaints.measures} == {"Repeat engineer visits", "Cost of repeat visits"}
+    assert "Fault-diagnosis checklist on every call" in {i.name for i in complaints.initiatives}
+    assert all(r.measures and r.initiatives for r in items.values())
+    chair = session.exec(select(User).where(User.email == "chair@example.com")).one()
+    access = load_access(session=session, user=chair, council_id=council.id)
+    (root_cause,) = research.list_root_causes(session=session, access=access)
+    assert {i.name for i in root_cause.initiatives} == {
+        "Fault-diagnosis checklist on every call",
+        "Give ContactPlus agents the fault-diagnosis checklist",
+    }
+    # Linking again adds nothing twice.
+    loaded = {
+        "research": {
+            "complaints": complaints,
+            "survey": items["Post-visit survey after power-cut repairs"],
+            "mystery_shopping": items["Mystery shopping the evening fault line"],
+        },
+        "root_causes": {"parts": root_cause},
+    }
+    link_research_demo(session=session, council=council, loaded=loaded)
+    again = {r.title: r for r in research.list_research(session=session, council=council)}
+    assert len(again[complaints.title].measures) == 2
+
+
+def test_demo_cost_of_repeat_visits_is_the_repeat_visits_at_150_pounds_each():
+    # The two Field Engineering measures tell one story: repeat visits × £150, month by month.
+    specs = {m.name: m for m in MEASURES}
+    rate, cost = specs["Repeat engineer visits"], specs["Cost of repeat visits"]
+    low, high = rate.sample
+    for i, (percent, pounds) in enumerate(zip(rate.values, cost.values, strict=True)):
+        jobs = round(low + (high - low) * i / (len(rate.values) - 1))
+        assert pounds == round(jobs * percent / 100) * 150, (i, jobs, percent, pounds)

@@ -21,12 +21,40 @@ from app.web import CsrfChecked, PageUser, flash, redirect, render
 router = APIRouter(include_in_schema=False)
 
 
+_DATE_ERRORS = {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"}
+_WHOLE_NUMBER_ERRORS = {"int_parsing", "int_type", "int_from_float"}
+_NUMBER_ERRORS = {"float_parsing", "float_type"}
+
+
+def _plain_message(error: dict) -> str:
+    """Pydantic's message in a form-filler's words: no "Value error, ", no "Input should be"."""
+    kind, ctx, given = error.get("type", ""), error.get("ctx") or {}, error.get("input")
+    if kind == "missing":
+        return "is required"
+    if kind in ("string_too_short", "too_short") and ctx.get("min_length") == 1:
+        return "cannot be empty"
+    if kind in _DATE_ERRORS:
+        shown = f"'{given}' is not a date" if isinstance(given, str) and given.strip() else "needs a date"
+        return f"{shown}; use YYYY-MM-DD"
+    if kind in _WHOLE_NUMBER_ERRORS:
+        return f"'{given}' is not a whole number" if isinstance(given, str) and given else "must be a whole number"
+    if kind in _NUMBER_ERRORS:
+        return f"'{given}' is not a number" if isinstance(given, str) and given else "must be a number"
+    message = error["msg"].removeprefix("Value error, ")
+    for robotic, plain in (("Input should be", "must be"), ("String should have", "must have")):
+        if message.startswith(robotic):
+            message = plain + message[len(robotic) :]
+    return message
+
+
 def form_errors(exc: ValidationError) -> str:
-    """Validation errors as one sentence a person can act on."""
+    """Validation errors as one sentence a person can act on: "target: 'lots' is not a number"."""
     parts = []
     for error in exc.errors():
-        field = ".".join(str(p) for p in error["loc"]) or "form"
-        parts.append(f"{field.replace('_', ' ')}: {error['msg']}")
+        # The field the person typed in: "customer_impact", not "priority_weights.customer_impact" or "ids.0".
+        names = [str(p) for p in error["loc"] if not isinstance(p, int)]
+        field = names[-1] if names else "form"
+        parts.append(f"{field.replace('_', ' ')}: {_plain_message(error)}")
     return "; ".join(parts)
 
 

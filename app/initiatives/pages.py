@@ -16,7 +16,7 @@ from app.initiatives import service
 from app.initiatives.display import HELPERS, MOVES, RAGS, STATUSES, nav
 from app.initiatives.priorities import LABELS as CRITERIA
 from app.initiatives.schemas import InitiativeCreate, InitiativeUpdate
-from app.models import Role
+from app.models import Journey, Role
 from app.scoring import PRIORITY_DEFAULTS, effective_weights
 from app.web import CsrfChecked, PageUser, flash, redirect, render
 
@@ -169,6 +169,7 @@ def initiative_page(request: Request, session: SessionDep, user: PageUser, initi
             "criteria": CRITERIA,
             "ratings": RATINGS,
             "nav": nav(session=session, council=council, here="initiatives"),
+            "journey": session.get(Journey, initiative.journey_id) if initiative.journey_id else None,
             **HELPERS,
         },
     )

@@ -91,7 +91,7 @@ def _saving(saving: float | None, max_saving: float) -> tuple[float, str]:
     if max_saving <= 0:
         return 0.0, "no candidate has a saving to compare with"
     share = min(saving / max_saving, 1.0)
-    return share * SCALE, f"{share:.0%} of the largest saving among the candidates ({max_saving:,.0f})"
+    return share * SCALE, f"{share:.0%} of the largest saving among the candidates (£{max_saving:,.0f})"
 
 
 def score_initiative(criteria: Criteria, weights: Mapping[str, float], *, max_saving: float) -> Score:

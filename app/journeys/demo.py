@@ -14,14 +14,17 @@ from app.models import (
     Action,
     Council,
     Department,
+    Initiative,
     Journey,
     JourneyStep,
     Measure,
     Membership,
     Research,
+    ResearchInitiative,
     ResearchMeasure,
     RootCause,
     RootCauseAction,
+    RootCauseInitiative,
     StepDepartment,
 )
 
@@ -74,6 +77,28 @@ MOVING_STEPS = [
     ("Final bill", "Email", "", {BILLING: "owns"}),
     ("Welcome at the new address", "Phone", "", {CALLS: "owns", SUPPLIER: "contributes"}),
 ]
+
+# What each piece of research informs: (measure names, initiative titles). The measures and
+# initiatives are loaded after the journeys, so these are linked once they exist.
+RESEARCH_LINKS = {
+    "complaints": (
+        ("Repeat engineer visits", "Cost of repeat visits"),
+        ("Fault-diagnosis checklist on every call", "Van stock of parts for the new boiler model"),
+    ),
+    "survey": (
+        ("Customer satisfaction (CSAT)", "Customer effort score"),
+        ("Engineer arrival window by SMS and in the app",),
+    ),
+    "mystery_shopping": (
+        ("First-contact resolution",),
+        ("Give ContactPlus agents the fault-diagnosis checklist",),
+    ),
+}
+# The initiatives that address the root cause (thin diagnosis on the call, in-house and outsourced).
+ROOT_CAUSE_INITIATIVES = (
+    "Fault-diagnosis checklist on every call",
+    "Give ContactPlus agents the fault-diagnosis checklist",
+)
 
 # Each answer to "why?", in order, starting from the theme.
 WHYS = [
@@ -180,10 +205,7 @@ def load_journeys_demo(
     )
     session.add_all([complaints, survey, mystery])
     session.flush()
-    # The measures belong to another part of the demo; link them when they are already there.
-    for research, words in ((complaints, ("repeat",)), (survey, ("satisfaction",)), (mystery, ("first",))):
-        for measure_id in _matching(session, Measure, council, Measure.name, *words)[:2]:
-            session.add(ResearchMeasure(research_id=research.id, measure_id=measure_id))
+    # The measures and initiatives they inform are loaded later: link_research_demo ties them.
 
     root_cause = RootCause(
         council_id=council.id,
@@ -205,3 +227,51 @@ def load_journeys_demo(
         "research": {"complaints": complaints, "survey": survey, "mystery_shopping": mystery},
         "root_causes": {"parts": root_cause},
     }
+
+
+def link_research_demo(*, session: Session, council: Council, loaded: dict) -> None:
+    """Tie the demo's research and root cause to the measures and initiatives loaded after them.
+
+    `loaded` is what load_journeys_demo returned. Links already there are left alone.
+    """
+
+    def ids(model, name_col, names) -> list[int]:
+        if not names:
+            return []
+        rows = session.exec(
+            select(model.id, name_col).where(model.council_id == council.id, col(name_col).in_(names))
+        ).all()
+        by_name = {name: id_ for id_, name in rows}
+        return [by_name[name] for name in names if name in by_name]
+
+    def add_missing(link_model, owner_field: str, owner_id: int, other_field: str, other_ids: list[int]) -> None:
+        existing = set(
+            session.exec(
+                select(getattr(link_model, other_field)).where(getattr(link_model, owner_field) == owner_id)
+            ).all()
+        )
+        for other_id in other_ids:
+            if other_id not in existing:
+                session.add(link_model(**{owner_field: owner_id, other_field: other_id}))
+
+    for key, (measure_names, initiative_titles) in RESEARCH_LINKS.items():
+        research = loaded["research"][key]
+        add_missing(
+            ResearchMeasure, "research_id", research.id, "measure_id", ids(Measure, Measure.name, measure_names)
+        )
+        add_missing(
+            ResearchInitiative,
+            "research_id",
+            research.id,
+            "initiative_id",
+            ids(Initiative, Initiative.title, initiative_titles),
+        )
+    root_cause = loaded["root_causes"]["parts"]
+    add_missing(
+        RootCauseInitiative,
+        "root_cause_id",
+        root_cause.id,
+        "initiative_id",
+        ids(Initiative, Initiative.title, ROOT_CAUSE_INITIATIVES),
+    )
+    session.flush()

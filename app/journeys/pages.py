@@ -13,6 +13,7 @@ from app.councils.pages import form_errors
 from app.councils.service import list_members
 from app.db import SessionDep
 from app.errors import AppError
+from app.initiatives.display import nav
 from app.journeys import service
 from app.journeys.matrix import JourneyMatrix
 from app.journeys.schemas import JourneyCreate, JourneyUpdate, StepCreate, StepUpdate
@@ -89,6 +90,7 @@ def journeys_page(request: Request, session: SessionDep, user: PageUser, council
             "journeys": service.list_journeys(session=session, council=access.council),
             "members": list_members(session=session, council=access.council),
             "is_chair": access.is_(Role.chair),
+            "nav": nav(session=session, council=access.council, here="journeys"),
         },
     )
 

@@ -13,6 +13,7 @@ from app.councils.pages import form_errors
 from app.councils.service import list_departments, list_members
 from app.db import SessionDep
 from app.errors import AppError
+from app.initiatives.display import nav
 from app.measures import imports, service
 from app.measures.csvfile import EXPORT_COLUMNS, MAX_BYTES
 from app.measures.display import (
@@ -36,6 +37,17 @@ STATUS_HELP = {
     "amber": "Off target but holding or improving (or, without a target, getting worse)",
     "red": "Off target and getting worse",
 }
+
+
+def default_period(today: date, recorded: set[date]) -> date:
+    """The month a new reading is most likely for: last month, or this month once last month is in.
+
+    The form replaces a reading already recorded for the period, so it must not offer one
+    that is already there: a value typed into the default would overwrite it silently.
+    When both months are recorded, last month it is (the form says it replaces).
+    """
+    last_month, this_month = add_months(today, -1), add_months(today, 0)
+    return next((month for month in (last_month, this_month) if month not in recorded), last_month)
 
 
 def period_label(period: date) -> str:
@@ -85,6 +97,17 @@ def _number_or_text(value: str) -> float | str | None:
         return None
     try:
         return float(value)
+    except ValueError:
+        return value
+
+
+def _whole_or_text(value: str) -> int | str | None:
+    """A whole number typed in a form (negative too, for the schema to refuse by name); empty is None."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return int(value)
     except ValueError:
         return value
 
@@ -139,6 +162,7 @@ def _render_list(
             "max_mb": MAX_BYTES // (1024 * 1024),
             "red": sum(m.status == "red" for m in measures),
             "stale": sum(m.stale and m.reading_count > 0 for m in measures),
+            "nav": nav(session=session, council=council, here="measures"),
             **HELPERS,
         },
         status_code=status_code,
@@ -258,7 +282,7 @@ def _render_measure(request: Request, session: Session, user, found: MeasureAcce
             "can_write": found.may_write_readings,
             "can_edit": found.may_edit,
             "is_chair": found.access.is_(Role.chair),
-            "default_period": add_months(today, -1).isoformat(),
+            "default_period": default_period(today, {r.period for r in readings}).isoformat(),
             "max_period": add_months(today, 13).isoformat(),
             "members": list_members(session=session, council=council) if found.access.is_(Role.chair) else [],
             "departments": list_departments(session=session, council=council),
@@ -313,7 +337,7 @@ def add_reading_form(
             {
                 "period": period,
                 "value": _number_or_text(value),
-                "sample_size": int(sample_size) if sample_size.strip().isdigit() else (sample_size.strip() or None),
+                "sample_size": _whole_or_text(sample_size),
                 "note": note,
             }
         )

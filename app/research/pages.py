@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from app.auth import Access, load_access
 from app.common import IdPath, today_in
 from app.db import SessionDep
+from app.initiatives.display import nav
 from app.journeys.pages import ListField, TextField, apply_form
 from app.models import Action, Initiative, Measure, Meeting, MeetingStatus, Role, utcnow
 from app.research import service
@@ -96,6 +97,7 @@ def research_page(request: Request, session: SessionDep, user: PageUser, council
             "today": today_in(council.timezone),
             "measures": _choices(session, Measure, Measure.name, council.id),
             "initiatives": _choices(session, Initiative, Initiative.title, council.id),
+            "nav": nav(session=session, council=council, here="research"),
         },
     )
 
@@ -209,6 +211,7 @@ def root_causes_page(request: Request, session: SessionDep, user: PageUser, coun
             "research": [(r.id, r.title) for r in service.list_research(session=session, council=council)],
             "actions": _action_choices(session, access),
             "initiatives": _choices(session, Initiative, Initiative.title, council.id),
+            "nav": nav(session=session, council=council, here="root_causes"),
         },
     )
 

@@ -241,3 +241,34 @@ def test_scorecard_page_shows_every_department_with_a_breakdown(client, demo):
     for expected in ["Department scorecard", "Field Engineering", "ContactPlus", "closed on time", "left out", "/ 100"]:
         assert expected in page, expected
     assert "Change the weights" not in page  # the chair's
+
+
+def test_reports_to_a_held_meeting_say_who_did_not_report(client, demo):
+    # Regression: a meeting already held said its missing reports were "still to come".
+    held = demo.meetings[1]
+    sign_in(client, "chair@example.com", DEMO_PASSWORD)
+    page = text(client.get(f"/meetings/{held.id}/reports"))
+    assert "(held)" in page and "1 did not report" in page and "still to come" not in page
+    upcoming = text(client.get(f"/meetings/{demo.meetings[2].id}/reports"))
+    assert "1 still to come" in upcoming
+
+
+def test_priorities_breakdown_gives_the_largest_saving_in_pounds(client, demo):
+    sign_in(client, "chair@example.com", DEMO_PASSWORD)
+    page = text(client.get(f"/councils/{demo.council.id}/priorities"))
+    assert "of the largest saving among the candidates (£180,000)" in page
+
+
+def test_initiative_research_and_root_cause_pages_link_what_they_name(client, demo):
+    checklist = demo.created["initiatives"]["Fault-diagnosis checklist on every call"]
+    council_id = demo.council.id
+    sign_in(client, "field@example.com", DEMO_PASSWORD)
+    initiative = client.get(f"/initiatives/{checklist.id}").text
+    assert '<a href="/measures/' in initiative and "Repeat engineer visits</a>" in initiative
+    research = client.get(f"/councils/{council_id}/research").text
+    assert 'href="/measures/' in research and f'href="/initiatives/{checklist.id}"' in research
+    assert 'aria-label="Customer data"' in research
+    root_causes = client.get(f"/councils/{council_id}/root-causes").text
+    assert f'<a href="/initiatives/{checklist.id}">' in root_causes
+    journeys = client.get(f"/councils/{council_id}/journeys").text
+    assert 'aria-label="Customer data"' in journeys

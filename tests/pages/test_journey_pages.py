@@ -147,7 +147,7 @@ def test_research_form_refuses_a_script_link_and_saves_a_good_one(client, sessio
         "link": "javascript:alert(document.cookie)",
     }
     response = client.post(path, data=data)
-    assert "link: Value error, must be an http:// or https:// address" in unescape(response.text)
+    assert "link: must be an http:// or https:// address" in unescape(response.text)
     assert session.exec(select(Research)).all() == []
     response = client.post(path, data={**data, "link": "https://example.com/survey"})
     assert "Research “Post-visit survey” added." in unescape(response.text)

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 from sqlmodel import select
 
+from app.measures.pages import default_period
 from app.measures.service import add_months
 from app.models import Measure, Reading, Role
 from tests.factories import make_council, make_department, make_membership, make_user
@@ -206,3 +207,44 @@ def test_another_councils_measure_is_not_found(client, session, council):
     sign_in(client, "x@example.com")
     response = client.get(f"/measures/{council.measures['visits'].id}", headers={"Accept": "text/html"})
     assert response.status_code == 404
+
+
+def test_the_reading_form_never_defaults_to_a_period_already_recorded():
+    # Regression: the form defaulted to last month even when last month was in, so a
+    # value typed into the default silently replaced the reading already there.
+    today = date(2026, 11, 22)
+    assert default_period(today, set()) == date(2026, 10, 1)
+    assert default_period(today, {date(2026, 10, 1)}) == date(2026, 11, 1)
+    assert default_period(today, {date(2026, 10, 1), date(2026, 11, 1)}) == date(2026, 10, 1)
+
+
+def test_the_measure_page_offers_this_month_once_last_month_is_recorded(client, council):
+    visits = council.measures["visits"]  # its readings end last month
+    sign_in(client, "tom@example.com")
+    html = client.get(f"/measures/{visits.id}").text
+    this_month = add_months(date.today(), 0).isoformat()
+    assert f'name="period" value="{this_month}"' in html
+
+
+def test_a_reading_form_mistake_names_the_field_in_plain_words(client, council):
+    # Regression: "-3" reached the schema as text and came back as "Input should be a valid integer".
+    visits = council.measures["visits"]
+    sign_in(client, "tom@example.com")
+    token = csrf_from(client.get(f"/measures/{visits.id}").text)
+    url = f"/measures/{visits.id}/readings"
+    negative = unescape(
+        client.post(url, data={"csrf_token": token, "period": "2025-02-01", "value": "9", "sample_size": "-3"}).text
+    )
+    assert "sample size: must be greater than or equal to 0" in negative
+    words = unescape(client.post(url, data={"csrf_token": token, "period": "2025-02-01", "value": "lots"}).text)
+    assert "value: 'lots' is not a number" in words
+    no_date = unescape(client.post(url, data={"csrf_token": token, "period": "2025-13-01", "value": "9"}).text)
+    assert "period: '2025-13-01' is not a date; use YYYY-MM-DD" in no_date
+    assert "Value error" not in negative + words + no_date and "Input should" not in negative + words + no_date
+
+
+def test_the_measures_page_links_to_the_other_customer_data_pages(client, council):
+    sign_in(client, "chair@example.com")
+    html = client.get(f"/councils/{council.id}/measures").text
+    assert 'aria-label="Customer data"' in html
+    assert f'href="/councils/{council.id}/journeys"' in html and f'href="/councils/{council.id}/research"' in html
