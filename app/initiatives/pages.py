@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from pydantic import ValidationError
+from sqlmodel import select
 
 from app.auth import load_access
 from app.common import IdPath
@@ -16,7 +17,7 @@ from app.initiatives import service
 from app.initiatives.display import HELPERS, MOVES, RAGS, STATUSES, nav
 from app.initiatives.priorities import LABELS as CRITERIA
 from app.initiatives.schemas import InitiativeCreate, InitiativeUpdate
-from app.models import Journey, Role
+from app.models import Department, Journey, Measure, Role
 from app.scoring import PRIORITY_DEFAULTS, effective_weights
 from app.web import CsrfChecked, PageUser, flash, redirect, render
 
@@ -170,6 +171,9 @@ def initiative_page(request: Request, session: SessionDep, user: PageUser, initi
             "ratings": RATINGS,
             "nav": nav(session=session, council=council, here="initiatives"),
             "journey": session.get(Journey, initiative.journey_id) if initiative.journey_id else None,
+            "all_journeys": list(session.exec(select(Journey).where(Journey.council_id == council.id))),
+            "all_departments": list(session.exec(select(Department).where(Department.council_id == council.id))),
+            "all_measures": list(session.exec(select(Measure).where(Measure.council_id == council.id))),
             **HELPERS,
         },
     )
@@ -258,6 +262,50 @@ def edit_initiative_form(
     ):
         flash(request, "Saved.")
     return redirect(f"/initiatives/{initiative_id}")
+
+
+@router.post("/initiatives/{initiative_id}/links", dependencies=[CsrfChecked])
+def link_initiative_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    initiative_id: IdPath,
+    version: Annotated[str, Form()] = "",
+    journey_id: Annotated[str, Form()] = "",
+    department_ids: Annotated[list[str], Form()] = [],  # noqa: B006  (FastAPI copies defaults)
+    measure_ids: Annotated[list[str], Form()] = [],  # noqa: B006
+):
+    """Link the journey, departments and measures from the page (owner or chair; the proposer while proposed).
+
+    A measure already linked keeps its baseline; a newly linked one takes its latest reading.
+    """
+    found = service.load_initiative_access(session=session, user=user, initiative_id=initiative_id)
+    current = service.get_initiative_public(session=session, council=found.access.council, initiative=found.initiative)
+    baselines = {m.measure_id: m.baseline_value for m in current.measures}
+
+    def ids(values: list[str]) -> list:
+        return [int(v) if v.isdigit() else v for v in values]
+
+    journey = journey_id.strip()
+    data = {
+        "journey_id": int(journey) if journey.isdigit() else (journey or None),
+        "department_ids": ids(department_ids),
+        "measures": [
+            {"measure_id": m, "baseline_value": baselines[m]} if baselines.get(m) is not None else {"measure_id": m}
+            for m in ids(measure_ids)
+        ],
+    }
+    if version != str(found.initiative.version):
+        flash(request, STALE, "error")
+    elif _try(
+        request,
+        session,
+        lambda: service.update_initiative(
+            session=session, found=found, initiative_in=InitiativeUpdate.model_validate(data)
+        ),
+    ):
+        flash(request, "Links saved.")
+    return redirect(f"/initiatives/{initiative_id}#measures-h")
 
 
 @router.get("/councils/{council_id}/priorities")

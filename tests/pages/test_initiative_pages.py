@@ -272,3 +272,42 @@ def test_initiative_research_and_root_cause_pages_link_what_they_name(client, de
     assert f'<a href="/initiatives/{checklist.id}">' in root_causes
     journeys = client.get(f"/councils/{council_id}/journeys").text
     assert 'aria-label="Customer data"' in journeys
+
+
+def test_the_chair_links_journey_departments_and_measures_from_the_page(client, session, demo):
+    from app.models import InitiativeDepartment, InitiativeMeasure, Journey, Measure
+
+    proposal = demo.created["initiatives"]["Plain-English explanation of estimated bills"]
+    sign_in(client, "chair@example.com", DEMO_PASSWORD)
+    url = f"/initiatives/{proposal.id}"
+    page = text(client.get(url))
+    assert "Link journey, departments and measures" in page
+    kept = session.exec(select(InitiativeMeasure).where(InitiativeMeasure.initiative_id == proposal.id)).all()
+    journey = session.exec(select(Journey).where(Journey.council_id == demo.council.id)).first()
+    nps = session.exec(select(Measure).where(Measure.council_id == demo.council.id, Measure.kind == "nps")).one()
+    billing = demo.departments["Billing"]
+    session.expire_all()
+    version = str(session.get(Initiative, proposal.id).version)
+    form = {
+        "csrf_token": csrf_from(page),
+        "version": version,
+        "journey_id": str(journey.id),
+        "department_ids": [str(billing.id)],
+        "measure_ids": [str(link.measure_id) for link in kept] + [str(nps.id)],
+    }
+    saved = client.post(f"{url}/links", data=form)
+    assert "Links saved." in text(saved)
+    session.expire_all()
+    links = {
+        m.measure_id: m
+        for m in session.exec(select(InitiativeMeasure).where(InitiativeMeasure.initiative_id == proposal.id))
+    }
+    assert set(links) == {link.measure_id for link in kept} | {nps.id}
+    for link in kept:  # an existing link keeps the baseline it had
+        assert links[link.measure_id].baseline_value == link.baseline_value
+    assert links[nps.id].baseline_value is not None  # a new one takes the latest reading
+    assert session.get(Initiative, proposal.id).journey_id == journey.id
+    departments = session.exec(
+        select(InitiativeDepartment).where(InitiativeDepartment.initiative_id == proposal.id)
+    ).all()
+    assert [d.department_id for d in departments] == [billing.id]
