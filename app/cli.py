@@ -54,6 +54,47 @@ def db_current() -> None:
     typer.echo(f"database: {current or 'empty'}  code: {head}")
 
 
+@db_app.command("copy")
+def db_copy(
+    to: Annotated[str, typer.Option("--to", help="Target URL, e.g. postgresql+psycopg://user:pass@host/db")],
+    source: Annotated[
+        str | None, typer.Option("--from", help="Source URL (default: DATABASE_URL)", show_default=False)
+    ] = None,
+) -> None:
+    """Copy this instance into another, empty database (schema by migrations, then data), and verify it.
+
+    Exit codes: 0 copied and verified, 1 a table's count or checksum differs, 3 refused
+    (the target is not empty, or the source is not up to date); nothing is written when refused.
+    """
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from app.copy import CopyRefused, copy_database
+
+    source_url = source or _settings().DATABASE_URL
+    typer.echo(f"Copying {_redacted(source_url)} to {_redacted(to)} …")
+    try:
+        checks = copy_database(source_url, to, progress=lambda table, rows: typer.echo(f"  {table:<26} {rows:>8}"))
+    except CopyRefused as exc:
+        typer.secho(f"Refused: {exc}", fg="red", err=True)
+        raise typer.Exit(3) from None
+    except ArgumentError as exc:
+        typer.secho(f"Not a database URL: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from None
+    except OperationalError as exc:
+        typer.secho(f"Database error: {exc.orig}", fg="red", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"\n{'table':<26} {'source':>8} {'target':>8}  check")
+    for check in checks:
+        verdict = "OK" if check.ok else "MISMATCH"
+        line = f"{check.table:<26} {check.source_rows:>8} {check.target_rows:>8}  {verdict}"
+        typer.secho(line, fg=None if check.ok else "red")
+    bad = [c.table for c in checks if not c.ok]
+    if bad:
+        typer.secho(f"Verification failed for {', '.join(bad)}.", fg="red", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"Copied and verified {len(checks)} tables, {sum(c.target_rows for c in checks)} rows.")
+
+
 def check_schema() -> None:
     """Stop with a clear message when the database is behind the code."""
     from sqlalchemy.exc import OperationalError
