@@ -16,7 +16,7 @@ from app.config import Settings, get_settings
 from app.councils import api as councils_api
 from app.councils import pages as councils_pages
 from app.db import make_engine
-from app.errors import install_error_handlers
+from app.errors import document_error_responses, install_error_handlers
 from app.exports import api as exports_api
 from app.initiatives import api as initiatives_api
 from app.initiatives import pages as initiatives_pages
@@ -97,4 +97,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exports_api,
     ):
         app.include_router(module.router)
+    document_error_responses(app)
     return app

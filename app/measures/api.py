@@ -11,6 +11,7 @@ from app.auth import CouncilAccess, CurrentUser
 from app.common import MAX_ID, IdPath, ListOf, check_if_match, etag, list_of, today_in
 from app.councils.api import IfMatch
 from app.db import SessionDep
+from app.errors import ValidationErrors
 from app.measures import imports, service
 from app.measures.schemas import (
     ImportProblem,
@@ -29,6 +30,11 @@ router = APIRouter(prefix="/api", tags=["measures"])
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 Status = Literal["green", "amber", "red"]
 PROBLEMS = {"model": dict[str, list[ImportProblem]], "description": "Nothing imported: every problem, row by row"}
+# A request without the file is refused by FastAPI's validation, in its own shape.
+IMPORT_INVALID = {
+    "model": dict[str, list[ImportProblem]] | ValidationErrors,
+    "description": "Nothing imported: every problem, row by row, or the request itself is invalid",
+}
 
 
 def get_measure_access(measure_id: IdPath, user: CurrentUser, session: SessionDep) -> MeasureAccess:
@@ -138,7 +144,7 @@ def delete_reading(session: SessionDep, found: MeasureDep, period: date) -> None
 @router.post(
     "/councils/{council_id}/readings/import",
     response_model=ImportResult,
-    responses={413: PROBLEMS, 422: PROBLEMS},
+    responses={413: PROBLEMS, 422: IMPORT_INVALID},
 )
 def import_readings(
     session: SessionDep,
