@@ -129,9 +129,13 @@ def build_agenda(data: AgendaData, *, status: str = "draft", version: int = 0, p
 
     scorecard_weights = effective_weights(council.scorecard_weights, SCORECARD_DEFAULTS)
     reports = {report.department_id: (report, author) for report, author in data.reports}
+    department_measures: dict[int, list] = {}
+    for x in data.measures:
+        if x.scope == "department":
+            department_measures.setdefault(x.department_id, []).append(x)
     entries, missing = [], []
     for department in data.departments:
-        own_measures = [x for x in data.measures if x.scope == "department" and x.department_id == department.id]
+        own_measures = department_measures.get(department.id, [])
         found = reports.get(department.id)
         if found is None:
             missing.append(department.name)

@@ -160,7 +160,6 @@ def department_scorecard(data: AgendaData, department_id: int, measures: list[Me
 
 def initiative_row(data: AgendaData, initiative, measure_rows, name_of) -> m.InitiativeRow:
     linked = []
-    measures = {x.id: x for x in data.measures}
     for link in data.initiative_measures:
         if link.initiative_id != initiative.id or link.measure_id not in measure_rows:
             continue
@@ -170,7 +169,7 @@ def initiative_row(data: AgendaData, initiative, measure_rows, name_of) -> m.Ini
         change = current - baseline if current is not None and baseline is not None else None
         movement = None
         if change is not None:
-            direction = measures[link.measure_id].direction
+            direction = row.direction
             movement = "flat" if change == 0 else ("better" if is_better(direction, current, baseline) else "worse")
         linked.append(
             m.LinkedMeasure(
