@@ -1,5 +1,6 @@
 """Alembic environment: the app's metadata and the app's database URL."""
 
+import os
 from logging.config import fileConfig
 
 from alembic import context
@@ -15,8 +16,14 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 
 
 def _url() -> str:
-    # Tests and `council db copy` pass a URL explicitly; otherwise use the settings.
-    return config.attributes.get("url") or config.get_main_option("sqlalchemy.url") or (get_settings().DATABASE_URL)
+    # Tests and `council db copy` pass a URL explicitly. A plain `alembic upgrade head`
+    # needs only DATABASE_URL, not the app's secret; .env and the default come last.
+    return (
+        config.attributes.get("url")
+        or config.get_main_option("sqlalchemy.url")
+        or os.environ.get("DATABASE_URL")
+        or get_settings().DATABASE_URL
+    )
 
 
 def run_migrations_offline() -> None:
