@@ -12,10 +12,10 @@ from app.actions.display import AGENDA_ITEMS, STATUSES, field_label, history_row
 from app.actions.schemas import NOTE_MAX, ActionPublic, ActionUpdate
 from app.auth import Access, ActionAccess, get_action_access, load_access
 from app.common import MAX_ID, IdPath, check_if_match, etag
-from app.councils.pages import form_errors
 from app.councils.service import list_departments, list_members, list_my_councils
 from app.db import SessionDep
 from app.errors import AppError, Forbidden, NotFound, PreconditionFailed
+from app.forms import form_errors
 from app.meetings.service import list_meetings
 from app.models import CLOSED_STATUSES, Action, Initiative, Journey
 from app.web import CsrfChecked, PageUser, flash, redirect, render, safe_next

@@ -11,7 +11,7 @@ from app.common import IdPath
 from app.councils import service
 from app.councils.schemas import CouncilCreate, CouncilUpdate, DepartmentCreate, MemberCreate
 from app.db import SessionDep
-from app.errors import AppError
+from app.forms import attempt, form_errors
 from app.initiatives.display import nav
 from app.meetings.schemas import MeetingCreate
 from app.meetings.service import create_meeting, list_meetings, meeting_public
@@ -19,43 +19,6 @@ from app.models import CLOSED_STATUSES, Role, utcnow
 from app.web import CsrfChecked, PageUser, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
-
-
-_DATE_ERRORS = {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"}
-_WHOLE_NUMBER_ERRORS = {"int_parsing", "int_type", "int_from_float"}
-_NUMBER_ERRORS = {"float_parsing", "float_type"}
-
-
-def _plain_message(error: dict) -> str:
-    """Pydantic's message in a form-filler's words: no "Value error, ", no "Input should be"."""
-    kind, ctx, given = error.get("type", ""), error.get("ctx") or {}, error.get("input")
-    if kind == "missing":
-        return "is required"
-    if kind in ("string_too_short", "too_short") and ctx.get("min_length") == 1:
-        return "cannot be empty"
-    if kind in _DATE_ERRORS:
-        shown = f"'{given}' is not a date" if isinstance(given, str) and given.strip() else "needs a date"
-        return f"{shown}; use YYYY-MM-DD"
-    if kind in _WHOLE_NUMBER_ERRORS:
-        return f"'{given}' is not a whole number" if isinstance(given, str) and given else "must be a whole number"
-    if kind in _NUMBER_ERRORS:
-        return f"'{given}' is not a number" if isinstance(given, str) and given else "must be a number"
-    message = error["msg"].removeprefix("Value error, ")
-    for robotic, plain in (("Input should be", "must be"), ("String should have", "must have")):
-        if message.startswith(robotic):
-            message = plain + message[len(robotic) :]
-    return message
-
-
-def form_errors(exc: ValidationError) -> str:
-    """Validation errors as one sentence a person can act on: "target: 'lots' is not a number"."""
-    parts = []
-    for error in exc.errors():
-        # The field the person typed in: "customer_impact", not "priority_weights.customer_impact" or "ids.0".
-        names = [str(p) for p in error["loc"] if not isinstance(p, int)]
-        field = names[-1] if names else "form"
-        parts.append(f"{field.replace('_', ' ')}: {_plain_message(error)}")
-    return "; ".join(parts)
 
 
 @router.get("/councils")
@@ -119,17 +82,8 @@ def _chair_form(request: Request, session, user, council_id: int, build, apply, 
     """Shared shape of the chair's small forms: validate, apply, flash, back to the council."""
     access = load_access(session=session, user=user, council_id=council_id)
     access.require(Role.chair, doing="change the council")
-    try:
-        result = apply(access, build())
-    except ValidationError as exc:
-        session.rollback()
-        flash(request, form_errors(exc), "error")
-    except AppError as exc:
-        if exc.status_code in (403, 404):
-            raise
-        session.rollback()
-        flash(request, exc.detail, "error")
-    else:
+    ok, result = attempt(request, session, lambda: apply(access, build()))
+    if ok:
         flash(request, success.format(result=result))
     return redirect(f"/councils/{council_id}")
 

@@ -3,16 +3,14 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from pydantic import ValidationError
 from sqlmodel import select
 
 from app.auth import load_access
 from app.common import IdPath
-from app.councils.pages import form_errors
 from app.councils.schemas import CouncilUpdate
 from app.councils.service import list_departments, list_members, update_council
 from app.db import SessionDep
-from app.errors import AppError
+from app.forms import attempt, number_or_text
 from app.initiatives import service
 from app.initiatives.display import HELPERS, MOVES, RAGS, STATUSES, nav
 from app.initiatives.priorities import LABELS as CRITERIA
@@ -55,19 +53,7 @@ def _typed(form: dict[str, str | None]) -> dict:
 
 def _try(request: Request, session, apply) -> bool:
     """Run a write; on a person's mistake, roll back and flash why. 403 and 404 stay errors."""
-    try:
-        apply()
-    except ValidationError as exc:
-        session.rollback()
-        flash(request, form_errors(exc), "error")
-    except AppError as exc:
-        if exc.status_code in (403, 404):
-            raise
-        session.rollback()
-        flash(request, exc.detail, "error")
-    else:
-        return True
-    return False
+    return attempt(request, session, apply)[0]
 
 
 @router.get("/councils/{council_id}/initiatives")
@@ -358,7 +344,7 @@ def priority_weights_form(
         "strategic_fit": strategic_fit,
         "confidence": confidence,
     }
-    weights = None if reset else {k: _number(v) for k, v in given.items()}
+    weights = None if reset else {k: number_or_text(v, blank=0) for k, v in given.items()}
     if _try(
         request,
         session,
@@ -371,10 +357,3 @@ def priority_weights_form(
         shown = effective_weights(access.council.priority_weights, PRIORITY_DEFAULTS)
         flash(request, "Weights saved: " + ", ".join(f"{CRITERIA[k].lower()} {v:g}" for k, v in shown.items()) + ".")
     return redirect(f"/councils/{council_id}/priorities")
-
-
-def _number(value: str) -> float | str:
-    try:
-        return float(value.strip() or 0)
-    except ValueError:
-        return value

@@ -4,15 +4,14 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from pydantic import ValidationError
 from sqlmodel import Session
 
 from app.auth import load_access
 from app.common import IdPath
-from app.councils.pages import form_errors
 from app.councils.service import list_members
 from app.db import SessionDep
 from app.errors import AppError
+from app.forms import attempt
 from app.initiatives.display import nav
 from app.journeys import service
 from app.journeys.matrix import JourneyMatrix
@@ -39,17 +38,8 @@ def apply_form(
 
     403 and 404 stay errors; anything a person can fix is flashed and nothing is saved.
     """
-    try:
-        result = apply(build())
-    except ValidationError as exc:
-        session.rollback()
-        flash(request, form_errors(exc), "error")
-    except AppError as exc:
-        if exc.status_code in (403, 404):
-            raise
-        session.rollback()
-        flash(request, exc.detail, "error")
-    else:
+    ok, result = attempt(request, session, lambda: apply(build()))
+    if ok:
         flash(request, success.format(result=result))
     return redirect(back)
 

@@ -9,10 +9,10 @@ from sqlmodel import Session, col, select
 
 from app.auth import Access, load_access
 from app.common import MAX_ID, IdPath, check_if_match, today_in
-from app.councils.pages import form_errors
 from app.councils.service import list_departments, list_members
 from app.db import SessionDep
 from app.errors import AppError
+from app.forms import attempt, form_errors, number_or_text
 from app.initiatives.display import nav
 from app.measures import imports, service
 from app.measures.csvfile import EXPORT_COLUMNS, MAX_BYTES
@@ -88,17 +88,6 @@ def _applies_value(m: MeasurePublic) -> str:
     if m.scope == "journey":
         return f"j:{m.journey_id}"
     return "overall"
-
-
-def _number_or_text(value: str) -> float | str | None:
-    """A number typed in a form; empty is None, anything else is left for the schema to refuse."""
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        return value
 
 
 def _whole_or_text(value: str) -> int | str | None:
@@ -206,7 +195,7 @@ def create_measure_form(
                 "category": category or None,
                 "unit": unit,
                 "direction": direction or None,
-                "target": _number_or_text(target),
+                "target": number_or_text(target),
                 "owner_id": int(owner_id) if owner_id.isdigit() else None,
                 "description": description,
                 **_applies_to(applies_to),
@@ -303,17 +292,8 @@ def measure_page(request: Request, session: SessionDep, user: PageUser, measure_
 
 def _form_action(request: Request, session: Session, back: str, apply, success) -> object:
     """Apply a form's change; a refusal or a mistake goes back with the reason, not an error page."""
-    try:
-        result = apply()
-    except ValidationError as exc:
-        session.rollback()
-        flash(request, form_errors(exc), "error")
-    except AppError as exc:
-        if exc.status_code == 404:
-            raise
-        session.rollback()
-        flash(request, exc.detail, "error")
-    else:
+    ok, result = attempt(request, session, apply, keep=(404,))
+    if ok:
         flash(request, success(result) if callable(success) else success)
     return redirect(back)
 
@@ -336,7 +316,7 @@ def add_reading_form(
         reading_in = ReadingCreate.model_validate(
             {
                 "period": period,
-                "value": _number_or_text(value),
+                "value": number_or_text(value),
                 "sample_size": _whole_or_text(sample_size),
                 "note": note,
             }
@@ -385,7 +365,7 @@ def update_measure_form(
 
     def apply():
         check_if_match(f'"{version}"', found.measure.version)
-        changes: dict = {"target": _number_or_text(target), "description": description}
+        changes: dict = {"target": number_or_text(target), "description": description}
         if found.access.is_(Role.chair):
             extra = {"name": name, "unit": unit, "direction": direction}
             changes.update({k: v for k, v in extra.items() if v is not None})

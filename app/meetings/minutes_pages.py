@@ -22,9 +22,9 @@ from sqlmodel import Session
 from app.auth import SESSION_USER_KEY, MeetingAccess, get_meeting_access
 from app.common import IdPath, etag, today_in
 from app.config import Settings
-from app.councils.pages import form_errors
 from app.db import SessionDep
 from app.errors import AppError, Conflict, NotFound, PreconditionFailed
+from app.forms import attempt, form_errors
 from app.meetings import minutes_recording as recording
 from app.meetings import minutes_service
 from app.meetings.minutes_lock import RECORDERS
@@ -127,20 +127,14 @@ def _approved_refusal(session: Session, meeting: Meeting) -> str | None:
 
 def _attempt(request: Request, session: Session, meeting: Meeting, apply, success) -> bool:
     """Run one form's recording call and flash its outcome: a refusal is a message, not an error page."""
-    try:
-        result = apply()
-    except ValidationError as exc:
-        session.rollback()
-        flash(request, form_errors(exc), "error")
-        return False
-    except AppError as exc:
-        if isinstance(exc, NotFound):
-            raise
-        session.rollback()
-        message = exc.detail
-        if isinstance(exc, Conflict):
-            message = _approved_refusal(session, meeting) or message
-        flash(request, message, "error")
+    ok, result = attempt(
+        request,
+        session,
+        apply,
+        keep=(NotFound.status_code,),
+        message=lambda exc: _approved_refusal(session, meeting) if isinstance(exc, Conflict) else None,
+    )
+    if not ok:
         return False
     text = success(result) if callable(success) else success
     if text:

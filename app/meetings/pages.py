@@ -10,14 +10,13 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
-from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from app.auth import MeetingAccess, get_meeting_access
 from app.common import IdPath
-from app.councils.pages import form_errors
 from app.db import SessionDep
-from app.errors import AppError, Forbidden
+from app.errors import Forbidden
+from app.forms import attempt
 from app.initiatives.display import money
 from app.measures.display import STATUS_LABELS, format_change, format_number, format_value
 from app.meetings import agenda_service, service
@@ -134,17 +133,8 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, meeting_i
 
 def _attempt(request: Request, session: Session, apply, success: str) -> None:
     """Run one form's service call: flash its outcome; a refusal is flashed, not an error page."""
-    try:
-        result = apply()
-    except ValidationError as exc:
-        session.rollback()
-        flash(request, form_errors(exc), "error")
-    except AppError as exc:
-        if exc.status_code == 404:
-            raise
-        session.rollback()
-        flash(request, exc.detail, "error")
-    else:
+    ok, result = attempt(request, session, apply, keep=(404,))
+    if ok:
         flash(request, success.format(result=result))
 
 

@@ -7,11 +7,11 @@ from pydantic import ValidationError
 
 from app.auth import get_meeting_access, load_access
 from app.common import IdPath
-from app.councils.pages import form_errors
 from app.councils.schemas import CouncilUpdate
 from app.councils.service import update_council
 from app.db import SessionDep
 from app.errors import AppError
+from app.forms import attempt, form_errors, number_or_text
 from app.initiatives.display import HELPERS, nav
 from app.meetings.service import list_meetings, meeting_public
 from app.models import MeetingStatus, Role
@@ -153,28 +153,16 @@ def scorecard_weights_form(
     access = load_access(session=session, user=user, council_id=council_id)
     access.require(Role.chair, doing="set the scorecard weights")
     given = {"action_plan": action_plan, "comment_trend": comment_trend, "survey_rating": survey_rating}
-    weights = None if reset else {k: _number(v) for k, v in given.items()}
-    try:
-        update_council(
+    weights = None if reset else {k: number_or_text(v, blank=0) for k, v in given.items()}
+    ok, _ = attempt(
+        request,
+        session,
+        lambda: update_council(
             session=session,
             council=access.council,
             council_in=CouncilUpdate.model_validate({"scorecard_weights": weights}),
-        )
-    except ValidationError as exc:
-        session.rollback()
-        flash(request, form_errors(exc), "error")
-    except AppError as exc:
-        if exc.status_code in (403, 404):
-            raise
-        session.rollback()
-        flash(request, exc.detail, "error")
-    else:
+        ),
+    )
+    if ok:
         flash(request, "Scorecard weights saved.")
     return redirect(f"/councils/{council_id}/scorecard")
-
-
-def _number(value: str) -> float | str:
-    try:
-        return float(value.strip() or 0)
-    except ValueError:
-        return value

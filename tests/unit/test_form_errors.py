@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from app.councils.pages import form_errors
+from app.forms import form_errors
 
 
 class Weights(BaseModel):
