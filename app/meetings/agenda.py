@@ -18,6 +18,7 @@ from app.meetings.agenda_parts import (
     department_scorecard,
     initiative_row,
     journey_issues,
+    links_by_initiative,
     measure_rows,
     name_of_seat,
 )
@@ -172,8 +173,9 @@ def build_agenda(data: AgendaData, *, status: str = "draft", version: int = 0, p
         if e.report and e.report.best_practice.strip()
     ]
 
+    links = links_by_initiative(data)
     current = [
-        initiative_row(data, i, by_measure, name_of)
+        initiative_row(data, i, links.get(i.id, []), by_measure, name_of)
         for i in data.initiatives
         if i.status in (InitiativeStatus.approved, InitiativeStatus.in_progress)
     ]

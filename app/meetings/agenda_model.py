@@ -5,6 +5,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+# A reading in a trend: the measures' own frozen dataclass (period, value), so an
+# agenda shares the points its statistics computed instead of copying each one.
+from app.measures.stats import Point
+
 SECTION_KEYS = (
     "actions",
     "overall_measures",
@@ -88,11 +92,6 @@ class ActionRow(BaseModel):
     days_overdue: int
     closed_at: datetime | None = None
     closed_on_time: bool | None = None
-
-
-class Point(BaseModel):
-    period: date
-    value: float
 
 
 class MeasureRow(BaseModel):

@@ -29,6 +29,10 @@ class Action(SQLModel, table=True):
         CheckConstraint("percent_complete BETWEEN 0 AND 100", name="percent_complete"),
         CheckConstraint("raised_at_item BETWEEN 1 AND 9", name="raised_at_item"),
         Index("ix_actions_council_status_due_on", "council_id", "status", "due_on"),
+        # The agenda's reads: actions closed since the last meeting, and the scorecard's
+        # year of due dates. Without them both walk the council's whole history.
+        Index("ix_actions_council_closed_at", "council_id", "closed_at"),
+        Index("ix_actions_council_due_on", "council_id", "due_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -4,8 +4,10 @@ Pure: plain facts in, a frozen dataclass out. After the Applied Materials practi
 the domain brief, the action-plan metric weighs most, the downward trend of negative
 comment themes less, the survey rating least (defaults 50/30/20, per council).
 
-- action_plan: of the department's actions that fell due (due_on ≤ today), the share
-  closed on time (done, closed on or before the due date), × 100. An action cancelled
+- action_plan: of the department's actions that fell due in the last year (today − 365
+  days ≤ due_on ≤ today), the share closed on time (done, closed on or before the due
+  date), × 100. A rolling year: a department is scored on how it delivers now, and one
+  slow year does not follow it for ever. An action cancelled
   on or before its due date was withdrawn, not missed, and is left out; one cancelled
   after it fell due counts as missed, so cancelling a late action cannot lift a score.
 - comment_trend: for each comment-theme measure (a count of a *negative* theme, so
@@ -24,7 +26,7 @@ A component with no data is left out and the remaining weights are re-normalised
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from app.measures.stats import Point, measure_stats, meets_target
 from app.scoring import SCORECARD_DEFAULTS
@@ -36,6 +38,13 @@ LABELS = {
     "survey_rating": "Survey ratings against target",
 }
 TREND_THRESHOLD = 0.10
+# The action-plan metric looks at actions that fell due in this many days up to today.
+ACTION_WINDOW_DAYS = 365
+
+
+def action_window_start(today: date) -> date:
+    """The earliest due date the action-plan metric counts."""
+    return today - timedelta(days=ACTION_WINDOW_DAYS)
 
 
 @dataclass(frozen=True)
@@ -96,14 +105,15 @@ def _withdrawn(action: ActionFact) -> bool:
 
 
 def count_actions(actions: Sequence[ActionFact], *, today: date) -> ActionCounts:
-    """Count what the action-plan metric needs from individual actions."""
-    fell_due = [a for a in actions if a.due_on <= today]
+    """Count what the action-plan metric needs from individual actions (older ones ignored)."""
+    start = action_window_start(today)
+    fell_due = [a for a in actions if start <= a.due_on <= today]
     counted = [a for a in fell_due if not _withdrawn(a)]
     return ActionCounts(
         counted=len(counted),
         on_time=sum(1 for a in counted if a.status == "done" and a.closed_on is not None and a.closed_on <= a.due_on),
         withdrawn=len(fell_due) - len(counted),
-        not_yet=len(actions) - len(fell_due),
+        not_yet=sum(1 for a in actions if a.due_on > today),
     )
 
 
@@ -121,9 +131,9 @@ def action_plan_from_counts(counts: ActionCounts | None) -> tuple[float | None, 
     if counts.not_yet:
         inputs.append(f"{_plural(counts.not_yet, 'action')} not yet due")
     if not counts.counted:
-        return None, ["no actions have fallen due yet", *inputs]
+        return None, ["no actions fell due in the last year", *inputs]
     return counts.on_time / counts.counted * 100, [
-        f"{counts.on_time} of {_plural(counts.counted, 'action')} that fell due closed on time",
+        f"{counts.on_time} of {_plural(counts.counted, 'action')} that fell due in the last year closed on time",
         *inputs,
     ]
 

@@ -35,7 +35,7 @@ from app.reports.schemas import (
     Scorecard,
     ScoreComponent,
 )
-from app.reports.scorecard import ActionFact, MeasureFact, score_department
+from app.reports.scorecard import ActionFact, MeasureFact, action_window_start, score_department
 from app.scoring import SCORECARD_DEFAULTS, effective_weights
 
 
@@ -171,12 +171,15 @@ def scorecard(
     ids = [d.id for d in departments]
     weights = effective_weights(council.scorecard_weights, SCORECARD_DEFAULTS)
     actions: dict[int, list[ActionFact]] = defaultdict(list)
-    for action in session.exec(
-        select(Action).where(Action.council_id == council.id, col(Action.department_id).in_(ids))
+    for department_id, due_on, status, closed_at in session.exec(
+        select(Action.department_id, Action.due_on, Action.status, Action.closed_at).where(
+            Action.council_id == council.id,
+            col(Action.department_id).in_(ids),
+            Action.due_on >= action_window_start(today),
+        )
     ):
-        closed_on = action.closed_at.astimezone(zone).date() if action.closed_at else None
-        fact = ActionFact(due_on=action.due_on, status=action.status, closed_on=closed_on)
-        actions[action.department_id].append(fact)
+        closed_on = closed_at.astimezone(zone).date() if closed_at else None
+        actions[department_id].append(ActionFact(due_on=due_on, status=status, closed_on=closed_on))
     measures = list(
         session.exec(
             select(Measure)

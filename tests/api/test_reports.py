@@ -247,7 +247,7 @@ def add_measure(session, world, department, name, category, values, direction="l
 def scored(session, world) -> World:
     today = today_in(world.council.timezone)
     due = today - timedelta(days=30)
-    # Billing: 3 of 4 actions that fell due closed on time; 1 not yet due.
+    # Billing: 3 of 4 actions that fell due in the last year closed on time; 1 not yet due.
     for closed in [due - timedelta(days=2), due, due - timedelta(days=9)]:
         add_action(session, world, world.billing, due, "done", closed)
     add_action(session, world, world.billing, due, "done", due + timedelta(days=1))
@@ -276,7 +276,7 @@ def test_scorecard_scores_every_department_with_its_breakdown(client, scored):
     assert cards["Billing"]["total"] == 83.5
     assert (billing["action_plan"]["value"], billing["action_plan"]["points"]) == (75, 37.5)
     assert billing["action_plan"]["inputs"] == [
-        "3 of 4 actions that fell due closed on time",
+        "3 of 4 actions that fell due in the last year closed on time",
         "1 action not yet due",
     ]
     assert (billing["comment_trend"]["value"], billing["survey_rating"]["value"]) == (100, 80)

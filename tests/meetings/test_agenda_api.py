@@ -169,3 +169,27 @@ def test_agenda_queries_do_not_grow_with_the_data(engine, session):
     large = count_queries(engine, lambda: Session(engine), council, meeting)
     assert small == large
     assert small <= 15
+
+
+def test_agenda_scorecard_agrees_with_the_scorecard_in_the_councils_own_calendar(app, client, session):
+    """Closed at 22:00 in New York on the due date is 02:00 the next day in UTC: on time."""
+    chair = make_user(session)
+    council = make_council(session, chair=chair, timezone="America/New_York")
+    billing = make_department(session, council=council, name="Billing")
+    seat = make_membership(session, council=council, role=Role.member, department=billing)
+    meeting = make_meeting(session, council=council, scheduled_at=datetime.now(UTC) + timedelta(days=7))
+    due = date.today() - timedelta(days=20)
+    late_evening = make_action(session, council=council, owner=seat, due_on=due, status="done")
+    late_evening.closed_at = datetime(due.year, due.month, due.day, 2, 0, tzinfo=UTC) + timedelta(days=1)
+    old = make_action(session, council=council, owner=seat, due_on=date.today() - timedelta(days=400))
+    assert old.status == "open"  # missed, but more than a year ago: outside the scorecard's year
+    session.commit()
+
+    agenda = client.get(f"/api/meetings/{meeting.id}/agenda", headers=auth(app, chair)).json()
+    reports = next(s for s in agenda["sections"] if s["key"] == "department_reports")
+    on_agenda = reports["departments"][0]["scorecard"]["components"][0]
+    card = client.get(f"/api/councils/{council.id}/scorecard", headers=auth(app, chair)).json()
+    in_api = next(c for c in card["data"][0]["components"] if c["component"] == "action_plan")
+    assert on_agenda["component"] == "action_plan"
+    assert on_agenda["value"] == in_api["value"] == 100
+    assert on_agenda["detail"].startswith("1 of 1 action that fell due in the last year closed on time")

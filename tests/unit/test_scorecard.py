@@ -48,7 +48,7 @@ def nine_actions_seven_on_time() -> list[ActionFact]:
 def test_action_plan_seven_of_nine_on_time():
     value, inputs = action_plan_score(nine_actions_seven_on_time(), today=TODAY)
     assert value == pytest.approx(700 / 9)  # 77.78
-    assert inputs[0] == "7 of 9 actions that fell due closed on time"
+    assert inputs[0] == "7 of 9 actions that fell due in the last year closed on time"
 
 
 def test_action_plan_counts_what_fell_due_by_today_only():
@@ -75,9 +75,22 @@ def test_cancelled_before_due_is_withdrawn_but_cancelled_late_is_missed():
     assert "1 action cancelled before falling due: not counted" in inputs
 
 
+def test_action_plan_is_a_rolling_year_a_slow_year_long_ago_does_not_count():
+    year_ago = TODAY - timedelta(days=365)
+    actions = [
+        done(year_ago, year_ago),  # due exactly a year ago, on time: counted
+        ActionFact(due_on=year_ago - timedelta(days=1), status="open"),  # a day older: not counted
+        *[ActionFact(due_on=date(2020, 1, 1), status="open") for _ in range(20)],  # missed, years ago
+        ActionFact(due_on=TODAY - timedelta(days=30), status="open"),  # missed, this year
+    ]
+    value, inputs = action_plan_score(actions, today=TODAY)
+    assert value == 50
+    assert inputs[0] == "1 of 2 actions that fell due in the last year closed on time"
+
+
 def test_no_actions_due_is_no_data():
     value, inputs = action_plan_score([ActionFact(due_on=TODAY + timedelta(days=5), status="open")], today=TODAY)
-    assert value is None and "no actions have fallen due yet" in inputs
+    assert value is None and "no actions fell due in the last year" in inputs
 
 
 @pytest.mark.parametrize(
@@ -151,7 +164,7 @@ def test_department_score_with_every_component():
     assert [c.share for c in score.components] == [50, 30, 20]
     assert all(c.included for c in score.components)
     assert score.notes == ()
-    assert "7 of 9 actions that fell due closed on time" in parts["action_plan"].inputs
+    assert "7 of 9 actions that fell due in the last year closed on time" in parts["action_plan"].inputs
 
 
 def test_a_component_without_data_is_left_out_and_the_rest_renormalised():
