@@ -11,6 +11,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -64,10 +65,16 @@ def _as_runs(cell: Cell) -> list[Run]:
     return [Run(part) if isinstance(part, str) else part for part in cell]
 
 
+@cache
+def _clark(tag: str) -> str:
+    """qn("w:tag") → "{namespace}tag", once per tag: tables call it tens of thousands of times."""
+    return qn(tag)
+
+
 def _sub(parent, tag: str, **attrs: str):
-    element = etree.SubElement(parent, qn(tag))
+    element = etree.SubElement(parent, _clark(tag))
     for key, value in attrs.items():
-        element.set(qn(f"w:{key}"), value)
+        element.set(_clark(f"w:{key}"), value)
     return element
 
 
@@ -130,6 +137,19 @@ def _row(cells: Sequence[Cell], *, widths, columns, style_id, header=False, keep
     return tr
 
 
+def style_id(doc: Document, name: str) -> str:
+    """The id of the style called `name` in `doc` (KeyError if the template lacks it), looked up once.
+
+    Assigning `paragraph.style` in python-docx scans every style in the document to find
+    the default one first: a few hundred paragraphs and tables made that most of an
+    export's time. The id is written into the paragraph or table directly instead.
+    """
+    ids = doc.__dict__.setdefault("_cxc_style_ids", {})
+    if name not in ids:
+        ids[name] = doc.styles[name].style_id
+    return ids[name]
+
+
 def add_table(
     doc: Document,
     columns: Sequence[Column],
@@ -145,7 +165,7 @@ def add_table(
     """
     rows = list(rows)
     table = doc.add_table(rows=0, cols=len(columns))
-    table.style = doc.styles["Table Grid"]
+    table._tbl.tblStyle_val = style_id(doc, "Table Grid")
     table.autofit = False  # fixed layout: Word and LibreOffice honour the widths
     total = text_width(doc)
     shares = sum(c.width for c in columns)
@@ -156,8 +176,7 @@ def add_table(
     tbl_width.set(qn("w:type"), "dxa")
     for grid_col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         grid_col.set(qn("w:w"), str(width))
-    style_id = doc.styles["Table Text"].style_id
-    common = {"widths": widths, "columns": columns, "style_id": style_id}
+    common = {"widths": widths, "columns": columns, "style_id": style_id(doc, "Table Text")}
     if header:
         tbl.append(_row([c.title for c in columns], header=True, **common))
     keep = len(rows) <= KEEP_TOGETHER_ROWS
@@ -169,7 +188,9 @@ def add_table(
 
 def add_paragraph(doc: Document, content: Cell, style: str | None = None, *, keep_next: bool = False) -> Paragraph:
     """A paragraph of text or runs, cleaned, in a style the template defines."""
-    paragraph = doc.add_paragraph(style=doc.styles[style] if style else None)
+    paragraph = doc.add_paragraph()
+    if style:
+        paragraph._p.style = style_id(doc, style)
     for run in _as_runs(content):
         _append_run(paragraph._p, run)
     if keep_next:
