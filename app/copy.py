@@ -24,6 +24,9 @@ from app.migrate import revisions, upgrade
 from app.models import metadata
 
 BATCH_SIZE = 1000
+# Tables whose rows the migrations create themselves: replaced by the source's, and no
+# sign that the target is in use.
+MIGRATION_ROWS = frozenset({"data_revision"})
 
 
 class CopyRefused(Exception):
@@ -69,7 +72,11 @@ def check_target(target: Engine, target_url: str) -> None:
             "it is another instance's database. Copy into an empty database."
         )
     with target.connect() as conn:
-        busy = [t.name for t in tables() if t.name in names and conn.execute(select(t).limit(1)).first() is not None]
+        busy = [
+            t.name
+            for t in tables()
+            if t.name in names - MIGRATION_ROWS and conn.execute(select(t).limit(1)).first() is not None
+        ]
     if busy:
         raise CopyRefused(
             f"The target {redacted(target_url)} is not empty (rows in {', '.join(sorted(busy))}); "
@@ -192,6 +199,8 @@ def copy_database(
                 # Same order as PostgreSQL; keep SQLite's checks on while filling.
                 t.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
             for table in tables():
+                if table.name in MIGRATION_ROWS:
+                    t.execute(table.delete())
                 progress(table.name, _copy_table(s, t, table, batch_size))
             _reset_sequences(t)
         return verify(source, target)

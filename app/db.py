@@ -10,6 +10,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+import app.revision  # noqa: F401  (its session events stamp every committed write)
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # Set while a writing request opens its SQLite transaction (see _sqlite_begin).

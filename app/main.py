@@ -1,5 +1,6 @@
 """The application factory."""
 
+import gc
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -27,6 +28,7 @@ from app.measures import pages as measures_pages
 from app.meetings import api as meetings_api
 from app.meetings import minutes_api, minutes_pages
 from app.meetings import pages as meetings_pages
+from app.meetings.agenda_cache import AgendaCache
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
 from app.research import api as research_api
@@ -36,12 +38,24 @@ from app.web import STATIC_DIR, LoginRequired, configure_csrf, login_redirect
 SESSION_COOKIE = "cxc_session"
 
 
+def settle_heap() -> None:
+    """Move what start-up built (modules, routes, schemas) out of the collector's way.
+
+    Those objects live as long as the process; without this every full collection
+    walks all of them again, a pause of about 100 ms in the middle of a request.
+    Objects freed later are still freed: freezing only spares the cycle collector.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for `settings` (default: the environment's)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        settle_heap()
         yield
         app.state.engine.dispose()
 
@@ -53,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.DATABASE_URL, echo=settings.SQL_ECHO)
+    app.state.agenda_cache = AgendaCache()
     configure_csrf(settings)
     app.add_middleware(
         SessionMiddleware,

@@ -126,6 +126,12 @@ def journey_matrix(steps: Sequence[MatrixStep], departments: Sequence[MatrixDepa
     ordered_steps = sorted(steps, key=lambda s: (s.position, s.id))
     columns = _column_order(ordered_steps, departments)
     refs = {d.id: DepartmentRef(d.id, d.name) for d in columns}
+    column_of = {d.id: index for index, d in enumerate(columns)}
+
+    def serving(step: MatrixStep, responsibility: str) -> list[DepartmentRef]:
+        """The step's departments with that responsibility, in column order."""
+        ids = [d for d, r in step.responsibilities.items() if r == responsibility]
+        return [refs[d] for d in sorted(ids, key=column_of.__getitem__)]
 
     rows: list[MatrixRow] = []
     gaps: list[Gap] = []
@@ -137,8 +143,8 @@ def journey_matrix(steps: Sequence[MatrixStep], departments: Sequence[MatrixDepa
     for step in ordered_steps:
         ref = StepRef(step.id, step.position, step.name)
         cells = [step.responsibilities.get(d.id) for d in columns]
-        owners = [refs[d.id] for d, cell in zip(columns, cells, strict=True) if cell == OWNS]
-        contributors = [refs[d.id] for d, cell in zip(columns, cells, strict=True) if cell == CONTRIBUTES]
+        owners = serving(step, OWNS)
+        contributors = serving(step, CONTRIBUTES)
         status = "gap" if not owners else ("overlap" if len(owners) > 1 else "owned")
         rows.append(MatrixRow(step.id, step.position, step.name, step.channel, cells, owners, contributors, status))
 

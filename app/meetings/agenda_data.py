@@ -13,6 +13,7 @@ from sqlalchemy import union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from app.measures.stats import Point
 from app.models import (
     CLOSED_STATUSES,
     Action,
@@ -64,13 +65,17 @@ class StepLink:
     responsibility: str
 
 
-def columns(model) -> list:
-    """Every column of `model`'s table, for a select that returns plain rows.
+# Columns no part of the agenda reads: long texts and bookkeeping.
+UNREAD = ("description", "version", "created_at", "updated_at")
+
+
+def columns(model, *, unread: tuple[str, ...] = UNREAD) -> list:
+    """The columns of `model`'s table the agenda reads, for a select of plain rows.
 
     A row answers `row.name` like the ORM object would, but costs a fraction of one to
     build: the agenda reads thousands of records and changes none of them.
     """
-    return list(model.__table__.columns)
+    return [c for c in model.__table__.columns if c.name not in unread]
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,7 @@ class AgendaData:
     actions: list[ActionFact] = field(default_factory=list)
     department_action_counts: dict[int, ActionCounts] = field(default_factory=dict)
     measures: list[Measure] = field(default_factory=list)
-    # measure id -> rows with .period and .value, oldest first
+    # measure id -> its readings as Points (period, value), oldest first
     readings: dict[int, list] = field(default_factory=dict)
     reports: list[tuple[DepartmentReport, str | None]] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
@@ -180,14 +185,14 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
         session.exec(select(*columns(Measure)).where(Measure.council_id == council.id).order_by(col(Measure.name)))
     )
     window_start = today - timedelta(days=READING_WINDOW_DAYS)
-    # Plain rows (measure_id, period, value), not ORM objects: thousands of them.
-    for reading in session.exec(
+    # Straight into the stats' Points, grouped by measure: thousands of them.
+    for measure_id, period, value in session.exec(
         select(Reading.measure_id, Reading.period, Reading.value)
         .join(Measure, Measure.id == Reading.measure_id)
         .where(Measure.council_id == council.id, Reading.period >= window_start)
         .order_by(col(Reading.measure_id), col(Reading.period))
     ):
-        data.readings.setdefault(reading.measure_id, []).append(reading)
+        data.readings.setdefault(measure_id, []).append(Point(period, value))
 
     data.reports = list(
         session.exec(
@@ -199,7 +204,8 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     live_statuses = [InitiativeStatus.approved, InitiativeStatus.in_progress, InitiativeStatus.proposed]
     data.initiatives = list(
         session.exec(
-            select(*columns(Initiative))
+            # created_at breaks ties in the ranking
+            select(*columns(Initiative, unread=("description", "version", "updated_at")))
             .where(Initiative.council_id == council.id, col(Initiative.status).in_(live_statuses))
             .order_by(col(Initiative.created_at), col(Initiative.id))
         )

@@ -1,13 +1,18 @@
 """Agendas: live drafts, published snapshots, and what changed since publishing."""
 
+from datetime import date
+
 from sqlmodel import Session, col, select
 
 from app.auth import Access
+from app.common import today_in
 from app.errors import Conflict, Forbidden
 from app.meetings.agenda import build_agenda
+from app.meetings.agenda_cache import AgendaCache, AgendaJson, AgendaKey
 from app.meetings.agenda_data import load_agenda_data
 from app.meetings.agenda_model import Agenda, LiveAgenda
 from app.models import AgendaSnapshot, Meeting, MeetingStatus, Role, utcnow
+from app.revision import current_stamp
 
 
 def latest_snapshot(*, session: Session, meeting: Meeting) -> AgendaSnapshot | None:
@@ -20,30 +25,65 @@ def latest_snapshot(*, session: Session, meeting: Meeting) -> AgendaSnapshot | N
     ).first()
 
 
-def live_agenda(*, session: Session, access: Access, meeting: Meeting, snapshot: AgendaSnapshot | None) -> Agenda:
+def live_agenda(
+    *, session: Session, access: Access, meeting: Meeting, snapshot: AgendaSnapshot | None, today: date | None = None
+) -> Agenda:
     """The agenda built from today's data."""
-    data = load_agenda_data(session=session, council=access.council, meeting=meeting)
+    data = load_agenda_data(session=session, council=access.council, meeting=meeting, today=today)
     if snapshot is None:
         return build_agenda(data)
     return build_agenda(data, status="published", version=snapshot.version, published_at=snapshot.published_at)
 
 
-def get_agenda(*, session: Session, access: Access, meeting: Meeting, live: bool = False) -> Agenda:
-    """What was circulated once published (or the live draft before); `live` compares the two."""
+def readable_snapshot(*, session: Session, access: Access, meeting: Meeting, live: bool) -> AgendaSnapshot | None:
+    """The latest snapshot, once this seat may read the agenda asked for."""
     snapshot = latest_snapshot(session=session, meeting=meeting)
     if access.is_(Role.observer) and (snapshot is None or live):
         raise Forbidden("Observers see the agenda once the chair has published it.")
+    return snapshot
+
+
+def get_agenda(*, session: Session, access: Access, meeting: Meeting, live: bool = False) -> Agenda:
+    """What was circulated once published (or the live draft before); `live` compares the two."""
+    snapshot = readable_snapshot(session=session, access=access, meeting=meeting, live=live)
+    return _agenda(session=session, access=access, meeting=meeting, live=live, snapshot=snapshot)
+
+
+def _agenda(
+    *,
+    session: Session,
+    access: Access,
+    meeting: Meeting,
+    live: bool,
+    snapshot: AgendaSnapshot | None,
+    today: date | None = None,
+) -> Agenda:
     if snapshot is None:
-        return live_agenda(session=session, access=access, meeting=meeting, snapshot=None)
+        return live_agenda(session=session, access=access, meeting=meeting, snapshot=None, today=today)
     published = Agenda.model_validate(snapshot.content)
     if not live:
         return published
-    current = live_agenda(session=session, access=access, meeting=meeting, snapshot=snapshot)
+    current = live_agenda(session=session, access=access, meeting=meeting, snapshot=snapshot, today=today)
     before = {s.key: _comparable(s.model_dump(mode="json")) for s in published.sections}
     changed = [s.key for s in current.sections if _comparable(s.model_dump(mode="json")) != before.get(s.key)]
     if current.meeting.model_dump(mode="json") != published.meeting.model_dump(mode="json"):
         changed.insert(0, "meeting")
     return LiveAgenda(**current.model_dump(), changed_sections=changed)
+
+
+def agenda_json(*, session: Session, access: Access, meeting: Meeting, live: bool, cache: AgendaCache) -> AgendaJson:
+    """get_agenda as JSON, from `cache` while the data is unchanged (see agenda_cache)."""
+    snapshot = readable_snapshot(session=session, access=access, meeting=meeting, live=live)
+    stamp = current_stamp(session)
+    today = today_in(access.council.timezone)
+    key = AgendaKey(meeting_id=meeting.id, live=live, today=today, stamp=stamp) if stamp else None
+    if key is not None and (hit := cache.get(key)) is not None:
+        return hit
+    agenda = _agenda(session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, today=today)
+    found = AgendaJson.of(agenda.model_dump_json().encode())
+    if key is not None:
+        cache.put(key, found)
+    return found
 
 
 # Counts that move with the calendar rather than the data: an action published as

@@ -1,6 +1,8 @@
 """JSON routes: meetings."""
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request, Response
 
 from app.auth import CouncilAccess, MeetingDep
 from app.common import IdPath, ListOf, check_if_match, etag, list_of
@@ -60,11 +62,39 @@ def delete_meeting(session: SessionDep, found: MeetingDep) -> None:
     service.delete_meeting(session=session, meeting=found.meeting)
 
 
-@router.get("/meetings/{meeting_id}/agenda", response_model=Agenda | LiveAgenda)
-def get_agenda(session: SessionDep, found: MeetingDep, live: bool = False):
+@router.get(
+    "/meetings/{meeting_id}/agenda",
+    response_model=Agenda | LiveAgenda,
+    responses={304: {"description": "Not modified: the agenda still has the ETag sent in If-None-Match"}},
+)
+def get_agenda(
+    request: Request,
+    session: SessionDep,
+    found: MeetingDep,
+    live: bool = False,
+    if_none_match: Annotated[str | None, Header()] = None,
+):
     """The nine-section agenda: the live draft, or once published the snapshot that was circulated
-    (`live=true` shows today's data with `changed_sections` since publishing)."""
-    return agenda_service.get_agenda(session=session, access=found.access, meeting=found.meeting, live=live)
+    (`live=true` shows today's data with `changed_sections` since publishing). It carries an ETag;
+    send it back in If-None-Match to get 304 while nothing in it has changed."""
+    found_json = agenda_service.agenda_json(
+        session=session,
+        access=found.access,
+        meeting=found.meeting,
+        live=live,
+        cache=request.app.state.agenda_cache,
+    )
+    # Caches may keep it but must ask again each time: it changes with the council's data.
+    headers = {"ETag": found_json.etag, "Cache-Control": "private, no-cache"}
+    if if_none_match and (if_none_match.strip() == "*" or found_json.etag in _etags(if_none_match)):
+        return Response(status_code=304, headers=headers)
+    # Already JSON, in the shape of the response model: sent as it is, not validated again.
+    return Response(found_json.body, media_type="application/json", headers=headers)
+
+
+def _etags(header: str) -> set[str]:
+    """The entity tags listed in an If-None-Match header, weak ones compared by their value."""
+    return {tag.strip().removeprefix("W/") for tag in header.split(",")}
 
 
 @router.get("/meetings/{meeting_id}/agenda.docx", response_class=Response, responses={200: DOCX_RESPONSE})

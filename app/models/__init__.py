@@ -18,6 +18,7 @@ from app.models.research import (
     RootCauseAction,
     RootCauseInitiative,
 )
+from app.models.revision import DataRevision
 from app.models.users import LoginFailure, User
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "ActionStatus",
     "ActionUpdate",
     "Council",
+    "DataRevision",
     "Department",
     "DepartmentReport",
     "Direction",

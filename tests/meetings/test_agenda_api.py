@@ -193,3 +193,59 @@ def test_agenda_scorecard_agrees_with_the_scorecard_in_the_councils_own_calendar
     assert on_agenda["component"] == "action_plan"
     assert on_agenda["value"] == in_api["value"] == 100
     assert on_agenda["detail"].startswith("1 of 1 action that fell due in the last year closed on time")
+
+
+def _open_titles(body: dict) -> list[str]:
+    return [a["title"] for a in body["sections"][0]["open_actions"]]
+
+
+def test_the_agenda_is_reused_until_the_data_changes_whoever_changes_it(app, client, engine, session):
+    chair, member_user, _, council, seat, meeting = arrange(session)
+    url = f"/api/meetings/{meeting.id}/agenda"
+    first = client.get(url, headers=auth(app, chair))
+    assert first.status_code == 200 and first.headers["cache-control"] == "private, no-cache"
+    assert first.json()["status"] == "draft" and len(app.state.agenda_cache) == 1
+    again = client.get(url, headers=auth(app, member_user))
+    assert again.content == first.content and again.headers["etag"] == first.headers["etag"]
+    assert len(app.state.agenda_cache) == 1  # served from the cache: nothing new was built
+
+    # A write through the API: the next read shows it.
+    created = client.post(
+        f"/api/councils/{council.id}/actions",
+        headers=auth(app, chair),
+        json={"title": "Call back within a day", "owner_id": seat.id, "due_on": str(date.today() + timedelta(days=5))},
+    )
+    assert created.status_code == 201, created.text
+    assert "Call back within a day" in _open_titles(client.get(url, headers=auth(app, chair)).json())
+
+    # A write from elsewhere (another worker, a CLI command): its own session, its own commit.
+    with Session(engine) as other:
+        make_action(other, council=council, owner=seat, title="Written by another process")
+        other.commit()
+    after = client.get(url, headers=auth(app, chair))
+    assert "Written by another process" in _open_titles(after.json())
+    assert after.headers["etag"] != first.headers["etag"]
+
+
+def test_if_none_match_gets_304_until_the_agenda_changes(app, client, session):
+    chair, _, _, council, seat, meeting = arrange(session)
+    url = f"/api/meetings/{meeting.id}/agenda"
+    etag = client.get(url, headers=auth(app, chair)).headers["etag"]
+    unchanged = client.get(url, headers={**auth(app, chair), "If-None-Match": f'"other", {etag}'})
+    assert unchanged.status_code == 304 and unchanged.content == b"" and unchanged.headers["etag"] == etag
+
+    make_action(session, council=council, owner=seat, title="New since")
+    session.commit()
+    changed = client.get(url, headers={**auth(app, chair), "If-None-Match": etag})
+    assert changed.status_code == 200 and "New since" in _open_titles(changed.json())
+    assert changed.headers["etag"] != etag
+
+
+def test_a_cached_agenda_still_checks_who_is_asking(app, client, session):
+    chair, _, observer, _, _, meeting = arrange(session)
+    url = f"/api/meetings/{meeting.id}/agenda"
+    assert client.get(url, headers=auth(app, chair)).status_code == 200  # now cached
+    assert client.get(url, headers=auth(app, observer)).status_code == 403  # not published yet
+    outsider = make_user(session)
+    session.commit()
+    assert client.get(url, headers=auth(app, outsider)).status_code == 404

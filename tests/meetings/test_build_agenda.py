@@ -6,7 +6,7 @@ import pytest
 
 from app.meetings.agenda import DEFAULT_MINUTES, allocate_minutes, build_agenda
 from app.meetings.agenda_data import ActionFact, AgendaData, Seat
-from app.meetings.agenda_model import SECTION_KEYS, SECTION_TITLES
+from app.meetings.agenda_model import SECTION_KEYS, SECTION_TITLES, Point
 from app.models import (
     Action,
     AobItem,
@@ -20,7 +20,6 @@ from app.models import (
     JourneyStep,
     Measure,
     Meeting,
-    Reading,
     Research,
     StepDepartment,
 )
@@ -128,8 +127,8 @@ def known_data() -> AgendaData:
         department_id=11,
     )
     readings = {
-        50: [Reading(measure_id=50, period=date(2026, m, 1), value=v) for m, v in [(9, 24), (10, 27), (11, 25)]],
-        51: [Reading(measure_id=51, period=date(2026, m, 1), value=v) for m, v in [(9, 12), (10, 11)]],
+        50: [Point(period=date(2026, m, 1), value=v) for m, v in [(9, 24), (10, 27), (11, 25)]],
+        51: [Point(period=date(2026, m, 1), value=v) for m, v in [(9, 12), (10, 11)]],
     }
     journey = Journey(id=70, council_id=1, name="Power cut", owner_id=None)
     steps = [
