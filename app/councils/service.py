@@ -21,6 +21,8 @@ from app.models import (
     Action,
     Council,
     Department,
+    DepartmentReport,
+    Measure,
     Membership,
     Role,
     User,
@@ -145,15 +147,27 @@ def update_department(
 
 
 def delete_department(*, session: Session, department: Department) -> None:
-    """Remove a department nobody and nothing refers to any more."""
-    members = session.exec(
-        select(func.count()).select_from(Membership).where(Membership.department_id == department.id)
-    ).one()
-    actions = session.exec(select(func.count()).select_from(Action).where(Action.department_id == department.id)).one()
-    if members or actions:
+    """Remove a department nobody and nothing refers to any more.
+
+    Refused while members or actions point at it, and while it has measures or reports
+    to meetings: the database would delete those with it (readings and the record of
+    past meetings included). Its places on journey maps and initiatives go with it.
+    """
+
+    def count(model) -> int:
+        return session.exec(select(func.count()).select_from(model).where(model.department_id == department.id)).one()
+
+    held = [
+        (count(Membership), "member", "members"),
+        (count(Action), "action", "actions"),
+        (count(Measure), "measure", "measures"),
+        (count(DepartmentReport), "report to a meeting", "reports to meetings"),
+    ]
+    if any(n for n, *_ in held):
+        listed = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in held if n)
         raise Conflict(
-            f"{department.name} still has {members} member(s) and {actions} action(s); "
-            "move them to another department first."
+            f"{department.name} still has {listed}; move or delete them first, "
+            "so that nothing is lost with the department."
         )
     session.delete(department)
     session.flush()

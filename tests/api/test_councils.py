@@ -93,7 +93,7 @@ def test_departments_unique_per_council_and_kept_while_in_use(app, client, sessi
     assert member.status_code == 201 and member.json()["department_name"] == "Billing"
     in_use = client.delete(f"{base}/{billing['id']}", headers=headers)
     assert in_use.status_code == 409
-    assert "1 member" in in_use.json()["detail"]
+    assert "1 member;" in in_use.json()["detail"]
     assert client.get(f"{base}/{billing['id']}", headers=headers).status_code == 200
 
 
@@ -231,3 +231,27 @@ def test_meeting_settings_quorum_and_agenda_time(app, client, session):
         assert field in error_fields(response), response.json()
     reset = client.patch(url, headers=headers, json={"quorum_members": None})
     assert reset.json()["quorum_members"] is None
+
+
+def test_a_department_with_measures_or_meeting_reports_is_kept(app, client, session):
+    """The database would delete them with the department: readings and meeting history."""
+    chair = person(session, "chair@example.com")
+    council = start_council(app, client, chair)
+    headers = auth(app, chair)
+    base = f"/api/councils/{council['id']}/departments"
+    field = client.post(base, headers=headers, json={"name": "Field Engineering"}).json()
+    measure = client.post(
+        f"/api/councils/{council['id']}/measures",
+        headers=headers,
+        json={"name": "Repeat visits", "scope": "department", "department_id": field["id"], "unit": "%"},
+    )
+    assert measure.status_code == 201, measure.text
+    refused = client.delete(f"{base}/{field['id']}", headers=headers)
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == (
+        "Field Engineering still has 1 measure; move or delete them first, so that nothing is lost with the department."
+    )
+    assert client.get(f"/api/measures/{measure.json()['id']}", headers=headers).status_code == 200
+
+    assert client.delete(f"/api/measures/{measure.json()['id']}", headers=headers).status_code == 204
+    assert client.delete(f"{base}/{field['id']}", headers=headers).status_code == 204
