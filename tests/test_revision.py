@@ -1,9 +1,11 @@
 """The data revision: every committed write replaces the stamp, reads and rollbacks do not."""
 
-from sqlalchemy import update
+from datetime import date
+
+from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
-from app.models import Action, LoginFailure, utcnow
+from app.models import Action, LoginFailure, Measure, Reading, utcnow
 from app.revision import current_stamp
 from tests.factories import make_action, make_council, make_user
 
@@ -76,5 +78,17 @@ def test_a_savepoint_rolled_back_keeps_the_outer_change(engine, session):
             raise RuntimeError("undo the savepoint")
     except RuntimeError:
         pass
+    session.commit()
+    assert stamp(engine) != before
+
+
+def test_a_bulk_insert_replaces_the_stamp(engine, session):
+    """As the CSV import of readings writes them."""
+    council = make_council(session, chair=make_user(session))
+    measure = Measure(council_id=council.id, name="NPS", scope="overall")
+    session.add(measure)
+    session.commit()
+    before = stamp(engine)
+    session.exec(insert(Reading), params=[{"measure_id": measure.id, "period": date(2026, 1, 1), "value": 31.0}])
     session.commit()
     assert stamp(engine) != before
