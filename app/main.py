@@ -29,6 +29,7 @@ from app.meetings import api as meetings_api
 from app.meetings import minutes_api, minutes_pages
 from app.meetings import pages as meetings_pages
 from app.meetings.agenda_cache import AgendaCache
+from app.meetings.calendar_links import redact_feed_tokens_in_access_log
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
 from app.research import api as research_api
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.DATABASE_URL, echo=settings.SQL_ECHO)
     app.state.agenda_cache = AgendaCache()
+    redact_feed_tokens_in_access_log()
     configure_csrf(settings)
     app.add_middleware(
         SessionMiddleware,

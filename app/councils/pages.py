@@ -13,6 +13,7 @@ from app.councils.schemas import CouncilCreate, CouncilUpdate, DepartmentCreate,
 from app.db import SessionDep
 from app.forms import attempt, form_errors
 from app.initiatives.display import nav
+from app.meetings import calendar_links
 from app.meetings.schemas import MeetingCreate
 from app.meetings.service import create_meeting, list_meetings, meeting_public
 from app.models import CLOSED_STATUSES, Role, utcnow
@@ -74,8 +75,33 @@ def council_page(request: Request, session: SessionDep, user: PageUser, council_
             "actions": actions,
             "roles": [r.value for r in Role],
             "nav": nav(session=session, council=council, here="council"),
+            "calendar_link": calendar_links.get_link(access=access, base_url=request.app.state.settings.BASE_URL).url,
         },
     )
+
+
+@router.post("/councils/{council_id}/calendar-link", dependencies=[CsrfChecked])
+def issue_calendar_link_form(request: Request, session: SessionDep, user: PageUser, council_id: IdPath):
+    """Make (or reset) my calendar subscription link from the council page (any seat)."""
+    access = load_access(session=session, user=user, council_id=council_id)
+    had_one = access.membership.calendar_token is not None
+    calendar_links.issue_link(session=session, access=access, base_url=request.app.state.settings.BASE_URL)
+    flash(
+        request,
+        "New calendar link made; the old one no longer works."
+        if had_one
+        else "Calendar link made: add it to your calendar.",
+    )
+    return redirect(f"/councils/{council_id}#calendar-h")
+
+
+@router.post("/councils/{council_id}/calendar-link/stop", dependencies=[CsrfChecked])
+def stop_calendar_link_form(request: Request, session: SessionDep, user: PageUser, council_id: IdPath):
+    """Stop my calendar subscription link (any seat)."""
+    access = load_access(session=session, user=user, council_id=council_id)
+    calendar_links.stop_link(session=session, access=access)
+    flash(request, "Calendar link stopped: calendars using it no longer update.")
+    return redirect(f"/councils/{council_id}#calendar-h")
 
 
 def _chair_form(request: Request, session, user, council_id: int, build, apply, success: str):

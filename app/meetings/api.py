@@ -11,8 +11,9 @@ from app.db import SessionDep
 from app.exports import service as exports_service
 from app.exports.files import DOCX_RESPONSE, content_disposition, download_headers
 from app.exports.ics import MEDIA_TYPE as ICS_MEDIA_TYPE
-from app.meetings import agenda_service, calendar, service
+from app.meetings import agenda_service, calendar, calendar_links, service
 from app.meetings.agenda_model import Agenda, LiveAgenda
+from app.meetings.calendar_links import CalendarLink
 from app.meetings.schemas import AobCreate, AobPublic, ApologiesIn, MeetingCreate, MeetingPublic, MeetingUpdate
 from app.models import Role, utcnow
 
@@ -172,3 +173,22 @@ def get_council_calendar(request: Request, session: SessionDep, access: CouncilA
         session=session, access=access, base_url=request.app.state.settings.BASE_URL, now=utcnow()
     )
     return _ics(content, access.council.name, "-meetings.ics")
+
+
+@router.get("/councils/{council_id}/calendar-link", response_model=CalendarLink)
+def get_calendar_link(request: Request, access: CouncilAccess) -> CalendarLink:
+    """My subscription URL for the council's meetings (any seat); null until I make one."""
+    return calendar_links.get_link(access=access, base_url=request.app.state.settings.BASE_URL)
+
+
+@router.post("/councils/{council_id}/calendar-link", response_model=CalendarLink)
+def issue_calendar_link(request: Request, session: SessionDep, access: CouncilAccess) -> CalendarLink:
+    """A new subscription URL for calendar apps, which cannot sign in: it serves calendar.ics
+    as I would see it. Asking again replaces it; the old URL stops working."""
+    return calendar_links.issue_link(session=session, access=access, base_url=request.app.state.settings.BASE_URL)
+
+
+@router.delete("/councils/{council_id}/calendar-link", status_code=204)
+def stop_calendar_link(session: SessionDep, access: CouncilAccess) -> None:
+    """Stop my subscription URL: calendars using it get 404 from now on."""
+    calendar_links.stop_link(session=session, access=access)

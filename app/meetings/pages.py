@@ -5,25 +5,27 @@ content of its own; the only extra read is the reader's own apologies, which mus
 their current state even on an agenda frozen before they were sent.
 """
 
+import re
 from datetime import date
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Request, Response
 from sqlmodel import Session, select
 
 from app.auth import MeetingAccess, get_meeting_access
 from app.common import IdPath
 from app.db import SessionDep
-from app.errors import Forbidden
+from app.errors import Forbidden, NotFound
+from app.exports.ics import MEDIA_TYPE as ICS_MEDIA_TYPE
 from app.forms import attempt
 from app.initiatives.display import money
 from app.measures.display import STATUS_LABELS, format_change, format_number, format_value
-from app.meetings import agenda_service, service
+from app.meetings import agenda_service, calendar, calendar_links, service
 from app.meetings.agenda_model import SECTION_TITLES, LiveAgenda
 from app.meetings.calendar import agenda_path
 from app.meetings.schemas import AobCreate, ApologiesIn
-from app.models import Attendance, MeetingStatus, Role, User
+from app.models import Attendance, MeetingStatus, Role, User, utcnow
 from app.web import CsrfChecked, PageUser, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -206,3 +208,17 @@ def withdraw_apologies_form(request: Request, session: SessionDep, user: PageUse
         "Apologies withdrawn: you are expected at the meeting.",
     )
     return redirect(agenda_path(meeting_id))
+
+
+@router.api_route("/feeds/{token}.ics", methods=["GET", "HEAD"])
+def subscribed_calendar(request: Request, session: SessionDep, token: str) -> Response:
+    """The council's meetings for a calendar app subscribed with a seat's link (no sign-in:
+    the secret in the URL is the key). Unknown, reset or stopped links get 404."""
+    if not re.fullmatch(calendar_links.TOKEN_PATTERN.strip("^$"), token):
+        raise NotFound("No calendar at this address: the link was reset or stopped.")
+    access = calendar_links.access_for_token(session=session, token=token)
+    content = calendar.council_calendar(
+        session=session, access=access, base_url=request.app.state.settings.BASE_URL, now=utcnow()
+    )
+    # Calendar apps poll; each fetch must come here, not from a shared cache.
+    return Response(content, media_type=ICS_MEDIA_TYPE, headers={"Cache-Control": "private, no-cache"})

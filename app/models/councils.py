@@ -73,3 +73,6 @@ class Membership(SQLModel, table=True):
     role: str = Field(default=Role.member, max_length=20)
     department_id: int | None = Field(default=None, foreign_key="departments.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+    # The secret in this seat's calendar subscription URL (/feeds/<token>.ics); None
+    # until asked for. Replaced to reset the link; the seat's removal ends it.
+    calendar_token: str | None = Field(default=None, max_length=64, unique=True, index=True)

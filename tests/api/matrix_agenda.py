@@ -28,6 +28,10 @@ RULES: dict = {
     # Calendars: every seat; an observer's invite leaves out an agenda not yet published.
     ("GET", "/api/meetings/{meeting_id}/invite.ics"): {"ok": IN_COUNCIL},
     ("GET", "/api/councils/{council_id}/calendar.ics"): {"ok": IN_COUNCIL},
+    # Each seat its own link: any seat may see, make, reset or stop its own.
+    ("GET", "/api/councils/{council_id}/calendar-link"): {"ok": IN_COUNCIL},
+    ("POST", "/api/councils/{council_id}/calendar-link"): {"ok": IN_COUNCIL},
+    ("DELETE", "/api/councils/{council_id}/calendar-link"): {"ok": IN_COUNCIL},
 }
 
 

@@ -10,7 +10,7 @@ department scorecard. Everyone on the council reads all of them (observers too:
 what they read is what the agenda circulates); writing needs a voice.
 """
 
-from app.models import DepartmentReport, Initiative
+from app.models import Department, DepartmentReport, Initiative
 
 IN_COUNCIL = {"observer", "member", "owner", "secretary", "chair"}
 WITH_A_VOICE = IN_COUNCIL - {"observer"}
@@ -53,9 +53,11 @@ def arrange(session, world) -> dict[str, int]:
         owner_id=world.seats["owner"].id,
         proposed_by_id=world.seats["member"].id,
     )
-    report = DepartmentReport(
-        meeting_id=world.meeting.id, department_id=world.ids["department_id"], summary="Nothing to report yet."
-    )
+    # Its own department: the "unused" one must stay deletable, which a report prevents.
+    reporting = Department(council_id=world.council.id, name="Reporting")
+    session.add(reporting)
+    session.flush()
+    report = DepartmentReport(meeting_id=world.meeting.id, department_id=reporting.id, summary="Nothing to report yet.")
     session.add_all([initiative, report])
     session.flush()
     return {"initiative_id": initiative.id, "report_id": report.id}
