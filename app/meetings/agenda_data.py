@@ -37,8 +37,8 @@ from app.models import (
     StepDepartment,
     User,
 )
-from app.reports.scorecard import ActionCounts, action_window_start, count_actions
-from app.reports.scorecard import ActionFact as ScoredAction
+from app.reports.scorecard import ActionCounts, count_actions
+from app.reports.service import scored_actions
 
 # Readings older than this cannot change what an agenda shows (12-period trends).
 READING_WINDOW_DAYS = 400
@@ -167,19 +167,11 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
         (ActionFact(action=row, owner_name=row.owner_name) for row in rows),
         key=lambda fact: (fact.action.due_on, fact.action.id),
     )
-    # The scorecard's action-plan metric: the actions of the scorecard's window (due in
-    # the last year, or later), counted with its own rules and the council's calendar.
-    facts: dict[int, list[ScoredAction]] = {}
-    for department_id, due_on, status, closed_at in session.exec(
-        select(Action.department_id, Action.due_on, Action.status, Action.closed_at).where(
-            Action.council_id == council.id,
-            col(Action.department_id).is_not(None),
-            Action.due_on >= action_window_start(today),
-        )
-    ):
-        closed_on = closed_at.astimezone(zone).date() if closed_at else None
-        facts.setdefault(department_id, []).append(ScoredAction(due_on=due_on, status=status, closed_on=closed_on))
-    data.department_action_counts = {d: count_actions(f, today=today) for d, f in facts.items()}
+    # The scorecard's action-plan metric, read and counted by the scorecard's own rules.
+    data.department_action_counts = {
+        d: count_actions(facts, today=today)
+        for d, facts in scored_actions(session=session, council=council, today=today).items()
+    }
 
     data.measures = list(
         session.exec(select(*columns(Measure)).where(Measure.council_id == council.id).order_by(col(Measure.name)))

@@ -19,7 +19,7 @@ from app.models import Council, Membership, User
 
 FEED_PATH = "/feeds/{token}.ics"
 # token_urlsafe(32): 43 characters of A–Z a–z 0–9 - _
-TOKEN_PATTERN = r"^[A-Za-z0-9_-]{43}$"
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 class CalendarLink(BaseModel):
@@ -55,6 +55,9 @@ def stop_link(*, session: Session, access: Access) -> None:
 
 def access_for_token(*, session: Session, token: str) -> Access:
     """The seat a link belongs to, as if its holder had signed in; 404 for any other token."""
+    gone = NotFound("No calendar at this address: the link was reset or stopped.")
+    if not TOKEN_SHAPE.fullmatch(token):
+        raise gone  # not even the shape of one: no need to ask the database
     row = session.exec(
         select(Membership, User, Council)
         .join(User, User.id == Membership.user_id)
@@ -62,7 +65,7 @@ def access_for_token(*, session: Session, token: str) -> Access:
         .where(Membership.calendar_token == token)
     ).first()
     if row is None or not row[1].is_active:
-        raise NotFound("No calendar at this address: the link was reset or stopped.")
+        raise gone
     seat, user, council = row
     return Access(user=user, council=council, membership=seat)
 

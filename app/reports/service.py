@@ -158,28 +158,40 @@ def update_report(
 # The scorecard
 
 
+def scored_actions(
+    *, session: Session, council: Council, today: date, department_ids: list[int] | None = None
+) -> dict[int, list[ActionFact]]:
+    """department id → the facts of its actions in the scorecard's window (due in the last
+    year, or later), closed dates on the council's calendar. The agenda reads them too."""
+    zone = ZoneInfo(council.timezone)
+    in_departments = (
+        col(Action.department_id).is_not(None)
+        if department_ids is None
+        else col(Action.department_id).in_(department_ids)
+    )
+    facts: dict[int, list[ActionFact]] = defaultdict(list)
+    for department_id, due_on, status, closed_at in session.exec(
+        select(Action.department_id, Action.due_on, Action.status, Action.closed_at).where(
+            Action.council_id == council.id, in_departments, Action.due_on >= action_window_start(today)
+        )
+    ):
+        closed_on = closed_at.astimezone(zone).date() if closed_at else None
+        facts[department_id].append(ActionFact(due_on=due_on, status=status, closed_on=closed_on))
+    return facts
+
+
 def scorecard(
     *, session: Session, council: Council, department_id: int | None = None, today: date | None = None
 ) -> Scorecard:
     """Every department's (or one's) score, with its breakdown, from actions and measures."""
     today = today or today_in(council.timezone)
-    zone = ZoneInfo(council.timezone)
     if department_id is not None:
         departments = [get_department(session=session, council=council, department_id=department_id)]
     else:
         departments = list_departments(session=session, council=council)
     ids = [d.id for d in departments]
     weights = effective_weights(council.scorecard_weights, SCORECARD_DEFAULTS)
-    actions: dict[int, list[ActionFact]] = defaultdict(list)
-    for department_id, due_on, status, closed_at in session.exec(
-        select(Action.department_id, Action.due_on, Action.status, Action.closed_at).where(
-            Action.council_id == council.id,
-            col(Action.department_id).in_(ids),
-            Action.due_on >= action_window_start(today),
-        )
-    ):
-        closed_on = closed_at.astimezone(zone).date() if closed_at else None
-        actions[department_id].append(ActionFact(due_on=due_on, status=status, closed_on=closed_on))
+    actions = scored_actions(session=session, council=council, today=today, department_ids=ids)
     measures = list(
         session.exec(
             select(Measure)
