@@ -138,7 +138,7 @@ def demo(
     """Load the demo council (a utility with call centre, engineers, billing, digital and a supplier)."""
     from sqlmodel import Session
 
-    from app.demo import DEMO_PASSWORD, PEOPLE, has_data, load_demo
+    from app.demo.council import DEMO_PASSWORD, PEOPLE, has_data, load_demo
 
     check_schema()
     with Session(_engine()) as session:

@@ -82,7 +82,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def app_error(request: Request, exc: AppError) -> Response:
         if wants_html(request):
-            from app.web import render_error
+            from app.web.render import render_error
 
             return render_error(request, exc.status_code, exc.detail)
         return JSONResponse(error_body(exc), status_code=exc.status_code)
@@ -101,7 +101,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def request_validation(request: Request, exc: RequestValidationError) -> Response:
         if wants_html(request):
-            from app.web import render_error
+            from app.web.render import render_error
 
             if request.method == "GET":
                 # A page address with a malformed id or parameter: for a person, no such page.

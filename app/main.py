@@ -13,12 +13,13 @@ from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
 from app.actions import api as actions_api
 from app.actions import pages as actions_pages
+from app.agendas.cache import AgendaCache
 from app.config import Settings, get_settings
 from app.councils import api as councils_api
 from app.councils import pages as councils_pages
+from app.councils import template_api as exports_api
 from app.db import make_engine
 from app.errors import document_error_responses, install_error_handlers
-from app.exports import api as exports_api
 from app.initiatives import api as initiatives_api
 from app.initiatives import pages as initiatives_pages
 from app.journeys import api as journeys_api
@@ -26,15 +27,15 @@ from app.journeys import pages as journeys_pages
 from app.measures import api as measures_api
 from app.measures import pages as measures_pages
 from app.meetings import api as meetings_api
-from app.meetings import minutes_api, minutes_pages
 from app.meetings import pages as meetings_pages
-from app.meetings.agenda_cache import AgendaCache
 from app.meetings.calendar_links import redact_feed_tokens_in_access_log
+from app.minutes import api as minutes_api
+from app.minutes import pages as minutes_pages
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
 from app.research import api as research_api
 from app.research import pages as research_pages
-from app.web import STATIC_DIR, LoginRequired, configure_csrf, login_redirect
+from app.web.render import STATIC_DIR, LoginRequired, configure_csrf, login_redirect
 
 SESSION_COOKIE = "cxc_session"
 

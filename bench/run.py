@@ -108,10 +108,10 @@ def token_for(url: str, user_id: int) -> str:
 
 def measure_agenda(url: str, council: Council_, runs: int) -> dict:
     """Statements per load_agenda_data, and the median load + build time."""
+    from app.agendas.build import build_agenda
+    from app.agendas.data import load_agenda_data
     from app.db import make_engine
     from app.main import settle_heap
-    from app.meetings.agenda import build_agenda
-    from app.meetings.agenda_data import load_agenda_data
     from app.models import Council, Meeting
 
     engine = make_engine(url)
@@ -186,8 +186,8 @@ def measure_agenda_http(url: str, council: Council_, runs: int) -> dict:
     unchanged, served from the cache the data revision keys. `cold_*` is the same
     request with the cache emptied first (every read built and serialised afresh).
     """
+    from app.agendas.cache import AgendaCache
     from app.main import create_app
-    from app.meetings.agenda_cache import AgendaCache
 
     token = token_for(url, council.chair_user_id)
     app = create_app(settings_for(url))
@@ -225,8 +225,8 @@ def measure_agenda_http(url: str, council: Council_, runs: int) -> dict:
 
 def large_minutes(*, decisions: int = 60, actions: int = 80, attendees: int = 30):
     """A large meeting recorded in full, built directly as the typed MinutesDoc."""
-    from app.meetings import minutes_model as mm
-    from app.meetings.agenda_model import SECTION_KEYS, SECTION_TITLES, ActionRow, Header, MeasureRow, Person, Point
+    from app.agendas.model import SECTION_KEYS, SECTION_TITLES, ActionRow, Header, MeasureRow, Person, Point
+    from app.minutes import model as mm
 
     at = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
     seats = [
@@ -405,8 +405,8 @@ def minutes_markdown(doc) -> str:
 
 
 def measure_minutes_docx(runs: int) -> dict:
-    from app.exports.docx_minutes import build_minutes_docx
-    from app.exports.service import measure_chart_png
+    from app.councils.template_service import measure_chart_png
+    from app.docx.minutes import build_minutes_docx
 
     doc = large_minutes()
     build = lambda: build_minutes_docx(doc, template=None, charts=measure_chart_png)  # noqa: E731

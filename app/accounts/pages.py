@@ -7,7 +7,7 @@ from fastapi import APIRouter, Form, Request
 from app.accounts import throttle
 from app.auth import SESSION_USER_KEY, authenticate
 from app.db import SessionDep
-from app.web import CsrfChecked, redirect, render, safe_next
+from app.web.render import CsrfChecked, redirect, render, safe_next
 
 router = APIRouter(include_in_schema=False)
 

@@ -15,10 +15,10 @@ from app.common import MAX_ID, IdPath, check_if_match, etag
 from app.councils.service import list_departments, list_members, list_my_councils
 from app.db import SessionDep
 from app.errors import AppError, Forbidden, NotFound, PreconditionFailed
-from app.forms import form_errors
 from app.meetings.service import list_meetings
 from app.models import CLOSED_STATUSES, Action, Initiative, Journey
-from app.web import CsrfChecked, PageUser, flash, redirect, render, safe_next
+from app.web.forms import form_errors
+from app.web.render import CsrfChecked, PageUser, flash, redirect, render, safe_next
 
 router = APIRouter(include_in_schema=False)
 

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 
+from app.agendas.model import DEFAULT_MINUTES
 from app.auth import Access, CouncilAccess, CurrentUser
 from app.common import IdPath, ListOf, check_if_match, etag, list_of
 from app.councils import service
@@ -20,7 +21,6 @@ from app.councils.schemas import (
     MemberUpdate,
 )
 from app.db import SessionDep
-from app.meetings.agenda_model import DEFAULT_MINUTES
 from app.models import Role
 from app.scoring import PRIORITY_DEFAULTS, SCORECARD_DEFAULTS, effective_weights
 

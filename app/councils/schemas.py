@@ -30,7 +30,7 @@ WEIGHTS_HELP = "Keys given replace those weights, the rest stay; null restores t
 
 
 def _agenda_keys(value: dict[str, int]) -> dict[str, int]:
-    from app.meetings.agenda_model import SECTION_KEYS
+    from app.agendas.model import SECTION_KEYS
 
     unknown = sorted(set(value) - set(SECTION_KEYS))
     if unknown:

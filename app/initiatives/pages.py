@@ -10,14 +10,14 @@ from app.common import IdPath
 from app.councils.schemas import CouncilUpdate
 from app.councils.service import list_departments, list_members, update_council
 from app.db import SessionDep
-from app.forms import attempt, number_or_text
 from app.initiatives import service
 from app.initiatives.display import HELPERS, MOVES, RAGS, STATUSES, nav
 from app.initiatives.priorities import LABELS as CRITERIA
 from app.initiatives.schemas import InitiativeCreate, InitiativeUpdate
 from app.models import Department, Journey, Measure, Role
 from app.scoring import PRIORITY_DEFAULTS, effective_weights
-from app.web import CsrfChecked, PageUser, flash, redirect, render
+from app.web.forms import attempt, number_or_text
+from app.web.render import CsrfChecked, PageUser, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 

@@ -182,7 +182,7 @@ def export_readings(session: SessionDep, access: CouncilAccess, measure_id: IdQu
 
 
 def _chart(session, found: MeasureAccess, fmt: str, if_none_match: str | None, compact: bool) -> Response:
-    from app.exports.charts import MEDIA_TYPES, trend_chart
+    from app.charts import MEDIA_TYPES, trend_chart
 
     measure = found.measure
     public = service.get_measure_public(session=session, measure=measure, council=found.access.council)

@@ -12,7 +12,6 @@ from app.common import MAX_ID, IdPath, check_if_match, today_in
 from app.councils.service import list_departments, list_members
 from app.db import SessionDep
 from app.errors import AppError
-from app.forms import attempt, form_errors, number_or_text
 from app.initiatives.display import nav
 from app.measures import imports, service
 from app.measures.csvfile import EXPORT_COLUMNS, MAX_BYTES
@@ -28,7 +27,8 @@ from app.measures.display import (
 from app.measures.schemas import MeasureCreate, MeasurePublic, MeasureUpdate, ReadingCreate
 from app.measures.service import MeasureAccess, MeasureFilters, add_months
 from app.models import Journey, Role
-from app.web import CsrfChecked, PageUser, flash, redirect, render
+from app.web.forms import attempt, form_errors, number_or_text
+from app.web.render import CsrfChecked, PageUser, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 

@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from app.agendas import service as agenda_service
+from app.agendas.model import Agenda
 from app.auth import Access
 from app.errors import Forbidden
-from app.exports.ics import CalendarEntry, calendar_feed
-from app.meetings import agenda_service
-from app.meetings.agenda_model import Agenda
+from app.meetings.ics import CalendarEntry, calendar_feed
 from app.meetings.service import list_meetings
 from app.models import AgendaSnapshot, Meeting, MeetingStatus, Role
 

@@ -12,20 +12,21 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Form, Request, Response
 from sqlmodel import Session, select
 
+from app.agendas import service as agenda_service
+from app.agendas.model import SECTION_TITLES, LiveAgenda
 from app.auth import MeetingAccess, get_meeting_access
 from app.common import IdPath
 from app.db import SessionDep
 from app.errors import Forbidden
-from app.exports.ics import MEDIA_TYPE as ICS_MEDIA_TYPE
-from app.forms import attempt
 from app.initiatives.display import money
 from app.measures.display import STATUS_LABELS, format_change, format_number, format_value
-from app.meetings import agenda_service, calendar, calendar_links, service
-from app.meetings.agenda_model import SECTION_TITLES, LiveAgenda
+from app.meetings import calendar, calendar_links, service
 from app.meetings.calendar import agenda_path
+from app.meetings.ics import MEDIA_TYPE as ICS_MEDIA_TYPE
 from app.meetings.schemas import AobCreate, ApologiesIn
 from app.models import Attendance, MeetingStatus, Role, User, utcnow
-from app.web import CsrfChecked, PageUser, flash, redirect, render
+from app.web.forms import attempt
+from app.web.render import CsrfChecked, PageUser, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 

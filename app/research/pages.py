@@ -21,7 +21,7 @@ from app.research.schemas import (
     RootCauseCreate,
     RootCauseUpdate,
 )
-from app.web import CsrfChecked, PageUser, flash, redirect, render
+from app.web.render import CsrfChecked, PageUser, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.demo import DEMO_PASSWORD, load_demo
+from app.demo.council import DEMO_PASSWORD, load_demo
 from app.models import Action, ActionUpdate
 
 pytestmark = pytest.mark.browser

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from app.demo import DEMO_PASSWORD, load_demo
-from app.meetings.agenda_model import SECTION_TITLES
+from app.agendas.model import SECTION_TITLES
+from app.demo.council import DEMO_PASSWORD, load_demo
 
 pytestmark = pytest.mark.browser
 

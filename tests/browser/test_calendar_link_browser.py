@@ -10,7 +10,7 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from tests.browser.test_initiatives_browser import sign_in
-from tests.pages.test_initiative_pages import load_everything
+from tests.initiatives.test_initiative_pages import load_everything
 
 pytestmark = pytest.mark.browser
 

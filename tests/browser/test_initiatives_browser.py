@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.demo import DEMO_PASSWORD
+from app.demo.council import DEMO_PASSWORD
 from app.models import Initiative
-from tests.pages.test_initiative_pages import load_everything
+from tests.initiatives.test_initiative_pages import load_everything
 
 pytestmark = pytest.mark.browser
 

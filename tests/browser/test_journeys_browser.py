@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.demo import DEMO_PASSWORD, load_demo
-from app.journeys.demo import load_journeys_demo
+from app.demo.council import DEMO_PASSWORD, load_demo
+from app.demo.journeys import load_journeys_demo
 from app.models import Department, Journey, Membership, User
 
 pytestmark = pytest.mark.browser

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from sqlmodel import func, select
 
-from app.demo import DEMO_PASSWORD, load_demo
-from app.measures.demo import load_measures_demo
+from app.demo.council import DEMO_PASSWORD, load_demo
+from app.demo.measures import load_measures_demo
 from app.measures.service import add_months
 from app.models import Department, Measure, Membership, Reading, User
 

@@ -8,7 +8,7 @@ import docx
 import pytest
 from sqlmodel import select
 
-from app.demo import DEMO_PASSWORD, load_demo
+from app.demo.council import DEMO_PASSWORD, load_demo
 from app.models import Meeting, MinutesItem
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from app.demo import DEMO_PASSWORD, load_demo
+from app.demo.council import DEMO_PASSWORD, load_demo
 
 pytestmark = pytest.mark.browser
 

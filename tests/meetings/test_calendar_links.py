@@ -7,9 +7,9 @@ from icalendar import Calendar
 from sqlmodel import Session, select
 
 from app.models import Membership, Role
-from tests.api.helpers import auth
 from tests.factories import make_council, make_meeting, make_membership, make_user
-from tests.pages.test_pages import csrf_from, seat_person, sign_in
+from tests.helpers import auth
+from tests.web.test_pages import csrf_from, seat_person, sign_in
 
 
 def arrange(session):

@@ -4,8 +4,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import SESSION_COOKIE, create_app
-from app.web import CSRF_COOKIE
-from tests.pages.test_pages import csrf_from, seat_person
+from app.web.render import CSRF_COOKIE
+from tests.web.test_pages import csrf_from, seat_person
 
 
 def _cookies(response) -> dict[str, str]:

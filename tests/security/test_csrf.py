@@ -6,7 +6,7 @@ from fastapi.routing import APIRoute
 from sqlmodel import select
 
 from app.models import Council, Membership
-from tests.pages.test_pages import seat_person, sign_in
+from tests.web.test_pages import seat_person, sign_in
 
 
 def page_post_routes(app) -> list[str]:

@@ -4,7 +4,7 @@ import logging
 
 from app.main import create_app
 from tests.conftest import TEST_SECRET_KEY
-from tests.pages.test_pages import PASSWORD, seat_person, sign_in
+from tests.web.test_pages import PASSWORD, seat_person, sign_in
 
 
 def test_sign_ins_and_tokens_leave_no_secrets_in_debug_logs(settings, session, caplog, capfd):

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from app.accounts import throttle
 from app.models import LoginFailure, utcnow
-from tests.pages.test_pages import PASSWORD, csrf_from, seat_person, sign_in
+from tests.web.test_pages import PASSWORD, csrf_from, seat_person, sign_in
 
 EMAIL = "chair@example.com"
 

@@ -1,7 +1,7 @@
 """Uploads are bounded and validated: the tests live next to the features; this checks they exist.
 
-Word template (tests/exports/test_word_api.py): over 5 MB → 413; a text file named .docx → 422.
-Readings CSV (tests/api/test_readings_import.py): over the limit → 413; bad files → 422.
+Word template (tests/councils/test_word_template_api.py): over 5 MB → 413; a text file named .docx → 422.
+Readings CSV (tests/measures/test_readings_import.py): over the limit → 413; bad files → 422.
 The page upload of readings is also checked here: the same limit through the form.
 """
 
@@ -9,15 +9,15 @@ import ast
 from pathlib import Path
 
 from app.measures.csvfile import MAX_BYTES
-from tests.pages.test_pages import csrf_from, seat_person, sign_in
+from tests.web.test_pages import csrf_from, seat_person, sign_in
 
 TESTS = Path(__file__).resolve().parents[1]
 REQUIRED = {
-    "exports/test_word_api.py": {
+    "councils/test_word_template_api.py": {
         "test_template_upload_refuses_a_file_over_the_limit",
         "test_template_upload_refuses_a_text_file_renamed_docx",
     },
-    "api/test_readings_import.py": {
+    "measures/test_readings_import.py": {
         "test_a_file_over_the_size_limit_is_refused_without_reading_it_all",
         "test_a_bad_file_is_refused_with_its_problems_and_nothing_changes",
     },

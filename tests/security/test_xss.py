@@ -25,7 +25,7 @@ from app.models import (
     RootCause,
     StepDepartment,
 )
-from tests.pages.test_pages import seat_person, sign_in
+from tests.web.test_pages import seat_person, sign_in
 
 PAYLOAD = "<script>alert(1)</script>\"'><img src=x onerror=alert(1)>"
 RAW = ["<script>alert(1)</script>", "<img src=x onerror"]

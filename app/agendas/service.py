@@ -1,0 +1,126 @@
+"""Agendas: live drafts, published snapshots, and what changed since publishing."""
+
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from app.agendas.build import build_agenda
+from app.agendas.cache import AgendaCache, AgendaJson, AgendaKey
+from app.agendas.data import load_agenda_data
+from app.agendas.model import Agenda, LiveAgenda
+from app.auth import Access
+from app.common import today_in
+from app.errors import Conflict, Forbidden
+from app.models import AgendaSnapshot, Meeting, MeetingStatus, Role, utcnow
+from app.revision import current_stamp
+
+
+def latest_snapshot(*, session: Session, meeting: Meeting) -> AgendaSnapshot | None:
+    """The agenda as last circulated, if it has been."""
+    return session.exec(
+        select(AgendaSnapshot)
+        .where(AgendaSnapshot.meeting_id == meeting.id)
+        .order_by(col(AgendaSnapshot.version).desc())
+        .limit(1)
+    ).first()
+
+
+def live_agenda(
+    *, session: Session, access: Access, meeting: Meeting, snapshot: AgendaSnapshot | None, today: date | None = None
+) -> Agenda:
+    """The agenda built from today's data."""
+    data = load_agenda_data(session=session, council=access.council, meeting=meeting, today=today)
+    if snapshot is None:
+        return build_agenda(data)
+    return build_agenda(data, status="published", version=snapshot.version, published_at=snapshot.published_at)
+
+
+def readable_snapshot(*, session: Session, access: Access, meeting: Meeting, live: bool) -> AgendaSnapshot | None:
+    """The latest snapshot, once this seat may read the agenda asked for."""
+    snapshot = latest_snapshot(session=session, meeting=meeting)
+    if access.is_(Role.observer) and (snapshot is None or live):
+        raise Forbidden("Observers see the agenda once the chair has published it.")
+    return snapshot
+
+
+def get_agenda(*, session: Session, access: Access, meeting: Meeting, live: bool = False) -> Agenda:
+    """What was circulated once published (or the live draft before); `live` compares the two."""
+    snapshot = readable_snapshot(session=session, access=access, meeting=meeting, live=live)
+    return _agenda(session=session, access=access, meeting=meeting, live=live, snapshot=snapshot)
+
+
+def _agenda(
+    *,
+    session: Session,
+    access: Access,
+    meeting: Meeting,
+    live: bool,
+    snapshot: AgendaSnapshot | None,
+    today: date | None = None,
+) -> Agenda:
+    if snapshot is None:
+        return live_agenda(session=session, access=access, meeting=meeting, snapshot=None, today=today)
+    published = Agenda.model_validate(snapshot.content)
+    if not live:
+        return published
+    current = live_agenda(session=session, access=access, meeting=meeting, snapshot=snapshot, today=today)
+    before = {s.key: _comparable(s.model_dump(mode="json")) for s in published.sections}
+    changed = [s.key for s in current.sections if _comparable(s.model_dump(mode="json")) != before.get(s.key)]
+    if current.meeting.model_dump(mode="json") != published.meeting.model_dump(mode="json"):
+        changed.insert(0, "meeting")
+    return LiveAgenda(**current.model_dump(), changed_sections=changed)
+
+
+def agenda_json(*, session: Session, access: Access, meeting: Meeting, live: bool, cache: AgendaCache) -> AgendaJson:
+    """get_agenda as JSON, from `cache` while the data is unchanged (see agenda_cache)."""
+    snapshot = readable_snapshot(session=session, access=access, meeting=meeting, live=live)
+    stamp = current_stamp(session)
+    today = today_in(access.council.timezone)
+    key = AgendaKey(meeting_id=meeting.id, live=live, today=today, stamp=stamp) if stamp else None
+    if key is not None and (hit := cache.get(key)) is not None:
+        return hit
+    agenda = _agenda(session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, today=today)
+    found = AgendaJson.of(agenda.model_dump_json().encode())
+    if key is not None:
+        cache.put(key, found)
+    return found
+
+
+# Counts that move with the calendar rather than the data: an action published as
+# 3 days overdue is 4 days overdue tomorrow, which is no reason to republish. That it
+# is overdue at all (`overdue`) is still compared.
+_CALENDAR_ONLY = frozenset({"days_overdue"})
+
+
+def _comparable(value):
+    """`value` (a section as JSON) without the fields that change by themselves each day."""
+    if isinstance(value, dict):
+        return {k: _comparable(v) for k, v in value.items() if k not in _CALENDAR_ONLY}
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    return value
+
+
+def publish_agenda(*, session: Session, access: Access, meeting: Meeting) -> Agenda:
+    """Freeze today's agenda as the one circulated (chair); allowed again until the meeting is held."""
+    access.require(Role.chair, doing="publish the agenda")
+    if meeting.status == MeetingStatus.held:
+        raise Conflict("This meeting has been held: the agenda that was circulated stands.")
+    if meeting.status == MeetingStatus.cancelled:
+        raise Conflict("This meeting is cancelled; reschedule it before publishing an agenda.")
+    previous = latest_snapshot(session=session, meeting=meeting)
+    version = (previous.version if previous else 0) + 1
+    now = utcnow()
+    data = load_agenda_data(session=session, council=access.council, meeting=meeting)
+    agenda = build_agenda(data, status="published", version=version, published_at=now)
+    session.add(
+        AgendaSnapshot(
+            meeting_id=meeting.id,
+            version=version,
+            content=agenda.model_dump(mode="json"),
+            published_by_id=access.user.id,
+            published_at=now,
+        )
+    )
+    session.flush()
+    return agenda

@@ -1,0 +1,122 @@
+"""Exports: the agenda pack and the minutes as Word files, and the council's own Word template."""
+
+import posixpath
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from app.agendas.model import MeasureRow
+from app.agendas.service import get_agenda
+from app.auth import Access
+from app.charts import trend_chart
+from app.councils.template_schemas import TemplatePublic
+from app.docx.agenda import build_agenda_docx
+from app.docx.minutes import build_minutes_docx
+from app.docx.template import MAX_TEMPLATE_BYTES, TemplateError, check_template, default_template
+from app.docx.word import clean
+from app.errors import Invalid, TooLarge
+from app.minutes.service import load_minutes
+from app.models import Council, CouncilTemplate, Meeting, Role, utcnow
+from app.web.downloads import DOCX_MEDIA_TYPE, content_disposition
+
+DEFAULT_TEMPLATE_NAME = "cx-council-template.docx"
+
+
+@dataclass(frozen=True)
+class FileOut:
+    """A download: its bytes, media type and Content-Disposition."""
+
+    content: bytes
+    media_type: str
+    disposition: str
+
+
+def measure_chart_png(row: MeasureRow) -> bytes | None:
+    """A measure's trend as PNG (cached by charts.trend_chart on what is drawn); None without readings."""
+    if not row.trend:
+        return None
+    return trend_chart(row.trend, target=row.target, title=row.name, unit=row.unit, direction=row.direction, fmt="png")
+
+
+def agenda_docx(*, session: Session, access: Access, meeting: Meeting) -> FileOut:
+    """The agenda pack: what GET /agenda shows (the snapshot once published), in the council's Word styles."""
+    agenda = get_agenda(session=session, access=access, meeting=meeting)
+    stored = session.get(CouncilTemplate, access.council.id)
+    content = build_agenda_docx(agenda, template=stored.content if stored else None, charts=measure_chart_png)
+    disposition = content_disposition(agenda.meeting.council_name, f"-agenda-{agenda.meeting.date.isoformat()}.docx")
+    return FileOut(content=content, media_type=DOCX_MEDIA_TYPE, disposition=disposition)
+
+
+def minutes_docx(*, session: Session, access: Access, meeting: Meeting) -> FileOut:
+    """The minutes: what GET /minutes answers (as approved, with amendments, once approved), in the council's
+    Word styles; observers once approved only."""
+    minutes = load_minutes(session=session, access=access, meeting=meeting)
+    stored = session.get(CouncilTemplate, access.council.id)
+    content = build_minutes_docx(minutes, template=stored.content if stored else None, charts=measure_chart_png)
+    disposition = content_disposition(minutes.meeting.council_name, f"-minutes-{minutes.meeting.date.isoformat()}.docx")
+    return FileOut(content=content, media_type=DOCX_MEDIA_TYPE, disposition=disposition)
+
+
+def template_public(*, council: Council, stored: CouncilTemplate | None) -> TemplatePublic:
+    if stored is None:
+        return TemplatePublic(
+            council_id=council.id, filename=DEFAULT_TEMPLATE_NAME, is_default=True, size=len(default_template())
+        )
+    return TemplatePublic(
+        council_id=council.id,
+        filename=stored.filename,
+        is_default=False,
+        size=len(stored.content),
+        uploaded_at=stored.uploaded_at,
+        uploaded_by_id=stored.uploaded_by_id,
+    )
+
+
+def get_template_file(*, session: Session, council: Council) -> FileOut:
+    """The template in use: the council's own, or the default."""
+    stored = session.get(CouncilTemplate, council.id)
+    if stored is None:
+        return FileOut(default_template(), DOCX_MEDIA_TYPE, content_disposition("cx-council-template", ".docx"))
+    stem, _ = posixpath.splitext(stored.filename)
+    return FileOut(stored.content, DOCX_MEDIA_TYPE, content_disposition(stem, ".docx"))
+
+
+def _upload_name(filename: str | None) -> str:
+    # Browsers on Windows may send the whole path.
+    name = clean(filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = "".join(ch for ch in name if ch.isprintable()) or "template.docx"
+    if len(name) > 200:
+        stem, ext = posixpath.splitext(name)
+        name = stem[: 200 - len(ext)] + ext
+    return name
+
+
+def save_template(*, session: Session, access: Access, filename: str | None, content: bytes) -> CouncilTemplate:
+    """Use this Word file's styles, header and page settings for the council's exports (chair)."""
+    access.require(Role.chair, doing="change the council's Word template")
+    if len(content) > MAX_TEMPLATE_BYTES:
+        raise TooLarge(
+            f"The template is larger than {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB; large pictures are the usual cause."
+        )
+    name = _upload_name(filename)
+    try:
+        check_template(content, filename=name)
+    except TemplateError as exc:
+        raise Invalid(str(exc), field="file") from None
+    stored = session.get(CouncilTemplate, access.council.id)
+    if stored is None:
+        stored = CouncilTemplate(council_id=access.council.id, filename=name, content=content)
+    stored.filename, stored.content = name, content
+    stored.uploaded_by_id, stored.uploaded_at = access.user.id, utcnow()
+    session.add(stored)
+    session.flush()
+    return stored
+
+
+def delete_template(*, session: Session, access: Access) -> None:
+    """Go back to the default template (chair); nothing to do if the council never uploaded one."""
+    access.require(Role.chair, doing="change the council's Word template")
+    stored = session.get(CouncilTemplate, access.council.id)
+    if stored is not None:
+        session.delete(stored)
+        session.flush()

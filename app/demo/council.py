@@ -1,0 +1,260 @@
+"""The demo council: a utility whose call centre, engineers and billing share customers.
+
+Built on the story in the domain brief: calls cost about £3 and an engineer visit about
+£150, so a better-diagnosed call that saves a repeat visit is cheaper *and* kinder.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, func, select
+
+from app.auth import hash_password
+from app.models import (
+    Action,
+    ActionUpdate,
+    AobItem,
+    Attendance,
+    Council,
+    Department,
+    Meeting,
+    Membership,
+    Role,
+    User,
+)
+
+DEMO_PASSWORD = "demo-password"
+TIMEZONE = "Europe/London"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    name: str
+    role: Role
+    department: str | None
+
+
+DEPARTMENTS = [
+    ("Call Centre", False, "Inbound calls about supply faults, moves and billing."),
+    ("Field Engineering", False, "Engineers who visit homes to diagnose and repair faults."),
+    ("Billing", False, "Meter reads, bills, payment plans."),
+    ("Digital", False, "Website, app and SMS updates."),
+    ("ContactPlus (outsourced contact centre)", True, "Overflow and evening calls, run by our supplier."),
+]
+
+PEOPLE = [
+    DemoPerson("chair@example.com", "Helen Carter", Role.chair, None),
+    DemoPerson("secretary@example.com", "Sam Patel", Role.secretary, None),
+    DemoPerson("callcentre@example.com", "Priya Shah", Role.member, "Call Centre"),
+    DemoPerson("field@example.com", "Tom Hughes", Role.member, "Field Engineering"),
+    DemoPerson("billing@example.com", "Aisha Rahman", Role.member, "Billing"),
+    DemoPerson("digital@example.com", "Ben Lewis", Role.member, "Digital"),
+    DemoPerson("supplier@example.com", "Marta Kowalski", Role.member, "ContactPlus (outsourced contact centre)"),
+]
+
+
+def has_data(session: Session) -> bool:
+    """Whether any council exists yet."""
+    return session.exec(select(func.count()).select_from(Council)).one() > 0
+
+
+def _at(day: date, hour: int) -> datetime:
+    """`hour` o'clock on `day`, or on the next weekday when `day` falls at a weekend."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(hour, 0), tzinfo=ZoneInfo(TIMEZONE))
+
+
+def load_demo(*, session: Session, today: date) -> Council:
+    """Create the demo council relative to `today`: two meetings held, one upcoming."""
+    council = Council(
+        name="Northern Utilities Customer Experience Council",
+        description="One senior person from every department that touches our customers, suppliers included.",
+        timezone=TIMEZONE,
+    )
+    session.add(council)
+    session.flush()
+    departments = {}
+    for name, external, description in DEPARTMENTS:
+        department = Department(council_id=council.id, name=name, is_external=external, description=description)
+        session.add(department)
+        departments[name] = department
+    session.flush()
+
+    seats: dict[str, Membership] = {}
+    password_hash = hash_password(DEMO_PASSWORD)
+    for person in PEOPLE:
+        user = session.exec(select(User).where(User.email == person.email)).first()
+        if user is None:
+            user = User(email=person.email, name=person.name, password_hash=password_hash)
+            session.add(user)
+            session.flush()
+        seat = Membership(
+            council_id=council.id,
+            user_id=user.id,
+            role=person.role,
+            department_id=departments[person.department].id if person.department else None,
+        )
+        session.add(seat)
+        seats[person.email] = seat
+    session.flush()
+
+    first = Meeting(
+        council_id=council.id,
+        number=1,
+        scheduled_at=_at(today - timedelta(days=63), 10),
+        location="Board room, Leeds HQ",
+        status="held",
+        title="Quarterly council",
+    )
+    second = Meeting(
+        council_id=council.id,
+        number=2,
+        scheduled_at=_at(today - timedelta(days=21), 10),
+        location="Board room, Leeds HQ",
+        status="held",
+        title="Quarterly council",
+    )
+    upcoming = Meeting(
+        council_id=council.id,
+        number=3,
+        scheduled_at=_at(today + timedelta(days=14), 10),
+        location="Board room, Leeds HQ and Teams",
+        title="Quarterly council",
+    )
+    session.add_all([first, second, upcoming])
+    session.flush()
+
+    chair = seats["chair@example.com"]
+    actions = [
+        (
+            "Add a fault-diagnosis checklist to call scripts so engineers arrive with the right parts",
+            "callcentre@example.com",
+            today - timedelta(days=9),
+            "in_progress",
+            first,
+            "Thin fault reports send engineers out without the right tools; every repeat visit costs about £150.",
+        ),
+        (
+            "Share engineers' 'no access' and 'wrong part' reasons with the call centre every week",
+            "field@example.com",
+            today - timedelta(days=30),
+            "done",
+            first,
+            "",
+        ),
+        (
+            "Explain estimated bills in plain English on the first bill after a move",
+            "billing@example.com",
+            today + timedelta(days=20),
+            "open",
+            second,
+            "",
+        ),
+        (
+            "Show the engineer's arrival window in the app and by SMS",
+            "digital@example.com",
+            today + timedelta(days=5),
+            "blocked",
+            second,
+            "Waiting for the scheduling system to expose arrival windows.",
+        ),
+        (
+            "Measure supplier agents on first-contact resolution, not average call time",
+            "supplier@example.com",
+            today - timedelta(days=4),
+            "open",
+            second,
+            "",
+        ),
+        (
+            "Map the 'no supply' journey end to end with every department in the room",
+            "chair@example.com",
+            today - timedelta(days=40),
+            "done",
+            first,
+            "",
+        ),
+        (
+            "Report repeat-visit rate by root cause for the next council",
+            "field@example.com",
+            today + timedelta(days=10),
+            "open",
+            second,
+            "",
+        ),
+    ]
+    for title, email, due_on, status, meeting, description in actions:
+        owner = seats[email]
+        raised_at = meeting.scheduled_at
+        action = Action(
+            council_id=council.id,
+            title=title,
+            description=description,
+            owner_id=owner.id,
+            department_id=owner.department_id,
+            due_on=due_on,
+            status=status,
+            raised_at_meeting_id=meeting.id,
+            created_at=raised_at,
+            updated_at=raised_at,
+            version=1 if status == "open" else 2,
+            percent_complete={"done": 100, "in_progress": 40, "blocked": 20}.get(status, 0),
+            closed_at=raised_at + timedelta(days=14) if status == "done" else None,
+        )
+        session.add(action)
+        session.flush()
+        session.add(
+            ActionUpdate(
+                action_id=action.id, user_id=chair.user_id, created_at=raised_at, changes={"created": [None, title]}
+            )
+        )
+        if status != "open":
+            owner_user_id = owner.user_id
+            session.add(
+                ActionUpdate(
+                    action_id=action.id,
+                    user_id=owner_user_id,
+                    created_at=raised_at + timedelta(days=14),
+                    changes={"status": ["open", status]},
+                    note={
+                        "done": "Completed and reported back.",
+                        "blocked": description,
+                        "in_progress": "Draft checklist being trialled with one team.",
+                    }[status],
+                )
+            )
+    session.flush()
+
+    # The customer data the agenda is built from: journeys, measures, initiatives,
+    # reports and research (imported here, not at the top: each domain owns its story).
+    from app.demo.initiatives import load_initiatives_demo
+    from app.demo.journeys import link_research_demo, load_journeys_demo
+    from app.demo.measures import load_measures_demo
+
+    context = {"session": session, "council": council, "seats": seats, "departments": departments, "today": today}
+    journeys = load_journeys_demo(**context)
+    measures = load_measures_demo(**context)
+    load_initiatives_demo(**context, meetings=[first, second, upcoming], measures=measures)
+    # The research and the root cause point at measures and initiatives that exist only now.
+    link_research_demo(session=session, council=council, loaded=journeys)
+    session.add(
+        AobItem(
+            meeting_id=upcoming.id,
+            submitted_by_id=seats["field@example.com"].id,
+            title="Winter storm readiness",
+            details="Extra engineers are on standby from December; the call centre needs the storm script refreshed.",
+        )
+    )
+    session.add(
+        Attendance(
+            meeting_id=upcoming.id,
+            membership_id=seats["digital@example.com"].id,
+            status="apologies",
+            note="At the app-store review; Digital's report is submitted.",
+        )
+    )
+    session.flush()
+    return council

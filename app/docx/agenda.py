@@ -1,0 +1,356 @@
+"""The agenda pack in Word: a cover with the running order, then the nine sections.
+
+Renders an `Agenda` and computes nothing of its own (one Agenda, many renderers).
+Pure apart from python-docx: trend charts arrive as PNG bytes from `charts`, and
+the styles come from the council's template or ours (see word_template.py). Each
+section opens with a "N. Title" Heading 1, so Word's navigation pane lists the nine
+items, and a section with no data says in italics what is missing.
+"""
+
+import io
+from zoneinfo import ZoneInfo
+
+from docx.document import Document
+
+from app.agendas import model as m
+from app.docx.agenda_measures import (
+    ChartFn,
+    best_practice_section,
+    department_reports_section,
+    measures_review_section,
+    overall_section,
+)
+from app.docx.template import open_template
+from app.docx.word import (
+    AMBER,
+    GREEN,
+    MUTED,
+    RED,
+    Cell,
+    Column,
+    Run,
+    add_paragraph,
+    add_table,
+    clean,
+    set_running_heads,
+)
+from app.docx.words import day, label, long_date, money, plural, say_none, small
+from app.measures.display import format_change, format_number, format_value
+
+RAG_COLORS = {"green": GREEN, "amber": AMBER, "red": RED}
+CRITERIA = {
+    "customer_impact": "Customer impact",
+    "saving": "Yearly saving",
+    "effort": "Effort (inverted)",
+    "strategic_fit": "Strategic fit",
+    "confidence": "Confidence",
+}
+
+
+# -- cover ----------------------------------------------------------------------------
+
+
+def _person(p: m.Person) -> list[Cell]:
+    department = (p.department or "—") + (" (external)" if p.is_external else "")
+    return [p.name, label(p.role), department]
+
+
+def _cover(doc: Document, agenda: m.Agenda) -> None:
+    h = agenda.meeting
+    add_paragraph(doc, h.council_name, "Title")
+    subtitle = f"Meeting {h.number}"
+    if h.title and h.title != subtitle:
+        subtitle += f" · {h.title}"
+    add_paragraph(doc, f"{subtitle} · Agenda", "Subtitle")
+    if agenda.status == "published":
+        published = agenda.published_at.astimezone(ZoneInfo(h.timezone)) if agenda.published_at else None
+        circulated = f"Published {day(published)} (version {agenda.version})"
+    else:
+        circulated = Run("Draft: it may change until the chair publishes it", italic=True)
+    previous = h.previous_meeting
+    details: list[list[Cell]] = [
+        ["Date", long_date(h.date)],
+        ["Time", f"{h.start_time}–{h.end_time} ({h.timezone})"],
+        ["Location", h.location or Run("To be confirmed", italic=True)],
+        ["Agenda", circulated],
+        ["Previous meeting", f"Meeting {previous.number}, {long_date(previous.date)}" if previous else "None"],
+    ]
+    add_table(doc, [Column("", 1), Column("", 3.6)], details, header=False, label_column=True)
+
+    add_paragraph(doc, "Running order", "Heading 2")
+    order: list[list[Cell]] = [[str(s.number), s.title, s.starts_at, str(s.minutes_allocated)] for s in agenda.sections]
+    order.append(["", Run("Close", italic=True), h.end_time, str(h.duration_minutes)])
+    add_table(
+        doc,
+        [
+            Column("No.", 0.5, "center"),
+            Column("Item", 4),
+            Column("Starts", 0.8, "center"),
+            Column("Minutes", 0.8, "right"),
+        ],
+        order,
+    )
+
+    add_paragraph(doc, f"Expected attendees ({len(h.expected_attendees)})", "Heading 2")
+    people = [Column("Name", 1.6), Column("Role", 1), Column("Department", 2.2)]
+    if h.expected_attendees:
+        add_table(doc, people, [_person(p) for p in h.expected_attendees])
+    else:
+        say_none(doc, "Nobody is expected yet: add the council's members.")
+    add_paragraph(doc, f"Apologies ({len(h.apologies)})", "Heading 2")
+    if h.apologies:
+        rows = [[p.name, _person(p)[2], p.note or "—"] for p in h.apologies]
+        add_table(doc, [Column("Name", 1.6), Column("Department", 1.8), Column("Note", 2.4)], rows)
+    else:
+        say_none(doc, "No apologies received.")
+    doc.add_page_break()
+
+
+def _section_heading(doc: Document, section) -> None:
+    add_paragraph(doc, f"{section.number}. {section.title}", "Heading 1")
+    when = f"{section.starts_at} · {plural(section.minutes_allocated, 'minute')}"
+    add_paragraph(doc, Run(when, color=MUTED), keep_next=True)
+    if section.notes:
+        note = [Run("What's missing: ", bold=True, italic=True), Run(" ".join(section.notes), italic=True)]
+        add_paragraph(doc, note, "Note", keep_next=True)
+
+
+# -- 1. actions -----------------------------------------------------------------------
+
+
+def _due(row: m.ActionRow) -> Cell:
+    if not row.overdue:
+        return day(row.due_on)
+    return [Run(day(row.due_on)), Run(f"\n{plural(row.days_overdue, 'day')} overdue", bold=True, color=RED)]
+
+
+def _action_status(row: m.ActionRow) -> Cell:
+    status = Run(label(row.status), bold=row.status == "blocked", color=AMBER if row.status == "blocked" else None)
+    if not row.percent_complete:
+        return status
+    return [status, small(f"\n{row.percent_complete}% done")]
+
+
+def _closed(row: m.ActionRow, zone: ZoneInfo) -> list[Cell]:
+    closed_on = row.closed_at.astimezone(zone).date() if row.closed_at else None
+    if row.status == "cancelled":
+        outcome: Cell = Run("Cancelled", color=MUTED)
+    elif row.closed_on_time:
+        outcome = Run("Done on time", color=GREEN)
+    else:
+        outcome = Run("Done late", color=AMBER)
+    return [row.title, row.owner_name, day(row.due_on), day(closed_on), outcome]
+
+
+def _actions(doc: Document, s: m.ActionsSection, agenda: m.Agenda, charts: ChartFn) -> None:
+    add_paragraph(doc, s.previous_minutes)
+    if s.on_time_rate is not None:
+        add_paragraph(
+            doc, f"Done on time since the last meeting: {s.closed_on_time} of {s.closed_count} ({s.on_time_rate:g}%)."
+        )
+    add_paragraph(doc, f"Open actions ({len(s.open_actions)})", "Heading 2")
+    if s.open_actions:
+        columns = [
+            Column("Action", 3.1),
+            Column("Owner", 1.25),
+            Column("Department", 1.55),
+            Column("Due", 1.6),
+            Column("Status", 1.25),
+        ]
+        rows = [[a.title, a.owner_name, a.department or "—", _due(a), _action_status(a)] for a in s.open_actions]
+        add_table(doc, columns, rows)
+    else:
+        say_none(doc, "No open actions.")
+    if s.closed_since_previous:
+        add_paragraph(doc, f"Closed since the last meeting ({len(s.closed_since_previous)})", "Heading 2")
+        zone = ZoneInfo(agenda.meeting.timezone)
+        columns = [
+            Column("Action", 3.2),
+            Column("Owner", 1.4),
+            Column("Due", 1.3),
+            Column("Closed", 1.3),
+            Column("Outcome", 1.3),
+        ]
+        add_table(doc, columns, [_closed(a, zone) for a in s.closed_since_previous])
+
+
+# -- 5. initiatives -------------------------------------------------------------------
+
+
+def _initiatives(doc: Document, s: m.InitiativesSection, agenda: m.Agenda, charts: ChartFn) -> None:
+    if not s.initiatives:
+        return
+    columns = [
+        Column("Initiative", 2.8),
+        Column("Owner", 1.3),
+        Column("Status", 1.05),
+        Column("RAG", 0.75),
+        Column("Done", 0.7, "right"),
+        Column("Target date", 1.3),
+        Column("Yearly saving", 1.1, "right"),
+    ]
+    rows = []
+    for i in s.initiatives:
+        target: Cell = day(i.target_on)
+        if i.overdue:
+            target = [Run(day(i.target_on)), Run("\nPast target", bold=True, color=RED)]
+        rag = Run(label(i.rag), bold=i.rag == "red", color=RAG_COLORS.get(i.rag or ""))
+        rows.append(
+            [
+                i.title,
+                i.owner_name or "—",
+                label(i.status),
+                rag,
+                f"{i.percent_complete}%",
+                target,
+                money(i.yearly_saving),
+            ]
+        )
+    add_table(doc, columns, rows)
+    linked = [(i, lm) for i in s.initiatives for lm in i.measures]
+    if linked:
+        add_paragraph(doc, "Measures they should move", "Heading 2")
+        columns = [
+            Column("Initiative", 2.2),
+            Column("Measure", 2),
+            Column("Baseline", 1, "right"),
+            Column("Now", 1, "right"),
+            Column("Change", 1, "right"),
+        ]
+        rows = [
+            [
+                i.title,
+                lm.name,
+                format_value(lm.baseline, lm.unit),
+                format_value(lm.current, lm.unit),
+                Run(format_change(lm.change, lm.unit), color={"better": GREEN, "worse": RED}.get(lm.movement or "")),
+            ]
+            for i, lm in linked
+        ]
+        add_table(doc, columns, rows)
+
+
+# -- 7. prioritisation ----------------------------------------------------------------
+
+
+def _payback(months: float | None) -> str:
+    return "Never" if months is None else f"{months:.1f} months"
+
+
+def _criterion_cell(part: m.PriorityComponent) -> Cell:
+    if part.raw is None:
+        raw = "not rated"
+    elif part.criterion == "saving":
+        raw = money(part.raw)
+    else:
+        raw = f"rated {format_number(part.raw)}"
+    return [Run(format_number(part.points)), small(f"\n{raw}")]
+
+
+def _prioritisation(doc: Document, s: m.PrioritisationSection, agenda: m.Agenda, charts: ChartFn) -> None:
+    if not s.proposals:
+        return
+    columns = [
+        Column("Rank", 0.7, "center"),
+        Column("Proposal", 2.65),
+        Column("Proposed by", 1.3),
+        Column("Score", 0.75, "right"),
+        Column("Yearly saving", 1.1, "right"),
+        Column("Net, first year", 1.1, "right"),
+        Column("Payback", 1.2, "right"),
+    ]
+    rows = [
+        [
+            str(p.rank),
+            Run(p.title, bold=p.rank == 1),
+            p.proposed_by or "—",
+            Run(format_number(p.score), bold=True),
+            money(p.yearly_saving),
+            money(p.net_saving),
+            _payback(p.payback_months),
+        ]
+        for p in s.proposals
+    ]
+    add_table(doc, columns, rows)
+    criteria = [part.criterion for part in s.proposals[0].breakdown]
+    weights = {part.criterion: part.weight for part in s.proposals[0].breakdown}
+    add_paragraph(doc, "How the scores add up", "Heading 2")
+    add_paragraph(
+        doc, Run("Points out of 100 per criterion, weighted as the council set; the rating below.", color=MUTED)
+    )
+    columns = [Column("Proposal", 2.4)]
+    columns += [Column(f"{CRITERIA.get(c, label(c))} (×{format_number(weights[c])})", 1, "right") for c in criteria]
+    columns.append(Column("Total", 0.8, "right"))
+    rows = []
+    for p in s.proposals:
+        parts = {part.criterion: part for part in p.breakdown}
+        cells: list[Cell] = [f"{p.rank}. {p.title}"]
+        cells += [_criterion_cell(parts[c]) if c in parts else "—" for c in criteria]
+        cells.append(Run(format_number(p.score), bold=True))
+        rows.append(cells)
+    add_table(doc, columns, rows)
+
+
+# -- 8. research, 9. AOB --------------------------------------------------------------
+
+
+def _research(doc: Document, s: m.ResearchSection, agenda: m.Agenda, charts: ChartFn) -> None:
+    if not s.items:
+        return
+    columns = [Column("Date", 1), Column("Research", 2.2), Column("Method", 1.1), Column("What we learnt", 3.3)]
+    rows = []
+    for r in s.items:
+        title: list[Run] = [Run(r.title, bold=True)]
+        if r.link:
+            title.append(small(f"\n{r.link}"))
+        rows.append([day(r.conducted_on), title, label(r.method), r.summary or "—"])
+    add_table(doc, columns, rows)
+
+
+def _aob(doc: Document, s: m.AobSection, agenda: m.Agenda, charts: ChartFn) -> None:
+    if not s.items:
+        return
+    rows = []
+    for n, item in enumerate(s.items, start=1):
+        title: list[Cell] = [Run(item.title, bold=True)]
+        if item.details.strip():
+            title.append("\n" + item.details.strip())
+        rows.append([str(n), title, item.submitted_by or "—"])
+    add_table(doc, [Column("No.", 0.45, "center"), Column("Item", 4.4), Column("Raised by", 1.4)], rows)
+
+
+RENDERERS = {
+    "actions": _actions,
+    "overall_measures": overall_section,
+    "department_reports": department_reports_section,
+    "best_practice": best_practice_section,
+    "initiatives": _initiatives,
+    "measures_review": measures_review_section,
+    "prioritisation": _prioritisation,
+    "research": _research,
+    "aob": _aob,
+}
+
+
+def build_agenda_docx(agenda: m.Agenda, *, template: bytes | None, charts: ChartFn) -> bytes:
+    """The agenda pack as .docx bytes, styled by `template` (a council's .docx, or ours when None)."""
+    doc = open_template(template)
+    h = agenda.meeting
+    props = doc.core_properties
+    props.title = clean(f"{h.council_name}: meeting {h.number} agenda")[:255]
+    props.subject = "Agenda pack"
+    props.author = props.last_modified_by = "CX Council"
+    props.revision = max(agenda.version, 1)
+    status = "" if agenda.status == "published" else " · Draft"
+    set_running_heads(doc, header_text=f"{h.council_name} · Meeting {h.number} · {day(h.date)}{status}")
+    _cover(doc, agenda)
+    for section in agenda.sections:
+        _section_heading(doc, section)
+        RENDERERS[section.key](doc, section, agenda, charts)
+        last = doc.paragraphs[-1]
+        if last.paragraph_format.keep_with_next and last._p is doc.element.body[-2]:
+            # A section with nothing but its heading and notes: nothing to keep them with.
+            last.paragraph_format.keep_with_next = False
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

@@ -1,0 +1,449 @@
+"""The minutes in Word: what happened at a meeting, in the council's own styles.
+
+Renders a `MinutesDoc` and computes nothing of its own (one MinutesDoc, many renderers).
+Pure apart from python-docx: trend charts arrive as PNG bytes from `charts`, and the
+styles come from the council's template or ours (see word_template.py).
+
+The order a council reads them in: the meeting, whether these minutes are final, who
+attended and the quorum; then the nine agenda items (Heading 1 "N. Title") each with
+its notes, decisions ("D3. …") and the actions raised; the next meeting; the decision
+register; any amendments made after approval; and the open action log as an appendix.
+
+Each thing the secretary typed appears once in its place. The registers repeat what
+they index by design: a decision is under its item and in the register, an action
+raised at the meeting is under its item and, while open, in the action log.
+"""
+
+import io
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from docx.document import Document
+from docx.oxml.ns import qn
+from docx.oxml.parser import OxmlElement
+from docx.shared import Emu, Pt
+from docx.text.paragraph import Paragraph
+
+from app.agendas.model import ActionRow
+from app.docx.agenda_measures import MEASURE_COLUMNS, ChartFn, _measure_cells
+from app.docx.template import open_template
+from app.docx.word import (
+    AMBER,
+    GREEN,
+    MUTED,
+    RED,
+    Cell,
+    Column,
+    Run,
+    add_paragraph,
+    add_picture,
+    add_table,
+    clean,
+    set_running_heads,
+    text_width,
+)
+from app.docx.words import day, label, long_date, plural, say_none, small
+from app.minutes import model as mm
+
+# Lines of notes that start like a list item become Word bullets.
+_BULLET = re.compile(r"^\s*[-*•]\s+(?=\S)")
+# What follows w:pBdr and w:shd inside w:pPr (the schema's order; Word is strict about it).
+_AFTER_SHADING = (
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:spacing",
+    "w:ind",
+    "w:jc",
+    "w:outlineLvl",
+    "w:rPr",
+    "w:sectPr",
+)
+
+
+# -- small pieces ---------------------------------------------------------------------
+
+
+def _full_date(value: datetime | None, zone: ZoneInfo) -> str:
+    if value is None:
+        return "an unrecorded date"
+    local = value.astimezone(zone)
+    return f"{local.day} {local:%B %Y}"
+
+
+def _at(value: datetime, zone: ZoneInfo) -> str:
+    local = value.astimezone(zone)
+    return f"{day(local)}, {local:%H:%M}"
+
+
+def _box(paragraph: Paragraph, *, color: str, fill: str) -> None:
+    """A coloured border and background around one paragraph: the status line you cannot miss."""
+    ppr = paragraph._p.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "single")
+        edge.set(qn("w:sz"), "18")
+        edge.set(qn("w:space"), "6")
+        edge.set(qn("w:color"), color)
+        border.append(edge)
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    successor = next((child for tag in _AFTER_SHADING for child in ppr.findall(qn(tag))), None)
+    for element in (border, shading):
+        if successor is not None:
+            successor.addprevious(element)
+        else:
+            ppr.append(element)
+
+
+def _status_marks(minutes: mm.MinutesDoc, zone: ZoneInfo) -> tuple[str, list[Run], str, str]:
+    """The running head's suffix, the status line's runs, and its border and fill colours."""
+    if minutes.status == "approved":
+        by = f" by {minutes.approved_by}" if minutes.approved_by else ""
+        line = [
+            Run(f"Approved on {_full_date(minutes.approved_at, zone)}{by}", bold=True, color=GREEN, size=14),
+            Run("\nas a true record of the meeting.", color=GREEN),
+        ]
+        return "", line, GREEN, "E6F4EA"
+    if minutes.status == "circulated":
+        line = [
+            Run("DRAFT · CIRCULATED — NOT YET APPROVED", bold=True, color=RED, size=16),
+            Run(
+                f"\nCirculated for comment on {_full_date(minutes.circulated_at, zone)}. "
+                "They may still be corrected until the chair approves them.",
+                color=RED,
+            ),
+        ]
+        return " · DRAFT (circulated, not approved)", line, RED, "FDECEA"
+    line = [
+        Run("DRAFT — NOT YET APPROVED", bold=True, color=RED, size=16),
+        Run("\nThese minutes are still being written: they may change until the chair approves them.", color=RED),
+    ]
+    return " · DRAFT", line, RED, "FDECEA"
+
+
+def _due(row: ActionRow) -> Cell:
+    if not row.overdue:
+        return day(row.due_on)
+    return [Run(day(row.due_on)), Run(f"\n{plural(row.days_overdue, 'day')} overdue", bold=True, color=RED)]
+
+
+def _action_status(row: ActionRow) -> Cell:
+    status = Run(label(row.status), bold=row.status == "blocked", color=AMBER if row.status == "blocked" else None)
+    if not row.percent_complete:
+        return status
+    return [status, small(f"\n{row.percent_complete}% done")]
+
+
+def _notes(doc: Document, text: str, *, lead: Run | None = None) -> None:
+    """The secretary's notes as typed: blank lines part paragraphs, line breaks stay, "- " lines are bullets.
+
+    `lead` ("Outcome: ") starts the first paragraph, or stands alone when the notes open with a bullet.
+    """
+    lines: list[str] = []
+    first = [lead] if lead else []
+
+    def flush() -> None:
+        if lines:
+            add_paragraph(doc, [*first, Run("\n".join(lines))])
+            first.clear()
+            lines.clear()
+
+    for line in clean(text).split("\n"):
+        if not line.strip():
+            flush()
+        elif _BULLET.match(line):
+            flush()
+            if first:
+                add_paragraph(doc, first.pop(), keep_next=True)
+            add_paragraph(doc, _BULLET.sub("", line, count=1).rstrip(), "List Bullet")
+        else:
+            lines.append(line.rstrip())
+    flush()
+
+
+def _decision(doc: Document, decision: mm.DecisionRow) -> None:
+    add_paragraph(doc, [Run(f"D{decision.number}. ", bold=True), Run(decision.text)])
+
+
+# -- the front page -------------------------------------------------------------------
+
+
+def _front(doc: Document, minutes: mm.MinutesDoc, status_line: list[Run], color: str, fill: str) -> None:
+    h = minutes.meeting
+    add_paragraph(doc, h.council_name, "Title")
+    subtitle = f"Minutes of meeting {h.number}"
+    if h.title and h.title != f"Meeting {h.number}":
+        subtitle += f" · {h.title}"
+    add_paragraph(doc, subtitle, "Subtitle")
+    banner = add_paragraph(doc, status_line)
+    _box(banner, color=color, fill=fill)
+    banner.paragraph_format.space_after = Pt(14)
+    agenda = (
+        f"Version {minutes.agenda_version}, as published"
+        if minutes.agenda_version
+        else Run("Not published before the meeting", italic=True)
+    )
+    details: list[list[Cell]] = [
+        ["Date", long_date(h.date)],
+        ["Time", f"{h.start_time}–{h.end_time} ({h.timezone})"],
+        ["Location", h.location or Run("Not recorded", italic=True)],
+        ["Agenda", agenda],
+    ]
+    add_table(doc, [Column("", 1), Column("", 3.6)], details, header=False, label_column=True)
+
+
+def _attendance_cell(row: mm.AttendanceRow) -> Cell:
+    if row.status is None:
+        status: list[Run] = [Run("Not recorded", italic=True, color=AMBER)]
+    elif row.status == "delegate":
+        status = [Run("Delegate: "), Run(row.delegate_name, bold=True)]
+    elif row.status == "present":
+        status = [Run("Present", color=GREEN)]
+    elif row.status == "absent":
+        status = [Run("Absent", bold=True)]
+    else:
+        status = [Run("Apologies")]
+    if row.note:
+        status.append(small("\n" + row.note))
+    return status
+
+
+def _attendance(doc: Document, minutes: mm.MinutesDoc) -> None:
+    add_paragraph(doc, "Attendance", "Heading 1")
+    rows = minutes.attendance
+    counts = {s: sum(1 for r in rows if r.status == s) for s in ("present", "delegate", "apologies", "absent")}
+    summary = [
+        f"{counts['present']} present",
+        f"{plural(counts['delegate'], 'delegate')}",
+        f"{counts['apologies']} with apologies",
+        f"{counts['absent']} absent",
+    ]
+    unrecorded = sum(1 for r in rows if r.status is None)
+    if unrecorded:
+        summary.append(f"{unrecorded} not recorded")
+    add_paragraph(doc, Run(" · ".join(summary) + ".", color=MUTED), keep_next=True)
+    if rows:
+        table_rows: list[list[Cell]] = []
+        for r in rows:
+            department: Cell = r.department or "—"
+            if r.is_external:
+                department = [Run(r.department or "—"), small("\nExternal supplier", AMBER)]
+            table_rows.append([Run(r.name, bold=r.role == "chair"), department, label(r.role), _attendance_cell(r)])
+        add_table(
+            doc,
+            [Column("Name", 1.9), Column("Department", 2.1), Column("Role", 0.95), Column("Attendance", 2.1)],
+            table_rows,
+        )
+    else:
+        say_none(doc, "The council has no members.")
+    q = minutes.quorum
+    statement = add_paragraph(doc, Run(q.statement, bold=True, color=GREEN if q.met else RED))
+    statement.paragraph_format.space_before = Pt(8)
+
+
+# -- the nine items -------------------------------------------------------------------
+
+
+def _previous_minutes(doc: Document, minutes: mm.MinutesDoc) -> bool:
+    previous = minutes.meeting.previous_meeting
+    if previous is None:
+        if minutes.previous_minutes_note:
+            _notes(doc, minutes.previous_minutes_note)
+            return True
+        return False
+    which = f"The minutes of meeting {previous.number}, held on {long_date(previous.date)},"
+    if minutes.previous_minutes_approved is True:
+        said: Cell = [Run(f"{which} were "), Run("approved as a true record", bold=True), Run(".")]
+    elif minutes.previous_minutes_approved is False:
+        said = [Run(f"{which} were "), Run("not approved", bold=True, color=RED), Run(".")]
+    else:
+        said = Run(f"{which} have no recorded approval.", italic=True, color=AMBER)
+    add_paragraph(doc, said)
+    if minutes.previous_minutes_note:
+        _notes(doc, minutes.previous_minutes_note)
+    return True
+
+
+def _aob(doc: Document, minutes: mm.MinutesDoc) -> bool:
+    if not minutes.aob:
+        return False
+    add_paragraph(doc, "Items raised", "Heading 2")
+    for n, item in enumerate(minutes.aob, start=1):
+        title: list[Run] = [Run(f"9.{n} "), Run(item.title, bold=True)]
+        if item.submitted_by:
+            title.append(Run(f" (raised by {item.submitted_by})", color=MUTED))
+        add_paragraph(doc, title, keep_next=True)
+        if item.details.strip():
+            _notes(doc, item.details)
+        if item.outcome.strip():
+            _notes(doc, item.outcome, lead=Run("Outcome: ", bold=True))
+        else:
+            add_paragraph(doc, [Run("Outcome: ", bold=True), Run("not recorded.", italic=True, color=AMBER)])
+    return True
+
+
+def _snapshot(doc: Document, minutes: mm.MinutesDoc, charts: ChartFn) -> bool:
+    measures = minutes.overall_measures
+    if not measures:
+        return False
+    add_paragraph(doc, "Results presented", "Heading 2")
+    add_table(doc, MEASURE_COLUMNS, [_measure_cells(r, show_department=True) for r in measures])
+    pictures = [png for png in (charts(row) for row in measures) if png]
+    if pictures:
+        width = Emu(int(text_width(doc) * 635 * 0.86))
+        for png in pictures:
+            add_picture(doc, png, width=width)
+    return True
+
+
+def _actions_raised(doc: Document, rows: list[ActionRow]) -> None:
+    add_paragraph(doc, "Actions raised", "Heading 2")
+    add_table(
+        doc,
+        [Column("Action", 3.6), Column("Owner", 1.5), Column("Department", 1.5), Column("Due", 1.1)],
+        [[r.title, r.owner_name, r.department or "—", _due(r)] for r in rows],
+    )
+
+
+def _item(doc: Document, item: mm.MinutesItemRow, minutes: mm.MinutesDoc, charts: ChartFn) -> None:
+    add_paragraph(doc, f"{item.number}. {item.title}", "Heading 1")
+    said = False
+    if item.key == "actions":
+        said = _previous_minutes(doc, minutes)
+    if item.key == "overall_measures":
+        said = _snapshot(doc, minutes, charts) or said
+    if item.notes.strip():
+        if item.key == "overall_measures" and said:
+            add_paragraph(doc, "Discussion", "Heading 2")
+        _notes(doc, item.notes)
+        said = True
+    if item.key == "aob":
+        said = _aob(doc, minutes) or said
+    if item.decisions:
+        add_paragraph(doc, "Decisions", "Heading 2")
+        for decision in item.decisions:
+            _decision(doc, decision)
+        said = True
+    if item.actions_raised:
+        _actions_raised(doc, item.actions_raised)
+        said = True
+    if not said:
+        say_none(doc, "Nothing was recorded under this item.")
+    amended = [f"A{n}" for n, a in enumerate(minutes.amendments, start=1) if a.item_number == item.number]
+    if amended:
+        which = ", ".join(amended)
+        add_paragraph(doc, f"Amended after approval: see {which} under “Amendments”.", "Note")
+
+
+# -- the end --------------------------------------------------------------------------
+
+
+def _next_meeting(doc: Document, minutes: mm.MinutesDoc) -> None:
+    add_paragraph(doc, "Date of next meeting", "Heading 1")
+    noted = bool(minutes.next_meeting_note.strip())
+    if minutes.next_meeting:
+        add_paragraph(doc, Run(long_date(minutes.next_meeting), bold=True), keep_next=noted)
+    else:
+        add_paragraph(doc, Run("Not scheduled yet.", italic=True, color=MUTED), keep_next=noted)
+    if noted:
+        _notes(doc, minutes.next_meeting_note)
+
+
+def _register(doc: Document, minutes: mm.MinutesDoc) -> None:
+    add_paragraph(doc, "Decision register", "Heading 1")
+    if not minutes.decisions:
+        say_none(doc, "No decisions were recorded at this meeting.")
+        return
+    titles = {item.number: f"{item.number}. {item.title}" for item in minutes.items}
+    rows = [
+        [Run(f"D{d.number}", bold=True), titles.get(d.item_number, str(d.item_number)), d.text]
+        for d in minutes.decisions
+    ]
+    add_table(doc, [Column("No.", 0.55, "center"), Column("Agenda item", 1.9), Column("Decision", 4.6)], rows)
+
+
+def _amendments(doc: Document, minutes: mm.MinutesDoc, zone: ZoneInfo) -> None:
+    if not minutes.amendments:
+        return
+    add_paragraph(doc, "Amendments", "Heading 1")
+    add_paragraph(doc, Run("Corrections recorded after the chair approved these minutes, oldest first.", color=MUTED))
+    rows = [
+        [
+            Run(f"A{n}", bold=True),
+            str(a.item_number) if a.item_number else "—",
+            a.text,
+            a.reason,
+            [Run(a.made_by or "—"), small(f"\n{_at(a.made_at, zone)}")],
+        ]
+        for n, a in enumerate(minutes.amendments, start=1)
+    ]
+    add_table(
+        doc,
+        [
+            Column("No.", 0.5, "center"),
+            Column("Item", 0.55, "center"),
+            Column("Amendment", 2.9),
+            Column("Why", 2.0),
+            Column("Made by", 1.35),
+        ],
+        rows,
+    )
+
+
+def _action_log(doc: Document, minutes: mm.MinutesDoc) -> None:
+    doc.add_page_break()
+    add_paragraph(doc, "Appendix: open action log", "Heading 1")
+    rows = minutes.open_actions
+    if not rows:
+        say_none(doc, "No open actions on the council's log.")
+        return
+    overdue = sum(1 for r in rows if r.overdue)
+    late = f", {overdue} of them overdue" if overdue else ""
+    add_paragraph(doc, Run(f"{plural(len(rows), 'open action')} on the council's log{late}.", color=MUTED))
+    raised_here = {a.id: item.number for item in minutes.items for a in item.actions_raised}
+    table_rows = []
+    for r in rows:
+        title: Cell = r.title
+        if r.id in raised_here:
+            title = [Run(r.title), small(f"\nRaised at this meeting, item {raised_here[r.id]}")]
+        table_rows.append([title, r.owner_name, r.department or "—", _due(r), _action_status(r)])
+    add_table(
+        doc,
+        [
+            Column("Action", 3.1),
+            Column("Owner", 1.25),
+            Column("Department", 1.55),
+            Column("Due", 1.6),
+            Column("Status", 1.25),
+        ],
+        table_rows,
+    )
+
+
+def build_minutes_docx(minutes: mm.MinutesDoc, *, template: bytes | None, charts: ChartFn) -> bytes:
+    """The minutes as .docx bytes, styled by `template` (a council's .docx, or ours when None)."""
+    doc = open_template(template)
+    h = minutes.meeting
+    zone = ZoneInfo(h.timezone)
+    suffix, status_line, color, fill = _status_marks(minutes, zone)
+    props = doc.core_properties
+    props.title = clean(f"{h.council_name}: minutes of meeting {h.number}")[:255]
+    props.subject = "Minutes" if minutes.status == "approved" else "Draft minutes"
+    props.author = props.last_modified_by = "CX Council"
+    props.revision = max(minutes.version, 1)
+    set_running_heads(doc, header_text=f"{h.council_name} · Minutes of meeting {h.number} · {day(h.date)}{suffix}")
+    _front(doc, minutes, status_line, color, fill)
+    _attendance(doc, minutes)
+    for item in minutes.items:
+        _item(doc, item, minutes, charts)
+    _next_meeting(doc, minutes)
+    _register(doc, minutes)
+    _amendments(doc, minutes, zone)
+    _action_log(doc, minutes)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

@@ -1,0 +1,169 @@
+"""JSON routes: recording a meeting's minutes, circulating and approving them, amendments and history."""
+
+from fastapi import APIRouter, Request, Response
+
+from app.actions import service as actions_service
+from app.actions.schemas import ActionPublic
+from app.auth import MeetingDep
+from app.common import IdPath, ListOf, etag, list_of
+from app.councils import template_service as exports_service
+from app.councils.api import IfMatch
+from app.db import SessionDep
+from app.minutes import recording, service
+from app.minutes.model import AmendmentRow, AobOutcome, DecisionRow, MinutesDoc
+from app.minutes.schemas import (
+    AmendmentCreate,
+    AobOutcomeIn,
+    AttendancePublic,
+    AttendanceSet,
+    CirculateIn,
+    CirculateResult,
+    DecisionCreate,
+    DecisionUpdate,
+    ItemNotesIn,
+    ItemNumber,
+    MeetingActionCreate,
+    MinutesEventPublic,
+    MinutesItemPublic,
+    MinutesUpdate,
+)
+from app.web.downloads import DOCX_RESPONSE, download_headers
+
+router = APIRouter(prefix="/api", tags=["minutes"])
+LOCKED = {409: {"description": "The minutes are approved (record an amendment instead), or the meeting was cancelled"}}
+VERSIONED = {**LOCKED, 412: {"description": "Stale If-Match"}}
+
+
+@router.get("/meetings/{meeting_id}/minutes", response_model=MinutesDoc)
+def get_minutes(session: SessionDep, found: MeetingDep, response: Response) -> MinutesDoc:
+    """The minutes as they stand: attendance, quorum, notes, decisions and actions per item, AOB, registers
+    (any seat; observers once approved)."""
+    doc = service.load_minutes(session=session, access=found.access, meeting=found.meeting)
+    response.headers["ETag"] = etag(doc.version)
+    return doc
+
+
+@router.get("/meetings/{meeting_id}/minutes.docx", response_class=Response, responses={200: DOCX_RESPONSE})
+def get_minutes_docx(session: SessionDep, found: MeetingDep) -> Response:
+    """The minutes as a Word document on the council's template: "DRAFT" until the chair approves them
+    (any seat; observers once approved)."""
+    file = exports_service.minutes_docx(session=session, access=found.access, meeting=found.meeting)
+    return Response(file.content, media_type=file.media_type, headers=download_headers(file.disposition))
+
+
+@router.put("/meetings/{meeting_id}/attendance", response_model=AttendancePublic, responses=LOCKED)
+def set_attendance(session: SessionDep, found: MeetingDep, attendance_in: AttendanceSet) -> AttendancePublic:
+    """Record attendance for the seats given (secretary or chair); answers every seat and the quorum."""
+    return recording.set_attendance(
+        session=session, access=found.access, meeting=found.meeting, attendance_in=attendance_in
+    )
+
+
+@router.put("/meetings/{meeting_id}/minutes/items/{number}", response_model=MinutesItemPublic, responses=LOCKED)
+def update_item_notes(
+    session: SessionDep, found: MeetingDep, number: ItemNumber, notes_in: ItemNotesIn
+) -> MinutesItemPublic:
+    """Save the notes under agenda item 1–9 (secretary or chair); safe to call as the notes are typed."""
+    return recording.set_item_notes(
+        session=session, access=found.access, meeting=found.meeting, number=number, notes=notes_in.notes
+    )
+
+
+@router.post("/meetings/{meeting_id}/decisions", response_model=DecisionRow, status_code=201, responses=LOCKED)
+def create_decision(session: SessionDep, found: MeetingDep, decision_in: DecisionCreate) -> DecisionRow:
+    """Record a decision under an agenda item (secretary or chair); decisions are numbered 1, 2, 3 per meeting."""
+    return recording.add_decision(session=session, access=found.access, meeting=found.meeting, decision_in=decision_in)
+
+
+@router.patch("/meetings/{meeting_id}/decisions/{decision_id}", response_model=DecisionRow, responses=LOCKED)
+def update_decision(
+    session: SessionDep, found: MeetingDep, decision_id: IdPath, decision_in: DecisionUpdate
+) -> DecisionRow:
+    """Reword a decision or move it to another item (secretary or chair)."""
+    return recording.update_decision(
+        session=session, access=found.access, meeting=found.meeting, decision_id=decision_id, decision_in=decision_in
+    )
+
+
+@router.delete("/meetings/{meeting_id}/decisions/{decision_id}", status_code=204, responses=LOCKED)
+def delete_decision(session: SessionDep, found: MeetingDep, decision_id: IdPath) -> None:
+    """Strike a decision recorded in error (secretary or chair); later ones are renumbered."""
+    recording.delete_decision(session=session, access=found.access, meeting=found.meeting, decision_id=decision_id)
+
+
+@router.post("/meetings/{meeting_id}/actions", response_model=ActionPublic, status_code=201, responses=LOCKED)
+def create_meeting_action(
+    session: SessionDep, found: MeetingDep, action_in: MeetingActionCreate, response: Response
+) -> ActionPublic:
+    """Raise an action under an agenda item (secretary or chair): it goes on the council's log, raised here."""
+    action = recording.raise_action(session=session, access=found.access, meeting=found.meeting, action_in=action_in)
+    response.headers["ETag"] = etag(action.version)
+    return actions_service.get_action_public(session=session, action=action)
+
+
+@router.put("/meetings/{meeting_id}/aob/{item_id}/outcome", response_model=AobOutcome, responses=LOCKED)
+def update_aob_outcome(session: SessionDep, found: MeetingDep, item_id: IdPath, outcome_in: AobOutcomeIn) -> AobOutcome:
+    """Record what the meeting made of an item of any other business (secretary or chair)."""
+    return recording.set_aob_outcome(
+        session=session, access=found.access, meeting=found.meeting, item_id=item_id, outcome=outcome_in.outcome
+    )
+
+
+@router.put("/meetings/{meeting_id}/minutes", response_model=MinutesDoc, responses=VERSIONED)
+def update_minutes(
+    session: SessionDep, found: MeetingDep, minutes_in: MinutesUpdate, response: Response, if_match: IfMatch = None
+) -> MinutesDoc:
+    """Item 1 (were the previous minutes approved, and a note) and the next meeting note (secretary or chair)."""
+    doc = recording.update_minutes(
+        session=session, access=found.access, meeting=found.meeting, minutes_in=minutes_in, if_match=if_match
+    )
+    response.headers["ETag"] = etag(doc.version)
+    return doc
+
+
+@router.post("/meetings/{meeting_id}/minutes/circulate", response_model=CirculateResult, responses=VERSIONED)
+def circulate_minutes(
+    request: Request,
+    session: SessionDep,
+    found: MeetingDep,
+    response: Response,
+    circulate_in: CirculateIn | None = None,
+    if_match: IfMatch = None,
+) -> CirculateResult:
+    """Circulate the draft for comment (chair or secretary), optionally mailing every voting member the .docx;
+    marks the meeting held. Corrected minutes may be circulated again until approved."""
+    result = service.circulate_minutes(
+        session=session,
+        access=found.access,
+        meeting=found.meeting,
+        settings=request.app.state.settings,
+        email=bool(circulate_in and circulate_in.email),
+        if_match=if_match,
+    )
+    response.headers["ETag"] = etag(result.minutes.version)
+    return result
+
+
+@router.post("/meetings/{meeting_id}/minutes/approve", response_model=MinutesDoc, responses=VERSIONED)
+def approve_minutes(session: SessionDep, found: MeetingDep, response: Response, if_match: IfMatch = None) -> MinutesDoc:
+    """Approve circulated minutes as a true record (chair); after this they only take amendments."""
+    doc = service.approve_minutes(session=session, access=found.access, meeting=found.meeting, if_match=if_match)
+    response.headers["ETag"] = etag(doc.version)
+    return doc
+
+
+@router.post(
+    "/meetings/{meeting_id}/minutes/amendments",
+    response_model=AmendmentRow,
+    status_code=201,
+    responses={409: {"description": "The minutes are not approved yet: edit them instead"}},
+)
+def create_amendment(session: SessionDep, found: MeetingDep, amendment_in: AmendmentCreate) -> AmendmentRow:
+    """Correct approved minutes with a recorded amendment: the text, why, who and when (chair or secretary)."""
+    return service.add_amendment(session=session, access=found.access, meeting=found.meeting, amendment_in=amendment_in)
+
+
+@router.get("/meetings/{meeting_id}/minutes/history", response_model=ListOf[MinutesEventPublic])
+def list_minutes_history(session: SessionDep, found: MeetingDep) -> dict:
+    """Every change to the minutes, who made it and when, oldest first (not observers)."""
+    return list_of(service.list_history(session=session, access=found.access, meeting=found.meeting))

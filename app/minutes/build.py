@@ -1,0 +1,228 @@
+"""build_minutes and quorum: the typed minutes of a meeting from rows already loaded.
+
+Pure: `MinutesData` in, a `MinutesDoc` out, like `build_agenda`. The JSON API, the
+secretary's page and the Word minutes all render this object. The agenda the meeting
+followed (its published snapshot, else the live agenda) supplies the header, the item
+titles and the overall measures, so the minutes never re-derive them.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from app.agendas.data import ActionFact, Seat
+from app.agendas.model import Agenda, OverallMeasuresSection
+from app.agendas.parts import action_row
+from app.minutes import model as mm
+from app.models import (
+    CLOSED_STATUSES,
+    AobItem,
+    Attendance,
+    Council,
+    Decision,
+    Department,
+    Meeting,
+    Minutes,
+    MinutesAmendment,
+    MinutesItem,
+    MinutesStatus,
+    Role,
+)
+
+# Seats that count towards a quorum: observers attend but do not vote.
+VOTING_ROLES = frozenset({Role.chair, Role.secretary, Role.member})
+# A delegate attends in the member's place, so the seat is represented.
+PRESENT_STATUSES = frozenset({"present", "delegate"})
+# Minutes list the chair first, then the secretary, members and observers.
+ROLE_ORDER = {Role.chair: 0, Role.secretary: 1, Role.member: 2, Role.observer: 3}
+
+
+@dataclass(frozen=True)
+class QuorumSeat:
+    role: str
+    department_id: int | None
+    # None until the secretary records it (or the member sends apologies).
+    status: str | None
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def quorum(
+    seats: Iterable[QuorumSeat], *, quorum_members: int | None = None, quorum_departments: int | None = None
+) -> mm.Quorum:
+    """Is the meeting quorate, and a sentence that says why with the numbers.
+
+    Members: at least `quorum_members` voting seats (chair, secretary, member) present in
+    person or by delegate; unset, more than half of the voting seats. Departments: when
+    `quorum_departments` is set, at least that many departments represented by a voting
+    seat that is present or delegated.
+    """
+    voting = [s for s in seats if s.role in VOTING_ROLES]
+    present = [s for s in voting if s.status in PRESENT_STATUSES]
+    delegates = sum(1 for s in present if s.status == "delegate")
+    unrecorded = sum(1 for s in voting if s.status is None)
+    required_members = quorum_members if quorum_members is not None else len(voting) // 2 + 1
+    required_departments = quorum_departments or 0
+    represented = len({s.department_id for s in present if s.department_id is not None})
+    met = len(present) >= required_members and represented >= required_departments
+
+    by_delegate = f", {delegates} by delegate" if delegates else ""
+    noun = "member" if len(voting) == 1 else "members"
+    parts = [f"{len(present)} of {len(voting)} {noun} present{by_delegate} ({required_members} required)"]
+    if required_departments:
+        parts.append(f"{_count(represented, 'department')} represented ({required_departments} required)")
+    statement = f"{'Quorate' if met else 'Not quorate'}: {'; '.join(parts)}."
+    if unrecorded:
+        statement += f" Attendance not yet recorded for {_count(unrecorded, 'member')}."
+    return mm.Quorum(
+        met=met,
+        present=len(present),
+        required_members=required_members,
+        departments_represented=represented,
+        required_departments=required_departments,
+        statement=statement,
+    )
+
+
+@dataclass
+class MinutesData:
+    """Everything the minutes are built from, read by `load_minutes_data`."""
+
+    council: Council
+    meeting: Meeting
+    agenda: Agenda
+    today: date
+    # None until the first write creates the record.
+    minutes: Minutes | None = None
+    approved_by: str | None = None
+    seats: list[Seat] = field(default_factory=list)
+    departments: list[Department] = field(default_factory=list)
+    attendance: list[Attendance] = field(default_factory=list)
+    items: list[MinutesItem] = field(default_factory=list)
+    decisions: list[tuple[Decision, str | None]] = field(default_factory=list)
+    # Open actions of the council, and every action raised at this meeting.
+    actions: list[ActionFact] = field(default_factory=list)
+    aob: list[tuple[AobItem, str | None]] = field(default_factory=list)
+    amendments: list[tuple[MinutesAmendment, str | None]] = field(default_factory=list)
+    next_meeting: Meeting | None = None
+
+
+def decision_row(decision: Decision, created_by: str | None) -> mm.DecisionRow:
+    return mm.DecisionRow(
+        id=decision.id,
+        number=decision.number,
+        item_number=decision.item_number,
+        text=decision.text,
+        created_by=created_by,
+        created_at=decision.created_at,
+    )
+
+
+def amendment_row(amendment: MinutesAmendment, made_by: str | None) -> mm.AmendmentRow:
+    return mm.AmendmentRow(
+        id=amendment.id,
+        item_number=amendment.item_number,
+        text=amendment.text,
+        reason=amendment.reason,
+        made_by=made_by,
+        made_at=amendment.made_at,
+    )
+
+
+def attendance_rows(
+    seats: list[Seat], departments: list[Department], attendance: list[Attendance]
+) -> list[mm.AttendanceRow]:
+    """Every seat on the council with what was recorded for it: the chair first, then by role and name."""
+    by_id = {d.id: d for d in departments}
+    recorded = {a.membership_id: a for a in attendance}
+    rows = []
+    for seat in sorted(seats, key=lambda s: (ROLE_ORDER.get(s.role, 9), s.name.casefold(), s.id)):
+        department = by_id.get(seat.department_id)
+        row = recorded.get(seat.id)
+        rows.append(
+            mm.AttendanceRow(
+                membership_id=seat.id,
+                name=seat.name,
+                role=seat.role,
+                department=department.name if department else None,
+                is_external=bool(department and department.is_external),
+                status=row.status if row else None,
+                delegate_name=row.delegate_name if row else "",
+                note=row.note if row else "",
+            )
+        )
+    return rows
+
+
+def council_quorum(council: Council, seats: list[Seat], attendance: list[Attendance]) -> mm.Quorum:
+    """The council's quorum rule applied to what was recorded."""
+    recorded = {a.membership_id: a.status for a in attendance}
+    return quorum(
+        [QuorumSeat(role=s.role, department_id=s.department_id, status=recorded.get(s.id)) for s in seats],
+        quorum_members=council.quorum_members,
+        quorum_departments=council.quorum_departments,
+    )
+
+
+def build_minutes(data: MinutesData) -> mm.MinutesDoc:
+    """The minutes of `data.meeting`: attendance, quorum, the nine items with their record, and the registers."""
+    council, meeting, minutes = data.council, data.meeting, data.minutes
+    zone = ZoneInfo(council.timezone)
+    departments = {d.id: d.name for d in data.departments}
+
+    actions: list[mm.ActionRow] = []
+    raised: dict[int, list[mm.ActionRow]] = {}
+    for fact in data.actions:
+        row = action_row(fact, data.today, zone)
+        row.department = departments.get(fact.action.department_id)
+        if row.status not in CLOSED_STATUSES:
+            actions.append(row)
+        action = fact.action
+        if action.raised_at_meeting_id == meeting.id and action.raised_at_item is not None:
+            raised.setdefault(action.raised_at_item, []).append(row)
+
+    decisions = sorted((decision_row(d, who) for d, who in data.decisions), key=lambda d: d.number)
+    notes = {item.number: item for item in data.items}
+    items = []
+    for section in data.agenda.sections:
+        item = notes.get(section.number)
+        items.append(
+            mm.MinutesItemRow(
+                number=section.number,
+                key=section.key,
+                title=section.title,
+                notes=item.notes if item else "",
+                decisions=[d for d in decisions if d.item_number == section.number],
+                actions_raised=sorted(raised.get(section.number, []), key=lambda r: r.id),
+                updated_at=item.updated_at if item else None,
+            )
+        )
+    overall = next((s.measures for s in data.agenda.sections if isinstance(s, OverallMeasuresSection)), [])
+    next_meeting = data.next_meeting
+    return mm.MinutesDoc(
+        meeting=data.agenda.meeting,
+        status=minutes.status if minutes else MinutesStatus.draft,
+        version=minutes.version if minutes else 0,
+        agenda_version=data.agenda.version,
+        attendance=attendance_rows(data.seats, data.departments, data.attendance),
+        quorum=council_quorum(council, data.seats, data.attendance),
+        previous_minutes_approved=minutes.previous_minutes_approved if minutes else None,
+        previous_minutes_note=minutes.previous_minutes_note if minutes else "",
+        items=items,
+        decisions=decisions,
+        aob=[
+            mm.AobOutcome(id=a.id, title=a.title, details=a.details, submitted_by=who, outcome=a.outcome)
+            for a, who in data.aob
+        ],
+        open_actions=actions,
+        overall_measures=overall,
+        amendments=[amendment_row(a, who) for a, who in data.amendments],
+        next_meeting=next_meeting.scheduled_at.astimezone(zone).date() if next_meeting else None,
+        next_meeting_note=minutes.next_meeting_note if minutes else "",
+        circulated_at=minutes.circulated_at if minutes else None,
+        approved_at=minutes.approved_at if minutes else None,
+        approved_by=data.approved_by,
+    )

@@ -1,0 +1,163 @@
+"""Everything the minutes are built from, loaded by a small fixed number of queries.
+
+One query per kind of record, whatever the size of the council or its action log:
+the seats, departments, attendance, notes, decisions, actions, AOB and amendments of
+one meeting, and the next meeting's date. The agenda it followed is loaded apart
+(`agenda_for`): one query for a published snapshot, the agenda loader's fixed set otherwise.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from app.agendas.data import ActionFact, Seat
+from app.agendas.model import Agenda
+from app.agendas.service import latest_snapshot, live_agenda
+from app.auth import Access
+from app.minutes.build import MinutesData, build_minutes
+from app.minutes.model import MinutesDoc
+from app.models import (
+    CLOSED_STATUSES,
+    Action,
+    AobItem,
+    Attendance,
+    Decision,
+    Department,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Minutes,
+    MinutesAmendment,
+    MinutesItem,
+    User,
+)
+
+
+def agenda_for(*, session: Session, access: Access, meeting: Meeting) -> Agenda:
+    """The agenda the meeting followed: the one last published, else the live agenda."""
+    snapshot = latest_snapshot(session=session, meeting=meeting)
+    if snapshot is None:
+        return live_agenda(session=session, access=access, meeting=meeting, snapshot=None)
+    return Agenda.model_validate(snapshot.content)
+
+
+def load_seats(*, session: Session, council_id: int) -> list[Seat]:
+    """Every seat on the council with its holder's name."""
+    return [
+        Seat(id=m.id, user_id=m.user_id, name=name, role=m.role, department_id=m.department_id)
+        for m, name in session.exec(
+            select(Membership, User.name)
+            .join(User, col(User.id) == Membership.user_id)
+            .where(Membership.council_id == council_id)
+            .order_by(col(User.name), col(Membership.id))
+        )
+    ]
+
+
+def load_departments(*, session: Session, council_id: int) -> list[Department]:
+    return list(session.exec(select(Department).where(Department.council_id == council_id)))
+
+
+def load_attendance(*, session: Session, meeting: Meeting) -> list[Attendance]:
+    return list(session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id)))
+
+
+def load_minutes_data(
+    *,
+    session: Session,
+    access: Access,
+    meeting: Meeting,
+    minutes: Minutes | None,
+    agenda: Agenda,
+    approved_by: str | None = None,
+    today: date | None = None,
+) -> MinutesData:
+    """Read what the minutes of `meeting` need: one query per kind of record."""
+    council = access.council
+    zone = ZoneInfo(council.timezone)
+    data = MinutesData(
+        council=council,
+        meeting=meeting,
+        agenda=agenda,
+        today=today or datetime.now(zone).date(),
+        minutes=minutes,
+        approved_by=approved_by,
+    )
+    data.seats = load_seats(session=session, council_id=council.id)
+    data.departments = load_departments(session=session, council_id=council.id)
+    data.attendance = load_attendance(session=session, meeting=meeting)
+    data.items = list(session.exec(select(MinutesItem).where(MinutesItem.meeting_id == meeting.id)))
+    data.decisions = list(
+        session.exec(
+            select(Decision, User.name)
+            .outerjoin(User, col(User.id) == Decision.created_by_id)
+            .where(Decision.meeting_id == meeting.id)
+            .order_by(col(Decision.number))
+        )
+    )
+    owner = aliased(User)
+    data.actions = [
+        ActionFact(action=action, owner_name=name)
+        for action, name in session.exec(
+            select(Action, owner.name)
+            .join(Membership, col(Membership.id) == Action.owner_id)
+            .join(owner, owner.id == Membership.user_id)
+            .where(
+                Action.council_id == council.id,
+                or_(col(Action.status).not_in(list(CLOSED_STATUSES)), Action.raised_at_meeting_id == meeting.id),
+            )
+            .order_by(col(Action.due_on), col(Action.id))
+        )
+    ]
+    submitter = aliased(User)
+    data.aob = list(
+        session.exec(
+            select(AobItem, submitter.name)
+            .outerjoin(Membership, col(Membership.id) == AobItem.submitted_by_id)
+            .outerjoin(submitter, submitter.id == Membership.user_id)
+            .where(AobItem.meeting_id == meeting.id)
+            .order_by(col(AobItem.created_at), col(AobItem.id))
+        )
+    )
+    data.amendments = load_amendments(session=session, meeting=meeting)
+    data.next_meeting = session.exec(
+        select(Meeting)
+        .where(
+            Meeting.council_id == council.id,
+            Meeting.scheduled_at > meeting.scheduled_at,
+            Meeting.status == MeetingStatus.scheduled,
+        )
+        .order_by(col(Meeting.scheduled_at))
+        .limit(1)
+    ).first()
+    return data
+
+
+def load_amendments(*, session: Session, meeting: Meeting) -> list[tuple[MinutesAmendment, str | None]]:
+    """Corrections to the approved minutes, oldest first, with who made them."""
+    return list(
+        session.exec(
+            select(MinutesAmendment, User.name)
+            .outerjoin(User, col(User.id) == MinutesAmendment.made_by_id)
+            .where(MinutesAmendment.meeting_id == meeting.id)
+            .order_by(col(MinutesAmendment.made_at), col(MinutesAmendment.id))
+        )
+    )
+
+
+def current_doc(
+    *, session: Session, access: Access, meeting: Meeting, minutes: Minutes | None, agenda: Agenda | None = None
+) -> MinutesDoc:
+    """The minutes built from the rows as they are now."""
+    agenda = agenda or agenda_for(session=session, access=access, meeting=meeting)
+    approved_by = None
+    if minutes is not None and minutes.approved_by_id is not None:
+        approver = session.get(User, minutes.approved_by_id)
+        approved_by = approver.name if approver else None
+    data = load_minutes_data(
+        session=session, access=access, meeting=meeting, minutes=minutes, agenda=agenda, approved_by=approved_by
+    )
+    return build_minutes(data)

@@ -1,0 +1,88 @@
+"""The typed Minutes: one object that the JSON API, the secretary's page and the Word minutes render."""
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel
+
+from app.agendas.model import ActionRow, Header, MeasureRow
+
+
+class AttendanceRow(BaseModel):
+    membership_id: int
+    name: str
+    role: str
+    department: str | None
+    is_external: bool
+    # None until the secretary records it.
+    status: Literal["present", "apologies", "absent", "delegate"] | None
+    delegate_name: str = ""
+    note: str = ""
+
+
+class Quorum(BaseModel):
+    met: bool
+    present: int
+    required_members: int
+    departments_represented: int
+    required_departments: int
+    # A sentence for the minutes, e.g. "Quorate: 7 of 9 members present (5 required) …".
+    statement: str
+
+
+class DecisionRow(BaseModel):
+    id: int
+    number: int
+    item_number: int
+    text: str
+    created_by: str | None
+    created_at: datetime
+
+
+class AobOutcome(BaseModel):
+    id: int
+    title: str
+    details: str
+    submitted_by: str | None
+    outcome: str
+
+
+class MinutesItemRow(BaseModel):
+    number: int
+    key: str
+    title: str
+    notes: str
+    decisions: list[DecisionRow]
+    actions_raised: list[ActionRow]
+    updated_at: datetime | None
+
+
+class AmendmentRow(BaseModel):
+    id: int
+    item_number: int | None
+    text: str
+    reason: str
+    made_by: str | None
+    made_at: datetime
+
+
+class MinutesDoc(BaseModel):
+    meeting: Header
+    status: Literal["draft", "circulated", "approved"]
+    version: int
+    agenda_version: int
+    attendance: list[AttendanceRow]
+    quorum: Quorum
+    previous_minutes_approved: bool | None
+    previous_minutes_note: str
+    items: list[MinutesItemRow]
+    decisions: list[DecisionRow]
+    aob: list[AobOutcome]
+    open_actions: list[ActionRow]
+    overall_measures: list[MeasureRow]
+    amendments: list[AmendmentRow]
+    next_meeting: date | None
+    next_meeting_note: str
+    circulated_at: datetime | None
+    approved_at: datetime | None
+    approved_by: str | None

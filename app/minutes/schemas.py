@@ -1,0 +1,102 @@
+"""API shapes for recording minutes; what they answer is the typed `MinutesDoc` and its rows."""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Path
+from pydantic import BaseModel, Field, StrictBool
+
+from app.actions.schemas import ActionCreate, AgendaItem
+from app.common import DbId, InputModel, Name, Text
+from app.minutes.model import AttendanceRow, MinutesDoc, Quorum
+from app.models import AttendanceStatus
+
+ItemNumber = Annotated[int, Path(ge=1, le=9, description="Standard agenda item, 1 to 9")]
+NOTES_MAX = 20000
+
+
+class AttendanceIn(InputModel):
+    membership_id: DbId
+    status: AttendanceStatus
+    # Required for a delegate; ignored otherwise.
+    delegate_name: Text(120) = ""
+    note: Text(500) = ""
+
+
+class AttendanceSet(InputModel):
+    """The seats given are set; seats not given keep what was recorded (or the apologies they sent)."""
+
+    attendance: list[AttendanceIn] = Field(max_length=500)
+
+
+class AttendancePublic(BaseModel):
+    attendance: list[AttendanceRow]
+    quorum: Quorum
+
+
+class ItemNotesIn(InputModel):
+    notes: Text(NOTES_MAX)
+
+
+class MinutesItemPublic(BaseModel):
+    meeting_id: int
+    number: int
+    notes: str
+    updated_by: str | None
+    updated_at: datetime | None
+
+
+class DecisionCreate(InputModel):
+    item_number: AgendaItem
+    text: Name(5000)
+
+
+class DecisionUpdate(InputModel):
+    item_number: AgendaItem | None = None
+    text: Name(5000) | None = None
+
+
+class MeetingActionCreate(ActionCreate):
+    """An action raised during the meeting: the council's action body plus the agenda item it came up under."""
+
+    item_number: AgendaItem
+
+
+class AobOutcomeIn(InputModel):
+    outcome: Text(5000)
+
+
+class MinutesUpdate(InputModel):
+    # Item 1: were the previous meeting's minutes approved as a true record (null: not yet said)?
+    previous_minutes_approved: bool | None = None
+    previous_minutes_note: Text(2000) | None = None
+    next_meeting_note: Text(500) | None = None
+
+
+class CirculateIn(InputModel):
+    email: StrictBool = Field(default=False, description="Also mail every voting member the minutes (needs SMTP_URL)")
+
+
+class CirculateResult(BaseModel):
+    minutes: MinutesDoc
+    # Mails accepted by the SMTP server, and the ones it refused or could not take.
+    emailed: int
+    failures: list[str]
+    # The .docx attached to the mails, if one was.
+    attachment: str | None
+    notes: list[str]
+
+
+class AmendmentCreate(InputModel):
+    text: Name(5000)
+    reason: Name(2000)
+    item_number: AgendaItem | None = None
+
+
+class MinutesEventPublic(BaseModel):
+    id: int
+    at: datetime
+    kind: str
+    user_id: int | None
+    user_name: str | None
+    detail: dict[str, Any]

@@ -1,0 +1,204 @@
+"""Minutes: reading them, and their lifecycle draft → circulated → approved.
+
+Rules, in one place (recording itself is in minutes_recording.py):
+- The chair or the secretary records; the record is created by the first write.
+- A meeting can be minuted while it is still `scheduled` (the secretary records it as it
+  happens) or once `held`; a cancelled meeting cannot. Circulating marks it held.
+- Circulated minutes can still be corrected before approval: they stay circulated, every
+  change is in the audit history, and circulating again sends the corrected version.
+- Approved minutes never change: every editing route answers 409. A correction is an
+  amendment (who, when, why). Approval freezes the whole document (in the `approved`
+  audit entry), so the approved minutes read the same however the council's data moves.
+"""
+
+import logging
+
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from app.auth import Access
+from app.common import check_if_match
+from app.config import Settings
+from app.errors import Conflict, Forbidden, Invalid
+from app.minutes import data as minutes_data
+from app.minutes import lock
+from app.minutes import mail as minutes_mail
+from app.minutes.build import amendment_row
+from app.minutes.model import AmendmentRow, MinutesDoc
+from app.minutes.schemas import AmendmentCreate, CirculateResult, MinutesEventPublic
+from app.models import (
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    MinutesAmendment,
+    MinutesEvent,
+    MinutesStatus,
+    Role,
+    User,
+    utcnow,
+)
+
+READERS = (Role.chair, Role.secretary, Role.member)
+logger = logging.getLogger(__name__)
+
+
+# -- reading -------------------------------------------------------------------------
+
+
+def _check_may_read(access: Access, minutes: Minutes | None) -> None:
+    if access.is_(Role.observer) and (minutes is None or minutes.status != MinutesStatus.approved):
+        raise Forbidden("Observers read the minutes once the chair has approved them.")
+
+
+def _approved_doc(session: Session, meeting: Meeting, minutes: Minutes) -> MinutesDoc | None:
+    """The document as approved, with the amendments made since."""
+    event = session.exec(
+        select(MinutesEvent)
+        .where(MinutesEvent.meeting_id == meeting.id, MinutesEvent.kind == "approved")
+        .order_by(col(MinutesEvent.id).desc())
+        .limit(1)
+    ).first()
+    if event is None or "snapshot" not in event.detail:
+        return None
+    try:
+        doc = MinutesDoc.model_validate(event.detail["snapshot"])
+    except ValidationError:
+        # A snapshot from before MinutesDoc changed shape: rebuild rather than fail.
+        logger.warning("approved minutes of meeting %s: snapshot no longer valid, rebuilt", meeting.id)
+        return None
+    doc.version = minutes.version
+    doc.amendments = [
+        amendment_row(a, who) for a, who in minutes_data.load_amendments(session=session, meeting=meeting)
+    ]
+    return doc
+
+
+def load_minutes(*, session: Session, access: Access, meeting: Meeting) -> MinutesDoc:
+    """The minutes as they stand (any seat; observers once approved), built by a fixed number of queries."""
+    minutes = session.get(Minutes, meeting.id)
+    _check_may_read(access, minutes)
+    if minutes is not None and minutes.status == MinutesStatus.approved:
+        frozen = _approved_doc(session, meeting, minutes)
+        if frozen is not None:
+            return frozen
+    return minutes_data.current_doc(session=session, access=access, meeting=meeting, minutes=minutes)
+
+
+def list_history(*, session: Session, access: Access, meeting: Meeting) -> list[MinutesEventPublic]:
+    """Every change to the minutes, oldest first (not observers)."""
+    access.require(*READERS, doing="read the history of the minutes")
+    rows = session.exec(
+        select(MinutesEvent, User.name)
+        .outerjoin(User, col(User.id) == MinutesEvent.user_id)
+        .where(MinutesEvent.meeting_id == meeting.id)
+        .order_by(col(MinutesEvent.id))
+    )
+    return [
+        MinutesEventPublic(
+            id=event.id,
+            at=event.at,
+            kind=event.kind,
+            user_id=event.user_id,
+            user_name=name,
+            # The approved document itself is the minutes, not a change to them.
+            detail={k: v for k, v in event.detail.items() if k != "snapshot"},
+        )
+        for event, name in rows
+    ]
+
+
+# -- the lifecycle -------------------------------------------------------------------
+
+
+def circulate_minutes(
+    *, session: Session, access: Access, meeting: Meeting, settings: Settings, email: bool, if_match: str | None
+) -> CirculateResult:
+    """Send the draft round for comment (chair or secretary), optionally by mail; marks the meeting held."""
+    access.require(*lock.RECORDERS, doing="circulate the minutes")
+    lock.check_can_minute(meeting)
+    if email and not settings.SMTP_URL:
+        raise Invalid("This server has no SMTP_URL, so it cannot send mail; circulate without email.", field="email")
+    minutes, created = lock.lock_minutes(session, meeting)
+    lock.refuse_if_approved(minutes, meeting)
+    check_if_match(if_match, 0 if created else minutes.version)
+    again = minutes.status == MinutesStatus.circulated
+    agenda = minutes_data.agenda_for(session=session, access=access, meeting=meeting)
+    now = utcnow()
+    minutes.status = MinutesStatus.circulated
+    minutes.circulated_at = now
+    minutes.agenda_version = agenda.version
+    marked_held = meeting.status == MeetingStatus.scheduled
+    if marked_held:
+        meeting.status = MeetingStatus.held
+        meeting.updated_at = now
+        session.add(meeting)
+    lock.touch(session, minutes)
+    doc = minutes_data.current_doc(session=session, access=access, meeting=meeting, minutes=minutes, agenda=agenda)
+    run = minutes_mail.mail_minutes(session=session, settings=settings, doc=doc) if email else minutes_mail.MailRun()
+    if marked_held:
+        run.notes.insert(0, f"Meeting {meeting.number} is now marked as held.")
+    detail = {"again": again, "meeting_marked_held": marked_held, "email": email}
+    if email:
+        detail |= {"emailed": run.emailed, "failures": run.failures, "attachment": run.attachment}
+    lock.record(session, access, meeting, "circulated", detail)
+    session.flush()
+    return CirculateResult(
+        minutes=doc, emailed=run.emailed, failures=run.failures, attachment=run.attachment, notes=run.notes
+    )
+
+
+def approve_minutes(*, session: Session, access: Access, meeting: Meeting, if_match: str | None) -> MinutesDoc:
+    """The chair approves circulated minutes as a true record; from now on they only take amendments."""
+    access.require(Role.chair, doing="approve the minutes")
+    lock.check_can_minute(meeting)
+    minutes, _ = lock.lock_minutes(session, meeting)
+    lock.refuse_if_approved(minutes, meeting)
+    if minutes.status != MinutesStatus.circulated:
+        raise Conflict("Circulate the minutes before approving them, so members see them first.")
+    check_if_match(if_match, minutes.version)
+    minutes.status = MinutesStatus.approved
+    minutes.approved_at = utcnow()
+    minutes.approved_by_id = access.user.id
+    lock.touch(session, minutes)
+    doc = minutes_data.current_doc(session=session, access=access, meeting=meeting, minutes=minutes)
+    lock.record(
+        session, access, meeting, "approved", {"version": minutes.version, "snapshot": doc.model_dump(mode="json")}
+    )
+    session.flush()
+    return doc
+
+
+def add_amendment(*, session: Session, access: Access, meeting: Meeting, amendment_in: AmendmentCreate) -> AmendmentRow:
+    """Correct approved minutes: the correction, who made it, when and why, shown with the minutes."""
+    access.require(*lock.RECORDERS, doing="amend approved minutes")
+    minutes = session.exec(
+        select(Minutes)
+        .where(Minutes.meeting_id == meeting.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if minutes is None or minutes.status != MinutesStatus.approved:
+        raise Conflict("Only approved minutes take amendments; until the chair approves them, edit the minutes.")
+    amendment = MinutesAmendment(
+        meeting_id=meeting.id,
+        item_number=amendment_in.item_number,
+        text=amendment_in.text,
+        reason=amendment_in.reason,
+        made_by_id=access.user.id,
+    )
+    session.add(amendment)
+    session.flush()
+    lock.record(
+        session,
+        access,
+        meeting,
+        "amended",
+        {
+            "amendment_id": amendment.id,
+            "item_number": amendment.item_number,
+            "text": amendment.text,
+            "reason": amendment.reason,
+        },
+    )
+    lock.touch(session, minutes)
+    return amendment_row(amendment, access.user.name)

@@ -1,0 +1,84 @@
+"""Small page forms: one way to run a write, say what went wrong, and read typed numbers."""
+
+from collections.abc import Callable, Collection
+from typing import Any
+
+from fastapi import Request
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from app.errors import AppError
+from app.web.render import flash
+
+_DATE_ERRORS = {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"}
+_WHOLE_NUMBER_ERRORS = {"int_parsing", "int_type", "int_from_float"}
+_NUMBER_ERRORS = {"float_parsing", "float_type"}
+
+
+def _plain_message(error: dict) -> str:
+    """Pydantic's message in a form-filler's words: no "Value error, ", no "Input should be"."""
+    kind, ctx, given = error.get("type", ""), error.get("ctx") or {}, error.get("input")
+    if kind == "missing":
+        return "is required"
+    if kind in ("string_too_short", "too_short") and ctx.get("min_length") == 1:
+        return "cannot be empty"
+    if kind in _DATE_ERRORS:
+        shown = f"'{given}' is not a date" if isinstance(given, str) and given.strip() else "needs a date"
+        return f"{shown}; use YYYY-MM-DD"
+    if kind in _WHOLE_NUMBER_ERRORS:
+        return f"'{given}' is not a whole number" if isinstance(given, str) and given else "must be a whole number"
+    if kind in _NUMBER_ERRORS:
+        return f"'{given}' is not a number" if isinstance(given, str) and given else "must be a number"
+    message = error["msg"].removeprefix("Value error, ")
+    for robotic, plain in (("Input should be", "must be"), ("String should have", "must have")):
+        if message.startswith(robotic):
+            message = plain + message[len(robotic) :]
+    return message
+
+
+def form_errors(exc: ValidationError) -> str:
+    """Validation errors as one sentence a person can act on: "target: 'lots' is not a number"."""
+    parts = []
+    for error in exc.errors():
+        # The field the person typed in: "customer_impact", not "priority_weights.customer_impact" or "ids.0".
+        names = [str(p) for p in error["loc"] if not isinstance(p, int)]
+        field = names[-1] if names else "form"
+        parts.append(f"{field.replace('_', ' ')}: {_plain_message(error)}")
+    return "; ".join(parts)
+
+
+def attempt(
+    request: Request,
+    session: Session,
+    apply: Callable[[], Any],
+    *,
+    keep: Collection[int] = (403, 404),
+    message: Callable[[AppError], str | None] | None = None,
+) -> tuple[bool, Any]:
+    """Run one form's write: (True, its result), or roll back, flash why and answer (False, None).
+
+    A mistake a person can fix (a validation error, a refused change) becomes a message on
+    the page they came from; errors with a status in `keep` stay error pages.
+    """
+    try:
+        return True, apply()
+    except ValidationError as exc:
+        session.rollback()
+        flash(request, form_errors(exc), "error")
+    except AppError as exc:
+        if exc.status_code in keep:
+            raise
+        session.rollback()
+        flash(request, (message(exc) if message else None) or exc.detail, "error")
+    return False, None
+
+
+def number_or_text(value: str, *, blank: float | None = None) -> float | str | None:
+    """A number typed in a form; `blank` when empty; anything else is left for the schema to refuse."""
+    value = value.strip()
+    if not value:
+        return blank
+    try:
+        return float(value)
+    except ValueError:
+        return value

@@ -1,0 +1,89 @@
+"""Trend charts: valid SVG and PNG bytes, the target labelled, and a warm render costs nothing."""
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import pytest
+
+from app import charts
+from app.measures.stats import Point
+
+POINTS = [Point(date(2025, m, 1), 9 + m * 0.25) for m in range(1, 13)]
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def chart(fmt="svg", points=POINTS, target=8.0, title="Repeat engineer visits", unit="%"):
+    return charts.trend_chart(points, target=target, title=title, unit=unit, direction="lower_is_better", fmt=fmt)
+
+
+def svg_texts(data: bytes) -> list[str]:
+    root = ET.fromstring(data)
+    assert root.tag == f"{SVG_NS}svg"
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG_NS}text")]
+
+
+def test_svg_parses_and_names_the_target_the_title_and_the_latest_value():
+    texts = svg_texts(chart("svg"))
+    assert "Target 8%" in texts
+    assert "Repeat engineer visits" in texts
+    assert "12%" in texts  # the last point, annotated
+    assert "Lower is better · target 8%" in texts
+
+
+def test_png_is_a_png_of_the_expected_size():
+    data = chart("png")
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(data[16:20], "big")
+    height = int.from_bytes(data[20:24], "big")
+    assert (width, height) == (int(charts.WIDTH_IN * charts.PNG_DPI), int(charts.HEIGHT_IN * charts.PNG_DPI))
+
+
+def test_no_target_no_readings_and_one_reading_still_draw():
+    assert "Target" not in " ".join(svg_texts(chart(target=None)))
+    assert "No readings yet" in svg_texts(chart(points=[]))
+    assert chart("png", points=[Point(date(2026, 1, 1), 4.2)]).startswith(b"\x89PNG")
+
+
+def test_points_in_any_order_and_shape_give_the_same_chart():
+    as_tuples = [(p.period, p.value) for p in reversed(POINTS)]
+    as_dicts = [{"period": p.period, "value": p.value} for p in POINTS]
+    assert chart(points=as_tuples) == chart(points=as_dicts) == chart()
+
+
+def test_a_warm_render_returns_the_same_bytes_without_drawing(monkeypatch):
+    first = chart("svg", title="Cached chart")
+
+    def must_not_draw(*args, **kwargs):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(charts, "_draw", must_not_draw)
+    before = charts._render.cache_info().hits
+    assert chart("svg", title="Cached chart") is first
+    assert charts._render.cache_info().hits == before + 1
+    # Anything drawn that changes is a new chart, never a stale one.
+    with pytest.raises(AssertionError, match="rendered again"):
+        chart("svg", title="Cached chart", target=7.5)
+
+
+def test_svg_bytes_are_deterministic():
+    charts._render.cache_clear()
+    first = chart("svg", title="Deterministic")
+    charts._render.cache_clear()
+    assert chart("svg", title="Deterministic") == first
+
+
+def test_unknown_format_is_refused():
+    with pytest.raises(ValueError):
+        charts.trend_chart(POINTS, target=None, title="x", fmt="gif")
+
+
+def test_matplotlib_is_not_imported_when_the_app_starts():
+    code = (
+        "import sys; from app.main import create_app; from app.config import Settings; "
+        "create_app(Settings(ENVIRONMENT='test', DATABASE_URL='sqlite://', SECRET_KEY='x' * 40)); "
+        "print('matplotlib' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,78 @@
+"""The `council` command as an operator uses it."""
+
+import pytest
+from sqlmodel import func, select
+from typer.testing import CliRunner
+
+from app.cli import app as cli
+from app.demo.council import PEOPLE
+from app.models import Action, Council, Meeting, User
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(monkeypatch, db_url):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("ENVIRONMENT", "test")
+    monkeypatch.setenv("SECRET_KEY", "cli-test-secret-" + "x" * 32)
+    return db_url
+
+
+def test_demo_loads_once_and_prints_the_logins(env, session):
+    first = runner.invoke(cli, ["demo", "--if-empty"])
+    assert first.exit_code == 0, first.output
+    assert "Loaded demo council" in first.output
+    for person in PEOPLE:
+        assert person.email in first.output
+    assert "demo-password" in first.output
+    second = runner.invoke(cli, ["demo", "--if-empty"])
+    assert second.exit_code == 0 and "demo not loaded" in second.output
+    assert session.exec(select(func.count()).select_from(Council)).one() == 1
+    meetings = session.exec(select(Meeting).order_by(Meeting.number)).all()
+    assert [m.status for m in meetings] == ["held", "held", "scheduled"]
+    statuses = {a.status for a in session.exec(select(Action))}
+    assert {"open", "in_progress", "blocked", "done"} <= statuses
+
+
+def test_create_admin_from_environment(env, monkeypatch, session):
+    monkeypatch.setenv("COUNCIL_ADMIN_PASSWORD", "a-strong-password")
+    result = runner.invoke(cli, ["create-admin", "Root@Example.com", "--name", "Root"])
+    assert result.exit_code == 0, result.output
+    admin = session.exec(select(User).where(User.email == "root@example.com")).one()
+    assert admin.is_site_admin
+    again = runner.invoke(cli, ["create-admin", "root@example.com"])
+    assert again.exit_code == 1 and "already exists" in again.output
+    monkeypatch.setenv("COUNCIL_ADMIN_PASSWORD", "short")
+    weak = runner.invoke(cli, ["create-admin", "other@example.com"])
+    assert weak.exit_code == 2 and "password" in weak.output
+
+
+def test_create_admin_asks_for_the_password(env, session):
+    result = runner.invoke(cli, ["create-admin", "asked@example.com"], input="a-strong-password\na-strong-password\n")
+    # CliRunner's stdin is not a terminal, so the command says how to give it instead.
+    assert result.exit_code == 2
+    assert "COUNCIL_ADMIN_PASSWORD" in result.output
+
+
+def test_a_database_behind_on_migrations_gets_a_clear_message(monkeypatch, empty_db_url):
+    monkeypatch.setenv("DATABASE_URL", empty_db_url)
+    monkeypatch.setenv("ENVIRONMENT", "development")
+    result = runner.invoke(cli, ["serve"])
+    assert result.exit_code == 1
+    assert "council db upgrade" in result.output
+    assert "Traceback" not in result.output
+    upgraded = runner.invoke(cli, ["db", "upgrade"])
+    assert upgraded.exit_code == 0, upgraded.output
+    current = runner.invoke(cli, ["db", "current"])
+    assert "database: empty" not in current.output
+    database, code = current.output.split("code:")
+    assert database.split(":")[1].strip() == code.strip()
+
+
+def test_default_secret_is_refused_outside_development(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    result = runner.invoke(cli, ["db", "current"])
+    assert result.exit_code == 2
+    assert "SECRET_KEY" in result.output

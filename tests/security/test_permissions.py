@@ -1,0 +1,259 @@
+"""The permission matrix: every /api route × every kind of person.
+
+Generated from the app's route table, so a new route without an entry here fails
+`test_every_api_route_is_in_the_matrix` until someone decides who may call it.
+"""
+
+import importlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from app.auth import create_access_token, hash_password
+from app.main import create_app
+from app.models import Action, Council, Department, Meeting, Membership, User
+
+ACTORS = ["anonymous", "outsider", "observer", "member", "owner", "secretary", "chair", "admin"]
+EVERYONE_SIGNED_IN = {"outsider", "observer", "member", "owner", "secretary", "chair", "admin"}
+IN_COUNCIL = {"observer", "member", "owner", "secretary", "chair"}
+ADMIN_ONLY = {"admin"}
+
+# For each route: who succeeds, and the body to send. Everyone else gets the status
+# their relation implies: 401 anonymous, 404 outside the council (it does not exist for
+# them), 403 inside the council without the role (or 404 where the role cannot see it).
+MATRIX: dict[tuple[str, str], dict] = {
+    ("GET", "/api/health"): {"ok": set(ACTORS)},
+    ("POST", "/api/auth/token"): {"ok": set(ACTORS), "form": True},
+    ("GET", "/api/me"): {"ok": EVERYONE_SIGNED_IN},
+    ("PATCH", "/api/me"): {"ok": EVERYONE_SIGNED_IN, "json": {"name": "Renamed Person"}},
+    ("GET", "/api/users"): {"ok": ADMIN_ONLY, "outside": 403},
+    ("POST", "/api/users"): {
+        "ok": ADMIN_ONLY,
+        "outside": 403,
+        "json": {"email": "made@example.com", "name": "Made", "password": "long-enough-pw"},
+    },
+    ("GET", "/api/users/{user_id}"): {"ok": ADMIN_ONLY, "outside": 403},
+    ("PATCH", "/api/users/{user_id}"): {"ok": ADMIN_ONLY, "outside": 403, "json": {"name": "Renamed"}},
+    ("GET", "/api/councils"): {"ok": EVERYONE_SIGNED_IN},
+    ("POST", "/api/councils"): {"ok": EVERYONE_SIGNED_IN, "json": {"name": "Another council"}},
+    ("GET", "/api/councils/{council_id}"): {"ok": IN_COUNCIL},
+    ("PATCH", "/api/councils/{council_id}"): {"ok": {"chair"}, "json": {"name": "Renamed council"}},
+    ("DELETE", "/api/councils/{council_id}"): {"ok": {"chair"}},
+    ("GET", "/api/councils/{council_id}/departments"): {"ok": IN_COUNCIL},
+    ("POST", "/api/councils/{council_id}/departments"): {"ok": {"chair"}, "json": {"name": "Compliance"}},
+    ("GET", "/api/councils/{council_id}/departments/{department_id}"): {"ok": IN_COUNCIL},
+    ("PATCH", "/api/councils/{council_id}/departments/{department_id}"): {
+        "ok": {"chair"},
+        "json": {"name": "Metering"},
+    },
+    ("DELETE", "/api/councils/{council_id}/departments/{department_id}"): {"ok": {"chair"}},
+    ("GET", "/api/councils/{council_id}/members"): {"ok": IN_COUNCIL},
+    ("POST", "/api/councils/{council_id}/members"): {
+        "ok": {"chair"},
+        "json": {"email": "new.member@example.com", "name": "New Member"},
+    },
+    ("GET", "/api/councils/{council_id}/members/{member_id}"): {"ok": IN_COUNCIL},
+    ("PATCH", "/api/councils/{council_id}/members/{member_id}"): {"ok": {"chair"}, "json": {"role": "observer"}},
+    ("DELETE", "/api/councils/{council_id}/members/{member_id}"): {"ok": {"chair"}},
+    ("GET", "/api/councils/{council_id}/meetings"): {"ok": IN_COUNCIL},
+    ("POST", "/api/councils/{council_id}/meetings"): {
+        "ok": {"chair"},
+        "json": {"scheduled_at": "2031-03-04T10:00:00+00:00"},
+    },
+    ("GET", "/api/meetings/{meeting_id}"): {"ok": IN_COUNCIL},
+    ("PATCH", "/api/meetings/{meeting_id}"): {"ok": {"chair"}, "json": {"location": "Room 2"}},
+    ("DELETE", "/api/meetings/{meeting_id}"): {"ok": {"chair"}},
+    ("GET", "/api/me/actions"): {"ok": EVERYONE_SIGNED_IN},
+    ("GET", "/api/councils/{council_id}/actions"): {"ok": IN_COUNCIL},
+    ("GET", "/api/councils/{council_id}/actions.csv"): {"ok": IN_COUNCIL},
+    ("POST", "/api/councils/{council_id}/actions"): {
+        "ok": {"chair", "secretary"},
+        "json": {"title": "Call back", "owner_id": "{owner_seat}", "due_on": "2031-01-01"},
+    },
+    # Observers see only their own actions, so someone else's does not exist for them.
+    ("GET", "/api/actions/{action_id}"): {"ok": IN_COUNCIL - {"observer"}, "observer": 404},
+    ("GET", "/api/actions/{action_id}/history"): {"ok": IN_COUNCIL - {"observer"}, "observer": 404},
+    ("PATCH", "/api/actions/{action_id}"): {
+        "ok": {"owner", "secretary", "chair"},
+        "observer": 404,
+        "json": {"status": "in_progress"},
+    },
+    ("DELETE", "/api/actions/{action_id}"): {"ok": {"chair"}, "observer": 404},
+}
+
+
+# Each later domain keeps its rows of the matrix, and the records they need, beside it.
+DOMAIN_MATRICES = [
+    importlib.import_module(f"tests.security.matrix_{name}")
+    for name in ("agenda", "measures", "journeys", "initiatives", "minutes")
+]
+for _module in DOMAIN_MATRICES:
+    MATRIX.update(_module.RULES)
+
+
+@dataclass
+class World:
+    ids: dict[str, int]
+    users: dict[str, User]
+    council: Council
+    seats: dict[str, Membership]
+    department: Department  # in use: every seat sits in it
+    meeting: Meeting
+
+
+PASSWORD = "pw-12345678"
+
+
+def build_world(session, tag: int = 0) -> World:
+    """One council with a seat of every kind, an action owned by `owner`, and an outsider.
+
+    `tag` keeps the emails of several worlds in one database apart.
+    """
+    password_hash = hash_password(PASSWORD)
+    users = {
+        name: User(
+            email=f"{name}.{tag}@example.com",
+            name=name.title(),
+            password_hash=password_hash,
+            is_site_admin=name == "admin",
+        )
+        for name in ["outsider", "observer", "member", "owner", "secretary", "chair", "admin", "spare"]
+    }
+    session.add_all(users.values())
+    council = Council(name="Matrix council")
+    elsewhere = Council(name="Outsider's own council")
+    session.add_all([council, elsewhere])
+    session.flush()
+    used = Department(council_id=council.id, name="Billing")
+    unused = Department(council_id=council.id, name="Unused")
+    session.add_all([used, unused])
+    session.flush()
+    seats = {
+        name: Membership(council_id=council.id, user_id=users[name].id, role=role, department_id=used.id)
+        for name, role in [
+            ("observer", "observer"),
+            ("member", "member"),
+            ("owner", "member"),
+            ("secretary", "secretary"),
+            ("chair", "chair"),
+            ("spare", "member"),
+        ]
+    }
+    session.add_all(seats.values())
+    session.add(Membership(council_id=elsewhere.id, user_id=users["outsider"].id, role="chair"))
+    meeting = Meeting(council_id=council.id, number=1, scheduled_at=datetime(2031, 1, 1, 10, tzinfo=UTC))
+    session.add(meeting)
+    session.flush()
+    action = Action(
+        council_id=council.id,
+        title="Fix repeat visits",
+        owner_id=seats["owner"].id,
+        department_id=used.id,
+        due_on=date.today() + timedelta(days=7),
+    )
+    session.add(action)
+    session.flush()
+    world = World(
+        ids={
+            "council_id": council.id,
+            "department_id": unused.id,
+            "used_department_id": used.id,
+            "member_id": seats["spare"].id,
+            "meeting_id": meeting.id,
+            "action_id": action.id,
+            "user_id": users["spare"].id,
+            "owner_seat": seats["owner"].id,
+        },
+        users=users,
+        council=council,
+        seats=seats,
+        department=used,
+        meeting=meeting,
+    )
+    for module in DOMAIN_MATRICES:
+        world.ids.update(module.arrange(session, world))
+        session.flush()
+    session.commit()
+    return world
+
+
+def resolve(body, ids: dict[str, int]):
+    """The body with every "{name}" string replaced by that record's id, at any depth."""
+    if isinstance(body, dict):
+        return {key: resolve(value, ids) for key, value in body.items()}
+    if isinstance(body, list):
+        return [resolve(value, ids) for value in body]
+    if isinstance(body, str) and body.startswith("{") and body.endswith("}"):
+        return ids[body[1:-1]]
+    return body
+
+
+def expected_status(rule: dict, actor: str, method: str, path: str) -> int | str:
+    if actor in rule["ok"]:
+        return "ok"
+    if actor == "anonymous":
+        return 401
+    if actor in rule:
+        return rule[actor]
+    if actor in IN_COUNCIL:
+        return 403
+    return rule.get("outside", 404 if "{" in path else 403)
+
+
+def test_every_api_route_is_in_the_matrix():
+    from app.config import Settings
+
+    app = create_app(Settings(ENVIRONMENT="test", DATABASE_URL="sqlite://", SECRET_KEY="x" * 40))
+    # The OpenAPI document lists every JSON route with its methods (routers included).
+    routes = {
+        (method.upper(), path)
+        for path, operations in app.openapi()["paths"].items()
+        if path.startswith("/api")
+        for method in operations
+    }
+    assert routes == set(MATRIX), f"missing: {routes - set(MATRIX)}; stale: {set(MATRIX) - routes}"
+
+
+SAFE = {"GET", "HEAD", "OPTIONS"}
+ROUTES = sorted(MATRIX)
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
+def test_permission_matrix(app, client, session, method, path):
+    """Every kind of person against one route: refusals first, then each allowed write on a fresh world."""
+    rule = MATRIX[(method, path)]
+    # Refused actors change nothing, so they share a world; after an accepted write the
+    # next actor gets a new world, so each success is measured on untouched records.
+    order = sorted(ACTORS, key=lambda actor: actor in rule["ok"])
+    worlds = iter(range(len(ACTORS) + 1))
+    world = build_world(session, next(worlds))
+    failures = []
+    for actor in order:
+        url = path.format(**world.ids)
+        headers = {}
+        if actor != "anonymous":
+            token = create_access_token(user=world.users[actor], settings=app.state.settings)
+            headers["Authorization"] = f"Bearer {token}"
+        kwargs = {}
+        if rule.get("form"):
+            email = world.users[actor].email if actor != "anonymous" else "nobody@example.com"
+            kwargs["data"] = {"username": email, "password": PASSWORD}
+        elif "json" in rule:
+            kwargs["json"] = resolve(rule["json"], world.ids)
+        elif "files" in rule:
+            kwargs["files"] = rule["files"]
+        response = client.request(method, url, headers=headers, **kwargs)
+        expected = expected_status(rule, actor, method, path)
+        if method == "POST" and path == "/api/auth/token":
+            # Anyone may ask; only real accounts get a token.
+            expected = 401 if actor == "anonymous" else "ok"
+        succeeded = 200 <= response.status_code < 300
+        if expected == "ok" and not succeeded:
+            failures.append(f"{actor}: expected 2xx, got {response.status_code} {response.text[:300]}")
+        elif expected != "ok" and (response.status_code != expected or "detail" not in response.json()):
+            failures.append(f"{actor}: expected {expected}, got {response.status_code} {response.text[:300]}")
+        if succeeded and method not in SAFE:
+            session.expunge_all()  # the app may have deleted what this session still holds
+            world = build_world(session, next(worlds))
+    assert not failures, "\n".join(failures)
