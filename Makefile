@@ -34,12 +34,27 @@ $(STAMP): requirements-dev.lock pyproject.toml
 	fi
 	@touch $@
 
+# openapi-python-client pins its own typer and ruff: a venv of its own, used by the
+# test that generates an API client from /openapi.json as an API user would.
+OPENAPI_VENV  := .venv-openapi
+OPENAPI_STAMP := $(OPENAPI_VENV)/.installed
+
+$(OPENAPI_STAMP): tools/openapi-client.lock
+	@if command -v uv >/dev/null 2>&1; then \
+		test -x $(OPENAPI_VENV)/bin/python || uv venv --quiet $(OPENAPI_VENV); \
+		uv pip sync --quiet --python $(OPENAPI_VENV)/bin/python tools/openapi-client.lock; \
+	else \
+		test -x $(OPENAPI_VENV)/bin/pip || python3 -m venv $(OPENAPI_VENV); \
+		$(OPENAPI_VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r tools/openapi-client.lock; \
+	fi
+	@touch $@
+
 run: install
 	@ENVIRONMENT=development $(BIN)/council db upgrade
 	@ENVIRONMENT=development $(BIN)/council demo --if-empty
 	@ENVIRONMENT=development BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/council serve --port $(PORT)
 
-test: install
+test: install $(OPENAPI_STAMP)
 	@$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install
@@ -59,5 +74,5 @@ format: install
 	@$(BIN)/ruff format --quiet .
 
 clean:
-	@rm -rf $(VENV) .pytest_cache .ruff_cache build dist *.egg-info
+	@rm -rf $(VENV) $(OPENAPI_VENV) .pytest_cache .ruff_cache build dist *.egg-info
 	@find . -name __pycache__ -type d -prune -exec rm -rf {} +
