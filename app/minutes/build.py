@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from app.agendas.data import ActionFact, Seat
 from app.agendas.model import Agenda, OverallMeasuresSection
-from app.agendas.parts import action_row
+from app.agendas.sections.actions import action_row
 from app.minutes import model as mm
 from app.models import (
     CLOSED_STATUSES,

@@ -1,0 +1,67 @@
+"""Section 1: previous minutes and the action log."""
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from app.agendas import model as m
+from app.agendas.data import AgendaData
+from app.models import CLOSED_STATUSES
+
+
+def action_row(fact, today: date, zone: ZoneInfo) -> m.ActionRow:
+    """One action as the agenda (and the minutes) show it: overdue, closed on time."""
+    action = fact.action
+    closed = action.status in CLOSED_STATUSES
+    overdue = not closed and action.due_on < today
+    closed_on = action.closed_at.astimezone(zone).date() if action.closed_at else None
+    return m.ActionRow(
+        id=action.id,
+        title=action.title,
+        owner_name=fact.owner_name,
+        department=None,
+        due_on=action.due_on,
+        status=action.status,
+        percent_complete=action.percent_complete,
+        overdue=overdue,
+        days_overdue=(today - action.due_on).days if overdue else 0,
+        closed_at=action.closed_at,
+        closed_on_time=(action.status == "done" and closed_on is not None and closed_on <= action.due_on)
+        if closed
+        else None,
+    )
+
+
+def build_actions(data: AgendaData, base: dict, zone: ZoneInfo) -> m.ActionsSection:
+    """Open actions, those closed since the previous meeting, and the on-time rate."""
+    departments = {d.id: d.name for d in data.departments}
+    rows = []
+    for fact in data.actions:
+        row = action_row(fact, data.today, zone)
+        row.department = departments.get(fact.action.department_id)
+        rows.append(row)
+    open_rows = [r for r in rows if r.status not in CLOSED_STATUSES]
+    closed_rows = [r for r in rows if r.status in CLOSED_STATUSES]
+    done_rows = [r for r in closed_rows if r.status == "done"]
+    on_time = sum(1 for r in done_rows if r.closed_on_time)
+    notes = []
+    overdue = [r for r in open_rows if r.overdue]
+    if overdue:
+        notes.append(f"{len(overdue)} open action{'s are' if len(overdue) != 1 else ' is'} overdue.")
+    if not rows:
+        notes.append("No actions on the log yet.")
+    previous = data.previous
+    if previous:
+        held_on = previous.scheduled_at.astimezone(zone).strftime("%-d %B %Y")
+        minutes = f"Approve the minutes of meeting {previous.number}, held on {held_on}."
+    else:
+        minutes = "This is the council's first meeting: there are no previous minutes to approve."
+    return m.ActionsSection(
+        **base,
+        notes=notes,
+        previous_minutes=minutes,
+        open_actions=open_rows,
+        closed_since_previous=closed_rows,
+        on_time_rate=round(on_time / len(done_rows) * 100, 1) if done_rows else None,
+        closed_on_time=on_time,
+        closed_count=len(done_rows),
+    )

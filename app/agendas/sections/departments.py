@@ -1,0 +1,102 @@
+"""Sections 3 and 4: each department's measures, scorecard and report, and the best
+practice those reports offer."""
+
+from app.agendas import model as m
+from app.agendas.data import AgendaData
+from app.models import Measure
+from app.reports.scorecard import MeasureFact, score_department
+from app.scoring import SCORECARD_DEFAULTS, effective_weights
+
+
+def department_scorecard(data: AgendaData, department_id: int, measures: list[Measure], weights) -> m.AgendaScorecard:
+    """The department's scorecard from its action counts and its comment and survey measures."""
+
+    def fact(measure: Measure) -> MeasureFact:
+        return MeasureFact(
+            name=measure.name,
+            direction=measure.direction,
+            target=measure.target,
+            readings=tuple(data.readings.get(measure.id, ())),
+        )
+
+    score = score_department(
+        action_counts=data.department_action_counts.get(department_id),
+        comment_measures=[fact(x) for x in measures if x.category == "comment_theme"],
+        survey_measures=[fact(x) for x in measures if x.category == "survey_rating"],
+        weights=weights,
+        today=data.today,
+    )
+    return m.AgendaScorecard(
+        total=round(score.total, 1) if score.total is not None else None,
+        components=[
+            m.AgendaScoreComponent(
+                component=c.component,
+                label=c.label,
+                value=round(c.value, 1) if c.value is not None else None,
+                weight=c.weight,
+                points=round(c.points, 1),
+                detail="; ".join(c.inputs),
+            )
+            for c in score.components
+        ],
+        note=" ".join(score.notes),
+    )
+
+
+def build_department_reports(
+    data: AgendaData, base: dict, measure_rows: dict[int, m.MeasureRow]
+) -> m.DepartmentReportsSection:
+    """One entry a department, with a note naming those that have not reported yet."""
+    weights = effective_weights(data.council.scorecard_weights, SCORECARD_DEFAULTS)
+    reports = {report.department_id: (report, author) for report, author in data.reports}
+    department_measures: dict[int, list] = {}
+    for x in data.measures:
+        if x.scope == "department":
+            department_measures.setdefault(x.department_id, []).append(x)
+    entries, missing = [], []
+    for department in data.departments:
+        own_measures = department_measures.get(department.id, [])
+        found = reports.get(department.id)
+        if found is None:
+            missing.append(department.name)
+        entries.append(
+            m.DepartmentEntry(
+                department_id=department.id,
+                name=department.name,
+                is_external=department.is_external,
+                presenters=[s.name for s in data.seats if s.department_id == department.id],
+                measures=[measure_rows[x.id] for x in own_measures],
+                scorecard=department_scorecard(data, department.id, own_measures, weights),
+                report=m.ReportBody(
+                    id=found[0].id,
+                    summary=found[0].summary,
+                    improvements=found[0].improvements,
+                    best_practice=found[0].best_practice,
+                    author_name=found[1],
+                    updated_at=found[0].updated_at,
+                )
+                if found
+                else None,
+                submitted=found is not None,
+            )
+        )
+    notes = []
+    if not data.departments:
+        notes.append("No departments yet: add the departments that sit on the council.")
+    elif missing:
+        notes.append(f"Not submitted yet: {', '.join(missing)}.")
+    return m.DepartmentReportsSection(**base, notes=notes, departments=entries)
+
+
+def build_best_practice(base: dict, departments: list[m.DepartmentEntry]) -> m.BestPracticeSection:
+    """The best practice offered in the department reports, one item a department."""
+    items = [
+        m.BestPractice(department=e.name, text=e.report.best_practice, report_id=e.report.id)
+        for e in departments
+        if e.report and e.report.best_practice.strip()
+    ]
+    return m.BestPracticeSection(
+        **base,
+        notes=[] if items else ["No best practice offered in this meeting's department reports yet."],
+        items=items,
+    )

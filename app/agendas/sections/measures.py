@@ -1,0 +1,75 @@
+"""Sections 2 and 6: the overall measures, and the review of every measure and journey."""
+
+from app.agendas import model as m
+from app.agendas.data import AgendaData
+from app.agendas.sections.rows import NameOf
+from app.journeys.matrix import MatrixDepartment, MatrixStep, journey_matrix
+
+
+def build_overall_measures(base: dict, rows: list[m.MeasureRow]) -> m.OverallMeasuresSection:
+    """The council-wide measures (NPS, satisfaction), with a note when there are none to show."""
+    overall = [r for r in rows if r.scope == "overall"]
+    notes = [] if overall else ["No overall measures yet: add NPS or satisfaction measures to report here."]
+    if overall and not any(r.latest for r in overall):
+        notes.append("No readings yet for the overall measures.")
+    return m.OverallMeasuresSection(**base, notes=notes, measures=overall)
+
+
+def journey_issues(data: AgendaData, name_of: NameOf) -> tuple[list[m.JourneyIssue], list[str]]:
+    """Journeys whose steps nobody serves or several departments claim, and notes on unmapped ones."""
+    departments = [MatrixDepartment(id=d.id, name=d.name, is_external=d.is_external) for d in data.departments]
+    responsibilities: dict[int, dict[int, str]] = {}
+    for link in data.step_departments:
+        responsibilities.setdefault(link.step_id, {})[link.department_id] = link.responsibility
+    steps_of: dict[int, list[MatrixStep]] = {}
+    for s in data.steps:
+        steps_of.setdefault(s.journey_id, []).append(
+            MatrixStep(
+                id=s.id,
+                position=s.position,
+                name=s.name,
+                channel=s.channel,
+                responsibilities=responsibilities.get(s.id, {}),
+            )
+        )
+    issues, notes = [], []
+    for journey in data.journeys:
+        steps = steps_of.get(journey.id, [])
+        if not steps:
+            notes.append(f"Journey “{journey.name}” has no steps mapped yet.")
+            continue
+        matrix = journey_matrix(steps, departments)
+        if matrix.gaps or matrix.overlaps:
+            issues.append(
+                m.JourneyIssue(
+                    journey_id=journey.id,
+                    name=journey.name,
+                    owner_name=name_of(journey.owner_id),
+                    gaps=[g.step.name for g in matrix.gaps],
+                    overlaps=[f"{o.step.name} ({', '.join(d.name for d in o.owners)})" for o in matrix.overlaps],
+                )
+            )
+        if journey.owner_id is None:
+            notes.append(f"Journey “{journey.name}” has no journey owner.")
+    return issues, notes
+
+
+def build_measures_review(
+    data: AgendaData, base: dict, rows: list[m.MeasureRow], name_of: NameOf
+) -> m.MeasuresReviewSection:
+    """Measures off target, worsening, stale or without a target or owner; journey gaps and overlaps."""
+    journeys, journey_notes = journey_issues(data, name_of)
+    notes = [] if data.measures else ["No customer measures yet."]
+    notes += journey_notes
+    if not data.journeys:
+        notes.append("No customer journeys mapped yet: gaps and overlaps cannot be checked.")
+    return m.MeasuresReviewSection(
+        **base,
+        notes=notes,
+        journeys=journeys,
+        off_target=[r for r in rows if r.on_target is False],
+        worsening=[r for r in rows if r.movement == "worsening"],
+        stale=[r for r in rows if r.stale],
+        missing_target=[r for r in rows if r.target is None],
+        missing_owner=[r for r in rows if r.owner_name is None],
+    )
