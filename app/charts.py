@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, Protocol
 
 from app.measures.display import DIRECTION_LABELS, format_value
 
@@ -197,3 +197,20 @@ def trend_chart(
         raise ValueError(f"fmt must be one of {', '.join(MEDIA_TYPES)}")
     target = None if target is None else float(target)
     return _render(_as_pairs(points), target, title, unit, direction, fmt, bool(compact))
+
+
+class ChartedMeasure(Protocol):
+    """What a Word file's chart needs from a measure row (the agenda's `MeasureRow`)."""
+
+    trend: Sequence
+    target: float | None
+    name: str
+    unit: str
+    direction: str
+
+
+def measure_chart_png(row: ChartedMeasure) -> bytes | None:
+    """A measure's trend as PNG for the Word agenda and minutes (cached like every chart); None without readings."""
+    if not row.trend:
+        return None
+    return trend_chart(row.trend, target=row.target, title=row.name, unit=row.unit, direction=row.direction, fmt="png")

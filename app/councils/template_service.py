@@ -5,10 +5,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from app.agendas.model import MeasureRow
 from app.agendas.service import get_agenda
 from app.auth import Access
-from app.charts import trend_chart
+from app.charts import measure_chart_png
 from app.councils.template_schemas import TemplatePublic
 from app.docx.agenda import build_agenda_docx
 from app.docx.minutes import build_minutes_docx
@@ -29,13 +28,6 @@ class FileOut:
     content: bytes
     media_type: str
     disposition: str
-
-
-def measure_chart_png(row: MeasureRow) -> bytes | None:
-    """A measure's trend as PNG (cached by charts.trend_chart on what is drawn); None without readings."""
-    if not row.trend:
-        return None
-    return trend_chart(row.trend, target=row.target, title=row.name, unit=row.unit, direction=row.direction, fmt="png")
 
 
 def agenda_docx(*, session: Session, access: Access, meeting: Meeting) -> FileOut:

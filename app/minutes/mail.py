@@ -1,8 +1,9 @@
 """Circulating minutes by mail: one message per voting member, with the Word minutes attached.
 
 The message is built by a pure function; `mail_minutes` is the edge that sends through
-`app.mail`. The .docx comes from `app.docx.minutes` when that builder is present:
-a mail without an attachment still tells members where to read the minutes.
+`app.mail`. The .docx is the one the minutes download gives (`app.docx.minutes`, charts
+from `app.charts`); should it fail to build, the mail still goes and tells members where
+to read the minutes.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
-from app.agendas.model import MeasureRow
+from app.charts import measure_chart_png
+from app.docx.minutes import build_minutes_docx
 from app.mail import send_message
 from app.minutes.build import VOTING_ROLES
 from app.minutes.model import MinutesDoc
@@ -27,7 +29,6 @@ from app.models import CouncilTemplate, Membership, User
 if TYPE_CHECKING:
     from app.config import Settings
 
-DOCX_MODULE = "app.docx.minutes"
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 logger = logging.getLogger(__name__)
 
@@ -97,26 +98,11 @@ def circulation_message(
     return message
 
 
-def chart_png(row: MeasureRow) -> bytes | None:
-    """A measure's trend as PNG for the Word minutes; None without readings."""
-    if not row.trend:
-        return None
-    from app.charts import trend_chart  # matplotlib: only when a chart is drawn
-
-    return trend_chart(row.trend, target=row.target, title=row.name, unit=row.unit, direction=row.direction, fmt="png")
-
-
 def minutes_docx(*, session: Session, doc: MinutesDoc) -> tuple[bytes | None, str | None]:
     """The Word minutes on the council's template, or None and why not."""
-    try:
-        from app.docx.minutes import build_minutes_docx
-    except ImportError as exc:
-        if exc.name != DOCX_MODULE:
-            raise
-        return None, "The Word minutes builder is not available yet, so the mail went without a .docx."
     template = session.get(CouncilTemplate, doc.meeting.council_id)
     try:
-        content = build_minutes_docx(doc, template=template.content if template else None, charts=chart_png)
+        content = build_minutes_docx(doc, template=template.content if template else None, charts=measure_chart_png)
     except Exception:  # the mail still goes; the log has the trace
         logger.exception("building the Word minutes of meeting %s failed", doc.meeting.meeting_id)
         return None, "The Word minutes could not be built, so the mail went without a .docx."

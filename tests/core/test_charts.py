@@ -4,6 +4,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
@@ -87,3 +88,11 @@ def test_matplotlib_is_not_imported_when_the_app_starts():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_the_word_files_chart_a_measure_row_as_png_and_skip_one_without_readings():
+    row = SimpleNamespace(
+        trend=POINTS, target=8.0, name="Repeat engineer visits", unit="%", direction="lower_is_better"
+    )
+    assert charts.measure_chart_png(row) == chart("png")
+    assert charts.measure_chart_png(SimpleNamespace(**{**vars(row), "trend": []})) is None

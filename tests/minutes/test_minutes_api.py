@@ -1,9 +1,6 @@
 """Minutes through the API: recording a meeting, draft → circulated → approved, amendments, audit, mail."""
 
-import importlib.util
-import sys
 import threading
-import types
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -15,7 +12,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlmodel import Session, select
 
+from app import charts as charts_module
 from app.auth import create_access_token, load_access
+from app.docx import minutes as app_docx_minutes
+from app.minutes import mail as minutes_mail
 from app.minutes.service import load_minutes
 from app.models import AobItem, Council, Decision, Meeting, Membership, Role, User
 from tests.actions.test_reminders import AnyPortController, Inbox
@@ -25,7 +25,6 @@ from tests.helpers import auth, error_fields
 # Quotes, an ampersand, angle brackets, an emoji and three non-Latin scripts.
 TRICKY = 'Said "no" & <b>left</b> early 🎉 — Ελληνικά, 中文, العربية'
 ZONE = ZoneInfo("Europe/London")
-HAS_DOCX_BUILDER = importlib.util.find_spec("app.docx.minutes") is not None
 
 
 @dataclass
@@ -657,23 +656,18 @@ def test_circulating_by_mail_sends_each_voting_member_one_message(mail_app, inbo
         assert w.users[who].name in text
         assert f"http://council.example/meetings/{w.meeting.id}/minutes" in text
         attachments = list(message.iter_attachments())
-        if HAS_DOCX_BUILDER:
-            [docx] = attachments
-            assert docx.get_filename() == body["attachment"] and docx.get_filename().endswith(".docx")
-            assert docx.get_content_type().endswith("wordprocessingml.document")
-            assert docx.get_content()[:2] == b"PK"
-        else:
-            assert attachments == []
+        [docx] = attachments
+        assert docx.get_filename() == body["attachment"] and docx.get_filename().endswith(".docx")
+        assert docx.get_content_type().endswith("wordprocessingml.document")
+        assert docx.get_content()[:2] == b"PK"
     assert len(inbox.messages) == len(voting)  # not the observer, not the inactive member, not refused Dana
-    if not HAS_DOCX_BUILDER:
-        assert body["attachment"] is None
-        assert any("without a .docx" in note for note in body["notes"])
+    assert not any("without a .docx" in note for note in body["notes"])
     history = client.get(url(w, "/minutes/history"), headers=as_(app, w, "chair")).json()["data"]
     circulated = history[-1]["detail"]
     assert (circulated["emailed"], len(circulated["failures"])) == (len(voting), 1)
 
 
-def test_the_word_minutes_go_with_the_mail_when_the_builder_is_there(mail_app, inbox, session, monkeypatch):
+def test_the_mail_carries_the_word_minutes_from_the_one_builder(mail_app, inbox, session, monkeypatch):
     app, client = mail_app
     w = arrange(session)
     built = []
@@ -682,9 +676,10 @@ def test_the_word_minutes_go_with_the_mail_when_the_builder_is_there(mail_app, i
         built.append((minutes, template, charts))
         return b"PK\x03\x04 pretend Word file"
 
-    fake = types.ModuleType("app.docx.minutes")
-    fake.build_minutes_docx = build_minutes_docx
-    monkeypatch.setitem(sys.modules, "app.docx.minutes", fake)
+    # The mail attaches what the minutes download gives: app.docx.minutes, charts from app.charts.
+    assert minutes_mail.build_minutes_docx is app_docx_minutes.build_minutes_docx
+    assert minutes_mail.measure_chart_png is charts_module.measure_chart_png
+    monkeypatch.setattr(minutes_mail, "build_minutes_docx", build_minutes_docx)
     response = client.post(url(w, "/minutes/circulate"), headers=as_(app, w, "chair"), json={"email": True})
     assert response.status_code == 200, response.text
     body = response.json()
@@ -693,7 +688,7 @@ def test_the_word_minutes_go_with_the_mail_when_the_builder_is_there(mail_app, i
     # Built once, from the circulated minutes, on the default template, with a chart function.
     [(minutes, template, charts)] = built
     assert (minutes.status, minutes.meeting.meeting_id, template) == ("circulated", w.meeting.id, None)
-    assert callable(charts)
+    assert charts is charts_module.measure_chart_png
     assert len(inbox.messages) == 6
     for message in inbox.messages:
         [docx] = list(message.iter_attachments())
@@ -704,7 +699,7 @@ def test_the_word_minutes_go_with_the_mail_when_the_builder_is_there(mail_app, i
     def broken(minutes, *, template, charts):
         raise RuntimeError("template has no Heading 1")
 
-    fake.build_minutes_docx = broken
+    monkeypatch.setattr(minutes_mail, "build_minutes_docx", broken)
     inbox.messages.clear()
     again = client.post(url(w, "/minutes/circulate"), headers=as_(app, w, "chair"), json={"email": True}).json()
     assert (again["emailed"], again["attachment"]) == (6, None)
