@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from app.measures.service import add_months
+from app.measures.figures import add_months
 from app.models import Council, Department, Measure, Membership, Reading, utcnow
 
 MONTHS = 12

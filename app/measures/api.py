@@ -12,7 +12,8 @@ from app.common import MAX_ID, IdPath, ListOf, check_if_match, etag, list_of, to
 from app.councils.api import IfMatch
 from app.db import SessionDep
 from app.errors import ValidationErrors
-from app.measures import imports, service
+from app.measures import figures, imports, readings, service
+from app.measures.figures import MeasureFilters
 from app.measures.schemas import (
     ImportProblem,
     ImportResult,
@@ -23,7 +24,7 @@ from app.measures.schemas import (
     ReadingPublic,
     ReadingUpdate,
 )
-from app.measures.service import MeasureAccess, MeasureFilters
+from app.measures.service import MeasureAccess
 from app.models import MeasureScope
 
 router = APIRouter(prefix="/api", tags=["measures"])
@@ -63,7 +64,7 @@ def list_measures(
 ) -> dict:
     """The council's measures, overall first, then by department and journey, each with its latest reading, change,
     target, status and trend."""
-    return list_of(service.list_measures(session=session, council=access.council, filters=filters))
+    return list_of(figures.list_measures(session=session, council=access.council, filters=filters))
 
 
 @router.post("/councils/{council_id}/measures", response_model=MeasurePublic, status_code=201)
@@ -71,14 +72,14 @@ def create_measure(session: SessionDep, access: CouncilAccess, measure_in: Measu
     """Add a measure (chair). Category and direction default from kind; scope from the ids sent."""
     measure = service.create_measure(session=session, access=access, measure_in=measure_in)
     response.headers["ETag"] = etag(measure.version)
-    return service.get_measure_public(session=session, measure=measure, council=access.council)
+    return figures.get_measure_public(session=session, measure=measure, council=access.council)
 
 
 @router.get("/measures/{measure_id}", response_model=MeasurePublic)
 def get_measure(session: SessionDep, found: MeasureDep, response: Response):
     """One measure with its figures; its ETag guards later changes."""
     response.headers["ETag"] = etag(found.measure.version)
-    return service.get_measure_public(session=session, measure=found.measure, council=found.access.council)
+    return figures.get_measure_public(session=session, measure=found.measure, council=found.access.council)
 
 
 @router.patch(
@@ -93,7 +94,7 @@ def update_measure(
     check_if_match(if_match, found.measure.version)
     measure = service.update_measure(session=session, found=found, measure_in=measure_in)
     response.headers["ETag"] = etag(measure.version)
-    return service.get_measure_public(session=session, measure=measure, council=found.access.council)
+    return figures.get_measure_public(session=session, measure=measure, council=found.access.council)
 
 
 @router.delete("/measures/{measure_id}", status_code=204)
@@ -109,7 +110,7 @@ def delete_measure(session: SessionDep, found: MeasureDep, if_match: IfMatch = N
 @router.get("/measures/{measure_id}/readings", response_model=ListOf[ReadingPublic])
 def list_readings(session: SessionDep, found: MeasureDep) -> dict:
     """The measure's readings, oldest first."""
-    return list_of(service.list_readings(session=session, measure=found.measure))
+    return list_of(readings.list_readings(session=session, measure=found.measure))
 
 
 @router.post(
@@ -121,7 +122,7 @@ def list_readings(session: SessionDep, found: MeasureDep) -> dict:
 def create_reading(session: SessionDep, found: MeasureDep, reading_in: ReadingCreate, response: Response):
     """Record a reading (chair, secretary, the measure's owner, members of its department). 201 when new; 200 when
     it replaced the reading already stored for that period."""
-    reading, created = service.record_reading(session=session, found=found, reading_in=reading_in)
+    reading, created = readings.record_reading(session=session, found=found, reading_in=reading_in)
     response.status_code = 201 if created else 200
     return reading
 
@@ -129,13 +130,13 @@ def create_reading(session: SessionDep, found: MeasureDep, reading_in: ReadingCr
 @router.patch("/measures/{measure_id}/readings/{period}", response_model=ReadingPublic)
 def update_reading(session: SessionDep, found: MeasureDep, period: date, reading_in: ReadingUpdate):
     """Correct the reading for a period (YYYY-MM-DD): its value, sample size, note or period."""
-    return service.update_reading(session=session, found=found, period=period, reading_in=reading_in)
+    return readings.update_reading(session=session, found=found, period=period, reading_in=reading_in)
 
 
 @router.delete("/measures/{measure_id}/readings/{period}", status_code=204)
 def delete_reading(session: SessionDep, found: MeasureDep, period: date) -> None:
     """Delete the reading for a period (YYYY-MM-DD)."""
-    service.delete_reading(session=session, found=found, period=period)
+    readings.delete_reading(session=session, found=found, period=period)
 
 
 # CSV
@@ -185,7 +186,7 @@ def _chart(session, found: MeasureAccess, fmt: str, if_none_match: str | None, c
     from app.charts import MEDIA_TYPES, trend_chart
 
     measure = found.measure
-    public = service.get_measure_public(session=session, measure=measure, council=found.access.council)
+    public = figures.get_measure_public(session=session, measure=measure, council=found.access.council)
     points = tuple((p.period, p.value) for p in public.trend)
     key = repr((points, measure.target, measure.name, measure.unit, measure.direction, fmt, compact))
     tag = '"' + hashlib.sha256(key.encode()).hexdigest()[:24] + '"'

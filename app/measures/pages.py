@@ -13,7 +13,8 @@ from app.councils.service import list_departments, list_members
 from app.db import SessionDep
 from app.errors import AppError
 from app.initiatives.display import nav
-from app.measures import imports, service
+from app.measures import figures, imports, service
+from app.measures import readings as measure_readings
 from app.measures.csvfile import EXPORT_COLUMNS, MAX_BYTES
 from app.measures.display import (
     CATEGORY_LABELS,
@@ -24,8 +25,9 @@ from app.measures.display import (
     format_value,
     sparkline,
 )
+from app.measures.figures import MeasureFilters, add_months
 from app.measures.schemas import MeasureCreate, MeasurePublic, MeasureUpdate, ReadingCreate
-from app.measures.service import MeasureAccess, MeasureFilters, add_months
+from app.measures.service import MeasureAccess
 from app.models import Journey, Role
 from app.web.forms import attempt, form_errors, number_or_text
 from app.web.render import CsrfChecked, PageUser, flash, redirect, render
@@ -128,7 +130,7 @@ def _render_list(
 ):
     council = access.council
     filters = _filters(applies_to, status)
-    measures = service.list_measures(session=session, council=council, filters=filters)
+    measures = figures.list_measures(session=session, council=council, filters=filters)
     rows = [(m, sparkline([p.value for p in m.trend])) for m in measures]
     return render(
         request,
@@ -256,8 +258,8 @@ def import_readings_form(
 
 def _render_measure(request: Request, session: Session, user, found: MeasureAccess, *, status_code: int = 200):
     council = found.access.council
-    public = service.get_measure_public(session=session, measure=found.measure, council=council)
-    readings = list(reversed(service.list_readings(session=session, measure=found.measure)))
+    public = figures.get_measure_public(session=session, measure=found.measure, council=council)
+    readings = list(reversed(measure_readings.list_readings(session=session, measure=found.measure)))
     today = today_in(council.timezone)
     return render(
         request,
@@ -321,7 +323,7 @@ def add_reading_form(
                 "note": note,
             }
         )
-        return service.record_reading(session=session, found=found, reading_in=reading_in)
+        return measure_readings.record_reading(session=session, found=found, reading_in=reading_in)
 
     return _form_action(
         request,
@@ -340,7 +342,7 @@ def delete_reading_form(request: Request, session: SessionDep, user: PageUser, m
         request,
         session,
         f"/measures/{measure_id}",
-        lambda: service.delete_reading(session=session, found=found, period=period),
+        lambda: measure_readings.delete_reading(session=session, found=found, period=period),
         f"Reading for {period_label(period)} deleted.",
     )
 

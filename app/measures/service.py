@@ -1,29 +1,19 @@
-"""Customer measures: who may change what, creating and editing them, their readings and figures."""
+"""Customer measures: who may change what, and creating, editing and deleting them.
 
-from collections import defaultdict
+Their figures (listing with latest reading, change and trend) are in `app.measures.figures`,
+their readings in `app.measures.readings`.
+"""
+
 from dataclasses import dataclass
-from datetime import date, timedelta
 
-from sqlalchemy import case
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, func, select
 
 from app.auth import Access, load_access
-from app.common import today_in
 from app.councils.service import check_department
 from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.measures.schemas import (
-    MeasureCreate,
-    MeasurePublic,
-    MeasureUpdate,
-    PointPublic,
-    ReadingCreate,
-    ReadingUpdate,
-)
-from app.measures.stats import TREND_PERIODS, Point, measure_stats
+from app.measures.schemas import MeasureCreate, MeasureUpdate
 from app.models import (
     Council,
-    Department,
     Direction,
     Journey,
     Measure,
@@ -31,7 +21,6 @@ from app.models import (
     MeasureKind,
     MeasureScope,
     Membership,
-    Reading,
     Role,
     User,
     utcnow,
@@ -42,9 +31,6 @@ OWNER_FIELDS = frozenset({"target", "description"})
 NULLABLE_FIELDS = frozenset({"target", "owner_id", "department_id", "journey_id"})
 SURVEY_KINDS = frozenset({MeasureKind.nps, MeasureKind.csat, MeasureKind.ces})
 LOWER_IS_BETTER_KINDS = frozenset({MeasureKind.repeat_contact, MeasureKind.cost_to_serve})
-# A period this far ahead is a typing slip, not a forecast.
-MAX_DAYS_AHEAD = 366
-EARLIEST_PERIOD = date(1900, 1, 1)
 
 
 def default_category(kind: str) -> str:
@@ -138,130 +124,6 @@ def writable_measure_ids(*, session: Session, access: Access) -> set[int] | None
         .where(Measure.council_id == access.council.id)
     )
     return {m.id for m, journey_owner in rows if may_write_readings(access, m, journey_owner)}
-
-
-# Figures
-
-
-@dataclass(frozen=True)
-class MeasureFilters:
-    scope: str | None = None
-    department_id: int | None = None
-    journey_id: int | None = None
-    status: str | None = None
-
-
-def add_months(day: date, months: int) -> date:
-    """The first of the month `months` after (or before) `day`'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def stale_before(today: date) -> date:
-    """A measure whose latest reading is older than this has missed last month's reading."""
-    return _month_start(_month_start(today) - timedelta(days=1))
-
-
-def _public_query():
-    owner_user = aliased(User)
-    return (
-        select(Measure, owner_user.name, Department.name, Journey.name)
-        .outerjoin(Membership, Membership.id == Measure.owner_id)
-        .outerjoin(owner_user, owner_user.id == Membership.user_id)
-        .outerjoin(Department, Department.id == Measure.department_id)
-        .outerjoin(Journey, Journey.id == Measure.journey_id)
-    )
-
-
-def _recent_points(session: Session, measure_filter) -> dict[int, list[Point]]:
-    """The last TREND_PERIODS readings of each measure matching `measure_filter`, in one query."""
-    rank = func.row_number().over(partition_by=Reading.measure_id, order_by=col(Reading.period).desc()).label("rank")
-    recent = (
-        select(Reading.measure_id, Reading.period, Reading.value, rank)
-        .join(Measure, Measure.id == Reading.measure_id)
-        .where(measure_filter)
-        .subquery()
-    )
-    points: dict[int, list[Point]] = defaultdict(list)
-    for measure_id, period, value in session.exec(
-        select(recent.c.measure_id, recent.c.period, recent.c.value).where(recent.c.rank <= TREND_PERIODS)
-    ):
-        points[measure_id].append(Point(period, value))
-    return points
-
-
-def _reading_counts(session: Session, measure_filter) -> dict[int, int]:
-    rows = session.exec(
-        select(Reading.measure_id, func.count())
-        .join(Measure, Measure.id == Reading.measure_id)
-        .where(measure_filter)
-        .group_by(Reading.measure_id)
-    )
-    return dict(rows.all())
-
-
-def _point(p: Point | None) -> PointPublic | None:
-    return None if p is None else PointPublic(period=p.period, value=p.value)
-
-
-def _publics(session: Session, measure_filter, today: date) -> list[MeasurePublic]:
-    """Measures with their names resolved and their figures derived: three queries, whatever the count."""
-    points = _recent_points(session, measure_filter)
-    counts = _reading_counts(session, measure_filter)
-    cutoff = stale_before(today)
-    result = []
-    # The agenda's order: the overall measures, then each department's, then each journey's.
-    scope_order = case({"overall": 0, "department": 1}, value=Measure.scope, else_=2)
-    query = (
-        _public_query()
-        .where(measure_filter)
-        .order_by(scope_order, Department.name, Journey.name, func.lower(Measure.name), col(Measure.id))
-    )
-    for measure, owner_name, department_name, journey_name in session.exec(query):
-        stats = measure_stats(direction=measure.direction, target=measure.target, readings=points[measure.id])
-        result.append(
-            MeasurePublic(
-                **measure.model_dump(),
-                owner_name=owner_name,
-                department_name=department_name,
-                journey_name=journey_name,
-                latest=_point(stats.latest),
-                previous=_point(stats.previous),
-                # 11.8 - 11.5 is 0.3000000000000007 in floating point; nobody means the tail.
-                change=None if stats.change is None else round(stats.change, 9),
-                on_target=stats.on_target,
-                movement=stats.movement,
-                status=stats.status,
-                trend=[_point(p) for p in stats.trend],
-                slope=None if stats.slope is None else round(stats.slope, 9),
-                reading_count=counts.get(measure.id, 0),
-                stale=stats.latest is None or stats.latest.period < cutoff,
-            )
-        )
-    return result
-
-
-def list_measures(*, session: Session, council: Council, filters: MeasureFilters | None = None) -> list[MeasurePublic]:
-    """The council's measures (overall, then by department, then by journey; each by name) with their figures."""
-    filters = filters or MeasureFilters()
-    condition = Measure.council_id == council.id
-    for field in ("scope", "department_id", "journey_id"):
-        value = getattr(filters, field)
-        if value is not None:
-            condition = condition & (getattr(Measure, field) == value)
-    measures = _publics(session, condition, today_in(council.timezone))
-    if filters.status is not None:
-        measures = [m for m in measures if m.status == filters.status]
-    return measures
-
-
-def get_measure_public(*, session: Session, measure: Measure, council: Council) -> MeasurePublic:
-    """One measure with its figures."""
-    return _publics(session, Measure.id == measure.id, today_in(council.timezone))[0]
 
 
 # Creating and changing measures
@@ -408,80 +270,4 @@ def delete_measure(*, session: Session, access: Access, measure: Measure) -> Non
     """Remove a measure and all its readings (chair)."""
     access.require(Role.chair, doing="delete measures")
     session.delete(measure)
-    session.flush()
-
-
-# Readings
-
-
-def list_readings(*, session: Session, measure: Measure) -> list[Reading]:
-    """A measure's readings, oldest first."""
-    return list(session.exec(select(Reading).where(Reading.measure_id == measure.id).order_by(col(Reading.period))))
-
-
-def check_period(period: date, *, today: date, field: str = "period") -> None:
-    """A period is a real date and not beyond a year ahead."""
-    if period > today + timedelta(days=MAX_DAYS_AHEAD):
-        raise Invalid(f"{period.isoformat()} is more than a year ahead; check the date.", field=field)
-    if period < EARLIEST_PERIOD:
-        raise Invalid(f"{period.isoformat()} is before 1900; check the date.", field=field)
-
-
-def get_reading(*, session: Session, measure: Measure, period: date) -> Reading:
-    """The measure's reading for `period`, or 404."""
-    reading = session.exec(select(Reading).where(Reading.measure_id == measure.id, Reading.period == period)).first()
-    if reading is None:
-        raise NotFound(f"No reading for {period.isoformat()}.")
-    return reading
-
-
-def record_reading(*, session: Session, found: MeasureAccess, reading_in: ReadingCreate) -> tuple[Reading, bool]:
-    """Store a reading; one already there for that period is replaced. True when it is new."""
-    check_may_write_readings(found)
-    check_period(reading_in.period, today=today_in(found.access.council.timezone))
-    measure = found.measure
-    reading = session.exec(
-        select(Reading).where(Reading.measure_id == measure.id, Reading.period == reading_in.period)
-    ).first()
-    created = reading is None
-    if reading is None:
-        reading = Reading.model_validate(reading_in, update={"measure_id": measure.id})
-    else:
-        reading.value, reading.sample_size, reading.note = reading_in.value, reading_in.sample_size, reading_in.note
-        reading.updated_at = utcnow()
-    session.add(reading)
-    session.flush()
-    return reading, created
-
-
-def update_reading(*, session: Session, found: MeasureAccess, period: date, reading_in: ReadingUpdate) -> Reading:
-    """Correct a reading's value, sample size, note or period."""
-    check_may_write_readings(found)
-    reading = get_reading(session=session, measure=found.measure, period=period)
-    changes = reading_in.model_dump(exclude_unset=True)
-    for field in ("period", "value"):
-        if field in changes and changes[field] is None:
-            raise Invalid(f"{field} cannot be empty.", field=field)
-    if changes.get("note", "") is None:
-        changes["note"] = ""
-    new_period = changes.get("period")
-    if new_period is not None and new_period != reading.period:
-        check_period(new_period, today=today_in(found.access.council.timezone))
-        clash = session.exec(
-            select(Reading.id).where(Reading.measure_id == found.measure.id, Reading.period == new_period)
-        ).first()
-        if clash is not None:
-            raise Conflict(f"There is already a reading for {new_period.isoformat()}; change or delete that one.")
-    for field, value in changes.items():
-        setattr(reading, field, value)
-    reading.updated_at = utcnow()
-    session.add(reading)
-    session.flush()
-    return reading
-
-
-def delete_reading(*, session: Session, found: MeasureAccess, period: date) -> None:
-    """Remove the reading for one period."""
-    check_may_write_readings(found)
-    session.delete(get_reading(session=session, measure=found.measure, period=period))
     session.flush()

@@ -7,7 +7,7 @@ from sqlmodel import func, select
 
 from app.demo.council import DEMO_PASSWORD, load_demo
 from app.demo.measures import load_measures_demo
-from app.measures.service import add_months
+from app.measures.figures import add_months
 from app.models import Department, Measure, Membership, Reading, User
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ from app.auth import load_access
 from app.demo.council import DEPARTMENTS, PEOPLE, load_demo
 from app.demo.initiatives import load_initiatives_demo
 from app.initiatives import service as initiatives
-from app.measures.service import add_months
+from app.measures.figures import add_months
 from app.models import (
     Council,
     Department,

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import pytest
 from sqlmodel import select
 
+from app.measures.figures import add_months
 from app.measures.pages import default_period
-from app.measures.service import add_months
 from app.models import Measure, Reading, Role
 from tests.factories import make_council, make_department, make_membership, make_user
 from tests.web.test_pages import csrf_from, sign_in

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from app.common import today_in
-from app.measures.service import add_months
+from app.measures.figures import add_months
 from app.models import Journey, Measure, Membership, Reading, Role
 from tests.factories import make_council, make_department, make_membership, make_user
 from tests.helpers import auth, error_fields
