@@ -5,7 +5,7 @@ Built on the story in the domain brief: calls cost about £3 and an engineer vis
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, func, select
@@ -36,12 +36,14 @@ class DemoPerson:
     department: str | None
 
 
+CALL, FIELD, BILLING, DIGITAL = "Call Centre", "Field Engineering", "Billing", "Digital"
+SUPPLIER = "ContactPlus (outsourced contact centre)"
 DEPARTMENTS = [
-    ("Call Centre", False, "Inbound calls about supply faults, moves and billing."),
-    ("Field Engineering", False, "Engineers who visit homes to diagnose and repair faults."),
-    ("Billing", False, "Meter reads, bills, payment plans."),
-    ("Digital", False, "Website, app and SMS updates."),
-    ("ContactPlus (outsourced contact centre)", True, "Overflow and evening calls, run by our supplier."),
+    (CALL, False, "Inbound calls about supply faults, moves and billing."),
+    (FIELD, False, "Engineers who visit homes to diagnose and repair faults."),
+    (BILLING, False, "Meter reads, bills, payment plans."),
+    (DIGITAL, False, "Website, app and SMS updates."),
+    (SUPPLIER, True, "Overflow and evening calls, run by our supplier."),
 ]
 
 PEOPLE = [
@@ -58,6 +60,11 @@ PEOPLE = [
 def has_data(session: Session) -> bool:
     """Whether any council exists yet."""
     return session.exec(select(func.count()).select_from(Council)).one() > 0
+
+
+def noon(day: date) -> datetime:
+    """Noon UTC on `day`: when the demo's records without a meeting time were written."""
+    return datetime.combine(day, time(12), tzinfo=UTC)
 
 
 def _at(day: date, hour: int) -> datetime:
