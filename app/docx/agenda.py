@@ -2,7 +2,7 @@
 
 Renders an `Agenda` and computes nothing of its own (one Agenda, many renderers).
 Pure apart from python-docx: trend charts arrive as PNG bytes from `charts`, and
-the styles come from the council's template or ours (see word_template.py). Each
+the styles come from the council's template or ours (see template.py). Each
 section opens with a "N. Title" Heading 1, so Word's navigation pane lists the nine
 items, and a section with no data says in italics what is missing.
 """
@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from docx.document import Document
 
 from app.agendas import model as m
+from app.docx.agenda_actions import actions_section
 from app.docx.agenda_measures import (
     ChartFn,
     best_practice_section,
@@ -113,65 +114,6 @@ def _section_heading(doc: Document, section) -> None:
     if section.notes:
         note = [Run("What's missing: ", bold=True, italic=True), Run(" ".join(section.notes), italic=True)]
         add_paragraph(doc, note, "Note", keep_next=True)
-
-
-# -- 1. actions -----------------------------------------------------------------------
-
-
-def _due(row: m.ActionRow) -> Cell:
-    if not row.overdue:
-        return day(row.due_on)
-    return [Run(day(row.due_on)), Run(f"\n{plural(row.days_overdue, 'day')} overdue", bold=True, color=RED)]
-
-
-def _action_status(row: m.ActionRow) -> Cell:
-    status = Run(label(row.status), bold=row.status == "blocked", color=AMBER if row.status == "blocked" else None)
-    if not row.percent_complete:
-        return status
-    return [status, small(f"\n{row.percent_complete}% done")]
-
-
-def _closed(row: m.ActionRow, zone: ZoneInfo) -> list[Cell]:
-    closed_on = row.closed_at.astimezone(zone).date() if row.closed_at else None
-    if row.status == "cancelled":
-        outcome: Cell = Run("Cancelled", color=MUTED)
-    elif row.closed_on_time:
-        outcome = Run("Done on time", color=GREEN)
-    else:
-        outcome = Run("Done late", color=AMBER)
-    return [row.title, row.owner_name, day(row.due_on), day(closed_on), outcome]
-
-
-def _actions(doc: Document, s: m.ActionsSection, agenda: m.Agenda, charts: ChartFn) -> None:
-    add_paragraph(doc, s.previous_minutes)
-    if s.on_time_rate is not None:
-        add_paragraph(
-            doc, f"Done on time since the last meeting: {s.closed_on_time} of {s.closed_count} ({s.on_time_rate:g}%)."
-        )
-    add_paragraph(doc, f"Open actions ({len(s.open_actions)})", "Heading 2")
-    if s.open_actions:
-        columns = [
-            Column("Action", 3.1),
-            Column("Owner", 1.25),
-            Column("Department", 1.55),
-            Column("Due", 1.6),
-            Column("Status", 1.25),
-        ]
-        rows = [[a.title, a.owner_name, a.department or "—", _due(a), _action_status(a)] for a in s.open_actions]
-        add_table(doc, columns, rows)
-    else:
-        say_none(doc, "No open actions.")
-    if s.closed_since_previous:
-        add_paragraph(doc, f"Closed since the last meeting ({len(s.closed_since_previous)})", "Heading 2")
-        zone = ZoneInfo(agenda.meeting.timezone)
-        columns = [
-            Column("Action", 3.2),
-            Column("Owner", 1.4),
-            Column("Due", 1.3),
-            Column("Closed", 1.3),
-            Column("Outcome", 1.3),
-        ]
-        add_table(doc, columns, [_closed(a, zone) for a in s.closed_since_previous])
 
 
 # -- 5. initiatives -------------------------------------------------------------------
@@ -320,7 +262,7 @@ def _aob(doc: Document, s: m.AobSection, agenda: m.Agenda, charts: ChartFn) -> N
 
 
 RENDERERS = {
-    "actions": _actions,
+    "actions": actions_section,
     "overall_measures": overall_section,
     "department_reports": department_reports_section,
     "best_practice": best_practice_section,

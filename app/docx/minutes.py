@@ -24,6 +24,7 @@ from docx.document import Document
 from docx.shared import Emu
 
 from app.agendas.model import ActionRow
+from app.docx.agenda_actions import OPEN_ACTION_COLUMNS, due_cell, open_action_cells
 from app.docx.agenda_measures import MEASURE_COLUMNS, ChartFn, _measure_cells
 from app.docx.minutes_front import attendance, front_page, status_marks
 from app.docx.template import open_template
@@ -41,7 +42,7 @@ from app.docx.word import (
     set_running_heads,
     text_width,
 )
-from app.docx.words import day, label, long_date, plural, say_none, small
+from app.docx.words import day, long_date, plural, say_none, small
 from app.minutes import model as mm
 
 # Lines of notes that start like a list item become Word bullets.
@@ -54,19 +55,6 @@ _BULLET = re.compile(r"^\s*[-*•]\s+(?=\S)")
 def _at(value: datetime, zone: ZoneInfo) -> str:
     local = value.astimezone(zone)
     return f"{day(local)}, {local:%H:%M}"
-
-
-def _due(row: ActionRow) -> Cell:
-    if not row.overdue:
-        return day(row.due_on)
-    return [Run(day(row.due_on)), Run(f"\n{plural(row.days_overdue, 'day')} overdue", bold=True, color=RED)]
-
-
-def _action_status(row: ActionRow) -> Cell:
-    status = Run(label(row.status), bold=row.status == "blocked", color=AMBER if row.status == "blocked" else None)
-    if not row.percent_complete:
-        return status
-    return [status, small(f"\n{row.percent_complete}% done")]
 
 
 def _notes(doc: Document, text: str, *, lead: Run | None = None) -> None:
@@ -160,7 +148,7 @@ def _actions_raised(doc: Document, rows: list[ActionRow]) -> None:
     add_table(
         doc,
         [Column("Action", 3.6), Column("Owner", 1.5), Column("Department", 1.5), Column("Due", 1.1)],
-        [[r.title, r.owner_name, r.department or "—", _due(r)] for r in rows],
+        [[r.title, r.owner_name, r.department or "—", due_cell(r)] for r in rows],
     )
 
 
@@ -265,18 +253,8 @@ def _action_log(doc: Document, minutes: mm.MinutesDoc) -> None:
         title: Cell = r.title
         if r.id in raised_here:
             title = [Run(r.title), small(f"\nRaised at this meeting, item {raised_here[r.id]}")]
-        table_rows.append([title, r.owner_name, r.department or "—", _due(r), _action_status(r)])
-    add_table(
-        doc,
-        [
-            Column("Action", 3.1),
-            Column("Owner", 1.25),
-            Column("Department", 1.55),
-            Column("Due", 1.6),
-            Column("Status", 1.25),
-        ],
-        table_rows,
-    )
+        table_rows.append(open_action_cells(r, title))
+    add_table(doc, OPEN_ACTION_COLUMNS, table_rows)
 
 
 def build_minutes_docx(minutes: mm.MinutesDoc, *, template: bytes | None, charts: ChartFn) -> bytes:
