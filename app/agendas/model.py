@@ -117,7 +117,7 @@ class MeasureRow(BaseModel):
     chart_url: str
 
 
-class ScoreComponent(BaseModel):
+class AgendaScoreComponent(BaseModel):
     component: str
     label: str
     value: float | None
@@ -126,9 +126,9 @@ class ScoreComponent(BaseModel):
     detail: str
 
 
-class Scorecard(BaseModel):
+class AgendaScorecard(BaseModel):
     total: float | None
-    components: list[ScoreComponent]
+    components: list[AgendaScoreComponent]
     note: str = ""
 
 
@@ -147,7 +147,7 @@ class DepartmentEntry(BaseModel):
     is_external: bool
     presenters: list[str]
     measures: list[MeasureRow]
-    scorecard: Scorecard | None
+    scorecard: AgendaScorecard | None
     report: ReportBody | None
     submitted: bool
 
@@ -158,7 +158,7 @@ class BestPractice(BaseModel):
     report_id: int
 
 
-class LinkedMeasure(BaseModel):
+class AgendaLinkedMeasure(BaseModel):
     measure_id: int
     name: str
     unit: str
@@ -179,7 +179,7 @@ class InitiativeRow(BaseModel):
     target_on: date | None
     overdue: bool
     yearly_saving: float
-    measures: list[LinkedMeasure]
+    measures: list[AgendaLinkedMeasure]
 
 
 class JourneyIssue(BaseModel):

@@ -122,7 +122,7 @@ def actions_section(data: AgendaData, base: dict, zone: ZoneInfo) -> m.ActionsSe
     )
 
 
-def department_scorecard(data: AgendaData, department_id: int, measures: list[Measure], weights) -> m.Scorecard:
+def department_scorecard(data: AgendaData, department_id: int, measures: list[Measure], weights) -> m.AgendaScorecard:
     def fact(measure: Measure) -> MeasureFact:
         return MeasureFact(
             name=measure.name,
@@ -138,10 +138,10 @@ def department_scorecard(data: AgendaData, department_id: int, measures: list[Me
         weights=weights,
         today=data.today,
     )
-    return m.Scorecard(
+    return m.AgendaScorecard(
         total=round(score.total, 1) if score.total is not None else None,
         components=[
-            m.ScoreComponent(
+            m.AgendaScoreComponent(
                 component=c.component,
                 label=c.label,
                 value=round(c.value, 1) if c.value is not None else None,
@@ -177,7 +177,7 @@ def initiative_row(data: AgendaData, initiative, links: list, measure_rows, name
             direction = row.direction
             movement = "flat" if change == 0 else ("better" if is_better(direction, current, baseline) else "worse")
         linked.append(
-            m.LinkedMeasure(
+            m.AgendaLinkedMeasure(
                 measure_id=row.id,
                 name=row.name,
                 unit=row.unit,

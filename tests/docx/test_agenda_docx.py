@@ -178,10 +178,10 @@ def known_agenda() -> m.Agenda:
                     is_external=False,
                     presenters=["Tom Hughes"],
                     measures=[repeat],
-                    scorecard=m.Scorecard(
+                    scorecard=m.AgendaScorecard(
                         total=62.5,
                         components=[
-                            m.ScoreComponent(
+                            m.AgendaScoreComponent(
                                 component="action_plan",
                                 label="Action plan closed on time",
                                 value=75.0,
@@ -232,7 +232,7 @@ def known_agenda() -> m.Agenda:
                     overdue=True,
                     yearly_saving=300000,
                     measures=[
-                        m.LinkedMeasure(
+                        m.AgendaLinkedMeasure(
                             measure_id=23,
                             name="Repeat engineer visits",
                             unit="%",
