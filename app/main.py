@@ -35,7 +35,7 @@ from app.reports import api as reports_api
 from app.reports import pages as reports_pages
 from app.research import api as research_api
 from app.research import pages as research_pages
-from app.web.render import STATIC_DIR, LoginRequired, configure_csrf, login_redirect
+from app.web.render import STATIC_DIR, LoginRequired, configure_csrf, login_redirect, render_error
 
 SESSION_COOKIE = "cxc_session"
 
@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.cookie_secure,
     )
-    install_error_handlers(app)
+    install_error_handlers(app, render_error=render_error)
     app.add_exception_handler(LoginRequired, login_redirect)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

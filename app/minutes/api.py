@@ -4,11 +4,10 @@ from fastapi import APIRouter, Request, Response
 
 from app.actions import service as actions_service
 from app.actions.schemas import ActionPublic
-from app.auth import MeetingDep
-from app.common import IdPath, ListOf, etag, list_of
+from app.common import IdPath, IfMatch, ListOf, etag, list_of
 from app.councils import template_service as exports_service
-from app.councils.api import IfMatch
 from app.db import SessionDep
+from app.meetings.deps import MeetingDep
 from app.minutes import recording, service
 from app.minutes.model import AmendmentRow, AobOutcome, DecisionRow, MinutesDoc
 from app.minutes.schemas import (
