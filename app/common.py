@@ -1,5 +1,6 @@
 """Shapes and checks shared by every domain: ids, text, list envelopes, versions (ETag, If-Match)."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Generic, TypeVar
 from zoneinfo import ZoneInfo
@@ -61,6 +62,15 @@ def list_of(items: list) -> dict:
 
 
 IfMatch = Annotated[str | None, Header(description="ETag of the copy being changed")]
+
+
+@dataclass(frozen=True)
+class FileOut:
+    """A download: its bytes, media type and Content-Disposition."""
+
+    content: bytes
+    media_type: str
+    disposition: str
 
 
 def etag(version: int) -> str:
