@@ -9,8 +9,8 @@ from app.models.journeys import Journey, JourneyStep, Responsibility, StepDepart
 from app.models.measures import Direction, Measure, MeasureCategory, MeasureKind, MeasureScope, Reading
 from app.models.meetings import Meeting, MeetingStatus
 from app.models.minutes import Decision, Minutes, MinutesAmendment, MinutesEvent, MinutesItem, MinutesStatus
+from app.models.reports import DepartmentReport
 from app.models.research import (
-    DepartmentReport,
     Research,
     ResearchInitiative,
     ResearchMeasure,
