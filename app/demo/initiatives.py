@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from app.models import (
     Action,
-    ActionUpdate,
+    ActionEvent,
     Council,
     Department,
     DepartmentReport,
@@ -383,7 +383,7 @@ def load_initiatives_demo(
         session.flush()
         actions.append(action)
         session.add(
-            ActionUpdate(
+            ActionEvent(
                 action_id=action.id,
                 user_id=chair.user_id if chair else None,
                 created_at=raised_at,
@@ -392,7 +392,7 @@ def load_initiatives_demo(
         )
         if closed_at:
             session.add(
-                ActionUpdate(
+                ActionEvent(
                     action_id=action.id,
                     user_id=owner.user_id,
                     created_at=closed_at,
