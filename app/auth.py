@@ -180,6 +180,12 @@ def get_meeting_access(meeting_id: IdPath, user: CurrentUser, session: SessionDe
     return MeetingAccess(meeting=meeting, access=access)
 
 
+# Here rather than in app/meetings/deps.py: the agenda, minutes and reports routes load
+# their meeting with it too, and meetings imports agendas (a calendar invite carries the
+# running order), so the meeting loader sits below all of them.
+MeetingDep = Annotated[MeetingAccess, Depends(get_meeting_access)]
+
+
 @dataclass(frozen=True)
 class ActionAccess:
     action: Action

@@ -7,9 +7,9 @@ from fastapi import APIRouter, Header, Request, Response
 from app.agendas import export
 from app.agendas import service as agenda_service
 from app.agendas.model import Agenda, LiveAgenda
+from app.auth import MeetingDep
 from app.common import matches_any
 from app.db import SessionDep
-from app.meetings.deps import MeetingDep
 from app.web.downloads import DOCX_RESPONSE, download_headers
 
 # Tagged with meetings, as these routes always were: client code generated from

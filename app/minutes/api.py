@@ -4,9 +4,9 @@ from fastapi import APIRouter, Request, Response
 
 from app.actions import service as actions_service
 from app.actions.schemas import ActionPublic
+from app.auth import MeetingDep
 from app.common import IdPath, IfMatch, ListOf, etag, list_of
 from app.db import SessionDep
-from app.meetings.deps import MeetingDep
 from app.minutes import export, recording, service
 from app.minutes.model import AmendmentRow, AobOutcome, DecisionRow, MinutesDoc
 from app.minutes.schemas import (
