@@ -2,11 +2,11 @@
 
 from fastapi import APIRouter, Response
 
-from app.agendas.model import DEFAULT_MINUTES
 from app.auth import Access, CouncilAccess, CurrentUser
 from app.common import IdPath, IfMatch, ListOf, check_if_match, etag, list_of
 from app.councils import service
 from app.councils.schemas import (
+    DEFAULT_MINUTES,
     CouncilCreate,
     CouncilPublic,
     CouncilUpdate,
