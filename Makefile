@@ -16,7 +16,7 @@ help:
 	@echo "make test     run the tests (extra pytest options: PYTEST_ARGS='-k sqlite -x')"
 	@echo "make bench    generate the benchmark councils, print the figures, write bench/results.json"
 	@echo "make lock     regenerate requirements.lock (runtime) and requirements-dev.lock (with test tools)"
-	@echo "make lint     ruff"
+	@echo "make lint     ruff, and the import contracts in pyproject.toml (lint-imports)"
 	@echo "make clean    remove $(VENV) and caches (keeps your databases)"
 
 install: $(STAMP)
@@ -68,6 +68,7 @@ lock:
 lint: install
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
+	@PYTHONPATH=. $(BIN)/lint-imports
 
 format: install
 	@$(BIN)/ruff check --fix --quiet .

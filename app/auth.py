@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Protocol, TypeVar
 
 import jwt
 from fastapi import Depends, HTTPException, Request, status
@@ -137,6 +137,29 @@ def load_access(*, session: Session, user: User, council_id: int) -> Access:
     return Access(user=user, council=row[0], membership=row[1])
 
 
+class CouncilRecord(Protocol):
+    council_id: int
+
+
+R = TypeVar("R", bound=CouncilRecord)
+
+
+def load_record_access(*, session: Session, user: User, model: type[R], record_id: int, label: str) -> tuple[R, Access]:
+    """A council's record with the user's seat on that council.
+
+    Not found for anyone without a seat there, in the same words as for a missing record,
+    so an id never tells an outsider that the record exists.
+    """
+    record = session.get(model, record_id)
+    if record is None:
+        raise NotFound(f"{label} not found.")
+    try:
+        access = load_access(session=session, user=user, council_id=record.council_id)
+    except NotFound:
+        raise NotFound(f"{label} not found.") from None
+    return record, access
+
+
 def get_council_access(council_id: IdPath, user: CurrentUser, session: SessionDep) -> Access:
     return load_access(session=session, user=user, council_id=council_id)
 
@@ -151,16 +174,15 @@ class MeetingAccess:
 
 
 def get_meeting_access(meeting_id: IdPath, user: CurrentUser, session: SessionDep) -> MeetingAccess:
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise NotFound("Meeting not found.")
-    try:
-        access = load_access(session=session, user=user, council_id=meeting.council_id)
-    except NotFound:
-        raise NotFound("Meeting not found.") from None
+    meeting, access = load_record_access(
+        session=session, user=user, model=Meeting, record_id=meeting_id, label="Meeting"
+    )
     return MeetingAccess(meeting=meeting, access=access)
 
 
+# Here rather than in app/meetings/deps.py: the agenda, minutes and reports routes load
+# their meeting with it too, and meetings imports agendas (a calendar invite carries the
+# running order), so the meeting loader sits below all of them.
 MeetingDep = Annotated[MeetingAccess, Depends(get_meeting_access)]
 
 
@@ -175,18 +197,9 @@ class ActionAccess:
 
 
 def get_action_access(action_id: IdPath, user: CurrentUser, session: SessionDep) -> ActionAccess:
-    action = session.get(Action, action_id)
-    if action is None:
-        raise NotFound("Action not found.")
-    try:
-        access = load_access(session=session, user=user, council_id=action.council_id)
-    except NotFound:
-        raise NotFound("Action not found.") from None
+    action, access = load_record_access(session=session, user=user, model=Action, record_id=action_id, label="Action")
     found = ActionAccess(action=action, access=access)
     # Observers see their own actions only.
     if access.is_(Role.observer) and not found.is_owner:
         raise NotFound("Action not found.")
     return found
-
-
-ActionDep = Annotated[ActionAccess, Depends(get_action_access)]

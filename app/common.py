@@ -1,10 +1,11 @@
-"""Shapes and checks shared by every domain: ids, text, list envelopes, versions."""
+"""Shapes and checks shared by every domain: ids, text, list envelopes, versions (ETag, If-Match)."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from fastapi import Path
+from fastapi import Header, Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.errors import PreconditionFailed
@@ -60,16 +61,37 @@ def list_of(items: list) -> dict:
     return {"data": items, "count": len(items)}
 
 
+IfMatch = Annotated[str | None, Header(description="ETag of the copy being changed")]
+
+
+@dataclass(frozen=True)
+class FileOut:
+    """A download: its bytes, media type and Content-Disposition."""
+
+    content: bytes
+    media_type: str
+    disposition: str
+
+
 def etag(version: int) -> str:
     return f'"{version}"'
+
+
+def entity_tags(header: str) -> set[str]:
+    """The entity tags listed in an If-Match or If-None-Match header, weak ones compared by their value."""
+    return {tag.strip().removeprefix("W/") for tag in header.split(",")}
+
+
+def matches_any(header: str | None, tag: str) -> bool:
+    """Whether an If-None-Match header names this tag (or `*`)."""
+    return bool(header) and (header.strip() == "*" or tag in entity_tags(header))
 
 
 def check_if_match(if_match: str | None, version: int) -> None:
     """Refuse a write made against an older copy than the stored one."""
     if if_match is None or if_match.strip() == "*":
         return
-    tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-    if etag(version) not in tags:
+    if etag(version) not in entity_tags(if_match):
         raise PreconditionFailed(
             f"This record has changed since you loaded it (now version {version}); "
             "reload it and apply your change again."

@@ -1,6 +1,7 @@
 """Domain errors, defined once, and the handlers that turn them into responses."""
 
 import math
+from collections.abc import Callable
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -77,13 +78,19 @@ def _json_safe(value):
     return value
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """JSON for the API, a friendly page for browsers."""
+# Renders the error page for a browser: (request, status code, message) -> response.
+ErrorPage = Callable[[Request, int, str], Response]
+
+
+def install_error_handlers(app: FastAPI, *, render_error: ErrorPage) -> None:
+    """JSON for the API, a friendly page for browsers.
+
+    The page renderer is passed in by the app factory: the web layer imports this module,
+    so importing the web layer from here would close a circle (errors → web → auth → errors).
+    """
 
     async def app_error(request: Request, exc: AppError) -> Response:
         if wants_html(request):
-            from app.web.render import render_error
-
             return render_error(request, exc.status_code, exc.detail)
         return JSONResponse(error_body(exc), status_code=exc.status_code)
 
@@ -101,8 +108,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def request_validation(request: Request, exc: RequestValidationError) -> Response:
         if wants_html(request):
-            from app.web.render import render_error
-
             if request.method == "GET":
                 # A page address with a malformed id or parameter: for a person, no such page.
                 return render_error(request, 404, "There is no such page; check the address.")

@@ -13,6 +13,7 @@ from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
 from app.actions import api as actions_api
 from app.actions import pages as actions_pages
+from app.agendas import api as agendas_api
 from app.agendas.cache import AgendaCache
 from app.config import Settings, get_settings
 from app.councils import api as councils_api
@@ -35,7 +36,7 @@ from app.reports import api as reports_api
 from app.reports import pages as reports_pages
 from app.research import api as research_api
 from app.research import pages as research_pages
-from app.web.render import STATIC_DIR, LoginRequired, configure_csrf, login_redirect
+from app.web.render import STATIC_DIR, LoginRequired, configure_csrf, login_redirect, render_error
 
 SESSION_COOKIE = "cxc_session"
 
@@ -80,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.cookie_secure,
     )
-    install_error_handlers(app)
+    install_error_handlers(app, render_error=render_error)
     app.add_exception_handler(LoginRequired, login_redirect)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
@@ -91,29 +92,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             connection.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__}
 
-    for module in (
-        accounts_api,
-        councils_api,
-        meetings_api,
-        minutes_api,
-        actions_api,
-        accounts_pages,
-        councils_pages,
-        actions_pages,
-        meetings_pages,
-        minutes_pages,
-        measures_api,
-        measures_pages,
-        journeys_api,
-        journeys_pages,
-        initiatives_api,
-        initiatives_pages,
-        reports_api,
-        reports_pages,
-        research_api,
-        research_pages,
-        exports_api,
+    # In this order: it is the order of the paths in /openapi.json.
+    for router in (
+        accounts_api.router,
+        councils_api.router,
+        meetings_api.router,
+        agendas_api.router,
+        meetings_api.after_agenda_router,
+        minutes_api.router,
+        actions_api.router,
+        accounts_pages.router,
+        councils_pages.router,
+        actions_pages.router,
+        meetings_pages.router,
+        minutes_pages.router,
+        measures_api.router,
+        measures_pages.router,
+        journeys_api.router,
+        journeys_pages.router,
+        initiatives_api.router,
+        initiatives_pages.router,
+        reports_api.router,
+        reports_pages.router,
+        research_api.router,
+        research_pages.router,
+        exports_api.router,
     ):
-        app.include_router(module.router)
+        app.include_router(router)
     document_error_responses(app)
     return app

@@ -405,7 +405,7 @@ def minutes_markdown(doc) -> str:
 
 
 def measure_minutes_docx(runs: int) -> dict:
-    from app.councils.template_service import measure_chart_png
+    from app.charts import measure_chart_png
     from app.docx.minutes import build_minutes_docx
 
     doc = large_minutes()

@@ -19,7 +19,7 @@ from app import auth
 from app.models import (
     CLOSED_STATUSES,
     Action,
-    ActionUpdate,
+    ActionEvent,
     Council,
     Department,
     Meeting,
@@ -200,10 +200,10 @@ def make_action_update(
     user: User | None = None,
     changes: dict[str, Any] | None = None,
     note: str = "",
-) -> ActionUpdate:
+) -> ActionEvent:
     return _save(
         session,
-        ActionUpdate(
+        ActionEvent(
             action_id=action.id,
             user_id=user.id if user else None,
             changes=changes or {},

@@ -22,7 +22,12 @@ router = APIRouter(prefix="/api", tags=["accounts"])
         429: {"description": "Too many failed sign-ins; see Retry-After"},
     },
 )
-def create_token(request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
+def create_token(
+    request: Request,
+    failures: throttle.FailedSignIns,
+    session: SessionDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+) -> Token:
     """Exchange an email (`username`) and password for a bearer token.
 
     After repeated failures for one email or client address the answer is 429 with
@@ -34,7 +39,7 @@ def create_token(request: Request, session: SessionDep, form: Annotated[OAuth2Pa
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, detail=lockout.message, headers=lockout.headers)
     user = authenticate(session=session, email=form.username, password=form.password)
     if user is None:
-        throttle.record_failure(session=session, email=form.username, address=address)
+        failures.add(email=form.username, address=address)
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             detail="Incorrect email or password.",

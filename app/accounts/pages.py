@@ -29,6 +29,7 @@ def login_page(request: Request, next: str | None = None):
 @router.post("/login", dependencies=[CsrfChecked])
 def login(
     request: Request,
+    failures: throttle.FailedSignIns,
     session: SessionDep,
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=256)] = "",
@@ -49,7 +50,7 @@ def login(
     user = authenticate(session=session, email=email, password=password) if email and password else None
     if user is None:
         if email:
-            throttle.record_failure(session=session, email=email, address=address)
+            failures.add(email=email, address=address)
         return render(
             request,
             "login.html",

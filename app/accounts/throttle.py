@@ -5,16 +5,25 @@ database counts the same attempts. The policy: 5 failures for an email, or 20 fr
 client address, within 15 minutes lock that email (or address) out until the oldest of
 them leaves the window, even for the right password. A successful sign-in clears the
 email's failures (not the address's: one person getting in says nothing about the rest).
+
+A failure must outlive the request that saw it: the token endpoint answers 401 by raising,
+and the request's transaction is then rolled back. It is not committed from here either
+(one transaction per request, see app/db.py): it is written after that transaction has
+ended, in a short session of its own (`FailedSignIns`). Not before: on SQLite the request's
+transaction holds the write lock, so a second writer would wait for it until timing out.
 """
 
 import math
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
+from app.db import open_session
 from app.models import LoginFailure, utcnow
 
 WINDOW = timedelta(minutes=15)
@@ -66,15 +75,41 @@ def check(*, session: Session, email: str, address: str | None) -> Lockout | Non
     return Lockout(max(retry, 1)) if retry > 0 else None
 
 
-def record_failure(*, session: Session, email: str, address: str | None) -> None:
-    """Count one failure against the email and the address; forget ones past the window."""
+@dataclass
+class FailureLog:
+    """The failed sign-ins of one request, written once its transaction has ended."""
+
+    keys: list[str] = field(default_factory=list)
+
+    def add(self, *, email: str, address: str | None) -> None:
+        """Count one failure against the email and the address."""
+        self.keys += [key for key, _ in _keys(email, address)]
+
+
+def _record_failures(session: Session, keys: list[str]) -> None:
+    """Store the failures; forget this email's and address's ones past the window."""
     now = utcnow()
-    keys = [key for key, _ in _keys(email, address)]
     session.exec(delete(LoginFailure).where(LoginFailure.key.in_(keys), LoginFailure.failed_at <= now - WINDOW))
     session.add_all(LoginFailure(key=key, failed_at=now) for key in keys)
-    session.commit()
+
+
+def failure_log(request: Request) -> Iterator[FailureLog]:
+    log = FailureLog()
+    try:
+        yield log
+    finally:
+        # Declared before the request's session, so this runs after that session has
+        # committed or rolled back and let go of the database.
+        if log.keys:
+            with open_session(request.app.state.engine, write=True) as own:
+                _record_failures(own, log.keys)
+                own.commit()
+
+
+# List it before SessionDep in a route's parameters: dependencies end in reverse order.
+FailedSignIns = Annotated[FailureLog, Depends(failure_log, scope="function")]
 
 
 def record_success(*, session: Session, email: str) -> None:
+    """Clear the email's failures, in the request's transaction: it commits with the sign-in."""
     session.exec(delete(LoginFailure).where(LoginFailure.key == f"email:{email.strip().lower()}"))
-    session.commit()

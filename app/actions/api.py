@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from app.actions import service
+from app.actions.deps import ActionDep
 from app.actions.export import actions_csv
 from app.actions.schemas import ActionCreate, ActionHistoryEntry, ActionPublic, ActionUpdate
-from app.auth import ActionDep, CouncilAccess, CurrentUser
-from app.common import MAX_ID, ListOf, check_if_match, etag, list_of
-from app.councils.api import IfMatch
+from app.auth import CouncilAccess, CurrentUser
+from app.common import MAX_ID, IfMatch, ListOf, check_if_match, etag, list_of
 from app.db import SessionDep
 from app.models import ActionStatus
 

@@ -21,6 +21,7 @@ from app.errors import Forbidden, Invalid
 from app.models import (
     CLOSED_STATUSES,
     Action,
+    ActionEvent,
     ActionStatus,
     Council,
     Department,
@@ -32,7 +33,6 @@ from app.models import (
     User,
     utcnow,
 )
-from app.models import ActionUpdate as ActionUpdateRow
 
 # What an action's owner may change themselves; chair and secretary may change anything.
 OWNER_FIELDS = frozenset({"status", "due_on", "percent_complete", "note"})
@@ -171,7 +171,7 @@ def create_action(*, session: Session, access: Access, action_in: ActionCreate) 
     )
     session.add(action)
     session.flush()
-    session.add(ActionUpdateRow(action_id=action.id, user_id=access.user.id, changes={"created": [None, action.title]}))
+    session.add(ActionEvent(action_id=action.id, user_id=access.user.id, changes={"created": [None, action.title]}))
     session.flush()
     return action
 
@@ -236,7 +236,7 @@ def update_action(
     action.updated_at = utcnow()
     session.add(action)
     session.add(
-        ActionUpdateRow(
+        ActionEvent(
             action_id=action.id,
             user_id=access.user.id,
             changes=changes,
@@ -258,10 +258,10 @@ def delete_action(*, session: Session, access: Access, action: Action) -> None:
 def list_history(*, session: Session, action: Action) -> list[ActionHistoryEntry]:
     """Every accepted write to an action, oldest first."""
     rows = session.exec(
-        select(ActionUpdateRow, User.name)
-        .outerjoin(User, User.id == ActionUpdateRow.user_id)
-        .where(ActionUpdateRow.action_id == action.id)
-        .order_by(col(ActionUpdateRow.created_at), col(ActionUpdateRow.id))
+        select(ActionEvent, User.name)
+        .outerjoin(User, User.id == ActionEvent.user_id)
+        .where(ActionEvent.action_id == action.id)
+        .order_by(col(ActionEvent.created_at), col(ActionEvent.id))
     )
     entries = []
     for update, user_name in rows:

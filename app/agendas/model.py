@@ -5,21 +5,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+# The council sets minutes per section; the sections themselves are its setting's keys.
+from app.councils.schemas import DEFAULT_MINUTES, SECTION_KEYS  # noqa: F401  (the builder reads them here)
+
 # A reading in a trend: the measures' own frozen dataclass (period, value), so an
 # agenda shares the points its statistics computed instead of copying each one.
 from app.measures.stats import Point
 
-SECTION_KEYS = (
-    "actions",
-    "overall_measures",
-    "department_reports",
-    "best_practice",
-    "initiatives",
-    "measures_review",
-    "prioritisation",
-    "research",
-    "aob",
-)
 SECTION_TITLES = {
     "actions": "Actions from the last meeting",
     "overall_measures": "Overall customer satisfaction results",
@@ -30,20 +22,6 @@ SECTION_TITLES = {
     "prioritisation": "Prioritisation and planning",
     "research": "Customer research",
     "aob": "Any other business",
-}
-
-
-# Minutes per section for a two-hour meeting; scaled to the meeting's length.
-DEFAULT_MINUTES: dict[str, int] = {
-    "actions": 15,
-    "overall_measures": 10,
-    "department_reports": 30,
-    "best_practice": 10,
-    "initiatives": 15,
-    "measures_review": 10,
-    "prioritisation": 15,
-    "research": 10,
-    "aob": 5,
 }
 
 

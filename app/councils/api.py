@@ -1,14 +1,12 @@
 """JSON routes: councils, departments and members."""
 
-from typing import Annotated
+from fastapi import APIRouter, Response
 
-from fastapi import APIRouter, Header, Response
-
-from app.agendas.model import DEFAULT_MINUTES
 from app.auth import Access, CouncilAccess, CurrentUser
-from app.common import IdPath, ListOf, check_if_match, etag, list_of
+from app.common import IdPath, IfMatch, ListOf, check_if_match, etag, list_of
 from app.councils import service
 from app.councils.schemas import (
+    DEFAULT_MINUTES,
     CouncilCreate,
     CouncilPublic,
     CouncilUpdate,
@@ -25,7 +23,6 @@ from app.models import Role
 from app.scoring import PRIORITY_DEFAULTS, SCORECARD_DEFAULTS, effective_weights
 
 router = APIRouter(prefix="/api", tags=["councils"])
-IfMatch = Annotated[str | None, Header(description="ETag of the copy being changed")]
 
 
 def council_public(access: Access) -> CouncilPublic:

@@ -29,9 +29,35 @@ class CouncilCreate(InputModel):
 WEIGHTS_HELP = "Keys given replace those weights, the rest stay; null restores the defaults. Numbers 0 to 1000."
 
 
-def _agenda_keys(value: dict[str, int]) -> dict[str, int]:
-    from app.agendas.model import SECTION_KEYS
+# The standard agenda's nine sections, in order. A council gives each its minutes (the
+# agenda domain builds them), so the keys belong to the council's settings.
+SECTION_KEYS = (
+    "actions",
+    "overall_measures",
+    "department_reports",
+    "best_practice",
+    "initiatives",
+    "measures_review",
+    "prioritisation",
+    "research",
+    "aob",
+)
 
+# Minutes per section for a two-hour meeting; scaled to the meeting's length.
+DEFAULT_MINUTES: dict[str, int] = {
+    "actions": 15,
+    "overall_measures": 10,
+    "department_reports": 30,
+    "best_practice": 10,
+    "initiatives": 15,
+    "measures_review": 10,
+    "prioritisation": 15,
+    "research": 10,
+    "aob": 5,
+}
+
+
+def _agenda_keys(value: dict[str, int]) -> dict[str, int]:
     unknown = sorted(set(value) - set(SECTION_KEYS))
     if unknown:
         raise ValueError(f"unknown section(s) {', '.join(unknown)}; use {', '.join(SECTION_KEYS)}")

@@ -1,4 +1,4 @@
-"""JSON routes: the council's Word template (the agenda pack's download lives with meetings)."""
+"""JSON routes: the council's Word template (the agenda and minutes downloads live with their domains)."""
 
 from typing import Annotated
 

@@ -1,52 +1,19 @@
-"""Exports: the agenda pack and the minutes as Word files, and the council's own Word template."""
+"""The council's own Word template: the styles, header and page settings its agenda pack and minutes use."""
 
 import posixpath
-from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from app.agendas.service import get_agenda
 from app.auth import Access
-from app.charts import measure_chart_png
+from app.common import FileOut
 from app.councils.template_schemas import TemplatePublic
-from app.docx.agenda import build_agenda_docx
-from app.docx.minutes import build_minutes_docx
 from app.docx.template import MAX_TEMPLATE_BYTES, TemplateError, check_template, default_template
 from app.docx.word import clean
 from app.errors import Invalid, TooLarge
-from app.minutes.service import load_minutes
-from app.models import Council, CouncilTemplate, Meeting, Role, utcnow
+from app.models import Council, CouncilTemplate, Role, utcnow
 from app.web.downloads import DOCX_MEDIA_TYPE, content_disposition
 
 DEFAULT_TEMPLATE_NAME = "cx-council-template.docx"
-
-
-@dataclass(frozen=True)
-class FileOut:
-    """A download: its bytes, media type and Content-Disposition."""
-
-    content: bytes
-    media_type: str
-    disposition: str
-
-
-def agenda_docx(*, session: Session, access: Access, meeting: Meeting) -> FileOut:
-    """The agenda pack: what GET /agenda shows (the snapshot once published), in the council's Word styles."""
-    agenda = get_agenda(session=session, access=access, meeting=meeting)
-    stored = session.get(CouncilTemplate, access.council.id)
-    content = build_agenda_docx(agenda, template=stored.content if stored else None, charts=measure_chart_png)
-    disposition = content_disposition(agenda.meeting.council_name, f"-agenda-{agenda.meeting.date.isoformat()}.docx")
-    return FileOut(content=content, media_type=DOCX_MEDIA_TYPE, disposition=disposition)
-
-
-def minutes_docx(*, session: Session, access: Access, meeting: Meeting) -> FileOut:
-    """The minutes: what GET /minutes answers (as approved, with amendments, once approved), in the council's
-    Word styles; observers once approved only."""
-    minutes = load_minutes(session=session, access=access, meeting=meeting)
-    stored = session.get(CouncilTemplate, access.council.id)
-    content = build_minutes_docx(minutes, template=stored.content if stored else None, charts=measure_chart_png)
-    disposition = content_disposition(minutes.meeting.council_name, f"-minutes-{minutes.meeting.date.isoformat()}.docx")
-    return FileOut(content=content, media_type=DOCX_MEDIA_TYPE, disposition=disposition)
 
 
 def template_public(*, council: Council, stored: CouncilTemplate | None) -> TemplatePublic:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from app.demo.council import noon
-from app.models import Action, ActionUpdate, Council, Initiative, Meeting, MeetingStatus, Membership
+from app.models import Action, ActionEvent, Council, Initiative, Meeting, MeetingStatus, Membership
 
 # Actions that delivered (or are delivering) the initiatives, so each department's action
 # plan has a record to score: (initiative, owner, title, due days ago, closed days ago or None).
@@ -88,7 +88,7 @@ def load_delivery_actions_demo(
         session.flush()
         actions.append(action)
         session.add(
-            ActionUpdate(
+            ActionEvent(
                 action_id=action.id,
                 user_id=chair.user_id if chair else None,
                 created_at=raised_at,
@@ -97,7 +97,7 @@ def load_delivery_actions_demo(
         )
         if closed_at:
             session.add(
-                ActionUpdate(
+                ActionEvent(
                     action_id=action.id,
                     user_id=owner.user_id,
                     created_at=closed_at,

@@ -13,7 +13,7 @@ from sqlmodel import Session, func, select
 from app.auth import hash_password
 from app.models import (
     Action,
-    ActionUpdate,
+    ActionEvent,
     AobItem,
     Attendance,
     Council,
@@ -214,14 +214,14 @@ def load_demo(*, session: Session, today: date) -> Council:
         session.add(action)
         session.flush()
         session.add(
-            ActionUpdate(
+            ActionEvent(
                 action_id=action.id, user_id=chair.user_id, created_at=raised_at, changes={"created": [None, title]}
             )
         )
         if status != "open":
             owner_user_id = owner.user_id
             session.add(
-                ActionUpdate(
+                ActionEvent(
                     action_id=action.id,
                     user_id=owner_user_id,
                     created_at=raised_at + timedelta(days=14),

@@ -1,25 +1,16 @@
 """JSON routes: initiatives and their prioritisation."""
 
-from typing import Annotated
+from fastapi import APIRouter, Response
 
-from fastapi import APIRouter, Depends, Response
-
-from app.auth import CouncilAccess, CurrentUser
-from app.common import IdPath, ListOf, check_if_match, etag, list_of
-from app.councils.api import IfMatch
+from app.auth import CouncilAccess
+from app.common import IfMatch, ListOf, check_if_match, etag, list_of
 from app.db import SessionDep
 from app.initiatives import service
+from app.initiatives.deps import InitiativeDep
 from app.initiatives.schemas import InitiativeCreate, InitiativePublic, InitiativeUpdate, PriorityList
 from app.models import InitiativeStatus
 
 router = APIRouter(prefix="/api", tags=["initiatives"])
-
-
-def get_initiative_access(initiative_id: IdPath, user: CurrentUser, session: SessionDep) -> service.InitiativeAccess:
-    return service.load_initiative_access(session=session, user=user, initiative_id=initiative_id)
-
-
-InitiativeDep = Annotated[service.InitiativeAccess, Depends(get_initiative_access)]
 
 
 def _public(session, found: service.InitiativeAccess, response: Response) -> InitiativePublic:

@@ -5,8 +5,8 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from app.auth import Access, load_access
-from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.auth import Access, load_record_access
+from app.errors import Conflict, Forbidden, Invalid
 from app.initiatives import links
 from app.initiatives.economics import initiative_economics
 from app.initiatives.priorities import LABELS, Candidate, Criteria, rank_initiatives
@@ -78,13 +78,9 @@ class InitiativeAccess:
 
 def load_initiative_access(*, session: Session, user: User, initiative_id: int) -> InitiativeAccess:
     """The initiative and the caller's seat on its council; 404 for anyone not on that council."""
-    initiative = session.get(Initiative, initiative_id)
-    if initiative is None:
-        raise NotFound("Initiative not found.")
-    try:
-        access = load_access(session=session, user=user, council_id=initiative.council_id)
-    except NotFound:
-        raise NotFound("Initiative not found.") from None
+    initiative, access = load_record_access(
+        session=session, user=user, model=Initiative, record_id=initiative_id, label="Initiative"
+    )
     return InitiativeAccess(initiative=initiative, access=access)
 
 

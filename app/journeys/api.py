@@ -1,25 +1,16 @@
 """JSON routes: journeys, their steps and the steps × departments matrix."""
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Depends
-
-from app.auth import CouncilAccess, CurrentUser
+from app.auth import CouncilAccess
 from app.common import IdPath, ListOf, list_of
 from app.db import SessionDep
 from app.journeys import service
+from app.journeys.deps import JourneyDep
 from app.journeys.matrix import JourneyMatrix
 from app.journeys.schemas import JourneyCreate, JourneyPublic, JourneyUpdate, StepCreate, StepPublic, StepUpdate
-from app.journeys.service import JourneyAccess
 
 router = APIRouter(prefix="/api", tags=["journeys"])
-
-
-def get_journey_access(journey_id: IdPath, user: CurrentUser, session: SessionDep) -> JourneyAccess:
-    return service.load_journey_access(session=session, user=user, journey_id=journey_id)
-
-
-JourneyDep = Annotated[JourneyAccess, Depends(get_journey_access)]
 
 
 @router.get("/councils/{council_id}/journeys", response_model=ListOf[JourneyPublic])

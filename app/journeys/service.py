@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from app.auth import Access, load_access
+from app.auth import Access, load_record_access
 from app.councils.service import list_departments
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.journeys.matrix import JourneyMatrix, MatrixDepartment, MatrixStep, journey_matrix
@@ -53,13 +53,9 @@ class JourneyAccess:
 
 def load_journey_access(*, session: Session, user: User, journey_id: int) -> JourneyAccess:
     """A journey in a council the user sits on; any other journey does not exist for them."""
-    journey = session.get(Journey, journey_id)
-    if journey is None:
-        raise NotFound("Journey not found.")
-    try:
-        access = load_access(session=session, user=user, council_id=journey.council_id)
-    except NotFound:
-        raise NotFound("Journey not found.") from None
+    journey, access = load_record_access(
+        session=session, user=user, model=Journey, record_id=journey_id, label="Journey"
+    )
     return JourneyAccess(journey=journey, access=access)
 
 

@@ -7,12 +7,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Header, Query, Response, UploadFile
 
-from app.auth import CouncilAccess, CurrentUser
-from app.common import MAX_ID, IdPath, ListOf, check_if_match, etag, list_of, today_in
-from app.councils.api import IfMatch
+from app.auth import CouncilAccess
+from app.common import MAX_ID, IfMatch, ListOf, check_if_match, entity_tags, etag, list_of, today_in
 from app.db import SessionDep
 from app.errors import ValidationErrors
 from app.measures import figures, imports, readings, service
+from app.measures.deps import MeasureDep
 from app.measures.figures import MeasureFilters
 from app.measures.schemas import (
     ImportProblem,
@@ -36,13 +36,6 @@ IMPORT_INVALID = {
     "model": dict[str, list[ImportProblem]] | ValidationErrors,
     "description": "Nothing imported: every problem, row by row, or the request itself is invalid",
 }
-
-
-def get_measure_access(measure_id: IdPath, user: CurrentUser, session: SessionDep) -> MeasureAccess:
-    return service.get_measure_access(session=session, user=user, measure_id=measure_id)
-
-
-MeasureDep = Annotated[MeasureAccess, Depends(get_measure_access)]
 
 
 def measure_filters(
@@ -191,7 +184,7 @@ def _chart(session, found: MeasureAccess, fmt: str, if_none_match: str | None, c
     key = repr((points, measure.target, measure.name, measure.unit, measure.direction, fmt, compact))
     tag = '"' + hashlib.sha256(key.encode()).hexdigest()[:24] + '"'
     headers = {"ETag": tag, "Cache-Control": "private, no-cache"}
-    if if_none_match and tag in {t.strip().removeprefix("W/") for t in if_none_match.split(",")}:
+    if if_none_match and tag in entity_tags(if_none_match):
         return Response(status_code=304, headers=headers)
     body = trend_chart(
         points,

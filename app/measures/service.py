@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
-from app.auth import Access, load_access
+from app.auth import Access, load_record_access
 from app.councils.service import check_department
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.measures.schemas import MeasureCreate, MeasureUpdate
@@ -91,13 +91,9 @@ def check_may_write_readings(found: MeasureAccess) -> None:
 
 def get_measure_access(*, session: Session, user: User, measure_id: int) -> MeasureAccess:
     """A measure of a council this person sits on, or 404."""
-    measure = session.get(Measure, measure_id)
-    if measure is None:
-        raise NotFound("Measure not found.")
-    try:
-        access = load_access(session=session, user=user, council_id=measure.council_id)
-    except NotFound:
-        raise NotFound("Measure not found.") from None
+    measure, access = load_record_access(
+        session=session, user=user, model=Measure, record_id=measure_id, label="Measure"
+    )
     journey_owner_id = None
     if measure.journey_id is not None:
         journey_owner_id = session.exec(select(Journey.owner_id).where(Journey.id == measure.journey_id)).first()

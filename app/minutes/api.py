@@ -5,11 +5,9 @@ from fastapi import APIRouter, Request, Response
 from app.actions import service as actions_service
 from app.actions.schemas import ActionPublic
 from app.auth import MeetingDep
-from app.common import IdPath, ListOf, etag, list_of
-from app.councils import template_service as exports_service
-from app.councils.api import IfMatch
+from app.common import IdPath, IfMatch, ListOf, etag, list_of
 from app.db import SessionDep
-from app.minutes import recording, service
+from app.minutes import export, recording, service
 from app.minutes.model import AmendmentRow, AobOutcome, DecisionRow, MinutesDoc
 from app.minutes.schemas import (
     AmendmentCreate,
@@ -47,7 +45,7 @@ def get_minutes(session: SessionDep, found: MeetingDep, response: Response) -> M
 def get_minutes_docx(session: SessionDep, found: MeetingDep) -> Response:
     """The minutes as a Word document on the council's template: "DRAFT" until the chair approves them
     (any seat; observers once approved)."""
-    file = exports_service.minutes_docx(session=session, access=found.access, meeting=found.meeting)
+    file = export.minutes_docx(session=session, access=found.access, meeting=found.meeting)
     return Response(file.content, media_type=file.media_type, headers=download_headers(file.disposition))
 
 

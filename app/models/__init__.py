@@ -1,6 +1,6 @@
 """Every table, imported in one place so Alembic and the app see the same metadata."""
 
-from app.models.actions import CLOSED_STATUSES, Action, ActionStatus, ActionUpdate, ReminderDigest
+from app.models.actions import CLOSED_STATUSES, Action, ActionEvent, ActionStatus, ReminderDigest
 from app.models.agendas import AgendaSnapshot, AobItem, Attendance, AttendanceStatus, CouncilTemplate
 from app.models.base import TZDateTime, metadata, utcnow
 from app.models.councils import Council, Department, Membership, Role
@@ -9,8 +9,8 @@ from app.models.journeys import Journey, JourneyStep, Responsibility, StepDepart
 from app.models.measures import Direction, Measure, MeasureCategory, MeasureKind, MeasureScope, Reading
 from app.models.meetings import Meeting, MeetingStatus
 from app.models.minutes import Decision, Minutes, MinutesAmendment, MinutesEvent, MinutesItem, MinutesStatus
+from app.models.reports import DepartmentReport
 from app.models.research import (
-    DepartmentReport,
     Research,
     ResearchInitiative,
     ResearchMeasure,
@@ -30,7 +30,7 @@ __all__ = [
     "AttendanceStatus",
     "CouncilTemplate",
     "ActionStatus",
-    "ActionUpdate",
+    "ActionEvent",
     "Council",
     "DataRevision",
     "Department",

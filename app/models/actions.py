@@ -62,7 +62,7 @@ class Action(SQLModel, table=True):
         return {"version_id_col": cls.__table__.c.version}
 
 
-class ActionUpdate(SQLModel, table=True):
+class ActionEvent(SQLModel, table=True):
     """One accepted write to an action: who, when, which fields moved, and why."""
 
     __tablename__ = "action_updates"

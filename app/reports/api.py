@@ -5,8 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.auth import CouncilAccess, MeetingDep
-from app.common import MAX_ID, IdPath, check_if_match, etag
-from app.councils.api import IfMatch
+from app.common import MAX_ID, IdPath, IfMatch, check_if_match, etag
 from app.db import SessionDep
 from app.reports import service
 from app.reports.schemas import ReportCreate, ReportList, ReportPublic, ReportUpdate, Scorecard

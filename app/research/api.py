@@ -3,12 +3,13 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from app.auth import CouncilAccess, CurrentUser
-from app.common import IdPath, ListOf, list_of
+from app.auth import CouncilAccess
+from app.common import ListOf, list_of
 from app.db import SessionDep
 from app.research import service
+from app.research.deps import ResearchDep, RootCauseDep
 from app.research.schemas import (
     ResearchCreate,
     ResearchPublic,
@@ -17,21 +18,8 @@ from app.research.schemas import (
     RootCausePublic,
     RootCauseUpdate,
 )
-from app.research.service import RecordAccess
 
 router = APIRouter(prefix="/api", tags=["research"])
-
-
-def get_research_access(research_id: IdPath, user: CurrentUser, session: SessionDep) -> RecordAccess:
-    return service.load_research_access(session=session, user=user, research_id=research_id)
-
-
-def get_root_cause_access(root_cause_id: IdPath, user: CurrentUser, session: SessionDep) -> RecordAccess:
-    return service.load_root_cause_access(session=session, user=user, root_cause_id=root_cause_id)
-
-
-ResearchDep = Annotated[RecordAccess, Depends(get_research_access)]
-RootCauseDep = Annotated[RecordAccess, Depends(get_root_cause_access)]
 
 
 @router.get("/councils/{council_id}/research", response_model=ListOf[ResearchPublic])

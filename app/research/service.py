@@ -7,9 +7,9 @@ from datetime import date
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col, func, select
 
-from app.auth import Access, load_access
+from app.auth import Access, load_record_access
 from app.common import today_in
-from app.errors import Forbidden, Invalid, NotFound
+from app.errors import Forbidden, Invalid
 from app.models import (
     Action,
     Council,
@@ -57,13 +57,7 @@ class RecordAccess:
 
 
 def _load(session: Session, user: User, model: type[SQLModel], record_id: int, label: str) -> RecordAccess:
-    record = session.get(model, record_id)
-    if record is None:
-        raise NotFound(f"{label} not found.")
-    try:
-        access = load_access(session=session, user=user, council_id=record.council_id)
-    except NotFound:
-        raise NotFound(f"{label} not found.") from None
+    record, access = load_record_access(session=session, user=user, model=model, record_id=record_id, label=label)
     return RecordAccess(record=record, access=access)
 
 

@@ -11,7 +11,7 @@ import httpx
 from sqlmodel import select
 
 from app.auth import create_access_token
-from app.models import ActionUpdate, Role
+from app.models import ActionEvent, Role
 from tests.factories import make_action, make_council, make_membership, make_user
 
 WRITERS = 16
@@ -43,7 +43,7 @@ def test_same_version_many_writers_exactly_one_wins(live_server, settings, sessi
         statuses = list(pool.map(write, range(WRITERS)))
 
     assert sorted(statuses) == [200] + [412] * (WRITERS - 1)
-    history = session.exec(select(ActionUpdate).where(ActionUpdate.action_id == action.id)).all()
+    history = session.exec(select(ActionEvent).where(ActionEvent.action_id == action.id)).all()
     notes = [h.note for h in history if h.note]
     assert len(notes) == 1
     final = httpx.get(url, headers=headers)
@@ -75,7 +75,7 @@ def test_retrying_writers_each_land_every_write_once(live_server, settings, sess
         list(pool.map(write, range(writers)))
 
     accepted = writers * writes_each
-    history = session.exec(select(ActionUpdate).where(ActionUpdate.action_id == action.id)).all()
+    history = session.exec(select(ActionEvent).where(ActionEvent.action_id == action.id)).all()
     notes = sorted(h.note for h in history if h.note)
     # One history entry per accepted write, none for a refused one, none twice.
     assert notes == sorted(f"writer {n} write {k}" for n in range(writers) for k in range(writes_each))

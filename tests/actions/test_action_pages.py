@@ -7,7 +7,7 @@ from html import unescape
 import pytest
 from sqlmodel import select
 
-from app.models import Action, ActionUpdate, Initiative, Journey, Role, User
+from app.models import Action, ActionEvent, Initiative, Journey, Role, User
 from tests.factories import make_action, make_council, make_department, make_meeting, make_membership, make_user
 from tests.web.test_pages import csrf_from, sign_in
 
@@ -83,9 +83,9 @@ def update_form(html: str, action_id: int) -> dict[str, str]:
     return fields
 
 
-def history_of(session, action: Action) -> list[ActionUpdate]:
+def history_of(session, action: Action) -> list[ActionEvent]:
     session.expire_all()
-    return list(session.exec(select(ActionUpdate).where(ActionUpdate.action_id == action.id).order_by(ActionUpdate.id)))
+    return list(session.exec(select(ActionEvent).where(ActionEvent.action_id == action.id).order_by(ActionEvent.id)))
 
 
 def test_action_pages_need_a_sign_in(client, council_of_three):
@@ -215,7 +215,7 @@ def test_update_is_saved_and_lands_in_history(client, session, council_of_three)
 def test_history_marks_writes_made_without_if_match(client, session, council_of_three):
     _, seats, actions = council_of_three
     session.add(
-        ActionUpdate(
+        ActionEvent(
             action_id=actions["soon"].id, user_id=seats["chair"].user_id, note="Via a script", without_if_match=True
         )
     )
@@ -279,7 +279,7 @@ def test_a_stale_version_is_a_conflict_that_keeps_what_was_typed(client, session
     late.status, late.percent_complete = "in_progress", 30
     session.add(late)
     session.add(
-        ActionUpdate(
+        ActionEvent(
             action_id=late.id,
             user_id=seats["chair"].user_id,
             changes={"status": ["open", "in_progress"]},
@@ -422,7 +422,7 @@ def test_text_is_escaped_on_every_action_page(client, session, council_of_three)
     late = actions["late"]
     late.title, late.description = "<script>alert('t')</script>", "<script>alert('d')</script>"
     session.add(late)
-    session.add(ActionUpdate(action_id=late.id, user_id=seats["chair"].user_id, note="<script>alert('n')</script>"))
+    session.add(ActionEvent(action_id=late.id, user_id=seats["chair"].user_id, note="<script>alert('n')</script>"))
     session.commit()
     sign_in(client, "tom@example.com")
     for path in ["/actions", f"/councils/{council.id}/actions", f"/actions/{late.id}"]:

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from app.auth import create_access_token
 from app.common import MAX_ID, today_in
-from app.models import Action, ActionUpdate, Council, Department, Initiative, Membership, Role, User
+from app.models import Action, ActionEvent, Council, Department, Initiative, Membership, Role, User
 from tests.factories import (
     make_action,
     make_action_update,
@@ -79,10 +79,10 @@ def stored(session: Session, action_id: int) -> Action | None:
     return session.get(Action, action_id)
 
 
-def history_rows(session: Session, action_id: int) -> list[ActionUpdate]:
+def history_rows(session: Session, action_id: int) -> list[ActionEvent]:
     session.expire_all()
     return list(
-        session.exec(select(ActionUpdate).where(ActionUpdate.action_id == action_id).order_by(col(ActionUpdate.id)))
+        session.exec(select(ActionEvent).where(ActionEvent.action_id == action_id).order_by(col(ActionEvent.id)))
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from app.demo.council import DEMO_PASSWORD, load_demo
-from app.models import Action, ActionUpdate
+from app.models import Action, ActionEvent
 
 pytestmark = pytest.mark.browser
 
@@ -87,7 +87,7 @@ def test_a_stale_tab_is_told_keeps_its_note_and_saves_on_the_second_try(demo, br
     assert second.locator(".history").get_by_text("Depot data arrives Friday;").is_visible()
     saved = action_titled(session, REPORT)
     assert (saved.status, saved.percent_complete, saved.version) == ("in_progress", 50, 3)
-    notes = session.exec(select(ActionUpdate.note).where(ActionUpdate.action_id == action.id)).all()
+    notes = session.exec(select(ActionEvent.note).where(ActionEvent.action_id == action.id)).all()
     assert typed in notes
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from app.auth import create_access_token
-from app.models import Action, ActionUpdate, Role, metadata
+from app.models import Action, ActionEvent, Role, metadata
 from tests.conftest import TEST_SECRET_KEY
 from tests.factories import make_council, make_membership, make_user
 from tests.pg import free_port
@@ -144,7 +144,7 @@ def test_kill_9_during_a_burst_of_writes_loses_no_acknowledged_write(db_url, eng
     titles = set(session.exec(select(Action.title).where(Action.council_id == council.id)).all())
     missing = [t for t in acknowledged_actions if t not in titles]
     assert not missing, f"{len(missing)} acknowledged action(s) lost: {missing[:5]}"
-    notes = set(session.exec(select(ActionUpdate.action_id, ActionUpdate.note)).all())
+    notes = set(session.exec(select(ActionEvent.action_id, ActionEvent.note)).all())
     lost_notes = [n for n in acknowledged_notes if n not in notes]
     assert not lost_notes, f"{len(lost_notes)} acknowledged update(s) lost: {lost_notes[:5]}"
     session.close()

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from app.auth import create_access_token
 from app.config import Settings
-from app.models import Action, ActionUpdate, Role
+from app.models import Action, ActionEvent, Role
 from tests.conftest import TEST_SECRET_KEY
 from tests.factories import make_action, make_council, make_membership, make_user
 from tests.serve import council_serve
@@ -59,7 +59,7 @@ def test_two_workers_every_concurrent_write_lands(db_url, session, tmp_path):
         final = httpx.get(f"{base}{url}", headers=headers, timeout=10)
 
     expected = sorted(f"writer {n} write {k}" for n in range(WRITERS) for k in range(WRITES_EACH))
-    notes = session.exec(select(ActionUpdate.note).where(ActionUpdate.action_id == action.id)).all()
+    notes = session.exec(select(ActionEvent.note).where(ActionEvent.action_id == action.id)).all()
     assert sorted(n for n in notes if n) == expected
     titles = set(session.exec(select(Action.title).where(Action.council_id == council.id)).all())
     assert titles >= set(created) and len(created) == WRITERS * WRITES_EACH

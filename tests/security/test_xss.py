@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from app.models import (
     Action,
-    ActionUpdate,
+    ActionEvent,
     AobItem,
     Decision,
     Department,
@@ -90,7 +90,7 @@ def test_payload_in_every_text_field_is_escaped_on_every_page(client, session):
     )
     session.add(action)
     session.flush()
-    session.add(ActionUpdate(action_id=action.id, user_id=chair.id, note=_p("Action note"), changes={}))
+    session.add(ActionEvent(action_id=action.id, user_id=chair.id, note=_p("Action note"), changes={}))
     research = Research(
         council_id=council.id,
         title=_p("Research"),

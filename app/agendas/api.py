@@ -1,0 +1,61 @@
+"""JSON routes: a meeting's agenda, its Word pack and publishing it."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request, Response
+
+from app.agendas import export
+from app.agendas import service as agenda_service
+from app.agendas.model import Agenda, LiveAgenda
+from app.auth import MeetingDep
+from app.common import matches_any
+from app.db import SessionDep
+from app.web.downloads import DOCX_RESPONSE, download_headers
+
+# Tagged with meetings, as these routes always were: client code generated from
+# /openapi.json groups operations by tag.
+router = APIRouter(prefix="/api", tags=["meetings"])
+
+
+@router.get(
+    "/meetings/{meeting_id}/agenda",
+    response_model=Agenda | LiveAgenda,
+    responses={304: {"description": "Not modified: the agenda still has the ETag sent in If-None-Match"}},
+)
+def get_agenda(
+    request: Request,
+    session: SessionDep,
+    found: MeetingDep,
+    live: bool = False,
+    if_none_match: Annotated[str | None, Header()] = None,
+):
+    """The nine-section agenda: the live draft, or once published the snapshot that was circulated
+    (`live=true` shows today's data with `changed_sections` since publishing). It carries an ETag;
+    send it back in If-None-Match to get 304 while nothing in it has changed."""
+    found_json = agenda_service.agenda_json(
+        session=session,
+        access=found.access,
+        meeting=found.meeting,
+        live=live,
+        cache=request.app.state.agenda_cache,
+    )
+    # Caches may keep it but must ask again each time: it changes with the council's data.
+    headers = {"ETag": found_json.etag, "Cache-Control": "private, no-cache"}
+    if matches_any(if_none_match, found_json.etag):
+        return Response(status_code=304, headers=headers)
+    # Already JSON, in the shape of the response model: sent as it is, not validated again.
+    return Response(found_json.body, media_type="application/json", headers=headers)
+
+
+@router.get("/meetings/{meeting_id}/agenda.docx", response_class=Response, responses={200: DOCX_RESPONSE})
+def get_agenda_docx(session: SessionDep, found: MeetingDep) -> Response:
+    """The agenda pack in Word: cover, running order, the nine sections with tables and trend charts
+    (observers once it is published, as for the agenda)."""
+    pack = export.agenda_docx(session=session, access=found.access, meeting=found.meeting)
+    return Response(pack.content, media_type=pack.media_type, headers=download_headers(pack.disposition))
+
+
+@router.post("/meetings/{meeting_id}/agenda/publish", response_model=Agenda, responses={409: {"description": "Held"}})
+def publish_agenda(session: SessionDep, found: MeetingDep):
+    """Freeze and circulate the agenda (chair); republishing is allowed until the meeting is held."""
+    return agenda_service.publish_agenda(session=session, access=found.access, meeting=found.meeting)
