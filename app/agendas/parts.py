@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from app.agendas import model as m
 from app.agendas.data import AgendaData
+from app.display import local_date
 from app.initiatives.economics import initiative_economics
 from app.journeys.matrix import MatrixDepartment, MatrixStep, journey_matrix
 from app.measures.stats import is_better, measure_stats
@@ -106,7 +107,7 @@ def actions_section(data: AgendaData, base: dict, zone: ZoneInfo) -> m.ActionsSe
         notes.append("No actions on the log yet.")
     previous = data.previous
     if previous:
-        held_on = previous.scheduled_at.astimezone(zone).strftime("%-d %B %Y")
+        held_on = local_date(previous.scheduled_at, zone)
         minutes = f"Approve the minutes of meeting {previous.number}, held on {held_on}."
     else:
         minutes = "This is the council's first meeting: there are no previous minutes to approve."

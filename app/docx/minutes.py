@@ -26,6 +26,7 @@ from docx.shared import Emu, Pt
 from docx.text.paragraph import Paragraph
 
 from app.agendas.model import ActionRow
+from app.display import local_date, local_time
 from app.docx.agenda_measures import MEASURE_COLUMNS, ChartFn, _measure_cells
 from app.docx.template import open_template
 from app.docx.word import (
@@ -67,13 +68,11 @@ _AFTER_SHADING = (
 def _full_date(value: datetime | None, zone: ZoneInfo) -> str:
     if value is None:
         return "an unrecorded date"
-    local = value.astimezone(zone)
-    return f"{local.day} {local:%B %Y}"
+    return local_date(value, zone)
 
 
 def _at(value: datetime, zone: ZoneInfo) -> str:
-    local = value.astimezone(zone)
-    return f"{day(local)}, {local:%H:%M}"
+    return local_time(value, zone)
 
 
 def _box(paragraph: Paragraph, *, color: str, fill: str) -> None:
