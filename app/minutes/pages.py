@@ -23,7 +23,7 @@ from app.auth import SESSION_USER_KEY, MeetingAccess, get_meeting_access
 from app.common import IdPath, etag, today_in
 from app.config import Settings
 from app.db import SessionDep
-from app.display import local_date, local_time
+from app.display import local_date, local_time, short_date
 from app.errors import AppError, Conflict, NotFound, PreconditionFailed
 from app.minutes import recording
 from app.minutes import service as minutes_service
@@ -300,7 +300,7 @@ def raise_action_form(
             meeting=found.meeting,
             action_in=MeetingActionCreate(item_number=item_number, title=title.strip(), owner_id=owner, due_on=due),
         ),
-        lambda a: f"Action raised: “{a.title}”, due {a.due_on:%-d %b %Y}. It is on the action log now.",
+        lambda a: f"Action raised: “{a.title}”, due {short_date(a.due_on)}. It is on the action log now.",
     )
     return redirect(_back(meeting_id, f"item-{item_number}"))
 
