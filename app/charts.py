@@ -15,7 +15,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal, Protocol
 
-from app.measures.display import DIRECTION_LABELS, format_value
+from app.display import DIRECTION_LABELS, format_value
 
 Format = Literal["svg", "png"]
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}

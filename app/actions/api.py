@@ -1,7 +1,5 @@
 """JSON routes: the action log."""
 
-import re
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -11,9 +9,10 @@ from app.actions.deps import ActionDep
 from app.actions.export import actions_csv
 from app.actions.schemas import ActionCreate, ActionHistoryEntry, ActionPublic, ActionUpdate
 from app.auth import CouncilAccess, CurrentUser
-from app.common import MAX_ID, IfMatch, ListOf, check_if_match, etag, list_of
+from app.common import MAX_ID, IfMatch, ListOf, check_if_match, etag, list_of, today_in
 from app.db import SessionDep
 from app.models import ActionStatus
+from app.web.downloads import content_disposition
 
 router = APIRouter(prefix="/api", tags=["actions"])
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
@@ -60,11 +59,11 @@ def list_actions(session: SessionDep, access: CouncilAccess, filters: Filters) -
 def export_actions_csv(session: SessionDep, access: CouncilAccess, filters: Filters) -> Response:
     """The council's action log as a CSV file (the same filters as the list)."""
     actions = service.list_actions(session=session, access=access, filters=filters)
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", access.council.name).strip("-").lower() or "council"
+    today = today_in(access.council.timezone)  # the council's date, not the server's
     return Response(
         actions_csv(actions),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{slug}-actions-{date.today().isoformat()}.csv"'},
+        headers={"Content-Disposition": content_disposition(access.council.name, f"-actions-{today.isoformat()}.csv")},
     )
 
 

@@ -1,15 +1,13 @@
-"""How actions and their history read on a page: labels, dates in the council's zone, names for ids."""
+"""How an action's history reads on a page: field labels, agenda items, names for ids."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from app.actions.schemas import ActionHistoryEntry
 from app.councils.schemas import MemberPublic
-from app.models import ActionStatus, Department, Meeting
-
-STATUSES = {s.value: s.value.replace("_", " ").capitalize() for s in ActionStatus}
+from app.display import ACTION_STATUSES, label, local_time, short_date
+from app.models import Department, Meeting
 
 # The standard agenda (DOMAIN.md), by item number.
 AGENDA_ITEMS = {
@@ -38,17 +36,7 @@ FIELD_LABELS = {
 
 
 def field_label(field: str) -> str:
-    return FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
-
-
-def short_date(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
-def local_time(moment: datetime, timezone: str) -> str:
-    """A moment as the council reads it: '3 Mar 2026, 14:05'."""
-    local = moment.astimezone(ZoneInfo(timezone))
-    return f"{local.day} {local:%b %Y, %H:%M}"
+    return FIELD_LABELS.get(field, label(field))
 
 
 @dataclass(frozen=True)
@@ -90,7 +78,7 @@ def history_rows(
         if field in names:
             return names[field].get(value, f"#{value} (removed)")
         if field == "status":
-            return STATUSES.get(value, str(value))
+            return ACTION_STATUSES.get(value, str(value))
         if field == "due_on":
             try:
                 return short_date(date.fromisoformat(value))

@@ -8,12 +8,14 @@ from pydantic import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.actions import service
-from app.actions.display import AGENDA_ITEMS, STATUSES, field_label, history_rows, local_time
+from app.actions.display import AGENDA_ITEMS, field_label, history_rows
 from app.actions.schemas import NOTE_MAX, ActionPublic, ActionUpdate
 from app.auth import Access, ActionAccess, get_action_access, load_access
 from app.common import MAX_ID, IdPath, check_if_match, etag
 from app.councils.service import list_departments, list_members, list_my_councils
 from app.db import SessionDep
+from app.display import ACTION_STATUSES as STATUSES
+from app.display import local_time
 from app.errors import AppError, Forbidden, NotFound, PreconditionFailed
 from app.meetings.service import list_meetings
 from app.models import CLOSED_STATUSES, Action, Initiative, Journey
@@ -97,7 +99,6 @@ def my_actions_page(request: Request, session: SessionDep, user: PageUser, statu
             "count": len(actions),
             "overdue_count": sum(a.overdue for a in actions),
             "filters": {"status": status_filter or "", "overdue": overdue},
-            "statuses": STATUSES,
             "note_max": NOTE_MAX,
             "back": _here(request),
         },
@@ -140,7 +141,6 @@ def action_log_page(
             "csv_url": f"/api/councils/{council_id}/actions.csv" + (f"?{query}" if query else ""),
             "members": list_members(session=session, council=access.council),
             "departments": list_departments(session=session, council=access.council),
-            "statuses": STATUSES,
         },
     )
 
@@ -194,7 +194,6 @@ def _render_action(
             "conflict_message": CONFLICT,
             "agenda_item": AGENDA_ITEMS.get(public.raised_at_item or 0),
             "closed_at": local_time(public.closed_at, council.timezone) if public.closed_at else None,
-            "statuses": STATUSES,
             "note_max": NOTE_MAX,
         },
         status_code=status_code,

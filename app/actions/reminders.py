@@ -24,6 +24,7 @@ from sqlmodel import col, select
 from app.actions.service import overdue_days
 from app.common import today_in
 from app.db import open_session
+from app.display import plural, weekday_date
 from app.mail import send_message
 from app.models import CLOSED_STATUSES, Action, Council, Membership, ReminderDigest, User
 
@@ -123,25 +124,17 @@ def collect_digests(rows: Iterable[ReminderRow], *, today_for: Callable[[str], d
     return sorted(digests, key=lambda d: (d.email, d.user_id))
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _window(days: int) -> str:
-    return {0: "today", 7: "this week"}.get(days, f"within {_plural(days, 'day')}")
+    return {0: "today", 7: "this week"}.get(days, f"within {plural(days, 'day')}")
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _day(d: date) -> str:
-    return f"{d:%a} {d.day} {d:%b %Y}"
-
-
 def _when(item: DigestItem) -> str:
     if item.overdue:
-        return f"{_plural(-item.due_in, 'day')} overdue"
+        return f"{plural(-item.due_in, 'day')} overdue"
     return {0: "today", 1: "tomorrow"}.get(item.due_in, f"in {item.due_in} days")
 
 
@@ -160,9 +153,9 @@ def render_digest(digest: Digest, *, base_url: str, sender: str | None = None) -
     name = _one_line(digest.name)
     counts = []
     if digest.overdue_count:
-        counts.append(_plural(digest.overdue_count, "overdue action"))
+        counts.append(plural(digest.overdue_count, "overdue action"))
     if digest.due_soon_count:
-        counts.append(f"{_plural(digest.due_soon_count, 'action')} due {_window(digest.days)}")
+        counts.append(f"{plural(digest.due_soon_count, 'action')} due {_window(digest.days)}")
     intro = f"You have {' and '.join(counts)}."
     footer = "Open an action to update its progress or status, or to move its due date with a note saying why."
     sections = [("Overdue", "overdue"), (f"Due {_window(digest.days)}", "due_soon")]
@@ -180,10 +173,10 @@ def render_digest(digest: Digest, *, base_url: str, sender: str | None = None) -
             html += [f"<h3>{escape(heading)}</h3>", "<ul>"]
             for item in items:
                 url = link.format(item.action_id)
-                text += [f"  - {_one_line(item.title)}: due {_day(item.due_on)} ({_when(item)})", f"    {url}"]
+                text += [f"  - {_one_line(item.title)}: due {weekday_date(item.due_on)} ({_when(item)})", f"    {url}"]
                 html.append(
                     f'<li><a href="{escape(url)}">{escape(item.title)}</a>: '
-                    f"due {_day(item.due_on)} (<strong>{_when(item)}</strong>)</li>"
+                    f"due {weekday_date(item.due_on)} (<strong>{_when(item)}</strong>)</li>"
                 )
             html.append("</ul>")
     text += ["", footer, "", "-- ", "CX Council"]
@@ -218,7 +211,7 @@ class ReminderRun:
     failures: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        done = f"{_plural(self.sent, 'digest')} ({_plural(self.actions, 'action')})"
+        done = f"{plural(self.sent, 'digest')} ({plural(self.actions, 'action')})"
         skipped = f"skipped {self.skipped} already sent today"
         if not self.sending:
             return f"Would send {done}; {skipped}. Nothing was sent or recorded."

@@ -11,12 +11,12 @@ from app.common import IdPath
 from app.councils import service
 from app.councils.schemas import CouncilCreate, CouncilUpdate, DepartmentCreate, MemberCreate
 from app.db import SessionDep
-from app.initiatives.display import nav
 from app.meetings import calendar_links
 from app.meetings.schemas import MeetingCreate
 from app.meetings.service import create_meeting, list_meetings, meeting_public
 from app.models import CLOSED_STATUSES, Role, utcnow
 from app.web.forms import attempt, form_errors
+from app.web.navigation import nav
 from app.web.render import CsrfChecked, PageUser, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from docx.document import Document
 
 from app.agendas import model as m
+from app.display import CRITERIA_LABELS as CRITERIA
+from app.display import format_change, format_number, format_value
 from app.docx.agenda_actions import actions_section
 from app.docx.agenda_measures import (
     ChartFn,
@@ -36,16 +38,8 @@ from app.docx.word import (
     set_running_heads,
 )
 from app.docx.words import day, label, long_date, money, plural, say_none, small
-from app.measures.display import format_change, format_number, format_value
 
 RAG_COLORS = {"green": GREEN, "amber": AMBER, "red": RED}
-CRITERIA = {
-    "customer_impact": "Customer impact",
-    "saving": "Yearly saving",
-    "effort": "Effort (inverted)",
-    "strategic_fit": "Strategic fit",
-    "confidence": "Confidence",
-}
 
 
 # -- cover ----------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from docx.document import Document
 from docx.shared import Emu
 
 from app.agendas import model as m
+from app.display import MEASURE_STATUS_LABELS as STATUS_LABELS
+from app.display import format_change, format_number, format_value
 from app.docx.word import (
     AMBER,
     GREEN,
@@ -21,7 +23,6 @@ from app.docx.word import (
     text_width,
 )
 from app.docx.words import day, label, month, small
-from app.measures.display import STATUS_LABELS, format_change, format_number, format_value
 
 ChartFn = Callable[[m.MeasureRow], bytes | None]
 STATUS_COLORS = {"green": GREEN, "amber": AMBER, "red": RED}

@@ -24,6 +24,7 @@ from docx.document import Document
 from docx.shared import Emu
 
 from app.agendas.model import ActionRow
+from app.display import local_time
 from app.docx.agenda_actions import OPEN_ACTION_COLUMNS, due_cell, open_action_cells
 from app.docx.agenda_measures import MEASURE_COLUMNS, ChartFn, _measure_cells
 from app.docx.minutes_front import attendance, front_page, status_marks
@@ -53,8 +54,7 @@ _BULLET = re.compile(r"^\s*[-*•]\s+(?=\S)")
 
 
 def _at(value: datetime, zone: ZoneInfo) -> str:
-    local = value.astimezone(zone)
-    return f"{day(local)}, {local:%H:%M}"
+    return local_time(value, zone)
 
 
 def _notes(doc: Document, text: str, *, lead: Run | None = None) -> None:

@@ -10,6 +10,7 @@ from docx.oxml.parser import OxmlElement
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
+from app.display import local_date
 from app.docx.word import AMBER, GREEN, MUTED, RED, Cell, Column, Run, add_paragraph, add_table
 from app.docx.words import label, long_date, plural, say_none, small
 from app.minutes import model as mm
@@ -30,8 +31,7 @@ _AFTER_SHADING = (
 def _full_date(value: datetime | None, zone: ZoneInfo) -> str:
     if value is None:
         return "an unrecorded date"
-    local = value.astimezone(zone)
-    return f"{local.day} {local:%B %Y}"
+    return local_date(value, zone)
 
 
 def _box(paragraph: Paragraph, *, color: str, fill: str) -> None:

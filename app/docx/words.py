@@ -1,42 +1,20 @@
-"""Words and numbers as a council reads them in Word: dates, labels, money, small print."""
+"""Words and numbers as a council reads them in Word: the core helpers under the names Word code uses, and small print.
 
-from datetime import date, datetime
+Every number, date and label comes from app.display, so Word, pages and CSV read the same.
+"""
 
 from docx.document import Document
 
+from app.display import label, long_date, money, plural
+from app.display import month_year as month
+from app.display import short_date as day
 from app.docx.word import MUTED, Run, add_paragraph
 
-
-def day(value: date | datetime | None) -> str:
-    return f"{value.day} {value:%b %Y}" if value else "—"
-
-
-def long_date(value: date) -> str:
-    return f"{value:%A} {value.day} {value:%B %Y}"
-
-
-def month(value: date) -> str:
-    return f"{value:%b %Y}"
-
-
-def label(value: str | None) -> str:
-    return value.replace("_", " ").capitalize() if value else "—"
-
-
-def money(value: float | None) -> str:
-    if value is None:
-        return "—"
-    sign = "−" if value < 0 else ""
-    value = abs(value)
-    return f"{sign}£{value:,.0f}" if value == round(value) else f"{sign}£{value:,.2f}"
+__all__ = ["day", "label", "long_date", "money", "month", "plural", "say_none", "small"]
 
 
 def small(text: str, color: str = MUTED) -> Run:
     return Run(text, color=color, size=8)
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def say_none(doc: Document, text: str) -> None:

@@ -10,13 +10,14 @@ from app.common import IdPath
 from app.councils.schemas import CouncilUpdate
 from app.councils.service import list_departments, list_members, update_council
 from app.db import SessionDep
+from app.display import CRITERIA_LABELS as CRITERIA
+from app.display import INITIATIVE_STATUSES as STATUSES
 from app.initiatives import service
-from app.initiatives.display import HELPERS, MOVES, RAGS, STATUSES, nav
-from app.initiatives.priorities import LABELS as CRITERIA
 from app.initiatives.schemas import InitiativeCreate, InitiativeUpdate
 from app.models import Department, Journey, Measure, Role
 from app.scoring import PRIORITY_DEFAULTS, effective_weights
 from app.web.forms import attempt, number_or_text
+from app.web.navigation import nav
 from app.web.render import CsrfChecked, PageUser, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -75,12 +76,8 @@ def initiatives_page(request: Request, session: SessionDep, user: PageUser, coun
             "live_count": len(live),
             "can_propose": not access.is_(Role.observer),
             "departments": list_departments(session=session, council=council),
-            "statuses": STATUSES,
-            "rags": RAGS,
-            "criteria": CRITERIA,
             "ratings": RATINGS,
             "nav": nav(session=session, council=council, here="initiatives"),
-            **HELPERS,
         },
     )
 
@@ -150,17 +147,12 @@ def initiative_page(request: Request, session: SessionDep, user: PageUser, initi
             "is_chair": found.access.is_(Role.chair),
             "can_edit": service.check_may_edit(found=found),
             "members": [m for m in list_members(session=session, council=council) if m.role != Role.observer],
-            "statuses": STATUSES,
-            "moves": MOVES,
-            "rags": RAGS,
-            "criteria": CRITERIA,
             "ratings": RATINGS,
             "nav": nav(session=session, council=council, here="initiatives"),
             "journey": session.get(Journey, initiative.journey_id) if initiative.journey_id else None,
             "all_journeys": list(session.exec(select(Journey).where(Journey.council_id == council.id))),
             "all_departments": list(session.exec(select(Department).where(Department.council_id == council.id))),
             "all_measures": list(session.exec(select(Measure).where(Measure.council_id == council.id))),
-            **HELPERS,
         },
     )
 
@@ -312,11 +304,9 @@ def priorities_page(request: Request, session: SessionDep, user: PageUser, counc
             "weights": priorities.weights,
             # The most points each criterion can give, out of 100.
             "ceilings": {c: w / total_weight * 100 for c, w in priorities.weights.items()},
-            "criteria": CRITERIA,
             "is_chair": access.is_(Role.chair),
             "custom": council.priority_weights is not None,
             "nav": nav(session=session, council=council, here="priorities"),
-            **HELPERS,
         },
     )
 

@@ -27,13 +27,6 @@ from app.scoring import PRIORITY_DEFAULTS
 
 CRITERIA = tuple(PRIORITY_DEFAULTS)
 SCALE = 5
-LABELS = {
-    "customer_impact": "Customer impact",
-    "saving": "Yearly saving",
-    "effort": "Effort (inverted)",
-    "strategic_fit": "Strategic fit",
-    "confidence": "Confidence",
-}
 
 
 @dataclass(frozen=True)

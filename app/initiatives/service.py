@@ -6,10 +6,11 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from app.auth import Access, load_record_access
+from app.display import CRITERIA_LABELS as LABELS
 from app.errors import Conflict, Forbidden, Invalid
 from app.initiatives import links
 from app.initiatives.economics import initiative_economics
-from app.initiatives.priorities import LABELS, Candidate, Criteria, rank_initiatives
+from app.initiatives.priorities import Candidate, Criteria, rank_initiatives
 from app.initiatives.schemas import (
     DepartmentRef,
     InitiativeCreate,

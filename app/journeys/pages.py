@@ -11,12 +11,12 @@ from app.common import IdPath
 from app.councils.service import list_members
 from app.db import SessionDep
 from app.errors import AppError
-from app.initiatives.display import nav
 from app.journeys import service
 from app.journeys.matrix import JourneyMatrix
 from app.journeys.schemas import JourneyCreate, JourneyUpdate, StepCreate, StepUpdate
 from app.models import Role
 from app.web.forms import attempt
+from app.web.navigation import nav
 from app.web.render import CsrfChecked, PageUser, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)

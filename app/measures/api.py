@@ -1,7 +1,6 @@
 """JSON routes: customer measures, their readings, CSV import and export, and charts."""
 
 import hashlib
-import re
 from datetime import date
 from typing import Annotated, Literal
 
@@ -26,6 +25,7 @@ from app.measures.schemas import (
 )
 from app.measures.service import MeasureAccess
 from app.models import MeasureScope
+from app.web.downloads import content_disposition
 
 router = APIRouter(prefix="/api", tags=["measures"])
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
@@ -45,10 +45,6 @@ def measure_filters(
     status: Status | None = None,
 ) -> MeasureFilters:
     return MeasureFilters(scope=scope, department_id=department_id, journey_id=journey_id, status=status)
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "council"
 
 
 @router.get("/councils/{council_id}/measures", response_model=ListOf[MeasurePublic])
@@ -159,16 +155,16 @@ def import_readings(
 )
 def export_readings(session: SessionDep, access: CouncilAccess, measure_id: IdQuery = None) -> Response:
     """The council's readings (or one measure's) as CSV: measure, period, value, sample_size, unit, target, note."""
-    name = slug(access.council.name)
+    name = access.council.name
     if measure_id is not None:
         measure = service.get_council_measure(session=session, council=access.council, measure_id=measure_id)
-        name = f"{name}-{slug(measure.name)}"
+        name = f"{name} {measure.name}"
     body = imports.export_readings(session=session, council=access.council, measure_id=measure_id)
     today = today_in(access.council.timezone).isoformat()
     return Response(
         body,
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}-readings-{today}.csv"'},
+        headers={"Content-Disposition": content_disposition(name, f"-readings-{today}.csv")},
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import BinaryIO
 
+from app.display import plain_number
 from app.measures.schemas import MAX_ABS_VALUE, MAX_SAMPLE, ImportProblem
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -349,14 +350,6 @@ def _text_cell(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def format_number(value: float | None) -> str:
-    """The shortest text that reads back as the same number: 42 rather than 42.0."""
-    if value is None:
-        return ""
-    text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
-
-
 @dataclass(frozen=True)
 class ExportRow:
     measure: str
@@ -378,10 +371,10 @@ def readings_csv(rows: Iterable[ExportRow]) -> str:
             [
                 _text_cell(row.measure),
                 row.period.isoformat(),
-                format_number(row.value),
+                plain_number(row.value),
                 "" if row.sample_size is None else str(row.sample_size),
                 _text_cell(row.unit),
-                format_number(row.target),
+                plain_number(row.target),
                 _text_cell(row.note),
             ]
         )

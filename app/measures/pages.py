@@ -11,34 +11,21 @@ from app.auth import Access, load_access
 from app.common import MAX_ID, IdPath, check_if_match, today_in
 from app.councils.service import list_departments, list_members
 from app.db import SessionDep
+from app.display import MEASURE_STATUS_LABELS as STATUS_LABELS
+from app.display import period_label, sparkline
 from app.errors import AppError
-from app.initiatives.display import nav
 from app.measures import figures, imports, service
 from app.measures import readings as measure_readings
 from app.measures.csvfile import EXPORT_COLUMNS, MAX_BYTES
-from app.measures.display import (
-    CATEGORY_LABELS,
-    DIRECTION_LABELS,
-    KIND_LABELS,
-    STATUS_LABELS,
-    format_change,
-    format_value,
-    sparkline,
-)
 from app.measures.figures import MeasureFilters, add_months
 from app.measures.schemas import MeasureCreate, MeasurePublic, MeasureUpdate, ReadingCreate
 from app.measures.service import MeasureAccess
 from app.models import Journey, Role
 from app.web.forms import attempt, form_errors, number_or_text
+from app.web.navigation import nav
 from app.web.render import CsrfChecked, PageUser, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
-
-STATUS_HELP = {
-    "green": "On target (or, without a target, not getting worse)",
-    "amber": "Off target but holding or improving (or, without a target, getting worse)",
-    "red": "Off target and getting worse",
-}
 
 
 def default_period(today: date, recorded: set[date]) -> date:
@@ -50,23 +37,6 @@ def default_period(today: date, recorded: set[date]) -> date:
     """
     last_month, this_month = add_months(today, -1), add_months(today, 0)
     return next((month for month in (last_month, this_month) if month not in recorded), last_month)
-
-
-def period_label(period: date) -> str:
-    """Mar 2026 for a month's reading (dated the 1st), 3 Mar 2026 otherwise."""
-    return period.strftime("%b %Y") if period.day == 1 else period.strftime("%-d %b %Y")
-
-
-HELPERS = {
-    "fmt": format_value,
-    "fmt_change": format_change,
-    "period_label": period_label,
-    "kinds": KIND_LABELS,
-    "categories": CATEGORY_LABELS,
-    "directions": DIRECTION_LABELS,
-    "status_labels": STATUS_LABELS,
-    "status_help": STATUS_HELP,
-}
 
 
 def _journeys(session: Session, council_id: int) -> list[Journey]:
@@ -154,7 +124,6 @@ def _render_list(
             "red": sum(m.status == "red" for m in measures),
             "stale": sum(m.stale and m.reading_count > 0 for m in measures),
             "nav": nav(session=session, council=council, here="measures"),
-            **HELPERS,
         },
         status_code=status_code,
     )
@@ -279,7 +248,6 @@ def _render_measure(request: Request, session: Session, user, found: MeasureAcce
             "departments": list_departments(session=session, council=council),
             "journeys": _journeys(session, council.id),
             "applies_value": _applies_value(public),
-            **HELPERS,
         },
         status_code=status_code,
     )

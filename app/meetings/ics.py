@@ -17,6 +17,7 @@ from icalendar import Calendar, Event
 
 from app import __version__
 from app.agendas.model import Agenda
+from app.display import local_date
 from app.models import Council, Meeting, MeetingStatus
 
 PRODID = f"-//CX Council//CX Council {__version__}//EN"
@@ -56,8 +57,8 @@ def _description(entry: CalendarEntry, council: Council) -> str:
         lines.append("The agenda is circulated once the chair publishes it.")
     else:
         if agenda.status == "published" and agenda.published_at:
-            published = agenda.published_at.astimezone(ZoneInfo(council.timezone))
-            lines.append(f"Agenda (published version {agenda.version}, {published:%-d %B %Y}):")
+            published = local_date(agenda.published_at, council.timezone)
+            lines.append(f"Agenda (published version {agenda.version}, {published}):")
         else:
             lines.append("Draft agenda (it may change until the chair publishes it):")
         for section in agenda.sections:

@@ -5,21 +5,18 @@ content of its own; the only extra read is the reader's own apologies, which mus
 their current state even on an agenda frozen before they were sent.
 """
 
-from datetime import date
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request, Response
 from sqlmodel import Session, select
 
 from app.agendas import service as agenda_service
-from app.agendas.model import SECTION_TITLES, LiveAgenda
+from app.agendas.model import LiveAgenda
 from app.auth import MeetingAccess, get_meeting_access
 from app.common import IdPath
 from app.db import SessionDep
+from app.display import local_date
 from app.errors import Forbidden
-from app.initiatives.display import money
-from app.measures.display import STATUS_LABELS, format_change, format_number, format_value
 from app.meetings import calendar, calendar_links, service
 from app.meetings.calendar import agenda_path
 from app.meetings.ics import MEDIA_TYPE as ICS_MEDIA_TYPE
@@ -29,44 +26,6 @@ from app.web.forms import attempt
 from app.web.render import CsrfChecked, PageUser, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
-
-ACTION_STATUSES = {"open": "Open", "in_progress": "In progress", "blocked": "Blocked", "done": "Done"}
-INITIATIVE_STATUSES = {"approved": "Approved", "in_progress": "In progress", "proposed": "Proposed"}
-# Keyed as app.initiatives.priorities names its criteria.
-CRITERIA = {
-    "customer_impact": "Customer impact",
-    "saving": "Yearly saving",
-    "effort": "Effort (less is better)",
-    "strategic_fit": "Strategic fit",
-    "confidence": "Confidence",
-}
-MOVEMENTS = {
-    "improving": "↑ improving",
-    "worsening": "↓ worsening",
-    "flat": "→ flat",
-    "better": "better",
-    "worse": "worse",
-}
-
-
-def period_label(period: date) -> str:
-    """Mar 2026 for a monthly reading (dated the 1st), 3 Mar 2026 otherwise."""
-    return period.strftime("%b %Y") if period.day == 1 else period.strftime("%-d %b %Y")
-
-
-HELPERS = {
-    "fmt": format_value,
-    "fmt_change": format_change,
-    "fmt_number": format_number,
-    "money": money,
-    "period_label": period_label,
-    "status_labels": STATUS_LABELS,
-    "action_statuses": ACTION_STATUSES,
-    "initiative_statuses": INITIATIVE_STATUSES,
-    "criteria": CRITERIA,
-    "movements": MOVEMENTS,
-    "section_titles": SECTION_TITLES,
-}
 
 
 def _found(session: Session, user: User, meeting_id: int) -> MeetingAccess:
@@ -108,12 +67,11 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, meeting_i
         pending_aob = [i for i in service.list_aob(session=session, meeting=meeting) if i.id not in circulated]
     published_on = None
     if agenda is not None and agenda.published_at is not None:
-        published_on = agenda.published_at.astimezone(ZoneInfo(access.council.timezone)).strftime("%-d %B %Y")
+        published_on = local_date(agenda.published_at, access.council.timezone)
     return render(
         request,
         "agenda.html",
         {
-            **HELPERS,
             "user": user,
             "access": access,
             "council": access.council,

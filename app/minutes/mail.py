@@ -9,9 +9,7 @@ to read the minutes.
 from __future__ import annotations
 
 import logging
-import re
 import smtplib
-import unicodedata
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -20,6 +18,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, col, select
 
 from app.charts import measure_chart_png
+from app.display import ascii_slug, full_date
 from app.docx.minutes import build_minutes_docx
 from app.mail import send_message
 from app.minutes.build import VOTING_ROLES
@@ -53,14 +52,7 @@ def _one_line(text: str) -> str:
 
 def minutes_filename(doc: MinutesDoc) -> str:
     """`<council>-minutes-<meeting date>.docx`, in plain ASCII for every mail client."""
-    plain = unicodedata.normalize("NFKD", doc.meeting.council_name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower() or "council"
-    return f"{slug}-minutes-{doc.meeting.date.isoformat()}.docx"
-
-
-def _long_date(doc: MinutesDoc) -> str:
-    day = doc.meeting.date
-    return f"{day.day} {day:%B %Y}"
+    return f"{ascii_slug(doc.meeting.council_name)}-minutes-{doc.meeting.date.isoformat()}.docx"
 
 
 def circulation_message(
@@ -75,7 +67,7 @@ def circulation_message(
     text = [
         f"Hello {_one_line(recipient.name)},",
         "",
-        f"The draft minutes of {meeting}{named}, held on {_long_date(doc)}, "
+        f"The draft minutes of {meeting}{named}, held on {full_date(doc.meeting.date)}, "
         "are circulated for your comments before the chair approves them.",
         "",
         f"{doc.quorum.statement}",
@@ -89,7 +81,7 @@ def circulation_message(
     ]
     message = EmailMessage()
     message["To"] = Address(display_name=_one_line(recipient.name), addr_spec=recipient.email)
-    message["Subject"] = f"Draft minutes for comment: {meeting}, {_long_date(doc)}"
+    message["Subject"] = f"Draft minutes for comment: {meeting}, {full_date(doc.meeting.date)}"
     message.set_content("\n".join(text) + "\n")
     if attachment:
         filename, content = attachment

@@ -23,8 +23,8 @@ from app.auth import SESSION_USER_KEY, MeetingAccess, get_meeting_access
 from app.common import IdPath, etag, today_in
 from app.config import Settings
 from app.db import SessionDep
+from app.display import local_date, local_time, short_date
 from app.errors import AppError, Conflict, NotFound, PreconditionFailed
-from app.meetings.pages import HELPERS
 from app.minutes import recording
 from app.minutes import service as minutes_service
 from app.minutes.lock import RECORDERS
@@ -71,10 +71,6 @@ def _found(session: Session, user: User, meeting_id: int) -> MeetingAccess:
     return get_meeting_access(meeting_id=meeting_id, user=user, session=session)
 
 
-def _local(value, zone: ZoneInfo, fmt: str = "%-d %B %Y") -> str:
-    return value.astimezone(zone).strftime(fmt) if value else ""
-
-
 def _clean_text(value: str) -> str:
     """Browsers send a textarea's line breaks as CRLF; stored as "\\n", as maxlength counts them."""
     return value.replace("\r\n", "\n").replace("\r", "\n")
@@ -96,7 +92,6 @@ def minutes_page(request: Request, session: SessionDep, user: PageUser, meeting_
         request,
         "minutes.html",
         {
-            **HELPERS,
             "user": user,
             "access": access,
             "council": access.council,
@@ -108,9 +103,9 @@ def minutes_page(request: Request, session: SessionDep, user: PageUser, meeting_
             "is_chair": access.is_(Role.chair),
             "approved": approved,
             "cancelled": cancelled,
-            "circulated_on": _local(doc.circulated_at, zone),
-            "approved_on": _local(doc.approved_at, zone),
-            "amended_at": {a.id: _local(a.made_at, zone, "%-d %b %Y, %H:%M") for a in doc.amendments},
+            "circulated_on": local_date(doc.circulated_at, zone) if doc.circulated_at else "",
+            "approved_on": local_date(doc.approved_at, zone) if doc.approved_at else "",
+            "amended_at": {a.id: local_time(a.made_at, zone) for a in doc.amendments},
             "saved_at": {i.number: i.updated_at.isoformat() if i.updated_at else "" for i in doc.items},
             "owners": owners,
             "default_due": (today_in(access.council.timezone) + timedelta(days=DEFAULT_DUE_DAYS)).isoformat(),
@@ -131,7 +126,7 @@ def _approved_refusal(session: Session, meeting: Meeting) -> str | None:
     if minutes is not None and minutes.status == MinutesStatus.approved and minutes.approved_at:
         council = session.get(Council, meeting.council_id)
         zone = ZoneInfo(council.timezone if council else "UTC")
-        return APPROVED_REFUSAL.format(when=_local(minutes.approved_at, zone))
+        return APPROVED_REFUSAL.format(when=local_date(minutes.approved_at, zone))
     return None
 
 
@@ -305,7 +300,7 @@ def raise_action_form(
             meeting=found.meeting,
             action_in=MeetingActionCreate(item_number=item_number, title=title.strip(), owner_id=owner, due_on=due),
         ),
-        lambda a: f"Action raised: “{a.title}”, due {a.due_on:%-d %b %Y}. It is on the action log now.",
+        lambda a: f"Action raised: “{a.title}”, due {short_date(a.due_on)}. It is on the action log now.",
     )
     return redirect(_back(meeting_id, f"item-{item_number}"))
 

@@ -11,13 +11,13 @@ from app.councils.schemas import CouncilUpdate
 from app.councils.service import update_council
 from app.db import SessionDep
 from app.errors import AppError
-from app.initiatives.display import HELPERS, nav
 from app.meetings.service import list_meetings, meeting_public
 from app.models import MeetingStatus, Role
 from app.reports import service
 from app.reports.schemas import ReportCreate, ReportUpdate
 from app.reports.scorecard import LABELS as COMPONENTS
 from app.web.forms import attempt, form_errors, number_or_text
+from app.web.navigation import nav
 from app.web.render import CsrfChecked, PageUser, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -133,7 +133,6 @@ def scorecard_page(request: Request, session: SessionDep, user: PageUser, counci
             "is_chair": access.is_(Role.chair),
             "custom": council.scorecard_weights is not None,
             "nav": nav(session=session, council=council, here="scorecard"),
-            **HELPERS,
         },
     )
 

@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.display import plural
 from app.measures.stats import Point, measure_stats, meets_target
 from app.scoring import SCORECARD_DEFAULTS
 
@@ -96,10 +97,6 @@ def _clamp(value: float) -> float:
     return max(0.0, min(100.0, value))
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _withdrawn(action: ActionFact) -> bool:
     return action.status == "cancelled" and (action.closed_on is None or action.closed_on <= action.due_on)
 
@@ -127,13 +124,13 @@ def action_plan_from_counts(counts: ActionCounts | None) -> tuple[float | None, 
     counts = counts or ActionCounts(counted=0, on_time=0)
     inputs = []
     if counts.withdrawn:
-        inputs.append(f"{_plural(counts.withdrawn, 'action')} cancelled before falling due: not counted")
+        inputs.append(f"{plural(counts.withdrawn, 'action')} cancelled before falling due: not counted")
     if counts.not_yet:
-        inputs.append(f"{_plural(counts.not_yet, 'action')} not yet due")
+        inputs.append(f"{plural(counts.not_yet, 'action')} not yet due")
     if not counts.counted:
         return None, ["no actions fell due in the last year", *inputs]
     return counts.on_time / counts.counted * 100, [
-        f"{counts.on_time} of {_plural(counts.counted, 'action')} that fell due in the last year closed on time",
+        f"{counts.on_time} of {plural(counts.counted, 'action')} that fell due in the last year closed on time",
         *inputs,
     ]
 

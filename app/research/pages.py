@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from app.auth import Access, load_access
 from app.common import IdPath, today_in
 from app.db import SessionDep
-from app.initiatives.display import nav
+from app.display import enum_labels
 from app.journeys.pages import ListField, TextField, apply_form
 from app.models import Action, Initiative, Measure, Meeting, MeetingStatus, Role, utcnow
 from app.research import service
@@ -21,11 +21,12 @@ from app.research.schemas import (
     RootCauseCreate,
     RootCauseUpdate,
 )
+from app.web.navigation import nav
 from app.web.render import CsrfChecked, PageUser, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
-METHODS = {m.value: m.value.replace("_", " ").capitalize() for m in ResearchMethod}
+METHODS = enum_labels(ResearchMethod)
 
 
 def _ids(values: list[str]) -> list[int | str]:

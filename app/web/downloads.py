@@ -1,23 +1,14 @@
-"""Download names: a council's name as a file name, and a Content-Disposition that survives any script."""
+"""Download names: a council's name as a file name, and a Content-Disposition that survives any script.
 
-import re
-import unicodedata
+The slugs themselves are app.display's (mail attachments use them too).
+"""
+
 from urllib.parse import quote
+
+from app.display import ascii_slug, unicode_slug
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOCX_RESPONSE = {"content": {DOCX_MEDIA_TYPE: {}}, "description": "A Word document"}
-
-
-def ascii_slug(text: str, *, fallback: str = "council") -> str:
-    """ "Ōsaka Café Council" -> "osaka-cafe-council": letters without accents, hyphens between words."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower() or fallback
-
-
-def unicode_slug(text: str, *, fallback: str = "council") -> str:
-    """ "東京 CX Council" -> "東京-cx-council": the same, keeping letters of every script."""
-    words = re.findall(r"\w+", unicodedata.normalize("NFC", text))
-    return "-".join(w.replace("_", "-") for w in words).strip("-").lower() or fallback
 
 
 def content_disposition(name: str, suffix: str) -> str:

@@ -16,6 +16,7 @@ from app.config import Settings
 from app.db import SessionDep
 from app.errors import AppError
 from app.models import User
+from app.web.filters import register_filters
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
@@ -26,6 +27,7 @@ CSRF_MAX_AGE = 12 * 3600
 _CSRF_SALT = "fastapi-csrf-token"
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
+register_filters(templates.env)
 csrf = CsrfProtect()
 
 

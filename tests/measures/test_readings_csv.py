@@ -5,17 +5,16 @@ from datetime import date
 
 import pytest
 
+from app.display import format_change, format_value, plain_number, sparkline
 from app.measures.csvfile import (
     ExportRow,
     MeasureRef,
-    format_number,
     parse_period,
     parse_readings_csv,
     parse_sample_size,
     parse_value,
     readings_csv,
 )
-from app.measures.display import format_change, format_value, sparkline
 
 TODAY = date(2026, 5, 15)
 MEASURES = {"nps": MeasureRef(1, "NPS"), "=odd name": MeasureRef(2, "=Odd name")}
@@ -43,8 +42,8 @@ def test_values_and_sample_sizes():
 
 @pytest.mark.parametrize("value", [0.0, 42.0, -3.25, 0.1 + 0.2, 1e-7, 123456789.123, 1e15])
 def test_numbers_are_written_so_they_read_back_exactly(value):
-    assert float(format_number(value)) == value
-    assert not format_number(42.0).endswith(".0")
+    assert float(plain_number(value)) == value
+    assert not plain_number(42.0).endswith(".0")
 
 
 def test_written_file_reads_back_with_formula_guards_undone():

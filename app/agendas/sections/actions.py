@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from app.agendas import model as m
 from app.agendas.data import AgendaData
+from app.display import local_date
 from app.models import CLOSED_STATUSES
 
 
@@ -51,7 +52,7 @@ def build_actions(data: AgendaData, base: dict, zone: ZoneInfo) -> m.ActionsSect
         notes.append("No actions on the log yet.")
     previous = data.previous
     if previous:
-        held_on = previous.scheduled_at.astimezone(zone).strftime("%-d %B %Y")
+        held_on = local_date(previous.scheduled_at, zone)
         minutes = f"Approve the minutes of meeting {previous.number}, held on {held_on}."
     else:
         minutes = "This is the council's first meeting: there are no previous minutes to approve."

@@ -1,0 +1,224 @@
+"""How numbers, money, dates, names and status words read to a council: one of each.
+
+Pages (as Jinja filters, app/web/filters.py), Word, CSV, mail and charts call these same
+functions, so a value reads the same wherever a council meets it. Pure: no session, no
+request, no domain import; the words are keyed by the enums' values in app.models.
+"""
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date, datetime
+from enum import Enum
+from zoneinfo import ZoneInfo
+
+from app.models import ActionStatus, InitiativeStatus
+
+NONE = "—"
+MINUS = "\u2212"  # a real minus sign: a hyphen reads as a dash next to a currency sign
+CURRENCIES = ("£", "$", "€")
+
+# -- numbers and money ------------------------------------------------------------------
+
+
+def format_number(value: float | None) -> str:
+    """42, 42.5, 0.125 or 1,234.57: no trailing zeros, thousands separated."""
+    if value is None:
+        return NONE
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    if abs(value) < 1:
+        return f"{value:.3g}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def money(value: float | None, unit: str = "£") -> str:
+    """£300,000; pence only when there are some (£2.50); −£40 below zero."""
+    if value is None:
+        return NONE
+    sign = MINUS if value < 0 else ""
+    value = abs(value)
+    return f"{sign}{unit}{value:,.0f}" if value == round(value) else f"{sign}{unit}{value:,.2f}"
+
+
+def format_value(value: float | None, unit: str = "") -> str:
+    """A value in its unit where a reader expects it: £3.20, 82%, 4.1 pts."""
+    if value is None:
+        return NONE
+    if unit in CURRENCIES:
+        return money(value, unit)
+    text = format_number(value)
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def format_change(change: float | None, unit: str = "") -> str:
+    """A change with its sign: +£1,590, −2%, +0.3 pts."""
+    if change is None:
+        return NONE
+    if change == 0:
+        return "no change"
+    return ("+" if change > 0 else MINUS) + format_value(abs(change), unit)
+
+
+def months(value: float | None) -> str:
+    """A payback period: 4.5 months, 1.0 month; never paid back is 'never'."""
+    if value is None:
+        return "never"
+    return f"{value:.1f} month{'' if round(value, 1) == 1 else 's'}"
+
+
+def plain_number(value: float | None) -> str:
+    """The shortest text that reads back as the same number (60000, 2.5; never 6e+04): forms and CSV."""
+    if value is None:
+        return ""
+    if value == int(value):
+        return str(int(value))
+    return repr(float(value))
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+# -- dates ------------------------------------------------------------------------------
+
+
+def short_date(value: date | datetime | None) -> str:
+    """3 Mar 2026."""
+    return f"{value.day} {value:%b %Y}" if value else NONE
+
+
+def full_date(value: date | datetime) -> str:
+    """3 March 2026."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def long_date(value: date | datetime) -> str:
+    """Tuesday 3 March 2026."""
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def weekday_date(value: date | datetime) -> str:
+    """Tue 3 Mar 2026."""
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
+def month_year(value: date | datetime) -> str:
+    """Mar 2026."""
+    return f"{value:%b %Y}"
+
+
+def period_label(period: date) -> str:
+    """Mar 2026 for a month's reading (dated the 1st), 3 Mar 2026 otherwise."""
+    return month_year(period) if period.day == 1 else short_date(period)
+
+
+def local_time(moment: datetime, timezone: str | ZoneInfo) -> str:
+    """A moment as the council reads it: '3 Mar 2026, 14:05'."""
+    zone = timezone if isinstance(timezone, ZoneInfo) else ZoneInfo(timezone)
+    local = moment.astimezone(zone)
+    return f"{local.day} {local:%b %Y, %H:%M}"
+
+
+def local_date(moment: datetime, timezone: str | ZoneInfo) -> str:
+    """The day of a moment in the council's zone: '3 March 2026'."""
+    zone = timezone if isinstance(timezone, ZoneInfo) else ZoneInfo(timezone)
+    return full_date(moment.astimezone(zone))
+
+
+# -- words ------------------------------------------------------------------------------
+
+
+def label(value: str | None) -> str:
+    """An enum value as a word: in_progress -> In progress."""
+    return value.replace("_", " ").capitalize() if value else NONE
+
+
+def enum_labels(enum: type[Enum]) -> dict[str, str]:
+    """Every value of an enum with its word, in the enum's order."""
+    return {member.value: label(member.value) for member in enum}
+
+
+ACTION_STATUSES = enum_labels(ActionStatus)
+INITIATIVE_STATUSES = enum_labels(InitiativeStatus)
+# Keyed as app.scoring.PRIORITY_DEFAULTS names the criteria; the API serves these words too.
+CRITERIA_LABELS = {
+    "customer_impact": "Customer impact",
+    "saving": "Yearly saving",
+    "effort": "Effort (inverted)",
+    "strategic_fit": "Strategic fit",
+    "confidence": "Confidence",
+}
+KIND_LABELS = {
+    "nps": "Net Promoter Score",
+    "csat": "Customer satisfaction",
+    "ces": "Customer effort",
+    "fcr": "First-contact resolution",
+    "repeat_contact": "Repeat contact",
+    "cost_to_serve": "Cost to serve",
+    "custom": "Other",
+}
+CATEGORY_LABELS = {
+    "survey_rating": "Survey rating",
+    "comment_theme": "Comment theme",
+    "operational": "Operational",
+}
+DIRECTION_LABELS = {"higher_is_better": "Higher is better", "lower_is_better": "Lower is better"}
+MEASURE_STATUS_LABELS = {"green": "On track", "amber": "Watch", "red": "Off track"}
+MEASURE_STATUS_HELP = {
+    "green": "On target (or, without a target, not getting worse)",
+    "amber": "Off target but holding or improving (or, without a target, getting worse)",
+    "red": "Off target and getting worse",
+}
+MOVEMENTS = {
+    "improving": "↑ improving",
+    "worsening": "↓ worsening",
+    "flat": "→ flat",
+    "better": "better",
+    "worse": "worse",
+}
+RAGS = {"green": "Green", "amber": "Amber", "red": "Red"}
+# The button that moves an initiative to each status.
+INITIATIVE_MOVES = {
+    "approved": "Approve",
+    "in_progress": "Start work",
+    "done": "Mark done",
+    "on_hold": "Put on hold",
+    "rejected": "Reject",
+}
+
+
+# -- file names -------------------------------------------------------------------------
+
+
+def ascii_slug(text: str, *, fallback: str = "council") -> str:
+    """ "Ōsaka Café Council" -> "osaka-cafe-council": letters without accents, hyphens between words."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower() or fallback
+
+
+def unicode_slug(text: str, *, fallback: str = "council") -> str:
+    """ "東京 CX Council" -> "東京-cx-council": the same, keeping letters of every script."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFC", text))
+    return "-".join(w.replace("_", "-") for w in words).strip("-").lower() or fallback
+
+
+# -- charts -----------------------------------------------------------------------------
+
+
+def sparkline(values: Sequence[float], *, width: int = 96, height: int = 24, pad: float = 2.0) -> dict | None:
+    """Points for an inline SVG polyline (and the last point), scaled into width × height."""
+    if len(values) < 2:
+        return None
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = (width - 2 * pad) / (len(values) - 1)
+    coords = [(pad + i * step, height - pad - (v - low) / span * (height - 2 * pad)) for i, v in enumerate(values)]
+    return {
+        "width": width,
+        "height": height,
+        "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in coords),
+        "last": {"x": round(coords[-1][0], 1), "y": round(coords[-1][1], 1)},
+    }
