@@ -35,7 +35,9 @@ from app.reports import api as reports_api
 from app.reports import pages as reports_pages
 from app.research import api as research_api
 from app.research import pages as research_pages
-from app.web.render import STATIC_DIR, LoginRequired, configure_csrf, login_redirect
+from app.web.csrf import configure_csrf
+from app.web.deps import LoginRequired, login_redirect
+from app.web.render import STATIC_DIR
 
 SESSION_COOKIE = "cxc_session"
 

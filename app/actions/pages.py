@@ -17,8 +17,10 @@ from app.db import SessionDep
 from app.errors import AppError, Forbidden, NotFound, PreconditionFailed
 from app.meetings.service import list_meetings
 from app.models import CLOSED_STATUSES, Action, Initiative, Journey
+from app.web.csrf import CsrfChecked
+from app.web.deps import PageUser, safe_next
 from app.web.forms import form_errors
-from app.web.render import CsrfChecked, PageUser, flash, redirect, render, safe_next
+from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 

@@ -16,8 +16,10 @@ from app.meetings import calendar_links
 from app.meetings.schemas import MeetingCreate
 from app.meetings.service import create_meeting, list_meetings, meeting_public
 from app.models import CLOSED_STATUSES, Role, utcnow
+from app.web.csrf import CsrfChecked
+from app.web.deps import PageUser
 from app.web.forms import attempt, form_errors
-from app.web.render import CsrfChecked, PageUser, flash, redirect, render
+from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 

@@ -16,8 +16,10 @@ from app.initiatives.priorities import LABELS as CRITERIA
 from app.initiatives.schemas import InitiativeCreate, InitiativeUpdate
 from app.models import Department, Journey, Measure, Role
 from app.scoring import PRIORITY_DEFAULTS, effective_weights
+from app.web.csrf import CsrfChecked
+from app.web.deps import PageUser
 from app.web.forms import attempt, number_or_text
-from app.web.render import CsrfChecked, PageUser, flash, redirect, render
+from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 

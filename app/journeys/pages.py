@@ -16,8 +16,10 @@ from app.journeys import service
 from app.journeys.matrix import JourneyMatrix
 from app.journeys.schemas import JourneyCreate, JourneyUpdate, StepCreate, StepUpdate
 from app.models import Role
+from app.web.csrf import CsrfChecked
+from app.web.deps import PageUser
 from app.web.forms import attempt
-from app.web.render import CsrfChecked, PageUser, flash, redirect, render
+from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 

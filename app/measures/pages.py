@@ -27,8 +27,10 @@ from app.measures.display import (
 from app.measures.schemas import MeasureCreate, MeasurePublic, MeasureUpdate, ReadingCreate
 from app.measures.service import MeasureAccess, MeasureFilters, add_months
 from app.models import Journey, Role
+from app.web.csrf import CsrfChecked
+from app.web.deps import PageUser
 from app.web.forms import attempt, form_errors, number_or_text
-from app.web.render import CsrfChecked, PageUser, flash, redirect, render
+from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 

@@ -25,8 +25,10 @@ from app.meetings.calendar import agenda_path
 from app.meetings.ics import MEDIA_TYPE as ICS_MEDIA_TYPE
 from app.meetings.schemas import AobCreate, ApologiesIn
 from app.models import Attendance, MeetingStatus, Role, User, utcnow
+from app.web.csrf import CsrfChecked
+from app.web.deps import PageUser
 from app.web.forms import attempt
-from app.web.render import CsrfChecked, PageUser, flash, redirect, render
+from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 

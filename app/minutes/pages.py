@@ -8,14 +8,12 @@ on (`#item-N`); the notes of an item save as they are typed, through
 in the `X-CSRF-Token` header or the form), answering JSON.
 """
 
-import hmac
 from datetime import date, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Header, Request
 from fastapi.responses import JSONResponse
-from itsdangerous import BadData, URLSafeTimedSerializer
 from pydantic import ValidationError
 from sqlmodel import Session
 
@@ -39,18 +37,10 @@ from app.minutes.schemas import (
     MinutesUpdate,
 )
 from app.models import Council, Meeting, MeetingStatus, Minutes, MinutesStatus, Role, User, utcnow
+from app.web.csrf import CSRF_FIELD, CsrfChecked, csrf_matches
+from app.web.deps import PageUser
 from app.web.forms import attempt, form_errors
-from app.web.render import (
-    _CSRF_SALT,
-    CSRF_COOKIE,
-    CSRF_FIELD,
-    CSRF_MAX_AGE,
-    CsrfChecked,
-    PageUser,
-    flash,
-    redirect,
-    render,
-)
+from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -481,19 +471,6 @@ def amendment_form(
 # -- saving as they type --------------------------------------------------------------
 
 
-def _csrf_matches(request: Request, token: str | None) -> bool:
-    """The double-submit check of `require_csrf`, for a token sent in a header or a form field."""
-    signed = request.cookies.get(CSRF_COOKIE)
-    if not signed or not token:
-        return False
-    serializer = URLSafeTimedSerializer(request.app.state.settings.SECRET_KEY, salt=_CSRF_SALT)
-    try:
-        expected = serializer.loads(signed, max_age=CSRF_MAX_AGE)
-    except BadData:
-        return False
-    return hmac.compare_digest(str(expected).encode(), token.encode())
-
-
 def _json_error(status_code: int, detail: str) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=status_code, headers={"Cache-Control": "no-store"})
 
@@ -510,7 +487,7 @@ def autosave_item_notes(
 ):
     """Save an item's notes as they are typed: JSON {saved_at, version}; 409 once approved, 403 without the
     right (or a valid CSRF token), 401 when signed out. A page route: the session cookie, not a bearer token."""
-    if not _csrf_matches(request, x_csrf_token or csrf_token):
+    if not csrf_matches(request, x_csrf_token or csrf_token):
         return _json_error(403, "This page has expired or did not come from this site; reload it to keep saving.")
     user_id = request.session.get(SESSION_USER_KEY)
     user = session.get(User, user_id) if isinstance(user_id, int) else None

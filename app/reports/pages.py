@@ -17,8 +17,10 @@ from app.models import MeetingStatus, Role
 from app.reports import service
 from app.reports.schemas import ReportCreate, ReportUpdate
 from app.reports.scorecard import LABELS as COMPONENTS
+from app.web.csrf import CsrfChecked
+from app.web.deps import PageUser
 from app.web.forms import attempt, form_errors, number_or_text
-from app.web.render import CsrfChecked, PageUser, flash, redirect, render
+from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 

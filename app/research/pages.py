@@ -21,7 +21,9 @@ from app.research.schemas import (
     RootCauseCreate,
     RootCauseUpdate,
 )
-from app.web.render import CsrfChecked, PageUser, flash, redirect, render
+from app.web.csrf import CsrfChecked
+from app.web.deps import PageUser
+from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
