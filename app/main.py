@@ -13,6 +13,7 @@ from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
 from app.actions import api as actions_api
 from app.actions import pages as actions_pages
+from app.agendas import pages as agendas_pages
 from app.agendas.cache import AgendaCache
 from app.config import Settings, get_settings
 from app.councils import api as councils_api
@@ -27,7 +28,6 @@ from app.journeys import pages as journeys_pages
 from app.measures import api as measures_api
 from app.measures import pages as measures_pages
 from app.meetings import api as meetings_api
-from app.meetings import pages as meetings_pages
 from app.meetings.calendar_links import redact_feed_tokens_in_access_log
 from app.minutes import api as minutes_api
 from app.minutes import pages as minutes_pages
@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts_pages,
         councils_pages,
         actions_pages,
-        meetings_pages,
+        agendas_pages,
         minutes_pages,
         measures_api,
         measures_pages,

@@ -17,12 +17,12 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from app.agendas.pages import HELPERS
 from app.auth import SESSION_USER_KEY, MeetingAccess, get_meeting_access
 from app.common import IdPath, etag, today_in
 from app.config import Settings
 from app.db import SessionDep
 from app.errors import AppError, Conflict, NotFound, PreconditionFailed
-from app.meetings.pages import HELPERS
 from app.minutes import recording
 from app.minutes import service as minutes_service
 from app.minutes.lock import RECORDERS
