@@ -28,6 +28,7 @@ from app.journeys import pages as journeys_pages
 from app.measures import api as measures_api
 from app.measures import pages as measures_pages
 from app.meetings import api as meetings_api
+from app.meetings import pages as meetings_pages
 from app.meetings.calendar_links import redact_feed_tokens_in_access_log
 from app.minutes import api as minutes_api
 from app.minutes import pages as minutes_pages
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         councils_pages,
         actions_pages,
         agendas_pages,
+        meetings_pages,
         minutes_pages,
         measures_api,
         measures_pages,

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from app.agendas.pages import HELPERS
+from app.agendas.display import HELPERS
 from app.auth import SESSION_USER_KEY, MeetingAccess, get_meeting_access
 from app.common import IdPath, etag, today_in
 from app.config import Settings

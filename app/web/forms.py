@@ -54,23 +54,30 @@ def attempt(
     *,
     keep: Collection[int] = (403, 404),
     message: Callable[[AppError], str | None] | None = None,
+    success: str | Callable[[Any], str | None] | None = None,
 ) -> tuple[bool, Any]:
     """Run one form's write: (True, its result), or roll back, flash why and answer (False, None).
 
     A mistake a person can fix (a validation error, a refused change) becomes a message on
-    the page they came from; errors with a status in `keep` stay error pages.
+    the page they came from; errors with a status in `keep` stay error pages. `success` is
+    flashed after a write that worked: a text formatted with `result`, or a function of it.
     """
     try:
-        return True, apply()
+        result = apply()
     except ValidationError as exc:
         session.rollback()
         flash(request, form_errors(exc), "error")
+        return False, None
     except AppError as exc:
         if exc.status_code in keep:
             raise
         session.rollback()
         flash(request, (message(exc) if message else None) or exc.detail, "error")
-    return False, None
+        return False, None
+    said = success(result) if callable(success) else success.format(result=result) if success else None
+    if said:
+        flash(request, said)
+    return True, result
 
 
 def number_or_text(value: str, *, blank: float | None = None) -> float | str | None:
