@@ -32,6 +32,7 @@ from app.meetings import pages as meetings_pages
 from app.meetings.calendar_links import redact_feed_tokens_in_access_log
 from app.minutes import api as minutes_api
 from app.minutes import pages as minutes_pages
+from app.minutes import pages_recording as minutes_recording_pages
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
 from app.research import api as research_api
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         agendas_pages,
         meetings_pages,
         minutes_pages,
+        minutes_recording_pages,
         measures_api,
         measures_pages,
         journeys_api,

@@ -34,6 +34,12 @@ def configure_csrf(settings: Settings) -> None:
     )
 
 
+# Typed values ride in the signed session cookie until the page shows them again: short ones
+# only (the numbers, dates and ids a form is refused for), and never a secret.
+_NOT_KEPT = {CSRF_FIELD, "password", "new_password", "current_password"}
+_KEPT_LENGTH = 100
+
+
 class CsrfFailed(AppError):
     status_code = 403
 
@@ -76,6 +82,12 @@ async def require_csrf(request: Request) -> None:
     token = form.get(CSRF_FIELD)
     if isinstance(token, UploadFile) or not csrf_matches(request, token):
         raise CsrfFailed("This form has expired or did not come from this site; reload the page and try again.")
+    # What the person typed, so a form refused for a mistake can show it again (see forms.keep_typed).
+    request.state.typed = {
+        name: value
+        for name, value in form.items()
+        if isinstance(value, str) and name not in _NOT_KEPT and len(value) <= _KEPT_LENGTH
+    }
 
 
 CsrfChecked = Depends(require_csrf)

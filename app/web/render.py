@@ -5,23 +5,45 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
 from app.web.csrf import csrf, form_token
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
+# The session key under which a refused form's typed values wait for the page that shows them.
+KEPT_KEY = "typed"
+
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
+
+
+@pass_context
+def typed(context, name: str, default: object = "", action: str | None = None) -> object:
+    """What the person typed into `name` on a form just refused, else `default`.
+
+    `action` tells apart forms on one page with a field of the same name (the steps of a journey).
+    """
+    kept = context.get("kept") or {}
+    values = kept.get("values") or {}
+    if name in values and (action is None or kept.get("action") == action):
+        return values[name]
+    return default
+
+
+templates.env.globals["typed"] = typed
 
 
 def render(request: Request, template: str, context: dict | None = None, *, status_code: int = 200) -> HTMLResponse:
     """A page with the person, the CSRF token and flash messages filled in."""
     token, new_cookie = form_token(request)
-    flashes = request.session.pop("flashes", []) if "session" in request.scope else []
+    has_session = "session" in request.scope
+    flashes = request.session.pop("flashes", []) if has_session else []
+    kept = request.session.pop(KEPT_KEY, None) if has_session else None
     response = templates.TemplateResponse(
         request,
         template,
-        {"csrf_token": token, "flashes": flashes, **(context or {})},
+        {"csrf_token": token, "flashes": flashes, "kept": kept, **(context or {})},
         status_code=status_code,
     )
     if new_cookie:
