@@ -120,19 +120,15 @@ def propose_initiative_form(
         }
     )
     data["department_ids"] = [whole_or_text(d) for d in department_ids or [] if d.strip()]
-    created = []
-
-    def apply():
-        created.append(
-            service.create_initiative(
-                session=session, access=access, initiative_in=InitiativeCreate.model_validate(data)
-            )
-        )
-
-    if not attempt(request, session, apply)[0]:
-        return redirect(f"/councils/{access.council.id}/initiatives#propose")
-    flash(request, f"Initiative “{created[0].title}” proposed.")
-    return redirect(f"/initiatives/{created[0].id}")
+    ok, initiative = attempt(
+        request,
+        session,
+        lambda: service.create_initiative(
+            session=session, access=access, initiative_in=InitiativeCreate.model_validate(data)
+        ),
+        success=lambda initiative: f"Initiative “{initiative.title}” proposed.",
+    )
+    return redirect(f"/initiatives/{initiative.id}" if ok else f"/councils/{access.council.id}/initiatives#propose")
 
 
 @router.get("/initiatives/{initiative_id}")

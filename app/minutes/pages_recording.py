@@ -31,7 +31,7 @@ from app.minutes.schemas import (
 from app.models import Minutes, User, utcnow
 from app.web.csrf import CSRF_FIELD, CsrfChecked, csrf_matches
 from app.web.deps import PageMeeting, PageUser
-from app.web.forms import attempt, form_errors, whole_or_text
+from app.web.forms import attempt, form_errors, keep_typed, whole_or_text
 from app.web.render import flash, redirect
 
 router = APIRouter(include_in_schema=False)
@@ -180,6 +180,7 @@ def raise_action_form(
     missing = [what for what, value in needed if not value]
     if missing:
         flash(request, f"The action needs {' and '.join(missing)} before it can be raised.", "error")
+        keep_typed(request)
         return redirect(back_to(found.meeting.id, f"item-{item_number}"))
     attempt(
         request,
