@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from app.auth import SESSION_USER_KEY, get_meeting_access
+from app.auth import get_meeting_access
 from app.common import IdPath
 from app.db import SessionDep
 from app.errors import AppError, Conflict, NotFound
@@ -28,9 +28,9 @@ from app.minutes.schemas import (
     MeetingActionCreate,
     MinutesUpdate,
 )
-from app.models import Minutes, User, utcnow
+from app.models import Minutes, utcnow
 from app.web.csrf import CSRF_FIELD, CsrfChecked, csrf_matches
-from app.web.deps import PageMeeting, PageUser
+from app.web.deps import PageMeeting, PageUser, signed_in_user
 from app.web.forms import attempt, form_errors, keep_typed, whole_or_text
 from app.web.render import flash, redirect
 
@@ -296,9 +296,8 @@ def autosave_item_notes(
     right (or a valid CSRF token), 401 when signed out. A page route: the session cookie, not a bearer token."""
     if not csrf_matches(request, x_csrf_token or csrf_token):
         return _json_error(403, "This page has expired or did not come from this site; reload it to keep saving.")
-    user_id = request.session.get(SESSION_USER_KEY)
-    user = session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or not user.is_active:
+    user = signed_in_user(request, session)
+    if user is None:
         return _json_error(401, "You are signed out: sign in again in another tab; your notes are kept here.")
     if not 1 <= number <= 9:
         return _json_error(404, "The agenda has items 1 to 9.")

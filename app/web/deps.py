@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from app.auth import (
     SESSION_USER_KEY,
@@ -32,10 +33,16 @@ class LoginRequired(Exception):
         self.next_path = next_path
 
 
-def get_page_user(request: Request, session: SessionDep) -> User:
+def signed_in_user(request: Request, session: Session) -> User | None:
+    """The person the session cookie names, while their account is active; None otherwise."""
     user_id = request.session.get(SESSION_USER_KEY)
     user = session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or not user.is_active:
+    return user if user is not None and user.is_active else None
+
+
+def get_page_user(request: Request, session: SessionDep) -> User:
+    user = signed_in_user(request, session)
+    if user is None:
         request.session.pop(SESSION_USER_KEY, None)
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(path)
