@@ -14,6 +14,7 @@ from app.accounts import pages as accounts_pages
 from app.actions import api as actions_api
 from app.actions import pages as actions_pages
 from app.agendas import api as agendas_api
+from app.agendas import pages as agendas_pages
 from app.agendas.cache import AgendaCache
 from app.config import Settings, get_settings
 from app.councils import api as councils_api
@@ -32,11 +33,14 @@ from app.meetings import pages as meetings_pages
 from app.meetings.calendar_links import redact_feed_tokens_in_access_log
 from app.minutes import api as minutes_api
 from app.minutes import pages as minutes_pages
+from app.minutes import pages_recording as minutes_recording_pages
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
 from app.research import api as research_api
 from app.research import pages as research_pages
-from app.web.render import STATIC_DIR, LoginRequired, configure_csrf, login_redirect, render_error
+from app.web.csrf import configure_csrf
+from app.web.deps import LoginRequired, login_redirect
+from app.web.render import STATIC_DIR, render_error
 
 SESSION_COOKIE = "cxc_session"
 
@@ -104,8 +108,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts_pages.router,
         councils_pages.router,
         actions_pages.router,
+        agendas_pages.router,
         meetings_pages.router,
         minutes_pages.router,
+        minutes_recording_pages.router,
         measures_api.router,
         measures_pages.router,
         journeys_api.router,

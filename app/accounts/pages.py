@@ -7,7 +7,9 @@ from fastapi import APIRouter, Form, Request
 from app.accounts import throttle
 from app.auth import SESSION_USER_KEY, authenticate
 from app.db import SessionDep
-from app.web.render import CsrfChecked, redirect, render, safe_next
+from app.web.csrf import CsrfChecked
+from app.web.deps import safe_next
+from app.web.render import redirect, render
 
 router = APIRouter(include_in_schema=False)
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.actions import service
 from app.actions.display import AGENDA_ITEMS, field_label, history_rows
 from app.actions.schemas import NOTE_MAX, ActionPublic, ActionUpdate
-from app.auth import Access, ActionAccess, get_action_access, load_access
-from app.common import MAX_ID, IdPath, check_if_match, etag
+from app.auth import Access, ActionAccess
+from app.common import check_if_match, etag
 from app.councils.service import list_departments, list_members, list_my_councils
 from app.db import SessionDep
 from app.display import ACTION_STATUSES as STATUSES
@@ -19,8 +19,10 @@ from app.display import local_time
 from app.errors import AppError, Forbidden, NotFound, PreconditionFailed
 from app.meetings.service import list_meetings
 from app.models import CLOSED_STATUSES, Action, Initiative, Journey
-from app.web.forms import form_errors
-from app.web.render import CsrfChecked, PageUser, flash, redirect, render, safe_next
+from app.web.csrf import CsrfChecked
+from app.web.deps import PageAction, PageCouncil, PageUser, safe_next
+from app.web.forms import form_errors, query_id, whole_or_text
+from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,10 +42,6 @@ def _status_param(value: str) -> str | None:
 
 def _overdue_param(value: str) -> bool | None:
     return {"true": True, "false": False}.get(value)
-
-
-def _id_param(value: str) -> int | None:
-    return int(value) if value.isdigit() and 1 <= int(value) <= MAX_ID else None
 
 
 def _query(**params) -> str:
@@ -110,18 +108,17 @@ def action_log_page(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    council_id: IdPath,
+    access: PageCouncil,
     status: str = "",
     owner_id: str = "",
     department_id: str = "",
     overdue: str = "",
 ):
     """The council's action log, soonest due first, with filters and a CSV download."""
-    access = load_access(session=session, user=user, council_id=council_id)
     filters = service.ActionFilters(
         status=_status_param(status),
-        owner_id=_id_param(owner_id),
-        department_id=_id_param(department_id),
+        owner_id=query_id(owner_id),
+        department_id=query_id(department_id),
         overdue=_overdue_param(overdue),
     )
     actions = service.list_actions(session=session, access=access, filters=filters)
@@ -138,7 +135,7 @@ def action_log_page(
             "actions": actions,
             "filters": filters,
             "filtered": bool(query),
-            "csv_url": f"/api/councils/{council_id}/actions.csv" + (f"?{query}" if query else ""),
+            "csv_url": f"/api/councils/{access.council.id}/actions.csv" + (f"?{query}" if query else ""),
             "members": list_members(session=session, council=access.council),
             "departments": list_departments(session=session, council=access.council),
         },
@@ -146,10 +143,9 @@ def action_log_page(
 
 
 @router.get("/actions/{action_id}")
-def action_page(request: Request, session: SessionDep, user: PageUser, action_id: IdPath):
+def action_page(request: Request, session: SessionDep, user: PageUser, found: PageAction):
     """One action: its details, its full history and (for those who may) the update form."""
-    found = get_action_access(action_id=action_id, user=user, session=session)
-    return _render_action(request, session, found, form=_form_values(found.action), back=f"/actions/{action_id}")
+    return _render_action(request, session, found, form=_form_values(found.action), back=f"/actions/{found.action.id}")
 
 
 def _render_action(
@@ -202,21 +198,14 @@ def _render_action(
 
 def _is_stale(version: str, action: Action) -> bool:
     """check_if_match for a form: it always names the version it was built from, so none is stale too."""
-    if not version.isdigit():
+    seen = whole_or_text(version)
+    if not isinstance(seen, int):
         return True
     try:
-        check_if_match(etag(int(version)), action.version)
+        check_if_match(etag(seen), action.version)
     except PreconditionFailed:
         return True
     return False
-
-
-def _percent(value: str) -> int | str:
-    # Percent is a strict int in the schema: a number becomes one, anything else is refused by name.
-    try:
-        return int(value.strip())
-    except ValueError:
-        return value
 
 
 @router.post("/actions/{action_id}/update", dependencies=[CsrfChecked])
@@ -224,7 +213,7 @@ def update_action_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    action_id: IdPath,
+    found: PageAction,
     version: Annotated[str, Form()] = "",
     status: Annotated[str, Form()] = "",
     percent_complete: Annotated[str, Form()] = "",
@@ -236,9 +225,8 @@ def update_action_form(
     back: Annotated[str, Form()] = "",
 ):
     """Save a progress update from a form; a form built from an older version is shown again, unsaved."""
-    found = get_action_access(action_id=action_id, user=user, session=session)
     service.check_may_update(access=found.access, action=found.action)
-    back = back if back and safe_next(back) == back else f"/actions/{action_id}"
+    back = back if back and safe_next(back) == back else f"/actions/{found.action.id}"
     # Browsers send a textarea's line breaks as CRLF; counted as one, as its maxlength does.
     note = note.replace("\r\n", "\n")
     typed = {"status": status, "percent_complete": percent_complete.strip(), "due_on": due_on}
@@ -252,6 +240,8 @@ def update_action_form(
         return _render_action(
             request, session, found, form=form, back=back, error=error, conflict=conflict, status_code=status_code
         )
+
+    action_id = found.action.id
 
     def show_conflict():
         session.rollback()
@@ -268,7 +258,7 @@ def update_action_form(
     current = _form_values(found.action)
     data: dict = {f: typed[f] for f in mine if typed[f] != current[f]}
     if "percent_complete" in data:
-        data["percent_complete"] = _percent(data["percent_complete"])
+        data["percent_complete"] = whole_or_text(data["percent_complete"], blank=data["percent_complete"])
     if note.strip():
         data["note"] = note
     if not data:

@@ -1,13 +1,13 @@
 """Pages: my councils and one council's overview."""
 
+from datetime import datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
-from pydantic import ValidationError
 
 from app.actions.service import ActionFilters, list_actions
-from app.auth import load_access
-from app.common import IdPath
+from app.auth import Access
 from app.councils import service
 from app.councils.schemas import CouncilCreate, CouncilUpdate, DepartmentCreate, MemberCreate
 from app.db import SessionDep
@@ -15,9 +15,11 @@ from app.meetings import calendar_links
 from app.meetings.schemas import MeetingCreate
 from app.meetings.service import create_meeting, list_meetings, meeting_public
 from app.models import CLOSED_STATUSES, Role, utcnow
-from app.web.forms import attempt, form_errors
+from app.web.csrf import CsrfChecked
+from app.web.deps import PageCouncil, PageUser
+from app.web.forms import attempt, whole_or_text
 from app.web.navigation import nav
-from app.web.render import CsrfChecked, PageUser, flash, redirect, render
+from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,20 +40,20 @@ def create_council_form(
     description: Annotated[str, Form()] = "",
 ):
     """Start a council from the form."""
-    try:
-        council_in = CouncilCreate(name=name, description=description)
-    except ValidationError as exc:
-        flash(request, form_errors(exc), "error")
-        return redirect("/councils")
-    access = service.create_council(session=session, council_in=council_in, creator=user)
-    flash(request, f"Council “{access.council.name}” created; you are its chair.")
-    return redirect(f"/councils/{access.council.id}")
+    ok, access = attempt(
+        request,
+        session,
+        lambda: service.create_council(
+            session=session, council_in=CouncilCreate(name=name, description=description), creator=user
+        ),
+        success=lambda access: f"Council “{access.council.name}” created; you are its chair.",
+    )
+    return redirect(f"/councils/{access.council.id}" if ok else "/councils")
 
 
 @router.get("/councils/{council_id}")
-def council_page(request: Request, session: SessionDep, user: PageUser, council_id: IdPath):
+def council_page(request: Request, session: SessionDep, user: PageUser, access: PageCouncil):
     """A council at a glance: members, departments, meetings and open actions."""
-    access = load_access(session=session, user=user, council_id=council_id)
     council = access.council
     meetings = [meeting_public(m, council) for m in list_meetings(session=session, council=council)]
     now = utcnow()
@@ -81,9 +83,8 @@ def council_page(request: Request, session: SessionDep, user: PageUser, council_
 
 
 @router.post("/councils/{council_id}/calendar-link", dependencies=[CsrfChecked])
-def issue_calendar_link_form(request: Request, session: SessionDep, user: PageUser, council_id: IdPath):
+def issue_calendar_link_form(request: Request, session: SessionDep, access: PageCouncil):
     """Make (or reset) my calendar subscription link from the council page (any seat)."""
-    access = load_access(session=session, user=user, council_id=council_id)
     had_one = access.membership.calendar_token is not None
     calendar_links.issue_link(session=session, access=access, base_url=request.app.state.settings.BASE_URL)
     flash(
@@ -92,63 +93,61 @@ def issue_calendar_link_form(request: Request, session: SessionDep, user: PageUs
         if had_one
         else "Calendar link made: add it to your calendar.",
     )
-    return redirect(f"/councils/{council_id}#calendar-h")
+    return redirect(f"/councils/{access.council.id}#calendar-h")
 
 
 @router.post("/councils/{council_id}/calendar-link/stop", dependencies=[CsrfChecked])
-def stop_calendar_link_form(request: Request, session: SessionDep, user: PageUser, council_id: IdPath):
+def stop_calendar_link_form(request: Request, session: SessionDep, access: PageCouncil):
     """Stop my calendar subscription link (any seat)."""
-    access = load_access(session=session, user=user, council_id=council_id)
     calendar_links.stop_link(session=session, access=access)
     flash(request, "Calendar link stopped: calendars using it no longer update.")
-    return redirect(f"/councils/{council_id}#calendar-h")
+    return redirect(f"/councils/{access.council.id}#calendar-h")
 
 
-def _chair_form(request: Request, session, user, council_id: int, build, apply, success: str):
-    """Shared shape of the chair's small forms: validate, apply, flash, back to the council."""
-    access = load_access(session=session, user=user, council_id=council_id)
+def _chair_only(access: Access) -> str:
+    """The chair's small forms on the council page: refused for anyone else, and back to the council after."""
     access.require(Role.chair, doing="change the council")
-    ok, result = attempt(request, session, lambda: apply(access, build()))
-    if ok:
-        flash(request, success.format(result=result))
-    return redirect(f"/councils/{council_id}")
+    return f"/councils/{access.council.id}"
 
 
 @router.post("/councils/{council_id}/departments", dependencies=[CsrfChecked])
 def add_department_form(
     request: Request,
     session: SessionDep,
-    user: PageUser,
-    council_id: IdPath,
+    access: PageCouncil,
     name: Annotated[str, Form()] = "",
     is_external: Annotated[bool, Form()] = False,
 ):
     """Add a department or supplier from the council page (chair)."""
-    return _chair_form(
+    back = _chair_only(access)
+    attempt(
         request,
         session,
-        user,
-        council_id,
-        lambda: DepartmentCreate(name=name, is_external=is_external),
-        lambda access, d_in: service.create_department(session=session, council=access.council, department_in=d_in),
-        "Department “{result.name}” added.",
+        lambda: service.create_department(
+            session=session, council=access.council, department_in=DepartmentCreate(name=name, is_external=is_external)
+        ),
+        success="Department “{result.name}” added.",
     )
+    return redirect(back)
 
 
 @router.post("/councils/{council_id}/members", dependencies=[CsrfChecked])
 def add_member_form(
     request: Request,
     session: SessionDep,
-    user: PageUser,
-    council_id: IdPath,
+    access: PageCouncil,
     email: Annotated[str, Form()] = "",
     name: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = "member",
     department_id: Annotated[str, Form()] = "",
 ):
     """Seat someone on the council from the council page (chair)."""
+    back = _chair_only(access)
 
-    def apply(access, member_in):
+    def apply():
+        member_in = MemberCreate.model_validate(
+            {"email": email, "name": name or None, "role": role, "department_id": whole_or_text(department_id)}
+        )
         member, temporary_password = service.add_member(session=session, council=access.council, member_in=member_in)
         if temporary_password:
             flash(
@@ -157,86 +156,65 @@ def add_member_form(
             )
         return member
 
-    return _chair_form(
-        request,
-        session,
-        user,
-        council_id,
-        lambda: MemberCreate(
-            email=email,
-            name=name or None,
-            role=role,
-            department_id=int(department_id) if department_id.isdigit() else None,
-        ),
-        apply,
-        "{result.name} added as {result.role}.",
-    )
+    attempt(request, session, apply, success=lambda member: f"{member.name} added as {member.role}.")
+    return redirect(back)
 
 
 @router.post("/councils/{council_id}/meetings", dependencies=[CsrfChecked])
 def schedule_meeting_form(
     request: Request,
     session: SessionDep,
-    user: PageUser,
-    council_id: IdPath,
+    access: PageCouncil,
     scheduled_at: Annotated[str, Form()] = "",
     duration_minutes: Annotated[str, Form()] = "120",
     location: Annotated[str, Form()] = "",
 ):
     """Schedule a meeting from the council page (chair); the time is in the council's zone."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+    back = _chair_only(access)
 
-    def build():
-        access = load_access(session=session, user=user, council_id=council_id)
+    def apply():
         try:
             local = datetime.fromisoformat(scheduled_at)
         except ValueError:
             local = None
         if local is not None and local.tzinfo is None:
             local = local.replace(tzinfo=ZoneInfo(access.council.timezone))
-        return MeetingCreate.model_validate(
+        meeting_in = MeetingCreate.model_validate(
             {
                 "scheduled_at": local or scheduled_at,
-                "duration_minutes": int(duration_minutes) if duration_minutes.isdigit() else duration_minutes,
+                "duration_minutes": whole_or_text(duration_minutes, blank=duration_minutes),
                 "location": location,
             }
         )
+        return create_meeting(session=session, council=access.council, meeting_in=meeting_in)
 
-    return _chair_form(
-        request,
-        session,
-        user,
-        council_id,
-        build,
-        lambda access, m_in: create_meeting(session=session, council=access.council, meeting_in=m_in),
-        "Meeting {result.number} scheduled.",
-    )
+    attempt(request, session, apply, success="Meeting {result.number} scheduled.")
+    return redirect(back)
 
 
 @router.post("/councils/{council_id}/settings", dependencies=[CsrfChecked])
 def meeting_settings_form(
     request: Request,
     session: SessionDep,
-    user: PageUser,
-    council_id: IdPath,
+    access: PageCouncil,
     quorum_members: Annotated[str, Form()] = "",
     quorum_departments: Annotated[str, Form()] = "",
 ):
     """Set the quorum from the council page (chair); an empty box means the default."""
-
-    def number(text: str):
-        text = text.strip()
-        return int(text) if text.isdigit() else (text or None)
-
-    return _chair_form(
+    back = _chair_only(access)
+    attempt(
         request,
         session,
-        user,
-        council_id,
-        lambda: CouncilUpdate.model_validate(
-            {"quorum_members": number(quorum_members), "quorum_departments": number(quorum_departments)}
+        lambda: service.update_council(
+            session=session,
+            council=access.council,
+            council_in=CouncilUpdate.model_validate(
+                {
+                    "quorum_members": whole_or_text(quorum_members),
+                    "quorum_departments": whole_or_text(quorum_departments),
+                }
+            ),
         ),
-        lambda access, c_in: service.update_council(session=session, council=access.council, council_in=c_in),
-        "Quorum saved.",
+        success="Quorum saved.",
     )
+    return redirect(back)

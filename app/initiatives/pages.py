@@ -2,10 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from sqlmodel import select
 
-from app.auth import load_access
 from app.common import IdPath
 from app.councils.schemas import CouncilUpdate
 from app.councils.service import list_departments, list_members, update_council
@@ -16,11 +15,21 @@ from app.initiatives import service
 from app.initiatives.schemas import InitiativeCreate, InitiativeUpdate
 from app.models import Department, Journey, Measure, Role
 from app.scoring import PRIORITY_DEFAULTS, effective_weights
-from app.web.forms import attempt, number_or_text
+from app.web.csrf import CsrfChecked
+from app.web.deps import PageCouncil, PageUser
+from app.web.forms import attempt, number_or_text, whole_or_text
 from app.web.navigation import nav
-from app.web.render import CsrfChecked, PageUser, flash, redirect, render
+from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
+
+
+def _page_initiative(initiative_id: IdPath, user: PageUser, session: SessionDep) -> service.InitiativeAccess:
+    """The initiative in the path and my seat on its council."""
+    return service.load_initiative_access(session=session, user=user, initiative_id=initiative_id)
+
+
+PageInitiative = Annotated[service.InitiativeAccess, Depends(_page_initiative)]
 
 RATINGS = ("customer_impact", "effort", "strategic_fit", "confidence")
 INT_FIELDS = frozenset({*RATINGS, "failure_volume_per_year", "percent_complete", "owner_id"})
@@ -41,7 +50,7 @@ def _typed(form: dict[str, str | None]) -> dict:
         elif value == "":
             data[field] = 0 if field in FLOAT_FIELDS or field == "failure_volume_per_year" else None
         elif field in INT_FIELDS:
-            data[field] = int(value) if value.lstrip("-").isdigit() else value
+            data[field] = whole_or_text(value)
         elif field in FLOAT_FIELDS:
             try:
                 data[field] = float(value.replace(",", "").removeprefix("£"))
@@ -52,15 +61,9 @@ def _typed(form: dict[str, str | None]) -> dict:
     return data
 
 
-def _try(request: Request, session, apply) -> bool:
-    """Run a write; on a person's mistake, roll back and flash why. 403 and 404 stay errors."""
-    return attempt(request, session, apply)[0]
-
-
 @router.get("/councils/{council_id}/initiatives")
-def initiatives_page(request: Request, session: SessionDep, user: PageUser, council_id: IdPath):
+def initiatives_page(request: Request, session: SessionDep, user: PageUser, access: PageCouncil):
     """The council's initiatives with status, owner, RAG, progress and economics; a form to propose one."""
-    access = load_access(session=session, user=user, council_id=council_id)
     council = access.council
     initiatives = service.list_initiatives(session=session, council=council)
     live = [i for i in initiatives if i.status in ("approved", "in_progress")]
@@ -87,7 +90,7 @@ def propose_initiative_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    council_id: IdPath,
+    access: PageCouncil,
     title: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
     failure_volume_per_year: Annotated[str, Form()] = "",
@@ -100,7 +103,6 @@ def propose_initiative_form(
     department_ids: Annotated[list[str] | None, Form()] = None,
 ):
     """Propose an initiative from the form."""
-    access = load_access(session=session, user=user, council_id=council_id)
     data = _typed(
         {
             "title": title,
@@ -114,26 +116,21 @@ def propose_initiative_form(
             "confidence": confidence,
         }
     )
-    data["department_ids"] = [int(d) for d in department_ids or [] if d.isdigit()]
-    created = []
-
-    def apply():
-        created.append(
-            service.create_initiative(
-                session=session, access=access, initiative_in=InitiativeCreate.model_validate(data)
-            )
-        )
-
-    if not _try(request, session, apply):
-        return redirect(f"/councils/{council_id}/initiatives#propose")
-    flash(request, f"Initiative “{created[0].title}” proposed.")
-    return redirect(f"/initiatives/{created[0].id}")
+    data["department_ids"] = [whole_or_text(d) for d in department_ids or [] if d.strip()]
+    ok, initiative = attempt(
+        request,
+        session,
+        lambda: service.create_initiative(
+            session=session, access=access, initiative_in=InitiativeCreate.model_validate(data)
+        ),
+        success=lambda initiative: f"Initiative “{initiative.title}” proposed.",
+    )
+    return redirect(f"/initiatives/{initiative.id}" if ok else f"/councils/{access.council.id}/initiatives#propose")
 
 
 @router.get("/initiatives/{initiative_id}")
-def initiative_page(request: Request, session: SessionDep, user: PageUser, initiative_id: IdPath):
+def initiative_page(request: Request, session: SessionDep, user: PageUser, found: PageInitiative):
     """One initiative: its case, progress, linked measures, and the chair's status buttons."""
-    found = service.load_initiative_access(session=session, user=user, initiative_id=initiative_id)
     council = found.access.council
     initiative = service.get_initiative_public(session=session, council=council, initiative=found.initiative)
     return render(
@@ -162,24 +159,23 @@ def move_initiative_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    initiative_id: IdPath,
+    found: PageInitiative,
     status: Annotated[str, Form()] = "",
     version: Annotated[str, Form()] = "",
 ):
     """Move an initiative to another status (chair)."""
-    found = service.load_initiative_access(session=session, user=user, initiative_id=initiative_id)
     found.access.require(Role.chair, doing="move an initiative to another status")
     if version != str(found.initiative.version):
         flash(request, STALE, "error")
-    elif _try(
+    elif attempt(
         request,
         session,
         lambda: service.update_initiative(
             session=session, found=found, initiative_in=InitiativeUpdate.model_validate({"status": status})
         ),
-    ):
+    )[0]:
         flash(request, f"Now {STATUSES.get(found.initiative.status, status).lower()}.")
-    return redirect(f"/initiatives/{initiative_id}")
+    return redirect(f"/initiatives/{found.initiative.id}")
 
 
 @router.post("/initiatives/{initiative_id}", dependencies=[CsrfChecked])
@@ -187,7 +183,7 @@ def edit_initiative_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    initiative_id: IdPath,
+    found: PageInitiative,
     version: Annotated[str, Form()] = "",
     title: Annotated[str | None, Form()] = None,
     description: Annotated[str | None, Form()] = None,
@@ -205,7 +201,6 @@ def edit_initiative_form(
     confidence: Annotated[str | None, Form()] = None,
 ):
     """Save progress or the case from a form (owner or chair; the proposer while proposed)."""
-    found = service.load_initiative_access(session=session, user=user, initiative_id=initiative_id)
     typed = _typed(
         {
             "title": title,
@@ -231,15 +226,15 @@ def edit_initiative_form(
         flash(request, STALE, "error")
     elif not data:
         flash(request, "Nothing to save: nothing was changed.", "error")
-    elif _try(
+    elif attempt(
         request,
         session,
         lambda: service.update_initiative(
             session=session, found=found, initiative_in=InitiativeUpdate.model_validate(data)
         ),
-    ):
+    )[0]:
         flash(request, "Saved.")
-    return redirect(f"/initiatives/{initiative_id}")
+    return redirect(f"/initiatives/{found.initiative.id}")
 
 
 @router.post("/initiatives/{initiative_id}/links", dependencies=[CsrfChecked])
@@ -247,7 +242,7 @@ def link_initiative_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    initiative_id: IdPath,
+    found: PageInitiative,
     version: Annotated[str, Form()] = "",
     journey_id: Annotated[str, Form()] = "",
     department_ids: Annotated[list[str], Form()] = [],  # noqa: B006  (FastAPI copies defaults)
@@ -257,16 +252,14 @@ def link_initiative_form(
 
     A measure already linked keeps its baseline; a newly linked one takes its latest reading.
     """
-    found = service.load_initiative_access(session=session, user=user, initiative_id=initiative_id)
     current = service.get_initiative_public(session=session, council=found.access.council, initiative=found.initiative)
     baselines = {m.measure_id: m.baseline_value for m in current.measures}
 
     def ids(values: list[str]) -> list:
-        return [int(v) if v.isdigit() else v for v in values]
+        return [whole_or_text(v, blank=v) for v in values]
 
-    journey = journey_id.strip()
     data = {
-        "journey_id": int(journey) if journey.isdigit() else (journey or None),
+        "journey_id": whole_or_text(journey_id),
         "department_ids": ids(department_ids),
         "measures": [
             {"measure_id": m, "baseline_value": baselines[m]} if baselines.get(m) is not None else {"measure_id": m}
@@ -275,21 +268,20 @@ def link_initiative_form(
     }
     if version != str(found.initiative.version):
         flash(request, STALE, "error")
-    elif _try(
+    elif attempt(
         request,
         session,
         lambda: service.update_initiative(
             session=session, found=found, initiative_in=InitiativeUpdate.model_validate(data)
         ),
-    ):
+    )[0]:
         flash(request, "Links saved.")
-    return redirect(f"/initiatives/{initiative_id}#measures-h")
+    return redirect(f"/initiatives/{found.initiative.id}#measures-h")
 
 
 @router.get("/councils/{council_id}/priorities")
-def priorities_page(request: Request, session: SessionDep, user: PageUser, council_id: IdPath):
+def priorities_page(request: Request, session: SessionDep, user: PageUser, access: PageCouncil):
     """Proposals ranked by the council's weighted criteria, each with its breakdown."""
-    access = load_access(session=session, user=user, council_id=council_id)
     council = access.council
     priorities = service.list_priorities(session=session, council=council)
     total_weight = sum(priorities.weights.values())
@@ -316,7 +308,7 @@ def priority_weights_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    council_id: IdPath,
+    access: PageCouncil,
     customer_impact: Annotated[str, Form()] = "",
     saving: Annotated[str, Form()] = "",
     effort: Annotated[str, Form()] = "",
@@ -325,7 +317,6 @@ def priority_weights_form(
     reset: Annotated[str, Form()] = "",
 ):
     """Set the council's prioritisation weights, or restore the defaults (chair)."""
-    access = load_access(session=session, user=user, council_id=council_id)
     access.require(Role.chair, doing="set the prioritisation weights")
     given = {
         "customer_impact": customer_impact,
@@ -335,7 +326,7 @@ def priority_weights_form(
         "confidence": confidence,
     }
     weights = None if reset else {k: number_or_text(v, blank=0) for k, v in given.items()}
-    if _try(
+    if attempt(
         request,
         session,
         lambda: update_council(
@@ -343,7 +334,7 @@ def priority_weights_form(
             council=access.council,
             council_in=CouncilUpdate.model_validate({"priority_weights": weights}),
         ),
-    ):
+    )[0]:
         shown = effective_weights(access.council.priority_weights, PRIORITY_DEFAULTS)
         flash(request, "Weights saved: " + ", ".join(f"{CRITERIA[k].lower()} {v:g}" for k, v in shown.items()) + ".")
-    return redirect(f"/councils/{council_id}/priorities")
+    return redirect(f"/councils/{access.council.id}/priorities")

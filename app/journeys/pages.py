@@ -1,54 +1,31 @@
 """Pages: a council's journeys, and one journey as a steps × departments grid."""
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
-from sqlmodel import Session
+from fastapi import APIRouter, Depends, Form, Request
 
-from app.auth import load_access
 from app.common import IdPath
 from app.councils.service import list_members
 from app.db import SessionDep
-from app.errors import AppError
 from app.journeys import service
 from app.journeys.matrix import JourneyMatrix
 from app.journeys.schemas import JourneyCreate, JourneyUpdate, StepCreate, StepUpdate
 from app.models import Role
-from app.web.forms import attempt
+from app.web.csrf import CsrfChecked
+from app.web.deps import PageCouncil, PageUser
+from app.web.forms import ListField, TextField, attempt, whole_or_text
 from app.web.navigation import nav
-from app.web.render import CsrfChecked, PageUser, flash, redirect, render
+from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
-TextField = Annotated[str, Form()]
-ListField = Annotated[list[str], Form()]
+
+def _page_journey(journey_id: IdPath, user: PageUser, session: SessionDep) -> service.JourneyAccess:
+    """The journey in the path and my seat on its council."""
+    return service.load_journey_access(session=session, user=user, journey_id=journey_id)
 
 
-def apply_form(
-    request: Request,
-    session: Session,
-    build: Callable[[], Any],
-    apply: Callable[[Any], Any],
-    *,
-    success: str,
-    back: str,
-):
-    """Shared shape of a small form: validate, apply, flash the outcome, back to the page.
-
-    403 and 404 stay errors; anything a person can fix is flashed and nothing is saved.
-    """
-    ok, result = attempt(request, session, lambda: apply(build()))
-    if ok:
-        flash(request, success.format(result=result))
-    return redirect(back)
-
-
-def _id_or_none(value: str) -> int | str | None:
-    value = value.strip()
-    if not value:
-        return None
-    return int(value) if value.isdigit() else value
+PageJourney = Annotated[service.JourneyAccess, Depends(_page_journey)]
 
 
 def _departments(values: list[str]) -> list[dict]:
@@ -57,7 +34,7 @@ def _departments(values: list[str]) -> list[dict]:
     for value in values:
         department_id, _, responsibility = value.partition(":")
         if department_id:
-            result.append({"department_id": _id_or_none(department_id), "responsibility": responsibility})
+            result.append({"department_id": whole_or_text(department_id), "responsibility": responsibility})
     return result
 
 
@@ -67,9 +44,8 @@ def _handoffs_before(matrix: JourneyMatrix) -> dict[int, Any]:
 
 
 @router.get("/councils/{council_id}/journeys")
-def journeys_page(request: Request, session: SessionDep, user: PageUser, council_id: IdPath):
+def journeys_page(request: Request, session: SessionDep, user: PageUser, access: PageCouncil):
     """The council's key journeys, each with its owner and where it breaks; the chair adds more."""
-    access = load_access(session=session, user=user, council_id=council_id)
     return render(
         request,
         "journeys.html",
@@ -90,37 +66,32 @@ def create_journey_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    council_id: IdPath,
+    access: PageCouncil,
     name: TextField = "",
     description: TextField = "",
     owner_id: TextField = "",
 ):
     """Add a journey from the journeys page (chair)."""
-    access = load_access(session=session, user=user, council_id=council_id)
     access.require(Role.chair, doing="add journeys")
-    created: list[int] = []
-
-    def apply(journey_in):
-        journey = service.create_journey(session=session, access=access, journey_in=journey_in)
-        created.append(journey.id)
-        return journey
-
-    response = apply_form(
+    ok, journey = attempt(
         request,
         session,
-        lambda: JourneyCreate(name=name, description=description, owner_id=_id_or_none(owner_id)),
-        apply,
+        lambda: service.create_journey(
+            session=session,
+            access=access,
+            journey_in=JourneyCreate.model_validate(
+                {"name": name, "description": description, "owner_id": whole_or_text(owner_id)}
+            ),
+        ),
         success="Journey “{result.name}” added: now map its steps.",
-        back=f"/councils/{council_id}/journeys",
     )
-    return redirect(f"/journeys/{created[0]}") if created else response
+    return redirect(f"/journeys/{journey.id}" if ok else f"/councils/{access.council.id}/journeys")
 
 
 @router.get("/journeys/{journey_id}")
-def journey_page(request: Request, session: SessionDep, user: PageUser, journey_id: IdPath):
+def journey_page(request: Request, session: SessionDep, user: PageUser, found: PageJourney):
     """One journey: the steps × departments grid, its gaps, overlaps and handoffs, and (for the chair and the
     owner) the forms that shape it."""
-    found = service.load_journey_access(session=session, user=user, journey_id=journey_id)
     council = found.access.council
     matrix = service.build_matrix(session=session, council=council, journey=found.journey)
     steps = service.list_steps(session=session, journey=found.journey)
@@ -151,46 +122,40 @@ def update_journey_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    journey_id: IdPath,
+    found: PageJourney,
     name: TextField = "",
     description: TextField = "",
     owner_id: Annotated[str | None, Form()] = None,
 ):
     """Rename or describe the journey (chair or owner); the chair's form also names the owner."""
-    found = service.load_journey_access(session=session, user=user, journey_id=journey_id)
     service.check_may_edit(found=found)
 
     def build():
         data: dict = {"name": name, "description": description}
         if owner_id is not None:
-            data["owner_id"] = _id_or_none(owner_id)
+            data["owner_id"] = whole_or_text(owner_id)
         return JourneyUpdate.model_validate(data)
 
-    return apply_form(
+    attempt(
         request,
         session,
-        build,
-        lambda journey_in: service.update_journey(session=session, found=found, journey_in=journey_in),
+        lambda: service.update_journey(session=session, found=found, journey_in=build()),
         success="Journey saved.",
-        back=f"/journeys/{journey_id}",
     )
+    return redirect(f"/journeys/{found.journey.id}")
 
 
 @router.post("/journeys/{journey_id}/delete", dependencies=[CsrfChecked])
-def delete_journey_form(request: Request, session: SessionDep, user: PageUser, journey_id: IdPath):
+def delete_journey_form(request: Request, session: SessionDep, user: PageUser, found: PageJourney):
     """Delete the journey and its steps (chair)."""
-    found = service.load_journey_access(session=session, user=user, journey_id=journey_id)
-    council_id, name = found.journey.council_id, found.journey.name
-    try:
-        service.delete_journey(session=session, found=found)
-    except AppError as exc:
-        if exc.status_code in (403, 404):
-            raise
-        session.rollback()
-        flash(request, exc.detail, "error")
-        return redirect(f"/journeys/{journey_id}")
-    flash(request, f"Journey “{name}” deleted.")
-    return redirect(f"/councils/{council_id}/journeys")
+    journey_id, council_id, name = found.journey.id, found.journey.council_id, found.journey.name
+    ok, _ = attempt(
+        request,
+        session,
+        lambda: service.delete_journey(session=session, found=found),
+        success=lambda _: f"Journey “{name}” deleted.",
+    )
+    return redirect(f"/councils/{council_id}/journeys" if ok else f"/journeys/{journey_id}")
 
 
 @router.post("/journeys/{journey_id}/steps", dependencies=[CsrfChecked])
@@ -198,7 +163,7 @@ def create_step_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    journey_id: IdPath,
+    found: PageJourney,
     name: TextField = "",
     position: TextField = "",
     channel: TextField = "",
@@ -206,24 +171,26 @@ def create_step_form(
     departments: ListField = [],  # noqa: B006 (FastAPI copies defaults)
 ):
     """Add a step with the departments that serve it (chair or owner)."""
-    found = service.load_journey_access(session=session, user=user, journey_id=journey_id)
     service.check_may_edit(found=found)
-    return apply_form(
+    attempt(
         request,
         session,
-        lambda: StepCreate.model_validate(
-            {
-                "name": name,
-                "position": _id_or_none(position),
-                "channel": channel,
-                "description": description,
-                "departments": _departments(departments),
-            }
+        lambda: service.create_step(
+            session=session,
+            found=found,
+            step_in=StepCreate.model_validate(
+                {
+                    "name": name,
+                    "position": whole_or_text(position),
+                    "channel": channel,
+                    "description": description,
+                    "departments": _departments(departments),
+                }
+            ),
         ),
-        lambda step_in: service.create_step(session=session, found=found, step_in=step_in),
         success="Step {result.position} “{result.name}” added.",
-        back=f"/journeys/{journey_id}#matrix",
     )
+    return redirect(f"/journeys/{found.journey.id}#matrix")
 
 
 @router.post("/journeys/{journey_id}/steps/{step_id}", dependencies=[CsrfChecked])
@@ -231,7 +198,7 @@ def update_step_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    journey_id: IdPath,
+    found: PageJourney,
     step_id: IdPath,
     name: TextField = "",
     position: TextField = "",
@@ -240,33 +207,35 @@ def update_step_form(
     departments: ListField = [],  # noqa: B006
 ):
     """Save a step: its details, its place in the journey and its departments (chair or owner)."""
-    found = service.load_journey_access(session=session, user=user, journey_id=journey_id)
     service.check_may_edit(found=found)
     step = service.get_step(session=session, journey=found.journey, step_id=step_id)
-    return apply_form(
+    attempt(
         request,
         session,
-        lambda: StepUpdate.model_validate(
-            {
-                "name": name,
-                "position": _id_or_none(position) or step.position,
-                "channel": channel,
-                "description": description,
-                "departments": _departments(departments),
-            }
+        lambda: service.update_step(
+            session=session,
+            found=found,
+            step=step,
+            step_in=StepUpdate.model_validate(
+                {
+                    "name": name,
+                    "position": whole_or_text(position) or step.position,
+                    "channel": channel,
+                    "description": description,
+                    "departments": _departments(departments),
+                }
+            ),
         ),
-        lambda step_in: service.update_step(session=session, found=found, step=step, step_in=step_in),
         success="Step {result.position} “{result.name}” saved.",
-        back=f"/journeys/{journey_id}#matrix",
     )
+    return redirect(f"/journeys/{found.journey.id}#matrix")
 
 
 @router.post("/journeys/{journey_id}/steps/{step_id}/delete", dependencies=[CsrfChecked])
-def delete_step_form(request: Request, session: SessionDep, user: PageUser, journey_id: IdPath, step_id: IdPath):
+def delete_step_form(request: Request, session: SessionDep, user: PageUser, found: PageJourney, step_id: IdPath):
     """Remove a step (chair or owner); the later steps move up."""
-    found = service.load_journey_access(session=session, user=user, journey_id=journey_id)
     step = service.get_step(session=session, journey=found.journey, step_id=step_id)
     name = step.name
     service.delete_step(session=session, found=found, step=step)
     flash(request, f"Step “{name}” removed.")
-    return redirect(f"/journeys/{journey_id}#matrix")
+    return redirect(f"/journeys/{found.journey.id}#matrix")

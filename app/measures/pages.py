@@ -3,17 +3,15 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
-from pydantic import ValidationError
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from sqlmodel import Session, col, select
 
-from app.auth import Access, load_access
-from app.common import MAX_ID, IdPath, check_if_match, today_in
+from app.auth import Access
+from app.common import IdPath, check_if_match, today_in
 from app.councils.service import list_departments, list_members
 from app.db import SessionDep
 from app.display import MEASURE_STATUS_LABELS as STATUS_LABELS
 from app.display import period_label, sparkline
-from app.errors import AppError
 from app.measures import figures, imports, service
 from app.measures import readings as measure_readings
 from app.measures.csvfile import EXPORT_COLUMNS, MAX_BYTES
@@ -21,11 +19,27 @@ from app.measures.figures import MeasureFilters, add_months
 from app.measures.schemas import MeasureCreate, MeasurePublic, MeasureUpdate, ReadingCreate
 from app.measures.service import MeasureAccess
 from app.models import Journey, Role
-from app.web.forms import attempt, form_errors, number_or_text
+from app.web.csrf import CsrfChecked
+from app.web.deps import PageCouncil, PageUser
+from app.web.forms import attempt, number_or_text, query_id, whole_or_text
 from app.web.navigation import nav
-from app.web.render import CsrfChecked, PageUser, flash, redirect, render
+from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
+
+
+def _page_measure(measure_id: IdPath, user: PageUser, session: SessionDep) -> MeasureAccess:
+    """The measure in the path and my seat on its council."""
+    return service.get_measure_access(session=session, user=user, measure_id=measure_id)
+
+
+PageMeasure = Annotated[MeasureAccess, Depends(_page_measure)]
+
+STATUS_HELP = {
+    "green": "On target (or, without a target, not getting worse)",
+    "amber": "Off target but holding or improving (or, without a target, getting worse)",
+    "red": "Off target and getting worse",
+}
 
 
 def default_period(today: date, recorded: set[date]) -> date:
@@ -46,7 +60,7 @@ def _journeys(session: Session, council_id: int) -> list[Journey]:
 def _applies_to(value: str) -> dict:
     """The form's one "applies to" choice ("overall", "d:ID" or "j:ID") as scope and ids."""
     kind, _, raw = value.partition(":")
-    ident = int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_ID else None
+    ident = query_id(raw)
     if kind == "d" and ident:
         return {"scope": "department", "department_id": ident}
     if kind == "j" and ident:
@@ -60,17 +74,6 @@ def _applies_value(m: MeasurePublic) -> str:
     if m.scope == "journey":
         return f"j:{m.journey_id}"
     return "overall"
-
-
-def _whole_or_text(value: str) -> int | str | None:
-    """A whole number typed in a form (negative too, for the schema to refuse by name); empty is None."""
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        return value
 
 
 def _filters(applies_to: str, status: str) -> MeasureFilters:
@@ -131,10 +134,9 @@ def _render_list(
 
 @router.get("/councils/{council_id}/measures")
 def measures_page(
-    request: Request, session: SessionDep, user: PageUser, council_id: IdPath, applies_to: str = "", status: str = ""
+    request: Request, session: SessionDep, user: PageUser, access: PageCouncil, applies_to: str = "", status: str = ""
 ):
     """The council's measures: latest figures, targets, RAG status and trends; CSV import and export."""
-    access = load_access(session=session, user=user, council_id=council_id)
     return _render_list(request, session, user, access, applies_to=applies_to, status=status)
 
 
@@ -143,7 +145,7 @@ def create_measure_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    council_id: IdPath,
+    access: PageCouncil,
     name: Annotated[str, Form()] = "",
     kind: Annotated[str, Form()] = "custom",
     category: Annotated[str, Form()] = "",
@@ -155,10 +157,9 @@ def create_measure_form(
     description: Annotated[str, Form()] = "",
 ):
     """Add a measure from the measures page (chair)."""
-    access = load_access(session=session, user=user, council_id=council_id)
     access.require(Role.chair, doing="add measures")
-    back = f"/councils/{council_id}/measures"
-    try:
+
+    def apply():
         measure_in = MeasureCreate.model_validate(
             {
                 "name": name,
@@ -167,24 +168,20 @@ def create_measure_form(
                 "unit": unit,
                 "direction": direction or None,
                 "target": number_or_text(target),
-                "owner_id": int(owner_id) if owner_id.isdigit() else None,
+                "owner_id": whole_or_text(owner_id),
                 "description": description,
                 **_applies_to(applies_to),
             }
         )
-        measure = service.create_measure(session=session, access=access, measure_in=measure_in)
-    except ValidationError as exc:
-        session.rollback()
-        flash(request, form_errors(exc), "error")
-        return redirect(back)
-    except AppError as exc:
-        if exc.status_code in (403, 404):
-            raise
-        session.rollback()
-        flash(request, exc.detail, "error")
-        return redirect(back)
-    flash(request, f"Measure “{measure.name}” added. Record its readings below or import them as CSV.")
-    return redirect(f"/measures/{measure.id}")
+        return service.create_measure(session=session, access=access, measure_in=measure_in)
+
+    ok, measure = attempt(
+        request,
+        session,
+        apply,
+        success=lambda measure: f"Measure “{measure.name}” added. Record its readings below or import them as CSV.",
+    )
+    return redirect(f"/measures/{measure.id}" if ok else f"/councils/{access.council.id}/measures")
 
 
 @router.post("/councils/{council_id}/readings/import", dependencies=[CsrfChecked])
@@ -192,15 +189,14 @@ def import_readings_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    council_id: IdPath,
+    access: PageCouncil,
     file: Annotated[UploadFile | None, File()] = None,
 ):
     """Import readings from a CSV file; on any problem, show them all and import nothing."""
-    access = load_access(session=session, user=user, council_id=council_id)
     imports.check_may_import(access)
     if file is None or not file.filename:
         flash(request, "Choose a CSV file to import.", "error")
-        return redirect(f"/councils/{council_id}/measures")
+        return redirect(f"/councils/{access.council.id}/measures")
     try:
         data = imports.read_upload(file.file)
         result = imports.import_readings(session=session, council=access.council, data=data, access=access)
@@ -219,7 +215,7 @@ def import_readings_form(
     if result.updated:
         parts.append(f"{result.updated} updated")
     flash(request, f"Imported {file.filename}: {', '.join(parts)}.")
-    return redirect(f"/councils/{council_id}/measures")
+    return redirect(f"/councils/{access.council.id}/measures")
 
 
 # One measure
@@ -254,18 +250,9 @@ def _render_measure(request: Request, session: Session, user, found: MeasureAcce
 
 
 @router.get("/measures/{measure_id}")
-def measure_page(request: Request, session: SessionDep, user: PageUser, measure_id: IdPath):
+def measure_page(request: Request, session: SessionDep, user: PageUser, found: PageMeasure):
     """One measure: its trend chart, figures and readings, with forms for those who may write."""
-    found = service.get_measure_access(session=session, user=user, measure_id=measure_id)
     return _render_measure(request, session, user, found)
-
-
-def _form_action(request: Request, session: Session, back: str, apply, success) -> object:
-    """Apply a form's change; a refusal or a mistake goes back with the reason, not an error page."""
-    ok, result = attempt(request, session, apply, keep=(404,))
-    if ok:
-        flash(request, success(result) if callable(success) else success)
-    return redirect(back)
 
 
 @router.post("/measures/{measure_id}/readings", dependencies=[CsrfChecked])
@@ -273,46 +260,46 @@ def add_reading_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    measure_id: IdPath,
+    found: PageMeasure,
     period: Annotated[str, Form()] = "",
     value: Annotated[str, Form()] = "",
     sample_size: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ):
     """Record (or replace) the reading for a period."""
-    found = service.get_measure_access(session=session, user=user, measure_id=measure_id)
 
     def apply():
         reading_in = ReadingCreate.model_validate(
             {
                 "period": period,
                 "value": number_or_text(value),
-                "sample_size": _whole_or_text(sample_size),
+                "sample_size": whole_or_text(sample_size),
                 "note": note,
             }
         )
         return measure_readings.record_reading(session=session, found=found, reading_in=reading_in)
 
-    return _form_action(
+    attempt(
         request,
         session,
-        f"/measures/{measure_id}",
         apply,
-        lambda result: f"Reading for {period_label(result[0].period)} {'saved' if result[1] else 'replaced'}.",
+        keep=(404,),
+        success=lambda result: f"Reading for {period_label(result[0].period)} {'saved' if result[1] else 'replaced'}.",
     )
+    return redirect(f"/measures/{found.measure.id}")
 
 
 @router.post("/measures/{measure_id}/readings/{period}/delete", dependencies=[CsrfChecked])
-def delete_reading_form(request: Request, session: SessionDep, user: PageUser, measure_id: IdPath, period: date):
+def delete_reading_form(request: Request, session: SessionDep, user: PageUser, found: PageMeasure, period: date):
     """Delete the reading for a period."""
-    found = service.get_measure_access(session=session, user=user, measure_id=measure_id)
-    return _form_action(
+    attempt(
         request,
         session,
-        f"/measures/{measure_id}",
         lambda: measure_readings.delete_reading(session=session, found=found, period=period),
-        f"Reading for {period_label(period)} deleted.",
+        keep=(404,),
+        success=lambda _: f"Reading for {period_label(period)} deleted.",
     )
+    return redirect(f"/measures/{found.measure.id}")
 
 
 @router.post("/measures/{measure_id}", dependencies=[CsrfChecked])
@@ -320,7 +307,7 @@ def update_measure_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    measure_id: IdPath,
+    found: PageMeasure,
     version: Annotated[int, Form()],
     target: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
@@ -331,7 +318,6 @@ def update_measure_form(
     applies_to: Annotated[str | None, Form()] = None,
 ):
     """Change a measure: the chair its details, its owner the target and description."""
-    found = service.get_measure_access(session=session, user=user, measure_id=measure_id)
 
     def apply():
         check_if_match(f'"{version}"', found.measure.version)
@@ -340,18 +326,18 @@ def update_measure_form(
             extra = {"name": name, "unit": unit, "direction": direction}
             changes.update({k: v for k, v in extra.items() if v is not None})
             if owner_id is not None:
-                changes["owner_id"] = int(owner_id) if owner_id.isdigit() else None
+                changes["owner_id"] = whole_or_text(owner_id)
             if applies_to is not None:
                 changes.update({"department_id": None, "journey_id": None, **_applies_to(applies_to)})
         return service.update_measure(session=session, found=found, measure_in=MeasureUpdate.model_validate(changes))
 
-    return _form_action(request, session, f"/measures/{measure_id}", apply, "Measure saved.")
+    attempt(request, session, apply, keep=(404,), success="Measure saved.")
+    return redirect(f"/measures/{found.measure.id}")
 
 
 @router.post("/measures/{measure_id}/delete", dependencies=[CsrfChecked])
-def delete_measure_form(request: Request, session: SessionDep, user: PageUser, measure_id: IdPath):
+def delete_measure_form(request: Request, session: SessionDep, user: PageUser, found: PageMeasure):
     """Delete a measure and its readings (chair)."""
-    found = service.get_measure_access(session=session, user=user, measure_id=measure_id)
     service.delete_measure(session=session, access=found.access, measure=found.measure)
     flash(request, f"Measure “{found.measure.name}” and its readings deleted.")
     return redirect(f"/councils/{found.access.council.id}/measures")

@@ -1,130 +1,36 @@
-"""Pages: a meeting's agenda as people read it before the meeting, with its small forms.
-
-The page renders the typed `Agenda` from `agenda_service.get_agenda` and computes no
-content of its own; the only extra read is the reader's own apologies, which must show
-their current state even on an agenda frozen before they were sent.
-"""
+"""Pages: the small meeting forms on the agenda page (any other business, apologies) and the calendar feed."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
-from sqlmodel import Session, select
 
 from app.agendas import service as agenda_service
-from app.agendas.model import LiveAgenda
-from app.auth import MeetingAccess, get_meeting_access
-from app.common import IdPath
 from app.db import SessionDep
-from app.display import local_date
-from app.errors import Forbidden
 from app.meetings import calendar, calendar_links, service
 from app.meetings.calendar import agenda_path
 from app.meetings.ics import MEDIA_TYPE as ICS_MEDIA_TYPE
 from app.meetings.schemas import AobCreate, ApologiesIn
-from app.models import Attendance, MeetingStatus, Role, User, utcnow
+from app.models import Role, utcnow
+from app.web.csrf import CsrfChecked
+from app.web.deps import PageMeeting
 from app.web.forms import attempt
-from app.web.render import CsrfChecked, PageUser, flash, redirect, render
+from app.web.render import redirect
 
 router = APIRouter(include_in_schema=False)
-
-
-def _found(session: Session, user: User, meeting_id: int) -> MeetingAccess:
-    """The meeting and my seat; a meeting of a council I do not sit on does not exist for me."""
-    return get_meeting_access(meeting_id=meeting_id, user=user, session=session)
-
-
-def _my_apologies(session: Session, found: MeetingAccess) -> Attendance | None:
-    return session.exec(
-        select(Attendance).where(
-            Attendance.meeting_id == found.meeting.id,
-            Attendance.membership_id == found.access.membership.id,
-            Attendance.status == "apologies",
-        )
-    ).first()
-
-
-@router.get("/meetings/{meeting_id}/agenda")
-def agenda_page(request: Request, session: SessionDep, user: PageUser, meeting_id: IdPath, live: str = ""):
-    """The nine-section agenda: the draft, or once published what was circulated (`?live=1` compares).
-
-    `live` is read as a page reads its query string: anything but a clear yes is the circulated
-    agenda, never an error page."""
-    found = _found(session, user, meeting_id)
-    access, meeting = found.access, found.meeting
-    observer = access.is_(Role.observer)
-    live = live.strip().lower() in ("1", "true", "yes", "on") and not observer
-    try:
-        agenda = agenda_service.get_agenda(session=session, access=access, meeting=meeting, live=live)
-    except Forbidden:
-        agenda = None  # an observer, before the chair has published
-    if agenda is not None and agenda.status == "draft":
-        live = False  # a draft is already today's data
-    # AOB raised after publication is not on the circulated agenda yet; the person who
-    # just raised it should still see it arrived.
-    pending_aob = []
-    if agenda is not None and agenda.status == "published" and not live:
-        circulated = {item.id for section in agenda.sections if section.key == "aob" for item in section.items}
-        pending_aob = [i for i in service.list_aob(session=session, meeting=meeting) if i.id not in circulated]
-    published_on = None
-    if agenda is not None and agenda.published_at is not None:
-        published_on = local_date(agenda.published_at, access.council.timezone)
-    return render(
-        request,
-        "agenda.html",
-        {
-            "user": user,
-            "access": access,
-            "council": access.council,
-            "meeting": meeting,
-            "local": service.meeting_public(meeting, access.council),
-            "agenda": agenda,
-            "live": live,
-            "published_on": published_on,
-            "pending_aob": pending_aob,
-            "changed": set(agenda.changed_sections) if isinstance(agenda, LiveAgenda) else set(),
-            "is_chair": access.is_(Role.chair),
-            "seated": not observer,
-            "open": meeting.status == MeetingStatus.scheduled,
-            "my_apologies": _my_apologies(session, found),
-            "here": agenda_path(meeting.id),
-        },
-    )
-
-
-def _attempt(request: Request, session: Session, apply, success: str) -> None:
-    """Run one form's service call: flash its outcome; a refusal is flashed, not an error page."""
-    ok, result = attempt(request, session, apply, keep=(404,))
-    if ok:
-        flash(request, success.format(result=result))
-
-
-@router.post("/meetings/{meeting_id}/agenda/publish", dependencies=[CsrfChecked])
-def publish_agenda_form(request: Request, session: SessionDep, user: PageUser, meeting_id: IdPath):
-    """Freeze and circulate the agenda (chair)."""
-    found = _found(session, user, meeting_id)
-    _attempt(
-        request,
-        session,
-        lambda: agenda_service.publish_agenda(session=session, access=found.access, meeting=found.meeting),
-        "Agenda published as version {result.version}: this is the version members now see.",
-    )
-    return redirect(agenda_path(meeting_id))
 
 
 @router.post("/meetings/{meeting_id}/aob", dependencies=[CsrfChecked])
 def add_aob_form(
     request: Request,
     session: SessionDep,
-    user: PageUser,
-    meeting_id: IdPath,
+    found: PageMeeting,
     title: Annotated[str, Form()] = "",
     details: Annotated[str, Form()] = "",
 ):
     """Ask to raise an item under any other business (members, not observers)."""
-    found = _found(session, user, meeting_id)
     published = agenda_service.latest_snapshot(session=session, meeting=found.meeting) is not None
     later = " It joins the circulated agenda when the chair republishes it." if published else ""
-    _attempt(
+    attempt(
         request,
         session,
         lambda: service.add_aob(
@@ -133,17 +39,15 @@ def add_aob_form(
             meeting=found.meeting,
             aob_in=AobCreate(title=title, details=details),
         ),
-        "“{result.title}” added to any other business." + later,
+        keep=(404,),
+        success=lambda item: f"“{item.title}” added to any other business.{later}",
     )
-    return redirect(agenda_path(meeting_id) + "#aob")
+    return redirect(agenda_path(found.meeting.id) + "#aob")
 
 
 @router.post("/meetings/{meeting_id}/apologies", dependencies=[CsrfChecked])
-def send_apologies_form(
-    request: Request, session: SessionDep, user: PageUser, meeting_id: IdPath, note: Annotated[str, Form()] = ""
-):
+def send_apologies_form(request: Request, session: SessionDep, found: PageMeeting, note: Annotated[str, Form()] = ""):
     """Send my apologies for this meeting, with an optional note (members, not observers)."""
-    found = _found(session, user, meeting_id)
 
     def apply():
         found.access.require(Role.chair, Role.secretary, Role.member, doing="send apologies from the agenda page")
@@ -151,21 +55,21 @@ def send_apologies_form(
             session=session, access=found.access, meeting=found.meeting, apologies_in=ApologiesIn(note=note)
         )
 
-    _attempt(request, session, apply, "Apologies sent: the chair will know you cannot attend.")
-    return redirect(agenda_path(meeting_id))
+    attempt(request, session, apply, keep=(404,), success="Apologies sent: the chair will know you cannot attend.")
+    return redirect(agenda_path(found.meeting.id))
 
 
 @router.post("/meetings/{meeting_id}/apologies/withdraw", dependencies=[CsrfChecked])
-def withdraw_apologies_form(request: Request, session: SessionDep, user: PageUser, meeting_id: IdPath):
+def withdraw_apologies_form(request: Request, session: SessionDep, found: PageMeeting):
     """Withdraw my apologies: I can attend after all."""
-    found = _found(session, user, meeting_id)
-    _attempt(
+    attempt(
         request,
         session,
         lambda: service.withdraw_apologies(session=session, access=found.access, meeting=found.meeting),
-        "Apologies withdrawn: you are expected at the meeting.",
+        keep=(404,),
+        success="Apologies withdrawn: you are expected at the meeting.",
     )
-    return redirect(agenda_path(meeting_id))
+    return redirect(agenda_path(found.meeting.id))
 
 
 @router.api_route("/feeds/{token}.ics", methods=["GET", "HEAD"])

@@ -3,30 +3,27 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from pydantic import ValidationError
 
-from app.auth import get_meeting_access, load_access
-from app.common import IdPath
 from app.councils.schemas import CouncilUpdate
 from app.councils.service import update_council
 from app.db import SessionDep
-from app.errors import AppError
 from app.meetings.service import list_meetings, meeting_public
 from app.models import MeetingStatus, Role
 from app.reports import service
 from app.reports.schemas import ReportCreate, ReportUpdate
 from app.reports.scorecard import LABELS as COMPONENTS
-from app.web.forms import attempt, form_errors, number_or_text
+from app.web.csrf import CsrfChecked
+from app.web.deps import PageCouncil, PageMeeting, PageUser
+from app.web.forms import attempt, number_or_text, query_id, whole_or_text
 from app.web.navigation import nav
-from app.web.render import CsrfChecked, PageUser, flash, redirect, render
+from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/meetings/{meeting_id}/reports")
-def reports_page(request: Request, session: SessionDep, user: PageUser, meeting_id: IdPath):
+def reports_page(request: Request, session: SessionDep, user: PageUser, found: PageMeeting):
     """Each department's report to the meeting, the missing ones highlighted; a form for my department's."""
-    found = get_meeting_access(meeting_id=meeting_id, user=user, session=session)
     access, council = found.access, found.access.council
     reports = service.list_reports(session=session, access=access, meeting=found.meeting)
     meetings = [m for m in list_meetings(session=session, council=council) if m.status != MeetingStatus.cancelled]
@@ -58,7 +55,7 @@ def save_report_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    meeting_id: IdPath,
+    found: PageMeeting,
     department_id: Annotated[str, Form()] = "",
     report_id: Annotated[str, Form()] = "",
     version: Annotated[str, Form()] = "",
@@ -67,54 +64,44 @@ def save_report_form(
     best_practice: Annotated[str, Form()] = "",
 ):
     """Submit or change a department's report from the form (its members or the chair)."""
-    found = get_meeting_access(meeting_id=meeting_id, user=user, session=session)
     fields = {
         "summary": summary.replace("\r\n", "\n"),
         "improvements": improvements.replace("\r\n", "\n"),
         "best_practice": best_practice.replace("\r\n", "\n"),
     }
-    back = f"/meetings/{meeting_id}/reports"
-    try:
-        if report_id.isdigit():
-            report = service.get_report(session=session, meeting=found.meeting, report_id=int(report_id))
-            if version != str(report.version):
-                flash(
-                    request, "Someone changed this report since you opened the page; check it and try again.", "error"
-                )
-                return redirect(f"{back}#department-{report.department_id}")
-            service.update_report(
+    back = f"/meetings/{found.meeting.id}/reports"
+    if report_id.strip():
+        # A hidden field: anything but one of this meeting's reports is no report at all.
+        report = service.get_report(session=session, meeting=found.meeting, report_id=query_id(report_id) or 0)
+        if version != str(report.version):
+            flash(request, "Someone changed this report since you opened the page; check it and try again.", "error")
+            return redirect(f"{back}#department-{report.department_id}")
+
+        def apply():
+            return service.update_report(
                 session=session,
                 access=found.access,
                 meeting=found.meeting,
                 report=report,
                 report_in=ReportUpdate.model_validate(fields),
             )
-        else:
-            chosen = int(department_id) if department_id.isdigit() else None
-            report = service.create_report(
+    else:
+
+        def apply():
+            return service.create_report(
                 session=session,
                 access=found.access,
                 meeting=found.meeting,
-                report_in=ReportCreate.model_validate({**fields, "department_id": chosen}),
+                report_in=ReportCreate.model_validate({**fields, "department_id": whole_or_text(department_id)}),
             )
-    except ValidationError as exc:
-        session.rollback()
-        flash(request, form_errors(exc), "error")
-        return redirect(back)
-    except AppError as exc:
-        if exc.status_code in (403, 404):
-            raise
-        session.rollback()
-        flash(request, exc.detail, "error")
-        return redirect(back)
-    flash(request, "Report saved.")
-    return redirect(f"{back}#department-{report.department_id}")
+
+    ok, report = attempt(request, session, apply, success="Report saved.")
+    return redirect(f"{back}#department-{report.department_id}" if ok else back)
 
 
 @router.get("/councils/{council_id}/scorecard")
-def scorecard_page(request: Request, session: SessionDep, user: PageUser, council_id: IdPath):
+def scorecard_page(request: Request, session: SessionDep, user: PageUser, access: PageCouncil):
     """Every department's score out of 100 with its breakdown."""
-    access = load_access(session=session, user=user, council_id=council_id)
     council = access.council
     card = service.scorecard(session=session, council=council)
     total_weight = sum(card.weights.values())
@@ -142,18 +129,17 @@ def scorecard_weights_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    council_id: IdPath,
+    access: PageCouncil,
     action_plan: Annotated[str, Form()] = "",
     comment_trend: Annotated[str, Form()] = "",
     survey_rating: Annotated[str, Form()] = "",
     reset: Annotated[str, Form()] = "",
 ):
     """Set the scorecard weights, or restore the defaults (chair)."""
-    access = load_access(session=session, user=user, council_id=council_id)
     access.require(Role.chair, doing="set the scorecard weights")
     given = {"action_plan": action_plan, "comment_trend": comment_trend, "survey_rating": survey_rating}
     weights = None if reset else {k: number_or_text(v, blank=0) for k, v in given.items()}
-    ok, _ = attempt(
+    attempt(
         request,
         session,
         lambda: update_council(
@@ -161,7 +147,6 @@ def scorecard_weights_form(
             council=access.council,
             council_in=CouncilUpdate.model_validate({"scorecard_weights": weights}),
         ),
+        success="Scorecard weights saved.",
     )
-    if ok:
-        flash(request, "Scorecard weights saved.")
-    return redirect(f"/councils/{council_id}/scorecard")
+    return redirect(f"/councils/{access.council.id}/scorecard")

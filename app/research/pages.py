@@ -1,16 +1,16 @@
 """Pages: the council's customer research, and its five-whys root causes."""
 
 from datetime import date
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session, col, select
 
-from app.auth import Access, load_access
+from app.auth import Access
 from app.common import IdPath, today_in
 from app.db import SessionDep
 from app.display import enum_labels
-from app.journeys.pages import ListField, TextField, apply_form
 from app.models import Action, Initiative, Measure, Meeting, MeetingStatus, Role, utcnow
 from app.research import service
 from app.research.schemas import (
@@ -21,17 +21,36 @@ from app.research.schemas import (
     RootCauseCreate,
     RootCauseUpdate,
 )
+from app.web.csrf import CsrfChecked
+from app.web.deps import PageCouncil, PageUser
+from app.web.forms import ListField, TextField, attempt, whole_or_text
 from app.web.navigation import nav
-from app.web.render import CsrfChecked, PageUser, flash, redirect, render
+from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
+
+
+def _page_research(research_id: IdPath, user: PageUser, session: SessionDep) -> service.RecordAccess:
+    """The research item in the path and my seat on its council."""
+    return service.load_research_access(session=session, user=user, research_id=research_id)
+
+
+PageResearch = Annotated[service.RecordAccess, Depends(_page_research)]
+
+
+def _page_root_cause(root_cause_id: IdPath, user: PageUser, session: SessionDep) -> service.RecordAccess:
+    """The root cause in the path and my seat on its council."""
+    return service.load_root_cause_access(session=session, user=user, root_cause_id=root_cause_id)
+
+
+PageRootCause = Annotated[service.RecordAccess, Depends(_page_root_cause)]
 
 METHODS = enum_labels(ResearchMethod)
 
 
 def _ids(values: list[str]) -> list[int | str]:
     # A number becomes an id; anything else is passed on for the schema to refuse by name.
-    return [int(v) if v.isdigit() else v for v in values if v.strip()]
+    return [whole_or_text(v) for v in values if v.strip()]
 
 
 def _choices(session: Session, model, name_col, council_id: int) -> list[tuple[int, str]]:
@@ -71,9 +90,8 @@ def _since_param(value: str) -> date | None:
 
 
 @router.get("/councils/{council_id}/research")
-def research_page(request: Request, session: SessionDep, user: PageUser, council_id: IdPath, since: str = ""):
+def research_page(request: Request, session: SessionDep, user: PageUser, access: PageCouncil, since: str = ""):
     """The council's research, newest first, with a form to add more (not observers)."""
-    access = load_access(session=session, user=user, council_id=council_id)
     council = access.council
     since_day = _since_param(since)
     items = service.list_research(session=session, council=council, since=since_day)
@@ -121,7 +139,7 @@ def create_research_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    council_id: IdPath,
+    access: PageCouncil,
     title: TextField = "",
     conducted_on: TextField = "",
     method: TextField = "",
@@ -132,17 +150,17 @@ def create_research_form(
     initiative_ids: ListField = [],  # noqa: B006
 ):
     """Record research from the research page (chair, secretary or member)."""
-    access = load_access(session=session, user=user, council_id=council_id)
     access.require(*service.CONTRIBUTORS, doing="add research")
     data = _research_data(title, conducted_on, method, summary, findings, link, measure_ids, initiative_ids)
-    return apply_form(
+    attempt(
         request,
         session,
-        lambda: ResearchCreate.model_validate(data),
-        lambda research_in: service.create_research(session=session, access=access, research_in=research_in),
+        lambda: service.create_research(
+            session=session, access=access, research_in=ResearchCreate.model_validate(data)
+        ),
         success="Research “{result.title}” added.",
-        back=f"/councils/{council_id}/research",
     )
+    return redirect(f"/councils/{access.council.id}/research")
 
 
 @router.post("/research/{research_id}/edit", dependencies=[CsrfChecked])
@@ -150,7 +168,7 @@ def update_research_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    research_id: IdPath,
+    found: PageResearch,
     title: TextField = "",
     conducted_on: TextField = "",
     method: TextField = "",
@@ -161,23 +179,20 @@ def update_research_form(
     initiative_ids: ListField = [],  # noqa: B006
 ):
     """Save a corrected research item (its author or the chair)."""
-    found = service.load_research_access(session=session, user=user, research_id=research_id)
     service.check_may_edit(found=found, what="research")
     data = _research_data(title, conducted_on, method, summary, findings, link, measure_ids, initiative_ids)
-    return apply_form(
+    attempt(
         request,
         session,
-        lambda: ResearchUpdate.model_validate(data),
-        lambda research_in: service.update_research(session=session, found=found, research_in=research_in),
+        lambda: service.update_research(session=session, found=found, research_in=ResearchUpdate.model_validate(data)),
         success="Research “{result.title}” saved.",
-        back=f"/councils/{found.record.council_id}/research#research-{research_id}",
     )
+    return redirect(f"/councils/{found.record.council_id}/research#research-{found.record.id}")
 
 
 @router.post("/research/{research_id}/delete", dependencies=[CsrfChecked])
-def delete_research_form(request: Request, session: SessionDep, user: PageUser, research_id: IdPath):
+def delete_research_form(request: Request, session: SessionDep, user: PageUser, found: PageResearch):
     """Delete a research item (its author or the chair)."""
-    found = service.load_research_access(session=session, user=user, research_id=research_id)
     council_id, title = found.record.council_id, found.record.title
     service.delete_research(session=session, found=found)
     flash(request, f"Research “{title}” deleted.")
@@ -188,9 +203,8 @@ def delete_research_form(request: Request, session: SessionDep, user: PageUser, 
 
 
 @router.get("/councils/{council_id}/root-causes")
-def root_causes_page(request: Request, session: SessionDep, user: PageUser, council_id: IdPath):
+def root_causes_page(request: Request, session: SessionDep, user: PageUser, access: PageCouncil):
     """The council's five-whys analyses, each a numbered chain ending in its root cause."""
-    access = load_access(session=session, user=user, council_id=council_id)
     council = access.council
     items = service.list_root_causes(session=session, access=access)
     may_edit = {
@@ -223,7 +237,7 @@ def _root_cause_data(theme, whys, root_cause, research_id, action_ids, initiativ
         # Blank boxes are whys not asked; the rest keep their order.
         "whys": [w for w in whys if w.strip()],
         "root_cause": root_cause.replace("\r\n", "\n"),
-        "research_id": int(research_id) if research_id.isdigit() else (research_id or None),
+        "research_id": whole_or_text(research_id),
         "action_ids": _ids(action_ids),
         "initiative_ids": _ids(initiative_ids),
     }
@@ -234,7 +248,7 @@ def create_root_cause_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    council_id: IdPath,
+    access: PageCouncil,
     theme: TextField = "",
     whys: ListField = [],  # noqa: B006
     root_cause: TextField = "",
@@ -243,17 +257,17 @@ def create_root_cause_form(
     initiative_ids: ListField = [],  # noqa: B006
 ):
     """Record a five-whys analysis from the root-causes page (chair, secretary or member)."""
-    access = load_access(session=session, user=user, council_id=council_id)
     access.require(*service.CONTRIBUTORS, doing="add root causes")
     data = _root_cause_data(theme, whys, root_cause, research_id, action_ids, initiative_ids)
-    return apply_form(
+    attempt(
         request,
         session,
-        lambda: RootCauseCreate.model_validate(data),
-        lambda rc_in: service.create_root_cause(session=session, access=access, root_cause_in=rc_in),
+        lambda: service.create_root_cause(
+            session=session, access=access, root_cause_in=RootCauseCreate.model_validate(data)
+        ),
         success="Root cause for “{result.theme}” recorded.",
-        back=f"/councils/{council_id}/root-causes",
     )
+    return redirect(f"/councils/{access.council.id}/root-causes")
 
 
 @router.post("/root-causes/{root_cause_id}/edit", dependencies=[CsrfChecked])
@@ -261,7 +275,7 @@ def update_root_cause_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
-    root_cause_id: IdPath,
+    found: PageRootCause,
     theme: TextField = "",
     whys: ListField = [],  # noqa: B006
     root_cause: TextField = "",
@@ -270,23 +284,22 @@ def update_root_cause_form(
     initiative_ids: ListField = [],  # noqa: B006
 ):
     """Save a revised analysis (its author or the chair)."""
-    found = service.load_root_cause_access(session=session, user=user, root_cause_id=root_cause_id)
     service.check_may_edit(found=found, what="root cause")
     data = _root_cause_data(theme, whys, root_cause, research_id, action_ids, initiative_ids)
-    return apply_form(
+    attempt(
         request,
         session,
-        lambda: RootCauseUpdate.model_validate(data),
-        lambda rc_in: service.update_root_cause(session=session, found=found, root_cause_in=rc_in),
+        lambda: service.update_root_cause(
+            session=session, found=found, root_cause_in=RootCauseUpdate.model_validate(data)
+        ),
         success="Root cause for “{result.theme}” saved.",
-        back=f"/councils/{found.record.council_id}/root-causes#root-cause-{root_cause_id}",
     )
+    return redirect(f"/councils/{found.record.council_id}/root-causes#root-cause-{found.record.id}")
 
 
 @router.post("/root-causes/{root_cause_id}/delete", dependencies=[CsrfChecked])
-def delete_root_cause_form(request: Request, session: SessionDep, user: PageUser, root_cause_id: IdPath):
+def delete_root_cause_form(request: Request, session: SessionDep, user: PageUser, found: PageRootCause):
     """Delete a five-whys analysis (its author or the chair)."""
-    found = service.load_root_cause_access(session=session, user=user, root_cause_id=root_cause_id)
     council_id, theme = found.record.council_id, found.record.theme
     service.delete_root_cause(session=session, found=found)
     flash(request, f"Root cause for “{theme}” deleted.")

@@ -1,14 +1,23 @@
 """Small page forms: one way to run a write, say what went wrong, and read typed numbers."""
 
+import re
 from collections.abc import Callable, Collection
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Form, Request
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from app.common import MAX_ID
 from app.errors import AppError
-from app.web.render import flash
+from app.web.render import KEPT_KEY, flash
+
+# Plain ASCII digits only: "²" and "١" pass str.isdigit() but not int(), and a few
+# thousand digits make int() refuse too. Longer than this is no whole number a form needs.
+_WHOLE = re.compile(r"-?[0-9]{1,30}")
+# Page form fields arrive as text and are typed by the schema, so a mistake is named, never a 500.
+TextField = Annotated[str, Form()]
+ListField = Annotated[list[str], Form()]
 
 _DATE_ERRORS = {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"}
 _WHOLE_NUMBER_ERRORS = {"int_parsing", "int_type", "int_from_float"}
@@ -47,6 +56,16 @@ def form_errors(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+def keep_typed(request: Request) -> None:
+    """Keep what was typed into the refused form for the next page, which shows it in the form again.
+
+    The page the person is sent back to reads it with `typed(name, default)` in its template.
+    """
+    typed = getattr(request.state, "typed", None)
+    if typed:
+        request.session[KEPT_KEY] = {"action": request.url.path, "values": typed}
+
+
 def attempt(
     request: Request,
     session: Session,
@@ -54,23 +73,32 @@ def attempt(
     *,
     keep: Collection[int] = (403, 404),
     message: Callable[[AppError], str | None] | None = None,
+    success: str | Callable[[Any], str | None] | None = None,
 ) -> tuple[bool, Any]:
     """Run one form's write: (True, its result), or roll back, flash why and answer (False, None).
 
     A mistake a person can fix (a validation error, a refused change) becomes a message on
-    the page they came from; errors with a status in `keep` stay error pages.
+    the page they came from; errors with a status in `keep` stay error pages. `success` is
+    flashed after a write that worked: a text formatted with `result`, or a function of it.
     """
     try:
-        return True, apply()
+        result = apply()
     except ValidationError as exc:
         session.rollback()
         flash(request, form_errors(exc), "error")
+        keep_typed(request)
+        return False, None
     except AppError as exc:
         if exc.status_code in keep:
             raise
         session.rollback()
         flash(request, (message(exc) if message else None) or exc.detail, "error")
-    return False, None
+        keep_typed(request)
+        return False, None
+    said = success(result) if callable(success) else success.format(result=result) if success else None
+    if said:
+        flash(request, said)
+    return True, result
 
 
 def number_or_text(value: str, *, blank: float | None = None) -> float | str | None:
@@ -82,3 +110,17 @@ def number_or_text(value: str, *, blank: float | None = None) -> float | str | N
         return float(value)
     except ValueError:
         return value
+
+
+def whole_or_text(value: str | None, *, blank: int | str | None = None) -> int | str | None:
+    """A whole number typed in a form; `blank` when empty; anything else is left for the schema to refuse by name."""
+    text = (value or "").strip()
+    if not text:
+        return blank
+    return int(text) if _WHOLE.fullmatch(text) else text
+
+
+def query_id(value: str | None) -> int | None:
+    """An id in a page's query string; anything that is not one means "any", never an error page."""
+    number = whole_or_text(value)
+    return number if isinstance(number, int) and 1 <= number <= MAX_ID else None

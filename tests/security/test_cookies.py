@@ -4,7 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import SESSION_COOKIE, create_app
-from app.web.render import CSRF_COOKIE
+from app.web.csrf import CSRF_COOKIE
 from tests.web.test_pages import csrf_from, seat_person
 
 

@@ -1,0 +1,95 @@
+"""Pages: a meeting's agenda as people read it before the meeting, and the chair's publish form.
+
+The page renders the typed `Agenda` from `agenda_service.get_agenda` and computes no
+content of its own; the only extra read is the reader's own apologies, which must show
+their current state even on an agenda frozen before they were sent.
+"""
+
+from fastapi import APIRouter, Request
+from sqlmodel import Session, select
+
+from app.agendas import service as agenda_service
+from app.agendas.model import LiveAgenda
+from app.auth import MeetingAccess
+from app.db import SessionDep
+from app.display import local_date
+from app.errors import Forbidden
+from app.meetings import service
+from app.meetings.calendar import agenda_path
+from app.models import Attendance, MeetingStatus, Role
+from app.web.csrf import CsrfChecked
+from app.web.deps import PageMeeting, PageUser
+from app.web.forms import attempt
+from app.web.render import redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _my_apologies(session: Session, found: MeetingAccess) -> Attendance | None:
+    return session.exec(
+        select(Attendance).where(
+            Attendance.meeting_id == found.meeting.id,
+            Attendance.membership_id == found.access.membership.id,
+            Attendance.status == "apologies",
+        )
+    ).first()
+
+
+@router.get("/meetings/{meeting_id}/agenda")
+def agenda_page(request: Request, session: SessionDep, user: PageUser, found: PageMeeting, live: str = ""):
+    """The nine-section agenda: the draft, or once published what was circulated (`?live=1` compares).
+
+    `live` is read as a page reads its query string: anything but a clear yes is the circulated
+    agenda, never an error page."""
+    access, meeting = found.access, found.meeting
+    observer = access.is_(Role.observer)
+    live = live.strip().lower() in ("1", "true", "yes", "on") and not observer
+    try:
+        agenda = agenda_service.get_agenda(session=session, access=access, meeting=meeting, live=live)
+    except Forbidden:
+        agenda = None  # an observer, before the chair has published
+    if agenda is not None and agenda.status == "draft":
+        live = False  # a draft is already today's data
+    # AOB raised after publication is not on the circulated agenda yet; the person who
+    # just raised it should still see it arrived.
+    pending_aob = []
+    if agenda is not None and agenda.status == "published" and not live:
+        circulated = {item.id for section in agenda.sections if section.key == "aob" for item in section.items}
+        pending_aob = [i for i in service.list_aob(session=session, meeting=meeting) if i.id not in circulated]
+    published_on = None
+    if agenda is not None and agenda.published_at is not None:
+        published_on = local_date(agenda.published_at, access.council.timezone)
+    return render(
+        request,
+        "agenda.html",
+        {
+            "user": user,
+            "access": access,
+            "council": access.council,
+            "meeting": meeting,
+            "local": service.meeting_public(meeting, access.council),
+            "agenda": agenda,
+            "live": live,
+            "published_on": published_on,
+            "pending_aob": pending_aob,
+            "changed": set(agenda.changed_sections) if isinstance(agenda, LiveAgenda) else set(),
+            "is_chair": access.is_(Role.chair),
+            "seated": not observer,
+            "open": meeting.status == MeetingStatus.scheduled,
+            "my_apologies": _my_apologies(session, found),
+            "here": agenda_path(meeting.id),
+        },
+    )
+
+
+@router.post("/meetings/{meeting_id}/agenda/publish", dependencies=[CsrfChecked])
+def publish_agenda_form(request: Request, session: SessionDep, found: PageMeeting):
+    """Freeze and circulate the agenda (chair)."""
+    attempt(
+        request,
+        session,
+        lambda: agenda_service.publish_agenda(session=session, access=found.access, meeting=found.meeting),
+        keep=(404,),
+        success="Agenda published as version {result.version}: this is the version members now see.",
+    )
+    return redirect(agenda_path(found.meeting.id))

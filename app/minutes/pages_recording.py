@@ -1,0 +1,331 @@
+"""Pages: the secretary's forms for minuting a meeting live, and the notes saved as they are typed.
+
+Each form calls the same recording functions as the JSON API and comes back to the item
+it was on (`#item-N`); the notes of an item save as they are typed, through
+`POST …/minutes/items/{number}/autosave`: a page route (session cookie and CSRF token,
+in the `X-CSRF-Token` header or the form), answering JSON.
+"""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from app.auth import get_meeting_access
+from app.common import IdPath
+from app.db import SessionDep
+from app.display import short_date
+from app.errors import AppError, Conflict, NotFound
+from app.minutes import recording
+from app.minutes.pages import approved_refusal, back_to, clean_text, refusal
+from app.minutes.schemas import (
+    NOTES_MAX,
+    AttendanceIn,
+    AttendanceSet,
+    DecisionCreate,
+    ItemNotesIn,
+    MeetingActionCreate,
+    MinutesUpdate,
+)
+from app.models import Minutes, utcnow
+from app.web.csrf import CSRF_FIELD, CsrfChecked, csrf_matches
+from app.web.deps import PageMeeting, PageUser, signed_in_user
+from app.web.forms import attempt, form_errors, keep_typed, whole_or_text
+from app.web.render import flash, redirect
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.post("/meetings/{meeting_id}/minutes/attendance", dependencies=[CsrfChecked])
+def attendance_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    found: PageMeeting,
+    membership_id: Annotated[list[int] | None, Form()] = None,
+    status: Annotated[list[str] | None, Form()] = None,
+    delegate_name: Annotated[list[str] | None, Form()] = None,
+    note: Annotated[list[str] | None, Form()] = None,
+):
+    """Attendance from the table: one row per seat; a seat left on "Not recorded" is left alone."""
+
+    def apply():
+        columns = [membership_id or [], status or [], delegate_name or [], note or []]
+        if len({len(column) for column in columns}) != 1:
+            raise AppError("The attendance form arrived incomplete; reload the page and save it again.")
+        rows = [
+            AttendanceIn(membership_id=seat, status=state, delegate_name=delegate.strip(), note=clean_text(text))
+            for seat, state, delegate, text in zip(*columns, strict=True)
+            if state
+        ]
+        return recording.set_attendance(
+            session=session, access=found.access, meeting=found.meeting, attendance_in=AttendanceSet(attendance=rows)
+        )
+
+    attempt(
+        request,
+        session,
+        apply,
+        keep=(NotFound.status_code,),
+        message=refusal(session, found.meeting),
+        success=lambda result: f"Attendance saved. {result.quorum.statement}",
+    )
+    return redirect(back_to(found.meeting.id, "attendance"))
+
+
+@router.post("/meetings/{meeting_id}/minutes/items/{number}/notes", dependencies=[CsrfChecked])
+def item_notes_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    found: PageMeeting,
+    number: int,
+    notes: Annotated[str, Form()] = "",
+):
+    """Save an item's notes without script (the page saves them as they are typed otherwise)."""
+    attempt(
+        request,
+        session,
+        lambda: recording.set_item_notes(
+            session=session,
+            access=found.access,
+            meeting=found.meeting,
+            number=_item_number(number),
+            notes=ItemNotesIn(notes=clean_text(notes)).notes,
+        ),
+        keep=(NotFound.status_code,),
+        message=refusal(session, found.meeting),
+        success=f"Notes for item {number} saved.",
+    )
+    return redirect(back_to(found.meeting.id, f"item-{number}"))
+
+
+def _item_number(number: int) -> int:
+    if not 1 <= number <= 9:
+        raise NotFound("The agenda has items 1 to 9.")
+    return number
+
+
+@router.post("/meetings/{meeting_id}/minutes/decisions", dependencies=[CsrfChecked])
+def add_decision_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    found: PageMeeting,
+    item_number: Annotated[int, Form()],
+    text: Annotated[str, Form()] = "",
+):
+    """Record a decision under an item; it takes the meeting's next number."""
+    if not text.strip():
+        flash(request, "Write the decision first, then record it.", "error")
+        return redirect(back_to(found.meeting.id, f"item-{item_number}"))
+    attempt(
+        request,
+        session,
+        lambda: recording.add_decision(
+            session=session,
+            access=found.access,
+            meeting=found.meeting,
+            decision_in=DecisionCreate(item_number=item_number, text=clean_text(text).strip()),
+        ),
+        keep=(NotFound.status_code,),
+        message=refusal(session, found.meeting),
+        success=lambda d: f"Decision D{d.number} recorded under item {d.item_number}.",
+    )
+    return redirect(back_to(found.meeting.id, f"item-{item_number}"))
+
+
+@router.post("/meetings/{meeting_id}/minutes/decisions/{decision_id}/delete", dependencies=[CsrfChecked])
+def delete_decision_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    found: PageMeeting,
+    decision_id: IdPath,
+    item_number: Annotated[int, Form()] = 0,
+):
+    """Strike a decision recorded in error; those after it move up."""
+    attempt(
+        request,
+        session,
+        lambda: recording.delete_decision(
+            session=session, access=found.access, meeting=found.meeting, decision_id=decision_id
+        ),
+        keep=(NotFound.status_code,),
+        message=refusal(session, found.meeting),
+        success="Decision struck out; the ones after it were renumbered.",
+    )
+    return redirect(back_to(found.meeting.id, f"item-{item_number}" if 1 <= item_number <= 9 else "decisions"))
+
+
+@router.post("/meetings/{meeting_id}/minutes/actions", dependencies=[CsrfChecked])
+def raise_action_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    found: PageMeeting,
+    item_number: Annotated[int, Form()],
+    title: Annotated[str, Form()] = "",
+    owner_id: Annotated[str, Form()] = "",
+    due_on: Annotated[str, Form()] = "",
+):
+    """Raise an action under an item: it goes on the council's log at once, raised at this meeting."""
+    owner = whole_or_text(owner_id)
+    try:
+        due = date.fromisoformat(due_on) if due_on else None
+    except ValueError:
+        due = None
+    needed = (("a title", title.strip()), ("an owner", owner), ("a due date", due))
+    missing = [what for what, value in needed if not value]
+    if missing:
+        flash(request, f"The action needs {' and '.join(missing)} before it can be raised.", "error")
+        keep_typed(request)
+        return redirect(back_to(found.meeting.id, f"item-{item_number}"))
+    attempt(
+        request,
+        session,
+        lambda: recording.raise_action(
+            session=session,
+            access=found.access,
+            meeting=found.meeting,
+            action_in=MeetingActionCreate(item_number=item_number, title=title.strip(), owner_id=owner, due_on=due),
+        ),
+        keep=(NotFound.status_code,),
+        message=refusal(session, found.meeting),
+        success=lambda a: f"Action raised: “{a.title}”, due {short_date(a.due_on)}. It is on the action log now.",
+    )
+    return redirect(back_to(found.meeting.id, f"item-{item_number}"))
+
+
+@router.post("/meetings/{meeting_id}/minutes/aob/{item_id}", dependencies=[CsrfChecked])
+def aob_outcome_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    found: PageMeeting,
+    item_id: IdPath,
+    outcome: Annotated[str, Form()] = "",
+):
+    """What the meeting made of an item of any other business."""
+    attempt(
+        request,
+        session,
+        lambda: recording.set_aob_outcome(
+            session=session, access=found.access, meeting=found.meeting, item_id=item_id, outcome=clean_text(outcome)
+        ),
+        keep=(NotFound.status_code,),
+        message=refusal(session, found.meeting),
+        success=lambda a: f"Outcome saved for “{a.title}”.",
+    )
+    return redirect(back_to(found.meeting.id, f"aob-{item_id}"))
+
+
+PREVIOUS_CHOICES = {"yes": True, "no": False, "": None}
+
+
+@router.post("/meetings/{meeting_id}/minutes/previous", dependencies=[CsrfChecked])
+def previous_minutes_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    found: PageMeeting,
+    approved: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+):
+    """Item 1: were the previous meeting's minutes approved as a true record, and anything said about them."""
+    attempt(
+        request,
+        session,
+        lambda: recording.update_minutes(
+            session=session,
+            access=found.access,
+            meeting=found.meeting,
+            minutes_in=MinutesUpdate(
+                previous_minutes_approved=PREVIOUS_CHOICES.get(approved), previous_minutes_note=clean_text(note)
+            ),
+            if_match=None,
+        ),
+        keep=(NotFound.status_code,),
+        message=refusal(session, found.meeting),
+        success="Approval of the previous minutes saved.",
+    )
+    return redirect(back_to(found.meeting.id, "item-1"))
+
+
+@router.post("/meetings/{meeting_id}/minutes/next-meeting", dependencies=[CsrfChecked])
+def next_meeting_form(
+    request: Request, session: SessionDep, user: PageUser, found: PageMeeting, note: Annotated[str, Form()] = ""
+):
+    """A note on the next meeting (where, what to bring)."""
+    attempt(
+        request,
+        session,
+        lambda: recording.update_minutes(
+            session=session,
+            access=found.access,
+            meeting=found.meeting,
+            minutes_in=MinutesUpdate(next_meeting_note=clean_text(note).strip()),
+            if_match=None,
+        ),
+        keep=(NotFound.status_code,),
+        message=refusal(session, found.meeting),
+        success="Next meeting note saved.",
+    )
+    return redirect(back_to(found.meeting.id, "next-meeting"))
+
+
+# -- saving as they type --------------------------------------------------------------
+
+
+def _json_error(status_code: int, detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status_code, headers={"Cache-Control": "no-store"})
+
+
+@router.post("/meetings/{meeting_id}/minutes/items/{number}/autosave")
+def autosave_item_notes(
+    request: Request,
+    session: SessionDep,
+    meeting_id: IdPath,
+    number: int,
+    notes: Annotated[str, Form(max_length=NOTES_MAX * 2)],
+    csrf_token: Annotated[str | None, Form(alias=CSRF_FIELD)] = None,
+    x_csrf_token: Annotated[str | None, Header()] = None,
+):
+    """Save an item's notes as they are typed: JSON {saved_at, version}; 409 once approved, 403 without the
+    right (or a valid CSRF token), 401 when signed out. A page route: the session cookie, not a bearer token."""
+    if not csrf_matches(request, x_csrf_token or csrf_token):
+        return _json_error(403, "This page has expired or did not come from this site; reload it to keep saving.")
+    user = signed_in_user(request, session)
+    if user is None:
+        return _json_error(401, "You are signed out: sign in again in another tab; your notes are kept here.")
+    if not 1 <= number <= 9:
+        return _json_error(404, "The agenda has items 1 to 9.")
+    try:
+        found = get_meeting_access(meeting_id=meeting_id, user=user, session=session)
+        saved = recording.set_item_notes(
+            session=session,
+            access=found.access,
+            meeting=found.meeting,
+            number=number,
+            notes=ItemNotesIn(notes=clean_text(notes)).notes,
+        )
+    except ValidationError as exc:
+        session.rollback()
+        return _json_error(422, form_errors(exc))
+    except AppError as exc:
+        session.rollback()
+        detail = exc.detail
+        if isinstance(exc, Conflict):
+            detail = approved_refusal(session, found.meeting) or detail
+        return _json_error(exc.status_code, detail)
+    minutes = session.get(Minutes, meeting_id)
+    return JSONResponse(
+        {
+            "number": number,
+            "saved_at": (saved.updated_at or utcnow()).isoformat(),
+            "version": minutes.version if minutes else 0,
+        },
+        headers={"Cache-Control": "no-store"},
+    )
