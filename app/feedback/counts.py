@@ -91,7 +91,7 @@ def feedback_months(council_id: int, responses: list) -> list[dict]:
             "rating_sum": rating_sum,
             "rating_count": rating_count,
         }
-        for (department, month), (n, rating_sum, rating_count) in sorted(totals.items(), key=_key)
+        for (department, month), (n, rating_sum, rating_count) in sorted(totals.items(), key=lambda item: _key(item[0]))
     ]
 
 

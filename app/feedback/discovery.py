@@ -1,6 +1,8 @@
 """Suggesting new themes from what no theme matches yet: TF-IDF + NMF, deterministic.
 
-Texts under "hindered" and free comments that mention no theme are clustered (scikit-
+Texts under "hindered" and negative free comments (VADER compound below the neutral
+band) that mention no theme are clustered: what hinders is the council's agenda, and
+praise or "thanks" would only crowd the suggestions. They are clustered (scikit-
 learn's TfidfVectorizer of words and word pairs, then NMF with a fixed random_state), so
 the same data always gives the same suggestions. Each suggestion has its top terms, the
 phrases to accept it with, and three example texts (stored masked). At most SAMPLE texts
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlmodel import Session, select
 
-from app.feedback.themes import STOPWORDS
+from app.feedback.themes import STOPWORDS, comment_polarity
 from app.models import FeedbackResponse, ThemeMention
 
 SAMPLE = 20_000
@@ -34,7 +36,7 @@ class Suggestion:
 
 
 def unmatched_texts(*, session: Session, council_id: int) -> list[str]:
-    """Hindered and comment texts of the council's responses that no theme matched (two queries)."""
+    """Hindered texts and negative comments of the council's responses that no theme matched (two queries)."""
     matched = set(
         session.exec(
             select(ThemeMention.response_id, ThemeMention.field)
@@ -43,14 +45,16 @@ def unmatched_texts(*, session: Session, council_id: int) -> list[str]:
         ).all()
     )
     texts = []
-    for ident, hindered, comment in session.exec(
-        select(FeedbackResponse.id, FeedbackResponse.hindered, FeedbackResponse.comment)
+    for ident, hindered, comment, score in session.exec(
+        select(
+            FeedbackResponse.id, FeedbackResponse.hindered, FeedbackResponse.comment, FeedbackResponse.comment_sentiment
+        )
         .where(FeedbackResponse.council_id == council_id)
         .order_by(FeedbackResponse.id)
     ):
         if hindered.strip() and (ident, "hindered") not in matched:
             texts.append(hindered.strip())
-        if comment.strip() and (ident, "comment") not in matched:
+        if comment.strip() and comment_polarity(score) < 0 and (ident, "comment") not in matched:
             texts.append(comment.strip())
     return texts
 
