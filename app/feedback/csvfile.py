@@ -89,11 +89,20 @@ def decode(data: bytes, parsed: Parsed) -> str | None:
         bad = data[exc.start : exc.start + 1].hex()
         parsed.add(
             line,
-            None,
+            _column_at(data, exc.start),
             f"Row {line} has a character that is not UTF-8 (byte 0x{bad}); the file was probably saved in "
             f"another encoding, such as Windows-1252. {SAVE_AS}",
         )
         return None
+
+
+def _column_at(data: bytes, offset: int) -> str | None:
+    """The header of the column that byte `offset` falls in (read leniently), for the problem's report."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    prefix = data[start:offset].decode("utf-8", "replace")
+    index = len(next(csv.reader([prefix]), [""])) - 1
+    header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8-sig", "replace")]), [])
+    return header[index].strip() or None if 0 <= index < len(header) else None
 
 
 def header_columns(cells: list[str], column_map: dict[str, str], parsed: Parsed) -> dict[str, int] | None:

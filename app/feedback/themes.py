@@ -127,10 +127,11 @@ class Matcher:
                 continue
             # A longer form of the keyword ("estimate" → "estimated") …
             hits[k] |= long_enough & np.char.startswith(vocab, keyword)
-            # … or a shorter one of at least four letters ("billing" → "bill").
+            # … or a shorter one of at least four letters ("billing" → "bill"), never a
+            # filler word: "with" is not "without".
             for end in range(MIN_STEM, len(keyword)):
                 found = index.get(keyword[:end])
-                if found is not None:
+                if found is not None and keyword[:end] not in STOPWORDS:
                     hits[k, found] = True
         return sparse.csr_matrix(hits.astype(np.int32))
 
