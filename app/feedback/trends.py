@@ -3,7 +3,7 @@
 For the trends page and API, and for the agenda and scorecard built on them:
 
 - `load_trend_data(session, council_id, months, until)` runs a fixed number of queries
-  (five, or four with `until` given), whatever the number of responses;
+  (six, or five with `until` given), whatever the number of responses;
 - `council_trends`, `theme_trends`, `department_theme_trends`, `rating_trend` and
   `department_rating_trends` are thin wrappers: load, then a pure build function;
 - `build_*` functions take `TrendData` and are tested without a database.
