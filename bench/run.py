@@ -1,4 +1,4 @@
-"""`make bench`: measure the figures of issue 7 side by side and write `bench/results.json`.
+"""`make bench`: measure the figures of issues 7 and 12 side by side and write `bench/results.json`.
 
     python -m bench.run [--tiny] [--skip-postgres] [--out PATH]
 
@@ -45,6 +45,8 @@ TARGETS: dict[str, tuple[str, Callable[[float], bool] | None]] = {
     "agenda_http_vs_health": ("≤ 40", lambda v: v <= 40),
     "minutes_docx_vs_pandoc": ("≤ 0.5", lambda v: v <= 0.5),
     "action_patch_rps_vs_health": ("report", None),
+    "feedback_import_100k_s": ("≤ 20 s", lambda v: v <= 20),
+    "feedback_theme_100k_s": ("≤ 20 s", lambda v: v <= 20),
 }
 
 
@@ -602,6 +604,10 @@ def main(argv: list[str] | None = None) -> dict:
         print("measured the agenda in process")
         raw["agenda_http"] = measure_agenda_http(urls["small"], councils["small"], http_runs)
         print("measured the agenda over HTTP")
+        from bench.feedback import measure_feedback
+
+        raw["feedback"] = measure_feedback(f"sqlite:///{tmp}/feedback.db", 2_000 if args.tiny else 100_000)
+        print(f"measured feedback: {raw['feedback']['rows']:,} responses")
     raw["minutes_docx"] = measure_minutes_docx(docx_runs)
     print("measured the Word minutes")
     if args.skip_postgres:
@@ -621,6 +627,9 @@ def main(argv: list[str] | None = None) -> dict:
         "agenda_http_vs_health": raw["agenda_http"]["ratio"],
         "minutes_docx_vs_pandoc": raw["minutes_docx"]["ratio"],
         "action_patch_rps_vs_health": raw["action_patch"]["ratio"],
+        # Seconds for 100,000 responses (2,000 with --tiny; raw.feedback.rows says which).
+        "feedback_import_100k_s": raw["feedback"]["import_s"],
+        "feedback_theme_100k_s": raw["feedback"]["theme_s"],
         "machine": machine(),
         "raw": raw,
     }

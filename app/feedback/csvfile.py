@@ -37,11 +37,15 @@ PHONE = re.compile(r"(?<![\w])\+?\d(?:[\s().-]{0,2}\d){8,14}(?![\w])")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+DIGITS = re.compile(r"\d(?:\D{0,3}\d){8}")
+
+
 def mask(text: str) -> str:
     """`text` with email addresses as "[email]" and phone numbers as "[phone]"."""
     if "@" in text:
         text = EMAIL.sub("[email]", text)
-    return PHONE.sub("[phone]", text)
+    # Most answers have no nine digits close together: one quick scan rules them out.
+    return PHONE.sub("[phone]", text) if DIGITS.search(text) else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +267,9 @@ def parse_feedback_csv(
         if len(channel) > CHANNEL_MAX:
             parsed.add(line, "channel", f"The channel is {len(channel)} characters long; at most {CHANNEL_MAX}.")
         for name, limit in TEXT_MAX.items():
-            value = CONTROL.sub(" ", cell(name).strip())
+            value = cell(name).strip()
+            if not value.isprintable():  # newlines and tabs are fine; other controls become spaces
+                value = CONTROL.sub(" ", value)
             if len(value) > limit:
                 parsed.add(line, name, f"The {name} text is {len(value)} characters long; at most {limit}.")
             values[name] = value
