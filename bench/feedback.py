@@ -79,8 +79,10 @@ def measure_feedback(url: str, rows: int) -> dict:
     from app.feedback.schemas import ThemeCreate
     from app.feedback.service import create_theme
     from app.feedback.themes import sentiment
+    from app.migrate import upgrade
     from app.models import Council, Department, Membership, Theme, User
 
+    upgrade(url)
     data = survey_csv(rows)
     sentiment("warm up the lexicon")  # loaded once per process, not per import
     engine = make_engine(url)

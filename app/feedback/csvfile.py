@@ -164,10 +164,10 @@ def parse_rating(text: str, scale: Scale) -> int | None:
     return value
 
 
-def _lookup(kind: str, name: str, known: dict[str, int], names: list[str]) -> int:
+def _lookup(kind: str, name: str, known: dict[str, int], names: dict[str, str]) -> int:
     found = known.get(name.lower())
     if found is None:
-        close = difflib.get_close_matches(name, names, n=1)
+        close = [names[c] for c in difflib.get_close_matches(name.lower(), list(names), n=1)]
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise ValueError(f"No {kind} called {name!r} in this council.{hint}")
     return found
@@ -183,7 +183,7 @@ def parse_feedback_csv(
     today: date,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Parsed, list[Row]]:
-    """Check every row of a survey export; departments and journeys are keyed by lower-case name."""
+    """Check every row of a survey export against the council's departments and journeys (name → id)."""
     parsed = Parsed()
     rows: list[Row] = []
     text = decode(data, parsed)
@@ -201,8 +201,11 @@ def parse_feedback_csv(
     columns = header_columns(header, column_map, parsed)
     if columns is None:
         return parsed, rows
-    department_names = sorted({name for name in departments})
-    journey_names = sorted({name for name in journeys})
+    # Matched without regard to case; a near miss is answered with the council's own spelling.
+    department_names = {name.strip().lower(): name.strip() for name in departments}
+    journey_names = {name.strip().lower(): name.strip() for name in journeys}
+    departments = {name.strip().lower(): ident for name, ident in departments.items()}
+    journeys = {name.strip().lower(): ident for name, ident in journeys.items()}
     seen: dict[str, int] = {}
     get = {name: columns.get(name) for name in COLUMNS}
     count = 0

@@ -54,5 +54,5 @@ def test_lists_every_problem_and_writes_nothing(env, council, session, tmp_path)
     assert result.exit_code == 1
     assert "row 2, goal_rating: 7 is off the council's rating scale of 1 to 5." in result.output
     assert "row 3, response_id" in result.output and "row 3, department" in result.output
-    assert "Did you mean 'billing'?" in result.output
+    assert "Did you mean 'Billing'?" in result.output
     assert responses(session) == 0

@@ -15,7 +15,7 @@ TODAY = date(2026, 5, 1)
 def parse(text: str | bytes, **kwargs):
     data = text.encode("utf-8") if isinstance(text, str) else text
     options = {
-        "departments": {"field": 1, "billing": 2},
+        "departments": {"Field": 1, "Billing": 2},
         "journeys": {},
         "scale": Scale(1, 5),
         "column_map": {},
