@@ -279,3 +279,62 @@ def test_suggestions_come_from_unmatched_texts(client, app, session, world):
     assert created.status_code == 201
     session.expire_all()
     assert session.exec(select(func.count()).select_from(ThemeMention)).one() == 15
+
+
+def test_a_file_over_the_size_limit_is_refused(client, app, session, world, monkeypatch):
+    monkeypatch.setattr("app.feedback.imports.MAX_BYTES", 200)
+    response = upload(client, app, world, CSV)
+    assert response.status_code == 413
+    assert "over" in response.json()["detail"][0]["message"]
+    assert stored(session) == 0
+
+
+def test_an_import_replaces_the_data_revision_stamp(client, app, session, world):
+    from app.models import DataRevision
+
+    def stamp() -> str:
+        session.expire_all()
+        return session.get(DataRevision, 1).stamp
+
+    before = stamp()
+    assert upload(client, app, world, CSV).status_code == 200
+    after = stamp()
+    assert after != before
+    add_themes(client, app, world)
+    assert stamp() != after
+
+
+def test_the_page_forms_save_settings_and_remove_a_theme(client, app, session, world):
+    from tests.web.test_pages import csrf_from
+
+    ids = add_themes(client, app, world)
+    token = csrf_from(client.get("/login").text)
+    signed = client.post(
+        "/login",
+        data={"email": world["chair"].email, "password": "pw-12345678", "csrf_token": token, "next": "/councils"},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303
+    page = client.get(f"/councils/{world['council'].id}/feedback")
+    assert page.status_code == 200 and "Billing estimate" in page.text
+    token = csrf_from(page.text)
+    saved = client.post(
+        f"/councils/{world['council'].id}/feedback/settings",
+        data={"csrf_token": token, "rating_min": "0", "rating_max": "10", "map_goal_rating": "Q3 Score"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    bad = client.post(
+        f"/councils/{world['council'].id}/feedback/settings",
+        data={"csrf_token": token, "rating_min": "7", "rating_max": "3"},
+        follow_redirects=True,
+    )
+    assert "rating_min must be below rating_max" in bad.text
+    removed = client.post(
+        f"/themes/{ids['Billing estimate']}/delete", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert removed.status_code == 303
+    got = client.get(f"/api/councils/{world['council'].id}/feedback/settings", headers=auth(app, world["chair"])).json()
+    assert (got["rating_min"], got["rating_max"], got["column_map"]) == (0, 10, {"goal_rating": "Q3 Score"})
+    themes = client.get(f"/api/councils/{world['council'].id}/themes", headers=auth(app, world["chair"])).json()
+    assert [t["name"] for t in themes["data"]] == ["Repeat visit"]
