@@ -13,7 +13,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
 from sqlalchemy import delete, insert, select
 from sqlmodel import Session, col
 
@@ -48,7 +47,7 @@ def find_mentions(themes: list[ThemeSpec], responses: list) -> list[dict]:
     if not themes or not responses:
         return []
     matcher = Matcher(themes)
-    theme_ids = np.array([t.id for t in themes], np.int64)
+    theme_ids = [t.id for t in themes]
     theme_departments = [t.department_id for t in themes]
     theme_journeys = [t.journey_id for t in themes]
     scoped = any(d is not None for d in theme_departments) or any(j is not None for j in theme_journeys)
@@ -66,7 +65,7 @@ def find_mentions(themes: list[ThemeSpec], responses: list) -> list[dict]:
                     continue
             polarity = fixed if fixed is not None else comment_polarity(response.comment_sentiment)
             mentions.append(
-                {"response_id": response.id, "theme_id": int(theme_ids[column]), "field": field, "polarity": polarity}
+                {"response_id": response.id, "theme_id": theme_ids[column], "field": field, "polarity": polarity}
             )
     return mentions
 

@@ -11,7 +11,6 @@ are clustered, taken evenly through the history: about 2 s on this machine.
 
 from dataclasses import dataclass
 
-import numpy as np
 from sqlmodel import Session, select
 
 from app.feedback.themes import STOPWORDS, comment_polarity
@@ -67,6 +66,7 @@ def suggest_themes(texts: list[str], *, count: int = MAX_SUGGESTIONS) -> list[Su
     if len(texts) < MIN_TEXTS:
         return []
     # Imported here: scikit-learn takes seconds to import, and most requests never need it.
+    import numpy as np
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
 
