@@ -4,6 +4,16 @@ from app.models.actions import CLOSED_STATUSES, Action, ActionStatus, ActionUpda
 from app.models.agendas import AgendaSnapshot, AobItem, Attendance, AttendanceStatus, CouncilTemplate
 from app.models.base import TZDateTime, metadata, utcnow
 from app.models.councils import Council, Department, Membership, Role
+from app.models.feedback import (
+    FeedbackMonth,
+    FeedbackResponse,
+    FeedbackSettings,
+    MentionField,
+    Polarity,
+    Theme,
+    ThemeMention,
+    ThemeMonth,
+)
 from app.models.initiatives import Initiative, InitiativeDepartment, InitiativeMeasure, InitiativeStatus, Rag
 from app.models.journeys import Journey, JourneyStep, Responsibility, StepDepartment
 from app.models.measures import Direction, Measure, MeasureCategory, MeasureKind, MeasureScope, Reading
@@ -36,6 +46,9 @@ __all__ = [
     "Department",
     "DepartmentReport",
     "Direction",
+    "FeedbackMonth",
+    "FeedbackResponse",
+    "FeedbackSettings",
     "Initiative",
     "InitiativeDepartment",
     "InitiativeMeasure",
@@ -49,6 +62,7 @@ __all__ = [
     "MeasureScope",
     "Meeting",
     "MeetingStatus",
+    "MentionField",
     "Membership",
     "Decision",
     "Minutes",
@@ -56,6 +70,7 @@ __all__ = [
     "MinutesEvent",
     "MinutesItem",
     "MinutesStatus",
+    "Polarity",
     "Rag",
     "Reading",
     "ReminderDigest",
@@ -69,6 +84,9 @@ __all__ = [
     "RootCauseInitiative",
     "StepDepartment",
     "TZDateTime",
+    "Theme",
+    "ThemeMention",
+    "ThemeMonth",
     "User",
     "metadata",
     "utcnow",
