@@ -287,3 +287,64 @@ def import_readings(
         session.commit()
     finish_bar()
     typer.echo(f"Imported {result.imported} new reading(s), updated {result.updated} into “{name}”.")
+
+
+@app.command("import-feedback")
+def import_feedback(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV UTF-8 survey export")],
+    council: Annotated[int, typer.Option("--council", min=1, help="The council's id")],
+) -> None:
+    """Import a council's survey responses from CSV, all or nothing: the same checks as the web import.
+
+    Columns response_id, responded_on, department, goal_rating, helped, hindered and optionally
+    journey, channel, comment (or the vendor's names saved in the council's column mapping).
+    On any problem, every problem is listed, nothing is written and the exit code is 1.
+    """
+    from sqlmodel import Session
+
+    from app.feedback.imports import ImportRejected, read_feedback_upload
+    from app.feedback.imports import import_feedback as run_import
+    from app.models import Council
+
+    check_schema()
+    bars: dict = {}
+    labels = {"check": "Checking rows     ", "write": "Writing responses ", "theme": "Theming history   "}
+
+    def finish_bar() -> None:
+        bar = bars.pop("current", None)
+        if bar is not None:
+            bar.render_finish()
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if bars.get("phase") != phase:
+            finish_bar()
+            bars["phase"] = phase
+            bars["current"] = typer.progressbar(length=total, label=labels[phase], file=sys.stderr)
+            bars["current"].__enter__()
+        bar = bars["current"]
+        bar.update(done - bar.pos)
+
+    with Session(_engine()) as session:
+        target = session.get(Council, council)
+        if target is None:
+            typer.secho(f"No council with id {council}.", fg="red", err=True)
+            raise typer.Exit(1)
+        try:
+            with file.open("rb") as stream:
+                data = read_feedback_upload(stream)
+            result = run_import(session=session, council=target, data=data, on_progress=progress)
+        except ImportRejected as exc:
+            finish_bar()
+            count = len(exc.problems)
+            typer.secho(f"{file.name} was not imported ({count} problem(s)); nothing was written.", fg="red", err=True)
+            for p in exc.problems:
+                where = ", ".join(part for part in (f"row {p.row}" if p.row else "", p.column or "") if part)
+                typer.echo(f"  {where or 'file'}: {p.message}", err=True)
+            raise typer.Exit(1) from None
+        name = target.name
+        session.commit()
+    finish_bar()
+    typer.echo(
+        f"Imported {result.imported} new response(s), updated {result.updated} into “{name}”; "
+        f"{result.mentions} theme mention(s) in its history."
+    )

@@ -20,6 +20,8 @@ from app.councils import pages as councils_pages
 from app.councils import template_api as exports_api
 from app.db import make_engine
 from app.errors import document_error_responses, install_error_handlers
+from app.feedback import api as feedback_api
+from app.feedback import pages as feedback_pages
 from app.initiatives import api as initiatives_api
 from app.initiatives import pages as initiatives_pages
 from app.journeys import api as journeys_api
@@ -104,6 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         minutes_pages,
         measures_api,
         measures_pages,
+        feedback_api,
+        feedback_pages,
         journeys_api,
         journeys_pages,
         initiatives_api,

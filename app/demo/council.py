@@ -230,6 +230,7 @@ def load_demo(*, session: Session, today: date) -> Council:
 
     # The customer data the agenda is built from: journeys, measures, initiatives,
     # reports and research (imported here, not at the top: each domain owns its story).
+    from app.demo.feedback import load_feedback_demo
     from app.demo.initiatives import load_initiatives_demo
     from app.demo.journeys import link_research_demo, load_journeys_demo
     from app.demo.measures import load_measures_demo
@@ -240,6 +241,7 @@ def load_demo(*, session: Session, today: date) -> Council:
     load_initiatives_demo(**context, meetings=[first, second, upcoming], measures=measures)
     # The research and the root cause point at measures and initiatives that exist only now.
     link_research_demo(session=session, council=council, loaded=journeys)
+    load_feedback_demo(session=session, council=council, departments=departments, today=today)
     session.add(
         AobItem(
             meeting_id=upcoming.id,

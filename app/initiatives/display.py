@@ -62,6 +62,7 @@ def nav(*, session: Session, council: Council, here: str) -> dict:
         ("council", "Overview", f"/councils/{council.id}"),
         ("actions", "Action log", f"/councils/{council.id}/actions"),
         ("measures", "Measures", f"/councils/{council.id}/measures"),
+        ("feedback", "Feedback", f"/councils/{council.id}/feedback"),
         ("journeys", "Journeys", f"/councils/{council.id}/journeys"),
         ("initiatives", "Initiatives", f"/councils/{council.id}/initiatives"),
         ("priorities", "Priorities", f"/councils/{council.id}/priorities"),
