@@ -20,9 +20,11 @@ from app.agendas.parts import (
     measure_rows,
     name_of_seat,
 )
+from app.agendas.voice import department_entry_voice, flag_notes, overall_voice, theme_flags
 from app.initiatives.economics import initiative_economics
 from app.initiatives.priorities import Candidate, Criteria, rank_initiatives
 from app.models import InitiativeStatus
+from app.reports.scorecard import left_out_note
 from app.scoring import PRIORITY_DEFAULTS, SCORECARD_DEFAULTS, effective_weights
 
 
@@ -159,6 +161,7 @@ def build_agenda(data: AgendaData, *, status: str = "draft", version: int = 0, p
                 if found
                 else None,
                 submitted=found is not None,
+                voice=department_entry_voice(data, department.id, by_measure),
             )
         )
     report_notes = []
@@ -166,6 +169,8 @@ def build_agenda(data: AgendaData, *, status: str = "draft", version: int = 0, p
         report_notes.append("No departments yet: add the departments that sit on the council.")
     elif missing:
         report_notes.append(f"Not submitted yet: {', '.join(missing)}.")
+    if left_out := left_out_note({e.name: e.scorecard for e in entries if e.scorecard}):
+        report_notes.append(left_out)  # once for every scorecard in the section
 
     best = [
         m.BestPractice(department=e.name, text=e.report.best_practice, report_id=e.report.id)
@@ -199,6 +204,8 @@ def build_agenda(data: AgendaData, *, status: str = "draft", version: int = 0, p
     review_notes += journey_notes
     if not data.journeys:
         review_notes.append("No customer journeys mapped yet: gaps and overlaps cannot be checked.")
+
+    flags = theme_flags(data.voice) if data.voice else None
 
     proposed = [i for i in data.initiatives if i.status == InitiativeStatus.proposed]
     economics = {
@@ -260,7 +267,12 @@ def build_agenda(data: AgendaData, *, status: str = "draft", version: int = 0, p
 
     sections = [
         actions_section(data, bases["actions"], zone),
-        m.OverallMeasuresSection(**bases["overall_measures"], notes=overall_notes, measures=overall),
+        m.OverallMeasuresSection(
+            **bases["overall_measures"],
+            notes=overall_notes,
+            measures=overall,
+            voice=overall_voice(data.voice) if data.voice else None,
+        ),
         m.DepartmentReportsSection(**bases["department_reports"], notes=report_notes, departments=entries),
         m.BestPracticeSection(
             **bases["best_practice"],
@@ -268,7 +280,13 @@ def build_agenda(data: AgendaData, *, status: str = "draft", version: int = 0, p
             items=best,
         ),
         m.InitiativesSection(**bases["initiatives"], notes=initiative_notes, initiatives=current),
-        m.MeasuresReviewSection(**bases["measures_review"], notes=review_notes, journeys=journeys, **review),
+        m.MeasuresReviewSection(
+            **bases["measures_review"],
+            notes=review_notes + flag_notes(flags),
+            journeys=journeys,
+            themes=flags,
+            **review,
+        ),
         m.PrioritisationSection(
             **bases["prioritisation"],
             notes=[] if proposals else ["No proposed initiatives waiting for a decision."],

@@ -5,6 +5,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from app.agendas.voice import CustomerVoice, DepartmentVoice, ThemeFlags
+
 # A reading in a trend: the measures' own frozen dataclass (period, value), so an
 # agenda shares the points its statistics computed instead of copying each one.
 from app.measures.stats import Point
@@ -130,6 +132,8 @@ class Scorecard(BaseModel):
     total: float | None
     components: list[ScoreComponent]
     note: str = ""
+    # Actions closed on time: beside the score, not part of it.
+    delivery: str | None = None
 
 
 class ReportBody(BaseModel):
@@ -150,6 +154,8 @@ class DepartmentEntry(BaseModel):
     scorecard: Scorecard | None
     report: ReportBody | None
     submitted: bool
+    # Its own top negative themes and action-plan metrics (None without feedback or metrics).
+    voice: DepartmentVoice | None = None
 
 
 class BestPractice(BaseModel):
@@ -249,6 +255,8 @@ class ActionsSection(SectionBase):
 class OverallMeasuresSection(SectionBase):
     key: Literal["overall_measures"] = "overall_measures"
     measures: list[MeasureRow]
+    # The goal-support rating trend and the top negative themes (None without feedback).
+    voice: CustomerVoice | None = None
 
 
 class DepartmentReportsSection(SectionBase):
@@ -274,6 +282,8 @@ class MeasuresReviewSection(SectionBase):
     missing_target: list[MeasureRow]
     missing_owner: list[MeasureRow]
     journeys: list[JourneyIssue]
+    # Rising negative themes and top ones with no five-whys workshop yet (None without feedback).
+    themes: ThemeFlags | None = None
 
 
 class PrioritisationSection(SectionBase):

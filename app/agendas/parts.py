@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from app.agendas import model as m
 from app.agendas.data import AgendaData
+from app.agendas.voice import loop_facts
 from app.initiatives.economics import initiative_economics
 from app.journeys.matrix import MatrixDepartment, MatrixStep, journey_matrix
 from app.measures.stats import is_better, measure_stats
@@ -131,7 +132,10 @@ def department_scorecard(data: AgendaData, department_id: int, measures: list[Me
             readings=tuple(data.readings.get(measure.id, ())),
         )
 
+    loop = data.loop or loop_facts(data)
     score = score_department(
+        plan_metrics=loop.plan_metrics.get(department_id, ()),
+        feedback=loop.feedback.get(department_id),
         action_counts=data.department_action_counts.get(department_id),
         comment_measures=[fact(x) for x in measures if x.category == "comment_theme"],
         survey_measures=[fact(x) for x in measures if x.category == "survey_rating"],
@@ -152,6 +156,7 @@ def department_scorecard(data: AgendaData, department_id: int, measures: list[Me
             for c in score.components
         ],
         note=" ".join(score.notes),
+        delivery=score.delivery,
     )
 
 

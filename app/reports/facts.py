@@ -2,7 +2,8 @@
 
 A fixed number of queries whatever the number of responses: the monthly counts
 (FeedbackMonth, ThemeMonth) are stored as feedback is imported, so nothing here reads a
-verbatim. Shared by the scorecard service and the agenda.
+verbatim. The agenda reads the same counts in its own single query and converts them
+with `feedback_facts_from_trends`, so its scorecards agree with this one.
 """
 
 from collections import defaultdict
@@ -12,18 +13,9 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.feedback.trends import TrendData, load_trend_data
 from app.measures.stats import Point
-from app.models import (
-    Council,
-    FeedbackMonth,
-    FeedbackSettings,
-    Measure,
-    Reading,
-    RootCause,
-    RootCauseMeasure,
-    Theme,
-    ThemeMonth,
-)
+from app.models import Council, Measure, Reading, RootCause, RootCauseMeasure
 from app.reports.score_parts import FeedbackFacts, MeasureFact, windows
 
 
@@ -35,12 +27,6 @@ class LoopFacts:
     # measure ids of every action-plan metric, for callers that show them elsewhere
     plan_metric_ids: set[int] = field(default_factory=set)
     feedback: dict[int, FeedbackFacts] = field(default_factory=dict)
-
-
-def feedback_scale(*, session: Session, council: Council) -> tuple[int, int]:
-    """The council's rating scale (1–5 until it says otherwise)."""
-    settings = session.get(FeedbackSettings, council.id)
-    return (settings.rating_min, settings.rating_max) if settings else (1, 5)
 
 
 def load_plan_metrics(
@@ -78,46 +64,35 @@ def load_plan_metrics(
     return dict(metrics), ids
 
 
-def load_feedback_facts(*, session: Session, council: Council, today: date) -> dict[int, FeedbackFacts]:
-    """department id → its responses, ratings and negative theme counts in the scorecard's 6 months."""
-    recent, before = windows(today)
-    start, end = before[0], recent[-1]
-    low, high = feedback_scale(session=session, council=council)
+def feedback_facts_from_trends(trends: TrendData) -> dict[int, FeedbackFacts]:
+    """department id → its FeedbackFacts, from the feedback domain's loaded monthly counts."""
     responses: dict[int, dict[date, int]] = defaultdict(dict)
     ratings: dict[int, dict[date, tuple[int, int]]] = defaultdict(dict)
-    for row in session.exec(
-        select(FeedbackMonth).where(
-            FeedbackMonth.council_id == council.id,
-            col(FeedbackMonth.department_id).is_not(None),
-            FeedbackMonth.month >= start,
-            FeedbackMonth.month <= end,
-        )
-    ):
-        responses[row.department_id][row.month] = row.responses
-        ratings[row.department_id][row.month] = (row.rating_sum, row.rating_count)
+    for (department_id, month), (n, rating_sum, rating_count) in trends.response_counts.items():
+        if department_id is not None:
+            responses[department_id][month] = n
+            ratings[department_id][month] = (rating_sum, rating_count)
     negative: dict[int, dict[str, dict[date, int]]] = defaultdict(lambda: defaultdict(dict))
-    for department_id, name, month, count in session.exec(
-        select(ThemeMonth.department_id, Theme.name, ThemeMonth.month, ThemeMonth.negative)
-        .join(Theme, Theme.id == ThemeMonth.theme_id)
-        .where(
-            ThemeMonth.council_id == council.id,
-            col(ThemeMonth.department_id).is_not(None),
-            ThemeMonth.month >= start,
-            ThemeMonth.month <= end,
-            ThemeMonth.negative > 0,
-        )
-    ):
-        negative[department_id][name][month] = count
+    for (theme_id, department_id, month), (count, _, _) in trends.theme_counts.items():
+        if department_id is not None and count > 0 and theme_id in trends.themes:
+            negative[department_id][trends.themes[theme_id]][month] = count
     return {
         d: FeedbackFacts(
             responses=responses[d],
             rating_sums=ratings[d],
             negative={name: dict(months) for name, months in negative[d].items()},
-            rating_min=low,
-            rating_max=high,
+            rating_min=trends.rating_min,
+            rating_max=trends.rating_max,
         )
         for d in set(responses) | set(negative)
     }
+
+
+def load_feedback_facts(*, session: Session, council: Council, today: date) -> dict[int, FeedbackFacts]:
+    """department id → its responses, ratings and negative theme counts in the scorecard's 6 months."""
+    recent, before = windows(today)
+    trends = load_trend_data(session=session, council_id=council.id, months=len(before + recent), until=recent[-1])
+    return feedback_facts_from_trends(trends)
 
 
 def load_loop_facts(
@@ -130,4 +105,3 @@ def load_loop_facts(
         plan_metric_ids=ids,
         feedback=load_feedback_facts(session=session, council=council, today=today),
     )
-
