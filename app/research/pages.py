@@ -21,6 +21,7 @@ from app.research.schemas import (
     RootCauseCreate,
     RootCauseUpdate,
 )
+from app.research.workshop_pages import WorkshopForm, workshop_choices
 from app.web.render import CsrfChecked, PageUser, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -187,8 +188,9 @@ def delete_research_form(request: Request, session: SessionDep, user: PageUser, 
 
 
 @router.get("/councils/{council_id}/root-causes")
-def root_causes_page(request: Request, session: SessionDep, user: PageUser, council_id: IdPath):
-    """The council's five-whys analyses, each a numbered chain ending in its root cause."""
+def root_causes_page(request: Request, session: SessionDep, user: PageUser, council_id: IdPath, theme_id: str = ""):
+    """The council's five-whys analyses, each a numbered chain ending in its root cause; `theme_id` starts a
+    workshop from that feedback theme."""
     access = load_access(session=session, user=user, council_id=council_id)
     council = access.council
     items = service.list_root_causes(session=session, access=access)
@@ -211,6 +213,8 @@ def root_causes_page(request: Request, session: SessionDep, user: PageUser, coun
             "research": [(r.id, r.title) for r in service.list_research(session=session, council=council)],
             "actions": _action_choices(session, access),
             "initiatives": _choices(session, Initiative, Initiative.title, council.id),
+            "workshop": workshop_choices(session=session, access=access),
+            "start_theme_id": int(theme_id) if theme_id.isdigit() else None,
             "nav": nav(session=session, council=council, here="root_causes"),
         },
     )
@@ -234,6 +238,7 @@ def create_root_cause_form(
     session: SessionDep,
     user: PageUser,
     council_id: IdPath,
+    workshop: WorkshopForm,
     theme: TextField = "",
     whys: ListField = [],  # noqa: B006
     root_cause: TextField = "",
@@ -244,7 +249,7 @@ def create_root_cause_form(
     """Record a five-whys analysis from the root-causes page (chair, secretary or member)."""
     access = load_access(session=session, user=user, council_id=council_id)
     access.require(*service.CONTRIBUTORS, doing="add root causes")
-    data = _root_cause_data(theme, whys, root_cause, research_id, action_ids, initiative_ids)
+    data = _root_cause_data(theme, whys, root_cause, research_id, action_ids, initiative_ids) | workshop
     return apply_form(
         request,
         session,
@@ -261,6 +266,7 @@ def update_root_cause_form(
     session: SessionDep,
     user: PageUser,
     root_cause_id: IdPath,
+    workshop: WorkshopForm,
     theme: TextField = "",
     whys: ListField = [],  # noqa: B006
     root_cause: TextField = "",
@@ -271,7 +277,7 @@ def update_root_cause_form(
     """Save a revised analysis (its author or the chair)."""
     found = service.load_root_cause_access(session=session, user=user, root_cause_id=root_cause_id)
     service.check_may_edit(found=found, what="root cause")
-    data = _root_cause_data(theme, whys, root_cause, research_id, action_ids, initiative_ids)
+    data = _root_cause_data(theme, whys, root_cause, research_id, action_ids, initiative_ids) | workshop
     return apply_form(
         request,
         session,
