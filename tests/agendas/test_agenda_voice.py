@@ -116,7 +116,8 @@ def test_section_2_rating_trend_and_top_negative_themes_with_examples(app, clien
 
 def test_section_3_each_department_has_its_themes_and_metrics(app, client, session):
     chair, _, meeting = arrange(session)
-    departments = {d["name"]: d for d in sections(client, app, chair, meeting)["department_reports"]["departments"]}
+    reports = sections(client, app, chair, meeting)["department_reports"]
+    departments = {d["name"]: d for d in reports["departments"]}
     field = departments["Field Engineering"]["voice"]
     assert [t["name"] for t in field["themes"]] == ["Repeat visit"]
     [metric] = field["plan_metrics"]
@@ -132,6 +133,12 @@ def test_section_3_each_department_has_its_themes_and_metrics(app, client, sessi
     # Field Engineering's scorecard scores its metric: 60 of 90, no reading since today's workshop → 66.7.
     action_plan = departments["Field Engineering"]["scorecard"]["components"][0]
     assert (action_plan["component"], action_plan["value"]) == ("action_plan", 66.7)
+    # Billing has no metric: said once for the section, in no department's own table.
+    left_out = [n for n in reports["notes"] if n.startswith("A part with no data")]
+    assert left_out == [
+        "A part with no data is left out and the other weights re-normalised to 100: action-plan metrics for Billing."
+    ]
+    assert all(d["scorecard"]["note"] == "" for d in reports["departments"])
 
 
 def test_section_6_flags_rising_themes_and_themes_without_a_workshop(app, client, session):
