@@ -19,7 +19,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from app.agendas.voice_data import TOP_THEMES
-from app.feedback.trends import ThemeTrend, build_rating_trend, build_theme_trends
+from app.feedback.trends import ThemeTrend, build_rating_trend, build_theme_trend, build_theme_trends
 from app.reports.facts import LoopFacts, feedback_facts_from_trends
 from app.reports.score_parts import MeasureFact
 
@@ -122,9 +122,25 @@ def overall_voice(voice) -> CustomerVoice | None:
     )
 
 
+def _department_themes(voice) -> dict[int, list[int]]:
+    """department id → the themes it has counts of: grouped once, not searched per department."""
+    grouped = voice.department_themes
+    if grouped is None:
+        grouped = {}
+        for theme_id, department_id, _month in voice.trends.theme_counts:
+            if department_id is not None and theme_id not in grouped.setdefault(department_id, []):
+                grouped[department_id].append(theme_id)
+        voice.department_themes = grouped
+    return grouped
+
+
 def department_voice(voice, department_id: int, plan_metrics: list[PlanMetric]) -> DepartmentVoice | None:
     """One department's top negative themes and action-plan metrics; None with neither."""
-    themes = [_theme(t, voice) for t in _top(build_theme_trends(voice.trends, department_id), TOP_DEPARTMENT)]
+    trends = [
+        build_theme_trend(voice.trends, t, department_id) for t in _department_themes(voice).get(department_id, [])
+    ]
+    trends.sort(key=lambda t: (-t.negative, t.name.lower(), t.theme_id))  # as the trends page ranks them
+    themes = [_theme(t, voice) for t in _top(trends, TOP_DEPARTMENT)]
     if not themes and not plan_metrics:
         return None
     return DepartmentVoice(themes=themes, plan_metrics=plan_metrics)

@@ -7,9 +7,9 @@ One UNION ALL of tagged rows (the way the actions are read in app/agendas/data.p
 - `month`: the stored monthly responses and ratings (FeedbackMonth);
 - `scale`: the council's rating scale (FeedbackSettings), if it set one;
 - `comment`: two short example comments (what hindered, newest first) for each of the
-  top TOP_THEMES negative themes of the window, picked in SQL with ROW_NUMBER, so the
-  work is bounded by those themes' mentions in the last months and never grows the
-  number of queries.
+  top TOP_THEMES negative themes of the window, picked in SQL with ROW_NUMBER from a
+  bounded pool of the newest answers, so neither the work nor the number of queries
+  grows with the responses.
 
 Counts arrive as the feedback domain's `TrendData`, so its pure trend builders serve
 the agenda as they serve the trends page.
@@ -36,7 +36,7 @@ from app.models import (
 MONTHS = 12  # the trend window, ending with the last complete month
 TOP_THEMES = 5  # the top negative themes on the agenda, each with example comments
 EXAMPLES = 2  # example comments per theme
-EXAMPLE_MONTHS = 3  # examples are recent: from the window's last months
+EXAMPLE_POOL = 2000  # examples come from this many of the newest short answers
 EXAMPLE_MAX_CHARS = 160  # "short": a line in the pack
 
 
@@ -47,6 +47,8 @@ class Voice:
     workshops: set[int] = field(default_factory=set)
     # theme id → up to EXAMPLES short comments, newest first
     examples: dict[int, list[str]] = field(default_factory=dict)
+    # department id → theme ids it has counts of (filled by app/agendas/voice.py on first use)
+    department_themes: dict[int, list[int]] | None = None
 
 
 def _int(value=None):
@@ -110,27 +112,33 @@ def load_voice(*, session: Session, council: Council, today: date) -> Voice:
         .order_by(func.sum(ThemeMonth.negative).desc(), func.lower(Theme.name), ThemeMonth.theme_id)
         .limit(TOP_THEMES)
     )
-    ranked = (
-        select(
-            ThemeMention.theme_id,
-            FeedbackResponse.hindered,
-            FeedbackResponse.responded_on,
-            func.row_number()
-            .over(
-                partition_by=ThemeMention.theme_id,
-                order_by=(col(FeedbackResponse.responded_on).desc(), col(FeedbackResponse.id).desc()),
-            )
-            .label("rank"),
-        )
-        .join(FeedbackResponse, FeedbackResponse.id == ThemeMention.response_id)
+    # The candidates: the council's newest short "hindered" answers in the window, read
+    # backwards along (council_id, responded_on) and cut at EXAMPLE_POOL, so the work does
+    # not grow with the number of responses. The top themes are common by definition:
+    # a pool this size holds plenty of each.
+    pool = (
+        select(FeedbackResponse.id, FeedbackResponse.hindered, FeedbackResponse.responded_on)
         .where(
-            col(ThemeMention.theme_id).in_(top.scalar_subquery()),
-            ThemeMention.field == "hindered",
             FeedbackResponse.council_id == council.id,
-            FeedbackResponse.responded_on >= add_months(last, 1 - EXAMPLE_MONTHS),
+            FeedbackResponse.responded_on >= first,
             FeedbackResponse.responded_on < add_months(last, 1),
             func.length(FeedbackResponse.hindered).between(10, EXAMPLE_MAX_CHARS),
         )
+        .order_by(col(FeedbackResponse.responded_on).desc(), col(FeedbackResponse.id).desc())
+        .limit(EXAMPLE_POOL)
+        .subquery()
+    )
+    ranked = (
+        select(
+            ThemeMention.theme_id,
+            pool.c.hindered,
+            pool.c.responded_on,
+            func.row_number()
+            .over(partition_by=ThemeMention.theme_id, order_by=(pool.c.responded_on.desc(), pool.c.id.desc()))
+            .label("rank"),
+        )
+        .join(ThemeMention, ThemeMention.response_id == pool.c.id)
+        .where(col(ThemeMention.theme_id).in_(top.scalar_subquery()), ThemeMention.field == "hindered")
         .subquery()
     )
     comments = select(
