@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from app.auth import Access
 from app.journeys.pages import ListField, TextField
+from app.measures.display import format_value
 from app.models import Department, Measure, Membership, Role, Theme, User
 
 
@@ -32,7 +33,7 @@ def workshop_choices(*, session: Session, access: Access) -> WorkshopChoices:
     """What the workshop form offers this seat."""
     council_id = access.council.id
     themes = session.exec(select(Theme.id, Theme.name).where(Theme.council_id == council_id).order_by(Theme.name))
-    metrics = session.exec(
+    rows = session.exec(
         select(Measure.id, Measure.name, Department.name, Measure.target, Measure.unit)
         .join(Department, Department.id == Measure.department_id)
         .where(Measure.council_id == council_id, col(Measure.target).is_not(None))
@@ -49,7 +50,7 @@ def workshop_choices(*, session: Session, access: Access) -> WorkshopChoices:
     )
     return WorkshopChoices(
         themes=list(themes.all()),
-        metrics=[(i, f"{name} — {dept}, target {target:g}{unit}") for i, name, dept, target, unit in metrics],
+        metrics=[(i, f"{name} — {dept}, target {format_value(target, unit)}") for i, name, dept, target, unit in rows],
         departments=list(departments.all()),
         owners=list(owners.all()),
         may_add_metric=access.is_(Role.chair),
