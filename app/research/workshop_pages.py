@@ -16,6 +16,7 @@ from app.auth import Access
 from app.journeys.pages import ListField, TextField
 from app.measures.display import format_value
 from app.models import Department, Measure, Membership, Role, Theme, User
+from app.web.forms import number_or_text
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def workshop_data(
         data["new_measure"] = {
             "name": metric_name,
             "department_id": _id(metric_department_id),
-            "target": metric_target.strip() or None,
+            "target": number_or_text(metric_target),
             "direction": metric_direction or None,
             "unit": metric_unit,
         }
