@@ -13,7 +13,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
 from sqlalchemy import delete, insert, select
 from sqlmodel import Session, col
 
@@ -48,7 +47,7 @@ def find_mentions(themes: list[ThemeSpec], responses: list) -> list[dict]:
     if not themes or not responses:
         return []
     matcher = Matcher(themes)
-    theme_ids = np.array([t.id for t in themes], np.int64)
+    theme_ids = [t.id for t in themes]
     theme_departments = [t.department_id for t in themes]
     theme_journeys = [t.journey_id for t in themes]
     scoped = any(d is not None for d in theme_departments) or any(j is not None for j in theme_journeys)
@@ -66,7 +65,7 @@ def find_mentions(themes: list[ThemeSpec], responses: list) -> list[dict]:
                     continue
             polarity = fixed if fixed is not None else comment_polarity(response.comment_sentiment)
             mentions.append(
-                {"response_id": response.id, "theme_id": int(theme_ids[column]), "field": field, "polarity": polarity}
+                {"response_id": response.id, "theme_id": theme_ids[column], "field": field, "polarity": polarity}
             )
     return mentions
 
@@ -97,20 +96,20 @@ def feedback_months(council_id: int, responses: list) -> list[dict]:
 
 def theme_months(council_id: int, responses: list, mentions: list[dict]) -> list[dict]:
     """ThemeMonth rows: responses mentioning each theme per month and polarity, per department and for all."""
-    by_id = {r.id: r for r in responses}
+    where = {r.id: (month_of(r.responded_on), r.department_id) for r in responses}
     # A response counts once per theme and polarity, however many of its fields mention it.
-    distinct = {(m["response_id"], m["theme_id"], m["polarity"]) for m in mentions}
-    counts: Counter = Counter()
-    for response_id, theme_id, polarity in distinct:
-        r = by_id[response_id]
-        month = month_of(r.responded_on)
-        for department in {None, r.department_id}:
-            counts[(theme_id, department, month, polarity)] += 1
+    distinct = Counter()
+    for m in {(m["response_id"], m["theme_id"], m["polarity"]) for m in mentions}:
+        month, department = where[m[0]]
+        distinct[(m[1], None, month, m[2])] += 1
+        if department is not None:
+            distinct[(m[1], department, month, m[2])] += 1
+    names = {-1: "negative", 1: "positive", 0: "neutral"}
     cells: dict[tuple, dict] = {}
-    for (theme_id, department, month, polarity), n in counts.items():
-        cell = cells.setdefault(
-            (theme_id, department, month),
-            {
+    for (theme_id, department, month, polarity), n in distinct.items():
+        cell = cells.get((theme_id, department, month))
+        if cell is None:
+            cell = cells[(theme_id, department, month)] = {
                 "council_id": council_id,
                 "theme_id": theme_id,
                 "department_id": department,
@@ -118,9 +117,8 @@ def theme_months(council_id: int, responses: list, mentions: list[dict]) -> list
                 "negative": 0,
                 "positive": 0,
                 "neutral": 0,
-            },
-        )
-        cell[{-1: "negative", 1: "positive", 0: "neutral"}[polarity]] += n
+            }
+        cell[names[polarity]] += n
     return [cells[key] for key in sorted(cells, key=_key)]
 
 
@@ -161,9 +159,12 @@ def retheme_council(*, session: Session, council_id: int) -> ThemingResult:
     themes = theme_specs(session, council_id)
     mentions = find_mentions(themes, responses)
     council_themes = select(Theme.id).where(Theme.council_id == council_id).scalar_subquery()
-    session.execute(delete(ThemeMention).where(col(ThemeMention.theme_id).in_(council_themes)))
-    session.execute(delete(ThemeMonth).where(ThemeMonth.council_id == council_id))
-    session.execute(delete(FeedbackMonth).where(FeedbackMonth.council_id == council_id))
+    # No ORM objects of these tables are held, so there is nothing to synchronise (and
+    # "auto" would first SELECT every id it is about to delete).
+    plain = {"synchronize_session": False}
+    session.execute(delete(ThemeMention).where(col(ThemeMention.theme_id).in_(council_themes)), execution_options=plain)
+    session.execute(delete(ThemeMonth).where(ThemeMonth.council_id == council_id), execution_options=plain)
+    session.execute(delete(FeedbackMonth).where(FeedbackMonth.council_id == council_id), execution_options=plain)
     _insert(session, ThemeMention, mentions)
     _insert(session, ThemeMonth, theme_months(council_id, responses, mentions))
     _insert(session, FeedbackMonth, feedback_months(council_id, responses))

@@ -37,11 +37,15 @@ PHONE = re.compile(r"(?<![\w])\+?\d(?:[\s().-]{0,2}\d){8,14}(?![\w])")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+DIGITS = re.compile(r"\d(?:\D{0,3}\d){8}")
+
+
 def mask(text: str) -> str:
     """`text` with email addresses as "[email]" and phone numbers as "[phone]"."""
     if "@" in text:
         text = EMAIL.sub("[email]", text)
-    return PHONE.sub("[phone]", text)
+    # Most answers have no nine digits close together: one quick scan rules them out.
+    return PHONE.sub("[phone]", text) if DIGITS.search(text) else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,10 +164,10 @@ def parse_rating(text: str, scale: Scale) -> int | None:
     return value
 
 
-def _lookup(kind: str, name: str, known: dict[str, int], names: list[str]) -> int:
+def _lookup(kind: str, name: str, known: dict[str, int], names: dict[str, str]) -> int:
     found = known.get(name.lower())
     if found is None:
-        close = difflib.get_close_matches(name, names, n=1)
+        close = [names[c] for c in difflib.get_close_matches(name.lower(), list(names), n=1)]
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise ValueError(f"No {kind} called {name!r} in this council.{hint}")
     return found
@@ -179,7 +183,7 @@ def parse_feedback_csv(
     today: date,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Parsed, list[Row]]:
-    """Check every row of a survey export; departments and journeys are keyed by lower-case name."""
+    """Check every row of a survey export against the council's departments and journeys (name → id)."""
     parsed = Parsed()
     rows: list[Row] = []
     text = decode(data, parsed)
@@ -197,8 +201,11 @@ def parse_feedback_csv(
     columns = header_columns(header, column_map, parsed)
     if columns is None:
         return parsed, rows
-    department_names = sorted({name for name in departments})
-    journey_names = sorted({name for name in journeys})
+    # Matched without regard to case; a near miss is answered with the council's own spelling.
+    department_names = {name.strip().lower(): name.strip() for name in departments}
+    journey_names = {name.strip().lower(): name.strip() for name in journeys}
+    departments = {name.strip().lower(): ident for name, ident in departments.items()}
+    journeys = {name.strip().lower(): ident for name, ident in journeys.items()}
     seen: dict[str, int] = {}
     get = {name: columns.get(name) for name in COLUMNS}
     count = 0
@@ -263,7 +270,9 @@ def parse_feedback_csv(
         if len(channel) > CHANNEL_MAX:
             parsed.add(line, "channel", f"The channel is {len(channel)} characters long; at most {CHANNEL_MAX}.")
         for name, limit in TEXT_MAX.items():
-            value = CONTROL.sub(" ", cell(name).strip())
+            value = cell(name).strip()
+            if not value.isprintable():  # newlines and tabs are fine; other controls become spaces
+                value = CONTROL.sub(" ", value)
             if len(value) > limit:
                 parsed.add(line, name, f"The {name} text is {len(value)} characters long; at most {limit}.")
             values[name] = value

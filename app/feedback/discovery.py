@@ -11,7 +11,6 @@ are clustered, taken evenly through the history: about 2 s on this machine.
 
 from dataclasses import dataclass
 
-import numpy as np
 from sqlmodel import Session, select
 
 from app.feedback.themes import STOPWORDS, comment_polarity
@@ -61,14 +60,16 @@ def unmatched_texts(*, session: Session, council_id: int) -> list[str]:
 
 def suggest_themes(texts: list[str], *, count: int = MAX_SUGGESTIONS) -> list[Suggestion]:
     """Clusters of `texts` as suggested themes, largest first; none when there are too few texts."""
-    from sklearn.decomposition import NMF
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     if len(texts) > SAMPLE:
         step = len(texts) / SAMPLE
         texts = [texts[int(i * step)] for i in range(SAMPLE)]
     if len(texts) < MIN_TEXTS:
         return []
+    # Imported here: scikit-learn takes seconds to import, and most requests never need it.
+    import numpy as np
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(
         stop_words=sorted(STOPWORDS | SURVEY_WORDS | {"not", "no"}),
         token_pattern=r"(?u)\b[^\W\d_][^\W\d_]+\b",

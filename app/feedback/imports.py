@@ -44,7 +44,7 @@ def read_feedback_upload(stream: BinaryIO) -> bytes:
 
 def _names(session: Session, model, council_id: int) -> dict[str, int]:
     rows = session.exec(select(model.id, model.name).where(model.council_id == council_id))
-    return {name.strip().lower(): ident for ident, name in rows}
+    return {name: ident for ident, name in rows}
 
 
 def _values(row: Row, scores: dict[str, float | None], now) -> dict:

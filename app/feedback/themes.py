@@ -11,6 +11,8 @@ text, in any order, each word allowing for misspelling and endings:
 - then two sparse matrix products give text × phrase word counts, and a phrase matches
   where the count reaches its number of words. 100,000 responses take about a second.
 
+numpy and scipy are imported on first use, not when the app starts.
+
 Polarity comes from the question: under "hindered" a mention is negative, under "helped"
 positive; a free comment takes the sign of its VADER compound score, with a neutral band.
 """
@@ -19,9 +21,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-
-import numpy as np
-from scipy import sparse
 
 # Small words that carry no theme of their own; "not", "no" and "without" are kept:
 # "without parts" is a theme, "parts" alone is not the same one.
@@ -66,12 +65,15 @@ def phrase_words(phrase: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(words(phrase)))
 
 
-def _text_words(texts: list[str]) -> tuple[sparse.csr_matrix, list[str]]:
+def _text_words(texts: list[str]):
     """text × word (1 where the text has the word) and the words, in one pass over the texts.
 
     A plain loop over a dict beats scikit-learn's CountVectorizer by about three times here:
     it skips the vectorizer's per-document analyser chain and frequency bookkeeping.
     """
+    import numpy as np
+    from scipy import sparse
+
     index: dict[str, int] = {}
     indptr, indices = [0], []
     find = WORD.findall
@@ -90,6 +92,9 @@ class Matcher:
     """A theme list compiled once, then matched against any number of texts."""
 
     def __init__(self, themes: Sequence[ThemeSpec]) -> None:
+        import numpy as np
+        from scipy import sparse
+
         self.themes = list(themes)
         phrases: list[tuple[int, tuple[str, ...]]] = []
         for index, theme in enumerate(self.themes):
@@ -112,9 +117,11 @@ class Matcher:
             shape=(len(phrases), len(self.themes)),
         )
 
-    def _keyword_vocabulary(self, vocabulary: list[str]) -> sparse.csr_matrix:
-        """keyword × vocabulary word: 1 where the text's word counts as the keyword."""
+    def _keyword_vocabulary(self, vocabulary: list[str]):
+        """keyword × vocabulary word: 1 where the text's word counts as the keyword (a sparse matrix)."""
+        import numpy as np
         from rapidfuzz import fuzz, process
+        from scipy import sparse
 
         scores = process.cdist(self.keywords, vocabulary, scorer=fuzz.ratio, dtype=np.uint8, workers=-1)
         cutoffs = np.array([word_cutoff(k) for k in self.keywords], np.uint8)[:, None]
@@ -135,8 +142,11 @@ class Matcher:
                     hits[k, found] = True
         return sparse.csr_matrix(hits.astype(np.int32))
 
-    def match(self, texts: Sequence[str]) -> sparse.csr_matrix:
+    def match(self, texts: Sequence[str]):
         """text × theme: 1 where the text mentions the theme (a sparse matrix, one row per text)."""
+        import numpy as np
+        from scipy import sparse
+
         n_texts, n_themes = len(texts), len(self.themes)
         empty = sparse.csr_matrix((n_texts, n_themes), dtype=np.int32)
         if not self.keywords or not n_texts:

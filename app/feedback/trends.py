@@ -3,7 +3,7 @@
 For the trends page and API, and for the agenda and scorecard built on them:
 
 - `load_trend_data(session, council_id, months, until)` runs a fixed number of queries
-  (five, or four with `until` given), whatever the number of responses;
+  (six, or five with `until` given), whatever the number of responses;
 - `council_trends`, `theme_trends`, `department_theme_trends`, `rating_trend` and
   `department_rating_trends` are thin wrappers: load, then a pure build function;
 - `build_*` functions take `TrendData` and are tested without a database.
@@ -11,7 +11,8 @@ For the trends page and API, and for the agenda and scorecard built on them:
 The window is the `months` calendar months ending at `until` (default: the latest month
 with any responses, so an export that lags a month still shows a full window). "Change"
 is the least-squares fitted change across the months that have responses, so one noisy
-month does not decide the direction; "rising"/"falling" need a change of at least a
+month does not decide the direction (weighted by each month's responses, so a partial
+month of a few responses cannot swing it); "rising"/"falling" need a change of at least a
 fifth of the level (and a point of share, or 5% of the rating scale).
 """
 
@@ -104,16 +105,21 @@ def window(until: date, months: int) -> tuple[date, ...]:
     return tuple(add_months(last, -i) for i in reversed(range(months)))
 
 
-def fitted_change(values: list[float | None]) -> float | None:
-    """Least-squares slope × the span of the months that have values; None with fewer than two."""
-    points = [(i, v) for i, v in enumerate(values) if v is not None]
+def fitted_change(values: list[float | None], weights: list[float] | None = None) -> float | None:
+    """Least-squares slope × the span of the months that have values; None with fewer than two.
+
+    Weighted by each month's responses when given: a month of two responses (a
+    partial month just imported) must not swing a trend built on hundreds a month.
+    """
+    weights = weights or [1.0] * len(values)
+    points = [(i, v, w) for i, (v, w) in enumerate(zip(values, weights, strict=True)) if v is not None and w > 0]
     if len(points) < 2:
         return None
-    n = len(points)
-    mean_x = sum(i for i, _ in points) / n
-    mean_y = sum(v for _, v in points) / n
-    spread = sum((i - mean_x) ** 2 for i, _ in points)
-    slope = sum((i - mean_x) * (v - mean_y) for i, v in points) / spread
+    total = sum(w for _, _, w in points)
+    mean_x = sum(i * w for i, _, w in points) / total
+    mean_y = sum(v * w for _, v, w in points) / total
+    spread = sum(w * (i - mean_x) ** 2 for i, _, w in points)
+    slope = sum(w * (i - mean_x) * (v - mean_y) for i, v, w in points) / spread
     return round(slope * (points[-1][0] - points[0][0]), 6)
 
 
@@ -181,7 +187,7 @@ def build_theme_trend(data: TrendData, theme_id: int, department_id: int | None)
     negative = sum(p.negative for p in points)
     responses = sum(p.responses for p in points)
     share = round(negative / responses, 6) if responses else None
-    change = fitted_change([p.share for p in points])
+    change = fitted_change([p.share for p in points], [p.responses for p in points])
     return ThemeTrend(
         theme_id=theme_id,
         name=data.themes.get(theme_id, ""),
@@ -217,7 +223,7 @@ def build_rating_trend(data: TrendData, department_id: int | None = None) -> Rat
     rated = sum(p.rated for p in points)
     total = sum(data.response_counts.get((department_id, m), (0, 0, 0))[1] for m in data.months)
     average = round(total / rated, 4) if rated else None
-    change = fitted_change([p.average for p in points])
+    change = fitted_change([p.average for p in points], [p.rated for p in points])
     floor = RATING_CHANGE * (data.rating_max - data.rating_min)
     if change is None or average is None:
         direction = "no data"

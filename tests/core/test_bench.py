@@ -19,6 +19,8 @@ KEYS = {
     "agenda_http_vs_health",
     "minutes_docx_vs_pandoc",
     "action_patch_rps_vs_health",
+    "feedback_import_100k_s",
+    "feedback_theme_100k_s",
 }
 
 

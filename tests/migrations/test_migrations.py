@@ -1,10 +1,12 @@
 """Migrations build exactly the schema the models describe, and undo cleanly, on both engines."""
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
 
 from app.db import make_engine
 from app.models import metadata
@@ -122,5 +124,52 @@ def test_action_progress_migration_keeps_existing_rows(empty_db_url):
             assert conn.execute(text("SELECT title, version FROM actions")).one() == ("Old action", 3)
             # SQLite rebuilds `actions` to drop its columns; the history pointing at it stays.
             assert conn.execute(text("SELECT note FROM action_updates")).one() == ("old note",)
+    finally:
+        engine.dispose()
+
+
+def test_feedback_migration_adds_its_tables_and_keeps_existing_rows(empty_db_url):
+    """704c2a734386 adds the feedback tables beside existing data, and going back leaves that data."""
+    from sqlalchemy import text
+
+    config = alembic_config(url=empty_db_url)
+    command.upgrade(config, "b4f28deaa636")
+    engine = make_engine(empty_db_url)
+    now = "2026-01-01 10:00:00"
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO councils (id, name, description, timezone, version, created_at, updated_at) "
+                    f"VALUES (1, 'C', '', 'Europe/London', 1, '{now}', '{now}')"
+                )
+            )
+        command.upgrade(config, "704c2a734386")
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO feedback_responses (id, council_id, response_ref, responded_on, channel, helped, "
+                    f"hindered, comment, created_at, updated_at) VALUES (1, 1, 'R1', '2026-01-05', '', '', 'late', '', "
+                    f"'{now}', '{now}')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO feedback_months (council_id, department_id, month, responses, rating_sum, "
+                    "rating_count) VALUES (1, NULL, '2026-01-01', 1, 0, 0)"
+                )
+            )
+        # The partial unique index keeps one "all departments" row per council and month, on both engines.
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO feedback_months (council_id, department_id, month, responses, rating_sum, "
+                    "rating_count) VALUES (1, NULL, '2026-01-01', 2, 0, 0)"
+                )
+            )
+        command.downgrade(config, "b4f28deaa636")
+        assert "feedback_responses" not in _tables(empty_db_url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT name FROM councils")).one() == ("C",)
     finally:
         engine.dispose()
