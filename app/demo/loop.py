@@ -11,7 +11,7 @@ repeat visits have not yet fallen, so Field Engineering's score stays well below
 even though customers mention repeat visits less.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
@@ -40,7 +40,7 @@ def load_loop_demo(
     workshop_month = add_months(today, -WORKSHOP_MONTHS_AGO)
     theme = session.exec(select(Theme).where(Theme.council_id == council.id, Theme.name == THEME)).one()
     root_cause.theme_id = theme.id
-    held = datetime.combine(workshop_month + timedelta(days=11), time(14), tzinfo=datetime.now().astimezone().tzinfo)
+    held = datetime.combine(workshop_month + timedelta(days=11), time(14), tzinfo=UTC)
     root_cause.created_at = root_cause.updated_at = held
     session.add(root_cause)
     field = departments["Field Engineering"]
