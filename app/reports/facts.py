@@ -98,7 +98,7 @@ def load_feedback_facts(*, session: Session, council: Council, today: date) -> d
 def load_loop_facts(
     *, session: Session, council: Council, today: date, readings: dict[int, list[Point]] | None = None
 ) -> LoopFacts:
-    """Everything the scorecard needs from the loop, in at most five queries."""
+    """Everything the scorecard needs from the loop: two queries for the metrics, the trends loader for feedback."""
     metrics, ids = load_plan_metrics(session=session, council=council, readings=readings)
     return LoopFacts(
         plan_metrics=metrics,
