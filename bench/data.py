@@ -38,6 +38,7 @@ from app.models import (
     StepDepartment,
     User,
 )
+from bench.voice import add_feedback
 
 SEED = 20240607
 TIMEZONE = "Europe/London"
@@ -56,13 +57,14 @@ class Size:
     journeys: int
     steps_per_journey: int
     research: int
+    feedback_responses: int = 0  # goal-support survey responses over the last year (bench/voice.py)
 
 
 SIZES = {
     # The five-year council of issue 7.
     "small": Size("small", 40, 60, 500, 5_500, 300, 60, 200, 20, 12, 60),
     # Ten times the history, the same open work.
-    "large": Size("large", 40, 600, 500, 55_000, 300, 600, 200, 20, 12, 600),
+    "large": Size("large", 40, 600, 500, 55_000, 300, 600, 200, 20, 12, 600, feedback_responses=100_000),
     # For the test: seconds, not minutes; still 32+ open actions for the write load.
     "tiny": Size("tiny", 4, 6, 40, 40, 6, 12, 5, 2, 3, 4),
 }
@@ -352,6 +354,15 @@ def _load(session: Session, size: Size, today: date, rnd: random.Random) -> Coun
             for r in range(size.research)
         ],
         now,
+    )
+    department_ids = [d["id"] for d in departments]
+    add_feedback(
+        session,
+        council_id=council_id,
+        department_ids=department_ids,
+        responses=size.feedback_responses,
+        today=today,
+        rnd=rnd,
     )
     return Council_(council_id=council_id, meeting_id=meeting_id, chair_user_id=1, open_action_ids=open_ids)
 

@@ -85,7 +85,7 @@ def build_agenda(data: AgendaData, *, status: str = "draft", version: int = 0, p
     departments = build_department_reports(data, bases["department_reports"], by_measure)
     sections = [
         build_actions(data, bases["actions"], zone),
-        build_overall_measures(bases["overall_measures"], rows),
+        build_overall_measures(data, bases["overall_measures"], rows),
         departments,
         build_best_practice(bases["best_practice"], departments.departments),
         build_initiatives(data, bases["initiatives"], by_measure, name_of),

@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import union_all
+from sqlalchemy import func, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from app.agendas.voice import loop_facts
+from app.agendas.voice_data import Voice, load_voice
 from app.measures.stats import Point
 from app.models import (
     CLOSED_STATUSES,
@@ -34,9 +36,12 @@ from app.models import (
     Membership,
     Reading,
     Research,
+    RootCause,
+    RootCauseMeasure,
     StepDepartment,
     User,
 )
+from app.reports.facts import LoopFacts
 from app.reports.scorecard import ActionCounts, count_actions
 from app.reports.service import scored_actions
 
@@ -79,6 +84,16 @@ def columns(model, *, unread: tuple[str, ...] = UNREAD) -> list:
 
 
 @dataclass(frozen=True)
+class InitiativeLink:
+    """An initiative's link to a measure (InitiativeMeasure's columns)."""
+
+    initiative_id: int
+    measure_id: int
+    baseline_value: float | None = None
+    baseline_on: date | None = None
+
+
+@dataclass(frozen=True)
 class ActionFact:
     action: Action
     owner_name: str
@@ -103,12 +118,16 @@ class AgendaData:
     readings: dict[int, list] = field(default_factory=dict)
     reports: list[tuple[DepartmentReport, str | None]] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
-    initiative_measures: list[InitiativeMeasure] = field(default_factory=list)
+    initiative_measures: list[InitiativeLink | InitiativeMeasure] = field(default_factory=list)
     journeys: list[Journey] = field(default_factory=list)
     steps: list[JourneyStep] = field(default_factory=list)
     step_departments: list[StepLink] = field(default_factory=list)
     research: list[Research] = field(default_factory=list)
     aob: list[tuple[AobItem, str | None]] = field(default_factory=list)
+    # The customer's voice: feedback counts, workshops, example comments (voice_data.py).
+    voice: Voice | None = None
+    # What the scorecards score from the loop, derived from the rows above (no query).
+    loop: LoopFacts | None = None
 
 
 def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, today: date | None = None) -> AgendaData:
@@ -173,8 +192,19 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
         for d, facts in scored_actions(session=session, council=council, today=today).items()
     }
 
+    # With the day of the first five-whys workshop that picked it as an action-plan metric.
+    plan_since = (
+        select(func.min(RootCause.created_at))
+        .join(RootCauseMeasure, RootCauseMeasure.root_cause_id == RootCause.id)
+        .where(RootCauseMeasure.measure_id == Measure.id)
+        .scalar_subquery()
+    )
     data.measures = list(
-        session.exec(select(*columns(Measure)).where(Measure.council_id == council.id).order_by(col(Measure.name)))
+        session.exec(
+            select(*columns(Measure), plan_since.label("plan_since"))
+            .where(Measure.council_id == council.id)
+            .order_by(col(Measure.name))
+        )
     )
     window_start = today - timedelta(days=READING_WINDOW_DAYS)
     # Straight into the stats' Points, grouped by measure: thousands of them.
@@ -186,6 +216,9 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     ):
         data.readings.setdefault(measure_id, []).append(Point(period, value))
 
+    data.voice = load_voice(session=session, council=council, today=today)
+    data.loop = loop_facts(data)
+
     data.reports = list(
         session.exec(
             select(DepartmentReport, User.name)
@@ -194,21 +227,25 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
         )
     )
     live_statuses = [InitiativeStatus.approved, InitiativeStatus.in_progress, InitiativeStatus.proposed]
-    data.initiatives = list(
-        session.exec(
-            # created_at breaks ties in the ranking
-            select(*columns(Initiative, unread=("description", "version", "updated_at")))
-            .where(Initiative.council_id == council.id, col(Initiative.status).in_(live_statuses))
-            .order_by(col(Initiative.created_at), col(Initiative.id))
-        )
+    # One row per live initiative and measure it is linked to (one alone without links), as
+    # the steps below: one query for both, so the customer's voice fits the query budget.
+    link_columns = [c.label(f"link_{c.name}") for c in InitiativeMeasure.__table__.columns]
+    rows = session.exec(
+        # created_at breaks ties in the ranking
+        select(*columns(Initiative, unread=("description", "version", "updated_at")), *link_columns)
+        .outerjoin(InitiativeMeasure, InitiativeMeasure.initiative_id == Initiative.id)
+        .where(Initiative.council_id == council.id, col(Initiative.status).in_(live_statuses))
+        .order_by(col(Initiative.created_at), col(Initiative.id))
     )
-    data.initiative_measures = list(
-        session.exec(
-            select(*columns(InitiativeMeasure))
-            .join(Initiative, Initiative.id == InitiativeMeasure.initiative_id)
-            .where(Initiative.council_id == council.id, col(Initiative.status).in_(live_statuses))
-        )
-    )
+    seen_initiatives: set[int] = set()
+    for row in rows:
+        if row.id not in seen_initiatives:
+            seen_initiatives.add(row.id)
+            data.initiatives.append(row)
+        if row.link_measure_id is not None:
+            data.initiative_measures.append(
+                InitiativeLink(**{c.name: getattr(row, f"link_{c.name}") for c in InitiativeMeasure.__table__.columns})
+            )
     data.journeys = list(
         session.exec(select(Journey).where(Journey.council_id == council.id).order_by(col(Journey.name)))
     )

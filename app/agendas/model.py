@@ -5,6 +5,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from app.agendas.voice import CustomerVoice, DepartmentVoice, ThemeFlags
+
 # The council sets minutes per section; the sections themselves are its setting's keys.
 from app.councils.schemas import DEFAULT_MINUTES, SECTION_KEYS  # noqa: F401  (the builder reads them here)
 
@@ -108,6 +110,8 @@ class AgendaScorecard(BaseModel):
     total: float | None
     components: list[AgendaScoreComponent]
     note: str = ""
+    # Actions closed on time: beside the score, not part of it.
+    delivery: str | None = None
 
 
 class ReportBody(BaseModel):
@@ -128,6 +132,8 @@ class DepartmentEntry(BaseModel):
     scorecard: AgendaScorecard | None
     report: ReportBody | None
     submitted: bool
+    # Its own top negative themes and action-plan metrics (None without feedback or metrics).
+    voice: DepartmentVoice | None = None
 
 
 class BestPractice(BaseModel):
@@ -227,6 +233,8 @@ class ActionsSection(SectionBase):
 class OverallMeasuresSection(SectionBase):
     key: Literal["overall_measures"] = "overall_measures"
     measures: list[MeasureRow]
+    # The goal-support rating trend and the top negative themes (None without feedback).
+    voice: CustomerVoice | None = None
 
 
 class DepartmentReportsSection(SectionBase):
@@ -252,6 +260,8 @@ class MeasuresReviewSection(SectionBase):
     missing_target: list[MeasureRow]
     missing_owner: list[MeasureRow]
     journeys: list[JourneyIssue]
+    # Rising negative themes and top ones with no five-whys workshop yet (None without feedback).
+    themes: ThemeFlags | None = None
 
 
 class PrioritisationSection(SectionBase):

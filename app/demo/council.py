@@ -240,6 +240,7 @@ def load_demo(*, session: Session, today: date) -> Council:
     from app.demo.feedback import load_feedback_demo
     from app.demo.initiatives import load_initiatives_demo
     from app.demo.journeys import link_research_demo, load_journeys_demo
+    from app.demo.loop import load_loop_demo
     from app.demo.measures import load_measures_demo
 
     context = {"session": session, "council": council, "seats": seats, "departments": departments, "today": today}
@@ -249,6 +250,7 @@ def load_demo(*, session: Session, today: date) -> Council:
     # The research and the root cause point at measures and initiatives that exist only now.
     link_research_demo(session=session, council=council, loaded=journeys)
     load_feedback_demo(session=session, council=council, departments=departments, today=today)
+    load_loop_demo(**context, measures=measures, root_cause=journeys["root_causes"]["parts"])
     session.add(
         AobItem(
             meeting_id=upcoming.id,

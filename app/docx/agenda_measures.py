@@ -9,6 +9,7 @@ from docx.shared import Emu
 from app.agendas import model as m
 from app.display import MEASURE_STATUS_LABELS as STATUS_LABELS
 from app.display import format_change, format_number, format_value
+from app.docx.agenda_voice import delivery_line, department_voice_part, theme_flags_part, voice_overview
 from app.docx.word import (
     AMBER,
     GREEN,
@@ -69,7 +70,7 @@ def _measures_table(doc: Document, rows: Sequence[m.MeasureRow], *, show_departm
 
 def overall_section(doc: Document, s: m.OverallMeasuresSection, agenda: m.Agenda, charts: ChartFn) -> None:
     if not s.measures:
-        return
+        return voice_overview(doc, s.voice)
     _measures_table(doc, s.measures)
     pictures = [(row, charts(row)) for row in s.measures]
     pictures = [(row, png) for row, png in pictures if png]
@@ -78,6 +79,7 @@ def overall_section(doc: Document, s: m.OverallMeasuresSection, agenda: m.Agenda
         width = Emu(int(text_width(doc) * 635 * 0.86))
         for _row, png in pictures:
             add_picture(doc, png, width=width)
+    voice_overview(doc, s.voice)
 
 
 # -- 3. department reports ------------------------------------------------------------
@@ -103,6 +105,7 @@ def _department(doc: Document, e: m.DepartmentEntry) -> None:
     if e.measures:
         add_paragraph(doc, "Measures", "Heading 3")
         _measures_table(doc, e.measures, show_department=False)
+    department_voice_part(doc, e.voice)
     card = e.scorecard
     if card is not None:
         total = f": {format_number(card.total)} out of 100" if card.total is not None else ""
@@ -128,6 +131,7 @@ def _department(doc: Document, e: m.DepartmentEntry) -> None:
             add_table(doc, columns, rows)
         if card.note:
             add_paragraph(doc, Run(card.note, italic=True), "Note")
+        delivery_line(doc, card.delivery)
 
 
 def department_reports_section(doc: Document, s: m.DepartmentReportsSection, agenda: m.Agenda, charts: ChartFn) -> None:
@@ -199,3 +203,4 @@ def measures_review_section(doc: Document, s: m.MeasuresReviewSection, agenda: m
             [j.name, j.owner_name or "—", "\n".join(j.gaps) or "—", "\n".join(j.overlaps) or "—"] for j in s.journeys
         ]
         add_table(doc, columns, rows)
+    theme_flags_part(doc, s.themes)

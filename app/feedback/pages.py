@@ -11,9 +11,9 @@ from app.auth import Access, load_access
 from app.common import MAX_ID, IdPath
 from app.councils.service import list_departments
 from app.db import SessionDep
+from app.display import bars
 from app.feedback import discovery, imports, service, trends
 from app.feedback.csvfile import COLUMNS, MAX_BYTES, REQUIRED
-from app.feedback.display import DIRECTION_LABELS, POLARITY_LABELS, bars, percent, signed_points
 from app.feedback.schemas import FeedbackSettingsUpdate, ThemeCreate
 from app.feedback.service import WRITERS, FeedbackFilters
 from app.models import Role
@@ -105,10 +105,6 @@ def _render(
             "required": REQUIRED,
             "columns": COLUMNS,
             "max_mb": MAX_BYTES // (1024 * 1024),
-            "percent": percent,
-            "signed_points": signed_points,
-            "directions": DIRECTION_LABELS,
-            "polarities": POLARITY_LABELS,
         },
         status_code=status_code,
     )

@@ -118,6 +118,7 @@ def decision_row(decision: Decision, created_by: str | None) -> mm.DecisionRow:
         text=decision.text,
         created_by=created_by,
         created_at=decision.created_at,
+        theme_id=decision.theme_id,
     )
 
 

@@ -37,6 +37,7 @@ class DecisionRow(BaseModel):
     text: str
     created_by: str | None
     created_at: datetime
+    theme_id: int | None = None  # the feedback theme it records as reviewed
 
 
 class AobOutcome(BaseModel):

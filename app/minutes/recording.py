@@ -27,6 +27,7 @@ from app.minutes.schemas import (
     MinutesUpdate,
 )
 from app.models import Action, AobItem, Attendance, AttendanceStatus, Decision, Meeting, Membership, MinutesItem, utcnow
+from app.research.workshop import check_theme
 
 
 def set_attendance(
@@ -123,6 +124,7 @@ def _get_decision(session: Session, meeting: Meeting, decision_id: int) -> Decis
 def add_decision(*, session: Session, access: Access, meeting: Meeting, decision_in: DecisionCreate) -> DecisionRow:
     """Record a decision under an agenda item; it takes the meeting's next number."""
     minutes, _ = lock.open_for_edit(session, access, meeting, doing="record decisions")
+    check_theme(session=session, access=access, theme_id=decision_in.theme_id)
     for attempt in (1, 2):
         last = session.exec(select(func.max(Decision.number)).where(Decision.meeting_id == meeting.id)).one()
         decision = Decision(
@@ -130,6 +132,7 @@ def add_decision(*, session: Session, access: Access, meeting: Meeting, decision
             number=(last or 0) + 1,
             item_number=decision_in.item_number,
             text=decision_in.text,
+            theme_id=decision_in.theme_id,
             created_by_id=access.user.id,
         )
         try:
@@ -155,8 +158,9 @@ def update_decision(
     decision = _get_decision(session, meeting, decision_id)
     requested = decision_in.model_dump(exclude_unset=True)
     for field, value in requested.items():
-        if value is None:
+        if value is None and field != "theme_id":
             raise Invalid(f"{field} cannot be empty.", field=field)
+    check_theme(session=session, access=access, theme_id=requested.get("theme_id"))
     changes = {f: [getattr(decision, f), v] for f, v in requested.items() if getattr(decision, f) != v}
     if changes:
         for field, (_, value) in changes.items():

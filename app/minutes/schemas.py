@@ -46,14 +46,21 @@ class MinutesItemPublic(BaseModel):
     updated_at: datetime | None
 
 
+ReviewedTheme = Annotated[DbId | None, Field(description="The feedback theme this decision records as reviewed")]
+
+
 class DecisionCreate(InputModel):
     item_number: AgendaItem
     text: Name(5000)
+    theme_id: ReviewedTheme = None
 
 
 class DecisionUpdate(InputModel):
+    """Fields not sent stay; theme_id null unlinks the theme."""
+
     item_number: AgendaItem | None = None
     text: Name(5000) | None = None
+    theme_id: ReviewedTheme = None
 
 
 class MeetingActionCreate(ActionCreate):

@@ -27,6 +27,7 @@ from app.models.research import (
     RootCause,
     RootCauseAction,
     RootCauseInitiative,
+    RootCauseMeasure,
 )
 from app.models.revision import DataRevision
 from app.models.users import LoginFailure, User
@@ -82,6 +83,7 @@ __all__ = [
     "RootCause",
     "RootCauseAction",
     "RootCauseInitiative",
+    "RootCauseMeasure",
     "StepDepartment",
     "TZDateTime",
     "Theme",

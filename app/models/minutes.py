@@ -72,6 +72,8 @@ class Decision(SQLModel, table=True):
     number: int
     item_number: int
     text: str = Field(max_length=5000)
+    # A decision can record that the council reviewed a feedback theme (kept if the theme goes).
+    theme_id: int | None = Field(default=None, foreign_key="themes.id", ondelete="SET NULL", index=True)
     created_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
 

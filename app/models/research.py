@@ -51,9 +51,20 @@ class RootCause(SQLModel, table=True):
     whys: list[str] = Field(default_factory=list, sa_type=JSON)
     root_cause: str = Field(default="", max_length=2000)
     research_id: int | None = Field(default=None, foreign_key="research.id", ondelete="SET NULL")
+    # The feedback theme the workshop started from; the theme text above stays if it is deleted.
+    theme_id: int | None = Field(default=None, foreign_key="themes.id", ondelete="SET NULL", index=True)
     created_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+
+
+class RootCauseMeasure(SQLModel, table=True):
+    """An action-plan metric: the measure a workshop picked to track what it set against the root cause."""
+
+    __tablename__ = "root_cause_measures"
+
+    root_cause_id: int = Field(foreign_key="root_causes.id", ondelete="CASCADE", primary_key=True)
+    measure_id: int = Field(foreign_key="measures.id", ondelete="CASCADE", primary_key=True, index=True)
 
 
 class RootCauseAction(SQLModel, table=True):

@@ -116,6 +116,7 @@ def scorecard_page(request: Request, session: SessionDep, user: PageUser, access
             "weights": card.weights,
             "shares": {c: w / total_weight * 100 for c, w in card.weights.items()},
             "as_of": card.as_of,
+            "notes": card.notes,
             "components": COMPONENTS,
             "is_chair": access.is_(Role.chair),
             "custom": council.scorecard_weights is not None,

@@ -67,6 +67,8 @@ class ScoreComponent(BaseModel):
     share: float
     points: float
     included: bool
+    # What the part measures, in one line; `inputs` are the figures behind its value.
+    explains: str
     inputs: list[str]
 
 
@@ -77,6 +79,8 @@ class DepartmentScorePublic(BaseModel):
     total: float | None
     components: list[ScoreComponent]
     notes: list[str]
+    # Actions closed on time, shown beside the score (not part of it); None with none due.
+    delivery: str | None
 
 
 class Scorecard(BaseModel):
@@ -85,3 +89,5 @@ class Scorecard(BaseModel):
     weights: dict[str, float]
     # "Today" in the council's time zone: what fell due is judged against it.
     as_of: date
+    # Said once for the whole scorecard: which parts had no data where, and were left out.
+    notes: list[str]

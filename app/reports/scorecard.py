@@ -1,50 +1,58 @@
-"""A department's scorecard: one score out of 100 from three weighted components.
+"""A department's scorecard: one score out of 100 from three weighted parts.
 
-Pure: plain facts in, a frozen dataclass out. After the Applied Materials practice in
-the domain brief, the action-plan metric weighs most, the downward trend of negative
-comment themes less, the survey rating least (defaults 50/30/20, per council).
+Pure: plain facts in, a frozen dataclass out. As the method says (DOMAIN.md, "The
+improvement loop"): the action-plan metrics picked in five-whys workshops weigh most,
+the downward trend of the negative themes in what customers wrote less, the survey
+rating least (defaults 50/30/20, per council; the keys action_plan, comment_trend and
+survey_rating are unchanged, so a council's chosen weights carry over as they are).
+How each part is scored: app/reports/score_parts.py.
 
-- action_plan: of the department's actions that fell due in the last year (today − 365
-  days ≤ due_on ≤ today), the share closed on time (done, closed on or before the due
-  date), × 100. A rolling year: a department is scored on how it delivers now, and one
-  slow year does not follow it for ever. An action cancelled
-  on or before its due date was withdrawn, not missed, and is left out; one cancelled
-  after it fell due counts as missed, so cancelling a late action cannot lift a score.
-- comment_trend: for each comment-theme measure (a count of a *negative* theme, so
-  falling is good whatever the measure's direction), the change from the first to
-  the last of its trend readings (the last 12) as a share of the first. Falling 10%
-  or more scores 100, rising 10% or more scores 0, linear in between (flat = 50):
-  score = 50 − 500 × change, within 0–100. The component is the average.
-- survey_rating: for each survey-rating measure with a target, 100 × latest / target
-  (higher is better) or 100 × target / latest (lower is better), within 0–100; where
-  that ratio means nothing (a target or latest at or below zero) it scores 100 if
-  the target is met, else 0. The component is the average.
+Delivery (of the department's actions that fell due in the last year, the share closed
+on time) is shown beside the score, not scored: closing actions is the means, the
+metric moving is the end. An action cancelled on or before its due date was withdrawn,
+not missed, and is left out; one cancelled after it fell due counts as missed.
 
-A component with no data is left out and the remaining weights are re-normalised to
-100; its breakdown line says so.
+A part with no data is left out and the remaining weights are re-normalised to 100;
+`left_out_note` says so once for a whole scorecard, not in every department's table.
 """
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from app.display import plural
-from app.measures.stats import Point, measure_stats, meets_target
+from app.reports.score_parts import (
+    FeedbackFacts,
+    MeasureFact,
+    average,
+    comment_trend_from_feedback,
+    plan_metric_score,
+    plural,
+    rating_from_feedback,
+    survey_measure_score,
+    theme_measure_score,
+)
 from app.scoring import SCORECARD_DEFAULTS
+
+__all__ = ["FeedbackFacts", "MeasureFact"]  # the facts callers build, re-exported
 
 COMPONENTS = tuple(SCORECARD_DEFAULTS)
 LABELS = {
-    "action_plan": "Action plan closed on time",
+    "action_plan": "Action-plan metrics",
     "comment_trend": "Trend of negative comment themes",
-    "survey_rating": "Survey ratings against target",
+    "survey_rating": "Goal-support and survey ratings",
 }
-TREND_THRESHOLD = 0.10
-# The action-plan metric looks at actions that fell due in this many days up to today.
+# What each part means, in one line, beside its value.
+EXPLAINS = {
+    "action_plan": "the metrics picked in five-whys workshops against their targets, and their movement since",
+    "comment_trend": "how often customers name the department's negative themes, last 3 months vs the 3 before",
+    "survey_rating": "how well customers say their goal was supported, on the council's scale",
+}
+# Delivery looks at actions that fell due in this many days up to today.
 ACTION_WINDOW_DAYS = 365
 
 
 def action_window_start(today: date) -> date:
-    """The earliest due date the action-plan metric counts."""
+    """The earliest due date delivery counts."""
     return today - timedelta(days=ACTION_WINDOW_DAYS)
 
 
@@ -67,14 +75,6 @@ class ActionCounts:
 
 
 @dataclass(frozen=True)
-class MeasureFact:
-    name: str
-    direction: str
-    target: float | None
-    readings: tuple[Point, ...]
-
-
-@dataclass(frozen=True)
 class Component:
     component: str
     label: str
@@ -84,6 +84,7 @@ class Component:
     points: float
     inputs: tuple[str, ...]
     included: bool
+    explains: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,8 @@ class DepartmentScore:
     total: float | None
     components: tuple[Component, ...]
     notes: tuple[str, ...]
-
-
-def _clamp(value: float) -> float:
-    return max(0.0, min(100.0, value))
+    # Actions closed on time: shown beside the score, not part of it.
+    delivery: str | None = None
 
 
 def _withdrawn(action: ActionFact) -> bool:
@@ -102,7 +101,7 @@ def _withdrawn(action: ActionFact) -> bool:
 
 
 def count_actions(actions: Sequence[ActionFact], *, today: date) -> ActionCounts:
-    """Count what the action-plan metric needs from individual actions (older ones ignored)."""
+    """Count what delivery needs from individual actions (older ones ignored)."""
     start = action_window_start(today)
     fell_due = [a for a in actions if start <= a.due_on <= today]
     counted = [a for a in fell_due if not _withdrawn(a)]
@@ -114,13 +113,13 @@ def count_actions(actions: Sequence[ActionFact], *, today: date) -> ActionCounts
     )
 
 
-def action_plan_score(actions: Sequence[ActionFact], *, today: date) -> tuple[float | None, list[str]]:
+def delivery_score(actions: Sequence[ActionFact], *, today: date) -> tuple[float | None, list[str]]:
     """Share of the actions that fell due which were closed on time, × 100."""
-    return action_plan_from_counts(count_actions(actions, today=today))
+    return delivery_from_counts(count_actions(actions, today=today))
 
 
-def action_plan_from_counts(counts: ActionCounts | None) -> tuple[float | None, list[str]]:
-    """The action-plan metric from counts: on time / counted × 100."""
+def delivery_from_counts(counts: ActionCounts | None) -> tuple[float | None, list[str]]:
+    """Delivery from counts: on time / counted × 100."""
     counts = counts or ActionCounts(counted=0, on_time=0)
     inputs = []
     if counts.withdrawn:
@@ -135,71 +134,52 @@ def action_plan_from_counts(counts: ActionCounts | None) -> tuple[float | None, 
     ]
 
 
-def _relative_change(first: float, last: float) -> float:
-    if first == 0:
-        # From nothing, any rise is more than 10%.
-        return 0.0 if last == 0 else (1.0 if last > 0 else -1.0)
-    return (last - first) / abs(first)
+def _comment_trend(
+    feedback: FeedbackFacts | None, comment_measures: Sequence[MeasureFact], today: date
+) -> tuple[float | None, list[str]]:
+    if feedback is not None and feedback.negative:
+        return comment_trend_from_feedback(feedback, today=today)
+    value, inputs = average([theme_measure_score(m) for m in comment_measures], "no feedback themes yet")
+    if comment_measures:
+        inputs = [*inputs, "from comment-theme measures typed in: import feedback to compute it"]
+    return value, inputs
 
 
-def theme_trend_score(measure: MeasureFact) -> tuple[float | None, str]:
-    """One negative comment theme: 100 falling ≥10%, 0 rising ≥10%, linear between."""
-    trend = measure_stats(direction=measure.direction, target=measure.target, readings=measure.readings).trend
-    if len(trend) < 2:
-        return None, f"{measure.name}: fewer than 2 readings, no trend yet"
-    first, last = trend[0].value, trend[-1].value
-    change = _relative_change(first, last)
-    score = _clamp(50 - 50 / TREND_THRESHOLD * change)
-    return score, f"{measure.name}: {first:g} → {last:g} over {len(trend)} readings ({change:+.0%}) scores {score:.0f}"
-
-
-def survey_score(measure: MeasureFact) -> tuple[float | None, str]:
-    """One survey rating against its target: 100 × latest/target (or target/latest), at most 100."""
-    if measure.target is None:
-        return None, f"{measure.name}: no target, not counted"
-    if not measure.readings:
-        return None, f"{measure.name}: no readings yet"
-    latest = max(measure.readings, key=lambda p: p.period).value
-    target = measure.target
-    higher = measure.direction == "higher_is_better"
-    if (higher and target > 0) or (not higher and latest > 0):
-        score = _clamp(100 * (latest / target if higher else target / latest))
-    else:
-        score = 100.0 if meets_target(measure.direction, latest, target) else 0.0
-    return score, f"{measure.name}: latest {latest:g} against target {target:g} scores {score:.0f}"
-
-
-def _average(results: list[tuple[float | None, str]], empty: str) -> tuple[float | None, list[str]]:
-    scores = [s for s, _ in results if s is not None]
-    inputs = [line for _, line in results] or [empty]
-    if not scores:
-        return None, inputs
-    return sum(scores) / len(scores), inputs
+def _survey(
+    feedback: FeedbackFacts | None, survey_measures: Sequence[MeasureFact], today: date
+) -> tuple[float | None, list[str]]:
+    results = [survey_measure_score(m) for m in survey_measures]
+    rating, line = rating_from_feedback(feedback, today=today) if feedback is not None else (None, None)
+    if line is not None:
+        results.insert(0, (rating, line))
+    return average(results, "no goal-support ratings or survey-rating measures yet")
 
 
 def score_department(
     *,
+    plan_metrics: Sequence[MeasureFact] = (),
+    feedback: FeedbackFacts | None = None,
+    comment_measures: Sequence[MeasureFact] = (),
+    survey_measures: Sequence[MeasureFact] = (),
     actions: Sequence[ActionFact] = (),
     action_counts: ActionCounts | None = None,
-    comment_measures: Sequence[MeasureFact],
-    survey_measures: Sequence[MeasureFact],
     weights: Mapping[str, float],
     today: date,
 ) -> DepartmentScore:
-    """The weighted score, with every component's value, weight, points and inputs."""
+    """The weighted score, with every part's value, weight, points and inputs, and delivery beside it."""
     values = {
-        "action_plan": action_plan_from_counts(action_counts)
-        if action_counts is not None or not actions
-        else action_plan_score(actions, today=today),
-        "comment_trend": _average([theme_trend_score(m) for m in comment_measures], "no comment-theme measures"),
-        "survey_rating": _average([survey_score(m) for m in survey_measures], "no survey-rating measures"),
+        "action_plan": average(
+            [plan_metric_score(m) for m in plan_metrics], "no action-plan metric yet: pick one in a five-whys workshop"
+        ),
+        "comment_trend": _comment_trend(feedback, comment_measures, today),
+        "survey_rating": _survey(feedback, survey_measures, today),
     }
+    counts = action_counts if action_counts is not None else count_actions(actions, today=today)
+    delivered, delivery_lines = delivery_from_counts(counts)
+    delivery = f"Delivery (not scored): {delivery_lines[0]}" if delivered is not None else None
     available = [c for c in COMPONENTS if values[c][0] is not None]
     total_weight = sum(float(weights.get(c, 0)) for c in available)
     notes = []
-    left_out = [LABELS[c].lower() for c in COMPONENTS if c not in available]
-    if left_out and available:
-        notes.append(f"No data for {', '.join(left_out)}: left out, the other weights re-normalised to 100.")
     components = []
     for c in COMPONENTS:
         value, inputs = values[c]
@@ -207,15 +187,32 @@ def score_department(
         included = value is not None and total_weight > 0
         share = weight / total_weight * 100 if included else 0.0
         points = value * share / 100 if included else 0.0
-        if value is None:
-            inputs = [*inputs, "no data: left out"]
-        components.append(Component(c, LABELS[c], value, weight, share, points, tuple(inputs), included))
+        components.append(Component(c, LABELS[c], value, weight, share, points, tuple(inputs), included, EXPLAINS[c]))
     if not available:
-        notes.append("No data for any component yet.")
+        notes.append("No data for any part yet.")
         total = None
     elif total_weight <= 0:
-        notes.append("Every component with data has weight 0.")
+        notes.append("Every part with data has weight 0.")
         total = None
     else:
         total = sum(p.points for p in components)
-    return DepartmentScore(total=total, components=tuple(components), notes=tuple(notes))
+    return DepartmentScore(total=total, components=tuple(components), notes=tuple(notes), delivery=delivery)
+
+
+def left_out_note(scores: Mapping[str, DepartmentScore]) -> str | None:
+    """One sentence for a whole scorecard: which parts were left out where (no data), if any."""
+    missing: dict[str, list[str]] = {}
+    for name, score in scores.items():
+        if score.total is None:
+            continue
+        for c in score.components:
+            if c.value is None:
+                missing.setdefault(c.label.lower(), []).append(name)
+    if not missing:
+        return None
+    everyone = len([s for s in scores.values() if s.total is not None])
+    where = "; ".join(
+        f"{label} for {'every department' if len(names) == everyone > 1 else ', '.join(names)}"
+        for label, names in missing.items()
+    )
+    return f"A part with no data is left out and the other weights re-normalised to 100: {where}."

@@ -25,6 +25,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.reports.facts import load_loop_facts
 from app.reports.schemas import (
     DepartmentReportRow,
     DepartmentScorePublic,
@@ -35,7 +36,14 @@ from app.reports.schemas import (
     Scorecard,
     ScoreComponent,
 )
-from app.reports.scorecard import ActionFact, MeasureFact, action_window_start, score_department
+from app.reports.scorecard import (
+    ActionFact,
+    DepartmentScore,
+    MeasureFact,
+    action_window_start,
+    left_out_note,
+    score_department,
+)
 from app.scoring import SCORECARD_DEFAULTS, effective_weights
 
 
@@ -192,6 +200,7 @@ def scorecard(
     ids = [d.id for d in departments]
     weights = effective_weights(council.scorecard_weights, SCORECARD_DEFAULTS)
     actions = scored_actions(session=session, council=council, today=today, department_ids=ids)
+    loop = load_loop_facts(session=session, council=council, today=today)
     measures = list(
         session.exec(
             select(Measure)
@@ -213,35 +222,43 @@ def scorecard(
     for m in measures:
         fact = MeasureFact(name=m.name, direction=m.direction, target=m.target, readings=tuple(readings[m.id]))
         facts[(m.department_id, m.category)].append(fact)
-    result = []
-    for department in departments:
-        score = score_department(
+    scores = {
+        department.name: score_department(
+            plan_metrics=loop.plan_metrics.get(department.id, ()),
+            feedback=loop.feedback.get(department.id),
             actions=actions[department.id],
             comment_measures=facts[(department.id, MeasureCategory.comment_theme)],
             survey_measures=facts[(department.id, MeasureCategory.survey_rating)],
             weights=weights,
             today=today,
         )
-        result.append(
-            DepartmentScorePublic(
-                department_id=department.id,
-                department_name=department.name,
-                is_external=department.is_external,
-                total=None if score.total is None else round(score.total, 1),
-                components=[
-                    ScoreComponent(
-                        component=c.component,
-                        label=c.label,
-                        value=None if c.value is None else round(c.value, 1),
-                        weight=c.weight,
-                        share=round(c.share, 1),
-                        points=round(c.points, 1),
-                        included=c.included,
-                        inputs=list(c.inputs),
-                    )
-                    for c in score.components
-                ],
-                notes=list(score.notes),
+        for department in departments
+    }
+    result = [_score_public(department, scores[department.name]) for department in departments]
+    note = left_out_note(scores)
+    return Scorecard(data=result, count=len(result), weights=weights, as_of=today, notes=[note] if note else [])
+
+
+def _score_public(department: Department, score: DepartmentScore) -> DepartmentScorePublic:
+    return DepartmentScorePublic(
+        department_id=department.id,
+        department_name=department.name,
+        is_external=department.is_external,
+        total=None if score.total is None else round(score.total, 1),
+        components=[
+            ScoreComponent(
+                component=c.component,
+                label=c.label,
+                value=None if c.value is None else round(c.value, 1),
+                weight=c.weight,
+                share=round(c.share, 1),
+                points=round(c.points, 1),
+                included=c.included,
+                explains=c.explains,
+                inputs=list(c.inputs),
             )
-        )
-    return Scorecard(data=result, count=len(result), weights=weights, as_of=today)
+            for c in score.components
+        ],
+        notes=list(score.notes),
+        delivery=score.delivery,
+    )

@@ -21,9 +21,10 @@ from app.research.schemas import (
     RootCauseCreate,
     RootCauseUpdate,
 )
+from app.research.workshop_pages import WorkshopForm, workshop_choices
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageCouncil, PageUser
-from app.web.forms import ListField, TextField, attempt, whole_or_text
+from app.web.forms import ListField, TextField, attempt, query_id, whole_or_text
 from app.web.navigation import nav
 from app.web.render import flash, redirect, render
 
@@ -203,8 +204,9 @@ def delete_research_form(request: Request, session: SessionDep, user: PageUser, 
 
 
 @router.get("/councils/{council_id}/root-causes")
-def root_causes_page(request: Request, session: SessionDep, user: PageUser, access: PageCouncil):
-    """The council's five-whys analyses, each a numbered chain ending in its root cause."""
+def root_causes_page(request: Request, session: SessionDep, user: PageUser, access: PageCouncil, theme_id: str = ""):
+    """The council's five-whys analyses, each a numbered chain ending in its root cause; `theme_id` starts a
+    workshop from that feedback theme."""
     council = access.council
     items = service.list_root_causes(session=session, access=access)
     may_edit = {
@@ -226,6 +228,8 @@ def root_causes_page(request: Request, session: SessionDep, user: PageUser, acce
             "research": [(r.id, r.title) for r in service.list_research(session=session, council=council)],
             "actions": _action_choices(session, access),
             "initiatives": _choices(session, Initiative, Initiative.title, council.id),
+            "workshop": workshop_choices(session=session, access=access),
+            "start_theme_id": query_id(theme_id),
             "nav": nav(session=session, council=council, here="root_causes"),
         },
     )
@@ -249,6 +253,7 @@ def create_root_cause_form(
     session: SessionDep,
     user: PageUser,
     access: PageCouncil,
+    workshop: WorkshopForm,
     theme: TextField = "",
     whys: ListField = [],  # noqa: B006
     root_cause: TextField = "",
@@ -258,7 +263,7 @@ def create_root_cause_form(
 ):
     """Record a five-whys analysis from the root-causes page (chair, secretary or member)."""
     access.require(*service.CONTRIBUTORS, doing="add root causes")
-    data = _root_cause_data(theme, whys, root_cause, research_id, action_ids, initiative_ids)
+    data = _root_cause_data(theme, whys, root_cause, research_id, action_ids, initiative_ids) | workshop
     attempt(
         request,
         session,
@@ -276,6 +281,7 @@ def update_root_cause_form(
     session: SessionDep,
     user: PageUser,
     found: PageRootCause,
+    workshop: WorkshopForm,
     theme: TextField = "",
     whys: ListField = [],  # noqa: B006
     root_cause: TextField = "",
@@ -285,7 +291,7 @@ def update_root_cause_form(
 ):
     """Save a revised analysis (its author or the chair)."""
     service.check_may_edit(found=found, what="root cause")
-    data = _root_cause_data(theme, whys, root_cause, research_id, action_ids, initiative_ids)
+    data = _root_cause_data(theme, whys, root_cause, research_id, action_ids, initiative_ids) | workshop
     attempt(
         request,
         session,

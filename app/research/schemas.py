@@ -7,7 +7,9 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
+from app.actions.schemas import ActionCreate
 from app.common import DbId, InputModel, Name, Text
+from app.measures.schemas import MeasureCreate
 
 MAX_LINKS = 100
 MAX_WHYS = 5
@@ -101,14 +103,33 @@ Why = Annotated[Name(1000), Field(description="One answer to 'why?'")]
 Whys = Annotated[list[Why], Field(min_length=1, max_length=MAX_WHYS, description="1 to 5 answers, in order")]
 
 
+MAX_NEW_ACTIONS = 20
+NewActions = Annotated[
+    list[ActionCreate],
+    Field(max_length=MAX_NEW_ACTIONS, description="Actions and standards raised: put on the action log and linked"),
+]
+NewMetric = Annotated[
+    MeasureCreate | None,
+    Field(description="A new action-plan metric: created (chair), needs department_id and target, and linked"),
+]
+PlanMetricIds = Annotated[
+    IdList, Field(description="Existing measures (each with a department and a target) that track the root cause")
+]
+
+
 class RootCauseCreate(InputModel):
     theme: Name(200)
     whys: Whys
     # Omitted or empty: the last why, which is where five whys end.
     root_cause: Text(2000) | None = None
     research_id: DbId | None = None
+    # The feedback theme the workshop started from.
+    theme_id: DbId | None = None
     action_ids: IdList = []
     initiative_ids: IdList = []
+    action_plan_measure_ids: PlanMetricIds = []
+    new_measure: NewMetric = None
+    new_actions: NewActions = []
 
 
 class RootCauseUpdate(InputModel):
@@ -118,8 +139,13 @@ class RootCauseUpdate(InputModel):
     whys: Whys | None = None
     root_cause: Text(2000) | None = None
     research_id: DbId | None = None
+    theme_id: DbId | None = None
     action_ids: IdList | None = None
     initiative_ids: IdList | None = None
+    action_plan_measure_ids: PlanMetricIds | None = None
+    # Added to what is linked (new_actions too), never replacing it.
+    new_measure: NewMetric = None
+    new_actions: NewActions = []
 
 
 class RootCausePublic(BaseModel):
@@ -130,10 +156,15 @@ class RootCausePublic(BaseModel):
     root_cause: str
     research_id: int | None
     research_title: str | None
+    theme_id: int | None
+    theme_name: str | None
     action_ids: list[int]
     actions: list[LinkedRecord]
     initiative_ids: list[int]
     initiatives: list[LinkedRecord]
+    # The action-plan metrics: measures the workshop picked, each owned by a department.
+    action_plan_measure_ids: list[int]
+    action_plan_measures: list[LinkedRecord]
     created_by_id: int | None
     created_by_name: str | None
     created_at: datetime

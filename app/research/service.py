@@ -34,6 +34,10 @@ from app.research.schemas import (
     RootCausePublic,
     RootCauseUpdate,
 )
+from app.research.workshop import check_theme, record_workshop, workshop_links
+
+# Fields of a root cause's input that are links made by record_workshop, not columns.
+WORKSHOP_FIELDS = {"action_plan_measure_ids", "new_measure", "new_actions"}
 
 # Members propose research and root causes; observers only read.
 CONTRIBUTORS = (Role.chair, Role.secretary, Role.member)
@@ -230,6 +234,7 @@ def _root_cause_publics(session: Session, access: Access, rows) -> list[RootCaus
     initiatives = _linked(
         session, RootCauseInitiative, "root_cause_id", "initiative_id", Initiative, Initiative.title, ids
     )
+    theme_names, metrics = workshop_links(session=session, root_cause_ids=ids)
     if access.is_(Role.observer):
         # Observers see only the actions they own, here as on the action log.
         own = set(session.exec(select(Action.id).where(Action.owner_id == access.membership.id)).all())
@@ -246,6 +251,9 @@ def _root_cause_publics(session: Session, access: Access, rows) -> list[RootCaus
                 action_ids=[a.id for a in linked_actions],
                 initiatives=initiatives[root_cause.id],
                 initiative_ids=[i.id for i in initiatives[root_cause.id]],
+                theme_name=theme_names.get(root_cause.id),
+                action_plan_measures=metrics[root_cause.id],
+                action_plan_measure_ids=[m.id for m in metrics[root_cause.id]],
             )
         )
     return result
@@ -289,10 +297,11 @@ def create_root_cause(*, session: Session, access: Access, root_cause_in: RootCa
     access.require(*CONTRIBUTORS, doing="add root causes")
     council = access.council
     _check_research(session, council, root_cause_in.research_id)
+    check_theme(session=session, access=access, theme_id=root_cause_in.theme_id)
     _check_ids(session, council, Action, root_cause_in.action_ids, "action_ids", "Action(s)")
     _check_ids(session, council, Initiative, root_cause_in.initiative_ids, "initiative_ids", "Initiative(s)")
     root_cause = RootCause.model_validate(
-        root_cause_in.model_dump(exclude={"action_ids", "initiative_ids"}),
+        root_cause_in.model_dump(exclude={"action_ids", "initiative_ids", *WORKSHOP_FIELDS}),
         update={
             "council_id": council.id,
             "created_by_id": access.user.id,
@@ -305,7 +314,7 @@ def create_root_cause(*, session: Session, access: Access, root_cause_in: RootCa
     _set_links(
         session, RootCauseInitiative, "root_cause_id", root_cause.id, "initiative_id", root_cause_in.initiative_ids
     )
-    session.flush()
+    record_workshop(session=session, access=access, root_cause=root_cause, root_cause_in=root_cause_in)
     return root_cause
 
 
@@ -313,10 +322,15 @@ def update_root_cause(*, session: Session, found: RecordAccess, root_cause_in: R
     """Revise an analysis (its author or the chair); a root cause that was the last why follows new whys."""
     check_may_edit(found=found, what="root cause")
     root_cause, council = found.record, found.access.council
-    changes = root_cause_in.model_dump(exclude_unset=True)
-    _no_nulls(changes, frozenset({"root_cause", "research_id"}))
+    changes = root_cause_in.model_dump(exclude_unset=True, exclude=WORKSHOP_FIELDS)
+    _no_nulls(changes, frozenset({"root_cause", "research_id", "theme_id"}))
     if "research_id" in changes:
         _check_research(session, council, changes["research_id"])
+    if "theme_id" in changes:
+        check_theme(session=session, access=found.access, theme_id=changes["theme_id"])
+    if root_cause_in.model_fields_set & WORKSHOP_FIELDS:
+        _no_nulls(root_cause_in.model_dump(include={"action_plan_measure_ids"}, exclude_unset=True))
+        record_workshop(session=session, access=found.access, root_cause=root_cause, root_cause_in=root_cause_in)
     if "action_ids" in changes:
         _check_ids(session, council, Action, changes["action_ids"], "action_ids", "Action(s)")
         _set_links(session, RootCauseAction, "root_cause_id", root_cause.id, "action_id", changes.pop("action_ids"))

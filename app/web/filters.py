@@ -25,6 +25,8 @@ FILTERS = {
     "local_time": display.local_time,
     "local_date": display.local_date,
     "label": display.label,
+    "percent": display.percent,
+    "signed_points": display.signed_points,
 }
 GLOBALS = {
     "action_statuses": display.ACTION_STATUSES,
@@ -38,6 +40,8 @@ GLOBALS = {
     "movements": display.MOVEMENTS,
     "rags": display.RAGS,
     "initiative_moves": display.INITIATIVE_MOVES,
+    "theme_directions": display.THEME_DIRECTIONS,
+    "polarities": display.POLARITY_LABELS,
 }
 
 

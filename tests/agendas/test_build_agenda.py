@@ -263,8 +263,13 @@ def test_known_council_sections():
     reports = section(agenda, "department_reports")
     by_name = {d.name: d for d in reports.departments}
     assert by_name["Field Engineering"].submitted and by_name["Field Engineering"].presenters == ["Tom Hughes"]
-    assert by_name["Field Engineering"].scorecard.components[0].value == 75.0  # 3 of 4 on time
+    field_card = by_name["Field Engineering"].scorecard
+    # Delivery (3 of 4 on time) is shown beside the score; no action-plan metric was picked, so no action plan.
+    assert field_card.delivery == "Delivery (not scored): 3 of 4 actions that fell due in the last year closed on time"
+    assert field_card.components[0].component == "action_plan" and field_card.components[0].value is None
     assert not by_name["Billing"].submitted
+    # Delivery alone is no score: nothing scored, nothing left out to mention.
+    assert field_card.total is None and field_card.note == "No data for any part yet."
     assert reports.notes == ["Not submitted yet: Billing, ContactPlus."]
     assert [(b.department, b.text) for b in section(agenda, "best_practice").items] == [
         ("Field Engineering", "Photo of the meter")

@@ -7,7 +7,20 @@ import pytest
 from sqlmodel import Session, func, select
 
 from app.common import today_in
-from app.models import Action, Council, Department, DepartmentReport, Measure, Meeting, Membership, Reading, Role, User
+from app.models import (
+    Action,
+    Council,
+    Department,
+    DepartmentReport,
+    Measure,
+    Meeting,
+    Membership,
+    Reading,
+    Role,
+    RootCause,
+    RootCauseMeasure,
+    User,
+)
 from tests.factories import make_council, make_department, make_meeting, make_membership
 from tests.helpers import auth, error_fields
 
@@ -228,6 +241,7 @@ def add_action(session, world, department, due_on, status="open", closed_on=None
 
 
 def add_measure(session, world, department, name, category, values, direction="lower_is_better", target=None):
+    """A department measure with monthly readings from January 2026 (returned)."""
     measure = Measure(
         council_id=world.council.id,
         name=name,
@@ -241,13 +255,31 @@ def add_measure(session, world, department, name, category, values, direction="l
     session.flush()
     for i, value in enumerate(values):
         session.add(Reading(measure_id=measure.id, period=date(2026, 1 + i, 1), value=value))
+    return measure
+
+
+def add_workshop(session, world, theme, *metrics: Measure) -> RootCause:
+    """A five-whys root cause held today, which picked `metrics` as its action-plan metrics."""
+    root_cause = RootCause(council_id=world.council.id, theme=theme, whys=["Why?"], root_cause="Because")
+    session.add(root_cause)
+    session.flush()
+    for metric in metrics:
+        session.add(RootCauseMeasure(root_cause_id=root_cause.id, measure_id=metric.id))
+    return root_cause
 
 
 @pytest.fixture
 def scored(session, world) -> World:
     today = today_in(world.council.timezone)
     due = today - timedelta(days=30)
-    # Billing: 3 of 4 actions that fell due in the last year closed on time; 1 not yet due.
+    # Billing's action-plan metric: 75 against 100, no reading since today's workshop to
+    # measure movement by, so attainment alone: 75.
+    metric = add_measure(
+        session, world, world.billing, "Bills right first time", "operational", [60, 75], "higher_is_better", 100
+    )
+    add_workshop(session, world, "Wrong bills", metric)
+    # Billing's delivery (beside the score): 3 of 4 actions that fell due in the last year
+    # closed on time; 1 not yet due.
     for closed in [due - timedelta(days=2), due, due - timedelta(days=9)]:
         add_action(session, world, world.billing, due, "done", closed)
     add_action(session, world, world.billing, due, "done", due + timedelta(days=1))
@@ -275,17 +307,23 @@ def test_scorecard_scores_every_department_with_its_breakdown(client, scored):
     billing = {c["component"]: c for c in cards["Billing"]["components"]}
     assert cards["Billing"]["total"] == 83.5
     assert (billing["action_plan"]["value"], billing["action_plan"]["points"]) == (75, 37.5)
-    assert billing["action_plan"]["inputs"] == [
-        "3 of 4 actions that fell due in the last year closed on time",
-        "1 action not yet due",
-    ]
+    assert billing["action_plan"]["inputs"] == ["Bills right first time: 75 against a target of 100, attainment 75"]
+    assert cards["Billing"]["delivery"] == (
+        "Delivery (not scored): 3 of 4 actions that fell due in the last year closed on time"
+    )
     assert (billing["comment_trend"]["value"], billing["survey_rating"]["value"]) == (100, 80)
     # Field Engineering has only the theme: it takes all the weight, 37.5.
     field = {c["component"]: c for c in cards["Field Engineering"]["components"]}
     assert cards["Field Engineering"]["total"] == 37.5
     assert field["comment_trend"]["share"] == 100
-    assert field["action_plan"]["included"] is False and "no data: left out" in field["action_plan"]["inputs"]
-    assert "re-normalised" in cards["Field Engineering"]["notes"][0]
+    assert field["action_plan"]["included"] is False
+    assert field["action_plan"]["inputs"] == ["no action-plan metric yet: pick one in a five-whys workshop"]
+    # What was left out is said once, for the whole scorecard.
+    assert cards["Field Engineering"]["notes"] == []
+    assert body["notes"] == [
+        "A part with no data is left out and the other weights re-normalised to 100: "
+        "action-plan metrics for Field Engineering; goal-support and survey ratings for Field Engineering."
+    ]
     # The supplier has no data at all.
     assert cards["ContactPlus"]["total"] is None
 

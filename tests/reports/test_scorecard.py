@@ -1,17 +1,18 @@
-"""The department scorecard on plain objects, with hand-checked numbers."""
+"""The department scorecard on plain objects, with hand-checked numbers (hand-typed measures and delivery;
+the improvement loop's parts from feedback: test_loop_scorecard.py)."""
 
 from datetime import date, timedelta
 
 import pytest
 
 from app.measures.stats import Point
+from app.reports.score_parts import survey_measure_score as survey_score
+from app.reports.score_parts import theme_measure_score as theme_trend_score
 from app.reports.scorecard import (
     ActionFact,
     MeasureFact,
-    action_plan_score,
+    delivery_score,
     score_department,
-    survey_score,
-    theme_trend_score,
 )
 from app.scoring import SCORECARD_DEFAULTS
 
@@ -45,20 +46,20 @@ def nine_actions_seven_on_time() -> list[ActionFact]:
     ]
 
 
-def test_action_plan_seven_of_nine_on_time():
-    value, inputs = action_plan_score(nine_actions_seven_on_time(), today=TODAY)
+def test_delivery_seven_of_nine_on_time():
+    value, inputs = delivery_score(nine_actions_seven_on_time(), today=TODAY)
     assert value == pytest.approx(700 / 9)  # 77.78
     assert inputs[0] == "7 of 9 actions that fell due in the last year closed on time"
 
 
-def test_action_plan_counts_what_fell_due_by_today_only():
+def test_delivery_counts_what_fell_due_by_today_only():
     actions = [
         ActionFact(due_on=TODAY, status="open"),  # due today: fell due, not closed
         done(TODAY - timedelta(days=3), TODAY - timedelta(days=5)),
         ActionFact(due_on=TODAY + timedelta(days=1), status="open"),  # not yet due
         done(TODAY + timedelta(days=9), TODAY - timedelta(days=1)),  # closed early but not yet due
     ]
-    value, inputs = action_plan_score(actions, today=TODAY)
+    value, inputs = delivery_score(actions, today=TODAY)
     assert value == 50
     assert "2 actions not yet due" in inputs
 
@@ -70,12 +71,12 @@ def test_cancelled_before_due_is_withdrawn_but_cancelled_late_is_missed():
         ActionFact(due_on=due, status="cancelled", closed_on=due - timedelta(days=10)),
         ActionFact(due_on=due, status="cancelled", closed_on=due + timedelta(days=10)),
     ]
-    value, inputs = action_plan_score(actions, today=TODAY)
+    value, inputs = delivery_score(actions, today=TODAY)
     assert value == 50  # 1 of 2: the late cancellation counts as missed
     assert "1 action cancelled before falling due: not counted" in inputs
 
 
-def test_action_plan_is_a_rolling_year_a_slow_year_long_ago_does_not_count():
+def test_delivery_is_a_rolling_year_a_slow_year_long_ago_does_not_count():
     year_ago = TODAY - timedelta(days=365)
     actions = [
         done(year_ago, year_ago),  # due exactly a year ago, on time: counted
@@ -83,13 +84,13 @@ def test_action_plan_is_a_rolling_year_a_slow_year_long_ago_does_not_count():
         *[ActionFact(due_on=date(2020, 1, 1), status="open") for _ in range(20)],  # missed, years ago
         ActionFact(due_on=TODAY - timedelta(days=30), status="open"),  # missed, this year
     ]
-    value, inputs = action_plan_score(actions, today=TODAY)
+    value, inputs = delivery_score(actions, today=TODAY)
     assert value == 50
     assert inputs[0] == "1 of 2 actions that fell due in the last year closed on time"
 
 
 def test_no_actions_due_is_no_data():
-    value, inputs = action_plan_score([ActionFact(due_on=TODAY + timedelta(days=5), status="open")], today=TODAY)
+    value, inputs = delivery_score([ActionFact(due_on=TODAY + timedelta(days=5), status="open")], today=TODAY)
     assert value is None and "no actions fell due in the last year" in inputs
 
 
@@ -141,12 +142,22 @@ def test_survey_against_target():
     assert survey_score(survey("CSAT", "higher_is_better", 8.0))[0] is None
 
 
+def metric(name: str, direction: str, target: float | None, *values: float, since: date | None = None) -> MeasureFact:
+    return MeasureFact(name=name, direction=direction, target=target, readings=monthly(*values), since=since)
+
+
 def test_department_score_with_every_component():
-    # Action plan 7 of 9 = 77.78 × 50% = 38.89
+    # Action plan: checklist 90 against 80 (met) = 100; repeat visits 15 against 10 (lower is
+    # better), first reading 20: attainment 10/15 = 66.67, gap closed 5/10 = 50, → 58.33.
+    # Average 79.17 × 50% = 39.58.
     # Comment trend: 40 → 30 (−25%) = 100, 20 → 21 (+5%) = 25; average 62.5 × 30% = 18.75
     # Survey: CSAT 8/8.5 = 94.12, CES 2/2.5 = 80; average 87.06 × 20% = 17.41
-    # Total 38.89 + 18.75 + 17.41 = 75.05
+    # Total 39.58 + 18.75 + 17.41 = 75.74; delivery (7 of 9 on time) beside it, not scored.
     score = score_department(
+        plan_metrics=[
+            metric("Checklist completed", "higher_is_better", 80, 70, 90),
+            metric("Repeat visits", "lower_is_better", 10, 20, 18, 15),
+        ],
         actions=nine_actions_seven_on_time(),
         comment_measures=[theme("No parts", 40, 35, 30), theme("Wrong time", 20, 21)],
         survey_measures=[survey("CSAT", "higher_is_better", 8.5, 8.0), survey("CES", "lower_is_better", 2.0, 2.5)],
@@ -154,25 +165,26 @@ def test_department_score_with_every_component():
         today=TODAY,
     )
     parts = {c.component: c for c in score.components}
-    assert parts["action_plan"].value == pytest.approx(77.78, abs=0.01)
-    assert parts["action_plan"].points == pytest.approx(38.89, abs=0.01)
+    assert parts["action_plan"].value == pytest.approx(79.17, abs=0.01)
+    assert parts["action_plan"].points == pytest.approx(39.58, abs=0.01)
     assert parts["comment_trend"].value == pytest.approx(62.5)
     assert parts["comment_trend"].points == pytest.approx(18.75)
     assert parts["survey_rating"].value == pytest.approx(87.06, abs=0.01)
     assert parts["survey_rating"].points == pytest.approx(17.41, abs=0.01)
-    assert score.total == pytest.approx(75.05, abs=0.01)
+    assert score.total == pytest.approx(75.74, abs=0.01)
     assert [c.share for c in score.components] == [50, 30, 20]
     assert all(c.included for c in score.components)
     assert score.notes == ()
-    assert "7 of 9 actions that fell due in the last year closed on time" in parts["action_plan"].inputs
+    assert score.delivery == "Delivery (not scored): 7 of 9 actions that fell due in the last year closed on time"
+    assert "Checklist completed: 90 meets the target of 80: 100" in parts["action_plan"].inputs
 
 
 def test_a_component_without_data_is_left_out_and_the_rest_renormalised():
-    # No survey measures: action plan 50 and trend 30 become 62.5% and 37.5%.
-    # Action plan 1 of 2 = 50 → 31.25; trend 40 → 36 (−10%) = 100 → 37.5. Total 68.75.
-    due = date(2026, 5, 1)
+    # No survey data: action plan 50 and trend 30 become 62.5% and 37.5%.
+    # Action plan: 40 against 80, no earlier reading → attainment 50 → 31.25;
+    # trend 40 → 36 (−10%) = 100 → 37.5. Total 68.75.
     score = score_department(
-        actions=[done(due, due), ActionFact(due_on=due, status="open")],
+        plan_metrics=[metric("Checklist completed", "higher_is_better", 80, 40)],
         comment_measures=[theme("No parts", 40, 36)],
         survey_measures=[survey("CSAT", "higher_is_better", None, 8.0)],  # no target: no data
         weights=DEFAULTS,
@@ -183,14 +195,16 @@ def test_a_component_without_data_is_left_out_and_the_rest_renormalised():
     assert parts["comment_trend"].share == pytest.approx(37.5)
     assert parts["survey_rating"].included is False and parts["survey_rating"].value is None
     assert parts["survey_rating"].points == 0 and parts["survey_rating"].share == 0
-    assert "no data: left out" in parts["survey_rating"].inputs
+    assert parts["survey_rating"].inputs == ("CSAT: no target, not counted",)
     assert score.total == pytest.approx(68.75)
-    assert "re-normalised" in score.notes[0] and "survey ratings" in score.notes[0]
+    # Left out is said once for the whole scorecard (left_out_note), not in each department's notes.
+    assert score.notes == ()
 
 
 def test_custom_weights():
     # Survey only counts: CSAT 8/10 = 80 is the whole score.
     score = score_department(
+        plan_metrics=[metric("Checklist completed", "higher_is_better", 80, 40)],
         actions=[done(date(2026, 5, 1), date(2026, 5, 9))],
         comment_measures=[],
         survey_measures=[survey("CSAT", "higher_is_better", 10, 8)],
@@ -203,5 +217,5 @@ def test_custom_weights():
 def test_no_data_at_all_has_no_total():
     score = score_department(actions=[], comment_measures=[], survey_measures=[], weights=DEFAULTS, today=TODAY)
     assert score.total is None
-    assert score.notes == ("No data for any component yet.",)
+    assert score.notes == ("No data for any part yet.",)
     assert not any(c.included for c in score.components)

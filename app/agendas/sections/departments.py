@@ -3,8 +3,9 @@ practice those reports offer."""
 
 from app.agendas import model as m
 from app.agendas.data import AgendaData
+from app.agendas.voice import department_entry_voice, loop_facts
 from app.models import Measure
-from app.reports.scorecard import MeasureFact, score_department
+from app.reports.scorecard import MeasureFact, left_out_note, score_department
 from app.scoring import SCORECARD_DEFAULTS, effective_weights
 
 
@@ -19,7 +20,10 @@ def department_scorecard(data: AgendaData, department_id: int, measures: list[Me
             readings=tuple(data.readings.get(measure.id, ())),
         )
 
+    loop = data.loop or loop_facts(data)
     score = score_department(
+        plan_metrics=loop.plan_metrics.get(department_id, ()),
+        feedback=loop.feedback.get(department_id),
         action_counts=data.department_action_counts.get(department_id),
         comment_measures=[fact(x) for x in measures if x.category == "comment_theme"],
         survey_measures=[fact(x) for x in measures if x.category == "survey_rating"],
@@ -40,6 +44,7 @@ def department_scorecard(data: AgendaData, department_id: int, measures: list[Me
             for c in score.components
         ],
         note=" ".join(score.notes),
+        delivery=score.delivery,
     )
 
 
@@ -78,6 +83,7 @@ def build_department_reports(
                 if found
                 else None,
                 submitted=found is not None,
+                voice=department_entry_voice(data, department.id, measure_rows),
             )
         )
     notes = []
@@ -85,6 +91,8 @@ def build_department_reports(
         notes.append("No departments yet: add the departments that sit on the council.")
     elif missing:
         notes.append(f"Not submitted yet: {', '.join(missing)}.")
+    if left_out := left_out_note({e.name: e.scorecard for e in entries if e.scorecard}):
+        notes.append(left_out)  # once for every scorecard in the section
     return m.DepartmentReportsSection(**base, notes=notes, departments=entries)
 
 

@@ -3,16 +3,20 @@
 from app.agendas import model as m
 from app.agendas.data import AgendaData
 from app.agendas.sections.rows import NameOf
+from app.agendas.voice import flag_notes, overall_voice, theme_flags
 from app.journeys.matrix import MatrixDepartment, MatrixStep, journey_matrix
 
 
-def build_overall_measures(base: dict, rows: list[m.MeasureRow]) -> m.OverallMeasuresSection:
-    """The council-wide measures (NPS, satisfaction), with a note when there are none to show."""
+def build_overall_measures(data: AgendaData, base: dict, rows: list[m.MeasureRow]) -> m.OverallMeasuresSection:
+    """The council-wide measures (NPS, satisfaction) and the customer's voice: the goal-support rating
+    and the top negative themes; a note when there are none to show."""
     overall = [r for r in rows if r.scope == "overall"]
     notes = [] if overall else ["No overall measures yet: add NPS or satisfaction measures to report here."]
     if overall and not any(r.latest for r in overall):
         notes.append("No readings yet for the overall measures.")
-    return m.OverallMeasuresSection(**base, notes=notes, measures=overall)
+    return m.OverallMeasuresSection(
+        **base, notes=notes, measures=overall, voice=overall_voice(data.voice) if data.voice else None
+    )
 
 
 def journey_issues(data: AgendaData, name_of: NameOf) -> tuple[list[m.JourneyIssue], list[str]]:
@@ -63,9 +67,11 @@ def build_measures_review(
     notes += journey_notes
     if not data.journeys:
         notes.append("No customer journeys mapped yet: gaps and overlaps cannot be checked.")
+    flags = theme_flags(data.voice) if data.voice else None
     return m.MeasuresReviewSection(
         **base,
-        notes=notes,
+        notes=notes + flag_notes(flags),
+        themes=flags,
         journeys=journeys,
         off_target=[r for r in rows if r.on_target is False],
         worsening=[r for r in rows if r.movement == "worsening"],

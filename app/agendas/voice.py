@@ -1,0 +1,208 @@
+"""The customer's voice on the agenda: pure pieces built from the rows app/agendas/voice_data.py read.
+
+- Section 2 (`overall_voice`): the goal-support rating's monthly trend and the top
+  negative themes, each with its change over the window and two short example comments.
+- Section 3 (`department_voice`): each department's own top negative themes and its
+  action-plan metrics (measures picked in five-whys workshops) against their targets.
+- Section 6 (`theme_flags`): rising negative themes, and top ones no workshop has
+  started from yet.
+
+Trends are the feedback domain's (app/feedback/trends.py): "change" is the fitted
+change of the monthly share across the window, "rising" a change of at least a fifth
+of the level. The agenda's own models for these pieces live here too, so the agenda
+model only gains fields.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from app.agendas.voice_data import TOP_THEMES
+from app.feedback.trends import ThemeTrend, build_rating_trend, build_theme_trend, build_theme_trends
+from app.reports.facts import LoopFacts, feedback_facts_from_trends
+from app.reports.score_parts import MeasureFact
+
+TOP_OVERALL = TOP_THEMES  # section 2: as many as have example comments
+TOP_DEPARTMENT = 3
+
+
+class VoiceTheme(BaseModel):
+    theme_id: int
+    name: str
+    negative: int  # responses naming it under what hindered, over the window
+    share: float | None  # of the responses, over the window
+    change: float | None  # fitted change of the monthly share over the window
+    direction: str  # rising | falling | steady | no data
+    has_workshop: bool
+    examples: list[str] = Field(default_factory=list)
+
+
+class RatingMonth(BaseModel):
+    month: date
+    average: float | None
+    rated: int
+
+
+class CustomerVoice(BaseModel):
+    """Section 2: what customers said about how well their goals were supported."""
+
+    months: int
+    rating_min: int
+    rating_max: int
+    rating: list[RatingMonth]
+    rating_average: float | None
+    rating_change: float | None
+    rating_direction: str
+    themes: list[VoiceTheme]
+    notes: list[str] = Field(default_factory=list)
+
+
+class PlanMetric(BaseModel):
+    measure_id: int
+    name: str
+    unit: str
+    direction: str
+    target: float | None
+    latest: float | None
+    on_target: bool | None
+    status: str | None
+    since: date | None  # the first workshop that picked it
+
+
+class DepartmentVoice(BaseModel):
+    """Section 3, per department: its own top negative themes and action-plan metrics."""
+
+    themes: list[VoiceTheme]
+    plan_metrics: list[PlanMetric]
+
+
+class ThemeFlags(BaseModel):
+    """Section 6: themes to act on."""
+
+    rising: list[VoiceTheme]
+    no_workshop: list[VoiceTheme]
+
+
+def _theme(trend: ThemeTrend, voice, examples: bool = False) -> VoiceTheme:
+    return VoiceTheme(
+        theme_id=trend.theme_id,
+        name=trend.name,
+        negative=trend.negative,
+        share=trend.share,
+        change=trend.change,
+        direction=trend.direction,
+        has_workshop=trend.theme_id in voice.workshops,
+        examples=voice.examples.get(trend.theme_id, []) if examples else [],
+    )
+
+
+def _top(trends: Iterable[ThemeTrend], n: int) -> list[ThemeTrend]:
+    return [t for t in trends if t.negative > 0][:n]
+
+
+def overall_voice(voice) -> CustomerVoice | None:
+    """Section 2's rating trend and top negative themes; None when the council has no feedback."""
+    data = voice.trends
+    if not data.response_counts:
+        return None
+    rating = build_rating_trend(data)
+    themes = [_theme(t, voice, examples=True) for t in _top(build_theme_trends(data), TOP_OVERALL)]
+    notes = [] if themes else ["No negative themes found in the feedback of the last 12 months."]
+    return CustomerVoice(
+        months=len(data.months),
+        rating_min=data.rating_min,
+        rating_max=data.rating_max,
+        rating=[RatingMonth(month=p.month, average=p.average, rated=p.rated) for p in rating.points],
+        rating_average=rating.average,
+        rating_change=rating.change,
+        rating_direction=rating.direction,
+        themes=themes,
+        notes=notes,
+    )
+
+
+def _department_themes(voice) -> dict[int, list[int]]:
+    """department id → the themes it has counts of: grouped once, not searched per department."""
+    grouped = voice.department_themes
+    if grouped is None:
+        grouped = {}
+        for theme_id, department_id, _month in voice.trends.theme_counts:
+            if department_id is not None and theme_id not in grouped.setdefault(department_id, []):
+                grouped[department_id].append(theme_id)
+        voice.department_themes = grouped
+    return grouped
+
+
+def department_voice(voice, department_id: int, plan_metrics: list[PlanMetric]) -> DepartmentVoice | None:
+    """One department's top negative themes and action-plan metrics; None with neither."""
+    trends = [
+        build_theme_trend(voice.trends, t, department_id) for t in _department_themes(voice).get(department_id, [])
+    ]
+    trends.sort(key=lambda t: (-t.negative, t.name.lower(), t.theme_id))  # as the trends page ranks them
+    themes = [_theme(t, voice) for t in _top(trends, TOP_DEPARTMENT)]
+    if not themes and not plan_metrics:
+        return None
+    return DepartmentVoice(themes=themes, plan_metrics=plan_metrics)
+
+
+def theme_flags(voice) -> ThemeFlags | None:
+    """Rising negative themes, and the top ones with no five-whys workshop yet; None without feedback."""
+    if not voice.trends.response_counts:
+        return None
+    trends = build_theme_trends(voice.trends)
+    rising = [_theme(t, voice) for t in trends if t.direction == "rising" and t.negative > 0]
+    waiting = [_theme(t, voice) for t in _top(trends, TOP_OVERALL) if t.theme_id not in voice.workshops]
+    return ThemeFlags(rising=rising, no_workshop=waiting)
+
+
+def flag_notes(flags: ThemeFlags | None) -> list[str]:
+    """Section 6's notes: what the chair should act on, in words."""
+    if flags is None:
+        return []
+    notes = []
+    if flags.rising:
+        notes.append(f"Rising negative themes: {', '.join(t.name for t in flags.rising)}.")
+    if flags.no_workshop:
+        names = ", ".join(t.name for t in flags.no_workshop)
+        notes.append(f"Top negative themes with no five-whys workshop yet: {names}.")
+    return notes
+
+
+def plan_metric(row, since: date | None) -> PlanMetric:
+    """An action-plan metric from the agenda's measure row (latest reading, status)."""
+    return PlanMetric(
+        measure_id=row.id,
+        name=row.name,
+        unit=row.unit,
+        direction=row.direction,
+        target=row.target,
+        latest=row.latest.value if row.latest else None,
+        on_target=row.on_target,
+        status=row.status,
+        since=since,
+    )
+
+
+def loop_facts(data) -> LoopFacts:
+    """The scorecard's loop facts from what the agenda loaded: no query of its own."""
+    metrics: dict[int, list[MeasureFact]] = {}
+    for x in data.measures:
+        since = getattr(x, "plan_since", None)
+        if since is not None and x.department_id is not None:
+            fact = MeasureFact(x.name, x.direction, x.target, tuple(data.readings.get(x.id, ())), since=since.date())
+            metrics.setdefault(x.department_id, []).append(fact)
+    feedback = feedback_facts_from_trends(data.voice.trends) if data.voice else {}
+    return LoopFacts(plan_metrics=metrics, plan_metric_ids=set(), feedback=feedback)
+
+
+def department_entry_voice(data, department_id: int, rows: dict) -> DepartmentVoice | None:
+    """Section 3's voice for one department: its themes, and its action-plan metrics' rows."""
+    metrics = [
+        plan_metric(rows[x.id], since.date())
+        for x in data.measures
+        if x.department_id == department_id and (since := getattr(x, "plan_since", None)) is not None
+    ]
+    if data.voice is None:
+        return DepartmentVoice(themes=[], plan_metrics=metrics) if metrics else None
+    return department_voice(data.voice, department_id, metrics)

@@ -1,0 +1,172 @@
+"""Read the customer's voice for the agenda in one query, whatever the number of responses.
+
+One UNION ALL of tagged rows (the way the actions are read in app/agendas/data.py):
+
+- `theme`: the stored monthly theme counts (ThemeMonth) of the window, with the theme's
+  name and whether a five-whys workshop (a root cause) has started from it;
+- `month`: the stored monthly responses and ratings (FeedbackMonth);
+- `scale`: the council's rating scale (FeedbackSettings), if it set one;
+- `comment`: two short example comments (what hindered, newest first) for each of the
+  top TOP_THEMES negative themes of the window, picked in SQL with ROW_NUMBER from a
+  bounded pool of the newest answers, so neither the work nor the number of queries
+  grows with the responses.
+
+Counts arrive as the feedback domain's `TrendData`, so its pure trend builders serve
+the agenda as they serve the trends page.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Integer, String, cast, exists, func, literal, null, union_all
+from sqlmodel import Session, col, select
+
+from app.feedback.trends import TrendData, add_months, window
+from app.models import (
+    Council,
+    FeedbackMonth,
+    FeedbackResponse,
+    FeedbackSettings,
+    RootCause,
+    Theme,
+    ThemeMention,
+    ThemeMonth,
+)
+
+MONTHS = 12  # the trend window, ending with the last complete month
+TOP_THEMES = 5  # the top negative themes on the agenda, each with example comments
+EXAMPLES = 2  # example comments per theme
+EXAMPLE_POOL = 2000  # examples come from this many of the newest short answers
+EXAMPLE_MAX_CHARS = 160  # "short": a line in the pack
+
+
+@dataclass
+class Voice:
+    trends: TrendData
+    # theme ids a five-whys workshop has started from
+    workshops: set[int] = field(default_factory=set)
+    # theme id → up to EXAMPLES short comments, newest first
+    examples: dict[int, list[str]] = field(default_factory=dict)
+    # department id → theme ids it has counts of (filled by app/agendas/voice.py on first use)
+    department_themes: dict[int, list[int]] | None = None
+
+
+def _int(value=None):
+    return cast(null(), Integer) if value is None else value
+
+
+def load_voice(*, session: Session, council: Council, today: date) -> Voice:
+    """The window's monthly counts, the scale, workshops and example comments: one statement."""
+    last = add_months(today.replace(day=1), -1)
+    months = window(last, MONTHS)
+    first = months[0]
+    workshop = exists().where(RootCause.theme_id == Theme.id)
+    themes = (
+        select(
+            literal("theme").label("kind"),
+            ThemeMonth.theme_id,
+            ThemeMonth.department_id,
+            Theme.name.label("text"),
+            ThemeMonth.month.label("day"),
+            ThemeMonth.negative.label("a"),
+            ThemeMonth.positive.label("b"),
+            ThemeMonth.neutral.label("c"),
+            cast(workshop, Integer).label("d"),
+        )
+        .join(Theme, Theme.id == ThemeMonth.theme_id)
+        .where(ThemeMonth.council_id == council.id, ThemeMonth.month >= first, ThemeMonth.month <= last)
+    )
+    responses = select(
+        literal("month"),
+        _int(),
+        FeedbackMonth.department_id,
+        cast(null(), String),
+        FeedbackMonth.month,
+        FeedbackMonth.responses,
+        FeedbackMonth.rating_sum,
+        FeedbackMonth.rating_count,
+        _int(),
+    ).where(FeedbackMonth.council_id == council.id, FeedbackMonth.month >= first, FeedbackMonth.month <= last)
+    scale = select(
+        literal("scale"),
+        _int(),
+        _int(),
+        cast(null(), String),
+        cast(null(), ThemeMonth.month.type),
+        FeedbackSettings.rating_min,
+        FeedbackSettings.rating_max,
+        _int(),
+        _int(),
+    ).where(FeedbackSettings.council_id == council.id)
+    top = (
+        select(ThemeMonth.theme_id)
+        .join(Theme, Theme.id == ThemeMonth.theme_id)
+        .where(
+            ThemeMonth.council_id == council.id,
+            col(ThemeMonth.department_id).is_(None),
+            ThemeMonth.month >= first,
+            ThemeMonth.month <= last,
+        )
+        .group_by(ThemeMonth.theme_id, Theme.name)
+        .having(func.sum(ThemeMonth.negative) > 0)
+        .order_by(func.sum(ThemeMonth.negative).desc(), func.lower(Theme.name), ThemeMonth.theme_id)
+        .limit(TOP_THEMES)
+    )
+    # The candidates: the council's newest short "hindered" answers in the window, read
+    # backwards along (council_id, responded_on) and cut at EXAMPLE_POOL, so the work does
+    # not grow with the number of responses. The top themes are common by definition:
+    # a pool this size holds plenty of each.
+    pool = (
+        select(FeedbackResponse.id, FeedbackResponse.hindered, FeedbackResponse.responded_on)
+        .where(
+            FeedbackResponse.council_id == council.id,
+            FeedbackResponse.responded_on >= first,
+            FeedbackResponse.responded_on < add_months(last, 1),
+            func.length(FeedbackResponse.hindered).between(10, EXAMPLE_MAX_CHARS),
+        )
+        .order_by(col(FeedbackResponse.responded_on).desc(), col(FeedbackResponse.id).desc())
+        .limit(EXAMPLE_POOL)
+        .subquery()
+    )
+    ranked = (
+        select(
+            ThemeMention.theme_id,
+            pool.c.hindered,
+            pool.c.responded_on,
+            func.row_number()
+            .over(partition_by=ThemeMention.theme_id, order_by=(pool.c.responded_on.desc(), pool.c.id.desc()))
+            .label("rank"),
+        )
+        .join(ThemeMention, ThemeMention.response_id == pool.c.id)
+        .where(col(ThemeMention.theme_id).in_(top.scalar_subquery()), ThemeMention.field == "hindered")
+        .subquery()
+    )
+    comments = select(
+        literal("comment"),
+        ranked.c.theme_id,
+        _int(),
+        ranked.c.hindered,
+        ranked.c.responded_on,
+        cast(ranked.c.rank, Integer),
+        _int(),
+        _int(),
+        _int(),
+    ).where(ranked.c.rank <= EXAMPLES)
+    trends = TrendData(months=months, themes={}, departments={})
+    voice = Voice(trends=trends)
+    for kind, theme_id, department_id, text, day, a, b, c, d in session.connection().execute(
+        union_all(themes, responses, scale, comments)
+    ):
+        if kind == "theme":
+            trends.themes[theme_id] = text
+            trends.theme_counts[(theme_id, department_id, day)] = (a, b, c)
+            if d:
+                voice.workshops.add(theme_id)
+        elif kind == "month":
+            trends.response_counts[(department_id, day)] = (a, b, c)
+        elif kind == "scale":
+            voice.trends = trends = TrendData(**{**trends.__dict__, "rating_min": a, "rating_max": b})
+        else:
+            voice.examples.setdefault(theme_id, []).append((a, text))
+    voice.examples = {t: [text for _, text in sorted(found)] for t, found in voice.examples.items()}
+    return voice
