@@ -207,7 +207,11 @@ def parse_feedback_csv(
     departments = {name.strip().lower(): ident for name, ident in departments.items()}
     journeys = {name.strip().lower(): ident for name, ident in journeys.items()}
     seen: dict[str, int] = {}
-    get = {name: columns.get(name) for name in COLUMNS}
+    # A column the file lacks reads from one blank cell past the header's end; every row is
+    # padded to reach it, so the loop below indexes lists instead of calling a helper.
+    blank = len(header)
+    at = {name: columns.get(name, blank) for name in COLUMNS}
+    padding = [""] * (blank + 1)
     count = 0
     while True:
         line = reader.line_num + 1
@@ -228,14 +232,12 @@ def parse_feedback_csv(
             return parsed, []
         if on_progress and count % 5000 == 0:
             on_progress(reader.line_num, total)
-        width = len(cells)
-
-        def cell(name: str, cells=cells, width=width) -> str:
-            index = get[name]
-            return cells[index] if index is not None and index < width else ""
-
+        if len(cells) <= blank:
+            cells = cells + padding[len(cells) :]
+        else:
+            cells[blank] = ""  # cells past the header are not read as any column
         before = len(parsed.problems) + parsed.more_problems
-        ref = cell("response_id").strip()
+        ref = cells[at["response_id"]].strip()
         if not ref:
             parsed.add(line, "response_id", "The response id is missing.")
         elif len(ref) > REF_MAX:
@@ -245,7 +247,7 @@ def parse_feedback_csv(
         else:
             seen[ref] = line
         values: dict = {}
-        day_text = cell("responded_on")
+        day_text = cells[at["responded_on"]]
         if not day_text.strip():
             parsed.add(line, "responded_on", "The date is missing.")
         else:
@@ -254,23 +256,23 @@ def parse_feedback_csv(
             except ValueError as exc:
                 parsed.add(line, "responded_on", str(exc))
         try:
-            values["goal_rating"] = parse_rating(cell("goal_rating"), scale)
+            values["goal_rating"] = parse_rating(cells[at["goal_rating"]], scale)
         except ValueError as exc:
             parsed.add(line, "goal_rating", str(exc))
         for kind, known, names in (
             ("department", departments, department_names),
             ("journey", journeys, journey_names),
         ):
-            name = cell(kind).strip()
+            name = cells[at[kind]].strip()
             try:
                 values[f"{kind}_id"] = _lookup(kind, name, known, names) if name else None
             except ValueError as exc:
                 parsed.add(line, kind, str(exc))
-        channel = cell("channel").strip()
+        channel = cells[at["channel"]].strip()
         if len(channel) > CHANNEL_MAX:
             parsed.add(line, "channel", f"The channel is {len(channel)} characters long; at most {CHANNEL_MAX}.")
         for name, limit in TEXT_MAX.items():
-            value = cell(name).strip()
+            value = cells[at[name]].strip()
             if not value.isprintable():  # newlines and tabs are fine; other controls become spaces
                 value = CONTROL.sub(" ", value)
             if len(value) > limit:

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2]  # the repository (this file is tests/core/test_bench.py)
 KEYS = {
     "agenda_queries_small",
     "agenda_queries_large",
