@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from app.agendas.voice import CustomerVoice, DepartmentVoice, ThemeFlags
+from app.agendas.voice_model import CustomerVoice, DepartmentVoice, ThemeFlags
 
 # The council sets minutes per section; the sections themselves are its setting's keys.
 from app.councils.schemas import DEFAULT_MINUTES, SECTION_KEYS  # noqa: F401  (the builder reads them here)
