@@ -15,6 +15,7 @@ from app.actions import api as actions_api
 from app.actions import pages as actions_pages
 from app.agendas import api as agendas_api
 from app.agendas import pages as agendas_pages
+from app.agendas import pages_meeting as meetings_pages
 from app.agendas.cache import AgendaCache
 from app.config import Settings, get_settings
 from app.councils import api as councils_api
@@ -31,7 +32,6 @@ from app.journeys import pages as journeys_pages
 from app.measures import api as measures_api
 from app.measures import pages as measures_pages
 from app.meetings import api as meetings_api
-from app.meetings import pages as meetings_pages
 from app.meetings.calendar_links import redact_feed_tokens_in_access_log
 from app.minutes import api as minutes_api
 from app.minutes import pages as minutes_pages

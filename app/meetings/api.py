@@ -2,12 +2,13 @@
 
 from fastapi import APIRouter, Request, Response
 
+from app.agendas import calendar
+from app.agendas.ics import MEDIA_TYPE as ICS_MEDIA_TYPE
 from app.auth import CouncilAccess, MeetingDep
 from app.common import IdPath, IfMatch, ListOf, check_if_match, etag, list_of
 from app.db import SessionDep
-from app.meetings import calendar, calendar_links, service
+from app.meetings import calendar_links, service
 from app.meetings.calendar_links import CalendarLink
-from app.meetings.ics import MEDIA_TYPE as ICS_MEDIA_TYPE
 from app.meetings.schemas import AobCreate, AobPublic, ApologiesIn, MeetingCreate, MeetingPublic, MeetingUpdate
 from app.models import Role, utcnow
 from app.web.downloads import content_disposition, download_headers

@@ -4,11 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 
+from app.agendas import calendar
 from app.agendas import service as agenda_service
+from app.agendas.calendar import agenda_path
+from app.agendas.ics import MEDIA_TYPE as ICS_MEDIA_TYPE
 from app.db import SessionDep
-from app.meetings import calendar, calendar_links, service
-from app.meetings.calendar import agenda_path
-from app.meetings.ics import MEDIA_TYPE as ICS_MEDIA_TYPE
+from app.meetings import calendar_links, service
 from app.meetings.schemas import AobCreate, ApologiesIn
 from app.models import Role, utcnow
 from app.web.csrf import CsrfChecked
