@@ -1,4 +1,5 @@
-"""JSON routes: a meeting's agenda, its Word pack, publishing it, and the calendar files that carry its running order."""
+"""JSON routes: a meeting's agenda, its Word pack and publishing it; the calendar files
+that carry its running order."""
 
 from typing import Annotated
 
@@ -64,7 +65,9 @@ def publish_agenda(session: SessionDep, found: MeetingDep):
     return agenda_service.publish_agenda(session=session, access=found.access, meeting=found.meeting)
 
 
-# The calendar files carry the agenda's running order, so they are served from here.
+# The calendar files carry the agenda's running order, so they are served from here; their
+# own router keeps their place in /openapi.json (after the meetings' AOB and apologies).
+calendar_router = APIRouter(prefix="/api", tags=["meetings"])
 ICS_RESPONSE = {200: {"content": {"text/calendar": {}}, "description": "An iCalendar file"}}
 
 
@@ -74,7 +77,7 @@ def _ics(content: bytes, council_name: str, suffix: str) -> Response:
     )
 
 
-@router.get("/meetings/{meeting_id}/invite.ics", response_class=Response, responses=ICS_RESPONSE)
+@calendar_router.get("/meetings/{meeting_id}/invite.ics", response_class=Response, responses=ICS_RESPONSE)
 def get_meeting_invite(request: Request, session: SessionDep, found: MeetingDep) -> Response:
     """The meeting as a calendar invite (any seat); the running order follows the agenda read rule."""
     meeting, council = found.meeting, found.access.council
@@ -89,7 +92,7 @@ def get_meeting_invite(request: Request, session: SessionDep, found: MeetingDep)
     return _ics(content, council.name, f"-{local_day.isoformat()}.ics")
 
 
-@router.get("/councils/{council_id}/calendar.ics", response_class=Response, responses=ICS_RESPONSE)
+@calendar_router.get("/councils/{council_id}/calendar.ics", response_class=Response, responses=ICS_RESPONSE)
 def get_council_calendar(request: Request, session: SessionDep, access: CouncilAccess) -> Response:
     """Every meeting of the council as a calendar feed to subscribe to (any seat); cancelled ones marked."""
     content = calendar.council_calendar(

@@ -92,20 +92,23 @@ def withdraw_apologies(session: SessionDep, found: MeetingDep) -> None:
     service.withdraw_apologies(session=session, access=found.access, meeting=found.meeting)
 
 
-@after_agenda_router.get("/councils/{council_id}/calendar-link", response_model=CalendarLink)
+calendar_link_router = APIRouter(prefix="/api", tags=["meetings"])  # after the calendar files
+
+
+@calendar_link_router.get("/councils/{council_id}/calendar-link", response_model=CalendarLink)
 def get_calendar_link(request: Request, access: CouncilAccess) -> CalendarLink:
     """My subscription URL for the council's meetings (any seat); null until I make one."""
     return calendar_links.get_link(access=access, base_url=request.app.state.settings.BASE_URL)
 
 
-@after_agenda_router.post("/councils/{council_id}/calendar-link", response_model=CalendarLink)
+@calendar_link_router.post("/councils/{council_id}/calendar-link", response_model=CalendarLink)
 def issue_calendar_link(request: Request, session: SessionDep, access: CouncilAccess) -> CalendarLink:
     """A new subscription URL for calendar apps, which cannot sign in: it serves calendar.ics
     as I would see it. Asking again replaces it; the old URL stops working."""
     return calendar_links.issue_link(session=session, access=access, base_url=request.app.state.settings.BASE_URL)
 
 
-@after_agenda_router.delete("/councils/{council_id}/calendar-link", status_code=204)
+@calendar_link_router.delete("/councils/{council_id}/calendar-link", status_code=204)
 def stop_calendar_link(session: SessionDep, access: CouncilAccess) -> None:
     """Stop my subscription URL: calendars using it get 404 from now on."""
     calendar_links.stop_link(session=session, access=access)
