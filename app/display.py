@@ -2,7 +2,9 @@
 
 Pages (as Jinja filters, app/web/filters.py), Word, CSV, mail and charts call these same
 functions, so a value reads the same wherever a council meets it. Pure: no session, no
-request, no domain import; the words are keyed by the enums' values in app.models.
+request, no domain import; the words are keyed by the enums' values in app.models,
+written out here so the Word renderer can use them without loading the table classes
+(tests/core/test_display.py checks they match the enums).
 """
 
 import re
@@ -11,8 +13,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
 from zoneinfo import ZoneInfo
-
-from app.models import ActionStatus, InitiativeStatus
 
 NONE = "—"
 MINUS = "\u2212"  # a real minus sign: a hyphen reads as a dash next to a currency sign
@@ -141,8 +141,14 @@ def enum_labels(enum: type[Enum]) -> dict[str, str]:
     return {member.value: label(member.value) for member in enum}
 
 
-ACTION_STATUSES = enum_labels(ActionStatus)
-INITIATIVE_STATUSES = enum_labels(InitiativeStatus)
+def value_labels(values: Sequence[str]) -> dict[str, str]:
+    """Each value with its word, in the order given."""
+    return {value: label(value) for value in values}
+
+
+# In the enums' order (app.models ActionStatus, InitiativeStatus).
+ACTION_STATUSES = value_labels(("open", "in_progress", "blocked", "done", "cancelled"))
+INITIATIVE_STATUSES = value_labels(("proposed", "approved", "in_progress", "done", "rejected", "on_hold"))
 # Keyed as app.scoring.PRIORITY_DEFAULTS names the criteria; the API serves these words too.
 CRITERIA_LABELS = {
     "customer_impact": "Customer impact",

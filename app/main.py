@@ -15,6 +15,7 @@ from app.actions import api as actions_api
 from app.actions import pages as actions_pages
 from app.agendas import api as agendas_api
 from app.agendas import pages as agendas_pages
+from app.agendas import pages_meeting
 from app.agendas.cache import AgendaCache
 from app.config import Settings, get_settings
 from app.councils import api as councils_api
@@ -24,6 +25,7 @@ from app.db import make_engine
 from app.errors import document_error_responses, install_error_handlers
 from app.feedback import api as feedback_api
 from app.feedback import pages as feedback_pages
+from app.home import pages as home_pages
 from app.initiatives import api as initiatives_api
 from app.initiatives import pages as initiatives_pages
 from app.journeys import api as journeys_api
@@ -105,13 +107,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         meetings_api.router,
         agendas_api.router,
         meetings_api.after_agenda_router,
+        agendas_api.calendar_router,
+        meetings_api.calendar_link_router,
         minutes_api.router,
         actions_api.router,
         accounts_pages.router,
         councils_pages.router,
+        home_pages.router,
+        meetings_pages.router,
         actions_pages.router,
         agendas_pages.router,
-        meetings_pages.router,
+        pages_meeting.router,
         minutes_pages.router,
         minutes_recording_pages.router,
         measures_api.router,

@@ -1,16 +1,20 @@
-"""JSON routes: a meeting's agenda, its Word pack and publishing it."""
+"""JSON routes: a meeting's agenda, its Word pack and publishing it; the calendar files
+that carry its running order."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
 
-from app.agendas import export
+from app.agendas import calendar, export
 from app.agendas import service as agenda_service
+from app.agendas.ics import MEDIA_TYPE as ICS_MEDIA_TYPE
 from app.agendas.model import Agenda, LiveAgenda
-from app.auth import MeetingDep
+from app.auth import CouncilAccess, MeetingDep
 from app.common import matches_any
 from app.db import SessionDep
-from app.web.downloads import DOCX_RESPONSE, download_headers
+from app.meetings.service import meeting_public
+from app.models import utcnow
+from app.web.downloads import DOCX_RESPONSE, content_disposition, download_headers
 
 # Tagged with meetings, as these routes always were: client code generated from
 # /openapi.json groups operations by tag.
@@ -59,3 +63,39 @@ def get_agenda_docx(session: SessionDep, found: MeetingDep) -> Response:
 def publish_agenda(session: SessionDep, found: MeetingDep):
     """Freeze and circulate the agenda (chair); republishing is allowed until the meeting is held."""
     return agenda_service.publish_agenda(session=session, access=found.access, meeting=found.meeting)
+
+
+# The calendar files carry the agenda's running order, so they are served from here; their
+# own router keeps their place in /openapi.json (after the meetings' AOB and apologies).
+calendar_router = APIRouter(prefix="/api", tags=["meetings"])
+ICS_RESPONSE = {200: {"content": {"text/calendar": {}}, "description": "An iCalendar file"}}
+
+
+def _ics(content: bytes, council_name: str, suffix: str) -> Response:
+    return Response(
+        content, media_type=ICS_MEDIA_TYPE, headers=download_headers(content_disposition(council_name, suffix))
+    )
+
+
+@calendar_router.get("/meetings/{meeting_id}/invite.ics", response_class=Response, responses=ICS_RESPONSE)
+def get_meeting_invite(request: Request, session: SessionDep, found: MeetingDep) -> Response:
+    """The meeting as a calendar invite (any seat); the running order follows the agenda read rule."""
+    meeting, council = found.meeting, found.access.council
+    content = calendar.meeting_invite(
+        session=session,
+        access=found.access,
+        meeting=meeting,
+        base_url=request.app.state.settings.BASE_URL,
+        now=utcnow(),
+    )
+    local_day = meeting_public(meeting, council).local_start.date()
+    return _ics(content, council.name, f"-{local_day.isoformat()}.ics")
+
+
+@calendar_router.get("/councils/{council_id}/calendar.ics", response_class=Response, responses=ICS_RESPONSE)
+def get_council_calendar(request: Request, session: SessionDep, access: CouncilAccess) -> Response:
+    """Every meeting of the council as a calendar feed to subscribe to (any seat); cancelled ones marked."""
+    content = calendar.council_calendar(
+        session=session, access=access, base_url=request.app.state.settings.BASE_URL, now=utcnow()
+    )
+    return _ics(content, access.council.name, "-meetings.ics")

@@ -5,10 +5,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from app.agendas.voice import CustomerVoice, DepartmentVoice, ThemeFlags
+from app.agendas.voice_model import CustomerVoice, DepartmentVoice, ThemeFlags
 
 # The council sets minutes per section; the sections themselves are its setting's keys.
-from app.councils.schemas import DEFAULT_MINUTES, SECTION_KEYS  # noqa: F401  (the builder reads them here)
+from app.councils.sections import DEFAULT_MINUTES, SECTION_KEYS  # noqa: F401  (the builder reads them here)
 
 # A reading in a trend: the measures' own frozen dataclass (period, value), so an
 # agenda shares the points its statistics computed instead of copying each one.

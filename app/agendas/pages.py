@@ -9,13 +9,13 @@ from fastapi import APIRouter, Request
 from sqlmodel import Session, select
 
 from app.agendas import service as agenda_service
+from app.agendas.calendar import agenda_path
 from app.agendas.model import LiveAgenda
 from app.auth import MeetingAccess
 from app.db import SessionDep
 from app.display import local_date
 from app.errors import Forbidden
 from app.meetings import service
-from app.meetings.calendar import agenda_path
 from app.models import Attendance, MeetingStatus, Role
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageMeeting, PageUser

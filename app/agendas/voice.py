@@ -9,79 +9,21 @@
 
 Trends are the feedback domain's (app/feedback/trends.py): "change" is the fitted
 change of the monthly share across the window, "rising" a change of at least a fifth
-of the level. The agenda's own models for these pieces live here too, so the agenda
-model only gains fields.
+of the level. The typed pieces themselves are in app/agendas/voice_model.py: pure models
+the Word renderer may read without loading these builders (or the feedback domain).
 """
 
 from collections.abc import Iterable
 from datetime import date
 
-from pydantic import BaseModel, Field
-
 from app.agendas.voice_data import TOP_THEMES
+from app.agendas.voice_model import CustomerVoice, DepartmentVoice, PlanMetric, RatingMonth, ThemeFlags, VoiceTheme
 from app.feedback.trends import ThemeTrend, build_rating_trend, build_theme_trend, build_theme_trends
 from app.reports.facts import LoopFacts, feedback_facts_from_trends
 from app.reports.score_parts import MeasureFact
 
 TOP_OVERALL = TOP_THEMES  # section 2: as many as have example comments
 TOP_DEPARTMENT = 3
-
-
-class VoiceTheme(BaseModel):
-    theme_id: int
-    name: str
-    negative: int  # responses naming it under what hindered, over the window
-    share: float | None  # of the responses, over the window
-    change: float | None  # fitted change of the monthly share over the window
-    direction: str  # rising | falling | steady | no data
-    has_workshop: bool
-    examples: list[str] = Field(default_factory=list)
-
-
-class RatingMonth(BaseModel):
-    month: date
-    average: float | None
-    rated: int
-
-
-class CustomerVoice(BaseModel):
-    """Section 2: what customers said about how well their goals were supported."""
-
-    months: int
-    rating_min: int
-    rating_max: int
-    rating: list[RatingMonth]
-    rating_average: float | None
-    rating_change: float | None
-    rating_direction: str
-    themes: list[VoiceTheme]
-    notes: list[str] = Field(default_factory=list)
-
-
-class PlanMetric(BaseModel):
-    measure_id: int
-    name: str
-    unit: str
-    direction: str
-    target: float | None
-    latest: float | None
-    on_target: bool | None
-    status: str | None
-    since: date | None  # the first workshop that picked it
-
-
-class DepartmentVoice(BaseModel):
-    """Section 3, per department: its own top negative themes and action-plan metrics."""
-
-    themes: list[VoiceTheme]
-    plan_metrics: list[PlanMetric]
-
-
-class ThemeFlags(BaseModel):
-    """Section 6: themes to act on."""
-
-    rising: list[VoiceTheme]
-    no_workshop: list[VoiceTheme]
 
 
 def _theme(trend: ThemeTrend, voice, examples: bool = False) -> VoiceTheme:

@@ -6,7 +6,6 @@ from app.auth import Access, CouncilAccess, CurrentUser
 from app.common import IdPath, IfMatch, ListOf, check_if_match, etag, list_of
 from app.councils import service
 from app.councils.schemas import (
-    DEFAULT_MINUTES,
     CouncilCreate,
     CouncilPublic,
     CouncilUpdate,
@@ -18,6 +17,7 @@ from app.councils.schemas import (
     MemberPublic,
     MemberUpdate,
 )
+from app.councils.sections import DEFAULT_MINUTES
 from app.db import SessionDep
 from app.models import Role
 from app.scoring import PRIORITY_DEFAULTS, SCORECARD_DEFAULTS, effective_weights

@@ -1,24 +1,17 @@
-"""Pages: my councils and one council's overview."""
+"""Pages: my councils, and the chair's council forms on a council's page (the page itself: app/home/pages.py)."""
 
-from datetime import datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 
-from app.actions.service import ActionFilters, list_actions
 from app.auth import Access
 from app.councils import service
 from app.councils.schemas import CouncilCreate, CouncilUpdate, DepartmentCreate, MemberCreate
 from app.db import SessionDep
-from app.meetings import calendar_links
-from app.meetings.schemas import MeetingCreate
-from app.meetings.service import create_meeting, list_meetings, meeting_public
-from app.models import CLOSED_STATUSES, Role, utcnow
+from app.models import Role
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageCouncil, PageUser
 from app.web.forms import attempt, whole_or_text
-from app.web.navigation import nav
 from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -49,59 +42,6 @@ def create_council_form(
         success=lambda access: f"Council “{access.council.name}” created; you are its chair.",
     )
     return redirect(f"/councils/{access.council.id}" if ok else "/councils")
-
-
-@router.get("/councils/{council_id}")
-def council_page(request: Request, session: SessionDep, user: PageUser, access: PageCouncil):
-    """A council at a glance: members, departments, meetings and open actions."""
-    council = access.council
-    meetings = [meeting_public(m, council) for m in list_meetings(session=session, council=council)]
-    now = utcnow()
-    actions = [
-        a
-        for a in list_actions(session=session, access=access, filters=ActionFilters())
-        if a.status not in CLOSED_STATUSES
-    ]
-    return render(
-        request,
-        "council.html",
-        {
-            "user": user,
-            "access": access,
-            "council": council,
-            "is_chair": access.is_(Role.chair),
-            "members": service.list_members(session=session, council=council),
-            "departments": service.list_departments(session=session, council=council),
-            "upcoming": [m for m in meetings if m.ends_at >= now and m.status != "cancelled"],
-            "past": list(reversed([m for m in meetings if m.ends_at < now or m.status == "cancelled"])),
-            "actions": actions,
-            "roles": [r.value for r in Role],
-            "nav": nav(session=session, council=council, here="council"),
-            "calendar_link": calendar_links.get_link(access=access, base_url=request.app.state.settings.BASE_URL).url,
-        },
-    )
-
-
-@router.post("/councils/{council_id}/calendar-link", dependencies=[CsrfChecked])
-def issue_calendar_link_form(request: Request, session: SessionDep, access: PageCouncil):
-    """Make (or reset) my calendar subscription link from the council page (any seat)."""
-    had_one = access.membership.calendar_token is not None
-    calendar_links.issue_link(session=session, access=access, base_url=request.app.state.settings.BASE_URL)
-    flash(
-        request,
-        "New calendar link made; the old one no longer works."
-        if had_one
-        else "Calendar link made: add it to your calendar.",
-    )
-    return redirect(f"/councils/{access.council.id}#calendar-h")
-
-
-@router.post("/councils/{council_id}/calendar-link/stop", dependencies=[CsrfChecked])
-def stop_calendar_link_form(request: Request, session: SessionDep, access: PageCouncil):
-    """Stop my calendar subscription link (any seat)."""
-    calendar_links.stop_link(session=session, access=access)
-    flash(request, "Calendar link stopped: calendars using it no longer update.")
-    return redirect(f"/councils/{access.council.id}#calendar-h")
 
 
 def _chair_only(access: Access) -> str:
@@ -157,38 +97,6 @@ def add_member_form(
         return member
 
     attempt(request, session, apply, success=lambda member: f"{member.name} added as {member.role}.")
-    return redirect(back)
-
-
-@router.post("/councils/{council_id}/meetings", dependencies=[CsrfChecked])
-def schedule_meeting_form(
-    request: Request,
-    session: SessionDep,
-    access: PageCouncil,
-    scheduled_at: Annotated[str, Form()] = "",
-    duration_minutes: Annotated[str, Form()] = "120",
-    location: Annotated[str, Form()] = "",
-):
-    """Schedule a meeting from the council page (chair); the time is in the council's zone."""
-    back = _chair_only(access)
-
-    def apply():
-        try:
-            local = datetime.fromisoformat(scheduled_at)
-        except ValueError:
-            local = None
-        if local is not None and local.tzinfo is None:
-            local = local.replace(tzinfo=ZoneInfo(access.council.timezone))
-        meeting_in = MeetingCreate.model_validate(
-            {
-                "scheduled_at": local or scheduled_at,
-                "duration_minutes": whole_or_text(duration_minutes, blank=duration_minutes),
-                "location": location,
-            }
-        )
-        return create_meeting(session=session, council=access.council, meeting_in=meeting_in)
-
-    attempt(request, session, apply, success="Meeting {result.number} scheduled.")
     return redirect(back)
 
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from app.demo.council import noon
+from app.demo.people import noon
 from app.models import Action, ActionEvent, Council, Initiative, Meeting, MeetingStatus, Membership
 
 # Actions that delivered (or are delivering) the initiatives, so each department's action

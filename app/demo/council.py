@@ -4,13 +4,13 @@ Built on the story in the domain brief: calls cost about £3 and an engineer vis
 £150, so a better-diagnosed call that saves a repeat visit is cheaper *and* kinder.
 """
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, func, select
 
 from app.auth import hash_password
+from app.demo.people import DEMO_PASSWORD, DEPARTMENTS, PEOPLE, TIMEZONE
 from app.models import (
     Action,
     ActionEvent,
@@ -20,51 +20,13 @@ from app.models import (
     Department,
     Meeting,
     Membership,
-    Role,
     User,
 )
-
-DEMO_PASSWORD = "demo-password"
-TIMEZONE = "Europe/London"
-
-
-@dataclass(frozen=True)
-class DemoPerson:
-    email: str
-    name: str
-    role: Role
-    department: str | None
-
-
-CALL, FIELD, BILLING, DIGITAL = "Call Centre", "Field Engineering", "Billing", "Digital"
-SUPPLIER = "ContactPlus (outsourced contact centre)"
-DEPARTMENTS = [
-    (CALL, False, "Inbound calls about supply faults, moves and billing."),
-    (FIELD, False, "Engineers who visit homes to diagnose and repair faults."),
-    (BILLING, False, "Meter reads, bills, payment plans."),
-    (DIGITAL, False, "Website, app and SMS updates."),
-    (SUPPLIER, True, "Overflow and evening calls, run by our supplier."),
-]
-
-PEOPLE = [
-    DemoPerson("chair@example.com", "Helen Carter", Role.chair, None),
-    DemoPerson("secretary@example.com", "Sam Patel", Role.secretary, None),
-    DemoPerson("callcentre@example.com", "Priya Shah", Role.member, "Call Centre"),
-    DemoPerson("field@example.com", "Tom Hughes", Role.member, "Field Engineering"),
-    DemoPerson("billing@example.com", "Aisha Rahman", Role.member, "Billing"),
-    DemoPerson("digital@example.com", "Ben Lewis", Role.member, "Digital"),
-    DemoPerson("supplier@example.com", "Marta Kowalski", Role.member, "ContactPlus (outsourced contact centre)"),
-]
 
 
 def has_data(session: Session) -> bool:
     """Whether any council exists yet."""
     return session.exec(select(func.count()).select_from(Council)).one() > 0
-
-
-def noon(day: date) -> datetime:
-    """Noon UTC on `day`: when the demo's records without a meeting time were written."""
-    return datetime.combine(day, time(12), tzinfo=UTC)
 
 
 def _at(day: date, hour: int) -> datetime:

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, select
 
 from app.demo.actions import load_delivery_actions_demo
-from app.demo.council import BILLING, CALL, DIGITAL, FIELD, SUPPLIER, noon
+from app.demo.people import BILLING, CALL, DIGITAL, FIELD, SUPPLIER, noon
 from app.demo.reports import load_reports_demo
 from app.models import (
     Council,

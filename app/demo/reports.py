@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from app.demo.council import BILLING, CALL, DIGITAL, FIELD, SUPPLIER, noon
+from app.demo.people import BILLING, CALL, DIGITAL, FIELD, SUPPLIER, noon
 from app.models import Department, DepartmentReport, Meeting, MeetingStatus, Membership
 
 # (department, summary, improvements, best practice) for the last held meeting, then the next.

@@ -7,7 +7,7 @@ metrics; section 6: rising themes and top themes with no five-whys workshop yet.
 
 from docx.document import Document
 
-from app.agendas.voice import CustomerVoice, DepartmentVoice, ThemeFlags, VoiceTheme
+from app.agendas.voice_model import CustomerVoice, DepartmentVoice, ThemeFlags, VoiceTheme
 from app.display import MEASURE_STATUS_LABELS as STATUS_LABELS
 from app.display import format_value
 from app.display import month_year as month

@@ -6,8 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 
 from app.auth import CouncilAccess, CurrentUser
-from app.common import MAX_ID, IdPath, ListOf, check_if_match, etag, list_of
-from app.councils.api import IfMatch
+from app.common import MAX_ID, IdPath, IfMatch, ListOf, check_if_match, etag, list_of
 from app.db import SessionDep
 from app.errors import ValidationErrors
 from app.feedback import discovery, imports, service, trends

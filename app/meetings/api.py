@@ -1,16 +1,15 @@
-"""JSON routes: meetings, their AOB items, apologies and calendars (the agenda's are in app.agendas.api)."""
+"""JSON routes: meetings, their AOB items, apologies and calendar links (the agenda and the calendar files
+that carry its running order are in app.agendas.api)."""
 
 from fastapi import APIRouter, Request, Response
 
 from app.auth import CouncilAccess, MeetingDep
 from app.common import IdPath, IfMatch, ListOf, check_if_match, etag, list_of
 from app.db import SessionDep
-from app.meetings import calendar, calendar_links, service
+from app.meetings import calendar_links, service
 from app.meetings.calendar_links import CalendarLink
-from app.meetings.ics import MEDIA_TYPE as ICS_MEDIA_TYPE
 from app.meetings.schemas import AobCreate, AobPublic, ApologiesIn, MeetingCreate, MeetingPublic, MeetingUpdate
-from app.models import Role, utcnow
-from app.web.downloads import content_disposition, download_headers
+from app.models import Role
 
 router = APIRouter(prefix="/api", tags=["meetings"])
 
@@ -93,53 +92,23 @@ def withdraw_apologies(session: SessionDep, found: MeetingDep) -> None:
     service.withdraw_apologies(session=session, access=found.access, meeting=found.meeting)
 
 
-ICS_RESPONSE = {200: {"content": {"text/calendar": {}}, "description": "An iCalendar file"}}
+calendar_link_router = APIRouter(prefix="/api", tags=["meetings"])  # after the calendar files
 
 
-def _ics(content: bytes, council_name: str, suffix: str) -> Response:
-    return Response(
-        content, media_type=ICS_MEDIA_TYPE, headers=download_headers(content_disposition(council_name, suffix))
-    )
-
-
-@after_agenda_router.get("/meetings/{meeting_id}/invite.ics", response_class=Response, responses=ICS_RESPONSE)
-def get_meeting_invite(request: Request, session: SessionDep, found: MeetingDep) -> Response:
-    """The meeting as a calendar invite (any seat); the running order follows the agenda read rule."""
-    meeting, council = found.meeting, found.access.council
-    content = calendar.meeting_invite(
-        session=session,
-        access=found.access,
-        meeting=meeting,
-        base_url=request.app.state.settings.BASE_URL,
-        now=utcnow(),
-    )
-    local_day = service.meeting_public(meeting, council).local_start.date()
-    return _ics(content, council.name, f"-{local_day.isoformat()}.ics")
-
-
-@after_agenda_router.get("/councils/{council_id}/calendar.ics", response_class=Response, responses=ICS_RESPONSE)
-def get_council_calendar(request: Request, session: SessionDep, access: CouncilAccess) -> Response:
-    """Every meeting of the council as a calendar feed to subscribe to (any seat); cancelled ones marked."""
-    content = calendar.council_calendar(
-        session=session, access=access, base_url=request.app.state.settings.BASE_URL, now=utcnow()
-    )
-    return _ics(content, access.council.name, "-meetings.ics")
-
-
-@after_agenda_router.get("/councils/{council_id}/calendar-link", response_model=CalendarLink)
+@calendar_link_router.get("/councils/{council_id}/calendar-link", response_model=CalendarLink)
 def get_calendar_link(request: Request, access: CouncilAccess) -> CalendarLink:
     """My subscription URL for the council's meetings (any seat); null until I make one."""
     return calendar_links.get_link(access=access, base_url=request.app.state.settings.BASE_URL)
 
 
-@after_agenda_router.post("/councils/{council_id}/calendar-link", response_model=CalendarLink)
+@calendar_link_router.post("/councils/{council_id}/calendar-link", response_model=CalendarLink)
 def issue_calendar_link(request: Request, session: SessionDep, access: CouncilAccess) -> CalendarLink:
     """A new subscription URL for calendar apps, which cannot sign in: it serves calendar.ics
     as I would see it. Asking again replaces it; the old URL stops working."""
     return calendar_links.issue_link(session=session, access=access, base_url=request.app.state.settings.BASE_URL)
 
 
-@after_agenda_router.delete("/councils/{council_id}/calendar-link", status_code=204)
+@calendar_link_router.delete("/councils/{council_id}/calendar-link", status_code=204)
 def stop_calendar_link(session: SessionDep, access: CouncilAccess) -> None:
     """Stop my subscription URL: calendars using it get 404 from now on."""
     calendar_links.stop_link(session=session, access=access)

@@ -1,84 +1,74 @@
-"""Pages: the small meeting forms on the agenda page (any other business, apologies) and the calendar feed."""
+"""Pages: the meeting forms on the council page (schedule a meeting, my calendar link)."""
 
+from datetime import datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Form, Request
 
-from app.agendas import service as agenda_service
 from app.db import SessionDep
-from app.meetings import calendar, calendar_links, service
-from app.meetings.calendar import agenda_path
-from app.meetings.ics import MEDIA_TYPE as ICS_MEDIA_TYPE
-from app.meetings.schemas import AobCreate, ApologiesIn
-from app.models import Role, utcnow
+from app.meetings import calendar_links
+from app.meetings.schemas import MeetingCreate
+from app.meetings.service import create_meeting
+from app.models import Role
 from app.web.csrf import CsrfChecked
-from app.web.deps import PageMeeting
-from app.web.forms import attempt
-from app.web.render import redirect
+from app.web.deps import PageCouncil
+from app.web.forms import attempt, whole_or_text
+from app.web.render import flash, redirect
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.post("/meetings/{meeting_id}/aob", dependencies=[CsrfChecked])
-def add_aob_form(
+@router.post("/councils/{council_id}/calendar-link", dependencies=[CsrfChecked])
+def issue_calendar_link_form(request: Request, session: SessionDep, access: PageCouncil):
+    """Make (or reset) my calendar subscription link from the council page (any seat)."""
+    had_one = access.membership.calendar_token is not None
+    calendar_links.issue_link(session=session, access=access, base_url=request.app.state.settings.BASE_URL)
+    flash(
+        request,
+        "New calendar link made; the old one no longer works."
+        if had_one
+        else "Calendar link made: add it to your calendar.",
+    )
+    return redirect(f"/councils/{access.council.id}#calendar-h")
+
+
+@router.post("/councils/{council_id}/calendar-link/stop", dependencies=[CsrfChecked])
+def stop_calendar_link_form(request: Request, session: SessionDep, access: PageCouncil):
+    """Stop my calendar subscription link (any seat)."""
+    calendar_links.stop_link(session=session, access=access)
+    flash(request, "Calendar link stopped: calendars using it no longer update.")
+    return redirect(f"/councils/{access.council.id}#calendar-h")
+
+
+@router.post("/councils/{council_id}/meetings", dependencies=[CsrfChecked])
+def schedule_meeting_form(
     request: Request,
     session: SessionDep,
-    found: PageMeeting,
-    title: Annotated[str, Form()] = "",
-    details: Annotated[str, Form()] = "",
+    access: PageCouncil,
+    scheduled_at: Annotated[str, Form()] = "",
+    duration_minutes: Annotated[str, Form()] = "120",
+    location: Annotated[str, Form()] = "",
 ):
-    """Ask to raise an item under any other business (members, not observers)."""
-    published = agenda_service.latest_snapshot(session=session, meeting=found.meeting) is not None
-    later = " It joins the circulated agenda when the chair republishes it." if published else ""
-    attempt(
-        request,
-        session,
-        lambda: service.add_aob(
-            session=session,
-            access=found.access,
-            meeting=found.meeting,
-            aob_in=AobCreate(title=title, details=details),
-        ),
-        keep=(404,),
-        success=lambda item: f"“{item.title}” added to any other business.{later}",
-    )
-    return redirect(agenda_path(found.meeting.id) + "#aob")
-
-
-@router.post("/meetings/{meeting_id}/apologies", dependencies=[CsrfChecked])
-def send_apologies_form(request: Request, session: SessionDep, found: PageMeeting, note: Annotated[str, Form()] = ""):
-    """Send my apologies for this meeting, with an optional note (members, not observers)."""
+    """Schedule a meeting from the council page (chair); the time is in the council's zone."""
+    access.require(Role.chair, doing="change the council")
+    back = f"/councils/{access.council.id}"
 
     def apply():
-        found.access.require(Role.chair, Role.secretary, Role.member, doing="send apologies from the agenda page")
-        return service.send_apologies(
-            session=session, access=found.access, meeting=found.meeting, apologies_in=ApologiesIn(note=note)
+        try:
+            local = datetime.fromisoformat(scheduled_at)
+        except ValueError:
+            local = None
+        if local is not None and local.tzinfo is None:
+            local = local.replace(tzinfo=ZoneInfo(access.council.timezone))
+        meeting_in = MeetingCreate.model_validate(
+            {
+                "scheduled_at": local or scheduled_at,
+                "duration_minutes": whole_or_text(duration_minutes, blank=duration_minutes),
+                "location": location,
+            }
         )
+        return create_meeting(session=session, council=access.council, meeting_in=meeting_in)
 
-    attempt(request, session, apply, keep=(404,), success="Apologies sent: the chair will know you cannot attend.")
-    return redirect(agenda_path(found.meeting.id))
-
-
-@router.post("/meetings/{meeting_id}/apologies/withdraw", dependencies=[CsrfChecked])
-def withdraw_apologies_form(request: Request, session: SessionDep, found: PageMeeting):
-    """Withdraw my apologies: I can attend after all."""
-    attempt(
-        request,
-        session,
-        lambda: service.withdraw_apologies(session=session, access=found.access, meeting=found.meeting),
-        keep=(404,),
-        success="Apologies withdrawn: you are expected at the meeting.",
-    )
-    return redirect(agenda_path(found.meeting.id))
-
-
-@router.api_route("/feeds/{token}.ics", methods=["GET", "HEAD"])
-def subscribed_calendar(request: Request, session: SessionDep, token: str) -> Response:
-    """The council's meetings for a calendar app subscribed with a seat's link (no sign-in:
-    the secret in the URL is the key). Unknown, reset or stopped links get 404."""
-    access = calendar_links.access_for_token(session=session, token=token)
-    content = calendar.council_calendar(
-        session=session, access=access, base_url=request.app.state.settings.BASE_URL, now=utcnow()
-    )
-    # Calendar apps poll; each fetch must come here, not from a shared cache.
-    return Response(content, media_type=ICS_MEDIA_TYPE, headers={"Cache-Control": "private, no-cache"})
+    attempt(request, session, apply, success="Meeting {result.number} scheduled.")
+    return redirect(back)

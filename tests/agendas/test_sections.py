@@ -28,7 +28,7 @@ def built_alone(data, key):
     name_of = name_of_seat(data)
     builders = {
         "actions": lambda: build_actions(data, base, zone),
-        "overall_measures": lambda: build_overall_measures(base, list(rows.values())),
+        "overall_measures": lambda: build_overall_measures(data, base, list(rows.values())),
         "department_reports": lambda: build_department_reports(data, base, rows),
         "best_practice": lambda: build_best_practice(
             base, build_department_reports(data, section_bases(data, zone)["department_reports"], rows).departments

@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from app.agendas import service as agenda_service
+from app.agendas.ics import CalendarEntry, calendar_feed
 from app.agendas.model import Agenda
 from app.auth import Access
 from app.errors import Forbidden
-from app.meetings.ics import CalendarEntry, calendar_feed
 from app.meetings.service import list_meetings
 from app.models import AgendaSnapshot, Meeting, MeetingStatus, Role
 

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from app.agendas.ics import CalendarEntry, calendar_feed, meeting_uid
 from app.agendas.model import SECTION_TITLES
-from app.meetings.ics import CalendarEntry, calendar_feed, meeting_uid
 from app.models import Council, Meeting, Role
 from tests.factories import make_council, make_meeting, make_membership, make_user, token_headers
 

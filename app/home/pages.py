@@ -1,0 +1,50 @@
+"""Page: one council at a glance (members, departments, meetings and open actions).
+
+It gathers what the domains below it hold, so it sits above them: councils, meetings and
+actions each keep their own pages, and none of them imports another's.
+"""
+
+from fastapi import APIRouter, Request
+
+from app.actions.service import ActionFilters, list_actions
+from app.councils import service
+from app.db import SessionDep
+from app.meetings import calendar_links
+from app.meetings.service import list_meetings, meeting_public
+from app.models import CLOSED_STATUSES, Role, utcnow
+from app.web.deps import PageCouncil, PageUser
+from app.web.navigation import nav
+from app.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/councils/{council_id}")
+def council_page(request: Request, session: SessionDep, user: PageUser, access: PageCouncil):
+    """A council at a glance: members, departments, meetings and open actions."""
+    council = access.council
+    meetings = [meeting_public(m, council) for m in list_meetings(session=session, council=council)]
+    now = utcnow()
+    actions = [
+        a
+        for a in list_actions(session=session, access=access, filters=ActionFilters())
+        if a.status not in CLOSED_STATUSES
+    ]
+    return render(
+        request,
+        "council.html",
+        {
+            "user": user,
+            "access": access,
+            "council": council,
+            "is_chair": access.is_(Role.chair),
+            "members": service.list_members(session=session, council=council),
+            "departments": service.list_departments(session=session, council=council),
+            "upcoming": [m for m in meetings if m.ends_at >= now and m.status != "cancelled"],
+            "past": list(reversed([m for m in meetings if m.ends_at < now or m.status == "cancelled"])),
+            "actions": actions,
+            "roles": [r.value for r in Role],
+            "nav": nav(session=session, council=council, here="council"),
+            "calendar_link": calendar_links.get_link(access=access, base_url=request.app.state.settings.BASE_URL).url,
+        },
+    )
