@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from app.measures.csvfile import CHUNK, FileTooLarge, Parsed, read_limited
+from app.measures.csvfile import SAVE_AS, FileTooLarge, Parsed, decode_text, read_limited
 
 __all__ = ["FileTooLarge", "read_limited"]
 
@@ -28,7 +28,6 @@ TEXT_MAX = {"helped": 2000, "hindered": 2000, "comment": 4000}
 REQUIRED = ("response_id", "responded_on", "department", "goal_rating", "helped", "hindered")
 OPTIONAL = ("journey", "channel", "comment")
 COLUMNS = REQUIRED + OPTIONAL
-SAVE_AS = "Save it as “CSV UTF-8 (comma delimited)” and import it again."
 
 # An address, then a phone number: nine or more digits, with the spaces, dots, dashes,
 # brackets and leading + people write between them. Masked before anything is stored.
@@ -70,43 +69,6 @@ class Scale:
 
 def normalise_header(cell: str) -> str:
     return " ".join(cell.strip().lower().replace("_", " ").replace("-", " ").split())
-
-
-def decode(data: bytes, parsed: Parsed) -> str | None:
-    """The file's text (UTF-8, with or without a BOM), or None with the reason in `parsed`."""
-    if not data.strip():
-        parsed.add(None, None, f"The file is empty. It needs a header row ({', '.join(REQUIRED)}) and responses.")
-        return None
-    if data.startswith(b"PK\x03\x04"):
-        parsed.add(None, None, f"This is an Excel workbook (.xlsx), not a CSV file. {SAVE_AS}")
-        return None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        parsed.add(None, None, f"This file is saved as UTF-16 (“Unicode text”), not UTF-8. {SAVE_AS}")
-        return None
-    if b"\x00" in data[:CHUNK]:
-        parsed.add(None, None, f"This is not a text file (it contains binary data). {SAVE_AS}")
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        bad = data[exc.start : exc.start + 1].hex()
-        parsed.add(
-            line,
-            _column_at(data, exc.start),
-            f"Row {line} has a character that is not UTF-8 (byte 0x{bad}); the file was probably saved in "
-            f"another encoding, such as Windows-1252. {SAVE_AS}",
-        )
-        return None
-
-
-def _column_at(data: bytes, offset: int) -> str | None:
-    """The header of the column that byte `offset` falls in (read leniently), for the problem's report."""
-    start = data.rfind(b"\n", 0, offset) + 1
-    prefix = data[start:offset].decode("utf-8", "replace")
-    index = len(next(csv.reader([prefix]), [""])) - 1
-    header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8-sig", "replace")]), [])
-    return header[index].strip() or None if 0 <= index < len(header) else None
 
 
 def header_columns(cells: list[str], column_map: dict[str, str], parsed: Parsed) -> dict[str, int] | None:
@@ -186,7 +148,7 @@ def parse_feedback_csv(
     """Check every row of a survey export against the council's departments and journeys (name → id)."""
     parsed = Parsed()
     rows: list[Row] = []
-    text = decode(data, parsed)
+    text = decode_text(data, parsed, required=REQUIRED, rows="responses")
     if text is None:
         return parsed, rows
     total = text.count("\n") + 1

@@ -9,7 +9,7 @@ import csv
 import difflib
 import io
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import BinaryIO
@@ -94,10 +94,14 @@ def read_limited(stream: BinaryIO, limit: int = MAX_BYTES) -> bytes:
     return b"".join(chunks)
 
 
-def _decode(data: bytes, parsed: Parsed) -> str | None:
-    """The file's text, or None with the reason added to `parsed`."""
+def decode_text(data: bytes, parsed: Parsed, *, required: Sequence[str], rows: str) -> str | None:
+    """The file's text (UTF-8, with or without a BOM), or None with the reason added to `parsed`.
+
+    `required` names the header the person needs, `rows` what the file holds ("readings").
+    Shared by every CSV import, so each says the same about a workbook, UTF-16 or Windows-1252.
+    """
     if not data.strip():
-        parsed.add(None, None, f"The file is empty. It needs a header row ({', '.join(REQUIRED)}) and readings.")
+        parsed.add(None, None, f"The file is empty. It needs a header row ({', '.join(required)}) and {rows}.")
         return None
     if data.startswith(b"PK\x03\x04"):
         parsed.add(None, None, f"This is an Excel workbook (.xlsx), not a CSV file. {SAVE_AS}")
@@ -112,17 +116,27 @@ def _decode(data: bytes, parsed: Parsed) -> str | None:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        bad = data[exc.start : exc.start + 1].hex()
         parsed.add(
             line,
-            None,
-            f"Row {line} has characters that are not UTF-8 (the file was probably saved in another encoding, "
-            f"such as Windows-1252). {SAVE_AS}",
+            _column_at(data, exc.start),
+            f"Row {line} has a character that is not UTF-8 (byte 0x{bad}); the file was probably saved in "
+            f"another encoding, such as Windows-1252. {SAVE_AS}",
         )
         return None
     if "\x00" in text:
         parsed.add(None, None, f"This is not a text file (it contains binary data). {SAVE_AS}")
         return None
     return text
+
+
+def _column_at(data: bytes, offset: int) -> str | None:
+    """The header of the column that byte `offset` falls in (read leniently), for the problem's report."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    prefix = data[start:offset].decode("utf-8", "replace")
+    index = len(next(csv.reader([prefix]), [""])) - 1
+    header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8-sig", "replace")]), [])
+    return header[index].strip() or None if 0 <= index < len(header) else None
 
 
 def _normalise_header(cell: str) -> str:
@@ -232,7 +246,7 @@ def parse_readings_csv(
 ) -> Parsed:
     """Check every row of a readings file against the council's measures (keyed by lower-case name)."""
     parsed = Parsed()
-    text = _decode(data, parsed)
+    text = decode_text(data, parsed, required=REQUIRED, rows="readings")
     if text is None:
         return parsed
     total_lines = text.count("\n") + 1

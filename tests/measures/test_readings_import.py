@@ -137,7 +137,7 @@ BAD_FILES = {
     "only whitespace": (b"  \n\n", [(None, None)]),
     "header only": (HEADER.encode(), [(None, None)]),
     "utf-16": ((HEADER + "Net Promoter Score,2026-02-01,25,\n").encode("utf-16"), [(None, None)]),
-    "latin-1": (HEADER.encode() + "Café score,2026-02-01,25,\n".encode("latin-1"), [(2, None)]),
+    "latin-1": (HEADER.encode() + "Café score,2026-02-01,25,\n".encode("latin-1"), [(2, "measure")]),
     "binary junk": (bytes(range(256)) * 40, [(None, None)]),
     "an excel workbook": (b"PK\x03\x04" + b"\x00" * 100, [(None, None)]),
 }
