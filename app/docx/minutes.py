@@ -85,7 +85,11 @@ def _notes(doc: Document, text: str, *, lead: Run | None = None) -> None:
 
 
 def _decision(doc: Document, decision: mm.DecisionRow) -> None:
-    add_paragraph(doc, [Run(f"D{decision.number}. ", bold=True), Run(decision.text)])
+    reviewed = decision.theme_name
+    add_paragraph(doc, [Run(f"D{decision.number}. ", bold=True), Run(decision.text)], keep_next=bool(reviewed))
+    if reviewed:
+        # Plain text, not a link: the printed minutes outlive the feedback page's filters.
+        add_paragraph(doc, f"Theme reviewed: {reviewed}")
 
 
 # -- the nine items -------------------------------------------------------------------

@@ -103,6 +103,8 @@ class MinutesData:
     attendance: list[Attendance] = field(default_factory=list)
     items: list[MinutesItem] = field(default_factory=list)
     decisions: list[tuple[Decision, str | None]] = field(default_factory=list)
+    # The names of the council's themes the decisions record as reviewed, by id.
+    theme_names: dict[int, str] = field(default_factory=dict)
     # Open actions of the council, and every action raised at this meeting.
     actions: list[ActionFact] = field(default_factory=list)
     aob: list[tuple[AobItem, str | None]] = field(default_factory=list)
@@ -110,7 +112,7 @@ class MinutesData:
     next_meeting: Meeting | None = None
 
 
-def decision_row(decision: Decision, created_by: str | None) -> mm.DecisionRow:
+def decision_row(decision: Decision, created_by: str | None, theme_name: str | None = None) -> mm.DecisionRow:
     return mm.DecisionRow(
         id=decision.id,
         number=decision.number,
@@ -119,6 +121,7 @@ def decision_row(decision: Decision, created_by: str | None) -> mm.DecisionRow:
         created_by=created_by,
         created_at=decision.created_at,
         theme_id=decision.theme_id,
+        theme_name=theme_name if decision.theme_id is not None else None,
     )
 
 
@@ -185,7 +188,10 @@ def build_minutes(data: MinutesData) -> mm.MinutesDoc:
         if action.raised_at_meeting_id == meeting.id and action.raised_at_item is not None:
             raised.setdefault(action.raised_at_item, []).append(row)
 
-    decisions = sorted((decision_row(d, who) for d, who in data.decisions), key=lambda d: d.number)
+    decisions = sorted(
+        (decision_row(d, who, data.theme_names.get(d.theme_id or 0)) for d, who in data.decisions),
+        key=lambda d: d.number,
+    )
     notes = {item.number: item for item in data.items}
     items = []
     for section in data.agenda.sections:

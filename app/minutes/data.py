@@ -32,6 +32,7 @@ from app.models import (
     Minutes,
     MinutesAmendment,
     MinutesItem,
+    Theme,
     User,
 )
 
@@ -90,14 +91,17 @@ def load_minutes_data(
     data.departments = load_departments(session=session, council_id=council.id)
     data.attendance = load_attendance(session=session, meeting=meeting)
     data.items = list(session.exec(select(MinutesItem).where(MinutesItem.meeting_id == meeting.id)))
-    data.decisions = list(
-        session.exec(
-            select(Decision, User.name)
-            .outerjoin(User, col(User.id) == Decision.created_by_id)
-            .where(Decision.meeting_id == meeting.id)
-            .order_by(col(Decision.number))
-        )
-    )
+    # The theme a decision reviewed comes in the same query: its name, never a query per decision.
+    for decision, author, theme_name in session.exec(
+        select(Decision, User.name, Theme.name)
+        .outerjoin(User, col(User.id) == Decision.created_by_id)
+        .outerjoin(Theme, (col(Theme.id) == Decision.theme_id) & (col(Theme.council_id) == council.id))
+        .where(Decision.meeting_id == meeting.id)
+        .order_by(col(Decision.number))
+    ):
+        data.decisions.append((decision, author))
+        if decision.theme_id is not None and theme_name is not None:
+            data.theme_names[decision.theme_id] = theme_name
     owner = aliased(User)
     data.actions = [
         ActionFact(action=action, owner_name=name)

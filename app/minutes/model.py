@@ -38,6 +38,7 @@ class DecisionRow(BaseModel):
     created_by: str | None
     created_at: datetime
     theme_id: int | None = None  # the feedback theme it records as reviewed
+    theme_name: str | None = None  # that theme's name, for the page and the Word minutes
 
 
 class AobOutcome(BaseModel):

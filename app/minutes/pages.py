@@ -11,7 +11,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.common import etag, today_in
 from app.config import Settings
@@ -24,7 +24,7 @@ from app.minutes.schemas import (
     NOTES_MAX,
     AmendmentCreate,
 )
-from app.models import Council, Meeting, MeetingStatus, Minutes, MinutesStatus, Role
+from app.models import Council, Meeting, MeetingStatus, Minutes, MinutesStatus, Role, Theme
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageMeeting, PageUser
 from app.web.forms import attempt, whole_or_text
@@ -60,6 +60,7 @@ def minutes_page(request: Request, session: SessionDep, user: PageUser, found: P
     approved = doc.status == MinutesStatus.approved
     settings: Settings = request.app.state.settings
     owners = sorted(doc.attendance, key=lambda r: r.name.casefold())
+    editing = recorder and not approved and not cancelled
     return render(
         request,
         "minutes.html",
@@ -70,7 +71,7 @@ def minutes_page(request: Request, session: SessionDep, user: PageUser, found: P
             "meeting": meeting,
             "doc": doc,
             "h": doc.meeting,
-            "editing": recorder and not approved and not cancelled,
+            "editing": editing,
             "recorder": recorder,
             "is_chair": access.is_(Role.chair),
             "approved": approved,
@@ -80,6 +81,7 @@ def minutes_page(request: Request, session: SessionDep, user: PageUser, found: P
             "amended_at": {a.id: local_time(a.made_at, zone) for a in doc.amendments},
             "saved_at": {i.number: i.updated_at.isoformat() if i.updated_at else "" for i in doc.items},
             "owners": owners,
+            "themes": council_themes(session, access.council.id) if editing else [],
             "default_due": (today_in(access.council.timezone) + timedelta(days=DEFAULT_DUE_DAYS)).isoformat(),
             "today": today_in(access.council.timezone).isoformat(),
             "choices": ATTENDANCE_CHOICES,
@@ -88,6 +90,16 @@ def minutes_page(request: Request, session: SessionDep, user: PageUser, found: P
             "here": minutes_path(meeting.id),
         },
     )
+
+
+def council_themes(session: Session, council_id: int) -> list[tuple[int, str]]:
+    """The council's feedback themes by name: what a decision can record as reviewed."""
+    return [
+        (theme_id, name)
+        for theme_id, name in session.exec(
+            select(Theme.id, Theme.name).where(Theme.council_id == council_id).order_by(col(Theme.name), col(Theme.id))
+        )
+    ]
 
 
 def approved_refusal(session: Session, meeting: Meeting) -> str | None:

@@ -116,19 +116,23 @@ def add_decision_form(
     found: PageMeeting,
     item_number: Annotated[int, Form()],
     text: Annotated[str, Form()] = "",
+    theme_id: Annotated[str, Form()] = "",
 ):
-    """Record a decision under an item; it takes the meeting's next number."""
+    """Record a decision under an item; it takes the meeting's next number, and may record a theme as reviewed."""
     if not text.strip():
         flash(request, "Write the decision first, then record it.", "error")
         return redirect(back_to(found.meeting.id, f"item-{item_number}"))
     attempt(
         request,
         session,
+        # A theme id that is not a whole number is left for the schema to refuse by name ("theme id: …").
         lambda: recording.add_decision(
             session=session,
             access=found.access,
             meeting=found.meeting,
-            decision_in=DecisionCreate(item_number=item_number, text=clean_text(text).strip()),
+            decision_in=DecisionCreate(
+                item_number=item_number, text=clean_text(text).strip(), theme_id=whole_or_text(theme_id)
+            ),
         ),
         keep=(NotFound.status_code,),
         message=refusal(session, found.meeting),

@@ -26,7 +26,18 @@ from app.minutes.schemas import (
     MinutesItemPublic,
     MinutesUpdate,
 )
-from app.models import Action, AobItem, Attendance, AttendanceStatus, Decision, Meeting, Membership, MinutesItem, utcnow
+from app.models import (
+    Action,
+    AobItem,
+    Attendance,
+    AttendanceStatus,
+    Decision,
+    Meeting,
+    Membership,
+    MinutesItem,
+    Theme,
+    utcnow,
+)
 from app.research.workshop import check_theme
 
 
@@ -121,6 +132,12 @@ def _get_decision(session: Session, meeting: Meeting, decision_id: int) -> Decis
     return decision
 
 
+def _theme_name(session: Session, decision: Decision) -> str | None:
+    """The name of the theme a decision reviewed (already checked to be this council's)."""
+    theme = session.get(Theme, decision.theme_id) if decision.theme_id is not None else None
+    return theme.name if theme else None
+
+
 def add_decision(*, session: Session, access: Access, meeting: Meeting, decision_in: DecisionCreate) -> DecisionRow:
     """Record a decision under an agenda item; it takes the meeting's next number."""
     minutes, _ = lock.open_for_edit(session, access, meeting, doing="record decisions")
@@ -147,7 +164,7 @@ def add_decision(*, session: Session, access: Access, meeting: Meeting, decision
     detail = {"decision_id": decision.id, "number": decision.number, "item_number": decision.item_number}
     lock.record(session, access, meeting, "decision_added", {**detail, "text": decision.text})
     lock.touch(session, minutes)
-    return decision_row(decision, access.user.name)
+    return decision_row(decision, access.user.name, _theme_name(session, decision))
 
 
 def update_decision(
@@ -174,7 +191,7 @@ def update_decision(
             {"decision_id": decision.id, "number": decision.number, **changes},
         )
         lock.touch(session, minutes)
-    return decision_row(decision, lock.name_of(session, decision.created_by_id))
+    return decision_row(decision, lock.name_of(session, decision.created_by_id), _theme_name(session, decision))
 
 
 def delete_decision(*, session: Session, access: Access, meeting: Meeting, decision_id: int) -> None:

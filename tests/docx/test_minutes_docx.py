@@ -411,6 +411,29 @@ def test_tricky_text_round_trips_through_docx2python(draft):
         extracted.close()
 
 
+def test_a_decision_says_which_theme_it_reviewed():
+    minutes = known_minutes()
+    reviewed = "Repeat engineer visit — 陈伟 & <b>co</b>"
+    d2 = minutes.decisions[1]
+    d2.theme_id, d2.theme_name = 41, reviewed  # the same object as under item 5
+    content = build(minutes)
+    extracted = docx2python(io.BytesIO(content))
+    try:
+        body = extracted.text
+        assert body.count(f"Theme reviewed: {reviewed}") == 1
+        assert body.count("Theme reviewed:") == 1, "only the decision that reviewed a theme says so"
+    finally:
+        extracted.close()
+    doc = open_docx(content)
+    fifth = under(doc, TITLES[4])
+    line = fifth.index(f"D2. {DECISIONS[1][1]}")
+    assert fifth[line + 1] == f"Theme reviewed: {reviewed}"
+    paragraphs = [p for p in doc.paragraphs if p.text in (f"D2. {DECISIONS[1][1]}", f"Theme reviewed: {reviewed}")]
+    # Plain body text like the decision itself, kept on the page with the decision it belongs to.
+    assert len(paragraphs) == 2 and paragraphs[0].style.name == paragraphs[1].style.name
+    assert paragraphs[0].paragraph_format.keep_with_next is True
+
+
 def test_characters_xml_forbids_are_dropped_not_fatal():
     minutes = known_minutes()
     minutes.items[3].notes = "Bell\x07 and\x00 null\x1b\r\nsecond line"

@@ -9,7 +9,7 @@ import pytest
 from markupsafe import escape
 from sqlmodel import select
 
-from app.models import Action, AobItem, Council, Decision, Meeting, Membership, Minutes, MinutesItem, Role
+from app.models import Action, AobItem, Council, Decision, Meeting, Membership, Minutes, MinutesItem, Role, Theme
 from tests.factories import make_council, make_department, make_meeting, make_membership, make_user
 from tests.web.test_pages import csrf_from, sign_in
 
@@ -343,3 +343,54 @@ def test_circulate_approve_and_then_only_amendments(client, session, world):
     assert flashes(page) == ["Amendment recorded. It shows with the minutes and in the Word document."]
     assert "D1 is evenings only." in page and ESCAPED in page
     assert "Amended after approval" in item_html(page, 5)
+
+
+# -- a decision records the feedback theme it reviewed ---------------------------------
+
+
+def test_the_secretary_records_a_reviewed_theme_from_the_page(client, session, world):
+    council = world.council
+    theme = Theme(council_id=council.id, name="Repeat engineer visit")
+    other = Theme(council_id=council.id, name="Billing <errors> & letters")
+    elsewhere = Theme(council_id=make_council(session).id, name="Elsewhere")
+    session.add_all([theme, other, elsewhere])
+    session.commit()
+    sign_in(client, "secretary@example.com")
+    page = client.get(world.url).text
+    # One optional select per "Record a decision" form, listing this council's themes only.
+    assert page.count('<select name="theme_id">') == 9 and "Theme reviewed" in page
+    assert f'<option value="{theme.id}">Repeat engineer visit</option>' in page
+    assert "Billing &lt;errors&gt; &amp; letters" in page and "Elsewhere" not in page
+
+    made = post_form(
+        client, world.url, f"{world.url}/decisions", item_number="6", text="Checklist stays.", theme_id=str(theme.id)
+    )
+    assert made.status_code == 303 and made.headers["location"] == f"{world.url}#item-6"
+    page = client.get(world.url).text
+    assert flashes(page) == ["Decision D1 recorded under item 6."]
+    sixth = item_html(page, 6)
+    link = f'href="/councils/{council.id}/feedback?theme_id={theme.id}&amp;polarity=negative"'
+    assert "Checklist stays." in sixth and "Theme reviewed: <a " in sixth and link in sixth
+    assert f"{link}>Repeat engineer visit</a>" in sixth
+    # Without a theme: recorded as before, no "Theme reviewed" line.
+    post_form(client, world.url, f"{world.url}/decisions", item_number="7", text="No theme here.", theme_id="")
+    assert "Theme reviewed: <a " not in item_html(client.get(world.url).text, 7)
+
+    # A malformed or foreign theme id is named on the page, never a 500, and nothing is recorded.
+    for bad, said in [
+        ("abc", "theme id: 'abc' is not a whole number"),
+        ("1e999", "theme id: '1e999' is not a whole number"),
+        ("9" * 40, "theme id: '" + "9" * 40 + "' is not a whole number"),
+        ("0", "theme id: must be greater than or equal to 1"),
+        (str(elsewhere.id), f"Theme {elsewhere.id} is not a theme of this council."),
+    ]:
+        refused = post_form(client, world.url, f"{world.url}/decisions", item_number="6", text="Bad.", theme_id=bad)
+        assert refused.status_code == 303, (bad, refused.text)
+        assert [html.unescape(f) for f in flashes(client.get(world.url).text)] == [said], bad
+    assert session.exec(select(Decision.text).order_by(Decision.number)).all() == ["Checklist stays.", "No theme here."]
+
+
+def test_no_theme_select_when_the_council_has_no_themes(client, world):
+    sign_in(client, "secretary@example.com")
+    page = client.get(world.url).text
+    assert "Record a decision" in page and 'name="theme_id"' not in page

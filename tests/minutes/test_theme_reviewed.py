@@ -20,11 +20,16 @@ def test_a_decision_records_the_theme_it_reviewed(app, client, session):
     }
     made = client.post(url(w, "/decisions"), headers=headers, json=body)
     assert made.status_code == 201, made.text
-    assert made.json()["theme_id"] == theme.id
+    assert (made.json()["theme_id"], made.json()["theme_name"]) == (theme.id, "Repeat engineer visit")
     minutes = client.get(url(w, "/minutes"), headers=headers).json()
-    assert any(d.get("theme_id") == theme.id for item in minutes["items"] for d in item["decisions"])
+    reviewed = [d for item in minutes["items"] for d in item["decisions"] if d.get("theme_id") == theme.id]
+    assert [d["theme_name"] for d in reviewed] == ["Repeat engineer visit"]
+    assert [d["theme_name"] for d in minutes["decisions"]] == ["Repeat engineer visit"]
     # Unlinked by sending null; another council's theme is refused and nothing is written.
     path = url(w, f"/decisions/{made.json()['id']}")
-    assert client.patch(path, headers=headers, json={"theme_id": None}).json()["theme_id"] is None
+    unlinked = client.patch(path, headers=headers, json={"theme_id": None}).json()
+    assert (unlinked["theme_id"], unlinked["theme_name"]) == (None, None)
+    minutes = client.get(url(w, "/minutes"), headers=headers).json()
+    assert all(d["theme_name"] is None for d in minutes["decisions"])
     bad = client.post(url(w, "/decisions"), headers=headers, json={**body, "theme_id": elsewhere.id})
     assert bad.status_code == 422 and error_fields(bad) == {"theme_id"}
