@@ -8,7 +8,6 @@ import io
 import shutil
 import struct
 import subprocess
-import time
 import zlib
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -512,18 +511,17 @@ def test_characters_xml_forbids_are_dropped_not_fatal():
     assert f"Bell and null\n{TRICKY}" in cells and "Room 2" in cells
 
 
-def test_a_long_action_log_builds_quickly():
+def test_a_long_action_log_builds_every_row():
+    # Speed is measured by `make bench` (the agenda pack is built from row XML), not timed here.
     agenda = known_agenda()
     agenda.sections[0].open_actions = [
         action(1000 + i, f"Follow up complaint theme {i}", due=date(2026, 11, 1), overdue_days=i % 30)
         for i in range(600)
     ]
-    started = time.perf_counter()
     pack = build_agenda_docx(agenda, template=None, charts=lambda row: None)
-    elapsed = time.perf_counter() - started
     table = find_table(docx.Document(io.BytesIO(pack)), "Action", "Owner", "Department", "Due", "Status")
     assert len(table.rows) == 601
-    assert elapsed < 3, f"600 action rows took {elapsed:.2f} s"  # about 0.3 s here; cell-by-cell took far longer
+    assert [c.text for c in table.rows[600].cells][0] == "Follow up complaint theme 599"
 
 
 # -- templates ------------------------------------------------------------------------

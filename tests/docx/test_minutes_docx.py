@@ -9,7 +9,6 @@ in the register; an action raised here under its item and, while open, in the lo
 import io
 import shutil
 import subprocess
-import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -534,12 +533,10 @@ def big_minutes() -> mm.MinutesDoc:
     return minutes
 
 
-def test_a_big_meeting_builds_quickly_and_completely():
+def test_a_big_meeting_builds_completely():
+    # Its speed is `minutes_docx_vs_pandoc` in `make bench`, a ratio measured in one run, not a timed test.
     minutes = big_minutes()
-    started = time.perf_counter()
     content = build(minutes, charts=lambda row: PNG if row.trend else None)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 3, f"the big meeting took {elapsed:.2f} s"  # about 0.1 s here
     doc = open_docx(content)
     assert len(find_table(doc, "No.", "Agenda item", "Decision").rows) == 61
     assert len(find_table(doc, "Name", "Department", "Role", "Attendance").rows) == 31

@@ -1,11 +1,12 @@
 """CSV import and export of readings: all or nothing, every problem by row, round trips."""
 
 import io
-import time
+from contextlib import contextmanager
 from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import func, select
 
 from app.measures import csvfile
@@ -283,19 +284,35 @@ def test_export_of_one_measure(client, app, council, session):
 # Speed
 
 
+@contextmanager
+def count_statements(engine):
+    """The SQL statements sent through `engine` inside the block (an executemany counts once)."""
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
 def test_ten_thousand_rows_import_in_one_go(client, app, council, session):
     names = ["Net Promoter Score", "First-contact resolution", "Estimated bills"]
     rows = [
         f"{names[i % 3]},{date.fromordinal(date(1990, 1, 1).toordinal() + i // 3)},{i * 0.5},{i}" for i in range(10_000)
     ]
     data = (HEADER + "\n".join(rows) + "\n").encode()
-    started = time.perf_counter()
-    response = upload(client, app, council, data)
-    elapsed = time.perf_counter() - started
+    # Not a timed test (machines here differ threefold; speed lives in `make bench`): the import
+    # must be set-based, so the statements it sends stay a handful whatever the row count.
+    with count_statements(app.state.engine) as sent:
+        response = upload(client, app, council, data)
     assert response.json() == {"imported": 10_000, "updated": 0}, response.text[:500]
-    assert elapsed < 10, f"import of 10,000 rows took {elapsed:.1f} s"
+    assert len(sent) < 60, f"{len(sent)} statements for 10,000 rows: one per row?"
     session.expire_all()
     assert session.exec(select(func.count()).select_from(Reading)).one() == 10_001
-    started = time.perf_counter()
-    assert upload(client, app, council, data).json() == {"imported": 0, "updated": 10_000}
-    assert time.perf_counter() - started < 10
+    with count_statements(app.state.engine) as sent:
+        assert upload(client, app, council, data).json() == {"imported": 0, "updated": 10_000}
+    assert len(sent) < 60, f"{len(sent)} statements to update 10,000 rows: one per row?"
