@@ -233,82 +233,17 @@ def send_reminders(
         raise typer.Exit(1)
 
 
-@app.command("import-readings")
-def import_readings(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV UTF-8 file")],
-    council: Annotated[int, typer.Option("--council", min=1, help="The council's id")],
-) -> None:
-    """Import a council's readings from CSV, all or nothing: the same checks as the web import.
+def _import_csv(file: Path, council: int, *, read, run, rejected: type[Exception], labels: dict[str, str]):
+    """Run one all-or-nothing CSV import for a council with a progress bar a phase: (result, council name).
 
-    Columns measure, period, value and optionally sample_size and note; measures are matched
-    by name. On any problem, every problem is listed, nothing is written and the exit code is 1.
+    On refusal, every problem is listed by row and column, nothing is written and the exit code is 1.
     """
     from sqlmodel import Session
 
-    from app.measures.imports import ImportRejected, read_upload
-    from app.measures.imports import import_readings as run_import
     from app.models import Council
 
     check_schema()
     bars: dict = {}
-
-    def finish_bar() -> None:
-        bar = bars.pop("current", None)
-        if bar is not None:
-            bar.render_finish()
-
-    def progress(phase: str, done: int, total: int) -> None:
-        if bars.get("phase") != phase:
-            finish_bar()
-            label = "Checking rows   " if phase == "check" else "Writing readings"
-            bars["phase"], bars["current"] = phase, typer.progressbar(length=total, label=label, file=sys.stderr)
-            bars["current"].__enter__()
-        bar = bars["current"]
-        bar.update(done - bar.pos)
-
-    with Session(_engine()) as session:
-        target = session.get(Council, council)
-        if target is None:
-            typer.secho(f"No council with id {council}.", fg="red", err=True)
-            raise typer.Exit(1)
-        try:
-            with file.open("rb") as stream:
-                data = read_upload(stream)
-            result = run_import(session=session, council=target, data=data, on_progress=progress)
-        except ImportRejected as exc:
-            finish_bar()
-            count = len(exc.problems)
-            typer.secho(f"{file.name} was not imported ({count} problem(s)); nothing was written.", fg="red", err=True)
-            for p in exc.problems:
-                where = ", ".join(part for part in (f"row {p.row}" if p.row else "", p.column or "") if part)
-                typer.echo(f"  {where or 'file'}: {p.message}", err=True)
-            raise typer.Exit(1) from None
-        name = target.name
-        session.commit()
-    finish_bar()
-    typer.echo(f"Imported {result.imported} new reading(s), updated {result.updated} into “{name}”.")
-
-
-@app.command("import-feedback")
-def import_feedback(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV UTF-8 survey export")],
-    council: Annotated[int, typer.Option("--council", min=1, help="The council's id")],
-) -> None:
-    """Import a council's survey responses from CSV, all or nothing: the same checks as the web import.
-
-    Columns response_id, responded_on, department, goal_rating, helped, hindered and optionally
-    journey, channel, comment (or the vendor's names saved in the council's column mapping).
-    On any problem, every problem is listed, nothing is written and the exit code is 1.
-    """
-    from sqlmodel import Session
-
-    from app.feedback.imports import ImportRejected, read_feedback_upload
-    from app.feedback.imports import import_feedback as run_import
-    from app.models import Council
-
-    check_schema()
-    bars: dict = {}
-    labels = {"check": "Checking rows     ", "write": "Writing responses ", "theme": "Theming history   "}
 
     def finish_bar() -> None:
         bar = bars.pop("current", None)
@@ -331,9 +266,9 @@ def import_feedback(
             raise typer.Exit(1)
         try:
             with file.open("rb") as stream:
-                data = read_feedback_upload(stream)
-            result = run_import(session=session, council=target, data=data, on_progress=progress)
-        except ImportRejected as exc:
+                data = read(stream)
+            result = run(session=session, council=target, data=data, on_progress=progress)
+        except rejected as exc:
             finish_bar()
             count = len(exc.problems)
             typer.secho(f"{file.name} was not imported ({count} problem(s)); nothing was written.", fg="red", err=True)
@@ -344,6 +279,55 @@ def import_feedback(
         name = target.name
         session.commit()
     finish_bar()
+    return result, name
+
+
+@app.command("import-readings")
+def import_readings(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV UTF-8 file")],
+    council: Annotated[int, typer.Option("--council", min=1, help="The council's id")],
+) -> None:
+    """Import a council's readings from CSV, all or nothing: the same checks as the web import.
+
+    Columns measure, period, value and optionally sample_size and note; measures are matched
+    by name. On any problem, every problem is listed, nothing is written and the exit code is 1.
+    """
+    from app.measures.imports import ImportRejected, read_upload
+    from app.measures.imports import import_readings as run_import
+
+    result, name = _import_csv(
+        file,
+        council,
+        read=read_upload,
+        run=run_import,
+        rejected=ImportRejected,
+        labels={"check": "Checking rows   ", "write": "Writing readings"},
+    )
+    typer.echo(f"Imported {result.imported} new reading(s), updated {result.updated} into “{name}”.")
+
+
+@app.command("import-feedback")
+def import_feedback(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV UTF-8 survey export")],
+    council: Annotated[int, typer.Option("--council", min=1, help="The council's id")],
+) -> None:
+    """Import a council's survey responses from CSV, all or nothing: the same checks as the web import.
+
+    Columns response_id, responded_on, department, goal_rating, helped, hindered and optionally
+    journey, channel, comment (or the vendor's names saved in the council's column mapping).
+    On any problem, every problem is listed, nothing is written and the exit code is 1.
+    """
+    from app.feedback.imports import ImportRejected, read_feedback_upload
+    from app.feedback.imports import import_feedback as run_import
+
+    result, name = _import_csv(
+        file,
+        council,
+        read=read_feedback_upload,
+        run=run_import,
+        rejected=ImportRejected,
+        labels={"check": "Checking rows     ", "write": "Writing responses ", "theme": "Theming history   "},
+    )
     typer.echo(
         f"Imported {result.imported} new response(s), updated {result.updated} into “{name}”; "
         f"{result.mentions} theme mention(s) in its history."
