@@ -6,6 +6,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 PYTEST_ARGS ?=
+# Test processes: one per core (pytest-xdist); JOBS=0 runs in this process (for -x, --pdb).
+JOBS   ?= auto
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test bench lock lint format clean
@@ -13,7 +15,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make install  create $(VENV) from requirements-dev.lock (again only when it or pyproject.toml changes)"
 	@echo "make run      migrate, load the demo council if empty, serve on PORT (default 8000)"
-	@echo "make test     run the tests (extra pytest options: PYTEST_ARGS='-k sqlite -x')"
+	@echo "make test     run the tests, one process per core (JOBS=0 for one; extra options: PYTEST_ARGS='-k sqlite -x')"
 	@echo "make bench    generate the benchmark councils, print the figures, write bench/results.json"
 	@echo "make lock     regenerate requirements.lock (runtime) and requirements-dev.lock (with test tools)"
 	@echo "make lint     ruff, and the import contracts in pyproject.toml (lint-imports)"
@@ -55,7 +57,7 @@ run: install
 	@ENVIRONMENT=development BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/council serve --port $(PORT)
 
 test: install $(OPENAPI_STAMP)
-	@$(BIN)/pytest $(PYTEST_ARGS)
+	@$(BIN)/pytest -n $(JOBS) $(PYTEST_ARGS)
 
 bench: install
 	@$(BIN)/python -m bench.run
