@@ -7,7 +7,7 @@ actions each keep their own pages, and none of them imports another's.
 from fastapi import APIRouter, Request
 
 from app.actions.service import ActionFilters, list_actions
-from app.councils import service
+from app.councils import invitation_service, service
 from app.db import SessionDep
 from app.meetings import calendar_links
 from app.meetings.service import list_meetings, meeting_public
@@ -39,6 +39,9 @@ def council_page(request: Request, session: SessionDep, user: PageUser, access: 
             "council": council,
             "is_chair": access.is_(Role.chair),
             "members": service.list_members(session=session, council=council),
+            "invitations": invitation_service.list_council_invitations(session=session, council=council)
+            if access.is_(Role.chair)
+            else [],
             "departments": service.list_departments(session=session, council=council),
             "upcoming": [m for m in meetings if m.ends_at >= now and m.status != "cancelled"],
             "past": list(reversed([m for m in meetings if m.ends_at < now or m.status == "cancelled"])),
