@@ -116,10 +116,11 @@ def mark_mailed(*, session: Session, invitation: Invitation) -> None:
     session.flush()
 
 
-def _public_rows(session: Session, query) -> list[InvitationPublic]:
+def _public_rows(session: Session, *where) -> list[InvitationPublic]:
     inviter = aliased(User)
     rows = session.exec(
-        query.add_columns(inviter.name, Department.name)
+        select(Invitation, inviter.name, Department.name)
+        .where(*where)
         .outerjoin(inviter, inviter.id == Invitation.invited_by_id)
         .outerjoin(Department, col(Department.id) == Invitation.department_id)
         .order_by(col(Invitation.created_at).desc(), col(Invitation.id).desc())
@@ -138,12 +139,12 @@ def _public_rows(session: Session, query) -> list[InvitationPublic]:
 
 def invitation_public(*, session: Session, invitation: Invitation) -> InvitationPublic:
     """One invitation as the chair sees it."""
-    return _public_rows(session, select(Invitation).where(Invitation.id == invitation.id))[0]
+    return _public_rows(session, Invitation.id == invitation.id)[0]
 
 
 def list_council_invitations(*, session: Session, council: Council) -> list[InvitationPublic]:
     """Every invitation of the council, newest first: the record of who invited whom and when."""
-    return _public_rows(session, select(Invitation).where(Invitation.council_id == council.id))
+    return _public_rows(session, Invitation.council_id == council.id)
 
 
 def list_my_invitations(*, session: Session, user: User) -> list[MyInvitation]:
