@@ -30,6 +30,9 @@ def council_page(request: Request, session: SessionDep, user: PageUser, access: 
         for a in list_actions(session=session, access=access, filters=ActionFilters())
         if a.status not in CLOSED_STATUSES
     ]
+    invitations = (
+        invitation_service.list_council_invitations(session=session, council=council) if access.is_(Role.chair) else []
+    )
     return render(
         request,
         "council.html",
@@ -39,9 +42,9 @@ def council_page(request: Request, session: SessionDep, user: PageUser, access: 
             "council": council,
             "is_chair": access.is_(Role.chair),
             "members": service.list_members(session=session, council=council),
-            "invitations": invitation_service.list_council_invitations(session=session, council=council)
-            if access.is_(Role.chair)
-            else [],
+            "invitations": invitations,
+            # How each seat came to be: who invited them and when (the chair's view).
+            "invited": {i.email: i for i in reversed(invitations) if i.status == "accepted"},
             "departments": service.list_departments(session=session, council=council),
             "upcoming": [m for m in meetings if m.ends_at >= now and m.status != "cancelled"],
             "past": list(reversed([m for m in meetings if m.ends_at < now or m.status == "cancelled"])),

@@ -313,10 +313,13 @@ def test_the_chair_invites_resends_and_revokes_on_the_council_page(client, sessi
     assert "Invitation to known@example.com saved, but the mail was not sent" in sent.text
     assert "Invited by" in sent.text and "Helen Carter" in sent.text and "mail not sent" in sent.text
     invitation = session.exec(select(Invitation)).one()
+    first_hash = invitation.token_hash
     resent = client.post(
         f"/councils/{world['council'].id}/invitations/{invitation.id}/resend", data={"csrf_token": token}
     )
-    assert "Resend" in resent.text
+    assert "Invitation to known@example.com saved, but the mail was not sent" in resent.text
+    session.expire_all()
+    assert session.get(Invitation, invitation.id).token_hash != first_hash  # the old link no longer works
     revoked = client.post(
         f"/councils/{world['council'].id}/invitations/{invitation.id}/revoke", data={"csrf_token": token}
     )
@@ -343,3 +346,8 @@ def test_the_invited_person_accepts_on_their_councils_page(app, client, session,
     assert count(session, Membership, Membership.user_id == world["known"].id) == 1
     again = client.post(f"/invitations/{invitation.id}/accept", data={"csrf_token": csrf_from(page.text)})
     assert "This invitation was already accepted." in again.text
+    # The chair's members list says how the seat came to be.
+    client.cookies.clear()
+    sign_in(client, email="chair@example.com", password=PASSWORD)
+    members = client.get(f"/councils/{world['council'].id}").text
+    assert re.search(r"known@example.com</span><br><span[^>]*>invited by Helen Carter on [^<]+, joined ", members)
