@@ -3,7 +3,7 @@
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Only ever accepted with ENVIRONMENT=development (what `make run` sets).
@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     # Cookies travel over HTTPS only; on by default outside development.
     COOKIE_SECURE: bool | None = None
     SQL_ECHO: bool = False
+    # Who may start a council: "allowed" = site admins and the accounts a site admin has
+    # flagged (users.can_create_councils); "everyone" = any signed-in person.
+    COUNCIL_CREATORS: Literal["allowed", "everyone"] = "allowed"
+    # Days an emailed invitation link stays valid; the chair can resend to renew it.
+    INVITATION_DAYS: int = Field(default=14, ge=1, le=365)
 
     @model_validator(mode="after")
     def refuse_default_secret(self) -> "Settings":

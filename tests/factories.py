@@ -57,6 +57,7 @@ def make_user(
     password: str = PASSWORD,
     is_site_admin: bool = False,
     is_active: bool = True,
+    can_create_councils: bool = False,
 ) -> User:
     n = _next()
     return _save(
@@ -67,6 +68,7 @@ def make_user(
             password_hash=_hashed(password),
             is_active=is_active,
             is_site_admin=is_site_admin,
+            can_create_councils=can_create_councils,
         ),
     )
 

@@ -89,6 +89,6 @@ def get_user(session: SessionDep, _admin: SiteAdmin, user_id: IdPath):
 
 @router.patch("/users/{user_id}", response_model=UserPublic)
 def update_user(session: SessionDep, admin: SiteAdmin, user_id: IdPath, user_in: UserUpdate):
-    """Rename, reset the password of, deactivate or promote an account (site admins)."""
+    """Rename, reset the password of, deactivate or promote an account, or allow it to start councils (site admins)."""
     user = service.get_user(session=session, user_id=user_id)
     return service.update_user(session=session, user=user, user_in=user_in, by=admin)

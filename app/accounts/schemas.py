@@ -18,6 +18,8 @@ class UserPublic(BaseModel):
     name: str
     is_active: bool
     is_site_admin: bool
+    # May start councils (see COUNCIL_CREATORS); set by a site admin.
+    can_create_councils: bool
     created_at: datetime
 
 
@@ -44,6 +46,7 @@ class UserCreate(InputModel):
     name: Name(120)
     password: Password
     is_site_admin: bool = False
+    can_create_councils: bool = False
 
 
 class UserUpdate(InputModel):
@@ -51,3 +54,4 @@ class UserUpdate(InputModel):
     password: Password | None = None
     is_active: bool | None = None
     is_site_admin: bool | None = None
+    can_create_councils: bool | None = None

@@ -26,6 +26,7 @@ def create_user(*, session: Session, user_in: UserCreate) -> User:
         name=user_in.name,
         password_hash=hash_password(user_in.password),
         is_site_admin=user_in.is_site_admin,
+        can_create_councils=user_in.can_create_councils,
     )
     session.add(user)
     session.flush()
@@ -52,7 +53,7 @@ def update_user(*, session: Session, user: User, user_in: UserUpdate, by: User) 
         raise Forbidden("You cannot deactivate yourself or remove your own admin rights.")
     if "password" in changes:
         user.password_hash = hash_password(changes.pop("password"))
-    for field in ("name", "is_active", "is_site_admin"):
+    for field in ("name", "is_active", "is_site_admin", "can_create_councils"):
         if changes.get(field) is not None:
             setattr(user, field, changes[field])
     session.add(user)

@@ -1,6 +1,6 @@
 """JSON routes: councils, departments and members."""
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from app.auth import Access, CouncilAccess, CurrentUser
 from app.common import IdPath, IfMatch, ListOf, check_if_match, etag, list_of
@@ -12,8 +12,6 @@ from app.councils.schemas import (
     DepartmentCreate,
     DepartmentPublic,
     DepartmentUpdate,
-    MemberCreate,
-    MemberCreated,
     MemberPublic,
     MemberUpdate,
 )
@@ -43,10 +41,20 @@ def list_councils(session: SessionDep, user: CurrentUser) -> dict:
     return list_of([council_public(a) for a in service.list_my_councils(session=session, user=user)])
 
 
-@router.post("/councils", response_model=CouncilPublic, status_code=201)
-def create_council(session: SessionDep, user: CurrentUser, council_in: CouncilCreate) -> CouncilPublic:
-    """Start a council; I become its chair."""
-    return council_public(service.create_council(session=session, council_in=council_in, creator=user))
+@router.post(
+    "/councils",
+    response_model=CouncilPublic,
+    status_code=201,
+    responses={403: {"description": "Only site admins and the people they allow (COUNCIL_CREATORS)"}},
+)
+def create_council(
+    request: Request, session: SessionDep, user: CurrentUser, council_in: CouncilCreate
+) -> CouncilPublic:
+    """Start a council; I become its chair (site admins and people they allow, unless COUNCIL_CREATORS=everyone)."""
+    creators = request.app.state.settings.COUNCIL_CREATORS
+    return council_public(
+        service.create_council(session=session, council_in=council_in, creator=user, creators=creators)
+    )
 
 
 @router.get("/councils/{council_id}", response_model=CouncilPublic)
@@ -120,14 +128,6 @@ def delete_department(session: SessionDep, access: CouncilAccess, department_id:
 def list_members(session: SessionDep, access: CouncilAccess) -> dict:
     """Everyone on the council, with role and department."""
     return list_of(service.list_members(session=session, council=access.council))
-
-
-@router.post("/councils/{council_id}/members", response_model=MemberCreated, status_code=201)
-def create_member(session: SessionDep, access: CouncilAccess, member_in: MemberCreate) -> MemberCreated:
-    """Seat someone on the council by email, creating their account if needed (chair)."""
-    access.require(Role.chair, doing="add members")
-    member, temporary_password = service.add_member(session=session, council=access.council, member_in=member_in)
-    return MemberCreated(**member.model_dump(), temporary_password=temporary_password)
 
 
 @router.get("/councils/{council_id}/members/{member_id}", response_model=MemberPublic)

@@ -5,23 +5,33 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 
 from app.auth import Access
-from app.councils import service
-from app.councils.schemas import CouncilCreate, CouncilUpdate, DepartmentCreate, MemberCreate
+from app.councils import invitation_service, service
+from app.councils.schemas import CouncilCreate, CouncilUpdate, DepartmentCreate
 from app.db import SessionDep
 from app.models import Role
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageCouncil, PageUser
 from app.web.forms import attempt, whole_or_text
-from app.web.render import flash, redirect, render
+from app.web.render import redirect, render
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/councils")
 def councils_page(request: Request, session: SessionDep, user: PageUser):
-    """The councils I sit on, and a form to start one."""
+    """The councils I sit on, invitations waiting for my answer, and (if I may) a form to start a council."""
     seats = service.list_my_councils(session=session, user=user)
-    return render(request, "councils.html", {"user": user, "seats": seats})
+    creators = request.app.state.settings.COUNCIL_CREATORS
+    return render(
+        request,
+        "councils.html",
+        {
+            "user": user,
+            "seats": seats,
+            "invitations": invitation_service.list_my_invitations(session=session, user=user),
+            "can_create": service.may_create_councils(user=user, creators=creators),
+        },
+    )
 
 
 @router.post("/councils", dependencies=[CsrfChecked])
@@ -37,7 +47,10 @@ def create_council_form(
         request,
         session,
         lambda: service.create_council(
-            session=session, council_in=CouncilCreate(name=name, description=description), creator=user
+            session=session,
+            council_in=CouncilCreate(name=name, description=description),
+            creator=user,
+            creators=request.app.state.settings.COUNCIL_CREATORS,
         ),
         success=lambda access: f"Council “{access.council.name}” created; you are its chair.",
     )
@@ -68,35 +81,6 @@ def add_department_form(
         ),
         success="Department “{result.name}” added.",
     )
-    return redirect(back)
-
-
-@router.post("/councils/{council_id}/members", dependencies=[CsrfChecked])
-def add_member_form(
-    request: Request,
-    session: SessionDep,
-    access: PageCouncil,
-    email: Annotated[str, Form()] = "",
-    name: Annotated[str, Form()] = "",
-    role: Annotated[str, Form()] = "member",
-    department_id: Annotated[str, Form()] = "",
-):
-    """Seat someone on the council from the council page (chair)."""
-    back = _chair_only(access)
-
-    def apply():
-        member_in = MemberCreate.model_validate(
-            {"email": email, "name": name or None, "role": role, "department_id": whole_or_text(department_id)}
-        )
-        member, temporary_password = service.add_member(session=session, council=access.council, member_in=member_in)
-        if temporary_password:
-            flash(
-                request,
-                f"New account for {member.email}: temporary password {temporary_password} (share it privately).",
-            )
-        return member
-
-    attempt(request, session, apply, success=lambda member: f"{member.name} added as {member.role}.")
     return redirect(back)
 
 

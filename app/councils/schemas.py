@@ -4,9 +4,9 @@ from datetime import datetime
 from typing import Annotated
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, EmailStr, Field
+from pydantic import AfterValidator, BaseModel, Field
 
-from app.common import DbId, InputModel, Name, Password, Text
+from app.common import DbId, InputModel, Name, Text
 from app.councils.sections import SECTION_KEYS
 from app.models import Role
 from app.scoring import PriorityWeightsIn, ScorecardWeightsIn
@@ -111,16 +111,6 @@ class DepartmentPublic(BaseModel):
     is_external: bool
 
 
-class MemberCreate(InputModel):
-    email: EmailStr
-    # Needed only when the email has no account yet.
-    name: Name(120) | None = None
-    role: Role = Role.member
-    department_id: DbId | None = None
-    # For a new account; without one a temporary password is made and returned once.
-    password: Password | None = None
-
-
 class MemberUpdate(InputModel):
     role: Role | None = None
     department_id: DbId | None = None
@@ -135,8 +125,3 @@ class MemberPublic(BaseModel):
     department_id: int | None
     department_name: str | None = None
     is_external: bool = False
-
-
-class MemberCreated(MemberPublic):
-    # Present only when this call created the account without a password.
-    temporary_password: str | None = None

@@ -1,21 +1,17 @@
 """Councils, their departments and their members."""
 
-import secrets
-
 from sqlmodel import Session, col, func, select
 
-from app.accounts.service import get_user_by_email, normalise_email
-from app.auth import Access, hash_password
+from app.auth import Access
 from app.councils.schemas import (
     CouncilCreate,
     CouncilUpdate,
     DepartmentCreate,
     DepartmentUpdate,
-    MemberCreate,
     MemberPublic,
     MemberUpdate,
 )
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import (
     CLOSED_STATUSES,
     Action,
@@ -31,8 +27,18 @@ from app.models import (
 from app.scoring import PRIORITY_DEFAULTS, SCORECARD_DEFAULTS, merge_weights
 
 
-def create_council(*, session: Session, council_in: CouncilCreate, creator: User) -> Access:
-    """A new council; whoever creates it is its chair."""
+def may_create_councils(*, user: User, creators: str) -> bool:
+    """Whether this person may start a council under the COUNCIL_CREATORS setting."""
+    return creators == "everyone" or user.is_site_admin or user.can_create_councils
+
+
+def create_council(*, session: Session, council_in: CouncilCreate, creator: User, creators: str) -> Access:
+    """A new council; whoever creates it is its chair. `creators` is the COUNCIL_CREATORS setting."""
+    if not may_create_councils(user=creator, creators=creators):
+        raise Forbidden(
+            "Only site administrators and the people they allow can start a council; "
+            "ask a site administrator to allow you."
+        )
     council = Council.model_validate(council_in)
     session.add(council)
     session.flush()
@@ -219,32 +225,6 @@ def _get_seat(session: Session, council: Council, membership_id: int) -> Members
     if seat is None or seat.council_id != council.id:
         raise NotFound("Member not found.")
     return seat
-
-
-def add_member(*, session: Session, council: Council, member_in: MemberCreate) -> tuple[MemberPublic, str | None]:
-    """Seat a person on the council, creating their account if the email is new."""
-    check_department(session=session, council=council, department_id=member_in.department_id, field="department_id")
-    temporary_password = None
-    user = get_user_by_email(session=session, email=member_in.email)
-    if user is None:
-        if not member_in.name:
-            raise Invalid("A name is needed to create an account for a new email.", field="name")
-        password = member_in.password
-        if password is None:
-            password = temporary_password = secrets.token_urlsafe(12)
-        user = User(email=normalise_email(member_in.email), name=member_in.name, password_hash=hash_password(password))
-        session.add(user)
-        session.flush()
-    elif session.exec(
-        select(Membership.id).where(Membership.council_id == council.id, Membership.user_id == user.id)
-    ).first():
-        raise Conflict(f"{user.email} is already a member of this council.")
-    seat = Membership(
-        council_id=council.id, user_id=user.id, role=member_in.role, department_id=member_in.department_id
-    )
-    session.add(seat)
-    session.flush()
-    return get_member(session=session, council=council, membership_id=seat.id), temporary_password
 
 
 def _chair_count(session: Session, council: Council) -> int:

@@ -20,6 +20,7 @@ from app.models import (
     Department,
     Meeting,
     Membership,
+    Role,
     User,
 )
 
@@ -58,8 +59,10 @@ def load_demo(*, session: Session, today: date) -> Council:
         user = session.exec(select(User).where(User.email == person.email)).first()
         if user is None:
             user = User(email=person.email, name=person.name, password_hash=password_hash)
-            session.add(user)
-            session.flush()
+        # The demo chair may start councils of their own (COUNCIL_CREATORS="allowed").
+        user.can_create_councils = user.can_create_councils or person.role == Role.chair
+        session.add(user)
+        session.flush()
         seat = Membership(
             council_id=council.id,
             user_id=user.id,

@@ -7,7 +7,7 @@ actions each keep their own pages, and none of them imports another's.
 from fastapi import APIRouter, Request
 
 from app.actions.service import ActionFilters, list_actions
-from app.councils import service
+from app.councils import invitation_service, service
 from app.db import SessionDep
 from app.meetings import calendar_links
 from app.meetings.service import list_meetings, meeting_public
@@ -30,6 +30,9 @@ def council_page(request: Request, session: SessionDep, user: PageUser, access: 
         for a in list_actions(session=session, access=access, filters=ActionFilters())
         if a.status not in CLOSED_STATUSES
     ]
+    invitations = (
+        invitation_service.list_council_invitations(session=session, council=council) if access.is_(Role.chair) else []
+    )
     return render(
         request,
         "council.html",
@@ -39,6 +42,9 @@ def council_page(request: Request, session: SessionDep, user: PageUser, access: 
             "council": council,
             "is_chair": access.is_(Role.chair),
             "members": service.list_members(session=session, council=council),
+            "invitations": invitations,
+            # How each seat came to be: who invited them and when (the chair's view).
+            "invited": {i.email: i for i in reversed(invitations) if i.status == "accepted"},
             "departments": service.list_departments(session=session, council=council),
             "upcoming": [m for m in meetings if m.ends_at >= now and m.status != "cancelled"],
             "past": list(reversed([m for m in meetings if m.ends_at < now or m.status == "cancelled"])),

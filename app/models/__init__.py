@@ -15,6 +15,7 @@ from app.models.feedback import (
     ThemeMonth,
 )
 from app.models.initiatives import Initiative, InitiativeDepartment, InitiativeMeasure, InitiativeStatus, Rag
+from app.models.invitations import Invitation, InvitationStatus
 from app.models.journeys import Journey, JourneyStep, Responsibility, StepDepartment
 from app.models.measures import Direction, Measure, MeasureCategory, MeasureKind, MeasureScope, Reading
 from app.models.meetings import Meeting, MeetingStatus
@@ -54,6 +55,8 @@ __all__ = [
     "InitiativeDepartment",
     "InitiativeMeasure",
     "InitiativeStatus",
+    "Invitation",
+    "InvitationStatus",
     "Journey",
     "LoginFailure",
     "JourneyStep",

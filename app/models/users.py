@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from sqlalchemy import false
 from sqlmodel import Field, SQLModel
 
 from app.models.base import TZDateTime, utcnow
@@ -17,6 +18,8 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     is_active: bool = Field(default=True)
     is_site_admin: bool = Field(default=False)
+    # May start councils when COUNCIL_CREATORS is "allowed" (the default); set by a site admin.
+    can_create_councils: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
 
 

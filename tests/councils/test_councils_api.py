@@ -5,12 +5,18 @@ from datetime import date, timedelta
 from sqlmodel import func, select
 
 from app.auth import hash_password
-from app.models import Action, Council, Department, Membership, User
+from app.models import Action, Council, Department, Invitation, Membership, User
+from tests.councils.invitations import seat_by_invitation
 from tests.helpers import auth, error_fields
 
 
-def person(session, email: str) -> User:
-    user = User(email=email, name=email.split("@")[0].title(), password_hash=hash_password("pw-12345678"))
+def person(session, email: str, *, creates_councils: bool = False) -> User:
+    user = User(
+        email=email,
+        name=email.split("@")[0].title(),
+        password_hash=hash_password("pw-12345678"),
+        can_create_councils=creates_councils,
+    )
     session.add(user)
     session.commit()
     return user
@@ -28,7 +34,7 @@ def count(session, model) -> int:
 
 
 def test_whoever_creates_a_council_chairs_it(app, client, session):
-    chair = person(session, "chair@example.com")
+    chair = person(session, "chair@example.com", creates_councils=True)
     council = start_council(app, client, chair)
     assert council["my_role"] == "chair"
     assert council["timezone"] == "Europe/London"
@@ -39,7 +45,7 @@ def test_whoever_creates_a_council_chairs_it(app, client, session):
 
 
 def test_council_validation_names_the_field_and_stores_nothing(app, client, session):
-    chair = person(session, "chair@example.com")
+    chair = person(session, "chair@example.com", creates_councils=True)
     headers = auth(app, chair)
     for body, field in [
         ({}, "name"),
@@ -57,7 +63,7 @@ def test_council_validation_names_the_field_and_stores_nothing(app, client, sess
 
 
 def test_stale_if_match_on_council_is_refused(app, client, session):
-    chair = person(session, "chair@example.com")
+    chair = person(session, "chair@example.com", creates_councils=True)
     council = start_council(app, client, chair)
     url = f"/api/councils/{council['id']}"
     etag = client.get(url, headers=auth(app, chair)).headers["ETag"]
@@ -69,7 +75,7 @@ def test_stale_if_match_on_council_is_refused(app, client, session):
 
 
 def test_departments_unique_per_council_and_kept_while_in_use(app, client, session):
-    chair = person(session, "chair@example.com")
+    chair = person(session, "chair@example.com", creates_councils=True)
     council = start_council(app, client, chair)
     base = f"/api/councils/{council['id']}/departments"
     headers = auth(app, chair)
@@ -85,12 +91,17 @@ def test_departments_unique_per_council_and_kept_while_in_use(app, client, sessi
         == 201
     )
 
-    member = client.post(
-        f"/api/councils/{council['id']}/members",
-        headers=headers,
-        json={"email": "billing@example.com", "name": "Bill", "department_id": billing["id"]},
+    member = seat_by_invitation(
+        app,
+        client,
+        session,
+        council_id=council["id"],
+        chair=chair,
+        email="billing@example.com",
+        name="Bill",
+        department_id=billing["id"],
     )
-    assert member.status_code == 201 and member.json()["department_name"] == "Billing"
+    assert member["department_name"] == "Billing"
     in_use = client.delete(f"{base}/{billing['id']}", headers=headers)
     assert in_use.status_code == 409
     assert "1 member;" in in_use.json()["detail"]
@@ -98,76 +109,82 @@ def test_departments_unique_per_council_and_kept_while_in_use(app, client, sessi
 
 
 def test_ids_from_another_council_are_not_found(app, client, session):
-    chair = person(session, "chair@example.com")
+    chair = person(session, "chair@example.com", creates_councils=True)
     mine = start_council(app, client, chair)
     theirs = start_council(app, client, chair, name="Other")
     headers = auth(app, chair)
     dept = client.post(f"/api/councils/{theirs['id']}/departments", headers=headers, json={"name": "Billing"}).json()
     assert client.get(f"/api/councils/{mine['id']}/departments/{dept['id']}", headers=headers).status_code == 404
     assert client.delete(f"/api/councils/{mine['id']}/departments/{dept['id']}", headers=headers).status_code == 404
-    # …and in a body it is a 422 naming the field, with no account created on the way.
+    # …and in a body it is a 422 naming the field, with nothing stored on the way.
     response = client.post(
-        f"/api/councils/{mine['id']}/members",
+        f"/api/councils/{mine['id']}/invitations",
         headers=headers,
         json={"email": "new@example.com", "name": "New", "department_id": dept["id"]},
     )
     assert response.status_code == 422 and error_fields(response) == {"department_id"}
     assert count(session, User) == 1
+    assert count(session, Invitation) == 0
     assert client.get("/api/councils/2147483647", headers=headers).status_code == 404
     assert client.get("/api/councils/99999999999", headers=headers).status_code == 422
     assert client.get("/api/councils/abc", headers=headers).status_code == 422
 
 
-def test_adding_members_by_email(app, client, session):
-    chair = person(session, "chair@example.com")
+def test_adding_members_by_email_invites_and_seats_nobody_until_they_accept(app, client, session):
+    chair = person(session, "chair@example.com", creates_councils=True)
     existing = person(session, "existing@example.com")
     council = start_council(app, client, chair)
-    url = f"/api/councils/{council['id']}/members"
+    url = f"/api/councils/{council['id']}/invitations"
     headers = auth(app, chair)
 
     known = client.post(url, headers=headers, json={"email": "EXISTING@example.com", "role": "secretary"})
     assert known.status_code == 201
-    assert known.json()["user_id"] == existing.id and known.json()["temporary_password"] is None
+    assert known.json()["email"] == "existing@example.com" and known.json()["role"] == "secretary"
+    assert "temporary_password" not in known.json() and "user_id" not in known.json()
 
     new = client.post(url, headers=headers, json={"email": "fresh@example.com", "name": "Fresh Face"})
-    assert new.status_code == 201
-    temporary = new.json()["temporary_password"]
-    assert temporary and new.json()["role"] == "member"
+    assert new.status_code == 201 and new.json()["role"] == "member"
+    # No account for the new email, and no password to hand around.
     assert (
-        client.post("/api/auth/token", data={"username": "fresh@example.com", "password": temporary}).status_code == 200
+        client.post("/api/auth/token", data={"username": "fresh@example.com", "password": "x" * 12}).status_code == 401
     )
 
     nameless = client.post(url, headers=headers, json={"email": "nobody@example.com"})
-    assert nameless.status_code == 422 and error_fields(nameless) == {"name"}
+    assert nameless.status_code == 201  # a name is no longer what tells who has an account
     again = client.post(url, headers=headers, json={"email": "fresh@example.com"})
-    assert again.status_code == 409
+    assert again.status_code == 201  # a second invitation replaces the first
+    listed = client.get(url, headers=headers).json()["data"]
+    assert [i["status"] for i in listed if i["email"] == "fresh@example.com"] == ["pending", "revoked"]
     bad_role = client.post(url, headers=headers, json={"email": "x@example.com", "name": "X", "role": "boss"})
     assert bad_role.status_code == 422 and error_fields(bad_role) == {"role"}
-    assert count(session, User) == 3
-    assert count(session, Membership) == 3
+    seated = client.post(url, headers=headers, json={"email": "chair@example.com"})
+    assert seated.status_code == 409 and "already sits on this council" in seated.json()["detail"]
+    assert count(session, User) == 2
+    assert count(session, Membership) == 1
+    assert existing.id  # seated only by accepting: see tests/councils/test_invitations.py
 
 
 def test_a_council_always_keeps_a_chair(app, client, session):
-    chair = person(session, "chair@example.com")
+    chair = person(session, "chair@example.com", creates_councils=True)
     council = start_council(app, client, chair)
     headers = auth(app, chair)
     url = f"/api/councils/{council['id']}/members"
     seat = client.get(url, headers=headers).json()["data"][0]
     assert client.patch(f"{url}/{seat['id']}", headers=headers, json={"role": "member"}).status_code == 409
     assert client.delete(f"{url}/{seat['id']}", headers=headers).status_code == 409
-    deputy = client.post(
-        url, headers=headers, json={"email": "deputy@example.com", "name": "Deputy", "role": "chair"}
-    ).json()
+    deputy = seat_by_invitation(
+        app, client, session, council_id=council["id"], chair=chair, email="deputy@example.com", role="chair"
+    )
     assert client.patch(f"{url}/{seat['id']}", headers=headers, json={"role": "member"}).status_code == 200
     assert client.get(f"{url}/{deputy['id']}", headers=headers).json()["role"] == "chair"
 
 
 def test_a_member_who_owns_actions_is_not_removed(app, client, session):
-    chair = person(session, "chair@example.com")
+    chair = person(session, "chair@example.com", creates_councils=True)
     council = start_council(app, client, chair)
     headers = auth(app, chair)
     url = f"/api/councils/{council['id']}/members"
-    seat = client.post(url, headers=headers, json={"email": "owner@example.com", "name": "Owner"}).json()
+    seat = seat_by_invitation(app, client, session, council_id=council["id"], chair=chair, email="owner@example.com")
     action = client.post(
         f"/api/councils/{council['id']}/actions",
         headers=headers,
@@ -180,7 +197,7 @@ def test_a_member_who_owns_actions_is_not_removed(app, client, session):
 
 
 def test_deleting_a_council_removes_everything_in_it_and_nothing_else(app, client, session):
-    chair = person(session, "chair@example.com")
+    chair = person(session, "chair@example.com", creates_councils=True)
     doomed = start_council(app, client, chair, name="Doomed")
     kept = start_council(app, client, chair, name="Kept")
     headers = auth(app, chair)
@@ -188,11 +205,15 @@ def test_deleting_a_council_removes_everything_in_it_and_nothing_else(app, clien
         dept = client.post(
             f"/api/councils/{council['id']}/departments", headers=headers, json={"name": "Billing"}
         ).json()
-        seat = client.post(
-            f"/api/councils/{council['id']}/members",
-            headers=headers,
-            json={"email": f"m{council['id']}@example.com", "name": "M", "department_id": dept["id"]},
-        ).json()
+        seat = seat_by_invitation(
+            app,
+            client,
+            session,
+            council_id=council["id"],
+            chair=chair,
+            email=f"m{council['id']}@example.com",
+            department_id=dept["id"],
+        )
         client.post(
             f"/api/councils/{council['id']}/meetings", headers=headers, json={"scheduled_at": "2031-01-01T10:00:00Z"}
         )
@@ -210,7 +231,7 @@ def test_deleting_a_council_removes_everything_in_it_and_nothing_else(app, clien
 
 
 def test_meeting_settings_quorum_and_agenda_time(app, client, session):
-    chair = person(session, "chair@example.com")
+    chair = person(session, "chair@example.com", creates_councils=True)
     council = start_council(app, client, chair)
     url = f"/api/councils/{council['id']}"
     headers = auth(app, chair)
@@ -235,7 +256,7 @@ def test_meeting_settings_quorum_and_agenda_time(app, client, session):
 
 def test_a_department_with_measures_or_meeting_reports_is_kept(app, client, session):
     """The database would delete them with the department: readings and meeting history."""
-    chair = person(session, "chair@example.com")
+    chair = person(session, "chair@example.com", creates_councils=True)
     council = start_council(app, client, chair)
     headers = auth(app, chair)
     base = f"/api/councils/{council['id']}/departments"

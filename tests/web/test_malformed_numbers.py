@@ -56,7 +56,12 @@ def world(session):
 
 # (address, the form's other fields, the field under test, whether its input is typed into a box).
 FORMS = {
-    "member department": ("/councils/{council}/members", {"email": "new@example.com"}, "department_id", False),
+    "invitation department": (
+        "/councils/{council}/invitations",
+        {"email": "new@example.com"},
+        "department_id",
+        False,
+    ),
     "meeting length": (
         "/councils/{council}/meetings",
         {"scheduled_at": "2026-05-04T10:00"},

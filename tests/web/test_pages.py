@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import select
 
 from app.auth import hash_password
-from app.models import Action, Council, Department, Meeting, Membership, User
+from app.models import Action, Council, Department, Invitation, Meeting, Membership, User
 
 PASSWORD = "pw-12345678"
 
@@ -161,7 +161,7 @@ def test_text_is_escaped_in_pages(client, session):
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co" in page
 
 
-def test_chair_forms_add_department_member_and_meeting(client, session):
+def test_chair_forms_add_department_invitation_and_meeting(client, session):
     _, council = seat_person(session)
     sign_in(client)
     page = client.get(f"/councils/{council.id}").text
@@ -171,7 +171,7 @@ def test_chair_forms_add_department_member_and_meeting(client, session):
     dept = session.exec(select(Department).where(Department.council_id == council.id)).one()
     assert dept.name == "Field Engineering" and dept.is_external
     added = client.post(
-        f"{base}/members",
+        f"{base}/invitations",
         data={
             "csrf_token": token,
             "email": "tom@example.com",
@@ -180,8 +180,16 @@ def test_chair_forms_add_department_member_and_meeting(client, session):
             "department_id": str(dept.id),
         },
     )
-    assert "Tom added as member." in added.text
-    assert "New account for tom@example.com: temporary password" in added.text
+    # Tom is invited, not seated: no account, no password to pass around (no mail server here).
+    assert "Invitation to tom@example.com saved, but the mail was not sent" in added.text
+    assert "temporary password" not in added.text
+    invited = session.exec(select(Invitation).where(Invitation.council_id == council.id)).one()
+    assert (invited.email, invited.name, invited.role, invited.department_id) == (
+        "tom@example.com",
+        "Tom",
+        "member",
+        dept.id,
+    )
     result = client.post(
         f"{base}/meetings",
         data={"csrf_token": token, "scheduled_at": "2031-07-01T10:00", "duration_minutes": "90", "location": "Leeds"},
