@@ -113,8 +113,8 @@ DROPPED_SETTINGS = {
 }
 # Elements that embed or run something; removed wherever they appear.
 DROPPED_ELEMENTS = {
+    "control": "an ActiveX control",  # before "object", which holds it
     "object": "an embedded object",
-    "control": "an ActiveX control",
     "altChunk": "an imported file",
     "subDoc": "a linked sub-document",
 }
@@ -279,7 +279,7 @@ def _walk(pkg: _Package) -> _Walk:
             if rel.get("TargetMode", "").lower() == "external" or _OUTSIDE.match(target):
                 what = _category(reltype, "")
                 what = "a link" if what == "a part Word templates do not need" else what
-                walk.note(f"{what[0].upper()}{what[1:]} to {_short(target)}{where} (outside the file)")
+                walk.note(f"{what[0].upper()}{what[1:]} from outside the file ({_short(target)}){where}")
                 continue
             stored = pkg.name(_resolve(source, target))
             target_kind = ALLOWED.get(kind, {}).get(reltype)
@@ -371,7 +371,8 @@ def _clean_xml(pkg: _Package, walk: _Walk, part: str, kind: str):
             for element in list(root.iter(_W + name)):
                 if element.getparent() is not None:
                     element.getparent().remove(element)
-                    walk.note(f"{words[0].upper()}{words[1:]} in {_short(part)}")
+                    if len(element) or name != "object":  # an object emptied of its control was told already
+                        walk.note(f"{words[0].upper()}{words[1:]} in {_short(part)}")
                     changed = True
         changed = _clean_fields(root, walk, part) or changed
     for element in list(root.iter()):
@@ -386,7 +387,7 @@ def _clean_xml(pkg: _Package, walk: _Walk, part: str, kind: str):
                 break
             if etree.QName(attr).localname in ("href", "src") and _OUTSIDE.match(value):
                 del element.attrib[attr]
-                walk.note(f"A link to {_short(value)} in {_short(part)} (outside the file)")
+                walk.note(f"A link from outside the file ({_short(value)}) in {_short(part)}")
                 changed = True
     return root if changed else None
 
