@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # Cookies travel over HTTPS only; on by default outside development.
     COOKIE_SECURE: bool | None = None
     SQL_ECHO: bool = False
+    # Where `council db backup`/`restore` find pg_dump and pg_restore for PostgreSQL; unset: the newest
+    # under /usr/lib/postgresql/*/bin, else PATH; none found: backups use the project's own verified copy.
+    PG_BIN_DIR: str | None = None
 
     @model_validator(mode="after")
     def refuse_default_secret(self) -> "Settings":
