@@ -7,7 +7,7 @@ import zipfile
 import docx
 import pytest
 
-from app.docx.template import check_template
+from app.docx.template import MAX_TEMPLATE_BYTES, check_template
 from app.models import CouncilTemplate
 from tests.councils.hostile_docx import HEADER_TEXT, HOSTILE, OD, base, problems, with_attached_template, with_macros
 from tests.councils.test_word_template_api import small_council, upload
@@ -121,4 +121,26 @@ def test_what_cannot_be_cleaned_is_refused_naming_the_reason(app, client, sessio
     assert response.status_code == 422, response.text
     assert error_fields(response) == {"file"}
     assert reason in response.json()["detail"][0]["msg"]
+    assert session.get(CouncilTemplate, council.id) is None
+
+
+def test_the_page_upload_is_the_chairs_and_an_oversize_file_is_refused_with_the_limit(client, session):
+    from tests.web.test_pages import csrf_from, seat_person, sign_in
+
+    _, council = seat_person(session)
+    seat_person(session, email="sec@example.com", role="secretary", council=council)
+    url = f"/councils/{council.id}/template"
+
+    assert sign_in(client, email="sec@example.com").status_code == 303
+    token = csrf_from(client.get(f"/councils/{council.id}").text)
+    refused = client.post(url, data={"csrf_token": token}, files={"file": ("t.docx", base())}, follow_redirects=False)
+    assert refused.status_code == 403
+    assert session.get(CouncilTemplate, council.id) is None
+
+    client.cookies.clear()
+    assert sign_in(client).status_code == 303
+    token = csrf_from(client.get(f"/councils/{council.id}").text)
+    too_big = base() + b"\0" * (MAX_TEMPLATE_BYTES + 1)
+    response = client.post(url, data={"csrf_token": token}, files={"file": ("big.docx", too_big)})
+    assert response.status_code == 200 and "5 MB" in response.text
     assert session.get(CouncilTemplate, council.id) is None
