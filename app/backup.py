@@ -124,7 +124,10 @@ def _run(command: list[str], env: dict[str, str]) -> None:
 
 
 def _backup_sqlite(url: str, file: Path) -> dict[str, dict]:
-    source = sqlite3.connect(f"file:{_sqlite_path(url)}?mode=ro", uri=True)
+    path = _sqlite_path(url)
+    # Read-write, though it only reads: a read-only connection cannot open a WAL database
+    # whose -shm file is missing (a server that is not running).
+    source = sqlite3.connect(path)
     target = sqlite3.connect(file)
     try:
         source.execute("PRAGMA busy_timeout=30000")
@@ -190,6 +193,8 @@ def backup(url: str, file: Path, *, portable: bool = False, pg_bin_dir: str | No
     file = Path(file)
     if file.exists() or manifest_path(file).exists():
         raise BackupError(f"{file} already exists; choose a new file name (a backup never overwrites).")
+    if url.startswith("sqlite") and not _sqlite_path(url).is_file():
+        raise BackupError(f"{redacted(url)} does not exist: there is nothing to back up.")
     file.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
     try:
