@@ -144,3 +144,14 @@ def test_the_page_upload_is_the_chairs_and_an_oversize_file_is_refused_with_the_
     response = client.post(url, data={"csrf_token": token}, files={"file": ("big.docx", too_big)})
     assert response.status_code == 200 and "5 MB" in response.text
     assert session.get(CouncilTemplate, council.id) is None
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_cleaning_is_settled_after_one_pass_so_every_export_reads_the_stored_file_unchanged(kind):
+    once = check_template(HOSTILE[kind][0]())
+    twice = check_template(once.content)
+    assert twice.removed == [] and twice.content == once.content
+    # The header's words stay when its link goes.
+    if kind == "remote-header-picture":
+        header = docx.Document(io.BytesIO(once.content)).sections[0].header
+        assert "Our website" in [p.text for p in header.paragraphs]
