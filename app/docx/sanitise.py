@@ -16,30 +16,34 @@ back byte for byte, so the second run on a stored template changes nothing.
 from __future__ import annotations
 
 import io
-import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from urllib.parse import unquote
 
 from lxml import etree
 
-MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
-# A zip that unpacks to far more than this is not a template (and may be a zip bomb).
-MAX_UNPACKED_BYTES = 60 * 1024 * 1024
-MAX_PARTS = 1000
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .docx and old .doc files
+from app.docx.package import (
+    CT,
+    MAX_TEMPLATE_BYTES,
+    MAX_UNPACKED_BYTES,
+    R_NS,
+    RELS,
+    RELS_TYPE,
+    W_NS,
+    Package,
+    TemplateError,
+    rels_name,
+    resolve,
+    short,
+)
 
-_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
-_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = "{" + W_NS + "}"
-_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+__all__ = ["MAX_TEMPLATE_BYTES", "MAX_UNPACKED_BYTES", "Sanitised", "TemplateError", "sanitise_template"]
+
 _SVG_BLIP = "{http://schemas.microsoft.com/office/drawing/2016/SVG/main}svgBlip"
 _OD = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _MD = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
-RELS_TYPE = "application/vnd.openxmlformats-package.relationships+xml"
 
 _WML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
 DOCUMENT_MAIN = _WML + "document.main+xml"
@@ -125,22 +129,11 @@ DANGEROUS_FIELD = re.compile(
 )
 _OUTSIDE = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|\\\\|//)", re.IGNORECASE)
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-
-
-class TemplateError(ValueError):
-    """The file cannot be used as a Word template; the message says why, for a person."""
-
 
 @dataclass
 class Sanitised:
     content: bytes
     removed: list[str] = field(default_factory=list)  # for a person, one line each, no duplicates
-
-
-def _short(text: str, limit: int = 80) -> str:
-    text = "".join(ch if ch.isprintable() else "?" for ch in text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _category(reltype: str, part: str) -> str:
@@ -167,86 +160,6 @@ def _category(reltype: str, part: str) -> str:
     return "a part Word templates do not need"
 
 
-class _Package:
-    """The zip, read once within the size limits, with its content types."""
-
-    def __init__(self, content: bytes, what: str) -> None:
-        self.what = what
-        if content[:8] == OLE_MAGIC:
-            raise TemplateError(
-                f"{what} is password-protected or an old Word .doc: save it as a .docx without a password."
-            )
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(content))
-        except (zipfile.BadZipFile, ValueError):
-            raise TemplateError(f"{what} is not a Word document: upload a .docx saved from Word.") from None
-        with archive:
-            items = archive.infolist()
-            if len(items) > MAX_PARTS:
-                raise TemplateError(f"{what} holds more than {MAX_PARTS} parts; it is not a Word template.")
-            if sum(item.file_size for item in items) > MAX_UNPACKED_BYTES:
-                raise TemplateError(f"{what} unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB.")
-            if any(item.flag_bits & 0x1 for item in items):
-                raise TemplateError(f"{what} is encrypted: save it without a password.")
-            self.parts: dict[str, bytes] = {}
-            self.names: dict[str, str] = {}  # lower case → as stored (part names ignore case)
-            budget = MAX_UNPACKED_BYTES
-            for item in items:
-                if item.is_dir():
-                    continue
-                try:
-                    # Declared sizes can lie: read at most what is left of the budget.
-                    with archive.open(item) as stream:
-                        data = stream.read(budget + 1)
-                except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
-                    raise TemplateError(f"{what} is damaged: open it in Word and save it again.") from None
-                budget -= len(data)
-                if budget < 0:
-                    raise TemplateError(f"{what} unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB.")
-                name = item.filename.lstrip("/")
-                if name.lower() in self.names:
-                    raise TemplateError(f"{what} is damaged (two parts named {_short(name)}).")
-                self.parts[name] = data
-                self.names[name.lower()] = name
-        types = self.xml("[Content_Types].xml")
-        if types is None:
-            raise TemplateError(f"{what} could not be opened as a Word document (it has no content types).")
-        self.defaults = {e.get("Extension", "").lower(): e.get("ContentType", "") for e in types.iter(_CT + "Default")}
-        self.overrides = {
-            e.get("PartName", "").lstrip("/").lower(): e.get("ContentType", "") for e in types.iter(_CT + "Override")
-        }
-
-    def name(self, partname: str) -> str | None:
-        return self.names.get(partname.lower())
-
-    def content_type(self, name: str) -> str:
-        found = self.overrides.get(name.lower())
-        if found is not None:
-            return found
-        return self.defaults.get(posixpath.splitext(name)[1].lstrip(".").lower(), "")
-
-    def xml(self, name: str):
-        stored = self.name(name)
-        if stored is None:
-            return None
-        try:
-            return etree.fromstring(self.parts[stored], _PARSER)
-        except etree.XMLSyntaxError:
-            raise TemplateError(f"{self.what} is damaged ({_short(name)} cannot be read).") from None
-
-
-def _rels_name(part: str) -> str:
-    folder, base = posixpath.split(part)
-    return posixpath.join(folder, "_rels", base + ".rels")
-
-
-def _resolve(source: str, target: str) -> str:
-    target = unquote(target.split("#", 1)[0])
-    if target.startswith("/"):
-        return posixpath.normpath(target).lstrip("/")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target)).lstrip("/")
-
-
 @dataclass
 class _Walk:
     kinds: dict[str, str] = field(default_factory=dict)  # kept part → kind
@@ -260,7 +173,7 @@ class _Walk:
             self.removed.append(line)
 
 
-def _walk(pkg: _Package) -> _Walk:
+def _walk(pkg: Package) -> _Walk:
     """Follow allowed relationships from the package root; everything else is left behind.
 
     A relationship dropped here to a part inside the file says nothing itself: the part
@@ -270,18 +183,18 @@ def _walk(pkg: _Package) -> _Walk:
     queue: list[tuple[str, str]] = [("", "package")]
     while queue:
         source, kind = queue.pop(0)
-        rels_root = pkg.xml(_rels_name(source) if source else "_rels/.rels")
+        rels_root = pkg.xml(rels_name(source) if source else "_rels/.rels")
         kept: list = []
         walk.rels[source] = kept
-        where = f" in {_short(source)}" if source else ""
-        for rel in rels_root.iter(_RELS + "Relationship") if rels_root is not None else ():
+        where = f" in {short(source)}" if source else ""
+        for rel in rels_root.iter(RELS + "Relationship") if rels_root is not None else ():
             reltype, target = rel.get("Type", ""), rel.get("Target", "")
             if rel.get("TargetMode", "").lower() == "external" or _OUTSIDE.match(target):
                 what = _category(reltype, "")
                 what = "a link" if what == "a part Word templates do not need" else what
-                walk.note(f"{what[0].upper()}{what[1:]} from outside the file ({_short(target)}){where}")
+                walk.note(f"{what[0].upper()}{what[1:]} from outside the file ({short(target)}){where}")
                 continue
-            stored = pkg.name(_resolve(source, target))
+            stored = pkg.name(resolve(source, target))
             target_kind = ALLOWED.get(kind, {}).get(reltype)
             if target_kind is None or stored is None or pkg.content_type(stored) not in KIND_TYPES[target_kind]:
                 walk.changed = True
@@ -321,7 +234,7 @@ def _clean_fields(root, walk: _Walk, part: str) -> bool:
     changed = False
     for simple in list(root.iter(_W + "fldSimple")):
         if DANGEROUS_FIELD.match(simple.get(_W + "instr", "")):
-            walk.note(f"A field that links or runs something ({_short(simple.get(_W + 'instr', '').strip(), 40)})")
+            walk.note(f"A field that links or runs something ({short(simple.get(_W + 'instr', '').strip(), 40)})")
             parent = simple.getparent()
             index = parent.index(simple)
             for child in list(simple):  # its shown result stays, as plain text
@@ -332,7 +245,7 @@ def _clean_fields(root, walk: _Walk, part: str) -> bool:
             changed = True
     for instr in list(root.iter(_W + "instrText")):
         if DANGEROUS_FIELD.match(instr.text or ""):
-            walk.note(f"A field that links or runs something ({_short((instr.text or '').strip(), 40)})")
+            walk.note(f"A field that links or runs something ({short((instr.text or '').strip(), 40)})")
             instr.text = ""
             changed = True
     return changed
@@ -344,7 +257,7 @@ def _shows_something(element) -> bool:
     return any(element.iter(_W + "drawing", _W + "pict", _W + "object"))
 
 
-def _clean_xml(pkg: _Package, walk: _Walk, part: str, kind: str):
+def _clean_xml(pkg: Package, walk: _Walk, part: str, kind: str):
     """The part's XML without references to dropped relationships or anything that reaches out; None if unchanged."""
     root = pkg.xml(part)
     changed = False
@@ -372,7 +285,7 @@ def _clean_xml(pkg: _Package, walk: _Walk, part: str, kind: str):
                 if element.getparent() is not None:
                     element.getparent().remove(element)
                     if len(element) or name != "object":  # an object emptied of its control was told already
-                        walk.note(f"{words[0].upper()}{words[1:]} in {_short(part)}")
+                        walk.note(f"{words[0].upper()}{words[1:]} in {short(part)}")
                     changed = True
         changed = _clean_fields(root, walk, part) or changed
     for element in list(root.iter()):
@@ -387,29 +300,29 @@ def _clean_xml(pkg: _Package, walk: _Walk, part: str, kind: str):
                 break
             if etree.QName(attr).localname in ("href", "src") and _OUTSIDE.match(value):
                 del element.attrib[attr]
-                walk.note(f"A link from outside the file ({_short(value)}) in {_short(part)}")
+                walk.note(f"A link from outside the file ({short(value)}) in {short(part)}")
                 changed = True
     return root if changed else None
 
 
-def _content_types(pkg: _Package, walk: _Walk, main: str) -> bytes:
-    root = etree.Element(_CT + "Types", nsmap={None: _CT[1:-1]})
-    etree.SubElement(root, _CT + "Default", Extension="rels", ContentType=RELS_TYPE)
-    etree.SubElement(root, _CT + "Default", Extension="xml", ContentType="application/xml")
+def _content_types(pkg: Package, walk: _Walk, main: str) -> bytes:
+    root = etree.Element(CT + "Types", nsmap={None: CT[1:-1]})
+    etree.SubElement(root, CT + "Default", Extension="rels", ContentType=RELS_TYPE)
+    etree.SubElement(root, CT + "Default", Extension="xml", ContentType="application/xml")
     for part in sorted(walk.kinds):
         content_type = DOCUMENT_MAIN if part == main else pkg.content_type(part)
-        etree.SubElement(root, _CT + "Override", PartName="/" + part, ContentType=content_type)
+        etree.SubElement(root, CT + "Override", PartName="/" + part, ContentType=content_type)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _relationships(kept: list) -> bytes:
-    root = etree.Element(_RELS + "Relationships", nsmap={None: _RELS[1:-1]})
+    root = etree.Element(RELS + "Relationships", nsmap={None: RELS[1:-1]})
     for rel in kept:
-        etree.SubElement(root, _RELS + "Relationship", Id=rel.get("Id"), Type=rel.get("Type"), Target=rel.get("Target"))
+        etree.SubElement(root, RELS + "Relationship", Id=rel.get("Id"), Type=rel.get("Type"), Target=rel.get("Target"))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _types_are_clean(pkg: _Package, walk: _Walk) -> bool:
+def _types_are_clean(pkg: Package, walk: _Walk) -> bool:
     """Nothing in [Content_Types].xml beyond the parts kept and safe defaults."""
     safe_defaults = IMAGE_TYPES | FONT_TYPES | {RELS_TYPE, "application/xml"}
     kept = {part.lower() for part in walk.kinds}
@@ -418,10 +331,10 @@ def _types_are_clean(pkg: _Package, walk: _Walk) -> bool:
 
 def sanitise_template(content: bytes, *, filename: str = "") -> Sanitised:
     """The template with only what a template may carry, and what was taken out; TemplateError if it cannot be used."""
-    what = f"“{_short(filename)}”" if filename else "That file"
+    what = f"“{short(filename)}”" if filename else "That file"
     if len(content) > MAX_TEMPLATE_BYTES:
         raise TemplateError(f"The template is larger than {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB.")
-    pkg = _Package(content, what)
+    pkg = Package(content, what)
     walk = _walk(pkg)
     main = next((part for part, kind in walk.kinds.items() if kind == "main"), None)
     if main is None:
@@ -442,13 +355,13 @@ def sanitise_template(content: bytes, *, filename: str = "") -> Sanitised:
     ]
     by_category: dict[str, list[str]] = {}
     for name in sorted(left_behind):
-        by_category.setdefault(_category("", name), []).append(_short(name, 60))
+        by_category.setdefault(_category("", name), []).append(short(name, 60))
     for words, names in by_category.items():
         listed = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
         walk.note(f"{words[0].upper()}{words[1:]}: {listed}")
     cleaned = {part: _clean_xml(pkg, walk, part, kind) for part, kind in walk.kinds.items() if kind in XML_KINDS}
     # Relationships files only beside parts we keep (one beside nothing still names targets).
-    wanted_rels = {(_rels_name(source) if source else "_rels/.rels").lower() for source in walk.rels}
+    wanted_rels = {(rels_name(source) if source else "_rels/.rels").lower() for source in walk.rels}
     stray_rels = any(name.endswith(".rels") and name.lower() not in wanted_rels for name in pkg.parts)
     if not (walk.changed or macro or stray_rels or not _types_are_clean(pkg, walk)):
         return Sanitised(content, [])
@@ -465,5 +378,5 @@ def sanitise_template(content: bytes, *, filename: str = "") -> Sanitised:
             )
             archive.writestr(part, data)
             if walk.rels.get(part):
-                archive.writestr(_rels_name(part), _relationships(walk.rels[part]))
+                archive.writestr(rels_name(part), _relationships(walk.rels[part]))
     return Sanitised(out.getvalue(), walk.removed)
