@@ -155,3 +155,17 @@ def test_cleaning_is_settled_after_one_pass_so_every_export_reads_the_stored_fil
     if kind == "remote-header-picture":
         header = docx.Document(io.BytesIO(once.content)).sections[0].header
         assert "Our website" in [p.text for p in header.paragraphs]
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked():
+    from app.docx.template import MAX_UNPACKED_BYTES, TemplateError
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        source = zipfile.ZipFile(io.BytesIO(base()))
+        for name in source.namelist():
+            archive.writestr(name, source.read(name))
+        archive.writestr("word/media/huge.png", b"\0" * (MAX_UNPACKED_BYTES + 1))
+    assert len(out.getvalue()) < MAX_TEMPLATE_BYTES  # small on the wire
+    with pytest.raises(TemplateError, match="unpacks to more than 60 MB"):
+        check_template(out.getvalue(), filename="bomb.docx")
