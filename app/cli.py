@@ -95,6 +95,83 @@ def db_copy(
     typer.echo(f"Copied and verified {len(checks)} tables, {sum(c.target_rows for c in checks)} rows.")
 
 
+def _print_counts(counts) -> None:
+    typer.echo(f"\n{'table':<26} {'rows':>8}")
+    for count in counts:
+        if count.expected is None:
+            typer.echo(f"{count.table:<26} {count.rows:>8}")
+        else:
+            verdict = "OK" if count.ok else f"MISMATCH (backup: {count.expected} rows)"
+            typer.secho(f"{count.table:<26} {count.rows:>8}  {verdict}", fg=None if count.ok else "red")
+
+
+@db_app.command("backup")
+def db_backup(
+    file: Annotated[Path, typer.Argument(help="The backup file to write (a manifest is written beside it)")],
+    portable: Annotated[
+        bool, typer.Option("--portable", help="PostgreSQL: the project's own copy into a SQLite file, not pg_dump")
+    ] = False,
+) -> None:
+    """Back up the database while the server runs: SQLite's online backup, or pg_dump for PostgreSQL.
+
+    Exit codes: 0 written, 1 failed, 3 refused (the file exists, or the database has no schema).
+    """
+    from sqlalchemy.exc import OperationalError
+
+    from app.backup import BackupError, BackupFailed, backup, manifest_path
+
+    settings = _settings()
+    typer.echo(f"Backing up {_redacted(settings.DATABASE_URL)} to {file} …")
+    try:
+        counts = backup(settings.DATABASE_URL, file, portable=portable, pg_bin_dir=settings.PG_BIN_DIR)
+    except BackupFailed as exc:
+        typer.secho(f"Failed: {exc}", fg="red", err=True)
+        raise typer.Exit(1) from None
+    except BackupError as exc:
+        typer.secho(f"Refused: {exc}", fg="red", err=True)
+        raise typer.Exit(3) from None
+    except OperationalError as exc:
+        typer.secho(f"Database error: {exc.orig}", fg="red", err=True)
+        raise typer.Exit(1) from None
+    _print_counts(counts)
+    typer.echo(f"Backed up {len(counts)} tables, {sum(c.rows for c in counts)} rows; manifest {manifest_path(file)}.")
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(help="A file written by `council db backup` (its manifest beside it)")],
+    force: Annotated[bool, typer.Option("--force", help="Replace what the target database holds")] = False,
+) -> None:
+    """Restore a backup into DATABASE_URL, then check every table's rows and checksum against the manifest.
+
+    Exit codes: 0 restored and verified, 1 a table differs or the restore failed, 3 refused (the
+    target holds rows without --force, or the file does not match its manifest); nothing is
+    written when refused.
+    """
+    from sqlalchemy.exc import OperationalError
+
+    from app.backup import BackupError, BackupFailed, restore
+
+    settings = _settings()
+    try:
+        counts = restore(file, settings.DATABASE_URL, force=force, pg_bin_dir=settings.PG_BIN_DIR, progress=typer.echo)
+    except BackupFailed as exc:
+        typer.secho(f"Failed: {exc}", fg="red", err=True)
+        raise typer.Exit(1) from None
+    except BackupError as exc:
+        typer.secho(f"Refused: {exc}", fg="red", err=True)
+        raise typer.Exit(3) from None
+    except OperationalError as exc:
+        typer.secho(f"Database error: {exc.orig}", fg="red", err=True)
+        raise typer.Exit(1) from None
+    _print_counts(counts)
+    bad = [c.table for c in counts if not c.ok]
+    if bad:
+        typer.secho(f"Verification failed for {', '.join(bad)}.", fg="red", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"Restored and verified {len(counts)} tables, {sum(c.rows for c in counts)} rows.")
+
+
 def check_schema() -> None:
     """Stop with a clear message when the database is behind the code."""
     from sqlalchemy.exc import OperationalError

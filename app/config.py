@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     COUNCIL_CREATORS: Literal["allowed", "everyone"] = "allowed"
     # Days an emailed invitation link stays valid; the chair can resend to renew it.
     INVITATION_DAYS: int = Field(default=14, ge=1, le=365)
+    # Where `council db backup`/`restore` find pg_dump and pg_restore for PostgreSQL; unset: the newest
+    # under /usr/lib/postgresql/*/bin, else PATH; none found: backups use the project's own verified copy.
+    PG_BIN_DIR: str | None = None
 
     @model_validator(mode="after")
     def refuse_default_secret(self) -> "Settings":

@@ -6,15 +6,16 @@ from app.agendas.service import get_agenda
 from app.auth import Access
 from app.charts import measure_chart_png
 from app.common import FileOut
+from app.councils.template_service import template_for_export
 from app.docx.agenda import build_agenda_docx
-from app.models import CouncilTemplate, Meeting
+from app.models import Meeting
 from app.web.downloads import DOCX_MEDIA_TYPE, content_disposition
 
 
 def agenda_docx(*, session: Session, access: Access, meeting: Meeting) -> FileOut:
     """The agenda pack: what GET /agenda shows (the snapshot once published), in the council's Word styles."""
     agenda = get_agenda(session=session, access=access, meeting=meeting)
-    stored = session.get(CouncilTemplate, access.council.id)
-    content = build_agenda_docx(agenda, template=stored.content if stored else None, charts=measure_chart_png)
+    template = template_for_export(session=session, council_id=access.council.id)
+    content = build_agenda_docx(agenda, template=template, charts=measure_chart_png)
     disposition = content_disposition(agenda.meeting.council_name, f"-agenda-{agenda.meeting.date.isoformat()}.docx")
     return FileOut(content=content, media_type=DOCX_MEDIA_TYPE, disposition=disposition)

@@ -2,17 +2,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 
 from app.auth import Access
-from app.councils import invitation_service, service
+from app.councils import invitation_service, service, template_service
 from app.councils.schemas import CouncilCreate, CouncilUpdate, DepartmentCreate
 from app.db import SessionDep
+from app.docx.template import MAX_TEMPLATE_BYTES
 from app.models import Role
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageCouncil, PageUser
 from app.web.forms import attempt, whole_or_text
-from app.web.render import redirect, render
+from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -108,5 +109,27 @@ def meeting_settings_form(
             ),
         ),
         success="Quorum saved.",
+    )
+    return redirect(back)
+
+
+@router.post("/councils/{council_id}/template", dependencies=[CsrfChecked])
+def update_template_form(
+    request: Request,
+    session: SessionDep,
+    access: PageCouncil,
+    file: Annotated[UploadFile | None, File()] = None,
+):
+    """Use a Word file's styles for the council's documents (chair); the flash says what cleaning took out."""
+    back = _chair_only(access)
+    if file is None or not file.filename:
+        flash(request, "Choose a Word .docx file to upload.", "error")
+        return redirect(back)
+    content = file.file.read(MAX_TEMPLATE_BYTES + 1)  # one byte over is enough to refuse
+    attempt(
+        request,
+        session,
+        lambda: template_service.save_template(session=session, access=access, filename=file.filename, content=content),
+        success=lambda saved: template_service.saved_message(*saved),
     )
     return redirect(back)

@@ -24,18 +24,22 @@ def get_template(session: SessionDep, access: CouncilAccess) -> Response:
 @router.put(
     "/councils/{council_id}/template",
     response_model=TemplatePublic,
-    responses={413: {"description": "Over 5 MB"}, 422: {"description": "Not a Word .docx"}},
+    responses={
+        413: {"description": "Over 5 MB"},
+        422: {"description": "Not a Word .docx, or one that cannot be cleaned"},
+    },
 )
 def update_template(
     session: SessionDep,
     access: CouncilAccess,
     file: Annotated[UploadFile, File(description="A Word .docx (or .dotx) whose styles, header and margins to use")],
 ) -> TemplatePublic:
-    """Use the council's own Word template for agenda packs and minutes (chair)."""
+    """Use the council's own Word template for agenda packs and minutes (chair). The file is cleaned first:
+    `removed` lists what was taken out (macros, links outside the file, embedded objects, custom XML)."""
     # One byte over the limit is enough to refuse it, without reading the rest.
     content = file.file.read(MAX_TEMPLATE_BYTES + 1)
-    stored = service.save_template(session=session, access=access, filename=file.filename, content=content)
-    return service.template_public(council=access.council, stored=stored)
+    stored, removed = service.save_template(session=session, access=access, filename=file.filename, content=content)
+    return service.template_public(council=access.council, stored=stored, removed=removed)
 
 
 @router.delete("/councils/{council_id}/template", status_code=204)

@@ -12,3 +12,5 @@ class TemplatePublic(BaseModel):
     size: int
     uploaded_at: datetime | None = None
     uploaded_by_id: int | None = None
+    # What cleaning took out of the file just uploaded (macros, outside links, embedded objects…); one line each.
+    removed: list[str] = []

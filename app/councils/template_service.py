@@ -7,16 +7,19 @@ from sqlmodel import Session
 from app.auth import Access
 from app.common import FileOut
 from app.councils.template_schemas import TemplatePublic
+from app.docx.sanitise import sanitise_template
 from app.docx.template import MAX_TEMPLATE_BYTES, TemplateError, check_template, default_template
 from app.docx.word import clean
-from app.errors import Invalid, TooLarge
+from app.errors import Conflict, Invalid, TooLarge
 from app.models import Council, CouncilTemplate, Role, utcnow
 from app.web.downloads import DOCX_MEDIA_TYPE, content_disposition
 
 DEFAULT_TEMPLATE_NAME = "cx-council-template.docx"
 
 
-def template_public(*, council: Council, stored: CouncilTemplate | None) -> TemplatePublic:
+def template_public(
+    *, council: Council, stored: CouncilTemplate | None, removed: list[str] | None = None
+) -> TemplatePublic:
     if stored is None:
         return TemplatePublic(
             council_id=council.id, filename=DEFAULT_TEMPLATE_NAME, is_default=True, size=len(default_template())
@@ -28,6 +31,7 @@ def template_public(*, council: Council, stored: CouncilTemplate | None) -> Temp
         size=len(stored.content),
         uploaded_at=stored.uploaded_at,
         uploaded_by_id=stored.uploaded_by_id,
+        removed=removed or [],
     )
 
 
@@ -37,7 +41,9 @@ def get_template_file(*, session: Session, council: Council) -> FileOut:
     if stored is None:
         return FileOut(default_template(), DOCX_MEDIA_TYPE, content_disposition("cx-council-template", ".docx"))
     stem, _ = posixpath.splitext(stored.filename)
-    return FileOut(stored.content, DOCX_MEDIA_TYPE, content_disposition(stem, ".docx"))
+    # Cleaned again, like every export: a row stored before the sanitiser never goes out as it came in.
+    content = template_for_export(session=session, council_id=council.id)
+    return FileOut(content, DOCX_MEDIA_TYPE, content_disposition(stem, ".docx"))
 
 
 def _upload_name(filename: str | None) -> str:
@@ -50,8 +56,11 @@ def _upload_name(filename: str | None) -> str:
     return name
 
 
-def save_template(*, session: Session, access: Access, filename: str | None, content: bytes) -> CouncilTemplate:
-    """Use this Word file's styles, header and page settings for the council's exports (chair)."""
+def save_template(
+    *, session: Session, access: Access, filename: str | None, content: bytes
+) -> tuple[CouncilTemplate, list[str]]:
+    """Use this Word file's styles, header and page settings for the council's exports (chair); the file is
+    stored cleaned, and what cleaning took out is returned for the uploader."""
     access.require(Role.chair, doing="change the council's Word template")
     if len(content) > MAX_TEMPLATE_BYTES:
         raise TooLarge(
@@ -59,9 +68,10 @@ def save_template(*, session: Session, access: Access, filename: str | None, con
         )
     name = _upload_name(filename)
     try:
-        check_template(content, filename=name)
+        cleaned = check_template(content, filename=name)
     except TemplateError as exc:
         raise Invalid(str(exc), field="file") from None
+    content = cleaned.content
     stored = session.get(CouncilTemplate, access.council.id)
     if stored is None:
         stored = CouncilTemplate(council_id=access.council.id, filename=name, content=content)
@@ -69,7 +79,31 @@ def save_template(*, session: Session, access: Access, filename: str | None, con
     stored.uploaded_by_id, stored.uploaded_at = access.user.id, utcnow()
     session.add(stored)
     session.flush()
-    return stored
+    return stored, cleaned.removed
+
+
+def template_for_export(*, session: Session, council_id: int) -> bytes | None:
+    """The council's template, checked again before use (rows stored before the sanitiser are cleaned too);
+    None for our default. One that can no longer be cleaned is a 409 the chair can act on, never a 500."""
+    stored = session.get(CouncilTemplate, council_id)
+    if stored is None:
+        return None
+    try:
+        return sanitise_template(stored.content, filename=stored.filename).content
+    except TemplateError as exc:
+        raise Conflict(
+            f"The council's Word template cannot be used: {exc} The chair can upload it again, "
+            "or remove it to use the default."
+        ) from None
+
+
+def saved_message(stored: CouncilTemplate, removed: list[str]) -> str:
+    """What the uploader reads: the template is in use, and what cleaning took out (a few lines at most)."""
+    name = stored.filename if len(stored.filename) <= 60 else stored.filename[:59] + "…"
+    if not removed:
+        return f"Word template “{name}” saved: agenda packs and minutes now use its styles."
+    shown = "; ".join(removed[:4]) + (f"; and {len(removed) - 4} more" if len(removed) > 4 else "")
+    return f"Word template “{name}” saved. Removed for safety: {shown}."
 
 
 def delete_template(*, session: Session, access: Access) -> None:

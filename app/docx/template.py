@@ -6,12 +6,13 @@ own default template, so it carries every built-in style Word knows by name).
 
 A council's template keeps its styles, fonts, header logo and page settings; its body
 is cleared, and any style the exports need that it lacks is copied in from ours, so a
-template saved from any Word document works.
+template saved from any Word document works. Before any of that it goes through
+`sanitise_template` (sanitise.py), on every export: macros, outside links, embedded
+objects and custom XML never reach a member, whenever the template was stored.
 """
 
 import io
 import sys
-import zipfile
 from copy import deepcopy
 from functools import lru_cache
 from pathlib import Path
@@ -26,12 +27,12 @@ from docx.oxml.ns import qn
 from docx.parts.numbering import NumberingPart
 from docx.shared import Cm, Pt, RGBColor
 
+from app.docx.sanitise import MAX_TEMPLATE_BYTES, MAX_UNPACKED_BYTES, Sanitised, TemplateError, sanitise_template
 from app.docx.word import Column, add_paragraph, add_table, set_running_heads
 
+__all__ = ["MAX_TEMPLATE_BYTES", "MAX_UNPACKED_BYTES", "TemplateError", "check_template", "open_template"]
+
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "word" / "council.docx"
-MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
-# A zip that unpacks to far more than this is not a template (and may be a zip bomb).
-MAX_UNPACKED_BYTES = 60 * 1024 * 1024
 
 FONT = "Calibri"  # LibreOffice shows Carlito, which has the same metrics
 INK, ACCENT, MUTED = "1F3864", "2E74B5", "595959"
@@ -51,12 +52,6 @@ REQUIRED_STYLES = (
     "Table Text",
     "Note",
 )
-_TEMPLATE_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
-_DOCUMENT_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-
-
-class TemplateError(ValueError):
-    """The file cannot be used as a Word template; the message says why, for a person."""
 
 
 def _set_font(style, *, name: str | None = FONT, size: float | None = None, bold=None, italic=None, color=None):
@@ -167,39 +162,16 @@ def default_template() -> bytes:
     return build_default_template()
 
 
-def _as_document_package(content: bytes) -> bytes:
-    """A .dotx is a .docx with another content type; python-docx opens documents only."""
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        types = archive.read("[Content_Types].xml")
-        if _TEMPLATE_MAIN not in types:
-            return content
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
-            for item in archive.infolist():
-                data = archive.read(item)
-                copy.writestr(
-                    item,
-                    data.replace(_TEMPLATE_MAIN, _DOCUMENT_MAIN) if item.filename == "[Content_Types].xml" else data,
-                )
-        return out.getvalue()
-
-
-def check_template(content: bytes, *, filename: str = "") -> None:
-    """Refuse anything that is not a usable Word .docx or .dotx, saying why."""
-    if len(content) > MAX_TEMPLATE_BYTES:
-        raise TemplateError(f"The template is larger than {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB.")
+def check_template(content: bytes, *, filename: str = "") -> Sanitised:
+    """The template cleaned (see sanitise.py), and what was taken out; TemplateError, saying why, for
+    anything that cannot be cleaned or built into."""
+    cleaned = sanitise_template(content, filename=filename)
     what = f"“{filename}”" if filename else "That file"
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(item.file_size for item in archive.infolist())
-    except zipfile.BadZipFile:
-        raise TemplateError(f"{what} is not a Word document: upload a .docx saved from Word.") from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise TemplateError(f"{what} unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB.")
-    try:
-        _rehearse(open_template(content))
+        _rehearse(_open(cleaned.content))
     except Exception:  # python-docx raises many kinds for a broken package
         raise TemplateError(f"{what} could not be opened as a Word document: upload a .docx saved from Word.") from None
+    return cleaned
 
 
 def _rehearse(doc: Document) -> None:
@@ -288,13 +260,26 @@ def _clear_body(doc: Document) -> None:
             body.remove(child)
 
 
-def open_template(template: bytes | None) -> Document:
-    """A document to build into: the council's template (or ours), emptied, with every style we use."""
-    doc = docx.Document(io.BytesIO(_as_document_package(template) if template else default_template()))
+@lru_cache(maxsize=1)
+def _clean_default() -> bytes:
+    return sanitise_template(default_template()).content
+
+
+def _open(template: bytes | None) -> Document:
+    doc = docx.Document(io.BytesIO(template or _clean_default()))
     if template:
         _ensure_styles(doc)
     _clear_body(doc)
     return doc
+
+
+def open_template(template: bytes | None) -> Document:
+    """A document to build into: the council's template (or ours), cleaned again, emptied, with every style we use.
+
+    Cleaning here, not only at upload, covers templates stored before the sanitiser and any
+    rule added since; a clean template comes back unchanged, so it costs one read.
+    """
+    return _open(sanitise_template(template).content if template else None)
 
 
 def main(argv: list[str]) -> None:

@@ -5,9 +5,10 @@ from sqlmodel import Session
 from app.auth import Access
 from app.charts import measure_chart_png
 from app.common import FileOut
+from app.councils.template_service import template_for_export
 from app.docx.minutes import build_minutes_docx
 from app.minutes.service import load_minutes
-from app.models import CouncilTemplate, Meeting
+from app.models import Meeting
 from app.web.downloads import DOCX_MEDIA_TYPE, content_disposition
 
 
@@ -15,7 +16,7 @@ def minutes_docx(*, session: Session, access: Access, meeting: Meeting) -> FileO
     """The minutes: what GET /minutes answers (as approved, with amendments, once approved), in the council's
     Word styles; observers once approved only."""
     minutes = load_minutes(session=session, access=access, meeting=meeting)
-    stored = session.get(CouncilTemplate, access.council.id)
-    content = build_minutes_docx(minutes, template=stored.content if stored else None, charts=measure_chart_png)
+    template = template_for_export(session=session, council_id=access.council.id)
+    content = build_minutes_docx(minutes, template=template, charts=measure_chart_png)
     disposition = content_disposition(minutes.meeting.council_name, f"-minutes-{minutes.meeting.date.isoformat()}.docx")
     return FileOut(content=content, media_type=DOCX_MEDIA_TYPE, disposition=disposition)
