@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # Cookies travel over HTTPS only; on by default outside development.
     COOKIE_SECURE: bool | None = None
     SQL_ECHO: bool = False
+    # /docs, /redoc and /openapi.json for anyone (True) or for signed-in people only (False);
+    # unset: public in development and test, signed-in only in production.
+    API_DOCS_PUBLIC: bool | None = None
 
     @model_validator(mode="after")
     def refuse_default_secret(self) -> "Settings":
@@ -47,6 +50,12 @@ class Settings(BaseSettings):
         if self.COOKIE_SECURE is not None:
             return self.COOKIE_SECURE
         return self.ENVIRONMENT == "production"
+
+    @property
+    def api_docs_public(self) -> bool:
+        if self.API_DOCS_PUBLIC is not None:
+            return self.API_DOCS_PUBLIC
+        return self.ENVIRONMENT != "production"
 
     @property
     def is_sqlite(self) -> bool:

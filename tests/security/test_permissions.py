@@ -10,9 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.auth import create_access_token, hash_password
+from app.auth import hash_password
 from app.main import create_app
 from app.models import Action, Council, Department, Meeting, Membership, User
+from tests.helpers import access_token
 
 ACTORS = ["anonymous", "outsider", "observer", "member", "owner", "secretary", "chair", "admin"]
 EVERYONE_SIGNED_IN = {"outsider", "observer", "member", "owner", "secretary", "chair", "admin"}
@@ -233,7 +234,7 @@ def test_permission_matrix(app, client, session, method, path):
         url = path.format(**world.ids)
         headers = {}
         if actor != "anonymous":
-            token = create_access_token(user=world.users[actor], settings=app.state.settings)
+            token = access_token(user=world.users[actor], settings=app.state.settings)
             headers["Authorization"] = f"Bearer {token}"
         kwargs = {}
         if rule.get("form"):
