@@ -24,6 +24,7 @@ MAX_FLASHES = 3
 FLASH_BUDGET = 400
 FLASHES_BUDGET = 1000
 QUOTED_LENGTH = 40
+QUOTED_BUDGET = 120
 _QUOTED = re.compile(r"'([^']*)'")
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
@@ -71,13 +72,18 @@ def _shorten(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
+def _within(text: str, budget: int) -> str:
+    """`text`, cut short (with an ellipsis) until its JSON encoding fits `budget` bytes."""
+    while len(json.dumps(text)) > budget:
+        # Each pass removes at least one character; an escaped character takes up to 12 bytes.
+        text = _shorten(text, min(len(text) - 1, budget // 2 + len(text) // 2))
+    return text
+
+
 def bounded_message(message: str) -> str:
-    """`message` with quoted input cut to QUOTED_LENGTH characters and the whole within FLASH_BUDGET bytes."""
-    message = _QUOTED.sub(lambda m: f"'{_shorten(m.group(1), QUOTED_LENGTH)}'", message)
-    while len(json.dumps(message)) > FLASH_BUDGET:
-        # Each pass removes at least one character; escaped characters take up to 12 bytes.
-        message = _shorten(message, min(len(message) - 1, FLASH_BUDGET // 2 + len(message) // 2))
-    return message
+    """`message` with quoted input cut short (QUOTED_LENGTH characters, QUOTED_BUDGET bytes), in FLASH_BUDGET."""
+    message = _QUOTED.sub(lambda m: f"'{_within(_shorten(m.group(1), QUOTED_LENGTH), QUOTED_BUDGET)}'", message)
+    return _within(message, FLASH_BUDGET)
 
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:
