@@ -108,13 +108,13 @@ def csrf_matches(request: Request, token: object) -> bool:
 
 
 def _within_budget(values: dict[str, str], budget: int) -> dict[str, str]:
-    """The leading fields whose encoded size fits `budget` bytes."""
+    """The fields, in form order, that fit `budget` encoded bytes together (one too big is skipped)."""
     kept, used = {}, 0
     for name, value in values.items():
-        used += len(json.dumps(name)) + len(json.dumps(value)) + 2
-        if used > budget:
-            break
-        kept[name] = value
+        cost = len(json.dumps(name)) + len(json.dumps(value)) + 2
+        if used + cost <= budget:
+            kept[name] = value
+            used += cost
     return kept
 
 
