@@ -18,7 +18,7 @@ from fastapi.security import OAuth2PasswordBearer
 from pwdlib import PasswordHash
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, delete, or_, select, update
 
 from app.common import IdPath
 from app.config import Settings
@@ -35,6 +35,9 @@ SESSION_USER_KEY = "user_id"
 SESSION_ID_KEY = "sid"
 # Last seen is written at most this often per sign-in, so browsing costs no write per request.
 LAST_SEEN_EVERY = timedelta(minutes=1)
+# Ended and expired sign-ins are kept this long (the account page no longer shows them), then
+# removed when their owner next signs in, so the table stays small without a scheduled job.
+KEEP_ENDED = timedelta(days=30)
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +67,12 @@ def start_session(*, session: Session, user: User, kind: str, lifetime: timedelt
     """Record a new sign-in and answer its secret id (stored only as a hash)."""
     secret = secrets.token_urlsafe(32)
     now = utcnow()
+    session.exec(  # type: ignore[call-overload]
+        delete(UserSession).where(
+            col(UserSession.user_id) == user.id,
+            or_(col(UserSession.expires_at) < now - KEEP_ENDED, col(UserSession.revoked_at) < now - KEEP_ENDED),
+        )
+    )
     row = UserSession(
         user_id=user.id,
         token_hash=_digest(secret),
@@ -139,8 +148,14 @@ def create_access_token(*, session: Session, user: User, settings: Settings, use
 
 
 def sign_in_browser(*, request: Request, session: Session, user: User) -> None:
-    """A fresh session cookie naming a new sign-in, so nothing from before (fixation) carries over."""
+    """A fresh session cookie naming a new sign-in, so nothing from before (fixation) carries over.
+
+    The sign-in the cookie named before, if any, ends: this browser has only the new one.
+    """
     settings: Settings = request.app.state.settings
+    previous = find_session(session=session, secret=request.session.get(SESSION_ID_KEY))
+    if previous is not None:
+        end_session(session=session, row=previous)
     sid = start_session(
         session=session,
         user=user,

@@ -227,3 +227,28 @@ def test_an_expired_sign_in_is_refused(app, client, session):
     session.add(row)
     session.commit()
     assert not signed_in(client)
+
+
+def test_signing_in_again_in_one_browser_ends_its_previous_sign_in(app, client, session):
+    seat_person(session)
+    assert sign_in(client).status_code == 303
+    copied = client.cookies[SESSION_COOKIE]
+    assert sign_in(client).status_code == 303
+    assert not signed_in(replay(app, copied)) and signed_in(client)
+    assert len(session.exec(select(UserSession).where(UserSession.revoked_at.is_(None))).all()) == 1
+
+
+def test_long_ended_sign_ins_are_cleared_when_their_owner_signs_in(app, client, session):
+    seat_person(session)
+    for browser in (client, other_browser(app)):
+        assert sign_in(browser).status_code == 303
+    old, recent = session.exec(select(UserSession).order_by(UserSession.id)).all()
+    old_id, recent_id = old.id, recent.id
+    old.revoked_at = utcnow() - timedelta(days=31)
+    recent.revoked_at = utcnow() - timedelta(days=1)
+    session.add_all([old, recent])
+    session.commit()
+    assert sign_in(client).status_code == 303
+    session.expire_all()
+    remaining = session.exec(select(UserSession.id)).all()
+    assert old_id not in remaining and recent_id in remaining and len(remaining) == 2
