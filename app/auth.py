@@ -107,10 +107,15 @@ def end_session(*, session: Session, row: UserSession) -> None:
 
 def end_other_sessions(*, session: Session, user: User, keep: UserSession | None) -> int:
     """End every live sign-in of `user` except `keep` (browsers and bearer tokens alike); how many."""
+    now = utcnow()
     query = (
         update(UserSession)
-        .where(col(UserSession.user_id) == user.id, col(UserSession.revoked_at).is_(None))
-        .values(revoked_at=utcnow())
+        .where(
+            col(UserSession.user_id) == user.id,
+            col(UserSession.revoked_at).is_(None),
+            col(UserSession.expires_at) > now,
+        )
+        .values(revoked_at=now)
     )
     if keep is not None:
         query = query.where(col(UserSession.id) != keep.id)
