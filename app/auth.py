@@ -1,5 +1,13 @@
-"""Passwords, tokens, the current user and per-council role checks."""
+"""Passwords, sign-ins (sessions and tokens), the current user and per-council role checks.
 
+Every sign-in is a row in `user_sessions` (app/models/sessions.py): the browser's signed
+cookie and each bearer token carry its random id (`sid`), and every request looks the row
+up, so signing out, changing a password or "sign out everywhere" ends a sign-in at once.
+"""
+
+import hashlib
+import logging
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Protocol, TypeVar
@@ -8,19 +16,30 @@ import jwt
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from pwdlib import PasswordHash
-from sqlmodel import Session, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, delete, or_, select, update
 
 from app.common import IdPath
 from app.config import Settings
-from app.db import SAFE_METHODS, SessionDep
+from app.db import SAFE_METHODS, SessionDep, open_session
 from app.errors import Forbidden, NotFound
-from app.models import Action, Council, Meeting, Membership, Role, User, utcnow
+from app.models import Action, Council, Meeting, Membership, Role, User, UserSession, utcnow
 
 password_hash = PasswordHash.recommended()
 # Verified against when the email is unknown, so a miss costs what a hit costs.
 _DUMMY_HASH = password_hash.hash("not-a-real-password")
 JWT_ALGORITHM = "HS256"
 SESSION_USER_KEY = "user_id"
+# The session cookie's key for the sign-in's secret id.
+SESSION_ID_KEY = "sid"
+# Last seen is written at most this often per sign-in, so browsing costs no write per request.
+LAST_SEEN_EVERY = timedelta(minutes=1)
+# Ended and expired sign-ins are kept this long (the account page no longer shows them), then
+# removed when their owner next signs in, so the table stays small without a scheduled job.
+KEEP_ENDED = timedelta(days=30)
+
+log = logging.getLogger(__name__)
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
@@ -40,14 +59,171 @@ def authenticate(*, session: Session, email: str, password: str) -> User | None:
     return user
 
 
-def create_access_token(*, user: User, settings: Settings) -> str:
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def start_session(*, session: Session, user: User, kind: str, lifetime: timedelta, user_agent: str = "") -> str:
+    """Record a new sign-in and answer its secret id (stored only as a hash)."""
+    secret = secrets.token_urlsafe(32)
     now = utcnow()
-    claims = {
-        "sub": str(user.id),
-        "iat": now,
-        "exp": now + timedelta(minutes=settings.ACCESS_TOKEN_MINUTES),
-    }
+    session.exec(  # type: ignore[call-overload]
+        delete(UserSession).where(
+            col(UserSession.user_id) == user.id,
+            or_(col(UserSession.expires_at) < now - KEEP_ENDED, col(UserSession.revoked_at) < now - KEEP_ENDED),
+        )
+    )
+    row = UserSession(
+        user_id=user.id,
+        token_hash=_digest(secret),
+        kind=kind,
+        user_agent=user_agent[:300],
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + lifetime,
+    )
+    session.add(row)
+    session.flush()
+    return secret
+
+
+def find_session(*, session: Session, secret: object) -> UserSession | None:
+    """The live sign-in with this secret id: not ended, not expired; None otherwise."""
+    if not isinstance(secret, str) or not secret or len(secret) > 100:
+        return None
+    row = session.exec(select(UserSession).where(UserSession.token_hash == _digest(secret))).first()
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        return None
+    return row
+
+
+def end_session(*, session: Session, row: UserSession) -> None:
+    """Sign out one sign-in."""
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.add(row)
+        session.flush()
+
+
+def end_other_sessions(*, session: Session, user: User, keep: UserSession | None) -> int:
+    """End every live sign-in of `user` except `keep` (browsers and bearer tokens alike); how many."""
+    now = utcnow()
+    query = (
+        update(UserSession)
+        .where(
+            col(UserSession.user_id) == user.id,
+            col(UserSession.revoked_at).is_(None),
+            col(UserSession.expires_at) > now,
+        )
+        .values(revoked_at=now)
+    )
+    if keep is not None:
+        query = query.where(col(UserSession.id) != keep.id)
+    result = session.exec(query)  # type: ignore[call-overload]
+    session.flush()
+    return result.rowcount or 0
+
+
+def list_live_sessions(*, session: Session, user: User) -> list[UserSession]:
+    """A person's sign-ins that still work, most recently used first."""
+    return list(
+        session.exec(
+            select(UserSession)
+            .where(
+                UserSession.user_id == user.id,
+                col(UserSession.revoked_at).is_(None),
+                UserSession.expires_at > utcnow(),
+            )
+            .order_by(col(UserSession.last_seen_at).desc(), col(UserSession.id).desc())
+        )
+    )
+
+
+def user_agent_of(request: Request) -> str:
+    return request.headers.get("user-agent", "")[:300]
+
+
+def create_access_token(*, session: Session, user: User, settings: Settings, user_agent: str = "") -> str:
+    """A bearer token for `user`, backed by a sign-in row so it can be ended before it expires."""
+    lifetime = timedelta(minutes=settings.ACCESS_TOKEN_MINUTES)
+    sid = start_session(session=session, user=user, kind="token", lifetime=lifetime, user_agent=user_agent)
+    now = utcnow()
+    claims = {"sub": str(user.id), "sid": sid, "iat": now, "exp": now + lifetime}
     return jwt.encode(claims, settings.SECRET_KEY, algorithm=JWT_ALGORITHM)
+
+
+def sign_in_browser(*, request: Request, session: Session, user: User) -> None:
+    """A fresh session cookie naming a new sign-in, so nothing from before (fixation) carries over.
+
+    The sign-in the cookie named before, if any, ends: this browser has only the new one.
+    """
+    settings: Settings = request.app.state.settings
+    previous = find_session(session=session, secret=request.session.get(SESSION_ID_KEY))
+    if previous is not None:
+        end_session(session=session, row=previous)
+    sid = start_session(
+        session=session,
+        user=user,
+        kind="browser",
+        lifetime=timedelta(seconds=settings.SESSION_MAX_AGE_SECONDS),
+        user_agent=user_agent_of(request),
+    )
+    request.session.clear()
+    request.session[SESSION_USER_KEY] = user.id
+    request.session[SESSION_ID_KEY] = sid
+
+
+def sign_out_browser(*, request: Request, session: Session) -> None:
+    """End the sign-in the session cookie names (if it still works) and empty the cookie."""
+    row = find_session(session=session, secret=request.session.get(SESSION_ID_KEY))
+    if row is not None:
+        end_session(session=session, row=row)
+    request.session.clear()
+
+
+def _touch(request: Request, session: Session, row: UserSession) -> None:
+    """Note that the sign-in was used, at most once every LAST_SEEN_EVERY."""
+    now = utcnow()
+    if now - row.last_seen_at < LAST_SEEN_EVERY:
+        return
+    if request.method not in SAFE_METHODS:
+        row.last_seen_at = now  # the request's own transaction writes anyway
+        session.add(row)
+        return
+    # A read's transaction stays a reader (on SQLite it takes no write lock), so the
+    # note goes in a short transaction of its own; losing one to a busy database is harmless.
+    try:
+        with open_session(request.app.state.engine, write=True) as writer:
+            writer.exec(  # type: ignore[call-overload]
+                update(UserSession)
+                .where(col(UserSession.id) == row.id, col(UserSession.last_seen_at) < now - LAST_SEEN_EVERY)
+                .values(last_seen_at=now)
+            )
+            writer.commit()
+    except OperationalError:
+        log.warning("could not note the last use of sign-in %s", row.id, exc_info=True)
+        return
+    set_committed_value(row, "last_seen_at", now)
+
+
+def _signed_in(request: Request, session: Session, *, user_id: object, sid: object) -> User | None:
+    """The active user whose live sign-in `sid` is, noted on the request as its current sign-in."""
+    row = find_session(session=session, secret=sid)
+    if row is None or str(row.user_id) != str(user_id):
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        return None
+    _touch(request, session, row)
+    request.state.user_session = row
+    return user
+
+
+def session_user(request: Request, session: Session) -> User | None:
+    """The person the session cookie signs in, while that sign-in and their account last."""
+    return _signed_in(
+        request, session, user_id=request.session.get(SESSION_USER_KEY), sid=request.session.get(SESSION_ID_KEY)
+    )
 
 
 def _unauthorized(detail: str) -> HTTPException:
@@ -62,27 +238,21 @@ def get_optional_user(
     if token:
         try:
             claims = jwt.decode(
-                token, settings.SECRET_KEY, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "sub"]}
+                token, settings.SECRET_KEY, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "sub", "sid"]}
             )
         except jwt.ExpiredSignatureError:
             raise _unauthorized("Your token has expired; sign in again.") from None
         except jwt.InvalidTokenError:
             raise _unauthorized("That token is not valid.") from None
-        user_id = claims["sub"]
-    elif request.method in SAFE_METHODS or not request.url.path.startswith("/api"):
+        user = _signed_in(request, session, user_id=claims["sub"], sid=claims["sid"])
+        if user is None:
+            raise _unauthorized("That token has been signed out (or its account is not active); sign in again.")
+        return user
+    if request.method in SAFE_METHODS or not request.url.path.startswith("/api"):
         # The cookie lets a signed-in browser follow download links; API writes need a
         # bearer token, so no cross-site form can drive the JSON API.
-        user_id = request.session.get(SESSION_USER_KEY)
-    else:
-        user_id = None
-    if user_id is None or not str(user_id).isdigit():
-        return None
-    user = session.get(User, int(user_id))
-    if user is None or not user.is_active:
-        if token:
-            raise _unauthorized("That account is not active.")
-        return None
-    return user
+        return session_user(request, session)
+    return None
 
 
 def get_current_user(user: Annotated[User | None, Depends(get_optional_user)]) -> User:
@@ -92,6 +262,14 @@ def get_current_user(user: Annotated[User | None, Depends(get_optional_user)]) -
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_current_session(request: Request, _user: CurrentUser) -> UserSession:
+    """The sign-in (browser or token) this request came with."""
+    return request.state.user_session
+
+
+CurrentSession = Annotated[UserSession, Depends(get_current_session)]
 
 
 def get_site_admin(user: CurrentUser) -> User:

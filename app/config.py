@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     # Where `council db backup`/`restore` find pg_dump and pg_restore for PostgreSQL; unset: the newest
     # under /usr/lib/postgresql/*/bin, else PATH; none found: backups use the project's own verified copy.
     PG_BIN_DIR: str | None = None
+    # /docs, /redoc and /openapi.json for anyone (True) or for signed-in people only (False);
+    # unset: public in development and test, signed-in only in production.
+    API_DOCS_PUBLIC: bool | None = None
 
     @model_validator(mode="after")
     def refuse_default_secret(self) -> "Settings":
@@ -55,6 +58,12 @@ class Settings(BaseSettings):
         if self.COOKIE_SECURE is not None:
             return self.COOKIE_SECURE
         return self.ENVIRONMENT == "production"
+
+    @property
+    def api_docs_public(self) -> bool:
+        if self.API_DOCS_PUBLIC is not None:
+            return self.API_DOCS_PUBLIC
+        return self.ENVIRONMENT != "production"
 
     @property
     def is_sqlite(self) -> bool:

@@ -71,11 +71,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         app.state.engine.dispose()
 
+    # Outside development and test the API's documentation is for signed-in people only
+    # (API_DOCS_PUBLIC): accounts_api.docs_router serves it behind sign-in instead.
+    public_docs = settings.api_docs_public
     app = FastAPI(
         title="CX Council",
         version=__version__,
         description="Run Customer Experience Councils: councils, departments, members, meetings and actions.",
         lifespan=lifespan,
+        docs_url="/docs" if public_docs else None,
+        redoc_url="/redoc" if public_docs else None,
+        openapi_url="/openapi.json" if public_docs else None,
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.DATABASE_URL, echo=settings.SQL_ECHO)
@@ -138,5 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exports_api.router,
     ):
         app.include_router(router)
+    if not public_docs:
+        app.include_router(accounts_api.docs_router)
     document_error_responses(app)
     return app

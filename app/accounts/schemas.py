@@ -55,3 +55,19 @@ class UserUpdate(InputModel):
     is_active: bool | None = None
     is_site_admin: bool | None = None
     can_create_councils: bool | None = None
+
+
+class SessionPublic(BaseModel):
+    """One of my sign-ins: a browser (the session cookie) or a bearer token."""
+
+    id: int
+    kind: str
+    user_agent: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    current: bool
+
+
+class SessionsEnded(BaseModel):
+    ended: int

@@ -3,9 +3,9 @@
 from sqlmodel import Session, col, select
 
 from app.accounts.schemas import MeUpdate, MySeat, UserCreate, UserUpdate
-from app.auth import hash_password, password_hash
+from app.auth import end_other_sessions, end_session, hash_password, password_hash
 from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.models import Council, Membership, User
+from app.models import Council, Membership, User, UserSession
 
 
 def normalise_email(email: str) -> str:
@@ -46,11 +46,19 @@ def get_user(*, session: Session, user_id: int) -> User:
     return user
 
 
-def update_user(*, session: Session, user: User, user_in: UserUpdate, by: User) -> User:
-    """A site admin changes an account; nobody locks themselves out."""
+def update_user(
+    *, session: Session, user: User, user_in: UserUpdate, by: User, by_session: UserSession | None = None
+) -> User:
+    """A site admin changes an account; nobody locks themselves out.
+
+    A new password or a deactivation ends every sign-in of the account (the admin's own
+    current one excepted when they reset their own password).
+    """
     changes = user_in.model_dump(exclude_unset=True)
     if user.id == by.id and (changes.get("is_active") is False or changes.get("is_site_admin") is False):
         raise Forbidden("You cannot deactivate yourself or remove your own admin rights.")
+    if changes.get("password") is not None or changes.get("is_active") is False:
+        end_other_sessions(session=session, user=user, keep=by_session if user.id == by.id else None)
     if "password" in changes:
         user.password_hash = hash_password(changes.pop("password"))
     for field in ("name", "is_active", "is_site_admin", "can_create_councils"):
@@ -61,17 +69,30 @@ def update_user(*, session: Session, user: User, user_in: UserUpdate, by: User) 
     return user
 
 
-def update_me(*, session: Session, user: User, me_in: MeUpdate) -> User:
-    """A person changes their own name or password (the current one is required)."""
+def update_me(*, session: Session, user: User, me_in: MeUpdate, current: UserSession | None) -> User:
+    """A person changes their own name or password (the current one is required).
+
+    A new password ends every other sign-in (other browsers, every bearer token); `current`,
+    the sign-in the change came with, stays signed in.
+    """
     if me_in.name is not None:
         user.name = me_in.name
     if me_in.new_password is not None:
         if not me_in.current_password or not password_hash.verify(me_in.current_password, user.password_hash):
             raise Invalid("Your current password is not correct.", field="current_password")
         user.password_hash = hash_password(me_in.new_password)
+        end_other_sessions(session=session, user=user, keep=current)
     session.add(user)
     session.flush()
     return user
+
+
+def end_my_session(*, session: Session, user: User, session_id: int) -> None:
+    """Sign out one of my own sign-ins; someone else's does not exist for me."""
+    row = session.get(UserSession, session_id)
+    if row is None or row.user_id != user.id or row.revoked_at is not None:
+        raise NotFound("Session not found.")
+    end_session(session=session, row=row)
 
 
 def list_my_seats(*, session: Session, user: User) -> list[MySeat]:
@@ -92,3 +113,27 @@ def list_my_seats(*, session: Session, user: User) -> list[MySeat]:
         )
         for seat, council in rows
     ]
+
+
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+_SYSTEMS = (
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
+
+
+def describe_device(user_agent: str, kind: str) -> str:
+    """A sign-in's device in a person's words ("Firefox on Windows"), from its User-Agent."""
+    if kind == "token":
+        tool = user_agent.split("/", 1)[0].strip() if user_agent else ""
+        return f"API token ({tool})" if tool else "API token"
+    browser = next((name for marker, name in _BROWSERS if marker in user_agent), "")
+    system = next((name for marker, name in _SYSTEMS if marker in user_agent), "")
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or "Unknown browser"

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Request
 from pydantic import ValidationError
 
-from app.auth import SESSION_USER_KEY, Access
+from app.auth import Access, sign_in_browser
 from app.common import IdPath
 from app.councils import invitation_service as service
 from app.councils.invitation_mail import commit_and_mail
@@ -212,8 +212,7 @@ def invitation_link_answer(
         session.rollback()
         return _link_page(request, session, token, error=form_errors(exc), status_code=422, typed_name=name)
     # Signed in as the new account, with a fresh session (nothing from before carries over).
-    request.session.clear()
-    request.session[SESSION_USER_KEY] = user.id
+    sign_in_browser(request=request, session=session, user=user)
     council_name = _council_name(session, invitation.council_id)
     flash(request, f"Welcome, {user.name}: you joined {council_name} as {invitation.role}.")
     return redirect(f"/councils/{invitation.council_id}")

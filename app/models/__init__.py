@@ -31,6 +31,7 @@ from app.models.research import (
     RootCauseMeasure,
 )
 from app.models.revision import DataRevision
+from app.models.sessions import UserSession
 from app.models.users import LoginFailure, User
 
 __all__ = [
@@ -93,6 +94,7 @@ __all__ = [
     "ThemeMention",
     "ThemeMonth",
     "User",
+    "UserSession",
     "metadata",
     "utcnow",
 ]

@@ -12,13 +12,13 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.auth import (
-    SESSION_USER_KEY,
     Access,
     ActionAccess,
     MeetingAccess,
     get_action_access,
     get_meeting_access,
     load_access,
+    session_user,
 )
 from app.common import IdPath
 from app.db import SessionDep
@@ -34,16 +34,14 @@ class LoginRequired(Exception):
 
 
 def signed_in_user(request: Request, session: Session) -> User | None:
-    """The person the session cookie names, while their account is active; None otherwise."""
-    user_id = request.session.get(SESSION_USER_KEY)
-    user = session.get(User, user_id) if isinstance(user_id, int) else None
-    return user if user is not None and user.is_active else None
+    """The person the session cookie signs in, while that sign-in and their account last; None otherwise."""
+    return session_user(request, session)
 
 
 def get_page_user(request: Request, session: SessionDep) -> User:
     user = signed_in_user(request, session)
     if user is None:
-        request.session.pop(SESSION_USER_KEY, None)
+        request.session.clear()
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(path)
     return user

@@ -1,5 +1,7 @@
 """Server-rendered pages: templates, flash messages and the answers a page route gives."""
 
+import json
+import re
 from pathlib import Path
 
 from fastapi import Request
@@ -15,6 +17,15 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
 # The session key under which a refused form's typed values wait for the page that shows them.
 KEPT_KEY = "typed"
+# Flashes wait in the signed session cookie, which browsers drop past 4 KB: a few at most
+# (the newest), each and all together a bounded number of encoded bytes (JSON escapes a
+# non-ASCII character to six or twelve), and input quoted in them is cut short.
+MAX_FLASHES = 3
+FLASH_BUDGET = 400
+FLASHES_BUDGET = 1000
+QUOTED_LENGTH = 40
+QUOTED_BUDGET = 120
+_QUOTED = re.compile(r"'([^']*)'")
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 register_filters(templates.env)
@@ -57,10 +68,33 @@ def render_error(request: Request, status_code: int, detail: str) -> HTMLRespons
     return render(request, "error.html", {"status_code": status_code, "detail": detail}, status_code=status_code)
 
 
+def _shorten(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _within(text: str, budget: int) -> str:
+    """`text`, cut short (with an ellipsis) until its JSON encoding fits `budget` bytes."""
+    while len(json.dumps(text)) > budget:
+        # Each pass removes at least one character; an escaped character takes up to 12 bytes.
+        text = _shorten(text, min(len(text) - 1, budget // 2 + len(text) // 2))
+    return text
+
+
+def bounded_message(message: str) -> str:
+    """`message` with quoted input cut short (QUOTED_LENGTH characters, QUOTED_BUDGET bytes), in FLASH_BUDGET."""
+    message = _QUOTED.sub(lambda m: f"'{_within(_shorten(m.group(1), QUOTED_LENGTH), QUOTED_BUDGET)}'", message)
+    return _within(message, FLASH_BUDGET)
+
+
 def flash(request: Request, message: str, kind: str = "ok") -> None:
+    """Queue a message for the next page; only the newest MAX_FLASHES wait, each bounded in size."""
     # Assign, not append: the session notices only assignments, so a second flash appended
     # to one not yet shown would be silently lost.
-    request.session["flashes"] = [*request.session.get("flashes", []), {"kind": kind, "message": message}]
+    queued = [*request.session.get("flashes", []), {"kind": kind[:10], "message": bounded_message(message)}]
+    queued = queued[-MAX_FLASHES:]
+    while len(queued) > 1 and len(json.dumps(queued)) > FLASHES_BUDGET:
+        queued.pop(0)
+    request.session["flashes"] = queued
 
 
 def redirect(url: str) -> RedirectResponse:

@@ -54,7 +54,9 @@ def test_missing_form_fields_are_named(client):
 def test_expired_and_forged_tokens_are_refused(app, client, session):
     user = add_user(session)
     secret = app.state.settings.SECRET_KEY
-    expired = jwt.encode({"sub": str(user.id), "exp": utcnow() - timedelta(minutes=1)}, secret, algorithm=JWT_ALGORITHM)
+    expired = jwt.encode(
+        {"sub": str(user.id), "sid": "x", "exp": utcnow() - timedelta(minutes=1)}, secret, algorithm=JWT_ALGORITHM
+    )
     response = client.get("/api/me", headers={"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401
     assert "expired" in response.json()["detail"]

@@ -10,9 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 from sqlmodel import select
 
-from app.auth import create_access_token
 from app.models import ActionEvent, Role
 from tests.factories import make_action, make_council, make_membership, make_user
+from tests.helpers import access_token
 
 WRITERS = 16
 
@@ -28,7 +28,7 @@ def arrange(session):
 
 def test_same_version_many_writers_exactly_one_wins(live_server, settings, session):
     user, action = arrange(session)
-    headers = {"Authorization": f"Bearer {create_access_token(user=user, settings=settings)}"}
+    headers = {"Authorization": f"Bearer {access_token(user=user, settings=settings)}"}
     url = f"{live_server}/api/actions/{action.id}"
     etag = httpx.get(url, headers=headers).headers["ETag"]
     start = threading.Barrier(WRITERS)
@@ -52,7 +52,7 @@ def test_same_version_many_writers_exactly_one_wins(live_server, settings, sessi
 
 def test_retrying_writers_each_land_every_write_once(live_server, settings, session):
     user, action = arrange(session)
-    headers = {"Authorization": f"Bearer {create_access_token(user=user, settings=settings)}"}
+    headers = {"Authorization": f"Bearer {access_token(user=user, settings=settings)}"}
     url = f"{live_server}/api/actions/{action.id}"
     writers, writes_each = 8, 4
     refused = []

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, col, select
 
-from app.auth import create_access_token
 from app.common import MAX_ID, today_in
 from app.models import Action, ActionEvent, Council, Department, Initiative, Membership, Role, User
 from tests.factories import (
@@ -19,10 +18,11 @@ from tests.factories import (
     make_membership,
     make_user,
 )
+from tests.helpers import access_token
 
 
 def auth(app, user: User) -> dict[str, str]:
-    return {"Authorization": f"Bearer {create_access_token(user=user, settings=app.state.settings)}"}
+    return {"Authorization": f"Bearer {access_token(user=user, settings=app.state.settings)}"}
 
 
 def error_fields(response) -> set[str]:

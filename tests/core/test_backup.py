@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from app.auth import create_access_token
 from app.backup import manifest_path, read_manifest
 from app.cli import app as cli
 from app.db import make_engine
@@ -22,6 +21,7 @@ from app.migrate import revisions
 from app.models import Action
 from tests.conftest import TEST_SECRET_KEY
 from tests.factories import make_council, make_membership, make_user
+from tests.helpers import access_token
 
 runner = CliRunner()
 
@@ -74,7 +74,7 @@ def back_up_under_writes(monkeypatch, session, settings, live_server, db_url, ba
     council = make_council(session, chair=chair, name="Northern Utilities")
     owner = make_membership(session, council=council)
     session.commit()
-    writer = Writer(live_server, council.id, owner.id, create_access_token(user=chair, settings=settings))
+    writer = Writer(live_server, council.id, owner.id, access_token(user=chair, settings=settings))
     writer.start()
     try:
         writer.wait_for(15)
@@ -117,7 +117,7 @@ def check_restored(monkeypatch, target_url, backup_file, council, chair, before,
     )
     try:
         with TestClient(application) as client:
-            token = create_access_token(user=chair, settings=application.state.settings)
+            token = access_token(user=chair, settings=application.state.settings)
             headers = {"Authorization": f"Bearer {token}"}
             listed = client.get(f"/api/councils/{council.id}/actions", headers=headers)
             assert listed.status_code == 200 and listed.json()["count"] == len(ids)

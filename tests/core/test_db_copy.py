@@ -8,7 +8,6 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from app.auth import create_access_token
 from app.cli import app as cli
 from app.config import Settings
 from app.copy import redacted, verify
@@ -17,6 +16,7 @@ from app.demo.council import load_demo
 from app.main import create_app
 from app.models import Action, Council, Meeting, Membership, Role, User
 from tests.conftest import TEST_SECRET_KEY
+from tests.helpers import access_token
 
 runner = CliRunner()
 
@@ -80,7 +80,7 @@ def test_copy_to_postgresql_verifies_and_the_app_runs_on_the_target(env, source_
     application = create_app(settings)
     try:
         with TestClient(application) as client:
-            headers = {"Authorization": f"Bearer {create_access_token(user=chair, settings=settings)}"}
+            headers = {"Authorization": f"Bearer {access_token(user=chair, settings=settings)}"}
             agenda = client.get(f"/api/meetings/{meeting.id}/agenda", headers=headers)
             assert agenda.status_code == 200, agenda.text
             # The sequences continue after the copied ids.

@@ -20,10 +20,10 @@ import httpx
 from sqlalchemy import text
 from sqlmodel import select
 
-from app.auth import create_access_token
 from app.models import Action, ActionEvent, Role, metadata
 from tests.conftest import TEST_SECRET_KEY
 from tests.factories import make_council, make_membership, make_user
+from tests.helpers import access_token
 from tests.pg import free_port
 from tests.serve import COUNCIL, council_serve, server_env
 
@@ -86,7 +86,7 @@ def integrity_problems(db_url: str, engine) -> list[str]:
 
 def test_kill_9_during_a_burst_of_writes_loses_no_acknowledged_write(db_url, engine, session, tmp_path):
     chair, council, owner = arrange(session)
-    headers = {"Authorization": f"Bearer {create_access_token(user=chair, settings=_settings(db_url))}"}
+    headers = {"Authorization": f"Bearer {access_token(user=chair, settings=_settings(db_url))}"}
     acknowledged_actions: list[str] = []
     acknowledged_notes: list[tuple[int, str]] = []
     stop = threading.Event()

@@ -7,11 +7,11 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from app.auth import create_access_token
 from app.config import Settings
 from app.models import Action, ActionEvent, Role
 from tests.conftest import TEST_SECRET_KEY
 from tests.factories import make_action, make_council, make_membership, make_user
+from tests.helpers import access_token
 from tests.serve import council_serve
 
 # More than one worker needs PostgreSQL; without it this fails in CI like every PostgreSQL test.
@@ -27,7 +27,7 @@ def test_two_workers_every_concurrent_write_lands(db_url, session, tmp_path):
     action = make_action(session, council=council, owner=owner)
     session.commit()
     settings = Settings(_env_file=None, ENVIRONMENT="test", DATABASE_URL=db_url, SECRET_KEY=TEST_SECRET_KEY)
-    headers = {"Authorization": f"Bearer {create_access_token(user=chair, settings=settings)}"}
+    headers = {"Authorization": f"Bearer {access_token(user=chair, settings=settings)}"}
 
     with council_serve(db_url, tmp_path, "--workers", "2") as (_process, base):
         url = f"/api/actions/{action.id}"

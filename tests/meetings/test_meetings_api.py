@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from app.auth import create_access_token
 from app.common import MAX_ID
 from app.models import Council, Meeting, User
 from tests.factories import make_council, make_meeting, make_membership, make_user
+from tests.helpers import access_token
 
 
 def auth(app, user: User) -> dict[str, str]:
-    return {"Authorization": f"Bearer {create_access_token(user=user, settings=app.state.settings)}"}
+    return {"Authorization": f"Bearer {access_token(user=user, settings=app.state.settings)}"}
 
 
 def error_fields(response) -> set[str]:

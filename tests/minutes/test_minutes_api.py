@@ -13,14 +13,14 @@ from sqlalchemy import event
 from sqlmodel import Session, select
 
 from app import charts as charts_module
-from app.auth import create_access_token, load_access
+from app.auth import load_access
 from app.docx import minutes as app_docx_minutes
 from app.minutes import mail as minutes_mail
 from app.minutes.service import load_minutes
 from app.models import AobItem, Council, Decision, Meeting, Membership, Role, User
 from tests.actions.test_reminders import AnyPortController, Inbox
 from tests.factories import make_action, make_council, make_department, make_meeting, make_membership, make_user
-from tests.helpers import auth, error_fields
+from tests.helpers import access_token, auth, error_fields
 
 # Quotes, an ampersand, angle brackets, an emoji and three non-Latin scripts.
 TRICKY = 'Said "no" & <b>left</b> early 🎉 — Ελληνικά, 中文, العربية'
@@ -588,7 +588,7 @@ def test_minutes_queries_do_not_grow_with_the_record(app, client, engine, sessio
 def test_decisions_numbered_concurrently_from_the_first_write(live_server, settings, session):
     w = arrange(session)
     writers = 8
-    headers = {"Authorization": f"Bearer {create_access_token(user=w.users['secretary'], settings=settings)}"}
+    headers = {"Authorization": f"Bearer {access_token(user=w.users['secretary'], settings=settings)}"}
     start = threading.Barrier(writers)
 
     def write(n: int) -> int:

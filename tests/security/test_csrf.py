@@ -3,10 +3,12 @@
 import re
 
 from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from app.models import Council, Membership
-from tests.web.test_pages import seat_person, sign_in
+from app.models import Council, Department, Membership
+from app.web.csrf import CSRF_COOKIE
+from tests.web.test_pages import csrf_from, seat_person, sign_in
 
 
 def page_post_routes(app) -> list[str]:
@@ -34,3 +36,37 @@ def test_every_form_post_needs_the_csrf_token(app, client, session):
     assert [(c.id, c.name) for c in session.exec(select(Council)).all()] == [(c.id, c.name) for c in before]
     assert len(session.exec(select(Membership)).all()) == 1
     assert client.get("/councils", follow_redirects=False).status_code == 200  # /logout did not sign out
+
+
+def test_a_planted_csrf_cookie_and_its_token_are_refused_with_the_victims_session(app, client, session):
+    """Login-free CSRF via a planted cookie: the attacker's own valid cookie and token do not fit my sign-in."""
+    _, council = seat_person(session)
+    attacker = TestClient(app)
+    attacker_page = attacker.get("/login")
+    planted_cookie, planted_token = attacker.cookies[CSRF_COOKIE], csrf_from(attacker_page.text)
+
+    assert sign_in(client).status_code == 303
+    client.cookies.set(CSRF_COOKIE, planted_cookie)  # e.g. set from a sibling subdomain
+    response = client.post(f"/councils/{council.id}/departments", data={"name": "Planted", "csrf_token": planted_token})
+    assert response.status_code == 403
+    session.expire_all()
+    assert session.exec(select(Department)).all() == []
+
+
+def test_the_token_belongs_to_one_sign_in_and_every_tab_of_it(app, client, session):
+    _, council = seat_person(session)
+    assert sign_in(client).status_code == 303
+    first_tab = csrf_from(client.get(f"/councils/{council.id}").text)
+    second_tab = csrf_from(client.get("/actions").text)
+    assert first_tab == second_tab
+    # The first tab's form still works after other pages were opened.
+    client.post(f"/councils/{council.id}/departments", data={"name": "Billing", "csrf_token": first_tab})
+    session.expire_all()
+    assert [d.name for d in session.exec(select(Department)).all()] == ["Billing"]
+
+    # Another sign-in (after signing out and in again) has another token; the old one is refused.
+    client.post("/logout", data={"csrf_token": first_tab})
+    assert sign_in(client).status_code == 303
+    assert csrf_from(client.get("/actions").text) != first_tab
+    refused = client.post(f"/councils/{council.id}/departments", data={"name": "Old tab", "csrf_token": first_tab})
+    assert refused.status_code == 403

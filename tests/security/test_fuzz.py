@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from app.auth import create_access_token
+from tests.helpers import access_token
 from tests.security.test_permissions import build_world
 
 MAX_EXAMPLES = 12
@@ -82,7 +82,7 @@ def _fuzz(operation, ids: dict[str, int], headers: dict[str, str]) -> str | None
 def test_the_api_survives_fuzzing_and_matches_its_schema(app, settings, session) -> None:
     world = build_world(session)
     chair = world.users["chair"]
-    headers = {"Authorization": f"Bearer {create_access_token(user=chair, settings=settings)}"}
+    headers = {"Authorization": f"Bearer {access_token(user=chair, settings=settings)}"}
     ids = world.ids  # keyed by path parameter name: council_id, meeting_id, measure_id, ...
 
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)

@@ -10,9 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.auth import create_access_token, hash_password
+from app.auth import hash_password
 from app.main import create_app
 from app.models import Action, Council, Department, Meeting, Membership, User
+from tests.helpers import access_token
 
 ACTORS = ["anonymous", "outsider", "observer", "member", "owner", "secretary", "chair", "admin"]
 EVERYONE_SIGNED_IN = {"outsider", "observer", "member", "owner", "secretary", "chair", "admin"}
@@ -81,7 +82,7 @@ MATRIX: dict[tuple[str, str], dict] = {
 # Each later domain keeps its rows of the matrix, and the records they need, beside it.
 DOMAIN_MATRICES = [
     importlib.import_module(f"tests.security.matrix_{name}")
-    for name in ("agenda", "measures", "journeys", "initiatives", "minutes", "feedback", "invitations")
+    for name in ("agenda", "measures", "journeys", "initiatives", "minutes", "feedback", "invitations", "sessions")
 ]
 for _module in DOMAIN_MATRICES:
     MATRIX.update(_module.RULES)
@@ -228,7 +229,7 @@ def test_permission_matrix(app, client, session, method, path):
         url = path.format(**world.ids)
         headers = {}
         if actor != "anonymous":
-            token = create_access_token(user=world.users[actor], settings=app.state.settings)
+            token = access_token(user=world.users[actor], settings=app.state.settings)
             headers["Authorization"] = f"Bearer {token}"
         kwargs = {}
         if rule.get("form"):
