@@ -6,7 +6,7 @@ this revision carry no id, so everyone signs in once more after upgrading. Downg
 drops the table (and so the list of sign-ins; accounts stay).
 
 Revision ID: af1ffcbe5ba0
-Revises: c0315263993b
+Revises: 2f839f1a814e
 Create Date: 2026-11-29 21:10:00.000000
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 import app.models.base
 
 revision: str = "af1ffcbe5ba0"
-down_revision: str | None = "c0315263993b"
+down_revision: str | None = "2f839f1a814e"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

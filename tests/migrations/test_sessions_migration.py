@@ -6,7 +6,7 @@ from sqlalchemy import inspect, text
 from app.db import make_engine
 from tests.databases import alembic_config
 
-BEFORE, SESSIONS = "c0315263993b", "af1ffcbe5ba0"
+BEFORE, SESSIONS = "2f839f1a814e", "af1ffcbe5ba0"
 NOW = "2026-01-01 10:00:00"
 
 
