@@ -6,7 +6,7 @@ marks the session; before its commit the stamp is replaced. A reader that sees s
 S sees exactly the data committed with S, so a document derived from the data can be
 reused for as long as the stamp reads S (app/meetings/agenda_cache.py).
 
-Only sign-in bookkeeping (login failures) is left out: it changes no document.
+Only bookkeeping (login failures, idempotency keys, spent form tokens) is left out: it changes no document.
 """
 
 import secrets
@@ -15,10 +15,10 @@ from itertools import chain
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from app.models import DataRevision, LoginFailure, utcnow
+from app.models import DataRevision, IdempotencyKey, LoginFailure, UsedFormToken, utcnow
 
 CHANGED = "cxc_data_changed"
-UNTRACKED = (LoginFailure, DataRevision)
+UNTRACKED = (LoginFailure, DataRevision, IdempotencyKey, UsedFormToken)
 
 
 def new_stamp() -> str:

@@ -10,8 +10,9 @@ from app.accounts.schemas import MePublic, MeUpdate, Token, UserCreate, UserPubl
 from app.auth import CurrentUser, SiteAdmin, authenticate, create_access_token
 from app.common import IdPath, ListOf, list_of
 from app.db import SessionDep
+from app.web.idempotency import CreateRoute
 
-router = APIRouter(prefix="/api", tags=["accounts"])
+router = APIRouter(prefix="/api", tags=["accounts"], route_class=CreateRoute)
 
 
 @router.post(

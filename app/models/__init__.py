@@ -14,6 +14,7 @@ from app.models.feedback import (
     ThemeMention,
     ThemeMonth,
 )
+from app.models.idempotency import IdempotencyKey, UsedFormToken
 from app.models.initiatives import Initiative, InitiativeDepartment, InitiativeMeasure, InitiativeStatus, Rag
 from app.models.journeys import Journey, JourneyStep, Responsibility, StepDepartment
 from app.models.measures import Direction, Measure, MeasureCategory, MeasureKind, MeasureScope, Reading
@@ -50,6 +51,7 @@ __all__ = [
     "FeedbackMonth",
     "FeedbackResponse",
     "FeedbackSettings",
+    "IdempotencyKey",
     "Initiative",
     "InitiativeDepartment",
     "InitiativeMeasure",
@@ -87,6 +89,7 @@ __all__ = [
     "StepDepartment",
     "TZDateTime",
     "Theme",
+    "UsedFormToken",
     "ThemeMention",
     "ThemeMonth",
     "User",
