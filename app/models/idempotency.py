@@ -35,12 +35,20 @@ class IdempotencyKey(SQLModel, table=True):
 
 
 class UsedFormToken(SQLModel, table=True):
-    """A page form's one-time token, spent by the post that saved it, and what that post created."""
+    """A page form's one-time token, spent by the post that saved it, and what that post created.
+
+    Spent per content: the same form sent again as it was (double click, resubmit) is the
+    same post; sent again with other values (back, change, save) it is a new one, which
+    is never silently dropped.
+    """
 
     __tablename__ = "used_form_tokens"
+    __table_args__ = (UniqueConstraint("token", "form_hash"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    token: str = Field(max_length=64, unique=True)
+    token: str = Field(max_length=64)
+    # SHA-256 of the form's fields (without the CSRF and one-time tokens).
+    form_hash: str = Field(max_length=64)
     user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="CASCADE")
     path: str = Field(max_length=2000)
     # The table and id of the row the first post created, so a second post can go to it.

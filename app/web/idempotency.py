@@ -14,7 +14,8 @@ then finds the committed row and replays it. Never a check-then-insert race, nev
 Pages: every create form carries `{{ once_field() }}`, a random token made when the page
 is rendered. `attempt` (app/web/forms.py) spends it in the create's transaction; a second
 post of the same token (double click, back and resubmit, two tabs) creates nothing and is
-shown what the first one created.
+shown what the first one created. The token is spent per content: sent again with other
+values (back, change, save) the form is a new post, so nothing typed is silently dropped.
 """
 
 import hashlib
@@ -40,6 +41,7 @@ from app.auth import SESSION_USER_KEY, CurrentUser
 from app.db import SessionDep
 from app.errors import Conflict
 from app.models import IdempotencyKey, UsedFormToken, utcnow
+from app.web.csrf import CSRF_FIELD
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -234,24 +236,39 @@ class FormToken:
         return session.get(table, first.created_id) if table is not None else None
 
 
+def _form_hash(form) -> str:
+    """The form's values in a fixed order, tokens left out: what makes two posts "the same form"."""
+    fields = sorted(
+        (name, value if isinstance(value, str) else f"file:{getattr(value, 'filename', '')}")
+        for name, value in form.multi_items()
+        if name not in (CSRF_FIELD, ONCE_FIELD)
+    )
+    return hashlib.sha256(json.dumps(fields).encode()).hexdigest()
+
+
 def spend_form_token(request: Request, session: Session) -> FormToken:
     """Spend the form's one-time token in this transaction; `.first` tells of a post that spent it before.
 
     A form without a token (not a create form) or with a malformed one is let through as before.
     """
-    # The form as the CSRF check read it (app/web/csrf.py keeps short text fields in `typed`).
-    token = (getattr(request.state, "typed", None) or {}).get(ONCE_FIELD)
+    form = getattr(request.state, "form", None)  # the form as the CSRF check read it
+    token = form.get(ONCE_FIELD) if form is not None else None
     if not isinstance(token, str) or not _ONCE_TOKEN.fullmatch(token):
         return FormToken()
     user_id = request.session.get(SESSION_USER_KEY) if "session" in request.scope else None
     user_id = user_id if isinstance(user_id, int) else None
+    form_hash = _form_hash(form)
     session.exec(
         delete(UsedFormToken).where(UsedFormToken.user_id == user_id, UsedFormToken.created_at < _cutoff(request))
     )
-    query = select(UsedFormToken).where(UsedFormToken.token == token).execution_options(populate_existing=True)
+    query = (
+        select(UsedFormToken)
+        .where(UsedFormToken.token == token, UsedFormToken.form_hash == form_hash)
+        .execution_options(populate_existing=True)
+    )
     first = session.exec(query).first()
     if first is None:
-        row = UsedFormToken(token=token, user_id=user_id, path=request.url.path)
+        row = UsedFormToken(token=token, form_hash=form_hash, user_id=user_id, path=request.url.path)
         try:
             with session.begin_nested():
                 session.add(row)

@@ -3,7 +3,7 @@
 Adds idempotency_keys (one row per user and key: the request's method, path and body
 hash, and the answer replayed to a retry; unique on (user_id, key), which is what makes
 concurrent duplicates wait and then replay) and used_form_tokens (one row per spent form
-token, unique on the token, with the row the first post created). New tables only: no
+token and form content, unique on both, with the row the first post created). New tables only: no
 existing row is touched. Downgrading drops both; the only loss is that retries within
 the next 24 hours are no longer recognised.
 
@@ -52,6 +52,7 @@ def upgrade() -> None:
         "used_form_tokens",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("token", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("form_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("path", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
         sa.Column("created_table", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
@@ -61,7 +62,7 @@ def upgrade() -> None:
             ["user_id"], ["users.id"], name=op.f("fk_used_form_tokens_user_id_users"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_used_form_tokens")),
-        sa.UniqueConstraint("token", name=op.f("uq_used_form_tokens_token")),
+        sa.UniqueConstraint("token", "form_hash", name=op.f("uq_used_form_tokens_token")),
     )
     with op.batch_alter_table("used_form_tokens", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_used_form_tokens_created_at"), ["created_at"], unique=False)
