@@ -111,7 +111,8 @@ def test_same_key_different_body_is_refused_naming_the_header(client, app, sessi
 def test_same_key_on_another_route_is_refused(client, app, session, world):
     headers = {**auth(app, world["chair"]), "Idempotency-Key": "one-key-two-routes"}
     council_id = world["council"].id
-    assert client.post(f"/api/councils/{council_id}/actions", headers=headers, json=action_body(world)).status_code == 201
+    created = client.post(f"/api/councils/{council_id}/actions", headers=headers, json=action_body(world))
+    assert created.status_code == 201
     meeting = {"scheduled_at": "2030-02-01T10:00:00"}
     refused = client.post(f"/api/councils/{council_id}/meetings", headers=headers, json=meeting)
     assert refused.status_code == 422
