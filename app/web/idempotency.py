@@ -31,7 +31,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
-from markupsafe import Markup
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
@@ -196,9 +195,9 @@ _ONCE_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 ALREADY_SAVED = "Already saved: this form was sent twice, and saved once."
 
 
-def once_field() -> Markup:
-    """A create form's hidden one-time token (a Jinja global: `{{ once_field() }}` inside the form)."""
-    return Markup('<input type="hidden" name="{}" value="{}">').format(ONCE_FIELD, secrets.token_urlsafe(24))
+def once_token() -> str:
+    """A new one-time token for a create form (templates/_once.html puts it in the form as ONCE_FIELD)."""
+    return secrets.token_urlsafe(24)
 
 
 def _table_classes() -> dict[str, type[SQLModel]]:
