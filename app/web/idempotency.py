@@ -9,7 +9,8 @@ is a 422 naming the header. A create that fails rolls its key back, so it may be
 
 Concurrent duplicates: the key's unique constraint makes a second insert wait for the
 first transaction (PostgreSQL) or the writer lock does (SQLite's BEGIN IMMEDIATE); it
-then finds the committed row and replays it. Never a check-then-insert race, never two rows.
+then finds the committed row and replays it. The constraint decides, not the check before
+the insert, so there are never two rows.
 
 Pages: every create form carries `{{ once_field() }}`, a random token made when the page
 is rendered. `attempt` (app/web/forms.py) spends it in the create's transaction; a second
@@ -55,7 +56,8 @@ KeyHeader = Annotated[
         max_length=255,
         pattern=r"^[\x21-\x7e]+$",
         description="Any unique string (a UUID): a retry with the same key, body and route replays the first "
-        "answer instead of creating again; the same key with another body is refused (422). Kept 24 hours.",
+        "answer instead of creating again; the same key with another body is refused (422). "
+        "Remembered for IDEMPOTENCY_KEY_HOURS (24 by default).",
     ),
 ]
 
