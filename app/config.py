@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     BASE_URL: str = "http://127.0.0.1:8000"
     ACCESS_TOKEN_MINUTES: int = 8 * 60
     SESSION_MAX_AGE_SECONDS: int = 14 * 24 * 3600
+    # How long an API Idempotency-Key (and a page form's spent one-time token) is remembered:
+    # a retry within this window replays the first answer; after it the key may be used afresh.
+    IDEMPOTENCY_KEY_HOURS: int = Field(default=24, ge=1, le=24 * 30)
     # Cookies travel over HTTPS only; on by default outside development.
     COOKIE_SECURE: bool | None = None
     SQL_ECHO: bool = False

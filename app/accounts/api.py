@@ -31,8 +31,9 @@ from app.auth import (
 from app.common import IdPath, ListOf, list_of
 from app.db import SessionDep
 from app.web.deps import PageUser
+from app.web.idempotency import CreateRoute
 
-router = APIRouter(prefix="/api", tags=["accounts"])
+router = APIRouter(prefix="/api", tags=["accounts"], route_class=CreateRoute)
 _SESSION_FIELDS = set(SessionPublic.model_fields) - {"current"}
 # The API's documentation for signed-in people only (API_DOCS_PUBLIC off: production's default).
 docs_router = APIRouter(include_in_schema=False)

@@ -13,8 +13,9 @@ from app.common import MAX_ID, IfMatch, ListOf, check_if_match, etag, list_of, t
 from app.db import SessionDep
 from app.models import ActionStatus
 from app.web.downloads import content_disposition
+from app.web.idempotency import CreateRoute
 
-router = APIRouter(prefix="/api", tags=["actions"])
+router = APIRouter(prefix="/api", tags=["actions"], route_class=CreateRoute)
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 

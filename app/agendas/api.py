@@ -15,10 +15,11 @@ from app.db import SessionDep
 from app.meetings.service import meeting_public
 from app.models import utcnow
 from app.web.downloads import DOCX_RESPONSE, content_disposition, download_headers
+from app.web.idempotency import CreateRoute
 
 # Tagged with meetings, as these routes always were: client code generated from
 # /openapi.json groups operations by tag.
-router = APIRouter(prefix="/api", tags=["meetings"])
+router = APIRouter(prefix="/api", tags=["meetings"], route_class=CreateRoute)
 
 
 @router.get(
@@ -67,7 +68,7 @@ def publish_agenda(session: SessionDep, found: MeetingDep):
 
 # The calendar files carry the agenda's running order, so they are served from here; their
 # own router keeps their place in /openapi.json (after the meetings' AOB and apologies).
-calendar_router = APIRouter(prefix="/api", tags=["meetings"])
+calendar_router = APIRouter(prefix="/api", tags=["meetings"], route_class=CreateRoute)
 ICS_RESPONSE = {200: {"content": {"text/calendar": {}}, "description": "An iCalendar file"}}
 
 

@@ -19,8 +19,9 @@ from app.councils.sections import DEFAULT_MINUTES
 from app.db import SessionDep
 from app.models import Role
 from app.scoring import PRIORITY_DEFAULTS, SCORECARD_DEFAULTS, effective_weights
+from app.web.idempotency import CreateRoute
 
-router = APIRouter(prefix="/api", tags=["councils"])
+router = APIRouter(prefix="/api", tags=["councils"], route_class=CreateRoute)
 
 
 def council_public(access: Access) -> CouncilPublic:

@@ -10,8 +10,9 @@ from app.councils.template_schemas import TemplatePublic
 from app.db import SessionDep
 from app.docx.template import MAX_TEMPLATE_BYTES
 from app.web.downloads import DOCX_RESPONSE, download_headers
+from app.web.idempotency import CreateRoute
 
-router = APIRouter(prefix="/api", tags=["exports"])
+router = APIRouter(prefix="/api", tags=["exports"], route_class=CreateRoute)
 
 
 @router.get("/councils/{council_id}/template", response_class=Response, responses={200: DOCX_RESPONSE})

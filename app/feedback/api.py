@@ -26,8 +26,9 @@ from app.feedback.schemas import (
 )
 from app.feedback.service import FeedbackFilters, ThemeAccess
 from app.measures.schemas import ImportProblem
+from app.web.idempotency import CreateRoute
 
-router = APIRouter(prefix="/api", tags=["feedback"])
+router = APIRouter(prefix="/api", tags=["feedback"], route_class=CreateRoute)
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 PolarityName = Literal["negative", "neutral", "positive"]
 POLARITY = {"negative": -1, "neutral": 0, "positive": 1}

@@ -9,8 +9,9 @@ from app.initiatives import service
 from app.initiatives.deps import InitiativeDep
 from app.initiatives.schemas import InitiativeCreate, InitiativePublic, InitiativeUpdate, PriorityList
 from app.models import InitiativeStatus
+from app.web.idempotency import CreateRoute
 
-router = APIRouter(prefix="/api", tags=["initiatives"])
+router = APIRouter(prefix="/api", tags=["initiatives"], route_class=CreateRoute)
 
 
 def _public(session, found: service.InitiativeAccess, response: Response) -> InitiativePublic:

@@ -9,8 +9,9 @@ from app.journeys import service
 from app.journeys.deps import JourneyDep
 from app.journeys.matrix import JourneyMatrix
 from app.journeys.schemas import JourneyCreate, JourneyPublic, JourneyUpdate, StepCreate, StepPublic, StepUpdate
+from app.web.idempotency import CreateRoute
 
-router = APIRouter(prefix="/api", tags=["journeys"])
+router = APIRouter(prefix="/api", tags=["journeys"], route_class=CreateRoute)
 
 
 @router.get("/councils/{council_id}/journeys", response_model=ListOf[JourneyPublic])

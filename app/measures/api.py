@@ -26,8 +26,9 @@ from app.measures.schemas import (
 from app.measures.service import MeasureAccess
 from app.models import MeasureScope
 from app.web.downloads import content_disposition
+from app.web.idempotency import CreateRoute
 
-router = APIRouter(prefix="/api", tags=["measures"])
+router = APIRouter(prefix="/api", tags=["measures"], route_class=CreateRoute)
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 Status = Literal["green", "amber", "red"]
 PROBLEMS = {"model": dict[str, list[ImportProblem]], "description": "Nothing imported: every problem, row by row"}

@@ -10,8 +10,9 @@ from app.meetings import calendar_links, service
 from app.meetings.calendar_links import CalendarLink
 from app.meetings.schemas import AobCreate, AobPublic, ApologiesIn, MeetingCreate, MeetingPublic, MeetingUpdate
 from app.models import Role
+from app.web.idempotency import CreateRoute
 
-router = APIRouter(prefix="/api", tags=["meetings"])
+router = APIRouter(prefix="/api", tags=["meetings"], route_class=CreateRoute)
 
 
 @router.get("/councils/{council_id}/meetings", response_model=ListOf[MeetingPublic])
@@ -59,7 +60,7 @@ def delete_meeting(session: SessionDep, found: MeetingDep) -> None:
 
 # AOB, apologies and calendars: a router of their own, included after the agenda's
 # (app.agendas.api), so /openapi.json lists the paths in the order they always had.
-after_agenda_router = APIRouter(prefix="/api", tags=["meetings"])
+after_agenda_router = APIRouter(prefix="/api", tags=["meetings"], route_class=CreateRoute)
 
 
 @after_agenda_router.get("/meetings/{meeting_id}/aob", response_model=ListOf[AobPublic])
@@ -92,7 +93,7 @@ def withdraw_apologies(session: SessionDep, found: MeetingDep) -> None:
     service.withdraw_apologies(session=session, access=found.access, meeting=found.meeting)
 
 
-calendar_link_router = APIRouter(prefix="/api", tags=["meetings"])  # after the calendar files
+calendar_link_router = APIRouter(prefix="/api", tags=["meetings"], route_class=CreateRoute)  # after the calendar files
 
 
 @calendar_link_router.get("/councils/{council_id}/calendar-link", response_model=CalendarLink)

@@ -26,8 +26,9 @@ from app.minutes.schemas import (
     MinutesUpdate,
 )
 from app.web.downloads import DOCX_RESPONSE, download_headers
+from app.web.idempotency import CreateRoute
 
-router = APIRouter(prefix="/api", tags=["minutes"])
+router = APIRouter(prefix="/api", tags=["minutes"], route_class=CreateRoute)
 LOCKED = {409: {"description": "The minutes are approved (record an amendment instead), or the meeting was cancelled"}}
 VERSIONED = {**LOCKED, 412: {"description": "Stale If-Match"}}
 

@@ -14,6 +14,7 @@ from app.models.feedback import (
     ThemeMention,
     ThemeMonth,
 )
+from app.models.idempotency import IdempotencyKey, UsedFormToken
 from app.models.initiatives import Initiative, InitiativeDepartment, InitiativeMeasure, InitiativeStatus, Rag
 from app.models.invitations import Invitation, InvitationStatus
 from app.models.journeys import Journey, JourneyStep, Responsibility, StepDepartment
@@ -52,6 +53,7 @@ __all__ = [
     "FeedbackMonth",
     "FeedbackResponse",
     "FeedbackSettings",
+    "IdempotencyKey",
     "Initiative",
     "InitiativeDepartment",
     "InitiativeMeasure",
@@ -91,6 +93,7 @@ __all__ = [
     "StepDepartment",
     "TZDateTime",
     "Theme",
+    "UsedFormToken",
     "ThemeMention",
     "ThemeMonth",
     "User",

@@ -9,8 +9,9 @@ from app.common import MAX_ID, IdPath, IfMatch, check_if_match, etag
 from app.db import SessionDep
 from app.reports import service
 from app.reports.schemas import ReportCreate, ReportList, ReportPublic, ReportUpdate, Scorecard
+from app.web.idempotency import CreateRoute
 
-router = APIRouter(prefix="/api", tags=["reports"])
+router = APIRouter(prefix="/api", tags=["reports"], route_class=CreateRoute)
 
 
 @router.get("/meetings/{meeting_id}/reports", response_model=ReportList)

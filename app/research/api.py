@@ -18,8 +18,9 @@ from app.research.schemas import (
     RootCausePublic,
     RootCauseUpdate,
 )
+from app.web.idempotency import CreateRoute
 
-router = APIRouter(prefix="/api", tags=["research"])
+router = APIRouter(prefix="/api", tags=["research"], route_class=CreateRoute)
 
 
 @router.get("/councils/{council_id}/research", response_model=ListOf[ResearchPublic])

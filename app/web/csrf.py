@@ -124,6 +124,7 @@ async def require_csrf(request: Request) -> None:
     token = form.get(CSRF_FIELD)
     if isinstance(token, UploadFile) or not csrf_matches(request, token):
         raise CsrfFailed("This form has expired or did not come from this site; reload the page and try again.")
+    request.state.form = form  # the whole form, for sync code after the check (app/web/idempotency.py)
     # What the person typed, so a form refused for a mistake can show it again (see forms.keep_typed).
     request.state.typed = _within_budget(
         {

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.common import MAX_ID
 from app.errors import AppError
+from app.web.idempotency import ALREADY_SAVED, spend_form_token
 from app.web.render import KEPT_KEY, flash
 
 # Plain ASCII digits only: "²" and "١" pass str.isdigit() but not int(), and a few
@@ -80,7 +81,14 @@ def attempt(
     A mistake a person can fix (a validation error, a refused change) becomes a message on
     the page they came from; errors with a status in `keep` stay error pages. `success` is
     flashed after a write that worked: a text formatted with `result`, or a function of it.
+    A create form's one-time token (see app/web/idempotency.py) is spent here, in the write's
+    transaction: posted again, nothing is written and the answer is what the first post created.
     """
+    once = spend_form_token(request, session)
+    if once.first is not None:
+        flash(request, ALREADY_SAVED)
+        again = once.created(session)
+        return again is not None, again
     try:
         result = apply()
     except ValidationError as exc:
@@ -95,6 +103,7 @@ def attempt(
         flash(request, (message(exc) if message else None) or exc.detail, "error")
         keep_typed(request)
         return False, None
+    once.remember(session, result)
     said = success(result) if callable(success) else success.format(result=result) if success else None
     if said:
         flash(request, said)

@@ -11,6 +11,7 @@ from jinja2 import pass_context
 
 from app.web.csrf import csrf, form_token
 from app.web.filters import register_filters
+from app.web.idempotency import once_token
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
@@ -45,6 +46,8 @@ def typed(context, name: str, default: object = "", action: str | None = None) -
 
 
 templates.env.globals["typed"] = typed
+templates.env.globals["once_token"] = once_token
+templates.env.globals["once_field"] = templates.env.get_template("_once.html").module.once_field
 
 
 def render(request: Request, template: str, context: dict | None = None, *, status_code: int = 200) -> HTMLResponse:
