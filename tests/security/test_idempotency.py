@@ -40,9 +40,9 @@ def actions_titled(session, title: str) -> int:
 
 
 def test_concurrent_identical_creates_with_one_key_make_one_action(live_server, settings, session, world):
-    from app.auth import create_access_token
+    from tests.helpers import access_token
 
-    token = create_access_token(user=world["chair"], settings=settings)
+    token = access_token(user=world["chair"], settings=settings)
     headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "3f0c9b52-double-click"}
     url = f"{live_server}/api/councils/{world['council'].id}/actions"
     body = action_body(world)
@@ -66,9 +66,9 @@ def test_concurrent_identical_creates_with_one_key_make_one_action(live_server, 
 
 def test_without_a_key_concurrent_creates_each_create(live_server, settings, session, world):
     # The contrast: the key is what makes the duplicates one; without it each request is its own create.
-    from app.auth import create_access_token
+    from tests.helpers import access_token
 
-    headers = {"Authorization": f"Bearer {create_access_token(user=world['chair'], settings=settings)}"}
+    headers = {"Authorization": f"Bearer {access_token(user=world['chair'], settings=settings)}"}
     url = f"{live_server}/api/councils/{world['council'].id}/actions"
     body = action_body(world, "No key, two actions")
     with httpx.Client(timeout=60) as client:
