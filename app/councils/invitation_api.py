@@ -15,8 +15,9 @@ from app.councils.invitation_schemas import (
 )
 from app.db import SessionDep
 from app.models import Role
+from app.web.idempotency import CreateRoute
 
-router = APIRouter(prefix="/api", tags=["invitations"])
+router = APIRouter(prefix="/api", tags=["invitations"], route_class=CreateRoute)
 
 CLOSED = {
     409: {"description": "Already answered, or you already sit on the council"},
