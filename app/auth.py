@@ -10,7 +10,7 @@ from fastapi.security import OAuth2PasswordBearer
 from pwdlib import PasswordHash
 from sqlmodel import Session, select
 
-from app.common import IdPath
+from app.common import MAX_ID, IdPath, parse_whole
 from app.config import Settings
 from app.db import SAFE_METHODS, SessionDep
 from app.errors import Forbidden, NotFound
@@ -75,9 +75,10 @@ def get_optional_user(
         user_id = request.session.get(SESSION_USER_KEY)
     else:
         user_id = None
-    if user_id is None or not str(user_id).isdigit():
+    user_id = parse_whole(str(user_id)) if isinstance(user_id, int | str) else None
+    if user_id is None or not 1 <= user_id <= MAX_ID:
         return None
-    user = session.get(User, int(user_id))
+    user = session.get(User, user_id)
     if user is None or not user.is_active:
         if token:
             raise _unauthorized("That account is not active.")
