@@ -67,9 +67,15 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID), StrictWhole]
 IdQuery = Annotated[Annotated[int, Field(ge=1, le=MAX_ID)] | None, BeforeValidator(_blank_or_whole), Query()]
 
 
-def WholeQuery(*, ge: int, le: int, description: str | None = None):  # noqa: N802  (reads as a type)
-    """A bounded whole number in a query string, in plain ASCII digits."""
-    return Annotated[int, Query(ge=ge, le=le, description=description), StrictWhole]
+def WholeQuery(*, ge: int, le: int, description: str | None = None, blank: int | None = None):  # noqa: N802
+    """A bounded whole number in a query string, in plain ASCII digits; `blank` stands for an empty value if given."""
+    if blank is None:
+        return Annotated[int, Query(ge=ge, le=le, description=description), StrictWhole]
+
+    def blank_or_whole(value):
+        return blank if isinstance(value, str) and not value.strip() else _ascii_whole(value)
+
+    return Annotated[int, Query(ge=ge, le=le, description=description), BeforeValidator(blank_or_whole)]
 
 
 def _no_control_chars(value: str) -> str:

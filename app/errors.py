@@ -81,9 +81,8 @@ def _json_safe(value):
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     if isinstance(value, str):
-        if len(value) > _ECHO_LIMIT:
-            value = value[:_ECHO_LIMIT] + "…"
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+        value = value.encode("utf-8", "backslashreplace").decode("utf-8")
+        return value if len(value) <= _ECHO_LIMIT else value[:_ECHO_LIMIT] + "…"
     if isinstance(value, dict):
         return {_json_safe(str(key)): _json_safe(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

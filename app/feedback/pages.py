@@ -120,7 +120,7 @@ def feedback_page(
     theme_id: IdQuery = None,
     period: str = "",
     polarity: str = "",
-    offset: WholeQuery(ge=0, le=MAX_ID) = 0,
+    offset: WholeQuery(ge=0, le=MAX_ID, blank=0) = 0,
     suggest: str = "",
 ):
     """Top negative themes and their trend, the comments behind them, suggestions, the theme list and import."""
