@@ -126,7 +126,7 @@ def install_error_handlers(app: FastAPI, *, render_error: ErrorPage) -> None:
 
     async def request_validation(request: Request, exc: RequestValidationError) -> Response:
         if wants_html(request):
-            in_query = [e for e in exc.errors() if e["loc"][0] == "query"]
+            in_query = [e for e in exc.errors() if e["loc"] and e["loc"][0] == "query"]
             if request.method == "GET" and in_query:
                 # A filter or page number in the address that is not one: say which, and what it must be.
                 said = "; ".join(_field_problem(e) for e in in_query)
