@@ -1,21 +1,81 @@
 """Shapes and checks shared by every domain: ids, text, list envelopes, versions (ETag, If-Match)."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from fastapi import Header, Path
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from fastapi import Header, Path, Query
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from app.errors import PreconditionFailed
 
 T = TypeVar("T")
 
-# Ids are 32-bit on every engine; a larger number is simply not found, never a 500.
+# Ids are 32-bit on every engine: PostgreSQL's INTEGER and SERIAL stop at 2**31 - 1, and
+# SQLite's 64-bit integers overflow (a 500) at 2**63; one bound that fits both keeps an id
+# that is valid here valid after a move between engines. A larger number is a 422, never a 500.
 MAX_ID = 2_147_483_647
 DbId = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
-IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+# A whole number as text: ASCII digits with an optional minus, nothing else. "²" and "١٢" pass
+# str.isdigit(); "1_000", "+5", " 7" and "12.0" pass int() or pydantic; none is a number a form,
+# a link or a program sends on purpose. Thirty digits is far beyond any bound and far below
+# int()'s own limit of 4,300.
+WHOLE_TEXT = re.compile(r"-?[0-9]{1,30}")
+# A decimal as text: ASCII digits, an optional sign and at most one decimal point. No
+# exponent, no "NaN" or "inf", no "_" and no Unicode digits (float() takes all of those).
+# 400 decimals hold any double written out in full (the smallest takes about 340).
+DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]{1,30}(?:\.[0-9]{0,400})?|\.[0-9]{1,400})")
+_NOT_WHOLE = "Input should be a whole number written with the digits 0-9"
+
+
+def parse_whole(text: str) -> int | None:
+    """The whole number `text` spells in plain ASCII digits (surrounding spaces allowed), else None."""
+    text = text.strip()
+    return int(text) if WHOLE_TEXT.fullmatch(text) else None
+
+
+def parse_decimal(text: str) -> float | None:
+    """The decimal `text` spells (ASCII digits, optional sign, one point), else None; never NaN or infinity."""
+    text = text.strip()
+    return float(text) if DECIMAL_TEXT.fullmatch(text) else None
+
+
+def _ascii_whole(value):
+    """Before pydantic's own int parsing of a path or query value: plain ASCII digits only."""
+    if isinstance(value, str) and not WHOLE_TEXT.fullmatch(value):
+        raise PydanticCustomError("int_parsing", _NOT_WHOLE)
+    return value
+
+
+def _blank_or_whole(value):
+    """A query value that may be left empty (a filter's "any"): blank is None, else plain digits."""
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        return _ascii_whole(value.strip())
+    return value
+
+
+StrictWhole = BeforeValidator(_ascii_whole)
+# The FieldInfo first: after a validator, FastAPI writes "ge"/"le" into the schema, not minimum/maximum.
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID), StrictWhole]
+# An optional id in a query string; on a page, an empty value (a filter's "any") is the same as none.
+IdQuery = Annotated[Annotated[int, Field(ge=1, le=MAX_ID)] | None, BeforeValidator(_blank_or_whole), Query()]
+
+
+def WholeQuery(*, ge: int, le: int, description: str | None = None, blank: int | None = None):  # noqa: N802
+    """A bounded whole number in a query string, in plain ASCII digits; `blank` stands for an empty value if given."""
+    if blank is None:
+        return Annotated[int, Query(ge=ge, le=le, description=description), StrictWhole]
+
+    def blank_or_whole(value):
+        return blank if isinstance(value, str) and not value.strip() else _ascii_whole(value)
+
+    return Annotated[int, Query(ge=ge, le=le, description=description), BeforeValidator(blank_or_whole)]
 
 
 def _no_control_chars(value: str) -> str:

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 from zoneinfo import ZoneInfo
 
@@ -75,7 +76,8 @@ def plain_number(value: float | None) -> str:
         return ""
     if value == int(value):
         return str(int(value))
-    return repr(float(value))
+    # Positional ("0.0000001", never "1e-07"): the CSV import reads plain decimals only.
+    return format(Decimal(repr(float(value))), "f")
 
 
 def plural(n: int, word: str) -> str:

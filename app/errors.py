@@ -67,15 +67,33 @@ def error_body(exc: AppError) -> dict:
     return {"detail": exc.detail}
 
 
+# How much of a refused value the 422 repeats back: enough to recognise it, never a whole upload.
+_ECHO_LIMIT = 200
+
+
 def _json_safe(value):
-    """NaN and infinity as text: a body that sent them gets its 422, not a 500 from the JSON encoder."""
+    """A validation error's parts as JSON can carry them: the 422 itself must never be a 500.
+
+    NaN and infinity become text (Python's JSON reader accepts them, its writer refuses them);
+    a lone surrogate ("\\ud800" in a JSON string) cannot be written as UTF-8, so it is escaped
+    as the text a person would type; a long input is cut to what identifies it.
+    """
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
+    if isinstance(value, str):
+        value = value.encode("utf-8", "backslashreplace").decode("utf-8")
+        return value if len(value) <= _ECHO_LIMIT else value[:_ECHO_LIMIT] + "…"
     if isinstance(value, dict):
-        return {key: _json_safe(item) for key, item in value.items()}
-    if isinstance(value, list):
+        return {_json_safe(str(key)): _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
         return [_json_safe(item) for item in value]
     return value
+
+
+def _field_problem(error: dict) -> str:
+    """One validation error in a person's words, naming the field and never repeating the input."""
+    message = str(error.get("msg", "")).removeprefix("Value error, ").replace("Input should be", "must be")
+    return _json_safe(f"{str(error['loc'][-1]).replace('_', ' ')} {message}")
 
 
 # Renders the error page for a browser: (request, status code, message) -> response.
@@ -108,10 +126,15 @@ def install_error_handlers(app: FastAPI, *, render_error: ErrorPage) -> None:
 
     async def request_validation(request: Request, exc: RequestValidationError) -> Response:
         if wants_html(request):
+            in_query = [e for e in exc.errors() if e["loc"] and e["loc"][0] == "query"]
+            if request.method == "GET" and in_query:
+                # A filter or page number in the address that is not one: say which, and what it must be.
+                said = "; ".join(_field_problem(e) for e in in_query)
+                return render_error(request, 422, f"This address asks for something the page cannot show ({said}).")
             if request.method == "GET":
-                # A page address with a malformed id or parameter: for a person, no such page.
+                # A page address with a malformed id: for a person, no such page.
                 return render_error(request, 404, "There is no such page; check the address.")
-            fields = ", ".join(str(e["loc"][-1]).replace("_", " ") for e in exc.errors())
+            fields = ", ".join(_json_safe(str(e["loc"][-1])).replace("_", " ") for e in exc.errors())
             return render_error(request, 422, f"Some of the form could not be read ({fields}); go back and check it.")
         # FastAPI's own handler, except that it echoes the input, and Python's JSON reader
         # accepts NaN, which its JSON writer then refuses.

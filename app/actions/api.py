@@ -2,21 +2,20 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 
 from app.actions import service
 from app.actions.deps import ActionDep
 from app.actions.export import actions_csv
 from app.actions.schemas import ActionCreate, ActionHistoryEntry, ActionPublic, ActionUpdate
 from app.auth import CouncilAccess, CurrentUser
-from app.common import MAX_ID, IfMatch, ListOf, check_if_match, etag, list_of, today_in
+from app.common import IdQuery, IfMatch, ListOf, check_if_match, etag, list_of, today_in
 from app.db import SessionDep
 from app.models import ActionStatus
 from app.web.downloads import content_disposition
 from app.web.idempotency import CreateRoute
 
 router = APIRouter(prefix="/api", tags=["actions"], route_class=CreateRoute)
-IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
 def action_filters(

@@ -11,7 +11,7 @@ from app.actions import service
 from app.actions.display import AGENDA_ITEMS, field_label, history_rows
 from app.actions.schemas import NOTE_MAX, ActionPublic, ActionUpdate
 from app.auth import Access, ActionAccess
-from app.common import check_if_match, etag
+from app.common import IdQuery, check_if_match, etag
 from app.councils.service import list_departments, list_members, list_my_councils
 from app.db import SessionDep
 from app.display import ACTION_STATUSES as STATUSES
@@ -21,7 +21,7 @@ from app.meetings.service import list_meetings
 from app.models import CLOSED_STATUSES, Action, Initiative, Journey
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageAction, PageCouncil, PageUser, safe_next
-from app.web.forms import form_errors, query_id, whole_or_text
+from app.web.forms import form_errors, whole_or_text
 from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -110,15 +110,15 @@ def action_log_page(
     user: PageUser,
     access: PageCouncil,
     status: str = "",
-    owner_id: str = "",
-    department_id: str = "",
+    owner_id: IdQuery = None,
+    department_id: IdQuery = None,
     overdue: str = "",
 ):
     """The council's action log, soonest due first, with filters and a CSV download."""
     filters = service.ActionFilters(
         status=_status_param(status),
-        owner_id=query_id(owner_id),
-        department_id=query_id(department_id),
+        owner_id=owner_id,
+        department_id=department_id,
         overdue=_overdue_param(overdue),
     )
     actions = service.list_actions(session=session, access=access, filters=filters)

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 
 from app.auth import CouncilAccess, CurrentUser
-from app.common import MAX_ID, IdPath, IfMatch, ListOf, check_if_match, etag, list_of
+from app.common import MAX_ID, IdPath, IdQuery, IfMatch, ListOf, WholeQuery, check_if_match, etag, list_of
 from app.db import SessionDep
 from app.errors import ValidationErrors
 from app.feedback import discovery, imports, service, trends
@@ -29,7 +29,6 @@ from app.measures.schemas import ImportProblem
 from app.web.idempotency import CreateRoute
 
 router = APIRouter(prefix="/api", tags=["feedback"], route_class=CreateRoute)
-IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 PolarityName = Literal["negative", "neutral", "positive"]
 POLARITY = {"negative": -1, "neutral": 0, "positive": 1}
 Period = Annotated[str | None, Query(pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$", description="A month, YYYY-MM")]
@@ -115,8 +114,8 @@ def list_feedback(
     session: SessionDep,
     access: CouncilAccess,
     filters: Annotated[FeedbackFilters, Depends(feedback_filters)],
-    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: WholeQuery(ge=0, le=MAX_ID) = 0,
+    limit: WholeQuery(ge=1, le=200) = 50,
 ) -> dict:
     """Responses, newest first, with their theme mentions; free text is masked. `count` is every match."""
     data, count = service.list_responses(
@@ -150,9 +149,7 @@ def list_theme_suggestions(session: SessionDep, access: CouncilAccess) -> dict:
 
 
 @router.get("/councils/{council_id}/themes/trends", response_model=TrendsPublic)
-def get_theme_trends(
-    session: SessionDep, access: CouncilAccess, months: Annotated[int, Query(ge=1, le=36)] = 12
-) -> TrendsPublic:
+def get_theme_trends(session: SessionDep, access: CouncilAccess, months: WholeQuery(ge=1, le=36) = 12) -> TrendsPublic:
     """Per theme and month: negative mentions and their share of responses, the change over the window and
     its direction; the goal-support rating; the same per department. Read from stored counts only."""
     found = trends.council_trends(session=session, council_id=access.council.id, months=months)

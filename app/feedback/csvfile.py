@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.common import parse_whole
 from app.measures.csvfile import SAVE_AS, FileTooLarge, Parsed, decode_text, read_limited
 
 __all__ = ["FileTooLarge", "read_limited"]
@@ -118,9 +119,9 @@ def parse_rating(text: str, scale: Scale) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not (text.isascii() and text.lstrip("-").isdigit()):
+    value = parse_whole(text)  # ASCII digits only: not "١٢", "²", "1_000", "4.0" or "+4"
+    if value is None:
         raise ValueError(f"{text!r} is not a whole number; ratings are {scale.low} to {scale.high}.")
-    value = int(text)
     if not scale.low <= value <= scale.high:
         raise ValueError(f"{value} is off the council's rating scale of {scale.low} to {scale.high}.")
     return value

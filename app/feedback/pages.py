@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from sqlmodel import Session
 
 from app.auth import Access, load_access
-from app.common import MAX_ID, IdPath
+from app.common import MAX_ID, IdPath, IdQuery, WholeQuery
 from app.councils.service import list_departments
 from app.db import SessionDep
 from app.display import bars
@@ -19,7 +19,7 @@ from app.feedback.service import WRITERS, FeedbackFilters
 from app.models import Role
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageUser
-from app.web.forms import attempt, query_id
+from app.web.forms import attempt, query_id, whole_or_text
 from app.web.navigation import nav
 from app.web.render import flash, redirect, render
 
@@ -116,18 +116,18 @@ def feedback_page(
     session: SessionDep,
     user: PageUser,
     council_id: IdPath,
-    department_id: str = "",
-    theme_id: str = "",
+    department_id: IdQuery = None,
+    theme_id: IdQuery = None,
     period: str = "",
     polarity: str = "",
-    offset: str = "0",
+    offset: WholeQuery(ge=0, le=MAX_ID, blank=0) = 0,
     suggest: str = "",
 ):
     """Top negative themes and their trend, the comments behind them, suggestions, the theme list and import."""
     access = load_access(session=session, user=user, council_id=council_id)
-    query = {"department_id": department_id, "theme_id": theme_id, "period": period, "polarity": polarity}
-    start = int(offset) if offset.isdigit() and int(offset) <= MAX_ID else 0
-    return _render(request, session, user, access, query=query, offset=start, suggest=bool(suggest))
+    ids = {"department_id": department_id, "theme_id": theme_id}
+    query = {**{k: "" if v is None else str(v) for k, v in ids.items()}, "period": period, "polarity": polarity}
+    return _render(request, session, user, access, query=query, offset=offset, suggest=bool(suggest))
 
 
 @router.post("/councils/{council_id}/feedback/import", dependencies=[CsrfChecked])
@@ -173,8 +173,8 @@ async def feedback_settings_form(request: Request, session: SessionDep, user: Pa
             access=access,
             settings_in=FeedbackSettingsUpdate.model_validate(
                 {
-                    "rating_min": _whole(str(form.get("rating_min", ""))),
-                    "rating_max": _whole(str(form.get("rating_max", ""))),
+                    "rating_min": whole_or_text(str(form.get("rating_min", "")), blank=""),
+                    "rating_max": whole_or_text(str(form.get("rating_max", "")), blank=""),
                     "column_map": {k: v for k, v in mapping.items() if v},
                 }
             ),
@@ -184,11 +184,6 @@ async def feedback_settings_form(request: Request, session: SessionDep, user: Pa
     if ok:
         flash(request, "Survey settings saved.")
     return redirect(f"/councils/{council_id}/feedback#settings")
-
-
-def _whole(text: str) -> int | str:
-    text = text.strip()
-    return int(text) if text.lstrip("-").isdigit() else text
 
 
 @router.post("/councils/{council_id}/themes", dependencies=[CsrfChecked])

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from sqlmodel import select
 
-from app.common import IdPath
+from app.common import IdPath, parse_decimal
 from app.councils.schemas import CouncilUpdate
 from app.councils.service import list_departments, list_members, update_council
 from app.db import SessionDep
@@ -52,10 +52,8 @@ def _typed(form: dict[str, str | None]) -> dict:
         elif field in INT_FIELDS:
             data[field] = whole_or_text(value)
         elif field in FLOAT_FIELDS:
-            try:
-                data[field] = float(value.replace(",", "").removeprefix("£"))
-            except ValueError:
-                data[field] = value
+            number = parse_decimal(value.replace(",", "").removeprefix("£"))
+            data[field] = value if number is None else number
         else:
             data[field] = value
     return data

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, Header, Query, Response, UploadFile
 
 from app.auth import CouncilAccess
-from app.common import MAX_ID, IfMatch, ListOf, check_if_match, entity_tags, etag, list_of, today_in
+from app.common import IdQuery, IfMatch, ListOf, check_if_match, entity_tags, etag, list_of, today_in
 from app.db import SessionDep
 from app.errors import ValidationErrors
 from app.measures import figures, imports, readings, service
@@ -29,7 +29,6 @@ from app.web.downloads import content_disposition
 from app.web.idempotency import CreateRoute
 
 router = APIRouter(prefix="/api", tags=["measures"], route_class=CreateRoute)
-IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 Status = Literal["green", "amber", "red"]
 PROBLEMS = {"model": dict[str, list[ImportProblem]], "description": "Nothing imported: every problem, row by row"}
 # A request without the file is refused by FastAPI's validation, in its own shape.

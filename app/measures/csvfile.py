@@ -8,12 +8,12 @@ fix the file in one pass.
 import csv
 import difflib
 import io
-import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import BinaryIO
 
+from app.common import parse_decimal, parse_whole
 from app.display import plain_number
 from app.measures.schemas import MAX_ABS_VALUE, MAX_SAMPLE, ImportProblem
 
@@ -204,13 +204,15 @@ def parse_period(text: str, *, today: date) -> date:
 
 
 def parse_value(text: str) -> float:
+    """A reading: ASCII digits, an optional sign and one decimal point, as the import's help says.
+
+    Not float(), which also takes "١٢", "1_000", "1e3", "NaN" and "inf"; no thousands separators,
+    since "1,234" in a comma-separated file is two cells and "1.234" means 1,234 in much of Europe.
+    """
     text = text.strip()
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a number; use digits and a decimal point, e.g. 42.5.") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{text!r} is not a finite number.")
+    value = parse_decimal(text)
+    if value is None:
+        raise ValueError(f"{text!r} is not a number; use the digits 0-9 and a decimal point, e.g. 42.5.")
     if abs(value) > MAX_ABS_VALUE:
         raise ValueError(f"{text!r} is out of range (at most 1e15 either way).")
     return value
@@ -220,9 +222,9 @@ def parse_sample_size(text: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not text.isdigit() or not text.isascii():
+    size = parse_whole(text)
+    if size is None or size < 0:
         raise ValueError(f"{text!r} is not a whole number of 0 or more.")
-    size = int(text)
     if size > MAX_SAMPLE:
         raise ValueError(f"{text!r} is too large.")
     return size

@@ -1,11 +1,9 @@
 """JSON routes: department reports to meetings, and the department scorecard."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 
 from app.auth import CouncilAccess, MeetingDep
-from app.common import MAX_ID, IdPath, IfMatch, check_if_match, etag
+from app.common import IdPath, IdQuery, IfMatch, check_if_match, etag
 from app.db import SessionDep
 from app.reports import service
 from app.reports.schemas import ReportCreate, ReportList, ReportPublic, ReportUpdate, Scorecard
@@ -69,7 +67,7 @@ def update_report(
 def get_scorecard(
     session: SessionDep,
     access: CouncilAccess,
-    department_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    department_id: IdQuery = None,
 ) -> Scorecard:
     """Each department's score out of 100 (action plan, comment-theme trend, survey ratings) with its breakdown."""
     return service.scorecard(session=session, council=access.council, department_id=department_id)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session, col, select
 
 from app.auth import Access
-from app.common import IdPath, today_in
+from app.common import IdPath, IdQuery, today_in
 from app.db import SessionDep
 from app.display import enum_labels
 from app.models import Action, Initiative, Measure, Meeting, MeetingStatus, Role, utcnow
@@ -24,7 +24,7 @@ from app.research.schemas import (
 from app.research.workshop_pages import WorkshopForm, workshop_choices
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageCouncil, PageUser
-from app.web.forms import ListField, TextField, attempt, query_id, whole_or_text
+from app.web.forms import ListField, TextField, attempt, whole_or_text
 from app.web.navigation import nav
 from app.web.render import flash, redirect, render
 
@@ -204,7 +204,9 @@ def delete_research_form(request: Request, session: SessionDep, user: PageUser, 
 
 
 @router.get("/councils/{council_id}/root-causes")
-def root_causes_page(request: Request, session: SessionDep, user: PageUser, access: PageCouncil, theme_id: str = ""):
+def root_causes_page(
+    request: Request, session: SessionDep, user: PageUser, access: PageCouncil, theme_id: IdQuery = None
+):
     """The council's five-whys analyses, each a numbered chain ending in its root cause; `theme_id` starts a
     workshop from that feedback theme."""
     council = access.council
@@ -229,7 +231,7 @@ def root_causes_page(request: Request, session: SessionDep, user: PageUser, acce
             "actions": _action_choices(session, access),
             "initiatives": _choices(session, Initiative, Initiative.title, council.id),
             "workshop": workshop_choices(session=session, access=access),
-            "start_theme_id": query_id(theme_id),
+            "start_theme_id": theme_id,
             "nav": nav(session=session, council=council, here="root_causes"),
         },
     )

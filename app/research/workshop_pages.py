@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from app.auth import Access
 from app.display import format_value
 from app.models import Department, Measure, Membership, Role, Theme, User
-from app.web.forms import ListField, TextField, number_or_text
+from app.web.forms import ListField, TextField, number_or_text, whole_or_text
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,7 @@ def workshop_choices(*, session: Session, access: Access) -> WorkshopChoices:
 
 
 def _id(value: str) -> int | str | None:
-    value = value.strip()
-    return int(value) if value.isdigit() else (value or None)
+    return whole_or_text(value)
 
 
 def workshop_data(

@@ -1,6 +1,5 @@
 """Small page forms: one way to run a write, say what went wrong, and read typed numbers."""
 
-import re
 from collections.abc import Callable, Collection
 from typing import Annotated, Any
 
@@ -8,14 +7,11 @@ from fastapi import Form, Request
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from app.common import MAX_ID
+from app.common import MAX_ID, parse_decimal, parse_whole
 from app.errors import AppError
 from app.web.idempotency import ALREADY_SAVED, spend_form_token
 from app.web.render import KEPT_KEY, flash
 
-# Plain ASCII digits only: "²" and "١" pass str.isdigit() but not int(), and a few
-# thousand digits make int() refuse too. Longer than this is no whole number a form needs.
-_WHOLE = re.compile(r"-?[0-9]{1,30}")
 # Page form fields arrive as text and are typed by the schema, so a mistake is named, never a 500.
 TextField = Annotated[str, Form()]
 ListField = Annotated[list[str], Form()]
@@ -115,10 +111,8 @@ def number_or_text(value: str, *, blank: float | None = None) -> float | str | N
     value = value.strip()
     if not value:
         return blank
-    try:
-        return float(value)
-    except ValueError:
-        return value
+    number = parse_decimal(value)  # not float(): it takes "1_000", "١٢", "nan" and "1e999"
+    return value if number is None else number
 
 
 def whole_or_text(value: str | None, *, blank: int | str | None = None) -> int | str | None:
@@ -126,7 +120,8 @@ def whole_or_text(value: str | None, *, blank: int | str | None = None) -> int |
     text = (value or "").strip()
     if not text:
         return blank
-    return int(text) if _WHOLE.fullmatch(text) else text
+    number = parse_whole(text)
+    return text if number is None else number
 
 
 def query_id(value: str | None) -> int | None:

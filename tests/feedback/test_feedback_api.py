@@ -205,8 +205,24 @@ def test_reimport_updates_never_duplicates(client, app, session, world):
         (HEADER + "r1,2026-01-05,Field,2,,,\nr1,2026-01-06,Field,2,,,\n", 3, "response_id"),
         (HEADER + "r1,2026-01-05,Nowhere,2,,,\n", 2, "department"),
         ((HEADER + "r1,2026-01-05,Field,2,,Caf\xe9 shut,\n").encode("cp1252"), 2, "hindered"),
+        # int() reads "٢" as 2 and "1_0" as 10; a rating is written in the digits 0-9.
+        (HEADER + "r1,2026-01-05,Field,\u0662,,,\n", 2, "goal_rating"),
+        (HEADER + "r1,2026-01-05,Field,\u00b2,,,\n", 2, "goal_rating"),
+        (HEADER + "r1,2026-01-05,Field,0_3,,,\n", 2, "goal_rating"),
+        (HEADER + "r1,2026-01-05,Field,NaN,,,\n", 2, "goal_rating"),
     ],
-    ids=["wrong columns", "bad date", "off the scale", "duplicate ids", "unknown department", "wrong encoding"],
+    ids=[
+        "wrong columns",
+        "bad date",
+        "off the scale",
+        "duplicate ids",
+        "unknown department",
+        "wrong encoding",
+        "arabic-indic digit",
+        "superscript",
+        "underscore",
+        "nan",
+    ],
 )
 def test_bad_files_are_refused_naming_row_and_column_and_write_nothing(client, app, session, world, body, row, column):
     good = HEADER + "ok1,2026-01-05,Field,2,,,\n"

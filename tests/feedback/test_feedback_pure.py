@@ -140,3 +140,12 @@ def test_suggestions_are_deterministic_with_examples():
     assert first == second and first
     assert all(len(s.examples) <= 3 and s.terms and s.phrases for s in first)
     assert any("meter" in " ".join(s.terms) for s in first)
+
+
+@pytest.mark.parametrize("rating", ["١٢", "٣", "²", "1_000", "NaN", "inf", "4.0", "+4", "--4", "４", "9" * 5000])
+def test_a_rating_is_plain_digits_or_refused_by_row_and_column(rating):
+    # Each of these passes str.isdigit(), int() or float(); none is a rating a survey tool writes.
+    parsed, rows = parse(HEADER + "R1,2026-03-04,Field,4,x,y\n" + f"R2,2026-03-04,Field,{rating},x,y\n")
+    assert [(p.row, p.column) for p in parsed.problems] == [(3, "goal_rating")]
+    assert "not a whole number" in parsed.problems[0].message
+    assert [r.goal_rating for r in rows] == [4]

@@ -30,19 +30,23 @@ def test_periods():
 
 
 def test_values_and_sample_sizes():
-    assert parse_value(" -3.5 ") == -3.5 and parse_value("1e3") == 1000
-    for bad in ["nan", "inf", "-Infinity", "1,5", "12%", "1e16", ""]:
+    assert parse_value(" -3.5 ") == -3.5 and parse_value("+2") == 2 and parse_value(".5") == 0.5
+    assert parse_value("12.") == 12 and parse_value("1000000000000000") == 1e15
+    # float() takes every one of these; a reading is digits, a sign and one decimal point.
+    for bad in ["nan", "NaN", "inf", "-Infinity", "1e3", "1,5", "12%", "1e16", "", "١٢", "²", "1_000", "１２", "1.2.3"]:
         with pytest.raises(ValueError):
             parse_value(bad)
+    with pytest.raises(ValueError, match="out of range"):
+        parse_value("1000000000000001")
     assert parse_sample_size("") is None and parse_sample_size(" 120 ") == 120
-    for bad in ["-1", "1.0", "١٢", "99999999999"]:
+    for bad in ["-1", "1.0", "١٢", "²", "1_000", "+5", "99999999999"]:
         with pytest.raises(ValueError):
             parse_sample_size(bad)
 
 
 @pytest.mark.parametrize("value", [0.0, 42.0, -3.25, 0.1 + 0.2, 1e-7, 123456789.123, 1e15])
 def test_numbers_are_written_so_they_read_back_exactly(value):
-    assert float(plain_number(value)) == value
+    assert parse_value(plain_number(value)) == value  # the import's own reader: no "1e-07"
     assert not plain_number(42.0).endswith(".0")
 
 
@@ -92,3 +96,24 @@ def test_sparkline_fits_the_box():
     assert min(ys) == 2.0 and max(ys) == 18.0
     flat = sparkline([5.0, 5.0])
     assert all(math.isfinite(float(v)) for p in flat["points"].split() for v in p.split(","))
+
+
+@pytest.mark.parametrize(
+    ("value", "sample_size", "column"),
+    [
+        ("١٢", "", "value"),  # Arabic-Indic twelve: float() reads it as 12.0
+        ("1_000", "", "value"),  # float() reads 1000.0
+        ("²", "", "value"),
+        ("NaN", "", "value"),
+        ("inf", "", "value"),
+        ("1e3", "", "value"),
+        ("12", "١٢", "sample_size"),
+        ("12", "1_000", "sample_size"),
+        ("12", "²", "sample_size"),
+    ],
+)
+def test_a_number_that_is_not_plain_digits_is_refused_by_row_and_column(value, sample_size, column):
+    data = f"measure,period,value,sample_size\nNPS,2026-01-01,5,\nNPS,2026-02-01,{value},{sample_size}\n".encode()
+    parsed = parse_readings_csv(data, measures=MEASURES, today=TODAY)
+    assert [(p.row, p.column) for p in parsed.problems] == [(3, column)]
+    assert repr(value if column == "value" else sample_size) in parsed.problems[0].message

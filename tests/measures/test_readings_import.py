@@ -121,6 +121,12 @@ BAD_FILES = {
     "unknown measure": (HEADER.encode() + b"Net Promoter Scor,2026-02-01,25,\n", [(2, "measure")]),
     "non-numeric value": (HEADER.encode() + b"Net Promoter Score,2026-02-01,twenty,\n", [(2, "value")]),
     "nan value": (HEADER.encode() + b"Net Promoter Score,2026-02-01,nan,\n", [(2, "value")]),
+    # float() reads each of these as a number (12.0, 1000.0, inf, 1000.0); the import does not.
+    "arabic-indic digits": (HEADER.encode() + "Net Promoter Score,2026-02-01,١٢,\n".encode(), [(2, "value")]),
+    "underscore digits": (HEADER.encode() + b"Net Promoter Score,2026-02-01,1_000,\n", [(2, "value")]),
+    "infinite value": (HEADER.encode() + b"Net Promoter Score,2026-02-01,inf,\n", [(2, "value")]),
+    "exponent": (HEADER.encode() + b"Net Promoter Score,2026-02-01,1e3,\n", [(2, "value")]),
+    "superscript sample": (HEADER.encode() + "Net Promoter Score,2026-02-01,25,²\n".encode(), [(2, "sample_size")]),
     "thousands separator": (HEADER.encode() + b"Net Promoter Score,2026-02-01,1,234,5\n", [(2, None)]),
     "bad date": (HEADER.encode() + b"Net Promoter Score,01/02/2026,25,\n", [(2, "period")]),
     "impossible date": (HEADER.encode() + b"Net Promoter Score,2026-02-30,25,\n", [(2, "period")]),

@@ -6,16 +6,19 @@ overflows the database's integer) and must answer with the page: a 4xx, or the p
 redirects to with an error that names the field and keeps what was typed.
 """
 
+import json
 import re
 from datetime import date
 from html import escape, unescape
 from types import SimpleNamespace
+from urllib.parse import quote
 
 import pytest
 
+from app.common import MAX_ID
 from app.models import Action, Initiative, Journey, JourneyStep, Measure, Research, Role, RootCause
 from tests.factories import make_action, make_council, make_department, make_meeting, make_membership, make_user
-from tests.web.test_pages import csrf_from, sign_in
+from tests.web.test_pages import PASSWORD, csrf_from, sign_in
 
 BAD = ("²", "1e999", "-1", "99999999999999999999", "abc")
 ERROR = re.compile(r'<p class="flash error"[^>]*>(.*?)</p>|<h1>Something needs fixing</h1>\s*<p>(.*?)</p>', re.S)
@@ -164,10 +167,12 @@ def test_a_malformed_number_is_named_not_a_500(client, session, world, form):
             assert f'value="{escape(bad)}"' in response.text, (form, bad, "the typed input is lost")
 
 
+BROWSER = {"Accept": "text/html"}
+
+
 @pytest.mark.parametrize(
     "query",
     [
-        "/councils/{council}/actions?owner_id={bad}&department_id={bad}",
         "/councils/{council}/actions?status={bad}&overdue={bad}",
         "/actions?status={bad}&overdue={bad}",
         "/councils/{council}/measures?applies_to=d:{bad}&status={bad}",
@@ -175,8 +180,111 @@ def test_a_malformed_number_is_named_not_a_500(client, session, world, form):
         "/meetings/{meeting}/agenda?live={bad}",
     ],
 )
-def test_a_malformed_filter_shows_the_page(client, world, query):
+def test_a_malformed_choice_shows_the_page(client, world, query):
+    # Choices from a select (a status, "applies to"): one the page did not offer means "any".
     sign_in(client, "chair@example.com")
     for bad in BAD:
-        response = client.get(_fill(query.replace("{bad}", "{{bad}}"), world).format(bad=bad))
+        response = client.get(_fill(query.replace("{bad}", "{{bad}}"), world).format(bad=bad), headers=BROWSER)
         assert response.status_code == 200, (query, bad, response.text[:300])
+
+
+@pytest.mark.parametrize(
+    ("query", "fields"),
+    [
+        ("/councils/{council}/actions?owner_id={bad}&department_id={bad}", ["owner id", "department id"]),
+        ("/councils/{council}/feedback?department_id={bad}", ["department id"]),
+        ("/councils/{council}/feedback?theme_id={bad}", ["theme id"]),
+        ("/councils/{council}/feedback?offset={bad}", ["offset"]),
+        ("/councils/{council}/root-causes?theme_id={bad}", ["theme id"]),
+    ],
+)
+def test_a_malformed_id_in_the_address_is_a_422_page_naming_it(client, world, query, fields):
+    sign_in(client, "chair@example.com")
+    for bad in (*BAD, "١٢", "1_000", "+1", "0x1", "1.0", "0", str(MAX_ID + 1)):
+        if bad in {"-1", "0"} and "offset" in query:  # offset 0 is the first page
+            continue
+        response = client.get(_fill(query.replace("{bad}", "{{bad}}"), world).format(bad=quote(bad)), headers=BROWSER)
+        assert response.status_code == 422, (query, bad, response.text[:300])
+        said = _errors(response.text) or unescape(response.text)
+        assert all(field in said for field in fields), (query, bad, said[:500])
+        assert escape(bad) not in said or bad in {"0", "-1"}, "the page repeats the input back"
+    # Blank is the filter's "any"; a real id filters.
+    blank = client.get(_fill(query.replace("{bad}", ""), world), headers=BROWSER)
+    assert blank.status_code == 200
+    good = client.get(_fill(query.replace("{bad}", "1"), world), headers=BROWSER)
+    assert good.status_code == 200
+
+
+# -- one test per finding of issue 16, item 5, on both engines --------------------------
+
+
+def test_finding_a_superscript_owner_id_is_named_not_a_500(client, world):
+    sign_in(client, "chair@example.com")
+    page = client.get(f"/councils/{world.council}/actions?owner_id=²", headers=BROWSER)
+    assert page.status_code == 422
+    assert "owner id must be a whole number written with the digits 0-9" in unescape(page.text)
+    assert "Traceback" not in page.text
+    api = client.get(f"/api/councils/{world.council}/actions?owner_id=²", headers=_bearer(client, world))
+    assert api.status_code == 422
+    assert [e["loc"] for e in api.json()["detail"]] == [["query", "owner_id"]]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"name": "\\ud800"}',  # a lone high surrogate in a value
+        '{"name": "Council \\udfff"}',  # a lone low surrogate after text
+        '{"\\ud800": "x"}',  # in an unknown field's name, which the 422 names
+        '{"name": "' + "\\ud800" * 5000 + '"}',
+    ],
+    ids=["value", "low", "key", "long"],
+)
+def test_finding_a_lone_surrogate_in_json_is_a_422_that_can_be_read(client, session, world, body):
+    headers = {**_bearer(client, world), "Content-Type": "application/json"}
+    council = client.get(f"/api/councils/{world.council}", headers=headers)
+    headers["If-Match"] = council.headers["ETag"]
+    response = client.patch(f"/api/councils/{world.council}", content=body.encode(), headers=headers)
+    assert response.status_code == 422, response.text[:300]
+    errors = json.loads(response.content.decode("utf-8"))["detail"]  # valid UTF-8 JSON, nothing dropped silently
+    named = {e["loc"][-1] for e in errors}
+    assert named & {"name", "body"}, errors  # the field, or the body when a field's name cannot be read
+    assert all(len(str(e.get("input", ""))) < 1000 for e in errors), "a 422 repeats at most a little of the input"
+    assert client.get(f"/api/councils/{world.council}", headers=headers).json()["name"] == "Utility council"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/api/meetings/{meeting}/reports/99999999999999999999",
+        "/api/councils/99999999999999999999",
+        "/api/councils/{council}/actions?owner_id=99999999999999999999",
+        "/api/councils/{council}/feedback?offset=99999999999999999999",
+        "/api/councils/1_000",
+        "/api/councils/%D9%A1",
+    ],
+)
+def test_finding_an_id_beyond_the_database_is_a_422_naming_it(client, world, address):
+    response = client.get(_fill(address, world), headers=_bearer(client, world))
+    assert response.status_code == 422, response.text[:300]
+    assert response.json()["detail"][0]["type"] in {"less_than_equal", "int_parsing"}
+
+
+def test_finding_a_report_id_beyond_the_database_in_the_form_is_not_a_500(client, world):
+    sign_in(client, "chair@example.com")
+    token = csrf_from(client.get(f"/meetings/{world.meeting}/reports").text)
+    data = {"csrf_token": token, "report_id": "99999999999999999999", "summary": "Fine"}
+    response = client.post(f"/meetings/{world.meeting}/reports", data=data, headers=BROWSER)
+    assert response.status_code == 404  # no such report: a hidden field the page did not write
+
+
+def test_a_json_id_beyond_the_database_is_a_422(client, world):
+    headers = _bearer(client, world)
+    body = {"title": "Call back", "owner_id": 99999999999999999999, "due_on": "2031-01-01"}
+    response = client.post(f"/api/councils/{world.council}/actions", json=body, headers=headers)
+    assert response.status_code == 422
+    assert [e["loc"] for e in response.json()["detail"]] == [["body", "owner_id"]]
+
+
+def _bearer(client, world) -> dict[str, str]:
+    token = client.post("/api/auth/token", data={"username": "chair@example.com", "password": PASSWORD})
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
