@@ -5,6 +5,7 @@ import secrets
 from sqlmodel import Session, col, func, select
 
 from app.accounts.service import get_user_by_email, normalise_email
+from app.archive import archive_record, restore_record
 from app.auth import Access, hash_password
 from app.councils.schemas import (
     CouncilCreate,
@@ -80,10 +81,14 @@ def update_council(*, session: Session, council: Council, council_in: CouncilUpd
     return council
 
 
-def delete_council(*, session: Session, council: Council) -> None:
-    """Remove a council and everything in it."""
-    session.delete(council)
-    session.flush()
+def delete_council(*, session: Session, user: User, council: Council) -> None:
+    """Archive a council (always: it holds the record): hidden from everyone until restored."""
+    archive_record(session=session, record=council, user=user, detail={"name": council.name})
+
+
+def restore_council(*, session: Session, user: User, council: Council) -> Council:
+    """Bring an archived council back to everyone who sits on it (chair or site admin)."""
+    return restore_record(session=session, record=council, user=user, detail={"name": council.name})
 
 
 # Departments
