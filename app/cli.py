@@ -223,9 +223,10 @@ def purge(
         except PurgeRefused as exc:
             typer.secho(f"Refused: {exc.detail}", fg="red", err=True)
             raise typer.Exit(3) from None
+        entry_id, counts = entry.id, entry.detail["counts"]
         session.commit()
-    counts = ", ".join(f"{table} {n}" for table, n in entry.detail["counts"].items()) or "nothing else"
-    typer.echo(f"Purged {kind} {record_id} (with {counts}); audit log entry {entry.id}.")
+    listed = ", ".join(f"{table} {n}" for table, n in counts.items()) or "nothing else"
+    typer.echo(f"Purged {kind} {record_id} (with {listed}); audit log entry {entry_id}.")
 
 
 @app.command("send-reminders")

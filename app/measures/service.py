@@ -129,15 +129,14 @@ def writable_measure_ids(*, session: Session, access: Access) -> set[int] | None
 
 
 def _check_name(session: Session, council: Council, name: str, exclude_id: int | None = None) -> None:
-    query = select(Measure.archived_at).where(
-        Measure.council_id == council.id, func.lower(Measure.name) == name.lower()
-    )
+    same_name = func.lower(Measure.name) == name.lower()
+    query = select(Measure.id, Measure.archived_at).where(Measure.council_id == council.id, same_name)
     if exclude_id is not None:
         query = query.where(Measure.id != exclude_id)
     # Archived measures keep their names (the name is unique in the table): say so.
     found = session.exec(query.execution_options(**INCLUDE_ARCHIVED)).first()
     if found is not None:
-        archived = " (archived: the chair can restore it)" if found[0] is not None else ""
+        archived = " (archived: the chair can restore it)" if found[1] is not None else ""
         raise Conflict(f"This council already has a measure called {name!r}{archived}.")
 
 
