@@ -203,7 +203,8 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     data.measures = list(
         session.exec(
             select(*columns(Measure), plan_since.label("plan_since"))
-            .where(Measure.council_id == council.id)
+            # Table columns, not the ORM entity: the archived filter is said here (app/archived.py).
+            .where(Measure.council_id == council.id, col(Measure.archived_at).is_(None))
             .order_by(col(Measure.name))
         )
     )

@@ -158,6 +158,8 @@ def test_a_measure_with_readings_is_archived_with_them_and_restored(app, client,
     assert kept(session, Measure, with_readings.id).archived_at is not None
     assert len(session.exec(select(Reading).where(Reading.measure_id == with_readings.id)).all()) == 2
     assert client.get(measures_url, headers=chair).json()["count"] == 0
+    agenda = client.get(f"/api/meetings/{w.upcoming.id}/agenda", headers=chair)
+    assert agenda.status_code == 200 and "Repeat contacts" not in agenda.text
     assert client.get(f"/api/measures/{with_readings.id}", headers=chair).status_code == 404
     # Its name stays taken while archived, and the answer says so.
     again = client.post(measures_url, headers=chair, json={"name": "Repeat contacts"})
