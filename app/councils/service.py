@@ -6,6 +6,7 @@ from sqlmodel import Session, col, func, select
 
 from app.accounts.service import get_user_by_email, normalise_email
 from app.archive import archive_record, restore_record
+from app.archived import INCLUDE_ARCHIVED
 from app.auth import Access, hash_password
 from app.councils.schemas import (
     CouncilCreate,
@@ -160,7 +161,9 @@ def delete_department(*, session: Session, department: Department) -> None:
     """
 
     def count(model) -> int:
-        return session.exec(select(func.count()).select_from(model).where(model.department_id == department.id)).one()
+        # Archived actions and measures count: the cascade would take them (and readings) too.
+        query = select(func.count()).select_from(model).where(model.department_id == department.id)
+        return session.exec(query.execution_options(**INCLUDE_ARCHIVED)).one()
 
     held = [
         (count(Membership), "member", "members"),

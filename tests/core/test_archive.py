@@ -279,3 +279,43 @@ def test_purge_refuses_live_records_and_non_admins_and_logs_what_it_removes(env,
     assert [e.subject for e in entries] == [f"actions:{gone.id}", f"councils:{council.id}"]
     assert entries[1].detail["counts"] == {"memberships": 2, "actions": 1}
     assert runner.invoke(cli, ["purge", "--council", str(council.id), "--by", admin.email]).exit_code == 1
+
+
+def test_the_archived_action_page_says_so_and_the_archive_page_restores_it(app, client, session):
+    from tests.web.test_pages import csrf_from, sign_in
+
+    w = arrange(session)
+    action = make_action(session, council=w.council, owner=w.seats["aisha"], title="Chase the refund")
+    make_action_update(session, action=action, note="Called twice")
+    session.commit()
+    assert client.delete(f"/api/actions/{action.id}", headers=auth(app, w.users["chair"])).status_code == 204
+
+    sign_in(client, "chair@example.com")
+    page = client.get(f"/actions/{action.id}")
+    assert page.status_code == 200
+    assert "Archived" in page.text and "Called twice" in page.text
+    archive = client.get(f"/councils/{w.council.id}/archive")
+    assert "Chase the refund" in archive.text
+    restored = client.post(f"/actions/{action.id}/restore", data={"csrf_token": csrf_from(archive.text)})
+    assert "Action restored." in restored.text and "Nothing is archived in this council." in restored.text
+    assert "Chase the refund" in client.get(f"/councils/{w.council.id}/actions").text
+
+
+def test_an_archived_measure_still_holds_its_department(app, client, session):
+    """Deleting the department would cascade to the archived measure and its readings: refused."""
+    from tests.factories import make_department
+
+    w = arrange(session)
+    department = make_department(session, council=w.council, name="Metering")
+    measure = Measure(council_id=w.council.id, name="Meter reads", scope="department", department_id=department.id)
+    session.add(measure)
+    session.flush()
+    session.add(Reading(measure_id=measure.id, period=date(2026, 1, 1), value=3))
+    session.commit()
+    chair = auth(app, w.users["chair"])
+    etag = client.get(f"/api/measures/{measure.id}", headers=chair).headers["ETag"]
+    assert client.delete(f"/api/measures/{measure.id}", headers={**chair, "If-Match": etag}).status_code == 204
+
+    refused = client.delete(f"/api/councils/{w.council.id}/departments/{department.id}", headers=chair)
+    assert refused.status_code == 409 and "1 measure" in refused.json()["detail"]
+    assert kept(session, Measure, measure.id) is not None
