@@ -322,13 +322,16 @@ class CouncilRecord(Protocol):
 R = TypeVar("R", bound=CouncilRecord)
 
 
-def load_record_access(*, session: Session, user: User, model: type[R], record_id: int, label: str) -> tuple[R, Access]:
+def load_record_access(
+    *, session: Session, user: User, model: type[R], record_id: int, label: str, include_archived: bool = False
+) -> tuple[R, Access]:
     """A council's record with the user's seat on that council.
 
     Not found for anyone without a seat there, in the same words as for a missing record,
-    so an id never tells an outsider that the record exists.
+    so an id never tells an outsider that the record exists. Archived records are not
+    found either unless asked for (an action's page and history stay readable).
     """
-    record = session.get(model, record_id)
+    record = session.get(model, record_id, execution_options={"include_archived": include_archived})
     if record is None:
         raise NotFound(f"{label} not found.")
     try:
@@ -375,7 +378,9 @@ class ActionAccess:
 
 
 def get_action_access(action_id: IdPath, user: CurrentUser, session: SessionDep) -> ActionAccess:
-    action, access = load_record_access(session=session, user=user, model=Action, record_id=action_id, label="Action")
+    action, access = load_record_access(
+        session=session, user=user, model=Action, record_id=action_id, label="Action", include_archived=True
+    )
     found = ActionAccess(action=action, access=access)
     # Observers see their own actions only.
     if access.is_(Role.observer) and not found.is_owner:

@@ -266,6 +266,46 @@ def create_admin(
         typer.echo(f"Site administrator {user.email} created.")
 
 
+@app.command("purge")
+def purge(
+    by: Annotated[str, typer.Option("--by", help="Your email: a site admin's account, written to the audit log")],
+    council: Annotated[int | None, typer.Option("--council", min=1, help="An archived council's id")] = None,
+    action: Annotated[int | None, typer.Option("--action", min=1, help="An archived action's id")] = None,
+    measure: Annotated[int | None, typer.Option("--measure", min=1, help="An archived measure's id")] = None,
+) -> None:
+    """Remove one ARCHIVED council, action or measure for good (site admins), and write what went to the audit log.
+
+    Exit codes: 0 purged, 1 not found, 2 usage, 3 refused (a live record, or --by is not a site admin).
+    """
+    from sqlmodel import Session
+
+    from app.errors import NotFound
+    from app.purge import PurgeRefused
+    from app.purge import purge as run_purge
+
+    chosen = [
+        (kind, value) for kind, value in (("council", council), ("action", action), ("measure", measure)) if value
+    ]
+    if len(chosen) != 1:
+        typer.secho("Give exactly one of --council, --action or --measure.", fg="red", err=True)
+        raise typer.Exit(2)
+    kind, record_id = chosen[0]
+    check_schema()
+    with Session(_engine()) as session:
+        try:
+            entry = run_purge(session=session, kind=kind, record_id=record_id, by=by)
+        except NotFound as exc:
+            typer.secho(exc.detail, fg="red", err=True)
+            raise typer.Exit(1) from None
+        except PurgeRefused as exc:
+            typer.secho(f"Refused: {exc.detail}", fg="red", err=True)
+            raise typer.Exit(3) from None
+        entry_id, counts = entry.id, entry.detail["counts"]
+        session.commit()
+    listed = ", ".join(f"{table} {n}" for table, n in counts.items()) or "nothing else"
+    typer.echo(f"Purged {kind} {record_id} (with {listed}); audit log entry {entry_id}.")
+
+
 @app.command("send-reminders")
 def send_reminders(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the digests; send and record nothing")] = False,

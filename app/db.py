@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+import app.archived  # noqa: F401  (its session event hides archived rows from every query)
 import app.revision  # noqa: F401  (its session events stamp every committed write)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

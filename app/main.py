@@ -26,6 +26,7 @@ from app.db import make_engine
 from app.errors import document_error_responses, install_error_handlers
 from app.feedback import api as feedback_api
 from app.feedback import pages as feedback_pages
+from app.home import archive as home_archive
 from app.home import pages as home_pages
 from app.initiatives import api as initiatives_api
 from app.initiatives import pages as initiatives_pages
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         councils_pages.router,
         invitation_pages.router,
         home_pages.router,
+        home_archive.router,
         meetings_pages.router,
         actions_pages.router,
         agendas_pages.router,

@@ -8,10 +8,11 @@ from app.actions import service
 from app.actions.deps import ActionDep
 from app.actions.export import actions_csv
 from app.actions.schemas import ActionCreate, ActionHistoryEntry, ActionPublic, ActionUpdate
+from app.archive import load_for_restore
 from app.auth import CouncilAccess, CurrentUser
-from app.common import IdQuery, IfMatch, ListOf, check_if_match, etag, list_of, today_in
+from app.common import IdPath, IdQuery, IfMatch, ListOf, check_if_match, etag, list_of, today_in
 from app.db import SessionDep
-from app.models import ActionStatus
+from app.models import Action, ActionStatus
 from app.web.downloads import content_disposition
 from app.web.idempotency import CreateRoute
 
@@ -102,8 +103,18 @@ def update_action(
 
 @router.delete("/actions/{action_id}", status_code=204)
 def delete_action(session: SessionDep, found: ActionDep) -> None:
-    """Delete an action raised in error (chair)."""
+    """Delete an action (chair): one with history, or raised at a meeting with minutes, is archived instead
+    (hidden from the log, kept with its history, restorable); a just-created one is removed."""
     service.delete_action(session=session, access=found.access, action=found.action)
+
+
+@router.post("/actions/{action_id}/restore", response_model=ActionPublic)
+def restore_action(session: SessionDep, user: CurrentUser, action_id: IdPath, response: Response):
+    """Bring an archived action back onto the log (the council's chair or a site admin)."""
+    action = load_for_restore(session=session, user=user, model=Action, record_id=action_id, label="Action")
+    action = service.restore_action(session=session, user=user, action=action)
+    response.headers["ETag"] = etag(action.version)
+    return service.get_action_public(session=session, action=action)
 
 
 @router.get("/actions/{action_id}/history", response_model=ListOf[ActionHistoryEntry])

@@ -1,7 +1,7 @@
 """How an action's history reads on a page: field labels, agenda items, names for ids."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from app.actions.schemas import ActionHistoryEntry
@@ -23,6 +23,7 @@ AGENDA_ITEMS = {
 }
 
 FIELD_LABELS = {
+    "archived": "Archive",
     "title": "Title",
     "description": "Description",
     "owner_id": "Owner",
@@ -86,6 +87,8 @@ def history_rows(
                 return str(value)
         if field == "percent_complete":
             return f"{value}%"
+        if field == "archived":  # archived (the time) or restored (None, shown as —)
+            return "Archived " + local_time(datetime.fromisoformat(value), timezone)
         if field == "raised_at_item":
             return f"{value}. {AGENDA_ITEMS.get(value, '')}".rstrip(". ")
         return str(value)

@@ -69,6 +69,8 @@ class ActionPublic(BaseModel):
     closed_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    # Set when archived (hidden from the log, kept with its history; restorable).
+    archived_at: datetime | None = None
 
 
 class ActionChange(BaseModel):

@@ -14,10 +14,12 @@ from app.actions.schemas import (
     ActionPublic,
     ActionUpdate,
 )
+from app.archive import archive_record, restore_record
+from app.archived import INCLUDE_ARCHIVED
 from app.auth import Access
 from app.common import today_in
 from app.councils.service import check_department
-from app.errors import Forbidden, Invalid
+from app.errors import Conflict, Forbidden, Invalid
 from app.models import (
     CLOSED_STATUSES,
     Action,
@@ -29,6 +31,7 @@ from app.models import (
     Journey,
     Meeting,
     Membership,
+    Minutes,
     Role,
     User,
     utcnow,
@@ -90,8 +93,8 @@ def list_my_actions(
 
 
 def get_action_public(*, session: Session, action: Action) -> ActionPublic:
-    """One action with its owner's, department's and council's names."""
-    return _publics(session, _public_query().where(Action.id == action.id))[0]
+    """One action with its owner's, department's and council's names (archived too: its page and history stay)."""
+    return _publics(session, _public_query().where(Action.id == action.id).execution_options(**INCLUDE_ARCHIVED))[0]
 
 
 def _public_query():
@@ -206,6 +209,8 @@ def update_action(
     """Apply an accepted write: permissions, rules, one history row, one version bump."""
     requested = action_in.model_dump(exclude_unset=True)
     _check_may_update(access, action, requested)
+    if action.archived_at is not None:
+        raise Conflict("This action is archived: the chair or a site admin can restore it first.")
     for field, value in requested.items():
         if value is None and field not in NULLABLE_FIELDS:
             raise Invalid(f"{field} cannot be empty.", field=field)
@@ -248,11 +253,53 @@ def update_action(
     return action
 
 
+def has_history(*, session: Session, action: Action) -> bool:
+    """Anything on record beyond its creation: a later write, or minutes of the meeting it was raised at."""
+    events = session.exec(select(ActionEvent.changes).where(ActionEvent.action_id == action.id))
+    if any("created" not in changes for changes in events):
+        return True
+    if action.raised_at_meeting_id is None:
+        return False
+    return session.get(Minutes, action.raised_at_meeting_id) is not None
+
+
 def delete_action(*, session: Session, access: Access, action: Action) -> None:
-    """Remove an action raised in error (chair); cancel it instead to keep it on record."""
+    """Delete an action (chair): archived when it has history (app/archive.py), removed when just created."""
     access.require(Role.chair, doing="delete actions")
-    session.delete(action)
+    if action.archived_at is not None:
+        return
+    if not has_history(session=session, action=action):
+        session.delete(action)
+        session.flush()
+        return
+    archive_record(session=session, record=action, user=access.user, detail={"title": action.title})
+    session.add(
+        ActionEvent(
+            action_id=action.id,
+            user_id=access.user.id,
+            changes={"archived": [None, action.archived_at.isoformat()]},
+            note="Archived: hidden from the log; the chair or a site admin can restore it.",
+        )
+    )
     session.flush()
+
+
+def restore_action(*, session: Session, user: User, action: Action) -> Action:
+    """Bring an archived action back onto the log, with a line in its history."""
+    archived_at = action.archived_at
+    if archived_at is None:
+        return action
+    restore_record(session=session, record=action, user=user, detail={"title": action.title})
+    session.add(
+        ActionEvent(
+            action_id=action.id,
+            user_id=user.id,
+            changes={"archived": [archived_at.isoformat(), None]},
+            note="Restored from the archive.",
+        )
+    )
+    session.flush()
+    return action
 
 
 def list_history(*, session: Session, action: Action) -> list[ActionHistoryEntry]:

@@ -170,7 +170,8 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
             select(*columns(Action), owner_user.name.label("owner_name"))
             .join(Membership, Membership.id == Action.owner_id)
             .join(owner_user, owner_user.id == Membership.user_id)
-            .where(Action.council_id == council.id, *conditions)
+            # Core rows on the connection skip the ORM's archived filter (app/archived.py): say it here.
+            .where(Action.council_id == council.id, col(Action.archived_at).is_(None), *conditions)
         )
 
     # Two halves, each read through its own index (council, status) and (council,
@@ -202,7 +203,8 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     data.measures = list(
         session.exec(
             select(*columns(Measure), plan_since.label("plan_since"))
-            .where(Measure.council_id == council.id)
+            # Table columns, not the ORM entity: the archived filter is said here (app/archived.py).
+            .where(Measure.council_id == council.id, col(Measure.archived_at).is_(None))
             .order_by(col(Measure.name))
         )
     )

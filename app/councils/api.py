@@ -2,6 +2,8 @@
 
 from fastapi import APIRouter, Request, Response
 
+from app import archive
+from app.archive import ArchivedCouncil, ArchivedRow, load_council_for_archive
 from app.auth import Access, CouncilAccess, CurrentUser
 from app.common import IdPath, IfMatch, ListOf, check_if_match, etag, list_of
 from app.councils import service
@@ -81,9 +83,30 @@ def update_council(
 
 @router.delete("/councils/{council_id}", status_code=204)
 def delete_council(session: SessionDep, access: CouncilAccess) -> None:
-    """Delete the council and everything in it (chair)."""
+    """Delete the council (chair): it is archived, hidden from every member until the chair or a site admin
+    restores it; only the site admin's `council purge` removes it."""
     access.require(Role.chair, doing="delete the council")
-    service.delete_council(session=session, council=access.council)
+    service.delete_council(session=session, user=access.user, council=access.council)
+
+
+@router.post("/councils/{council_id}/restore", status_code=204)
+def restore_council(session: SessionDep, user: CurrentUser, council_id: IdPath) -> None:
+    """Bring an archived council back to everyone who sits on it (its chair or a site admin)."""
+    council = load_council_for_archive(session=session, user=user, council_id=council_id)
+    service.restore_council(session=session, user=user, council=council)
+
+
+@router.get("/councils/{council_id}/archive", response_model=ListOf[ArchivedRow])
+def list_archived(session: SessionDep, user: CurrentUser, council_id: IdPath) -> dict:
+    """The council's archived actions, measures and meetings, latest first (its chair or a site admin)."""
+    council = load_council_for_archive(session=session, user=user, council_id=council_id)
+    return list_of(archive.list_archived(session=session, council=council))
+
+
+@router.get("/archived-councils", response_model=ListOf[ArchivedCouncil])
+def list_archived_councils(session: SessionDep, user: CurrentUser) -> dict:
+    """Archived councils I may restore: those I chair (every one, for a site admin)."""
+    return list_of(archive.list_archived_councils(session=session, user=user))
 
 
 @router.get("/councils/{council_id}/departments", response_model=ListOf[DepartmentPublic])

@@ -2,6 +2,8 @@
 
 from sqlmodel import Session, col, func, select
 
+from app.archive import archive_record, restore_record
+from app.archived import INCLUDE_ARCHIVED
 from app.auth import Access
 from app.councils.schemas import (
     CouncilCreate,
@@ -86,10 +88,14 @@ def update_council(*, session: Session, council: Council, council_in: CouncilUpd
     return council
 
 
-def delete_council(*, session: Session, council: Council) -> None:
-    """Remove a council and everything in it."""
-    session.delete(council)
-    session.flush()
+def delete_council(*, session: Session, user: User, council: Council) -> None:
+    """Archive a council (always: it holds the record): hidden from everyone until restored."""
+    archive_record(session=session, record=council, user=user, detail={"name": council.name})
+
+
+def restore_council(*, session: Session, user: User, council: Council) -> Council:
+    """Bring an archived council back to everyone who sits on it (chair or site admin)."""
+    return restore_record(session=session, record=council, user=user, detail={"name": council.name})
 
 
 # Departments
@@ -161,7 +167,9 @@ def delete_department(*, session: Session, department: Department) -> None:
     """
 
     def count(model) -> int:
-        return session.exec(select(func.count()).select_from(model).where(model.department_id == department.id)).one()
+        # Archived actions and measures count: the cascade would take them (and readings) too.
+        query = select(func.count()).select_from(model).where(model.department_id == department.id)
+        return session.exec(query.execution_options(**INCLUDE_ARCHIVED)).one()
 
     held = [
         (count(Membership), "member", "members"),

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
+from app.archived import INCLUDE_ARCHIVED
 from app.auth import Access, load_record_access
 from app.councils.service import list_departments
 from app.errors import Conflict, Forbidden, Invalid, NotFound
@@ -239,7 +240,9 @@ def delete_journey(*, session: Session, found: JourneyAccess) -> None:
     """Remove a journey and its steps (chair); refused while measures still track it."""
     found.access.require(Role.chair, doing="delete journeys")
     journey = found.journey
-    measures = session.exec(select(func.count()).select_from(Measure).where(Measure.journey_id == journey.id)).one()
+    # Archived measures count too: the cascade would take them and their readings.
+    tracking = select(func.count()).select_from(Measure).where(Measure.journey_id == journey.id)
+    measures = session.exec(tracking.execution_options(**INCLUDE_ARCHIVED)).one()
     if measures:
         # Deleting would silently take the measures and their readings with it.
         raise Conflict(

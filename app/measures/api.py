@@ -6,8 +6,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Header, Query, Response, UploadFile
 
-from app.auth import CouncilAccess
-from app.common import IdQuery, IfMatch, ListOf, check_if_match, entity_tags, etag, list_of, today_in
+from app.archive import load_for_restore
+from app.archived import INCLUDE_ARCHIVED
+from app.auth import CouncilAccess, CurrentUser
+from app.common import IdPath, IdQuery, IfMatch, ListOf, check_if_match, entity_tags, etag, list_of, today_in
 from app.db import SessionDep
 from app.errors import ValidationErrors
 from app.measures import figures, imports, readings, service
@@ -24,7 +26,7 @@ from app.measures.schemas import (
     ReadingUpdate,
 )
 from app.measures.service import MeasureAccess
-from app.models import MeasureScope
+from app.models import Council, Measure, MeasureScope
 from app.web.downloads import content_disposition
 from app.web.idempotency import CreateRoute
 
@@ -88,9 +90,20 @@ def update_measure(
 
 @router.delete("/measures/{measure_id}", status_code=204)
 def delete_measure(session: SessionDep, found: MeasureDep, if_match: IfMatch = None) -> None:
-    """Delete a measure and all its readings (chair)."""
+    """Delete a measure (chair): one with readings is archived (hidden, readings kept, restorable); one with none
+    is removed."""
     check_if_match(if_match, found.measure.version)
     service.delete_measure(session=session, access=found.access, measure=found.measure)
+
+
+@router.post("/measures/{measure_id}/restore", response_model=MeasurePublic)
+def restore_measure(session: SessionDep, user: CurrentUser, measure_id: IdPath, response: Response):
+    """Bring an archived measure back with its readings (the council's chair or a site admin)."""
+    measure = load_for_restore(session=session, user=user, model=Measure, record_id=measure_id, label="Measure")
+    measure = service.restore_measure(session=session, user=user, measure=measure)
+    council = session.get(Council, measure.council_id, execution_options=INCLUDE_ARCHIVED)
+    response.headers["ETag"] = etag(measure.version)
+    return figures.get_measure_public(session=session, measure=measure, council=council)
 
 
 # Readings

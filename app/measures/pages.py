@@ -337,7 +337,10 @@ def update_measure_form(
 
 @router.post("/measures/{measure_id}/delete", dependencies=[CsrfChecked])
 def delete_measure_form(request: Request, session: SessionDep, user: PageUser, found: PageMeasure):
-    """Delete a measure and its readings (chair)."""
+    """Delete a measure (chair): archived with its readings when it has any, removed when it has none."""
     service.delete_measure(session=session, access=found.access, measure=found.measure)
-    flash(request, f"Measure “{found.measure.name}” and its readings deleted.")
+    if found.measure.archived_at is not None:
+        flash(request, "Measure archived with its readings; the chair can restore it from the council's archive.")
+    else:
+        flash(request, "Measure deleted.")
     return redirect(f"/councils/{found.access.council.id}/measures")

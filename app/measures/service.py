@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
+from app.archive import archive_record, restore_record
+from app.archived import INCLUDE_ARCHIVED
 from app.auth import Access, load_record_access
 from app.councils.service import check_department
 from app.errors import Conflict, Forbidden, Invalid, NotFound
@@ -21,6 +23,7 @@ from app.models import (
     MeasureKind,
     MeasureScope,
     Membership,
+    Reading,
     Role,
     User,
     utcnow,
@@ -126,11 +129,15 @@ def writable_measure_ids(*, session: Session, access: Access) -> set[int] | None
 
 
 def _check_name(session: Session, council: Council, name: str, exclude_id: int | None = None) -> None:
-    query = select(Measure.id).where(Measure.council_id == council.id, func.lower(Measure.name) == name.lower())
+    same_name = func.lower(Measure.name) == name.lower()
+    query = select(Measure.id, Measure.archived_at).where(Measure.council_id == council.id, same_name)
     if exclude_id is not None:
         query = query.where(Measure.id != exclude_id)
-    if session.exec(query).first() is not None:
-        raise Conflict(f"This council already has a measure called {name!r}.")
+    # Archived measures keep their names (the name is unique in the table): say so.
+    found = session.exec(query.execution_options(**INCLUDE_ARCHIVED)).first()
+    if found is not None:
+        archived = " (archived: the chair can restore it)" if found[1] is not None else ""
+        raise Conflict(f"This council already has a measure called {name!r}{archived}.")
 
 
 def _check_owner(session: Session, council: Council, owner_id: int | None) -> None:
@@ -263,7 +270,18 @@ def update_measure(*, session: Session, found: MeasureAccess, measure_in: Measur
 
 
 def delete_measure(*, session: Session, access: Access, measure: Measure) -> None:
-    """Remove a measure and all its readings (chair)."""
+    """Delete a measure (chair): one with readings is archived with them (app/archive.py); one with none is removed."""
     access.require(Role.chair, doing="delete measures")
-    session.delete(measure)
-    session.flush()
+    readings = session.exec(select(func.count()).select_from(Reading).where(Reading.measure_id == measure.id)).one()
+    if not readings:
+        session.delete(measure)
+        session.flush()
+        return
+    archive_record(
+        session=session, record=measure, user=access.user, detail={"name": measure.name, "readings": readings}
+    )
+
+
+def restore_measure(*, session: Session, user: User, measure: Measure) -> Measure:
+    """Bring an archived measure back, readings and all (chair or site admin)."""
+    return restore_record(session=session, record=measure, user=user, detail={"name": measure.name})

@@ -3,13 +3,15 @@ that carry its running order are in app.agendas.api)."""
 
 from fastapi import APIRouter, Request, Response
 
-from app.auth import CouncilAccess, MeetingDep
+from app.archive import load_for_restore
+from app.archived import INCLUDE_ARCHIVED
+from app.auth import CouncilAccess, CurrentUser, MeetingDep
 from app.common import IdPath, IfMatch, ListOf, check_if_match, etag, list_of
 from app.db import SessionDep
 from app.meetings import calendar_links, service
 from app.meetings.calendar_links import CalendarLink
 from app.meetings.schemas import AobCreate, AobPublic, ApologiesIn, MeetingCreate, MeetingPublic, MeetingUpdate
-from app.models import Role
+from app.models import Council, Meeting, Role
 from app.web.idempotency import CreateRoute
 
 router = APIRouter(prefix="/api", tags=["meetings"], route_class=CreateRoute)
@@ -53,9 +55,20 @@ def update_meeting(
 
 @router.delete("/meetings/{meeting_id}", status_code=204)
 def delete_meeting(session: SessionDep, found: MeetingDep) -> None:
-    """Delete a meeting that has not been held (chair)."""
+    """Delete a meeting (chair): one with minutes is archived (hidden, minutes kept, restorable); a held one
+    without minutes is refused (409); any other is removed."""
     found.access.require(Role.chair, doing="delete meetings")
-    service.delete_meeting(session=session, meeting=found.meeting)
+    service.delete_meeting(session=session, user=found.access.user, meeting=found.meeting)
+
+
+@router.post("/meetings/{meeting_id}/restore", response_model=MeetingPublic)
+def restore_meeting(session: SessionDep, user: CurrentUser, meeting_id: IdPath, response: Response) -> MeetingPublic:
+    """Bring an archived meeting back with its minutes (the council's chair or a site admin)."""
+    meeting = load_for_restore(session=session, user=user, model=Meeting, record_id=meeting_id, label="Meeting")
+    meeting = service.restore_meeting(session=session, user=user, meeting=meeting)
+    council = session.get(Council, meeting.council_id, execution_options=INCLUDE_ARCHIVED)
+    response.headers["ETag"] = etag(meeting.version)
+    return service.meeting_public(meeting, council)
 
 
 # AOB, apologies and calendars: a router of their own, included after the agenda's

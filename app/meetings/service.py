@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
+from app.archive import archive_record, restore_record
+from app.archived import INCLUDE_ARCHIVED
 from app.auth import Access
 from app.errors import Conflict, Invalid, NotFound
 from app.meetings.schemas import AobCreate, AobPublic, ApologiesIn, MeetingCreate, MeetingPublic, MeetingUpdate
@@ -33,7 +35,10 @@ def list_meetings(*, session: Session, council: Council) -> list[Meeting]:
 
 def create_meeting(*, session: Session, council: Council, meeting_in: MeetingCreate) -> Meeting:
     """Schedule a meeting; it takes the council's next number."""
-    last = session.exec(select(func.max(Meeting.number)).where(Meeting.council_id == council.id)).one()
+    # Archived meetings keep their numbers (the minutes cite them), so they count here.
+    last = session.exec(
+        select(func.max(Meeting.number)).where(Meeting.council_id == council.id).execution_options(**INCLUDE_ARCHIVED)
+    ).one()
     meeting = Meeting.model_validate(meeting_in, update={"council_id": council.id, "number": (last or 0) + 1})
     session.add(meeting)
     session.flush()
@@ -59,12 +64,21 @@ def update_meeting(*, session: Session, meeting: Meeting, meeting_in: MeetingUpd
     return meeting
 
 
-def delete_meeting(*, session: Session, meeting: Meeting) -> None:
-    """Remove a meeting that has not been held; a held meeting is part of the record."""
+def delete_meeting(*, session: Session, user: User, meeting: Meeting) -> None:
+    """Delete a meeting: one with minutes is archived with them (app/archive.py); a held one without
+    minutes is refused (it is part of the record); any other is removed."""
+    if session.get(Minutes, meeting.id) is not None:
+        archive_record(session=session, record=meeting, user=user, detail={"number": meeting.number})
+        return
     if meeting.status == MeetingStatus.held:
         raise Conflict("A held meeting is part of the council's record and cannot be deleted.")
     session.delete(meeting)
     session.flush()
+
+
+def restore_meeting(*, session: Session, user: User, meeting: Meeting) -> Meeting:
+    """Bring an archived meeting back with its minutes (chair or site admin)."""
+    return restore_record(session=session, record=meeting, user=user, detail={"number": meeting.number})
 
 
 # Any other business, and apologies sent ahead

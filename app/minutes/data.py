@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from app.agendas.data import ActionFact, Seat
 from app.agendas.model import Agenda
 from app.agendas.service import latest_snapshot, live_agenda
+from app.archived import INCLUDE_ARCHIVED
 from app.auth import Access
 from app.minutes.build import MinutesData, build_minutes
 from app.minutes.model import MinutesDoc
@@ -112,8 +113,11 @@ def load_minutes_data(
             .where(
                 Action.council_id == council.id,
                 or_(col(Action.status).not_in(list(CLOSED_STATUSES)), Action.raised_at_meeting_id == meeting.id),
+                # An action raised here stays in these minutes when archived: they recorded it.
+                or_(col(Action.archived_at).is_(None), Action.raised_at_meeting_id == meeting.id),
             )
             .order_by(col(Action.due_on), col(Action.id))
+            .execution_options(**INCLUDE_ARCHIVED)
         )
     ]
     submitter = aliased(User)

@@ -2,6 +2,7 @@
 
 from app.models.actions import CLOSED_STATUSES, Action, ActionEvent, ActionStatus, ReminderDigest
 from app.models.agendas import AgendaSnapshot, AobItem, Attendance, AttendanceStatus, CouncilTemplate
+from app.models.audit import AuditEntry
 from app.models.base import TZDateTime, metadata, utcnow
 from app.models.councils import Council, Department, Membership, Role
 from app.models.feedback import (
@@ -40,6 +41,7 @@ __all__ = [
     "Action",
     "AgendaSnapshot",
     "AobItem",
+    "AuditEntry",
     "Attendance",
     "AttendanceStatus",
     "CouncilTemplate",

@@ -39,6 +39,9 @@ class Council(SQLModel, table=True):
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+    # Archived instead of deleted (app/archive.py): hidden everywhere but the record.
+    archived_at: datetime | None = Field(default=None, sa_type=TZDateTime)
+    archived_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
 
     # Optimistic locking: every UPDATE says "WHERE version = <the version I read>" and
     # bumps it, so of two concurrent writers from the same version exactly one wins.

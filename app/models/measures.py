@@ -67,6 +67,9 @@ class Measure(SQLModel, table=True):
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+    # Archived instead of deleted (app/archive.py): hidden everywhere but the record.
+    archived_at: datetime | None = Field(default=None, sa_type=TZDateTime)
+    archived_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
 
     @declared_attr
     def __mapper_args__(cls) -> dict:

@@ -704,7 +704,7 @@ def test_a_non_member_sees_nothing(app, client, session, world, log):
 # -- deleting -------------------------------------------------------------------------
 
 
-def test_chair_deletes_an_action_and_its_history(client, session, world):
+def test_chair_deleting_an_action_with_history_archives_it_and_keeps_the_history(client, session, world):
     action = make_action(session, council=world.council, owner=world.owner)
     make_action_update(session, action=action, note="first")
     make_action_update(session, action=action, changes={"status": ["open", "blocked"]})
@@ -717,10 +717,12 @@ def test_chair_deletes_an_action_and_its_history(client, session, world):
     response = client.delete(f"/api/actions/{action_id}", headers=world.headers(world.chair))
 
     assert response.status_code == 204
-    assert stored(session, action_id) is None
-    assert history_rows(session, action_id) == []
+    assert [row.note for row in history_rows(session, action_id)][:2] == ["first", ""]
+    assert len(history_rows(session, action_id)) == 3  # and the archiving itself
     assert len(history_rows(session, keep_id)) == 1
-    assert client.get(f"/api/actions/{action_id}", headers=world.headers(world.chair)).status_code == 404
+    assert client.get(f"/api/actions/{action_id}", headers=world.headers(world.chair)).json()["archived_at"]
+    listed = client.get(actions_url(world.council), headers=world.headers(world.chair)).json()["data"]
+    assert [a["id"] for a in listed] == [keep_id]
 
 
 @pytest.mark.parametrize("who", ["secretary", "owner"])

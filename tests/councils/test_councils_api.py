@@ -196,7 +196,7 @@ def test_a_member_who_owns_actions_is_not_removed(app, client, session):
     assert count(session, Membership) == 2
 
 
-def test_deleting_a_council_removes_everything_in_it_and_nothing_else(app, client, session):
+def test_deleting_a_council_archives_it_and_keeps_everything_in_it(app, client, session):
     chair = person(session, "chair@example.com", creates_councils=True)
     doomed = start_council(app, client, chair, name="Doomed")
     kept = start_council(app, client, chair, name="Kept")
@@ -224,9 +224,10 @@ def test_deleting_a_council_removes_everything_in_it_and_nothing_else(app, clien
         )
     assert client.delete(f"/api/councils/{doomed['id']}", headers=headers).status_code == 204
     assert client.get(f"/api/councils/{doomed['id']}", headers=headers).status_code == 404
-    assert count(session, Council) == 1
-    assert count(session, Department) == 1
-    assert count(session, Action) == 1
+    assert [c["name"] for c in client.get("/api/councils", headers=headers).json()["data"]] == ["Kept"]
+    assert count(session, Council) == 1  # the archived one is hidden…
+    assert count(session, Department) == 2  # …and nothing in it went
+    assert count(session, Action) == 2
     assert client.get(f"/api/councils/{kept['id']}/actions", headers=headers).json()["count"] == 1
 
 

@@ -190,14 +190,22 @@ def test_the_owner_edits_the_target_and_a_stale_form_is_refused(client, session,
     assert visits.name == "Repeat engineer visits" and visits.target == 7
 
 
-def test_chair_deletes_a_measure(client, session, council):
-    nps_id = council.measures["nps"].id
+def test_chair_deletes_a_measure_without_readings_and_archives_one_with_them(client, session, council):
+    nps_id, visits_id = council.measures["nps"].id, council.measures["visits"].id
     sign_in(client, "chair@example.com")
-    token = csrf_from(client.get(f"/measures/{nps_id}").text)
-    deleted = client.post(f"/measures/{nps_id}/delete", data={"csrf_token": token})
-    assert "Measure “Net Promoter Score” and its readings deleted." in deleted.text
+    page = client.get(f"/measures/{nps_id}").text
+    assert "Delete measure" in page and "Archive measure" not in page
+    deleted = client.post(f"/measures/{nps_id}/delete", data={"csrf_token": csrf_from(page)})
+    assert "Measure deleted." in deleted.text
     session.expire_all()
     assert session.get(Measure, nps_id) is None
+
+    page = client.get(f"/measures/{visits_id}").text
+    assert "Archive measure" in page and "You can restore it from the council" in unescape(page)
+    archived = client.post(f"/measures/{visits_id}/delete", data={"csrf_token": csrf_from(page)})
+    assert "Measure archived with its readings" in unescape(archived.text)
+    assert "Repeat engineer visits" not in archived.text
+    assert len(session.exec(select(Reading).where(Reading.measure_id == visits_id)).all()) == 3
 
 
 def test_another_councils_measure_is_not_found(client, session, council):

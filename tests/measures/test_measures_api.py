@@ -273,7 +273,7 @@ def test_the_owner_may_change_target_and_description_only(client, app, world, se
     assert client.patch(url, json={"target": 7}, headers=as_(app, world, "secretary")).status_code == 403
 
 
-def test_deleting_a_measure_deletes_its_readings(client, app, world, session):
+def test_deleting_a_measure_with_readings_archives_it_and_keeps_them(client, app, world, session):
     measure = add_measure(session, world)
     add_readings(session, measure, [1, 2, 3])
     session.commit()
@@ -282,8 +282,9 @@ def test_deleting_a_measure_deletes_its_readings(client, app, world, session):
     assert client.delete(url, headers=as_(app, world, "secretary")).status_code == 403
     assert client.delete(url, headers={**as_(app, world, "chair"), "If-Match": '"9"'}).status_code == 412
     assert client.delete(url, headers=as_(app, world, "chair")).status_code == 204
+    assert client.get(url, headers=as_(app, world, "chair")).status_code == 404
     session.expire_all()
-    assert session.exec(select(Reading).where(Reading.measure_id == measure_id)).all() == []
+    assert len(session.exec(select(Reading).where(Reading.measure_id == measure_id)).all()) == 3
 
 
 # Readings

@@ -173,3 +173,67 @@ def test_feedback_migration_adds_its_tables_and_keeps_existing_rows(empty_db_url
             assert conn.execute(text("SELECT name FROM councils")).one() == ("C",)
     finally:
         engine.dispose()
+
+
+def test_archive_migration_keeps_rows_live_and_refuses_to_downgrade_over_archived_ones(empty_db_url):
+    """d8ba2349f73f adds archived_at/archived_by_id (existing rows stay live) and the audit log;
+    going back keeps the rows, and is refused while a row is archived (it would show again as live)."""
+    from sqlalchemy import text
+
+    config = alembic_config(url=empty_db_url)
+    command.upgrade(config, "f9cf5dd0cbc4")
+    engine = make_engine(empty_db_url)
+    now = "2026-01-01 10:00:00"
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, name, password_hash, is_active, is_site_admin, created_at) "
+                    f"VALUES (1, 'a@example.com', 'A', 'x', true, false, '{now}')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO councils (id, name, description, timezone, version, created_at, updated_at) "
+                    f"VALUES (1, 'C', '', 'Europe/London', 1, '{now}', '{now}')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO memberships (id, council_id, user_id, role, created_at) "
+                    f"VALUES (1, 1, 1, 'chair', '{now}')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO actions (id, council_id, title, description, owner_id, due_on, status, version, "
+                    "created_at, updated_at) "
+                    f"VALUES (1, 1, 'Old action', '', 1, '2026-02-01', 'open', 3, '{now}', '{now}')"
+                )
+            )
+        command.upgrade(config, "d8ba2349f73f")
+        with engine.begin() as conn:
+            assert conn.execute(text("SELECT title, version, archived_at FROM actions")).one() == (
+                "Old action",
+                3,
+                None,
+            )
+            assert conn.execute(text("SELECT name, archived_at FROM councils")).one() == ("C", None)
+            conn.execute(text(f"UPDATE actions SET archived_at = '{now}', archived_by_id = 1"))
+            conn.execute(
+                text(
+                    "INSERT INTO audit_log (at, actor, action, subject, detail) "
+                    f"VALUES ('{now}', 'a@example.com', 'archive', 'actions:1', '{{}}')"
+                )
+            )
+        with pytest.raises(RuntimeError, match="archived row"):
+            command.downgrade(config, "f9cf5dd0cbc4")
+        with engine.begin() as conn:
+            assert conn.execute(text("SELECT archived_by_id FROM actions")).one() == (1,)
+            conn.execute(text("UPDATE actions SET archived_at = NULL, archived_by_id = NULL"))
+        command.downgrade(config, "f9cf5dd0cbc4")
+        assert "audit_log" not in _tables(empty_db_url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT title, version FROM actions")).one() == ("Old action", 3)
+    finally:
+        engine.dispose()

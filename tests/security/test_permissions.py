@@ -82,7 +82,17 @@ MATRIX: dict[tuple[str, str], dict] = {
 # Each later domain keeps its rows of the matrix, and the records they need, beside it.
 DOMAIN_MATRICES = [
     importlib.import_module(f"tests.security.matrix_{name}")
-    for name in ("agenda", "measures", "journeys", "initiatives", "minutes", "feedback", "invitations", "sessions")
+    for name in (
+        "agenda",
+        "measures",
+        "journeys",
+        "initiatives",
+        "minutes",
+        "feedback",
+        "invitations",
+        "sessions",
+        "archive",
+    )
 ]
 for _module in DOMAIN_MATRICES:
     MATRIX.update(_module.RULES)
