@@ -84,7 +84,9 @@ def test_an_action_with_history_is_archived_not_deleted_and_the_chair_restores_i
     ]
     assert client.get(f"/api/councils/{w.council.id}/archive", headers=secretary).status_code == 403
     assert client.post(f"/api/actions/{action_id}/restore", headers=secretary).status_code == 403
-    outsider = auth(app, make_user(session))
+    stranger = make_user(session)
+    session.commit()
+    outsider = auth(app, stranger)
     session.commit()
     assert client.post(f"/api/actions/{action_id}/restore", headers=outsider).status_code == 404
     restored = client.post(f"/api/actions/{action_id}/restore", headers=chair)
