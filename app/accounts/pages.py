@@ -59,7 +59,7 @@ def login(
             {"next": safe_next(next), "email": email, "error": "Incorrect email or password."},
             status_code=401,
         )
-    throttle.record_success(session=session, email=email)
+    throttle.record_success(session=session, email=email, address=address)
     # A fresh session on sign-in, so nothing from before (fixation) carries over.
     request.session.clear()
     request.session[SESSION_USER_KEY] = user.id
