@@ -167,3 +167,26 @@ def test_a_very_long_email_is_counted_not_refused_by_the_database(client):
     for _ in range(throttle.MAX_FAILURES_PER_EMAIL_AND_ADDRESS):
         assert token(client, "wrong-password", email=email).status_code == 401
     assert token(client, "wrong-password", email=email).status_code == 429
+
+
+@pytest.mark.parametrize("trusted", [False, True], ids=["default", "proxy-named"])
+def test_council_serve_believes_forwarded_for_only_from_named_proxies(db_url, tmp_path, monkeypatch, trusted):
+    """`council serve` as run: uvicorn's own default (trust 127.0.0.1) must not override the setting."""
+    import httpx
+
+    from tests.serve import council_serve
+
+    if trusted:
+        monkeypatch.setenv("FORWARDED_ALLOW_IPS", "127.0.0.1")
+    else:
+        monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    with council_serve(db_url, tmp_path) as (_process, base), httpx.Client(base_url=base, timeout=30) as http:
+        statuses = [
+            token(http, "wrong-password", email=f"guess{n}@example.com", headers={"X-Forwarded-For": f"192.0.2.{n}"})
+            .status_code
+            for n in range(25)
+        ]
+    if trusted:
+        assert statuses == [401] * 25  # 25 visitors behind the proxy, one failure each
+    else:
+        assert statuses == [401] * throttle.MAX_FAILURES_PER_ADDRESS + [429] * 5  # one spoofer
