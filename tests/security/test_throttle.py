@@ -182,8 +182,9 @@ def test_council_serve_believes_forwarded_for_only_from_named_proxies(db_url, tm
         monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
     with council_serve(db_url, tmp_path) as (_process, base), httpx.Client(base_url=base, timeout=30) as http:
         statuses = [
-            token(http, "wrong-password", email=f"guess{n}@example.com", headers={"X-Forwarded-For": f"192.0.2.{n}"})
-            .status_code
+            token(
+                http, "wrong-password", email=f"guess{n}@example.com", headers={"X-Forwarded-For": f"192.0.2.{n}"}
+            ).status_code
             for n in range(25)
         ]
     if trusted:
