@@ -57,7 +57,7 @@ class Settings(BaseSettings):
         # uvicorn quietly treats a typo as a host name that never matches; say so instead.
         for item in _split(value):
             try:
-                ipaddress.ip_network(item, strict=False)
+                ipaddress.ip_network(item)  # strict, as uvicorn reads it: 10.0.0.1/8 is refused
             except ValueError:
                 raise ValueError(f"FORWARDED_ALLOW_IPS: {item!r} is not an IP address or network (CIDR).") from None
         return value
