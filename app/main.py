@@ -49,7 +49,7 @@ from app.research import pages as research_pages
 from app.web.csrf import configure_csrf
 from app.web.deps import LoginRequired, login_redirect
 from app.web.headers import SecurityHeaders
-from app.web.limits import BodyLimit, BodyTooLarge, body_too_large, upload_limit
+from app.web.limits import BodyLimit, BodyTooLarge, Upload, body_too_large
 from app.web.render import STATIC_DIR, render_error
 
 SESSION_COOKIE = "cxc_session"
@@ -109,12 +109,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodyLimit,
         default=settings.MAX_BODY_BYTES,
         # The routes that take a file, each at its file limit and a little for the envelope.
-        routes={
-            "/api/councils/{council_id}/template": upload_limit(MAX_TEMPLATE_BYTES),
-            "/api/councils/{council_id}/readings/import": upload_limit(READINGS_MAX_BYTES),
-            "/councils/{council_id}/readings/import": upload_limit(READINGS_MAX_BYTES),
-            "/api/councils/{council_id}/feedback/import": upload_limit(FEEDBACK_MAX_BYTES),
-            "/councils/{council_id}/feedback/import": upload_limit(FEEDBACK_MAX_BYTES),
+        uploads={
+            "/api/councils/{council_id}/template": Upload(MAX_TEMPLATE_BYTES),
+            "/api/councils/{council_id}/readings/import": Upload(READINGS_MAX_BYTES, as_import_problems=True),
+            "/councils/{council_id}/readings/import": Upload(READINGS_MAX_BYTES),
+            "/api/councils/{council_id}/feedback/import": Upload(FEEDBACK_MAX_BYTES, as_import_problems=True),
+            "/councils/{council_id}/feedback/import": Upload(FEEDBACK_MAX_BYTES),
         },
     )
     install_error_handlers(app, render_error=render_error)

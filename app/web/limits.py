@@ -2,7 +2,7 @@
 
 A pure ASGI middleware, outside the session and the routes. Every body may be at most
 the MAX_BODY_BYTES setting (1 MB: every JSON body and page form) except on the upload
-routes, which app/main.py lists with their own limits (`upload_limit(...)`).
+routes, which app/main.py lists with their own limits (`Upload(...)`).
 
 - A declared Content-Length over the limit is answered 413 at once: the app is not
   called and not a byte of the body is read.
@@ -18,7 +18,7 @@ whose Content-Length is over the limit with a plain "Content Too Large", which n
 limit and is no page a person can read; hence this.)
 """
 
-import re
+from dataclasses import dataclass
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
@@ -35,9 +35,17 @@ from app.web.render import render_error
 MULTIPART_SLACK = 64 * 1024
 
 
-def upload_limit(file_bytes: int) -> int:
-    """The body limit for a route that takes one file of at most `file_bytes`."""
-    return file_bytes + MULTIPART_SLACK
+@dataclass(frozen=True)
+class Upload:
+    """A route that takes one file of at most `file_bytes`."""
+
+    file_bytes: int
+    # CSV imports answer every refusal as their list of problems ({"detail": [{"row", "column", "message"}]}).
+    as_import_problems: bool = False
+
+    @property
+    def limit(self) -> int:
+        return self.file_bytes + MULTIPART_SLACK
 
 
 def describe_bytes(size: int) -> str:
@@ -50,16 +58,24 @@ def describe_bytes(size: int) -> str:
 
 
 class BodyTooLarge(HTTPException):
-    def __init__(self, limit: int) -> None:
-        super().__init__(
-            413, f"The request body is over this address's limit of {describe_bytes(limit)} ({limit:,} bytes)."
-        )
+    def __init__(self, limit: int | Upload) -> None:
+        if isinstance(limit, Upload):
+            detail = (
+                f"The upload is over its limit of {describe_bytes(limit.file_bytes)} "
+                f"(a file of at most {limit.file_bytes:,} bytes)."
+            )
+        else:
+            detail = f"The request body is over this address's limit of {describe_bytes(limit)} ({limit:,} bytes)."
+        super().__init__(413, detail)
+        self.as_import_problems = isinstance(limit, Upload) and limit.as_import_problems
 
 
 async def body_too_large(request: Request, exc: HTTPException) -> Response:
     """413: a page for a browser, JSON for the API; the connection is closed after it."""
     if wants_html(request):
         response = render_error(request, 413, exc.detail)
+    elif getattr(exc, "as_import_problems", False):
+        response = JSONResponse({"detail": [{"row": None, "column": None, "message": exc.detail}]}, status_code=413)
     else:
         response = JSONResponse({"detail": exc.detail}, status_code=413)
     # The client may still be sending: close rather than read the rest to keep the connection.
@@ -68,24 +84,25 @@ async def body_too_large(request: Request, exc: HTTPException) -> Response:
 
 
 class BodyLimit:
-    """Refuses request bodies over `default` bytes, or over a route's own limit in `routes`."""
+    """Refuses request bodies over `default` bytes, or over an upload route's own limit in `uploads`."""
 
-    def __init__(self, app: ASGIApp, *, default: int, routes: dict[str, int]) -> None:
+    def __init__(self, app: ASGIApp, *, default: int, uploads: dict[str, Upload]) -> None:
         self.app = app
         self.default = default
         # Route paths as the routers write them ("/councils/{council_id}/…"), matched as they do.
-        self.routes: list[tuple[re.Pattern, int]] = [(compile_path(path)[0], limit) for path, limit in routes.items()]
+        self.uploads = [(compile_path(path)[0], upload) for path, upload in uploads.items()]
 
-    def limit_for(self, path: str) -> int:
-        return next((limit for pattern, limit in self.routes if pattern.match(path)), self.default)
+    def limit_for(self, path: str) -> int | Upload:
+        return next((upload for pattern, upload in self.uploads if pattern.match(path)), self.default)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         limit = self.limit_for(scope["path"])
+        most = limit.limit if isinstance(limit, Upload) else limit
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        if declared.isascii() and declared.isdigit() and int(declared) > most:
             await self._refuse(scope, receive, send, BodyTooLarge(limit))
             return
 
@@ -97,7 +114,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > limit:
+                if received > most:
                     raise BodyTooLarge(limit)
             return message
 
