@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     # to dodge sign-in throttling. Applies however the app is served (app/main.py).
     FORWARDED_ALLOW_IPS: str = ""
     # The largest request body, in bytes, on every route but file uploads (which have their
-    # own limits, see app/web/limits.py); larger ones are refused with 413 while reading.
+    # own limits, listed in app/main.py); larger ones are refused with 413 while reading.
     MAX_BODY_BYTES: int = 1024 * 1024
 
     @model_validator(mode="after")

@@ -63,9 +63,14 @@ def test_even_an_unhandled_error_carries_the_headers(app):
     assert_secured(response)
 
 
-def test_a_route_own_header_is_kept(client, session):
-    # Responses may tighten a header for themselves; the middleware only fills in gaps.
-    response = client.get("/login")
+def test_a_response_own_header_is_kept_and_not_doubled(app):
+    # A response may set a header for itself (stricter, say); the middleware only fills in gaps.
+    from fastapi.responses import PlainTextResponse
+
+    app.add_api_route("/api/own", lambda: PlainTextResponse("x", headers={"Referrer-Policy": "no-referrer"}))
+    with TestClient(app) as client:
+        response = client.get("/api/own")
+    assert response.headers.get_list("referrer-policy") == ["no-referrer"]
     assert response.headers.get_list("content-security-policy") == [CONTENT_SECURITY_POLICY]
 
 
