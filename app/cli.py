@@ -205,7 +205,10 @@ def serve(
 
     check_schema()
     typer.echo(f"CX Council on http://{host}:{port}/  (API docs at /docs)")
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, proxy_headers=True)
+    # uvicorn's own proxy handling is off: by default it believes X-Forwarded-For from
+    # 127.0.0.1. The app applies the FORWARDED_ALLOW_IPS setting itself (app/main.py), one
+    # rule whatever serves it; that setting also names uvicorn's option of the same name.
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, proxy_headers=False)
 
 
 @app.command()

@@ -1,9 +1,10 @@
 """Settings, read once from the environment and an optional `.env` file."""
 
+import ipaddress
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Only ever accepted with ENVIRONMENT=development (what `make run` sets).
@@ -43,6 +44,14 @@ class Settings(BaseSettings):
     # /docs, /redoc and /openapi.json for anyone (True) or for signed-in people only (False);
     # unset: public in development and test, signed-in only in production.
     API_DOCS_PUBLIC: bool | None = None
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: comma-separated IPs
+    # or CIDRs (e.g. "127.0.0.1,10.0.0.0/8"). Empty (the default): no header is believed
+    # and the client address is the direct peer, so clients cannot pick their own address
+    # to dodge sign-in throttling. Applies however the app is served (app/main.py).
+    FORWARDED_ALLOW_IPS: str = ""
+    # The largest request body, in bytes, on every route but file uploads (which have their
+    # own limits, listed in app/main.py); larger ones are refused with 413 while reading.
+    MAX_BODY_BYTES: int = 1024 * 1024
 
     @model_validator(mode="after")
     def refuse_default_secret(self) -> "Settings":
@@ -55,6 +64,21 @@ class Settings(BaseSettings):
         if len(self.SECRET_KEY) < 32:
             raise InsecureSettings("SECRET_KEY must be at least 32 characters long.")
         return self
+
+    @field_validator("FORWARDED_ALLOW_IPS")
+    @classmethod
+    def proxies_are_addresses(cls, value: str) -> str:
+        # uvicorn quietly treats a typo as a host name that never matches; say so instead.
+        for item in _split(value):
+            try:
+                ipaddress.ip_network(item)  # strict, as uvicorn reads it: 10.0.0.1/8 is refused
+            except ValueError:
+                raise ValueError(f"FORWARDED_ALLOW_IPS: {item!r} is not an IP address or network (CIDR).") from None
+        return value
+
+    @property
+    def forwarded_allow_ips(self) -> list[str]:
+        return _split(self.FORWARDED_ALLOW_IPS)
 
     @property
     def cookie_secure(self) -> bool:
@@ -71,6 +95,10 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.DATABASE_URL.startswith("sqlite")
+
+
+def _split(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 @lru_cache

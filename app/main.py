@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import __version__
 from app.accounts import api as accounts_api
@@ -23,9 +24,11 @@ from app.councils import invitation_api, invitation_pages
 from app.councils import pages as councils_pages
 from app.councils import template_api as exports_api
 from app.db import make_engine
+from app.docx.template import MAX_TEMPLATE_BYTES
 from app.errors import document_error_responses, install_error_handlers
 from app.feedback import api as feedback_api
 from app.feedback import pages as feedback_pages
+from app.feedback.csvfile import MAX_BYTES as FEEDBACK_MAX_BYTES
 from app.home import archive as home_archive
 from app.home import pages as home_pages
 from app.initiatives import api as initiatives_api
@@ -34,6 +37,7 @@ from app.journeys import api as journeys_api
 from app.journeys import pages as journeys_pages
 from app.measures import api as measures_api
 from app.measures import pages as measures_pages
+from app.measures.csvfile import MAX_BYTES as READINGS_MAX_BYTES
 from app.meetings import api as meetings_api
 from app.meetings import pages as meetings_pages
 from app.meetings.calendar_links import redact_feed_tokens_in_access_log
@@ -46,6 +50,8 @@ from app.research import api as research_api
 from app.research import pages as research_pages
 from app.web.csrf import configure_csrf
 from app.web.deps import LoginRequired, login_redirect
+from app.web.headers import SecurityHeaders
+from app.web.limits import BodyLimit, BodyTooLarge, Upload, body_too_large
 from app.web.render import STATIC_DIR, render_error
 
 SESSION_COOKIE = "cxc_session"
@@ -62,6 +68,13 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+class CouncilApp(FastAPI):
+    """FastAPI with the security headers outside everything, the 500 handler included."""
+
+    def build_middleware_stack(self):
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for `settings` (default: the environment's)."""
     settings = settings or get_settings()
@@ -75,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outside development and test the API's documentation is for signed-in people only
     # (API_DOCS_PUBLIC): accounts_api.docs_router serves it behind sign-in instead.
     public_docs = settings.api_docs_public
-    app = FastAPI(
+    app = CouncilApp(
         title="CX Council",
         version=__version__,
         description="Run Customer Experience Councils: councils, departments, members, meetings and actions.",
@@ -97,7 +110,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.cookie_secure,
     )
+    if settings.forwarded_allow_ips:
+        # Outside the session middleware: the client address and scheme are settled first.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
+    app.add_middleware(
+        BodyLimit,
+        default=settings.MAX_BODY_BYTES,
+        # The routes that take a file, each at its file limit and a little for the envelope.
+        uploads={
+            "/api/councils/{council_id}/template": Upload(MAX_TEMPLATE_BYTES),
+            "/api/councils/{council_id}/readings/import": Upload(READINGS_MAX_BYTES, as_import_problems=True),
+            "/councils/{council_id}/readings/import": Upload(READINGS_MAX_BYTES),
+            "/api/councils/{council_id}/feedback/import": Upload(FEEDBACK_MAX_BYTES, as_import_problems=True),
+            "/councils/{council_id}/feedback/import": Upload(FEEDBACK_MAX_BYTES),
+        },
+    )
     install_error_handlers(app, render_error=render_error)
+    app.add_exception_handler(BodyTooLarge, body_too_large)
     app.add_exception_handler(LoginRequired, login_redirect)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -260,7 +260,10 @@ def live_server(settings) -> Iterator[str]:
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     application = create_app(settings.model_copy(update={"BASE_URL": url}))
     server = uvicorn.Server(
-        uvicorn.Config(application, log_level="warning", access_log=False, timeout_graceful_shutdown=2)
+        # proxy_headers off, as `council serve` runs it: the app applies FORWARDED_ALLOW_IPS itself.
+        uvicorn.Config(
+            application, log_level="warning", access_log=False, timeout_graceful_shutdown=2, proxy_headers=False
+        )
     )
     # Handing uvicorn the bound socket leaves no window for another process to take the port.
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -310,5 +313,16 @@ def browser_context(browser, live_server: str):
 
 @pytest.fixture
 def page(browser_context):
-    """A page whose relative URLs go to the live server: `page.goto("/")`."""
-    return browser_context.new_page()
+    """A page whose relative URLs go to the live server: `page.goto("/")`.
+
+    The pages run under their real Content-Security-Policy; a test whose pages broke it
+    (an inline script or handler, a style element, an image from elsewhere) fails at
+    teardown, listing each violation.
+    """
+    from tests.helpers import watch_csp_violations
+
+    browser_page = browser_context.new_page()
+    violations = watch_csp_violations(browser_page)
+    yield browser_page
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)

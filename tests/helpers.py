@@ -24,3 +24,26 @@ def auth(app, user) -> dict[str, str]:
 def error_fields(response) -> set[str]:
     """The field names a 422 response points at."""
     return {str(error["loc"][-1]) for error in response.json()["detail"]}
+
+
+# Reports every Content-Security-Policy violation to the console. Added through the
+# DevTools protocol (an init script), so the page's own policy does not block it.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.effectiveDirective + " blocked " + (e.blockedURI || "inline") +
+                " at " + e.sourceFile + ":" + e.lineNumber);
+}, true);
+"""
+
+
+def watch_csp_violations(page) -> list[str]:
+    """The Content-Security-Policy violations on a Playwright page, collected as they happen."""
+    violations: list[str] = []
+    page.add_init_script(_REPORT_CSP_VIOLATIONS)
+
+    def collect(message) -> None:
+        if "CSP violation" in message.text or "Content Security Policy" in message.text:
+            violations.append(f"{message.text} ({page.url})")
+
+    page.on("console", collect)
+    return violations

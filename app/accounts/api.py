@@ -55,8 +55,8 @@ def create_token(
 ) -> Token:
     """Exchange an email (`username`) and password for a bearer token.
 
-    After repeated failures for one email or client address the answer is 429 with
-    Retry-After, even for the right password (see app/accounts/throttle.py).
+    After repeated failures for this email from this client address, or from this address,
+    the answer is 429 with a growing Retry-After (see app/accounts/throttle.py).
     """
     address = throttle.client_address(request)
     lockout = throttle.check(session=session, email=form.username, address=address)
@@ -70,7 +70,7 @@ def create_token(
             detail="Incorrect email or password.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    throttle.record_success(session=session, email=form.username)
+    throttle.record_success(session=session, email=form.username, address=address)
     token = create_access_token(
         session=session, user=user, settings=request.app.state.settings, user_agent=user_agent_of(request)
     )

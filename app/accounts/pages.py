@@ -69,7 +69,7 @@ def login(
             {"next": safe_next(next), "email": email, "error": "Incorrect email or password."},
             status_code=401,
         )
-    throttle.record_success(session=session, email=email)
+    throttle.record_success(session=session, email=email, address=address)
     sign_in_browser(request=request, session=session, user=user)
     return redirect(safe_next(next))
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import docx
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from app.demo.council import DEMO_PASSWORD, load_demo
@@ -64,7 +65,7 @@ def test_secretary_minutes_the_meeting_and_the_chair_approves_it(demo, page, bro
     notes = page.locator("#notes-3")
     notes.click()
     notes.fill(NOTES)
-    page.wait_for_function("document.getElementById('save-3').textContent.startsWith('Saved')")
+    expect(page.locator("#save-3")).to_have_text(re.compile(r"^Saved"))
     assert re.fullmatch(r"Saved \d\d:\d\d:\d\d", page.locator("#save-3").inner_text())
     page.reload()
     assert page.locator("#notes-3").input_value() == NOTES
@@ -74,7 +75,7 @@ def test_secretary_minutes_the_meeting_and_the_chair_approves_it(demo, page, bro
     context = page.context
     context.route("**/autosave", lambda route: route.abort())
     page.locator("#notes-4").fill(OFFLINE_NOTES)
-    page.wait_for_function("document.getElementById('save-4').textContent.startsWith('Not saved — retrying')")
+    expect(page.locator("#save-4")).to_have_text(re.compile(r"^Not saved — retrying"))
     # ...the tab is closed before it comes back; reopened, the notes are put back and saved.
     page.close()
     session.expire_all()
@@ -84,7 +85,7 @@ def test_secretary_minutes_the_meeting_and_the_chair_approves_it(demo, page, bro
     page.on("dialog", lambda dialog: dialog.accept())
     page.goto(minutes_url)
     assert page.locator("#notes-4").input_value() == OFFLINE_NOTES
-    page.wait_for_function("document.getElementById('save-4').textContent.startsWith('Saved')")
+    expect(page.locator("#save-4")).to_have_text(re.compile(r"^Saved"))
     session.expire_all()
     saved = {i.number: i.notes for i in session.exec(select(MinutesItem).where(MinutesItem.meeting_id == meeting.id))}
     assert saved == {3: NOTES, 4: OFFLINE_NOTES}
@@ -159,7 +160,7 @@ def test_secretary_minutes_the_meeting_and_the_chair_approves_it(demo, page, bro
 
     # The secretary's page, still open on the circulated draft, cannot change them either.
     page.locator("#notes-2").fill("Typed after approval")
-    page.wait_for_function("document.getElementById('save-2').textContent.startsWith('Not saved')")
+    expect(page.locator("#save-2")).to_have_text(re.compile(r"^Not saved"))
     assert "approved" in page.locator("#save-2").inner_text()
     page.reload()
     assert page.get_by_text("These minutes are final").is_visible()
