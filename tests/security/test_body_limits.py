@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from app.auth import create_access_token
 from app.measures.csvfile import MAX_BYTES as READINGS_MAX_BYTES
 from app.web.limits import MULTIPART_SLACK
 from tests.factories import make_council, make_user
+from tests.helpers import access_token
 
 HUNDRED_MB = 100 * 1024 * 1024
 PIECE = 64 * 1024
@@ -28,7 +28,7 @@ def chair_council(session, settings):
     chair = make_user(session)
     council = make_council(session, chair=chair)
     session.commit()
-    return council, f"Bearer {create_access_token(user=chair, settings=settings)}"
+    return council, f"Bearer {access_token(user=chair, settings=settings)}"
 
 
 def _connect(live_server: str) -> socket.socket:
