@@ -113,3 +113,36 @@ def test_the_browser_will_not_show_a_page_inside_a_frame(browser_context, live_s
     page.wait_for_timeout(500)
     assert page.frame_locator("iframe").locator("form").count() == 0
     assert any("frame-ancestors 'none'" in text for text in console), console
+
+
+def test_the_api_documentation_page_starts_under_its_own_policy(browser_context):
+    """Swagger UI comes from the jsDelivr CDN and starts with one inline script: /docs alone
+    allows that CDN and exactly its own inline script (by hash); nothing else inline runs."""
+    page = browser_context.new_page()
+    violations = watch_csp_violations(page)
+    # No network here: the CDN's bundle is played by a stand-in that records being started.
+    page.route(
+        "https://cdn.jsdelivr.net/**",
+        lambda route: route.fulfill(
+            content_type="application/javascript" if route.request.url.endswith(".js") else "text/css",
+            body="window.SwaggerUIBundle = function (config) { window.startedWith = config.url; return {}; };"
+            "SwaggerUIBundle.presets = {apis: {}}; SwaggerUIBundle.SwaggerUIStandalonePreset = {};"
+            if route.request.url.endswith(".js")
+            else "",
+        ),
+    )
+    response = page.goto("/docs")
+    policy = response.headers["content-security-policy"]
+    assert "https://cdn.jsdelivr.net" in policy and "'sha256-" in policy and "frame-ancestors 'none'" in policy
+    assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0]
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.startedWith") == "/openapi.json"
+    assert violations == []
+    # An inline script planted later is still refused on this page.
+    page.evaluate(
+        """() => { const s = document.createElement("script"); s.textContent = "window.injected = true";
+        document.body.append(s); }"""
+    )
+    page.wait_for_timeout(200)
+    assert page.evaluate("() => window.injected") is None
+    assert any("script-src" in v for v in violations), violations
