@@ -88,7 +88,7 @@ def get_action(session: SessionDep, found: ActionDep, response: Response):
     responses={412: {"description": "Stale If-Match: someone changed the action since you loaded it"}},
 )
 def update_action(
-    session: SessionDep, found: ActionDep, action_in: ActionUpdate, response: Response, if_match: IfMatch = None
+    session: SessionDep, found: ActionDep, action_in: ActionUpdate, response: Response, if_match: IfMatch
 ):
     """Update an action: its owner changes status, due date (with a note), progress and notes; chair and secretary
     anything. Send the ETag from GET as If-Match to be told (412) rather than overwrite a newer change."""

@@ -77,7 +77,7 @@ def get_measure(session: SessionDep, found: MeasureDep, response: Response):
     responses={412: {"description": "Stale If-Match: someone changed the measure since you loaded it"}},
 )
 def update_measure(
-    session: SessionDep, found: MeasureDep, measure_in: MeasureUpdate, response: Response, if_match: IfMatch = None
+    session: SessionDep, found: MeasureDep, measure_in: MeasureUpdate, response: Response, if_match: IfMatch
 ):
     """Change a measure: the chair any field, its owner the target and description. Send the ETag as If-Match."""
     check_if_match(if_match, found.measure.version)
@@ -87,7 +87,7 @@ def update_measure(
 
 
 @router.delete("/measures/{measure_id}", status_code=204)
-def delete_measure(session: SessionDep, found: MeasureDep, if_match: IfMatch = None) -> None:
+def delete_measure(session: SessionDep, found: MeasureDep, if_match: IfMatch) -> None:
     """Delete a measure and all its readings (chair)."""
     check_if_match(if_match, found.measure.version)
     service.delete_measure(session=session, access=found.access, measure=found.measure)
