@@ -22,7 +22,7 @@ from app.models import (
     User,
 )
 from tests.factories import make_council, make_department, make_meeting, make_membership
-from tests.helpers import auth, error_fields
+from tests.helpers import auth, error_fields, if_match
 
 
 @dataclass
@@ -176,7 +176,12 @@ def test_ids_of_another_council_or_meeting(app, client, session, world):
     session.commit()
     wrong_meeting = f"/api/meetings/{later.id}/reports/{report['id']}"
     assert client.get(wrong_meeting, headers=world.h(world.chair)).status_code == 404
-    assert client.patch(wrong_meeting, headers=world.h(world.chair), json={"summary": "Moved"}).status_code == 404
+    assert (
+        client.patch(
+            wrong_meeting, headers=if_match(client, wrong_meeting, world.h(world.chair)), json={"summary": "Moved"}
+        ).status_code
+        == 404
+    )
     assert client.get(f"{world.url}/{report['id']}", headers=stranger_headers).status_code == 404
 
 
@@ -335,7 +340,7 @@ def test_scorecard_for_one_department_and_custom_weights(client, session, scored
     assert [c["department_name"] for c in one["data"]] == ["Billing"]
     weights = client.patch(
         f"/api/councils/{world.council.id}",
-        headers=world.h(world.chair),
+        headers=if_match(client, f"/api/councils/{world.council.id}", world.h(world.chair)),
         json={"scorecard_weights": {"action_plan": 1, "comment_trend": 0, "survey_rating": 1}},
     )
     assert weights.status_code == 200, weights.text
@@ -345,7 +350,7 @@ def test_scorecard_for_one_department_and_custom_weights(client, session, scored
     assert again["weights"] == {"action_plan": 1, "comment_trend": 0, "survey_rating": 1}
     bad = client.patch(
         f"/api/councils/{world.council.id}",
-        headers=world.h(world.chair),
+        headers=if_match(client, f"/api/councils/{world.council.id}", world.h(world.chair)),
         json={"scorecard_weights": {"action_plan": 0, "survey_rating": 0}},
     )
     assert bad.status_code == 422 and error_fields(bad) == {"scorecard_weights"}
