@@ -64,10 +64,16 @@ class PreconditionRequired(AppError):
 
 
 def missing_if_match(errors: list[dict]) -> bool:
-    """Whether FastAPI's validation errors include a missing If-Match header."""
+    """Whether a request to a real address lacks its If-Match header (428 before any body error).
+
+    A malformed address (a path or query parameter) stays a 422: there is no record to
+    fetch the ETag of.
+    """
+    locations = [[str(part).lower() for part in e.get("loc", ())] for e in errors]
+    if any(loc and loc[0] in ("path", "query") for loc in locations):
+        return False
     return any(
-        e.get("type") == "missing" and [str(part).lower() for part in e.get("loc", ())] == ["header", "if-match"]
-        for e in errors
+        e.get("type") == "missing" and loc == ["header", "if-match"] for e, loc in zip(errors, locations, strict=True)
     )
 
 

@@ -101,7 +101,7 @@ def test_writes_without_if_match_are_recorded_as_such(app, client, session):
     etag = client.get(url, headers=headers).headers["ETag"]
     client.patch(url, headers={**headers, "If-Match": etag}, json={"note": "checked first"})
     # A write without If-Match is refused now (428); "*" is the explicit blind write, and is marked.
-    assert client.patch(url, headers=if_match(client, url, headers), json={"note": "refused"}).status_code == 428
+    assert client.patch(url, headers=headers, json={"note": "refused"}).status_code == 428
     client.patch(url, headers={**headers, "If-Match": "*"}, json={"note": "blind write"})
     history = client.get(f"{url}/history", headers=headers).json()["data"]
     flags = {entry["note"]: entry["without_if_match"] for entry in history if entry["note"]}
