@@ -10,7 +10,7 @@ from fastapi import Header, Path, Query
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from app.errors import PreconditionFailed
+from app.errors import IF_MATCH_HEADER, PreconditionFailed
 
 T = TypeVar("T")
 
@@ -121,7 +121,18 @@ def list_of(items: list) -> dict:
     return {"data": items, "count": len(items)}
 
 
-IfMatch = Annotated[str | None, Header(description="ETag of the copy being changed")]
+# Required on every versioned JSON write: a client that leaves it out would overwrite whatever
+# another person saved since it read the record. A missing header answers 428 (see
+# `app.errors`, which turns FastAPI's "missing header" into that answer); `*` is an explicit
+# "overwrite whatever is there" and is accepted.
+IfMatch = Annotated[
+    str,
+    Header(
+        alias=IF_MATCH_HEADER,
+        description='The ETag of the copy being changed, as the record\'s GET answered it (e.g. `"3"`). '
+        "Required: without it the write answers 428; a stale one answers 412.",
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -147,14 +158,20 @@ def matches_any(header: str | None, tag: str) -> bool:
     return bool(header) and (header.strip() == "*" or tag in entity_tags(header))
 
 
-def check_if_match(if_match: str | None, version: int) -> None:
-    """Refuse a write made against an older copy than the stored one."""
+def check_if_match(if_match: str | None, version: int, *, current: dict | None = None) -> None:
+    """Refuse a write made against an older copy than the stored one.
+
+    `None` is only ever passed by page forms that carry no version; the JSON API requires
+    the header (see `IfMatch`). `current` goes into the 412 body so a client can show what
+    the other person saved without a second request.
+    """
     if if_match is None or if_match.strip() == "*":
         return
     if etag(version) not in entity_tags(if_match):
         raise PreconditionFailed(
             f"This record has changed since you loaded it (now version {version}); "
-            "reload it and apply your change again."
+            "reload it and apply your change again.",
+            current=current,
         )
 
 

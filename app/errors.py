@@ -4,6 +4,7 @@ import math
 from collections.abc import Callable
 
 from fastapi import FastAPI, Request
+from fastapi.dependencies.utils import get_flat_params
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -37,7 +38,43 @@ class Conflict(AppError):
 
 
 class PreconditionFailed(AppError):
+    """A stale If-Match (or version): `current`, when given, is what is stored now, for the 412 body."""
+
     status_code = 412
+
+    def __init__(self, detail: str, *, current: dict | None = None) -> None:
+        super().__init__(detail)
+        self.current = current
+
+
+IF_MATCH_HEADER = "If-Match"
+
+
+class PreconditionRequired(AppError):
+    """A versioned write sent without If-Match (RFC 6585): it would overwrite blind."""
+
+    status_code = 428
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"This write needs an {IF_MATCH_HEADER} header, so it cannot overwrite someone else's change: "
+            f"GET the record first, then send its ETag response header back as {IF_MATCH_HEADER} "
+            f'(e.g. {IF_MATCH_HEADER}: "3"). A 412 answer means it changed since; fetch it again.'
+        )
+
+
+def missing_if_match(errors: list[dict]) -> bool:
+    """Whether a request to a real address lacks its If-Match header (428 before any body error).
+
+    A malformed address (a path or query parameter) stays a 422: there is no record to
+    fetch the ETag of.
+    """
+    locations = [[str(part).lower() for part in e.get("loc", ())] for e in errors]
+    if any(loc and loc[0] in ("path", "query") for loc in locations):
+        return False
+    return any(
+        e.get("type") == "missing" and loc == ["header", "if-match"] for e, loc in zip(errors, locations, strict=True)
+    )
 
 
 class TooLarge(AppError):
@@ -64,6 +101,8 @@ def error_body(exc: AppError) -> dict:
     if isinstance(exc, Invalid):
         # The same shape as FastAPI's own validation errors, so clients parse one thing.
         return {"detail": [{"loc": ["body", exc.field], "msg": exc.detail, "type": "value_error"}]}
+    if isinstance(exc, PreconditionFailed) and exc.current is not None:
+        return {"detail": exc.detail, "current": exc.current}
     return {"detail": exc.detail}
 
 
@@ -125,6 +164,8 @@ def install_error_handlers(app: FastAPI, *, render_error: ErrorPage) -> None:
         )
 
     async def request_validation(request: Request, exc: RequestValidationError) -> Response:
+        if missing_if_match(exc.errors()):
+            return await app_error(request, PreconditionRequired())
         if wants_html(request):
             in_query = [e for e in exc.errors() if e["loc"] and e["loc"][0] == "query"]
             if request.method == "GET" and in_query:
@@ -171,6 +212,7 @@ _ERROR_DESCRIPTIONS = {
     404: "No such record, or not one you can see",
     409: "The change conflicts with the record's state or with existing data",
     412: "Someone else changed the record first; reload it and try again",
+    428: "The If-Match header is missing: GET the record and send its ETag back as If-Match",
 }
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 _PUBLIC_API = {"/api/health", "/api/auth/token"}
@@ -187,13 +229,19 @@ def _api_routes(routes) -> list[APIRoute]:
     return found
 
 
+def requires_if_match(route: APIRoute) -> bool:
+    """Whether the route takes the (required) If-Match header: a versioned write."""
+    return any(param.alias.lower() == "if-match" for param in get_flat_params(route.dependant))
+
+
 def document_error_responses(app: FastAPI) -> None:
     """Add the errors the shared handlers and dependencies can answer to every /api route's schema.
 
     Every signed-in route can answer 401 and 403; one with a body, 400 (FastAPI's answer
     to a body it cannot decode); one with a record in its path, 404;
     any write, 409 (a unique or foreign key refused, see `integrity_error`) and 412 (a
-    concurrent write, see `stale_data`). A route's own entry for a status wins. The routers
+    concurrent write, see `stale_data`); a versioned write (If-Match), 428. A route's own
+    entry for a status wins. The routers
     are module-level, so this runs again for each app and changes nothing the second time.
     """
     for route in _api_routes(app.routes):
@@ -206,6 +254,8 @@ def document_error_responses(app: FastAPI) -> None:
             statuses.append(404)
         if route.methods & _WRITES:
             statuses += [409, 412]
+        if requires_if_match(route):
+            statuses.append(428)
         for status in statuses:
             if status in route.responses or str(status) in route.responses:
                 continue

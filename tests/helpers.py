@@ -47,3 +47,15 @@ def watch_csp_violations(page) -> list[str]:
 
     page.on("console", collect)
     return violations
+
+
+def etag_of(client, url: str, headers: dict[str, str]) -> str:
+    """The ETag a GET of `url` answers: what a versioned write sends back as If-Match."""
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.headers["ETag"]
+
+
+def if_match(client, url: str, headers: dict[str, str], *, read: str | None = None) -> dict[str, str]:
+    """`headers` plus If-Match with the record's current ETag (read from `read`, by default `url` itself)."""
+    return {**headers, "If-Match": etag_of(client, read or url, headers)}

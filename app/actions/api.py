@@ -89,13 +89,18 @@ def get_action(session: SessionDep, found: ActionDep, response: Response):
     responses={412: {"description": "Stale If-Match: someone changed the action since you loaded it"}},
 )
 def update_action(
-    session: SessionDep, found: ActionDep, action_in: ActionUpdate, response: Response, if_match: IfMatch = None
+    session: SessionDep, found: ActionDep, action_in: ActionUpdate, response: Response, if_match: IfMatch
 ):
     """Update an action: its owner changes status, due date (with a note), progress and notes; chair and secretary
-    anything. Send the ETag from GET as If-Match to be told (412) rather than overwrite a newer change."""
+    anything. If-Match (the ETag from GET) is required: a newer change answers 412 rather than being overwritten;
+    `If-Match: *` overwrites whatever is there, and the history marks that write."""
     check_if_match(if_match, found.action.version)
     action = service.update_action(
-        session=session, access=found.access, action=found.action, action_in=action_in, with_if_match=bool(if_match)
+        session=session,
+        access=found.access,
+        action=found.action,
+        action_in=action_in,
+        with_if_match=if_match.strip() != "*",
     )
     response.headers["ETag"] = etag(action.version)
     return service.get_action_public(session=session, action=action)

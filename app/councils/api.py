@@ -71,7 +71,7 @@ def get_council(access: CouncilAccess, response: Response) -> CouncilPublic:
     "/councils/{council_id}", response_model=CouncilPublic, responses={412: {"description": "Stale If-Match"}}
 )
 def update_council(
-    session: SessionDep, access: CouncilAccess, council_in: CouncilUpdate, response: Response, if_match: IfMatch = None
+    session: SessionDep, access: CouncilAccess, council_in: CouncilUpdate, response: Response, if_match: IfMatch
 ) -> CouncilPublic:
     """Rename the council, change its time zone or its scoring weights (chair)."""
     access.require(Role.chair, doing="change the council's settings")

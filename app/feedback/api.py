@@ -78,7 +78,7 @@ def update_feedback_settings(
     access: CouncilAccess,
     settings_in: FeedbackSettingsUpdate,
     response: Response,
-    if_match: IfMatch = None,
+    if_match: IfMatch,
 ):
     """Save the rating scale (1–5 by default, 0–10 allowed) and the column mapping (chair or secretary)."""
     current = service.get_settings(session=session, council_id=access.council.id)
@@ -192,9 +192,7 @@ def get_theme(found: ThemeDep, response: Response):
     response_model=ThemePublic,
     responses={412: {"description": "Stale If-Match: someone changed the theme since you loaded it"}},
 )
-def update_theme(
-    session: SessionDep, found: ThemeDep, theme_in: ThemeUpdate, response: Response, if_match: IfMatch = None
-):
+def update_theme(session: SessionDep, found: ThemeDep, theme_in: ThemeUpdate, response: Response, if_match: IfMatch):
     """Rename a theme or change its phrases or scope (chair); the whole history is re-themed. Send If-Match."""
     check_if_match(if_match, found.theme.version)
     theme = service.update_theme(session=session, found=found, theme_in=theme_in)
@@ -203,7 +201,7 @@ def update_theme(
 
 
 @router.delete("/themes/{theme_id}", status_code=204)
-def delete_theme(session: SessionDep, found: ThemeDep, if_match: IfMatch = None) -> None:
+def delete_theme(session: SessionDep, found: ThemeDep, if_match: IfMatch) -> None:
     """Remove a theme with its mentions and counts (chair)."""
     check_if_match(if_match, found.theme.version)
     service.delete_theme(session=session, found=found)

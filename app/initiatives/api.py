@@ -51,7 +51,7 @@ def update_initiative(
     found: InitiativeDep,
     initiative_in: InitiativeUpdate,
     response: Response,
-    if_match: IfMatch = None,
+    if_match: IfMatch,
 ):
     """Edit an initiative: the chair moves its status; the owner and the chair edit the rest (the proposer too while it
     is proposed). `department_ids` and `measures` replace the links they name."""

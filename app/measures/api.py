@@ -79,7 +79,7 @@ def get_measure(session: SessionDep, found: MeasureDep, response: Response):
     responses={412: {"description": "Stale If-Match: someone changed the measure since you loaded it"}},
 )
 def update_measure(
-    session: SessionDep, found: MeasureDep, measure_in: MeasureUpdate, response: Response, if_match: IfMatch = None
+    session: SessionDep, found: MeasureDep, measure_in: MeasureUpdate, response: Response, if_match: IfMatch
 ):
     """Change a measure: the chair any field, its owner the target and description. Send the ETag as If-Match."""
     check_if_match(if_match, found.measure.version)
@@ -89,7 +89,7 @@ def update_measure(
 
 
 @router.delete("/measures/{measure_id}", status_code=204)
-def delete_measure(session: SessionDep, found: MeasureDep, if_match: IfMatch = None) -> None:
+def delete_measure(session: SessionDep, found: MeasureDep, if_match: IfMatch) -> None:
     """Delete a measure (chair): one with readings is archived (hidden, readings kept, restorable); one with none
     is removed."""
     check_if_match(if_match, found.measure.version)

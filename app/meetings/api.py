@@ -43,7 +43,7 @@ def get_meeting(found: MeetingDep, response: Response) -> MeetingPublic:
     "/meetings/{meeting_id}", response_model=MeetingPublic, responses={412: {"description": "Stale If-Match"}}
 )
 def update_meeting(
-    session: SessionDep, found: MeetingDep, meeting_in: MeetingUpdate, response: Response, if_match: IfMatch = None
+    session: SessionDep, found: MeetingDep, meeting_in: MeetingUpdate, response: Response, if_match: IfMatch
 ) -> MeetingPublic:
     """Move, relocate, cancel or mark a meeting held (chair)."""
     found.access.require(Role.chair, doing="change meetings")

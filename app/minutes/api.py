@@ -24,6 +24,7 @@ from app.minutes.schemas import (
     MinutesEventPublic,
     MinutesItemPublic,
     MinutesUpdate,
+    StaleNotes,
 )
 from app.web.downloads import DOCX_RESPONSE, download_headers
 from app.web.idempotency import CreateRoute
@@ -58,14 +59,46 @@ def set_attendance(session: SessionDep, found: MeetingDep, attendance_in: Attend
     )
 
 
-@router.put("/meetings/{meeting_id}/minutes/items/{number}", response_model=MinutesItemPublic, responses=LOCKED)
+@router.get("/meetings/{meeting_id}/minutes/items/{number}", response_model=MinutesItemPublic)
+def get_item_notes(session: SessionDep, found: MeetingDep, number: ItemNumber, response: Response) -> MinutesItemPublic:
+    """The notes under agenda item 1–9 and their version; the ETag is what a save sends back as If-Match
+    (any seat; observers once approved)."""
+    item = service.get_item_notes(session=session, access=found.access, meeting=found.meeting, number=number)
+    response.headers["ETag"] = etag(item.version)
+    return item
+
+
+STALE_NOTES = {
+    **LOCKED,
+    412: {
+        "model": StaleNotes,
+        "description": "Someone saved these notes after your copy was read: nothing was saved; `current` holds "
+        "their text and version (send that version as If-Match to save over it)",
+    },
+}
+
+
+@router.put("/meetings/{meeting_id}/minutes/items/{number}", response_model=MinutesItemPublic, responses=STALE_NOTES)
 def update_item_notes(
-    session: SessionDep, found: MeetingDep, number: ItemNumber, notes_in: ItemNotesIn
+    session: SessionDep,
+    found: MeetingDep,
+    number: ItemNumber,
+    notes_in: ItemNotesIn,
+    response: Response,
+    if_match: IfMatch,
 ) -> MinutesItemPublic:
-    """Save the notes under agenda item 1–9 (secretary or chair); safe to call as the notes are typed."""
-    return recording.set_item_notes(
-        session=session, access=found.access, meeting=found.meeting, number=number, notes=notes_in.notes
+    """Save the notes under agenda item 1–9 (secretary or chair); safe to call as the notes are typed. If-Match is
+    the item's ETag (`"0"` before its first save)."""
+    item = recording.set_item_notes(
+        session=session,
+        access=found.access,
+        meeting=found.meeting,
+        number=number,
+        notes=notes_in.notes,
+        if_match=if_match,
     )
+    response.headers["ETag"] = etag(item.version)
+    return item
 
 
 @router.post("/meetings/{meeting_id}/decisions", response_model=DecisionRow, status_code=201, responses=LOCKED)
@@ -110,7 +143,7 @@ def update_aob_outcome(session: SessionDep, found: MeetingDep, item_id: IdPath, 
 
 @router.put("/meetings/{meeting_id}/minutes", response_model=MinutesDoc, responses=VERSIONED)
 def update_minutes(
-    session: SessionDep, found: MeetingDep, minutes_in: MinutesUpdate, response: Response, if_match: IfMatch = None
+    session: SessionDep, found: MeetingDep, minutes_in: MinutesUpdate, response: Response, if_match: IfMatch
 ) -> MinutesDoc:
     """Item 1 (were the previous minutes approved, and a note) and the next meeting note (secretary or chair)."""
     doc = recording.update_minutes(
@@ -126,8 +159,8 @@ def circulate_minutes(
     session: SessionDep,
     found: MeetingDep,
     response: Response,
+    if_match: IfMatch,
     circulate_in: CirculateIn | None = None,
-    if_match: IfMatch = None,
 ) -> CirculateResult:
     """Circulate the draft for comment (chair or secretary), optionally mailing every voting member the .docx;
     marks the meeting held. Corrected minutes may be circulated again until approved."""
@@ -144,7 +177,7 @@ def circulate_minutes(
 
 
 @router.post("/meetings/{meeting_id}/minutes/approve", response_model=MinutesDoc, responses=VERSIONED)
-def approve_minutes(session: SessionDep, found: MeetingDep, response: Response, if_match: IfMatch = None) -> MinutesDoc:
+def approve_minutes(session: SessionDep, found: MeetingDep, response: Response, if_match: IfMatch) -> MinutesDoc:
     """Approve circulated minutes as a true record (chair); after this they only take amendments."""
     doc = service.approve_minutes(session=session, access=found.access, meeting=found.meeting, if_match=if_match)
     response.headers["ETag"] = etag(doc.version)

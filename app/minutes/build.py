@@ -205,6 +205,7 @@ def build_minutes(data: MinutesData) -> mm.MinutesDoc:
                 decisions=[d for d in decisions if d.item_number == section.number],
                 actions_raised=sorted(raised.get(section.number, []), key=lambda r: r.id),
                 updated_at=item.updated_at if item else None,
+                version=item.version if item else 0,
             )
         )
     overall = next((s.measures for s in data.agenda.sections if isinstance(s, OverallMeasuresSection)), [])

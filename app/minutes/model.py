@@ -57,6 +57,8 @@ class MinutesItemRow(BaseModel):
     decisions: list[DecisionRow]
     actions_raised: list[ActionRow]
     updated_at: datetime | None
+    # The notes' version (0: nothing written yet): send it back as If-Match when saving them.
+    version: int = 0
 
 
 class AmendmentRow(BaseModel):

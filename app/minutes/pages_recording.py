@@ -14,10 +14,10 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from app.auth import get_meeting_access
-from app.common import IdPath
+from app.common import IdPath, etag
 from app.db import SessionDep
 from app.display import short_date
-from app.errors import AppError, Conflict, NotFound
+from app.errors import AppError, Conflict, NotFound, PreconditionFailed
 from app.minutes import recording
 from app.minutes.pages import approved_refusal, back_to, clean_text, refusal
 from app.minutes.schemas import (
@@ -33,7 +33,7 @@ from app.models import Minutes, utcnow
 from app.web.csrf import CSRF_FIELD, CsrfChecked, csrf_matches
 from app.web.deps import PageMeeting, PageUser, signed_in_user
 from app.web.forms import attempt, form_errors, keep_typed, whole_or_text
-from app.web.render import flash, redirect
+from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -83,23 +83,60 @@ def item_notes_form(
     found: PageMeeting,
     number: int,
     notes: Annotated[str, Form()] = "",
+    item_version: Annotated[str, Form()] = "",
 ):
-    """Save an item's notes without script (the page saves them as they are typed otherwise)."""
-    attempt(
-        request,
-        session,
-        lambda: recording.set_item_notes(
-            session=session,
-            access=found.access,
-            meeting=found.meeting,
-            number=_item_number(number),
-            notes=ItemNotesIn(notes=clean_text(notes)).notes,
-        ),
-        keep=(NotFound.status_code,),
-        message=refusal(session, found.meeting),
-        success=f"Notes for item {number} saved.",
-    )
+    """Save an item's notes without script (the page saves them as they are typed otherwise).
+
+    The form names the version it was built from; if someone saved the item since, nothing
+    is saved and a page shows both texts: theirs read-only, this person's still editable.
+    """
+    number = _item_number(number)
+    typed = clean_text(notes)
+    try:
+        attempt(
+            request,
+            session,
+            lambda: recording.set_item_notes(
+                session=session,
+                access=found.access,
+                meeting=found.meeting,
+                number=number,
+                notes=ItemNotesIn(notes=typed).notes,
+                if_match=_version_tag(item_version),
+            ),
+            keep=(NotFound.status_code, PreconditionFailed.status_code),
+            message=refusal(session, found.meeting),
+            success=f"Notes for item {number} saved.",
+        )
+    except PreconditionFailed as exc:
+        session.rollback()
+        return notes_conflict_page(request, found, number=number, mine=typed, theirs=exc.current)
     return redirect(back_to(found.meeting.id, f"item-{number}"))
+
+
+def _version_tag(version: str) -> str:
+    """The If-Match a page form's version field stands for: a form without one (a page from before
+    versions) matches no stored version, so it is shown the conflict rather than overwriting."""
+    seen = whole_or_text(version)
+    return etag(seen) if isinstance(seen, int) else '"none"'
+
+
+def notes_conflict_page(request: Request, found, *, number: int, mine: str, theirs: dict | None):
+    """Both texts side by side: what this person typed (kept, editable, saved over theirs on request)
+    and what the other person saved (read-only)."""
+    return render(
+        request,
+        "minutes_conflict.html",
+        {
+            "meeting": found.meeting,
+            "council": found.access.council,
+            "number": number,
+            "mine": mine,
+            "theirs": theirs or {"notes": "", "version": 0, "updated_by": None, "updated_at": None},
+            "notes_max": NOTES_MAX,
+        },
+        status_code=409,
+    )
 
 
 def _item_number(number: int) -> int:
@@ -294,11 +331,14 @@ def autosave_item_notes(
     meeting_id: IdPath,
     number: int,
     notes: Annotated[str, Form(max_length=NOTES_MAX * 2)],
+    version: Annotated[str, Form(max_length=20)] = "",
     csrf_token: Annotated[str | None, Form(alias=CSRF_FIELD)] = None,
     x_csrf_token: Annotated[str | None, Header()] = None,
 ):
-    """Save an item's notes as they are typed: JSON {saved_at, version}; 409 once approved, 403 without the
-    right (or a valid CSRF token), 401 when signed out. A page route: the session cookie, not a bearer token."""
+    """Save an item's notes as they are typed: JSON {saved_at, version, minutes_version}; version is the item's (send it
+    back with the next save); 412 {detail, current} when someone saved the item since that version (nothing
+    saved); 409 once approved, 403 without the right (or a valid CSRF token), 401 when signed out. A page
+    route: the session cookie, not a bearer token."""
     if not csrf_matches(request, x_csrf_token or csrf_token):
         return _json_error(403, "This page has expired or did not come from this site; reload it to keep saving.")
     user = signed_in_user(request, session)
@@ -314,10 +354,21 @@ def autosave_item_notes(
             meeting=found.meeting,
             number=number,
             notes=ItemNotesIn(notes=clean_text(notes)).notes,
+            if_match=_version_tag(version),
         )
     except ValidationError as exc:
         session.rollback()
         return _json_error(422, form_errors(exc))
+    except PreconditionFailed as exc:
+        session.rollback()
+        return JSONResponse(
+            {
+                "detail": "Someone else saved these notes while you were writing; yours are not saved yet.",
+                "current": exc.current,
+            },
+            status_code=412,
+            headers={"Cache-Control": "no-store"},
+        )
     except AppError as exc:
         session.rollback()
         detail = exc.detail
@@ -329,7 +380,9 @@ def autosave_item_notes(
         {
             "number": number,
             "saved_at": (saved.updated_at or utcnow()).isoformat(),
-            "version": minutes.version if minutes else 0,
+            "version": saved.version,
+            # The page's lifecycle forms (approve) carry the minutes' version, which moves with every save.
+            "minutes_version": minutes.version if minutes else 0,
         },
         headers={"Cache-Control": "no-store"},
     )

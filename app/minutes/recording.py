@@ -99,30 +99,48 @@ def set_attendance(
     )
 
 
-def set_item_notes(*, session: Session, access: Access, meeting: Meeting, number: int, notes: str) -> MinutesItemPublic:
-    """Save the notes taken under agenda item `number` (saved as they are typed)."""
-    minutes, _ = lock.open_for_edit(session, access, meeting, doing="take the minutes")
-    item = session.exec(
+def item_public(session: Session, meeting: Meeting, number: int, item: MinutesItem | None) -> MinutesItemPublic:
+    return MinutesItemPublic(
+        meeting_id=meeting.id,
+        number=number,
+        notes=item.notes if item else "",
+        updated_by=lock.name_of(session, item.updated_by_id) if item else None,
+        updated_at=item.updated_at if item else None,
+        version=item.version if item else 0,
+    )
+
+
+def load_item(session: Session, meeting: Meeting, number: int) -> MinutesItem | None:
+    return session.exec(
         select(MinutesItem).where(MinutesItem.meeting_id == meeting.id, MinutesItem.number == number)
     ).first()
-    before = item.notes if item else ""
-    if before != notes:
+
+
+def set_item_notes(
+    *, session: Session, access: Access, meeting: Meeting, number: int, notes: str, if_match: str | None
+) -> MinutesItemPublic:
+    """Save the notes taken under agenda item `number` (saved as they are typed), if nobody saved them since.
+
+    A stale `if_match` (another person's save landed after this copy was read) changes
+    nothing and answers 412 with the stored notes and version, so the page can show both.
+    """
+    minutes, _ = lock.open_for_edit(session, access, meeting, doing="take the minutes")
+    item = load_item(session, meeting, number)
+    current = item_public(session, meeting, number, item)
+    check_if_match(if_match, current.version, current=current.model_dump(mode="json"))
+    if current.notes != notes:
         item = item or MinutesItem(meeting_id=meeting.id, number=number)
         item.notes = notes
         item.updated_by_id = access.user.id
         item.updated_at = utcnow()
         session.add(item)
+        session.flush()  # the version moves here
         lock.record_text(
-            session, access, meeting, "item_notes", key={"item_number": number}, before=before, after=notes
+            session, access, meeting, "item_notes", key={"item_number": number}, before=current.notes, after=notes
         )
         lock.touch(session, minutes)
-    return MinutesItemPublic(
-        meeting_id=meeting.id,
-        number=number,
-        notes=notes,
-        updated_by=lock.name_of(session, item.updated_by_id) if item else None,
-        updated_at=item.updated_at if item else None,
-    )
+        return item_public(session, meeting, number, item)
+    return current
 
 
 def _get_decision(session: Session, meeting: Meeting, decision_id: int) -> Decision:

@@ -44,6 +44,15 @@ class MinutesItemPublic(BaseModel):
     notes: str
     updated_by: str | None
     updated_at: datetime | None
+    # 0 until the first save; also the item's ETag. A save sends it back (If-Match).
+    version: int
+
+
+class StaleNotes(BaseModel):
+    """412 for notes: nothing was saved; `current` is what the other person saved."""
+
+    detail: str
+    current: MinutesItemPublic
 
 
 ReviewedTheme = Annotated[DbId | None, Field(description="The feedback theme this decision records as reviewed")]

@@ -21,11 +21,11 @@ from app.common import check_if_match
 from app.config import Settings
 from app.errors import Conflict, Forbidden, Invalid
 from app.minutes import data as minutes_data
-from app.minutes import lock
+from app.minutes import lock, recording
 from app.minutes import mail as minutes_mail
 from app.minutes.build import amendment_row
 from app.minutes.model import AmendmentRow, MinutesDoc
-from app.minutes.schemas import AmendmentCreate, CirculateResult, MinutesEventPublic
+from app.minutes.schemas import AmendmentCreate, CirculateResult, MinutesEventPublic, MinutesItemPublic
 from app.models import (
     Meeting,
     MeetingStatus,
@@ -82,6 +82,13 @@ def load_minutes(*, session: Session, access: Access, meeting: Meeting) -> Minut
         if frozen is not None:
             return frozen
     return minutes_data.current_doc(session=session, access=access, meeting=meeting, minutes=minutes)
+
+
+def get_item_notes(*, session: Session, access: Access, meeting: Meeting, number: int) -> MinutesItemPublic:
+    """One item's notes with their version, the ETag a save sends back (any seat; observers once approved)."""
+    minutes = session.get(Minutes, meeting.id)
+    _check_may_read(access, minutes)
+    return recording.item_public(session, meeting, number, recording.load_item(session, meeting, number))
 
 
 def list_history(*, session: Session, access: Access, meeting: Meeting) -> list[MinutesEventPublic]:

@@ -56,6 +56,13 @@ class MinutesItem(SQLModel, table=True):
     notes: str = Field(default="", max_length=20000)
     updated_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+    # Per item, so two people writing under different items never collide; an item not yet
+    # written is version 0. Moves with every save of the notes (the item's ETag).
+    version: int = Field(default=1)
+
+    @declared_attr
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
 
 
 class Decision(SQLModel, table=True):

@@ -51,7 +51,7 @@ def update_report(
     report_id: IdPath,
     report_in: ReportUpdate,
     response: Response,
-    if_match: IfMatch = None,
+    if_match: IfMatch,
 ):
     """Change a department's report (its members or the chair)."""
     report = service.get_report(session=session, meeting=found.meeting, report_id=report_id)

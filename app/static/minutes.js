@@ -6,6 +6,10 @@
  * Until the server confirms a text, a copy sits in localStorage (per meeting and
  * item): a dropped connection retries with back-off, and a reload or a reopened tab
  * puts unsaved text back and saves it.
+ * Every save names the item's version it was typed against. If someone else saved the
+ * item since, the server saves nothing and answers 412 with their text: autosave stops
+ * for that item, the person's text stays in their box, and a panel shows theirs beside
+ * it with "Use theirs" / "Keep mine (save over it)".
  */
 (function () {
   "use strict";
@@ -20,8 +24,8 @@
   function readLocal(n) {
     try { return JSON.parse(window.localStorage.getItem(storageKey(n)) || "null"); } catch (e) { return null; }
   }
-  function writeLocal(n, text, base) {
-    try { window.localStorage.setItem(storageKey(n), JSON.stringify({ text: text, at: Date.now(), base: base })); } catch (e) { /* full or blocked: the server copy still counts */ }
+  function writeLocal(n, text, base, version) {
+    try { window.localStorage.setItem(storageKey(n), JSON.stringify({ text: text, at: Date.now(), base: base, version: version })); } catch (e) { /* full or blocked: the server copy still counts */ }
   }
   function dropLocal(n) {
     try { window.localStorage.removeItem(storageKey(n)); } catch (e) { /* nothing to do */ }
@@ -51,6 +55,9 @@
     this.state = document.getElementById("save-" + this.n);
     this.saved = this.area.value;          // the text the server holds
     this.base = form.dataset.savedAt || ""; // when the server saved it
+    this.version = Number(form.dataset.version || 0); // the item's version that text is
+    this.versionInput = form.elements.item_version;
+    this.panel = document.getElementById("conflict-" + this.n);
     this.timer = null;
     this.sending = null;
     this.retryMs = 0;
@@ -59,7 +66,7 @@
 
     this.area.addEventListener("input", function () {
       grow(self.area);
-      writeLocal(self.n, self.area.value, self.base);
+      writeLocal(self.n, self.area.value, self.base, self.version);
       if (!self.stopped) { self.show("Unsaved changes…", "pending"); }
       self.schedule(DEBOUNCE_MS);
     });
@@ -78,6 +85,10 @@
     this.state.textContent = text;
     this.state.dataset.kind = kind || "";
   };
+  NotesBox.prototype.setItemVersion = function (version) {
+    this.version = version;
+    if (this.versionInput) { this.versionInput.value = version; }
+  };
   NotesBox.prototype.dirty = function () { return this.area.value !== this.saved; };
   NotesBox.prototype.busy = function () { return this.sending !== null || this.timer !== null; };
   NotesBox.prototype.schedule = function (ms) {
@@ -95,6 +106,7 @@
     var text = this.area.value;
     var body = new URLSearchParams();
     body.set("notes", text);
+    body.set("version", String(this.version));
     body.set("csrf_token", csrf);
     this.show("Saving…", "saving");
     this.sending = window.fetch(autosaveUrl(this.n), {
@@ -119,9 +131,10 @@
       this.saved = text;
       this.base = data.saved_at || this.base;
       this.retryMs = 0;
-      setVersion(data.version);
+      this.setItemVersion(data.version);
+      setVersion(data.minutes_version);
       if (this.dirty()) {
-        writeLocal(this.n, this.area.value, this.base);
+        writeLocal(this.n, this.area.value, this.base, this.version);
         this.schedule(DEBOUNCE_MS);
         this.show("Unsaved changes…", "pending");
       } else {
@@ -131,6 +144,10 @@
       return;
     }
     var why = (data && typeof data.detail === "string") ? data.detail : "";
+    if (status === 412 && data && data.current) {
+      this.conflicted(data.current, why);
+      return;
+    }
     if (status === 401) {
       // Signed out: keep the copy here, and keep trying, so signing in again in another tab is enough.
       this.retry("Not saved — " + (why || "you are signed out") + " Retrying.", 15000);
@@ -140,6 +157,69 @@
     } else {
       this.retry("Not saved — retrying");
     }
+  };
+
+  /* Someone else saved this item after the version this text was typed against. */
+  NotesBox.prototype.conflicted = function (theirs, why) {
+    var self = this;
+    this.stopped = true;
+    writeLocal(this.n, this.area.value, this.base, this.version);
+    this.show("Not saved — someone else saved this item; choose below.", "error");
+    var panel = this.panel;
+    panel.textContent = "";
+    var note = document.createElement("p");
+    note.textContent = (why || "Someone else saved these notes while you were writing.") + " " +
+      (theirs.updated_by ? theirs.updated_by + " saved the text below" : "The saved text is below") +
+      (theirs.updated_at ? " at " + clock(theirs.updated_at) : "") + ". Your text is still in the box above.";
+    var label = document.createElement("label");
+    label.htmlFor = "theirs-" + this.n;
+    label.textContent = "Saved text (read-only)";
+    var saved = document.createElement("textarea");
+    saved.id = "theirs-" + this.n;
+    saved.readOnly = true;
+    saved.className = "theirs";
+    saved.value = theirs.notes;
+    grow(saved);
+    var buttons = document.createElement("div");
+    buttons.className = "buttons";
+    var useTheirs = document.createElement("button");
+    useTheirs.type = "button";
+    useTheirs.className = "secondary";
+    useTheirs.textContent = "Use theirs";
+    useTheirs.addEventListener("click", function () {
+      self.resolved(theirs);
+      self.area.value = theirs.notes;
+      self.saved = theirs.notes;
+      grow(self.area);
+      dropLocal(self.n);
+      self.show(theirs.updated_at ? "Saved " + clock(theirs.updated_at) : "Saved", "saved");
+      self.area.focus();
+    });
+    var keepMine = document.createElement("button");
+    keepMine.type = "button";
+    keepMine.textContent = "Keep mine (save over it)";
+    keepMine.addEventListener("click", function () {
+      self.resolved(theirs);
+      self.saved = theirs.notes;
+      self.area.focus();
+      self.save();
+    });
+    buttons.appendChild(useTheirs);
+    buttons.appendChild(keepMine);
+    panel.appendChild(note);
+    panel.appendChild(label);
+    panel.appendChild(saved);
+    panel.appendChild(buttons);
+    panel.hidden = false;
+  };
+
+  /* A choice was made: the next save is made against their version. */
+  NotesBox.prototype.resolved = function (theirs) {
+    this.setItemVersion(theirs.version);
+    this.base = theirs.updated_at || this.base;
+    this.stopped = false;
+    this.panel.hidden = true;
+    this.panel.textContent = "";
   };
 
   NotesBox.prototype.retry = function (message, fixedMs) {
@@ -153,8 +233,16 @@
     var local = readLocal(this.n);
     if (!local || typeof local.text !== "string") { return; }
     if (local.text === this.area.value) { dropLocal(this.n); return; }
+    if (typeof local.version === "number" && local.version !== this.version) {
+      // Typed against an older version than the one saved since: both texts, the person chooses.
+      var server = { notes: this.area.value, version: this.version, updated_at: this.base || null, updated_by: null };
+      this.area.value = local.text;
+      grow(this.area);
+      this.conflicted(server, "Notes not saved from " + clock(local.at) + " were typed before someone else saved this item.");
+      return;
+    }
     var serverAt = this.base ? Date.parse(this.base) : 0;
-    var newer = local.base === this.base || !serverAt || local.at > serverAt;
+    var newer = local.version === this.version || local.base === this.base || !serverAt || local.at > serverAt;
     if (newer) {
       this.area.value = local.text;
       grow(this.area);
@@ -190,6 +278,7 @@
       if (!box.dirty() || box.stopped || !navigator.sendBeacon) { return; }
       var data = new FormData();
       data.set("notes", box.area.value);
+      data.set("version", String(box.version));
       data.set("csrf_token", csrf);
       navigator.sendBeacon(autosaveUrl(box.n), data);
     });

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from app.models import Role
 from tests.factories import make_action, make_council, make_department, make_membership, make_user
-from tests.helpers import auth, error_fields
+from tests.helpers import auth, error_fields, if_match
 
 
 def two_councils(session):
@@ -83,11 +83,14 @@ def test_owner_reports_progress_and_done_means_100(app, client, session):
     me, _, mine = two_councils(session)
     url = f"/api/actions/{mine['late'].id}"
     headers = auth(app, me)
-    assert client.patch(url, headers=headers, json={"percent_complete": 40}).json()["percent_complete"] == 40
+    progress = client.patch(url, headers=if_match(client, url, headers), json={"percent_complete": 40})
+    assert progress.json()["percent_complete"] == 40
     for bad in (101, -1, "half", 12.5, True):
-        response = client.patch(url, headers=headers, json={"percent_complete": bad})
+        response = client.patch(url, headers=if_match(client, url, headers), json={"percent_complete": bad})
         assert response.status_code == 422 and error_fields(response) == {"percent_complete"}, bad
-    finished = client.patch(url, headers=headers, json={"status": "done", "note": "Checklist live in all teams"}).json()
+    finished = client.patch(
+        url, headers=if_match(client, url, headers), json={"status": "done", "note": "Checklist live in all teams"}
+    ).json()
     assert (finished["status"], finished["percent_complete"], finished["overdue"]) == ("done", 100, False)
 
 
@@ -97,7 +100,9 @@ def test_writes_without_if_match_are_recorded_as_such(app, client, session):
     headers = auth(app, me)
     etag = client.get(url, headers=headers).headers["ETag"]
     client.patch(url, headers={**headers, "If-Match": etag}, json={"note": "checked first"})
-    client.patch(url, headers=headers, json={"note": "blind write"})
+    # A write without If-Match is refused now (428); "*" is the explicit blind write, and is marked.
+    assert client.patch(url, headers=headers, json={"note": "refused"}).status_code == 428
+    client.patch(url, headers={**headers, "If-Match": "*"}, json={"note": "blind write"})
     history = client.get(f"{url}/history", headers=headers).json()["data"]
     flags = {entry["note"]: entry["without_if_match"] for entry in history if entry["note"]}
     assert flags == {"checked first": False, "blind write": True}

@@ -18,7 +18,7 @@ from tests.factories import (
     make_membership,
     make_user,
 )
-from tests.helpers import access_token
+from tests.helpers import access_token, if_match
 
 
 def auth(app, user: User) -> dict[str, str]:
@@ -242,7 +242,7 @@ def test_links_to_another_councils_records_are_refused_in_plain_words(client, se
     response = client.patch(
         f"/api/actions/{action.id}",
         json={"initiative_id": foreign_initiative.id},
-        headers=world.headers(world.chair),
+        headers=if_match(client, f"/api/actions/{action.id}", world.headers(world.chair)),
     )
 
     assert response.status_code == 422
@@ -385,7 +385,11 @@ def test_owner_cannot_change_other_fields(client, session, world, body):
     session.commit()
     before = snapshot(stored(session, action.id))
 
-    response = client.patch(f"/api/actions/{action.id}", json=body, headers=world.headers(world.owner))
+    response = client.patch(
+        f"/api/actions/{action.id}",
+        json=body,
+        headers=if_match(client, f"/api/actions/{action.id}", world.headers(world.owner)),
+    )
 
     assert response.status_code == 403
     assert snapshot(stored(session, action.id)) == before
@@ -397,7 +401,11 @@ def test_a_member_who_is_not_the_owner_cannot_update(client, session, world):
     session.commit()
     before = snapshot(stored(session, action.id))
 
-    response = client.patch(f"/api/actions/{action.id}", json={"status": "done"}, headers=world.headers(world.member))
+    response = client.patch(
+        f"/api/actions/{action.id}",
+        json={"status": "done"},
+        headers=if_match(client, f"/api/actions/{action.id}", world.headers(world.member)),
+    )
 
     assert response.status_code == 403
     assert snapshot(stored(session, action.id)) == before
@@ -411,7 +419,9 @@ def test_moving_the_due_date_needs_a_note(client, session, world):
     url = f"/api/actions/{action.id}"
     later = due + timedelta(days=14)
 
-    refused = client.patch(url, json={"due_on": later.isoformat()}, headers=world.headers(world.owner))
+    refused = client.patch(
+        url, json={"due_on": later.isoformat()}, headers=if_match(client, url, world.headers(world.owner))
+    )
 
     assert refused.status_code == 422
     assert error_fields(refused) == {"note"}
@@ -421,7 +431,7 @@ def test_moving_the_due_date_needs_a_note(client, session, world):
     accepted = client.patch(
         url,
         json={"due_on": later.isoformat(), "note": "Supplier delayed"},
-        headers=world.headers(world.owner),
+        headers=if_match(client, url, world.headers(world.owner)),
     )
 
     assert accepted.status_code == 200
@@ -449,7 +459,11 @@ def test_bad_updates_are_refused_and_change_nothing(client, session, world, body
     session.commit()
     before = snapshot(stored(session, action.id))
 
-    response = client.patch(f"/api/actions/{action.id}", json=body, headers=world.headers(world.chair))
+    response = client.patch(
+        f"/api/actions/{action.id}",
+        json=body,
+        headers=if_match(client, f"/api/actions/{action.id}", world.headers(world.chair)),
+    )
 
     assert response.status_code == 422
     assert error_fields(response) == {field}
@@ -461,7 +475,11 @@ def test_a_note_of_2000_characters_is_accepted(client, session, world):
     action = make_action(session, council=world.council, owner=world.owner)
     session.commit()
 
-    response = client.patch(f"/api/actions/{action.id}", json={"note": "x" * 2000}, headers=world.headers(world.owner))
+    response = client.patch(
+        f"/api/actions/{action.id}",
+        json={"note": "x" * 2000},
+        headers=if_match(client, f"/api/actions/{action.id}", world.headers(world.owner)),
+    )
 
     assert response.status_code == 200
     assert history_rows(session, action.id)[-1].note == "x" * 2000
@@ -495,7 +513,9 @@ def test_a_note_alone_is_recorded_as_a_note(client, session, world):
     session.commit()
     url = f"/api/actions/{action.id}"
 
-    response = client.patch(url, json={"note": "Chased the supplier"}, headers=world.headers(world.owner))
+    response = client.patch(
+        url, json={"note": "Chased the supplier"}, headers=if_match(client, url, world.headers(world.owner))
+    )
 
     assert response.status_code == 200
     entries = client.get(f"{url}/history", headers=world.headers(world.owner)).json()["data"]
@@ -527,7 +547,7 @@ def test_sending_the_current_values_changes_nothing(client, session, world):
     response = client.patch(
         f"/api/actions/{action.id}",
         json={"title": "Same", "status": "open", "due_on": action.due_on.isoformat()},
-        headers=world.headers(world.chair),
+        headers=if_match(client, f"/api/actions/{action.id}", world.headers(world.chair)),
     )
 
     assert response.status_code == 200
@@ -543,7 +563,7 @@ def test_chair_reassigns_to_a_seat_of_another_council_is_refused(client, session
     response = client.patch(
         f"/api/actions/{action.id}",
         json={"owner_id": foreign_seat.id},
-        headers=world.headers(world.chair),
+        headers=if_match(client, f"/api/actions/{action.id}", world.headers(world.chair)),
     )
 
     assert response.status_code == 422
@@ -740,7 +760,7 @@ def test_an_observer_cannot_update_even_their_own_action(client, world, log):
     url = f"/api/actions/{log['observers']}"
     before = client.get(url, headers=world.headers(world.observer)).json()
 
-    response = client.patch(url, json={"status": "done"}, headers=world.headers(world.observer))
+    response = client.patch(url, json={"status": "done"}, headers=if_match(client, url, world.headers(world.observer)))
 
     assert response.status_code == 403
     assert client.get(url, headers=world.headers(world.observer)).json()["status"] == before["status"]

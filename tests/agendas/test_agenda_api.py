@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from app.agendas.data import load_agenda_data
 from app.models import AgendaSnapshot, Measure, Reading, Role
 from tests.factories import make_action, make_council, make_department, make_meeting, make_membership, make_user
-from tests.helpers import auth
+from tests.helpers import auth, if_match
 
 
 def arrange(session):
@@ -111,7 +111,9 @@ def test_a_held_meeting_keeps_its_agenda(app, client, session):
     chair, *_, meeting = arrange(session)
     url = f"/api/meetings/{meeting.id}"
     client.post(f"{url}/agenda/publish", headers=auth(app, chair))
-    assert client.patch(url, headers=auth(app, chair), json={"status": "held"}).status_code == 200
+    assert (
+        client.patch(url, headers=if_match(client, url, auth(app, chair)), json={"status": "held"}).status_code == 200
+    )
     refused = client.post(f"{url}/agenda/publish", headers=auth(app, chair))
     assert refused.status_code == 409
     assert client.get(f"{url}/agenda", headers=auth(app, chair)).json()["version"] == 1

@@ -10,6 +10,7 @@ from app.agendas.ics import CalendarEntry, calendar_feed, meeting_uid
 from app.agendas.model import SECTION_TITLES
 from app.models import Council, Meeting, Role
 from tests.factories import make_council, make_meeting, make_membership, make_user, token_headers
+from tests.helpers import if_match
 
 
 def events(body: bytes) -> list:
@@ -122,7 +123,9 @@ def test_the_invite_carries_the_meeting_and_its_running_order(client, session, c
 
     # Moving the meeting bumps SEQUENCE, so calendars replace the old entry.
     moved = client.patch(
-        f"/api/meetings/{meeting.id}", json={"scheduled_at": "2031-07-02T15:00:00+00:00"}, headers=chair
+        f"/api/meetings/{meeting.id}",
+        json={"scheduled_at": "2031-07-02T15:00:00+00:00"},
+        headers=if_match(client, f"/api/meetings/{meeting.id}", chair),
     )
     assert moved.status_code == 200
     (after,) = events(client.get(url, headers=chair).content)
@@ -156,7 +159,14 @@ def test_the_feed_holds_every_meeting_with_cancelled_ones_marked(client, session
     elsewhere = make_meeting(session, council=make_council(session))
     session.commit()
     chair = token_headers(client, "chair@example.com")
-    assert client.patch(f"/api/meetings/{cancelled.id}", json={"status": "cancelled"}, headers=chair).status_code == 200
+    assert (
+        client.patch(
+            f"/api/meetings/{cancelled.id}",
+            json={"status": "cancelled"},
+            headers=if_match(client, f"/api/meetings/{cancelled.id}", chair),
+        ).status_code
+        == 200
+    )
 
     response = client.get(f"/api/councils/{council.id}/calendar.ics", headers=chair)
     assert response.status_code == 200

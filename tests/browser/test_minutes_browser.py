@@ -165,3 +165,73 @@ def test_secretary_minutes_the_meeting_and_the_chair_approves_it(demo, page, bro
     page.reload()
     assert page.get_by_text("These minutes are final").is_visible()
     assert page.locator("textarea[name=notes]").count() == 0
+
+
+def stored_notes(session, meeting_id: int, number: int) -> str | None:
+    session.expire_all()
+    item = session.exec(
+        select(MinutesItem).where(MinutesItem.meeting_id == meeting_id, MinutesItem.number == number)
+    ).first()
+    return item.notes if item else None
+
+
+def test_two_people_write_one_item_and_the_second_chooses(demo, page, browser, live_server, session):
+    """The secretary's view is stale: her save is refused, her text stays, the chair's shows beside it."""
+    council, meeting = demo
+    minutes_url = f"/meetings/{meeting.id}/minutes"
+    sign_in(page, "secretary@example.com", minutes_url)
+    chair_context = browser.new_context(base_url=live_server, locale="en-GB", timezone_id="Europe/London")
+    chair_context.set_default_timeout(10_000)
+    try:
+        chair = chair_context.new_page()
+        sign_in(chair, "chair@example.com", minutes_url)
+
+        # Both opened item 6 empty; the chair saves first.
+        chair.locator("#notes-6").fill("Chair: the pilot goes ahead in March.")
+        chair.wait_for_function("document.getElementById('save-6').textContent.startsWith('Saved')")
+        assert stored_notes(session, meeting.id, 6) == "Chair: the pilot goes ahead in March."
+
+        # The secretary, on her stale page, types: nothing of the chair's is overwritten.
+        mine = page.locator("#notes-6")
+        mine.click()
+        page.keyboard.type("Secretary: pilot agreed")
+        panel = page.locator("#conflict-6")
+        panel.wait_for(state="visible")
+        assert panel.get_attribute("role") == "alert"
+        assert page.locator("#theirs-6").input_value() == "Chair: the pilot goes ahead in March."
+        assert page.locator("#theirs-6").get_attribute("readonly") is not None
+        assert "Helen Carter saved the text below" in panel.inner_text()
+        assert page.locator("#save-6").inner_text().startswith("Not saved — someone else saved this item")
+        # She keeps typing while she reads theirs: every keystroke stays in her box, none is saved.
+        page.keyboard.type(", from March.")
+        page.wait_for_timeout(1500)  # past the autosave delay
+        assert mine.input_value() == "Secretary: pilot agreed, from March."
+        assert stored_notes(session, meeting.id, 6) == "Chair: the pilot goes ahead in March."
+
+        # Keep mine: saved over theirs, with their version.
+        page.get_by_role("button", name="Keep mine (save over it)").click()
+        page.wait_for_function("document.getElementById('save-6').textContent.startsWith('Saved')")
+        assert panel.is_hidden()
+        assert stored_notes(session, meeting.id, 6) == "Secretary: pilot agreed, from March."
+
+        # Now the chair's page is the stale one: she types, sees the secretary's text, and uses it.
+        chair.locator("#notes-6").press("End")
+        chair.keyboard.type(" Budget approved.")
+        chair.locator("#conflict-6").wait_for(state="visible")
+        assert chair.locator("#theirs-6").input_value() == "Secretary: pilot agreed, from March."
+        assert chair.locator("#notes-6").input_value() == "Chair: the pilot goes ahead in March. Budget approved."
+        chair.get_by_role("button", name="Use theirs").click()
+        assert chair.locator("#conflict-6").is_hidden()
+        assert chair.locator("#notes-6").input_value() == "Secretary: pilot agreed, from March."
+        assert stored_notes(session, meeting.id, 6) == "Secretary: pilot agreed, from March."
+        # Typing on carries on from their version without another conflict.
+        chair.locator("#notes-6").press("End")
+        chair.keyboard.type(" Chair agrees.")
+        chair.wait_for_function("document.getElementById('save-6').textContent.startsWith('Saved')")
+        assert stored_notes(session, meeting.id, 6) == "Secretary: pilot agreed, from March. Chair agrees."
+        # A reload does not bring the discarded text back.
+        chair.reload()
+        assert chair.locator("#notes-6").input_value() == "Secretary: pilot agreed, from March. Chair agrees."
+        assert chair.locator("#conflict-6").is_hidden()
+    finally:
+        chair_context.close()

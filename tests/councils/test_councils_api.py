@@ -7,7 +7,7 @@ from sqlmodel import func, select
 from app.auth import hash_password
 from app.models import Action, Council, Department, Invitation, Membership, User
 from tests.councils.invitations import seat_by_invitation
-from tests.helpers import auth, error_fields
+from tests.helpers import auth, error_fields, if_match
 
 
 def person(session, email: str, *, creates_councils: bool = False) -> User:
@@ -237,7 +237,9 @@ def test_meeting_settings_quorum_and_agenda_time(app, client, session):
     url = f"/api/councils/{council['id']}"
     headers = auth(app, chair)
     assert council["quorum_members"] is None and council["agenda_minutes"]["department_reports"] == 30
-    changed = client.patch(url, headers=headers, json={"quorum_members": 4, "agenda_minutes": {"aob": 20}})
+    changed = client.patch(
+        url, headers=if_match(client, url, headers), json={"quorum_members": 4, "agenda_minutes": {"aob": 20}}
+    )
     assert changed.status_code == 200
     assert changed.json()["quorum_members"] == 4
     assert changed.json()["agenda_minutes"]["aob"] == 20
@@ -248,10 +250,10 @@ def test_meeting_settings_quorum_and_agenda_time(app, client, session):
         ({"agenda_minutes": {"lunch": 30}}, "agenda_minutes"),
         ({"agenda_minutes": {"aob": -5}}, "aob"),
     ]:
-        response = client.patch(url, headers=headers, json=body)
+        response = client.patch(url, headers=if_match(client, url, headers), json=body)
         assert response.status_code == 422, body
         assert field in error_fields(response), response.json()
-    reset = client.patch(url, headers=headers, json={"quorum_members": None})
+    reset = client.patch(url, headers=if_match(client, url, headers), json={"quorum_members": None})
     assert reset.json()["quorum_members"] is None
 
 
@@ -275,5 +277,11 @@ def test_a_department_with_measures_or_meeting_reports_is_kept(app, client, sess
     )
     assert client.get(f"/api/measures/{measure.json()['id']}", headers=headers).status_code == 200
 
-    assert client.delete(f"/api/measures/{measure.json()['id']}", headers=headers).status_code == 204
+    assert (
+        client.delete(
+            f"/api/measures/{measure.json()['id']}",
+            headers=if_match(client, f"/api/measures/{measure.json()['id']}", headers),
+        ).status_code
+        == 204
+    )
     assert client.delete(f"{base}/{field['id']}", headers=headers).status_code == 204

@@ -24,6 +24,7 @@ from app.docx.minutes import build_minutes_docx
 from app.minutes import model as mm
 from tests.conftest import unavailable
 from tests.docx.test_agenda_docx import PNG, action, header, measure
+from tests.helpers import if_match
 
 TRICKY = 'Said "no" & <b>left</b> early 🎉 — Ελληνικά, 中文, العربية'
 TITLES = [f"{n}. {SECTION_TITLES[key]}" for n, key in enumerate(SECTION_KEYS, start=1)]
@@ -601,7 +602,14 @@ def test_minutes_docx_downloads_with_a_dated_council_filename(app, client, sessi
 
     w = arrange(session)
     sec = as_(app, w, "secretary")
-    assert client.put(url(w, "/minutes/items/3"), headers=sec, json={"notes": TRICKY}).status_code == 200
+    assert (
+        client.put(
+            url(w, "/minutes/items/3"),
+            headers=if_match(client, url(w, "/minutes/items/3"), sec),
+            json={"notes": TRICKY},
+        ).status_code
+        == 200
+    )
     made = client.post(url(w, "/decisions"), headers=sec, json={"item_number": 5, "text": "Extend the pilot."})
     assert made.status_code == 201
     response = client.get(url(w, "/minutes.docx"), headers=as_(app, w, "aisha"))

@@ -9,7 +9,7 @@ from sqlmodel import func, select
 from app.feedback import trends
 from app.models import FeedbackMonth, FeedbackResponse, ThemeMention, ThemeMonth
 from tests.factories import make_council, make_department, make_membership, make_user
-from tests.helpers import auth
+from tests.helpers import auth, if_match
 
 HEADER = "response_id,responded_on,department,goal_rating,helped,hindered,comment\n"
 # Four months, four responses each; worked by hand below.
@@ -254,7 +254,13 @@ def test_theme_changes_retheme_the_history(client, app, session, world):
         (APRIL, None, 1),
         (APRIL, world["billing"].id, 1),
     }
-    assert client.delete(f"/api/themes/{ids['Billing estimate']}", headers=headers).status_code == 204
+    assert (
+        client.delete(
+            f"/api/themes/{ids['Billing estimate']}",
+            headers=if_match(client, f"/api/themes/{ids['Billing estimate']}", headers),
+        ).status_code
+        == 204
+    )
     session.expire_all()
     assert not session.exec(select(ThemeMonth).where(ThemeMonth.theme_id == ids["Billing estimate"])).all()
     duplicate = client.post(f"/api/councils/{world['council'].id}/themes", json=THEMES[0], headers=headers)
@@ -266,14 +272,19 @@ def test_settings_scale_and_column_map(client, app, session, world):
     headers = auth(app, world["chair"])
     assert client.get(base, headers=headers).json()["rating_max"] == 5
     saved = client.put(
-        base, json={"rating_min": 0, "rating_max": 10, "column_map": {"goal_rating": "Q3 Score"}}, headers=headers
+        base,
+        json={"rating_min": 0, "rating_max": 10, "column_map": {"goal_rating": "Q3 Score"}},
+        headers=if_match(client, base, headers),
     )
     assert saved.status_code == 200 and saved.headers["ETag"] == '"1"'
     vendor = HEADER.replace("goal_rating", "Q3 Score") + "v1,2026-01-05,Field,9,,,\n"
     assert upload(client, app, world, vendor).status_code == 200
-    shrink = client.put(base, json={"rating_min": 1, "rating_max": 5}, headers=headers)
+    shrink = client.put(base, json={"rating_min": 1, "rating_max": 5}, headers=if_match(client, base, headers))
     assert shrink.status_code == 422
-    assert client.put(base, json={"rating_min": 5, "rating_max": 5}, headers=headers).status_code == 422
+    assert (
+        client.put(base, json={"rating_min": 5, "rating_max": 5}, headers=if_match(client, base, headers)).status_code
+        == 422
+    )
 
 
 def test_suggestions_come_from_unmatched_texts(client, app, session, world):

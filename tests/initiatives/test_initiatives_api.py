@@ -20,7 +20,7 @@ from app.models import (
     User,
 )
 from tests.factories import make_council, make_department, make_membership
-from tests.helpers import auth, error_fields
+from tests.helpers import auth, error_fields, if_match
 
 
 @dataclass
@@ -187,7 +187,9 @@ def test_another_councils_initiatives_do_not_exist_for_me(app, client, session, 
     stranger_headers = auth(app, session.get(User, stranger.user_id))
     assert client.get(f"/api/initiatives/{body['id']}", headers=stranger_headers).status_code == 404
     assert client.patch(
-        f"/api/initiatives/{body['id']}", headers=stranger_headers, json={"rag": "red"}
+        f"/api/initiatives/{body['id']}",
+        headers={**stranger_headers, "If-Match": '"1"'},
+        json={"rag": "red"},
     ).status_code == (404)
     assert client.get(world.url, headers=stranger_headers).status_code == 404
     assert client.get("/api/initiatives/2147483647", headers=world.h(world.chair)).status_code == 404
@@ -198,7 +200,9 @@ def test_another_councils_initiatives_do_not_exist_for_me(app, client, session, 
 
 def move(client, world, initiative_id, status, seat=None):
     return client.patch(
-        f"/api/initiatives/{initiative_id}", headers=world.h(seat or world.chair), json={"status": status}
+        f"/api/initiatives/{initiative_id}",
+        headers=if_match(client, f"/api/initiatives/{initiative_id}", world.h(seat or world.chair)),
+        json={"status": status},
     )
 
 
@@ -246,7 +250,11 @@ def test_moving_to_the_same_status_changes_nothing(client, world):
 def test_only_the_chair_moves_status(client, world):
     body = propose(client, world, owner_id=None)
     assert move(client, world, body["id"], "approved").status_code == 200
-    client.patch(f"/api/initiatives/{body['id']}", headers=world.h(world.chair), json={"owner_id": world.owner.id})
+    client.patch(
+        f"/api/initiatives/{body['id']}",
+        headers=if_match(client, f"/api/initiatives/{body['id']}", world.h(world.chair)),
+        json={"owner_id": world.owner.id},
+    )
     for seat in [world.owner, world.member, world.observer]:
         response = move(client, world, body["id"], "in_progress", seat=seat)
         assert response.status_code == 403, response.text
@@ -262,15 +270,15 @@ def test_the_owner_reports_progress_and_dates_must_be_in_order(client, session, 
     move(client, world, body["id"], "approved")
     response = client.patch(
         url,
-        headers=world.h(world.owner),
+        headers=if_match(client, url, world.h(world.owner)),
         json={"rag": "amber", "percent_complete": 40, "start_on": "2026-03-01", "target_on": "2026-09-30"},
     )
     assert response.status_code == 200, response.text
     assert (response.json()["rag"], response.json()["percent_complete"]) == ("amber", 40)
     # The target may not fall before the start, whichever of the two moves.
-    early = client.patch(url, headers=world.h(world.owner), json={"target_on": "2026-02-28"})
+    early = client.patch(url, headers=if_match(client, url, world.h(world.owner)), json={"target_on": "2026-02-28"})
     assert early.status_code == 422 and error_fields(early) == {"target_on"}
-    late_start = client.patch(url, headers=world.h(world.owner), json={"start_on": "2026-10-01"})
+    late_start = client.patch(url, headers=if_match(client, url, world.h(world.owner)), json={"start_on": "2026-10-01"})
     assert late_start.status_code == 422 and error_fields(late_start) == {"target_on"}
     for bad, field in [
         ({"percent_complete": 101}, "percent_complete"),
@@ -279,10 +287,12 @@ def test_the_owner_reports_progress_and_dates_must_be_in_order(client, session, 
         ({"percent_complete": None}, "percent_complete"),
         ({"department_ids": None}, "department_ids"),
     ]:
-        response = client.patch(url, headers=world.h(world.owner), json=bad)
+        response = client.patch(url, headers=if_match(client, url, world.h(world.owner)), json=bad)
         assert response.status_code == 422 and error_fields(response) == {field}, (bad, response.text)
     # Clearing an optional field is fine.
-    assert client.patch(url, headers=world.h(world.owner), json={"rag": None}).json()["rag"] is None
+    assert (
+        client.patch(url, headers=if_match(client, url, world.h(world.owner)), json={"rag": None}).json()["rag"] is None
+    )
     session.expire_all()
     assert session.get(Initiative, body["id"]).percent_complete == 40
 
@@ -291,17 +301,23 @@ def test_who_may_edit(client, world):
     body = propose(client, world, seat=world.member, owner_id=world.owner.id)
     url = f"/api/initiatives/{body['id']}"
     # While proposed, the proposer may still sharpen the proposal; a bystander may not.
-    assert client.patch(url, headers=world.h(world.member), json={"effort": 3}).status_code == 200
-    assert client.patch(url, headers=world.h(world.observer), json={"effort": 1}).status_code == 403
+    assert (
+        client.patch(url, headers=if_match(client, url, world.h(world.member)), json={"effort": 3}).status_code == 200
+    )
+    assert (
+        client.patch(url, headers=if_match(client, url, world.h(world.observer)), json={"effort": 1}).status_code == 403
+    )
     move(client, world, body["id"], "approved")
     # Once approved, only the owner and the chair.
-    assert client.patch(url, headers=world.h(world.member), json={"effort": 4}).status_code == 403
-    assert client.patch(url, headers=world.h(world.owner), json={"effort": 4}).status_code == 200
-    assert client.patch(url, headers=world.h(world.chair), json={"effort": 5}).status_code == 200
+    assert (
+        client.patch(url, headers=if_match(client, url, world.h(world.member)), json={"effort": 4}).status_code == 403
+    )
+    assert client.patch(url, headers=if_match(client, url, world.h(world.owner)), json={"effort": 4}).status_code == 200
+    assert client.patch(url, headers=if_match(client, url, world.h(world.chair)), json={"effort": 5}).status_code == 200
     # Choosing the owner is the chair's.
-    refused = client.patch(url, headers=world.h(world.owner), json={"owner_id": world.member.id})
+    refused = client.patch(url, headers=if_match(client, url, world.h(world.owner)), json={"owner_id": world.member.id})
     assert refused.status_code == 403 and "owner" in refused.json()["detail"]
-    chosen = client.patch(url, headers=world.h(world.chair), json={"owner_id": world.member.id})
+    chosen = client.patch(url, headers=if_match(client, url, world.h(world.chair)), json={"owner_id": world.member.id})
     assert chosen.status_code == 200 and chosen.json()["owner_id"] == world.member.id
 
 
@@ -315,7 +331,9 @@ def test_stale_if_match_is_refused(client, session, world):
     assert stale.status_code == 412
     # A change to the links alone is a change too: it moves the version.
     relinked = client.patch(
-        url, headers=world.h(world.chair, first.headers["ETag"]), json={"department_ids": [world.billing.id]}
+        url,
+        headers=world.h(world.chair, first.headers["ETag"]),
+        json={"department_ids": [world.billing.id]},
     )
     assert relinked.status_code == 200 and relinked.headers["ETag"] != first.headers["ETag"]
     session.expire_all()
@@ -377,7 +395,7 @@ def test_linked_measures_show_baseline_current_and_movement(client, session, wor
     # Relinking keeps a baseline unless a new one is given; leaving a measure out unlinks it.
     response = client.patch(
         url,
-        headers=world.h(world.member),
+        headers=if_match(client, url, world.h(world.member)),
         json={"measures": [{"measure_id": repeat.id}, {"measure_id": csat.id, "baseline_value": 8.0}]},
     )
     assert response.status_code == 200, response.text
@@ -448,7 +466,9 @@ def test_the_chair_sets_priority_weights_and_the_ranking_follows(client, world):
         big["id"],
         cheap["id"],
     ]
-    response = client.patch(url, headers=world.h(world.chair), json={"priority_weights": {"customer_impact": 0}})
+    response = client.patch(
+        url, headers=if_match(client, url, world.h(world.chair)), json={"priority_weights": {"customer_impact": 0}}
+    )
     assert response.status_code == 200, response.text
     # The keys given replace those weights; the rest stay.
     assert response.json()["priority_weights"] == {
@@ -463,7 +483,7 @@ def test_the_chair_sets_priority_weights_and_the_ranking_follows(client, world):
         big["id"],
     ]
     # null puts the defaults back.
-    reset = client.patch(url, headers=world.h(world.chair), json={"priority_weights": None})
+    reset = client.patch(url, headers=if_match(client, url, world.h(world.chair)), json={"priority_weights": None})
     assert reset.json()["priority_weights"]["customer_impact"] == 30
     assert client.get(url, headers=world.h(world.member)).json()["scorecard_weights"] == {
         "action_plan": 50,
@@ -486,7 +506,9 @@ def test_the_chair_sets_priority_weights_and_the_ranking_follows(client, world):
 )
 def test_bad_weights_are_refused_naming_the_field(client, session, world, weights):
     url = f"/api/councils/{world.council.id}"
-    response = client.patch(url, headers=world.h(world.chair), json={"priority_weights": weights, "name": "Renamed"})
+    response = client.patch(
+        url, headers=if_match(client, url, world.h(world.chair)), json={"priority_weights": weights, "name": "Renamed"}
+    )
     assert response.status_code == 422, response.text
     assert any("priority_weights" in error["loc"] for error in response.json()["detail"]), response.json()
     session.expire_all()
@@ -497,5 +519,7 @@ def test_bad_weights_are_refused_naming_the_field(client, session, world, weight
 def test_only_the_chair_sets_weights(client, world):
     url = f"/api/councils/{world.council.id}"
     for seat in [world.member, world.observer]:
-        response = client.patch(url, headers=world.h(seat), json={"priority_weights": {"saving": 50}})
+        response = client.patch(
+            url, headers=if_match(client, url, world.h(seat)), json={"priority_weights": {"saving": 50}}
+        )
         assert response.status_code == 403

@@ -10,7 +10,7 @@ from app.common import today_in
 from app.measures.figures import add_months
 from app.models import Journey, Measure, Membership, Reading, Role
 from tests.factories import make_council, make_department, make_membership, make_user
-from tests.helpers import auth, error_fields
+from tests.helpers import auth, error_fields, if_match
 
 
 @dataclass
@@ -235,8 +235,8 @@ def test_chair_edits_with_if_match_and_a_stale_copy_is_refused(client, app, worl
     assert renamed.headers["ETag"] == '"2"' and renamed.json()["name"] == "Repeat visits"
     stale = client.patch(url, json={"target": 7}, headers={**chair, "If-Match": etag})
     assert stale.status_code == 412
-    assert client.patch(url, json={"name": None}, headers=chair).status_code == 422
-    cleared = client.patch(url, json={"target": None}, headers=chair)
+    assert client.patch(url, json={"name": None}, headers=if_match(client, url, chair)).status_code == 422
+    cleared = client.patch(url, json={"target": None}, headers=if_match(client, url, chair))
     assert cleared.status_code == 200 and cleared.json()["target"] is None
 
 
@@ -244,18 +244,22 @@ def test_changing_the_scope_clears_what_no_longer_fits(client, app, world, sessi
     measure = add_measure(session, world, scope="department", department_id=world.departments["field"].id)
     session.commit()
     url, chair = f"/api/measures/{measure.id}", as_(app, world, "chair")
-    journey = client.patch(url, json={"scope": "journey", "journey_id": world.journey.id}, headers=chair).json()
+    journey = client.patch(
+        url, json={"scope": "journey", "journey_id": world.journey.id}, headers=if_match(client, url, chair)
+    ).json()
     assert (journey["scope"], journey["department_id"], journey["journey_id"]) == ("journey", None, world.journey.id)
-    overall = client.patch(url, json={"scope": "overall"}, headers=chair).json()
+    overall = client.patch(url, json={"scope": "overall"}, headers=if_match(client, url, chair)).json()
     assert (overall["scope"], overall["department_id"], overall["journey_id"]) == ("overall", None, None)
-    refused = client.patch(url, json={"department_id": world.other_department.id}, headers=chair)
+    refused = client.patch(url, json={"department_id": world.other_department.id}, headers=if_match(client, url, chair))
     assert refused.status_code == 422 and error_fields(refused) == {"department_id"}
 
 
 def test_a_change_of_kind_carries_default_category_and_direction(client, app, world):
     measure = create(client, app, world, name="Calls", kind="custom").json()
     changed = client.patch(
-        f"/api/measures/{measure['id']}", json={"kind": "repeat_contact"}, headers=as_(app, world, "chair")
+        f"/api/measures/{measure['id']}",
+        json={"kind": "repeat_contact"},
+        headers=if_match(client, f"/api/measures/{measure['id']}", as_(app, world, "chair")),
     ).json()
     assert (changed["category"], changed["direction"]) == ("operational", "lower_is_better")
 
@@ -265,12 +269,20 @@ def test_the_owner_may_change_target_and_description_only(client, app, world, se
     session.commit()
     url = f"/api/measures/{measure.id}"
     tom = as_(app, world, "tom")
-    ok = client.patch(url, json={"target": 7.5, "description": "Second visits within 28 days"}, headers=tom)
+    ok = client.patch(
+        url, json={"target": 7.5, "description": "Second visits within 28 days"}, headers=if_match(client, url, tom)
+    )
     assert ok.status_code == 200 and ok.json()["target"] == 7.5
-    refused = client.patch(url, json={"target": 7, "name": "Mine now"}, headers=tom)
+    refused = client.patch(url, json={"target": 7, "name": "Mine now"}, headers=if_match(client, url, tom))
     assert refused.status_code == 403 and "name" in refused.json()["detail"]
-    assert client.patch(url, json={"target": 7}, headers=as_(app, world, "aisha")).status_code == 403
-    assert client.patch(url, json={"target": 7}, headers=as_(app, world, "secretary")).status_code == 403
+    assert (
+        client.patch(url, json={"target": 7}, headers=if_match(client, url, as_(app, world, "aisha"))).status_code
+        == 403
+    )
+    assert (
+        client.patch(url, json={"target": 7}, headers=if_match(client, url, as_(app, world, "secretary"))).status_code
+        == 403
+    )
 
 
 def test_deleting_a_measure_with_readings_archives_it_and_keeps_them(client, app, world, session):
@@ -279,9 +291,9 @@ def test_deleting_a_measure_with_readings_archives_it_and_keeps_them(client, app
     session.commit()
     measure_id = measure.id
     url = f"/api/measures/{measure_id}"
-    assert client.delete(url, headers=as_(app, world, "secretary")).status_code == 403
+    assert client.delete(url, headers=if_match(client, url, as_(app, world, "secretary"))).status_code == 403
     assert client.delete(url, headers={**as_(app, world, "chair"), "If-Match": '"9"'}).status_code == 412
-    assert client.delete(url, headers=as_(app, world, "chair")).status_code == 204
+    assert client.delete(url, headers=if_match(client, url, as_(app, world, "chair"))).status_code == 204
     assert client.get(url, headers=as_(app, world, "chair")).status_code == 404
     session.expire_all()
     assert len(session.exec(select(Reading).where(Reading.measure_id == measure_id)).all()) == 3

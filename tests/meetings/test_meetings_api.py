@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from app.common import MAX_ID
 from app.models import Council, Meeting, User
 from tests.factories import make_council, make_meeting, make_membership, make_user
-from tests.helpers import access_token
+from tests.helpers import access_token, if_match
 
 
 def auth(app, user: User) -> dict[str, str]:
@@ -191,7 +191,11 @@ def test_patch_refuses_a_bad_duration_and_keeps_the_meeting(client, session, sea
     meeting = make_meeting(session, council=seat.council, duration_minutes=60)
     session.commit()
 
-    response = client.patch(f"/api/meetings/{meeting.id}", json={"duration_minutes": 721}, headers=seat.headers)
+    response = client.patch(
+        f"/api/meetings/{meeting.id}",
+        json={"duration_minutes": 721},
+        headers=if_match(client, f"/api/meetings/{meeting.id}", seat.headers),
+    )
 
     assert response.status_code == 422
     assert error_fields(response) == {"duration_minutes"}
@@ -205,7 +209,7 @@ def test_a_held_meeting_cannot_be_deleted(client, session, seat):
     meeting = make_meeting(session, council=seat.council)
     session.commit()
     url = f"/api/meetings/{meeting.id}"
-    assert client.patch(url, json={"status": "held"}, headers=seat.headers).status_code == 200
+    assert client.patch(url, json={"status": "held"}, headers=if_match(client, url, seat.headers)).status_code == 200
 
     response = client.delete(url, headers=seat.headers)
 
@@ -218,9 +222,9 @@ def test_a_held_meeting_stays_held(client, session, seat):
     meeting = make_meeting(session, council=seat.council)
     session.commit()
     url = f"/api/meetings/{meeting.id}"
-    assert client.patch(url, json={"status": "held"}, headers=seat.headers).status_code == 200
+    assert client.patch(url, json={"status": "held"}, headers=if_match(client, url, seat.headers)).status_code == 200
 
-    response = client.patch(url, json={"status": "scheduled"}, headers=seat.headers)
+    response = client.patch(url, json={"status": "scheduled"}, headers=if_match(client, url, seat.headers))
 
     assert response.status_code == 409
     assert client.delete(url, headers=seat.headers).status_code == 409
@@ -233,9 +237,12 @@ def test_an_empty_or_unchanged_patch_keeps_the_version(client, session, seat):
     url = f"/api/meetings/{meeting.id}"
     etag = client.get(url, headers=seat.headers).headers["ETag"]
 
-    assert client.patch(url, json={}, headers=seat.headers).headers["ETag"] == etag
-    assert client.patch(url, json={"duration_minutes": 60}, headers=seat.headers).headers["ETag"] == etag
-    nulled = client.patch(url, json={"scheduled_at": None}, headers=seat.headers)
+    assert client.patch(url, json={}, headers=if_match(client, url, seat.headers)).headers["ETag"] == etag
+    assert (
+        client.patch(url, json={"duration_minutes": 60}, headers=if_match(client, url, seat.headers)).headers["ETag"]
+        == etag
+    )
+    nulled = client.patch(url, json={"scheduled_at": None}, headers=if_match(client, url, seat.headers))
     assert nulled.status_code == 422 and error_fields(nulled) == {"scheduled_at"}
     assert client.get(url, headers=seat.headers).headers["ETag"] == etag
 
@@ -262,7 +269,7 @@ def test_a_meeting_of_another_council_is_not_found_for_a_non_member(app, client,
     url = f"/api/meetings/{meeting.id}"
 
     assert client.get(url, headers=headers).status_code == 404
-    assert client.patch(url, json={"location": "Room 9"}, headers=headers).status_code == 404
+    assert client.patch(url, json={"location": "Room 9"}, headers={**headers, "If-Match": '"1"'}).status_code == 404
     assert client.delete(url, headers=headers).status_code == 404
     assert stored(session, meeting.id).location == "Room 1"
 
@@ -273,7 +280,11 @@ def test_a_member_cannot_change_a_meeting(app, client, session, seat):
     session.commit()
     member_user = session.get(User, member.user_id)
 
-    response = client.patch(f"/api/meetings/{meeting.id}", json={"location": "Room 9"}, headers=auth(app, member_user))
+    response = client.patch(
+        f"/api/meetings/{meeting.id}",
+        json={"location": "Room 9"},
+        headers=if_match(client, f"/api/meetings/{meeting.id}", auth(app, member_user)),
+    )
 
     assert response.status_code == 403
     assert stored(session, meeting.id).location == "Room 1"
@@ -283,8 +294,10 @@ def test_a_member_cannot_change_a_meeting(app, client, session, seat):
 @pytest.mark.parametrize("meeting_id", [MAX_ID + 1, 2**63, 0])
 def test_out_of_range_meeting_ids_are_refused(client, seat, method, meeting_id):
     kwargs = {"json": {"location": "Room 2"}} if method == "PATCH" else {}
+    # With If-Match (a write without it would name that header too): the address alone is wrong.
+    headers = {**seat.headers, "If-Match": '"1"'} if method == "PATCH" else seat.headers
 
-    response = client.request(method, f"/api/meetings/{meeting_id}", headers=seat.headers, **kwargs)
+    response = client.request(method, f"/api/meetings/{meeting_id}", headers=headers, **kwargs)
 
     assert response.status_code == 422
     assert error_fields(response) == {"meeting_id"}

@@ -237,3 +237,43 @@ def test_archive_migration_keeps_rows_live_and_refuses_to_downgrade_over_archive
             assert conn.execute(text("SELECT title, version FROM actions")).one() == ("Old action", 3)
     finally:
         engine.dispose()
+
+
+def test_minutes_item_version_migration_backfills_1_and_keeps_the_notes(empty_db_url):
+    """9e9e734b49b0 gives existing notes version 1 (what a first save gives), and going back keeps the notes."""
+    from sqlalchemy import text
+
+    config = alembic_config(url=empty_db_url)
+    command.upgrade(config, "d8ba2349f73f")
+    engine = make_engine(empty_db_url)
+    now = "2026-01-01 10:00:00"
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO councils (id, name, description, timezone, version, created_at, updated_at) "
+                    f"VALUES (1, 'C', '', 'Europe/London', 1, '{now}', '{now}')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO meetings (id, council_id, number, title, scheduled_at, duration_minutes, location, "
+                    f"status, version, created_at, updated_at) VALUES (1, 1, 1, '', '{now}', 120, '', 'held', 1, "
+                    f"'{now}', '{now}')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO minutes_items (id, meeting_id, number, notes, updated_at) "
+                    f"VALUES (1, 1, 3, 'Repeat visits down 8%', '{now}')"
+                )
+            )
+        command.upgrade(config, "9e9e734b49b0")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT notes, version FROM minutes_items")).one() == ("Repeat visits down 8%", 1)
+        command.downgrade(config, "d8ba2349f73f")
+        assert "version" not in {c["name"] for c in inspect(engine).get_columns("minutes_items")}
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT notes FROM minutes_items")).one() == ("Repeat visits down 8%",)
+    finally:
+        engine.dispose()

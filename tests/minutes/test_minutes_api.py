@@ -20,7 +20,7 @@ from app.minutes.service import load_minutes
 from app.models import AobItem, Council, Decision, Meeting, Membership, Role, User
 from tests.actions.test_reminders import AnyPortController, Inbox
 from tests.factories import make_action, make_council, make_department, make_meeting, make_membership, make_user
-from tests.helpers import access_token, auth, error_fields
+from tests.helpers import access_token, auth, error_fields, if_match
 
 # Quotes, an ampersand, angle brackets, an emoji and three non-Latin scripts.
 TRICKY = 'Said "no" & <b>left</b> early 🎉 — Ελληνικά, 中文, العربية'
@@ -76,6 +76,12 @@ def as_(app, world: World, who: str) -> dict[str, str]:
     return auth(app, world.users[who])
 
 
+def current_tag(client, app, world: World, tail: str) -> str:
+    """The ETag a write to `tail` names (read by the chair): the item's for notes, the minutes' otherwise."""
+    read = tail if tail.startswith("/minutes/items/") else "/minutes"
+    return client.get(url(world, read), headers=as_(app, world, "chair")).headers["ETag"]
+
+
 def attendance(client, app, world, *rows: dict, who: str = "secretary"):
     return client.put(url(world, "/attendance"), headers=as_(app, world, who), json={"attendance": list(rows)})
 
@@ -86,8 +92,17 @@ def approve(client, app, world: World) -> dict:
     assert (
         client.post(url(world, "/decisions"), headers=headers, json={"item_number": 5, "text": "Go"}).status_code == 201
     )
-    assert client.post(url(world, "/minutes/circulate"), headers=headers).status_code == 200
-    approved = client.post(url(world, "/minutes/approve"), headers=as_(app, world, "chair"))
+    assert (
+        client.post(
+            url(world, "/minutes/circulate"),
+            headers=if_match(client, url(world, "/minutes/circulate"), headers, read=url(world, "/minutes")),
+        ).status_code
+        == 200
+    )
+    approved = client.post(
+        url(world, "/minutes/approve"),
+        headers=if_match(client, url(world, "/minutes/approve"), as_(app, world, "chair"), read=url(world, "/minutes")),
+    )
     assert approved.status_code == 200, approved.text
     return approved.json()
 
@@ -146,7 +161,11 @@ def test_a_meeting_recorded_in_full(app, client, session):
     )
 
     for number, notes in [(1, "Minutes of the last meeting reviewed."), (3, TRICKY), (9, "Nothing else.")]:
-        saved = client.put(url(w, f"/minutes/items/{number}"), headers=sec, json={"notes": notes})
+        saved = client.put(
+            url(w, f"/minutes/items/{number}"),
+            headers=if_match(client, url(w, f"/minutes/items/{number}"), sec),
+            json={"notes": notes},
+        )
         assert saved.status_code == 200, saved.text
         assert (saved.json()["notes"], saved.json()["updated_by"]) == (notes, "Sam Okafor")
 
@@ -182,7 +201,10 @@ def test_a_meeting_recorded_in_full(app, client, session):
         "previous_minutes_note": "A true record.",
         "next_meeting_note": "Leeds",
     }
-    assert client.put(url(w, "/minutes"), headers=sec, json=fields).status_code == 200
+    assert (
+        client.put(url(w, "/minutes"), headers=if_match(client, url(w, "/minutes"), sec), json=fields).status_code
+        == 200
+    )
 
     got = client.get(url(w, "/minutes"), headers=as_(app, w, "aisha"))
     assert got.status_code == 200
@@ -221,13 +243,24 @@ def test_draft_then_circulated_then_approved(app, client, session):
     fresh = client.get(url(w, "/minutes"), headers=sec)
     assert (fresh.json()["status"], fresh.json()["version"], fresh.headers["ETag"]) == ("draft", 0, '"0"')
 
-    refused = client.post(url(w, "/minutes/approve"), headers=chair)
+    refused = client.post(
+        url(w, "/minutes/approve"), headers=if_match(client, url(w, "/minutes/approve"), chair, read=url(w, "/minutes"))
+    )
     assert refused.status_code == 409 and "Circulate" in refused.json()["detail"]
     early = client.post(url(w, "/minutes/amendments"), headers=chair, json={"text": "x", "reason": "y"})
     assert early.status_code == 409
-    assert client.post(url(w, "/minutes/circulate"), headers=as_(app, w, "aisha")).status_code == 403
+    assert (
+        client.post(
+            url(w, "/minutes/circulate"),
+            headers=if_match(client, url(w, "/minutes/circulate"), as_(app, w, "aisha"), read=url(w, "/minutes")),
+        ).status_code
+        == 403
+    )
 
-    circulated = client.post(url(w, "/minutes/circulate"), headers=sec)
+    circulated = client.post(
+        url(w, "/minutes/circulate"),
+        headers=if_match(client, url(w, "/minutes/circulate"), sec, read=url(w, "/minutes")),
+    )
     assert circulated.status_code == 200, circulated.text
     body = circulated.json()
     assert body["minutes"]["status"] == "circulated" and body["minutes"]["circulated_at"]
@@ -238,13 +271,27 @@ def test_draft_then_circulated_then_approved(app, client, session):
     assert client.get(url(w, "/minutes"), headers=as_(app, w, "observer")).status_code == 403
 
     # Corrections before approval: allowed, still circulated, and circulated again.
-    fixed = client.put(url(w, "/minutes/items/2"), headers=sec, json={"notes": "NPS up two points."})
+    fixed = client.put(
+        url(w, "/minutes/items/2"),
+        headers=if_match(client, url(w, "/minutes/items/2"), sec),
+        json={"notes": "NPS up two points."},
+    )
     assert fixed.status_code == 200
     assert client.get(url(w, "/minutes"), headers=sec).json()["status"] == "circulated"
-    again = client.post(url(w, "/minutes/circulate"), headers=chair, json={"email": False})
+    again = client.post(
+        url(w, "/minutes/circulate"),
+        headers=if_match(client, url(w, "/minutes/circulate"), chair, read=url(w, "/minutes")),
+        json={"email": False},
+    )
     assert again.status_code == 200 and again.json()["notes"] == []
 
-    assert client.post(url(w, "/minutes/approve"), headers=sec).status_code == 403
+    assert (
+        client.post(
+            url(w, "/minutes/approve"),
+            headers=if_match(client, url(w, "/minutes/approve"), sec, read=url(w, "/minutes")),
+        ).status_code
+        == 403
+    )
     stale = client.post(url(w, "/minutes/approve"), headers={**chair, "If-Match": '"1"'})
     assert stale.status_code == 412
     etag = client.get(url(w, "/minutes"), headers=chair).headers["ETag"]
@@ -280,7 +327,8 @@ def test_approved_minutes_refuse_every_edit_and_take_amendments(app, client, ses
     for method, tail, body in edits:
         # The secretary may not approve at all (403); every other route refuses both with 409.
         for headers in (sec, chair) if tail != "/minutes/approve" else (chair,):
-            response = client.request(method, url(w, tail), headers=headers, json=body)
+            tagged = {**headers, "If-Match": current_tag(client, app, w, tail)}
+            response = client.request(method, url(w, tail), headers=tagged, json=body)
             assert response.status_code == 409, f"{method} {tail}: {response.text}"
             assert "approved" in response.json()["detail"] and "amendment" in response.json()["detail"]
 
@@ -330,8 +378,14 @@ def test_every_change_is_in_the_history(app, client, session):
     attendance(client, app, w, {"membership_id": w.seat("aisha"), "status": "present"})  # no change, no entry
     # Notes saved as they are typed: one entry for the burst.
     for notes in ["Billing", "Billing reported", "Billing reported a fall"]:
-        client.put(url(w, "/minutes/items/3"), headers=sec, json={"notes": notes})
-    client.put(url(w, "/minutes/items/3"), headers=sec, json={"notes": "Billing reported a fall"})
+        client.put(
+            url(w, "/minutes/items/3"), headers=if_match(client, url(w, "/minutes/items/3"), sec), json={"notes": notes}
+        )
+    client.put(
+        url(w, "/minutes/items/3"),
+        headers=if_match(client, url(w, "/minutes/items/3"), sec),
+        json={"notes": "Billing reported a fall"},
+    )
     first = client.post(url(w, "/decisions"), headers=sec, json={"item_number": 3, "text": "One"}).json()
     second = client.post(url(w, "/decisions"), headers=sec, json={"item_number": 5, "text": "Two"}).json()
     third = client.post(url(w, "/decisions"), headers=sec, json={"item_number": 7, "text": "Three"}).json()
@@ -344,9 +398,16 @@ def test_every_change_is_in_the_history(app, client, session):
         json={"title": "Call", "owner_id": w.seat("ben"), "due_on": due, "item_number": 6},
     ).json()
     client.put(url(w, f"/aob/{w.aob.id}/outcome"), headers=sec, json={"outcome": "Noted"})
-    client.put(url(w, "/minutes"), headers=sec, json={"previous_minutes_approved": True})
-    client.post(url(w, "/minutes/circulate"), headers=sec)
-    client.post(url(w, "/minutes/approve"), headers=chair)
+    client.put(
+        url(w, "/minutes"), headers=if_match(client, url(w, "/minutes"), sec), json={"previous_minutes_approved": True}
+    )
+    client.post(
+        url(w, "/minutes/circulate"),
+        headers=if_match(client, url(w, "/minutes/circulate"), sec, read=url(w, "/minutes")),
+    )
+    client.post(
+        url(w, "/minutes/approve"), headers=if_match(client, url(w, "/minutes/approve"), chair, read=url(w, "/minutes"))
+    )
     client.post(url(w, "/minutes/amendments"), headers=chair, json={"text": "Fix", "reason": "Typo"})
 
     assert client.get(url(w, "/minutes/history"), headers=as_(app, w, "observer")).status_code == 403
@@ -413,7 +474,11 @@ def test_validation_names_the_field(app, client, session):
     session.commit()
 
     for number in (0, 10):
-        bad = client.put(url(w, f"/minutes/items/{number}"), headers=sec, json={"notes": "x"})
+        bad = client.put(
+            url(w, f"/minutes/items/{number}"),
+            headers={**sec, "If-Match": '"0"'},
+            json={"notes": "x"},
+        )
         assert bad.status_code == 422 and error_fields(bad) == {"number"}
 
     unknown = attendance(client, app, w, {"membership_id": w.seat("aisha"), "status": "asleep"})
@@ -473,11 +538,19 @@ def test_validation_names_the_field(app, client, session):
     )
     assert elsewhere.status_code == 422 and error_fields(elsewhere) == {"raised_at_item"}
 
-    cleared = client.put(url(w, "/minutes"), headers=sec, json={"next_meeting_note": None})
+    cleared = client.put(
+        url(w, "/minutes"), headers=if_match(client, url(w, "/minutes"), sec), json={"next_meeting_note": None}
+    )
     assert cleared.status_code == 422 and error_fields(cleared) == {"next_meeting_note"}
-    typo = client.put(url(w, "/minutes"), headers=sec, json={"next_meting_note": "x"})
+    typo = client.put(
+        url(w, "/minutes"), headers=if_match(client, url(w, "/minutes"), sec), json={"next_meting_note": "x"}
+    )
     assert typo.status_code == 422
-    mail = client.post(url(w, "/minutes/circulate"), headers=sec, json={"email": True})
+    mail = client.post(
+        url(w, "/minutes/circulate"),
+        headers=if_match(client, url(w, "/minutes/circulate"), sec, read=url(w, "/minutes")),
+        json={"email": True},
+    )
     assert mail.status_code == 422 and error_fields(mail) == {"email"}
     assert client.get(url(w, "/minutes"), headers=sec).json()["status"] == "draft"
 
@@ -501,7 +574,8 @@ def test_who_may_do_what(app, client, session):
     ]
     for who in ("aisha", "observer"):
         for method, tail, body in writes:
-            response = client.request(method, url(w, tail), headers=as_(app, w, who), json=body)
+            tagged = {**as_(app, w, who), "If-Match": current_tag(client, app, w, tail)}
+            response = client.request(method, url(w, tail), headers=tagged, json=body)
             assert response.status_code == 403, f"{who} {method} {tail}: {response.text}"
     assert client.get(url(w, "/minutes"), headers=as_(app, w, "aisha")).status_code == 200
     assert client.get(url(w, "/minutes"), headers=as_(app, w, "observer")).status_code == 403
@@ -516,9 +590,19 @@ def test_a_cancelled_meeting_cannot_be_minuted(app, client, session):
     w.meeting.status = "cancelled"
     session.add(w.meeting)
     session.commit()
-    refused = client.put(url(w, "/minutes/items/3"), headers=as_(app, w, "secretary"), json={"notes": "x"})
+    refused = client.put(
+        url(w, "/minutes/items/3"),
+        headers=if_match(client, url(w, "/minutes/items/3"), as_(app, w, "secretary")),
+        json={"notes": "x"},
+    )
     assert refused.status_code == 409 and "cancelled" in refused.json()["detail"]
-    assert client.post(url(w, "/minutes/circulate"), headers=as_(app, w, "chair")).status_code == 409
+    assert (
+        client.post(
+            url(w, "/minutes/circulate"),
+            headers=if_match(client, url(w, "/minutes/circulate"), as_(app, w, "chair"), read=url(w, "/minutes")),
+        ).status_code
+        == 409
+    )
 
 
 def test_text_survives_intact(app, client, session):
@@ -530,10 +614,18 @@ def test_text_survives_intact(app, client, session):
         w,
         {"membership_id": w.seat("ben"), "status": "delegate", "delegate_name": "Zoë «Ω» O'Brien", "note": TRICKY},
     )
-    client.put(url(w, "/minutes/items/4"), headers=sec, json={"notes": f"{TRICKY}\nSecond line & more"})
+    client.put(
+        url(w, "/minutes/items/4"),
+        headers=if_match(client, url(w, "/minutes/items/4"), sec),
+        json={"notes": f"{TRICKY}\nSecond line & more"},
+    )
     client.post(url(w, "/decisions"), headers=sec, json={"item_number": 4, "text": TRICKY})
     client.put(url(w, f"/aob/{w.aob.id}/outcome"), headers=sec, json={"outcome": TRICKY})
-    client.put(url(w, "/minutes"), headers=sec, json={"previous_minutes_note": TRICKY, "next_meeting_note": TRICKY})
+    client.put(
+        url(w, "/minutes"),
+        headers=if_match(client, url(w, "/minutes"), sec),
+        json={"previous_minutes_note": TRICKY, "next_meeting_note": TRICKY},
+    )
     doc = client.get(url(w, "/minutes"), headers=sec).json()
     ben = next(r for r in doc["attendance"] if r["membership_id"] == w.seat("ben"))
     assert (ben["delegate_name"], ben["note"]) == ("Zoë «Ω» O'Brien", TRICKY)
@@ -572,7 +664,11 @@ def test_minutes_queries_do_not_grow_with_the_record(app, client, engine, sessio
     def grow(n: int) -> None:
         for k in range(n):
             client.post(url(w, "/decisions"), headers=sec, json={"item_number": k % 9 + 1, "text": f"D{k}"})
-            client.put(url(w, f"/minutes/items/{k % 9 + 1}"), headers=sec, json={"notes": f"N{k}"})
+            client.put(
+                url(w, f"/minutes/items/{k % 9 + 1}"),
+                headers=if_match(client, url(w, f"/minutes/items/{k % 9 + 1}"), sec),
+                json={"notes": f"N{k}"},
+            )
         # After the app's writes: an open test transaction would hold SQLite's write lock.
         for _ in range(n):
             make_action(session, council=w.council, owner=w.seats["aisha"], raised_at=w.meeting)
@@ -638,7 +734,11 @@ def test_circulating_by_mail_sends_each_voting_member_one_message(mail_app, inbo
     inbox.refuse = {"dana@example.com"}
     client.post(url(w, "/decisions"), headers=as_(app, w, "secretary"), json={"item_number": 3, "text": TRICKY})
 
-    response = client.post(url(w, "/minutes/circulate"), headers=as_(app, w, "secretary"), json={"email": True})
+    response = client.post(
+        url(w, "/minutes/circulate"),
+        headers=if_match(client, url(w, "/minutes/circulate"), as_(app, w, "secretary"), read=url(w, "/minutes")),
+        json={"email": True},
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     voting = ["aisha", "ben", "chair", "chen", "secretary"]
@@ -680,7 +780,11 @@ def test_the_mail_carries_the_word_minutes_from_the_one_builder(mail_app, inbox,
     assert minutes_mail.build_minutes_docx is app_docx_minutes.build_minutes_docx
     assert minutes_mail.measure_chart_png is charts_module.measure_chart_png
     monkeypatch.setattr(minutes_mail, "build_minutes_docx", build_minutes_docx)
-    response = client.post(url(w, "/minutes/circulate"), headers=as_(app, w, "chair"), json={"email": True})
+    response = client.post(
+        url(w, "/minutes/circulate"),
+        headers=if_match(client, url(w, "/minutes/circulate"), as_(app, w, "chair"), read=url(w, "/minutes")),
+        json={"email": True},
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["attachment"] == f"utility-council-minutes-{body['minutes']['meeting']['date']}.docx"
@@ -701,7 +805,11 @@ def test_the_mail_carries_the_word_minutes_from_the_one_builder(mail_app, inbox,
 
     monkeypatch.setattr(minutes_mail, "build_minutes_docx", broken)
     inbox.messages.clear()
-    again = client.post(url(w, "/minutes/circulate"), headers=as_(app, w, "chair"), json={"email": True}).json()
+    again = client.post(
+        url(w, "/minutes/circulate"),
+        headers=if_match(client, url(w, "/minutes/circulate"), as_(app, w, "chair"), read=url(w, "/minutes")),
+        json={"email": True},
+    ).json()
     assert (again["emailed"], again["attachment"]) == (6, None)
     assert again["notes"] == ["The Word minutes could not be built, so the mail went without a .docx."]
     assert all(not list(m.iter_attachments()) for m in inbox.messages)
@@ -711,7 +819,11 @@ def test_once_minuting_starts_attendance_and_aob_change_only_in_the_minutes(app,
     w = arrange(session)
     dana, aisha = as_(app, w, "dana"), as_(app, w, "aisha")
     assert client.put(url(w, "/apologies"), headers=dana, json={"note": "On leave"}).status_code == 204
-    client.put(url(w, "/minutes/items/1"), headers=as_(app, w, "secretary"), json={"notes": "Started"})
+    client.put(
+        url(w, "/minutes/items/1"),
+        headers=if_match(client, url(w, "/minutes/items/1"), as_(app, w, "secretary")),
+        json={"notes": "Started"},
+    )
     for method, tail, headers, body in [
         ("PUT", "/apologies", as_(app, w, "ben"), {"note": "Late apologies"}),
         ("DELETE", "/apologies", dana, None),

@@ -157,7 +157,7 @@ def test_the_council_and_agenda_pages_link_the_minutes(client, session, world):
 def test_autosave_saves_with_the_token_in_a_header_or_the_form(client, session, world):
     sign_in(client, "secretary@example.com")
     token = token_for(client, world)
-    saved = client.post(world.autosave(3), data={"notes": TRICKY}, headers={"X-CSRF-Token": token})
+    saved = client.post(world.autosave(3), data={"notes": TRICKY, "version": "0"}, headers={"X-CSRF-Token": token})
     assert saved.status_code == 200, saved.text
     body = saved.json()
     assert body["number"] == 3 and body["version"] >= 1
@@ -167,7 +167,14 @@ def test_autosave_saves_with_the_token_in_a_header_or_the_form(client, session, 
     assert (item.number, item.notes) == (3, TRICKY)
 
     # As sendBeacon sends it: the token as a form field, multipart, CRLF line breaks.
-    again = client.post(world.autosave(3), files={"notes": (None, "line one\r\nline two"), "csrf_token": (None, token)})
+    again = client.post(
+        world.autosave(3),
+        files={
+            "notes": (None, "line one\r\nline two"),
+            "version": (None, str(body["version"])),
+            "csrf_token": (None, token),
+        },
+    )
     assert again.status_code == 200, again.text
     assert again.json()["version"] > body["version"]
     session.expire_all()
@@ -280,7 +287,7 @@ def test_item_1_aob_and_next_meeting_are_recorded(client, session, world):
     post_form(client, world.url, f"{world.url}/previous", approved="yes", note="One typo fixed.\r\nSigned.")
     post_form(client, world.url, f"{world.url}/aob/{world.aob.id}", outcome="Plan due in March.")
     post_form(client, world.url, f"{world.url}/next-meeting", note="Leeds, room 4")
-    post_form(client, world.url, f"{world.url}/items/5/notes", notes="Saved without script.")
+    post_form(client, world.url, f"{world.url}/items/5/notes", notes="Saved without script.", item_version="0")
     minutes = session.get(Minutes, world.meeting.id)
     session.refresh(minutes)
     assert (minutes.previous_minutes_approved, minutes.previous_minutes_note) == (True, "One typo fixed.\nSigned.")
@@ -315,7 +322,11 @@ def test_circulate_approve_and_then_only_amendments(client, session, world):
     # The secretary corrects a note after the chair opened the page: the chair reads again first.
     sign_in(client, "secretary@example.com")
     token = token_for(client, world)
-    client.post(world.autosave(5), data={"notes": "Corrected."}, headers={"X-CSRF-Token": token})
+    item_version = re.search(r'data-item="5"[^>]*data-version="(\d+)"', client.get(world.url).text).group(1)
+    corrected = client.post(
+        world.autosave(5), data={"notes": "Corrected.", "version": item_version}, headers={"X-CSRF-Token": token}
+    )
+    assert corrected.status_code == 200
     sign_in(client, "chair@example.com")
     post_form(client, world.url, f"{world.url}/approve", version=version)
     page = client.get(world.url).text

@@ -22,7 +22,7 @@ from app.models import (
     User,
 )
 from tests.factories import make_council, make_department, make_meeting, make_membership
-from tests.helpers import auth, error_fields
+from tests.helpers import auth, error_fields, if_match
 
 
 @dataclass
@@ -176,7 +176,9 @@ def test_ids_of_another_council_or_meeting(app, client, session, world):
     session.commit()
     wrong_meeting = f"/api/meetings/{later.id}/reports/{report['id']}"
     assert client.get(wrong_meeting, headers=world.h(world.chair)).status_code == 404
-    assert client.patch(wrong_meeting, headers=world.h(world.chair), json={"summary": "Moved"}).status_code == 404
+    assert (
+        client.patch(wrong_meeting, headers=world.h(world.chair, '"1"'), json={"summary": "Moved"}).status_code == 404
+    )
     assert client.get(f"{world.url}/{report['id']}", headers=stranger_headers).status_code == 404
 
 
@@ -196,10 +198,14 @@ def test_the_departments_members_and_the_chair_edit_with_if_match(client, sessio
     stale = client.patch(url, headers=world.h(world.chair, etag), json={"summary": "Overwritten"})
     assert stale.status_code == 412
     for seat in [world.field_member, world.observer, world.floating]:
-        assert client.patch(url, headers=world.h(seat), json={"summary": "Not mine"}).status_code == 403
-    assert client.patch(url, headers=world.h(world.chair), json={"summary": "Tidied by the chair"}).status_code == 200
+        refused = client.patch(url, headers=if_match(client, url, world.h(seat)), json={"summary": "Not mine"})
+        assert refused.status_code == 403
+    tidied = client.patch(
+        url, headers=if_match(client, url, world.h(world.chair)), json={"summary": "Tidied by the chair"}
+    )
+    assert tidied.status_code == 200
     for bad, field in [({"summary": None}, "summary"), ({"summary": ""}, "summary"), ({"colour": "red"}, "colour")]:
-        response = client.patch(url, headers=world.h(world.billing_member), json=bad)
+        response = client.patch(url, headers=if_match(client, url, world.h(world.billing_member)), json=bad)
         assert response.status_code == 422 and error_fields(response) == {field}, response.text
     session.expire_all()
     stored = session.get(DepartmentReport, report["id"])
@@ -213,7 +219,8 @@ def test_a_cancelled_meeting_takes_no_reports(client, session, world):
     response = submit(client, world, world.field_member)
     assert response.status_code == 409 and "cancelled" in response.json()["detail"]
     url = f"{world.url}/{report['id']}"
-    assert client.patch(url, headers=world.h(world.billing_member), json={"summary": "Late"}).status_code == 409
+    late = client.patch(url, headers=if_match(client, url, world.h(world.billing_member)), json={"summary": "Late"})
+    assert late.status_code == 409
     rows = client.get(world.url, headers=world.h(world.chair)).json()["data"]
     assert not any(row["can_submit"] for row in rows)
 
@@ -335,7 +342,7 @@ def test_scorecard_for_one_department_and_custom_weights(client, session, scored
     assert [c["department_name"] for c in one["data"]] == ["Billing"]
     weights = client.patch(
         f"/api/councils/{world.council.id}",
-        headers=world.h(world.chair),
+        headers=if_match(client, f"/api/councils/{world.council.id}", world.h(world.chair)),
         json={"scorecard_weights": {"action_plan": 1, "comment_trend": 0, "survey_rating": 1}},
     )
     assert weights.status_code == 200, weights.text
@@ -345,7 +352,7 @@ def test_scorecard_for_one_department_and_custom_weights(client, session, scored
     assert again["weights"] == {"action_plan": 1, "comment_trend": 0, "survey_rating": 1}
     bad = client.patch(
         f"/api/councils/{world.council.id}",
-        headers=world.h(world.chair),
+        headers=if_match(client, f"/api/councils/{world.council.id}", world.h(world.chair)),
         json={"scorecard_weights": {"action_plan": 0, "survey_rating": 0}},
     )
     assert bad.status_code == 422 and error_fields(bad) == {"scorecard_weights"}

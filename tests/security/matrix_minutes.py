@@ -23,6 +23,8 @@ RULES: dict = {
         "ok": RECORDERS,
         "json": {"attendance": [{"membership_id": "{owner_seat}", "status": "present"}]},
     },
+    # One item's notes and their version: read like the minutes.
+    ("GET", "/api/meetings/{meeting_id}/minutes/items/{number}"): {"ok": SEATED},
     ("PUT", "/api/meetings/{meeting_id}/minutes/items/{number}"): {
         "ok": RECORDERS,
         "json": {"notes": "Repeat visits down 8% since the checklist."},
