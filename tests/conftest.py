@@ -26,6 +26,7 @@ from sqlmodel import Session, create_engine
 
 from tests.databases import PostgresDatabases, SqliteDatabases
 from tests.pg import PostgresCluster, PostgresError, find_bin_dir
+from tests.smtp import inbox, mail_app  # noqa: F401  (fixtures: a real SMTP server on loopback)
 
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 BACKENDS = ["sqlite", "postgresql"]

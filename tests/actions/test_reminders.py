@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import email
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from email import policy
 from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
 from sqlmodel import select
 from typer.testing import CliRunner
 
@@ -218,58 +214,6 @@ def test_malformed_smtp_urls_are_refused_without_showing_the_password(url, compl
     with pytest.raises(ValueError, match=complaint) as caught:
         parse_smtp_url(url)
     assert "hunter2" not in str(caught.value)
-
-
-# -- a real SMTP server --------------------------------------------------------------
-
-
-@dataclass
-class Inbox:
-    """What the test SMTP server received; addresses in `refuse` get a 550."""
-
-    messages: list[EmailMessage] = field(default_factory=list)
-    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
-    refuse: set[str] = field(default_factory=set)
-    logins: list[tuple[str, str]] = field(default_factory=list)
-    url: str = ""
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if address in self.refuse:
-            return "550 5.1.1 Mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-        self.messages.append(email.message_from_bytes(envelope.original_content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-    def authenticate(self, server, session, envelope, mechanism, auth_data):
-        self.logins.append((auth_data.login.decode(), auth_data.password.decode()))
-        return AuthResult(success=True)
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if m["To"].addresses[0].addr_spec == address]
-
-
-class AnyPortController(Controller):
-    """Listens on port 0, a free port the OS picks, and learns which before its self-check."""
-
-    def _trigger_server(self):
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
-
-
-@pytest.fixture
-def inbox() -> Inbox:
-    box = Inbox()
-    controller = AnyPortController(
-        box, hostname="127.0.0.1", port=0, authenticator=box.authenticate, auth_require_tls=False
-    )
-    controller.start()
-    box.url = f"smtp://127.0.0.1:{controller.port}"
-    yield box
-    controller.stop()
 
 
 @pytest.fixture

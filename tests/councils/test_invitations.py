@@ -5,37 +5,15 @@ import re
 from datetime import timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlmodel import func, select
 
 from app.models import Invitation, Membership, User, utcnow
-from tests.actions.test_reminders import AnyPortController, Inbox
 from tests.factories import PASSWORD, make_council, make_department, make_membership, make_user
 from tests.helpers import auth, error_fields
 from tests.web.test_pages import csrf_from, sign_in
 
 # What may differ between two invitations apart from whom they are for.
 OWN = {"id", "email", "name", "created_at", "expires_at", "mailed_at"}
-
-
-@pytest.fixture
-def inbox():
-    box = Inbox()
-    controller = AnyPortController(box, hostname="127.0.0.1", port=0)
-    controller.start()
-    box.url = f"smtp://127.0.0.1:{controller.port}"
-    yield box
-    controller.stop()
-
-
-@pytest.fixture
-def mail_app(settings, inbox):
-    from app.main import create_app
-
-    application = create_app(settings.model_copy(update={"SMTP_URL": inbox.url, "BASE_URL": "http://council.example"}))
-    with TestClient(application) as test_client:
-        yield application, test_client
-    application.state.engine.dispose()
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlmodel import Session, select
 
@@ -18,7 +16,6 @@ from app.docx import minutes as app_docx_minutes
 from app.minutes import mail as minutes_mail
 from app.minutes.service import load_minutes
 from app.models import AobItem, Council, Decision, Meeting, Membership, Role, User
-from tests.actions.test_reminders import AnyPortController, Inbox
 from tests.factories import make_action, make_council, make_department, make_meeting, make_membership, make_user
 from tests.helpers import access_token, auth, error_fields, if_match
 
@@ -703,26 +700,6 @@ def test_decisions_numbered_concurrently_from_the_first_write(live_server, setti
 
 
 # -- circulating by mail, through a real SMTP server on loopback -----------------------
-
-
-@pytest.fixture
-def inbox():
-    box = Inbox()
-    controller = AnyPortController(box, hostname="127.0.0.1", port=0)
-    controller.start()
-    box.url = f"smtp://127.0.0.1:{controller.port}"
-    yield box
-    controller.stop()
-
-
-@pytest.fixture
-def mail_app(settings, inbox):
-    from app.main import create_app
-
-    application = create_app(settings.model_copy(update={"SMTP_URL": inbox.url, "BASE_URL": "http://council.example"}))
-    with TestClient(application) as test_client:
-        yield application, test_client
-    application.state.engine.dispose()
 
 
 def test_circulating_by_mail_sends_each_voting_member_one_message(mail_app, inbox, session):
