@@ -119,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The routes that take a file, each at its file limit and a little for the envelope.
         uploads={
             "/api/councils/{council_id}/template": Upload(MAX_TEMPLATE_BYTES),
+            "/councils/{council_id}/template": Upload(MAX_TEMPLATE_BYTES),
             "/api/councils/{council_id}/readings/import": Upload(READINGS_MAX_BYTES, as_import_problems=True),
             "/councils/{council_id}/readings/import": Upload(READINGS_MAX_BYTES),
             "/api/councils/{council_id}/feedback/import": Upload(FEEDBACK_MAX_BYTES, as_import_problems=True),

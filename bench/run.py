@@ -100,7 +100,11 @@ def token_for(url: str, user_id: int) -> str:
     engine = make_engine(url)
     try:
         with Session(engine) as session:
-            return create_access_token(user=session.get(User, user_id), settings=settings_for(url))
+            token = create_access_token(
+                session=session, user=session.get(User, user_id), settings=settings_for(url), user_agent="bench"
+            )
+            session.commit()  # the token's sign-in row
+            return token
     finally:
         engine.dispose()
 

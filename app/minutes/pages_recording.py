@@ -339,11 +339,13 @@ def autosave_item_notes(
     back with the next save); 412 {detail, current} when someone saved the item since that version (nothing
     saved); 409 once approved, 403 without the right (or a valid CSRF token), 401 when signed out. A page
     route: the session cookie, not a bearer token."""
-    if not csrf_matches(request, x_csrf_token or csrf_token):
-        return _json_error(403, "This page has expired or did not come from this site; reload it to keep saving.")
+    # Signed out first: the CSRF token is bound to the sign-in, so once it has ended every token
+    # fails, and "sign in again" is what the person needs to hear (nothing is saved either way).
     user = signed_in_user(request, session)
     if user is None:
         return _json_error(401, "You are signed out: sign in again in another tab; your notes are kept here.")
+    if not csrf_matches(request, x_csrf_token or csrf_token):
+        return _json_error(403, "This page has expired or did not come from this site; reload it to keep saving.")
     if not 1 <= number <= 9:
         return _json_error(404, "The agenda has items 1 to 9.")
     try:

@@ -188,7 +188,7 @@ def test_two_people_write_one_item_and_the_second_chooses(demo, page, browser, l
 
         # Both opened item 6 empty; the chair saves first.
         chair.locator("#notes-6").fill("Chair: the pilot goes ahead in March.")
-        chair.wait_for_function("document.getElementById('save-6').textContent.startsWith('Saved')")
+        expect(chair.locator("#save-6")).to_have_text(re.compile(r"^Saved"))
         assert stored_notes(session, meeting.id, 6) == "Chair: the pilot goes ahead in March."
 
         # The secretary, on her stale page, types: nothing of the chair's is overwritten.
@@ -210,7 +210,7 @@ def test_two_people_write_one_item_and_the_second_chooses(demo, page, browser, l
 
         # Keep mine: saved over theirs, with their version.
         page.get_by_role("button", name="Keep mine (save over it)").click()
-        page.wait_for_function("document.getElementById('save-6').textContent.startsWith('Saved')")
+        expect(page.locator("#save-6")).to_have_text(re.compile(r"^Saved"))
         assert panel.is_hidden()
         assert stored_notes(session, meeting.id, 6) == "Secretary: pilot agreed, from March."
 
@@ -227,7 +227,7 @@ def test_two_people_write_one_item_and_the_second_chooses(demo, page, browser, l
         # Typing on carries on from their version without another conflict.
         chair.locator("#notes-6").press("End")
         chair.keyboard.type(" Chair agrees.")
-        chair.wait_for_function("document.getElementById('save-6').textContent.startsWith('Saved')")
+        expect(chair.locator("#save-6")).to_have_text(re.compile(r"^Saved"))
         assert stored_notes(session, meeting.id, 6) == "Secretary: pilot agreed, from March. Chair agrees."
         # A reload does not bring the discarded text back.
         chair.reload()

@@ -1,6 +1,7 @@
 """Calendar subscription links: a secret URL per seat, served without signing in."""
 
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
@@ -98,7 +99,7 @@ def test_the_council_page_makes_resets_and_stops_the_link(client, session):
         f"/councils/{council.id}/calendar-link", data={"csrf_token": csrf_from(page.text)}, follow_redirects=True
     )
     assert "Calendar link made: add it to your calendar." in made.text and "Reset the link" in made.text
-    link = made.text.split('class="calendar-link" type="text" readonly value="')[1].split('"')[0]
+    link = re.search(r'<input class="calendar-link[^"]*" type="text" readonly value="([^"]*)"', made.text)[1]
     assert client.get(feed_path(link)).status_code == 200
 
     reset = client.post(

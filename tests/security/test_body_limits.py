@@ -198,3 +198,20 @@ def test_a_page_form_over_the_limit_gets_a_page_naming_it(client):
     assert response.status_code == 413
     assert response.headers["content-type"].startswith("text/html")
     assert "limit of 1 MB (1,048,576 bytes)" in response.text
+
+
+def test_every_route_that_takes_a_file_has_its_upload_limit(app):
+    """A new upload route left off the list would refuse every file over MAX_BODY_BYTES."""
+    from app.errors import _api_routes
+    from app.web.limits import BodyLimit
+
+    (limit,) = [m for m in app.user_middleware if m.cls is BodyLimit]
+    takes_files = {
+        route.path
+        for route in _api_routes(app.routes)
+        if any("UploadFile" in str(field.field_info.annotation) for field in route.dependant.body_params)
+    }
+    assert len(takes_files) >= 5, f"the check found too few upload routes to be working: {takes_files}"
+    assert takes_files <= set(limit.kwargs["uploads"]), (
+        f"upload routes without a limit: {takes_files - set(limit.kwargs['uploads'])}"
+    )

@@ -18,6 +18,7 @@ from tests.security.test_permissions import ETAG_FROM, MATRIX, build_world, reso
 # Writes that carry no version today, and why they may overwrite without one.
 UNVERSIONED: dict[tuple[str, str], str] = {
     ("PATCH", "/api/me"): "a person's own profile: only they write it",
+    ("DELETE", "/api/me/sessions/{session_id}"): "ends one of a person's own sign-ins; nothing typed is replaced",
     ("PATCH", "/api/users/{user_id}"): "site admin's account switches; no version column",
     ("DELETE", "/api/councils/{council_id}"): "a delete; nothing typed is replaced",
     ("PATCH", "/api/councils/{council_id}/departments/{department_id}"): "a name only; no version column",

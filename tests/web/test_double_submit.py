@@ -135,7 +135,7 @@ CREATE_FORMS = [
     ("councils.html", "/councils"),
     ("council.html", "/councils/{{ council.id }}/meetings"),
     ("council.html", "/councils/{{ council.id }}/departments"),
-    ("council.html", "/councils/{{ council.id }}/members"),
+    ("council.html", "{{ invite_action }}"),  # the invitation form
     ("agenda/_aob.html", "/meetings/{{ meeting.id }}/aob"),
     ("journeys.html", "/councils/{{ council.id }}/journeys"),
     ("journey.html", "/journeys/{{ journey.id }}/steps"),
