@@ -2,6 +2,8 @@
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -27,6 +29,25 @@ def _engine():
     from app.db import make_engine
 
     return make_engine(_settings().DATABASE_URL)
+
+
+@contextmanager
+def _exits(*rules: tuple[type[Exception], str, int]) -> Iterator[None]:
+    """Turn the named failures into a red one-line message and an exit code: (kind, label, code), first match wins.
+
+    A database error prints the driver's own message (`exc.orig`), not SQLAlchemy's wrapper.
+    """
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        yield
+    except Exception as exc:
+        for kind, label, code in (*rules, (OperationalError, "Database error", 1)):
+            if isinstance(exc, kind):
+                detail = exc.orig if isinstance(exc, OperationalError) else exc
+                typer.secho(f"{label}: {detail}", fg="red", err=True)
+                raise typer.Exit(code) from None
+        raise
 
 
 def _redacted(url: str) -> str:
@@ -66,23 +87,14 @@ def db_copy(
     Exit codes: 0 copied and verified, 1 a table's count or checksum differs, 3 refused
     (the target is not empty, or the source is not up to date); nothing is written when refused.
     """
-    from sqlalchemy.exc import ArgumentError, OperationalError
+    from sqlalchemy.exc import ArgumentError
 
     from app.copy import CopyRefused, copy_database
 
     source_url = source or _settings().DATABASE_URL
     typer.echo(f"Copying {_redacted(source_url)} to {_redacted(to)} …")
-    try:
+    with _exits((CopyRefused, "Refused", 3), (ArgumentError, "Not a database URL", 2)):
         checks = copy_database(source_url, to, progress=lambda table, rows: typer.echo(f"  {table:<26} {rows:>8}"))
-    except CopyRefused as exc:
-        typer.secho(f"Refused: {exc}", fg="red", err=True)
-        raise typer.Exit(3) from None
-    except ArgumentError as exc:
-        typer.secho(f"Not a database URL: {exc}", fg="red", err=True)
-        raise typer.Exit(2) from None
-    except OperationalError as exc:
-        typer.secho(f"Database error: {exc.orig}", fg="red", err=True)
-        raise typer.Exit(1) from None
     typer.echo(f"\n{'table':<26} {'source':>8} {'target':>8}  check")
     for check in checks:
         verdict = "OK" if check.ok else "MISMATCH"
@@ -116,23 +128,13 @@ def db_backup(
 
     Exit codes: 0 written, 1 failed, 3 refused (the file exists, or the database has no schema).
     """
-    from sqlalchemy.exc import OperationalError
 
     from app.backup import BackupError, BackupFailed, backup, manifest_path
 
     settings = _settings()
     typer.echo(f"Backing up {_redacted(settings.DATABASE_URL)} to {file} …")
-    try:
+    with _exits((BackupFailed, "Failed", 1), (BackupError, "Refused", 3)):
         counts = backup(settings.DATABASE_URL, file, portable=portable, pg_bin_dir=settings.PG_BIN_DIR)
-    except BackupFailed as exc:
-        typer.secho(f"Failed: {exc}", fg="red", err=True)
-        raise typer.Exit(1) from None
-    except BackupError as exc:
-        typer.secho(f"Refused: {exc}", fg="red", err=True)
-        raise typer.Exit(3) from None
-    except OperationalError as exc:
-        typer.secho(f"Database error: {exc.orig}", fg="red", err=True)
-        raise typer.Exit(1) from None
     _print_counts(counts)
     typer.echo(f"Backed up {len(counts)} tables, {sum(c.rows for c in counts)} rows; manifest {manifest_path(file)}.")
 
@@ -148,22 +150,12 @@ def db_restore(
     target holds rows without --force, or the file does not match its manifest); nothing is
     written when refused.
     """
-    from sqlalchemy.exc import OperationalError
 
     from app.backup import BackupError, BackupFailed, restore
 
     settings = _settings()
-    try:
+    with _exits((BackupFailed, "Failed", 1), (BackupError, "Refused", 3)):
         counts = restore(file, settings.DATABASE_URL, force=force, pg_bin_dir=settings.PG_BIN_DIR, progress=typer.echo)
-    except BackupFailed as exc:
-        typer.secho(f"Failed: {exc}", fg="red", err=True)
-        raise typer.Exit(1) from None
-    except BackupError as exc:
-        typer.secho(f"Refused: {exc}", fg="red", err=True)
-        raise typer.Exit(3) from None
-    except OperationalError as exc:
-        typer.secho(f"Database error: {exc.orig}", fg="red", err=True)
-        raise typer.Exit(1) from None
     _print_counts(counts)
     bad = [c.table for c in counts if not c.ok]
     if bad:

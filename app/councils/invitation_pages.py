@@ -68,16 +68,21 @@ def create_invitation_form(
     ok, made = attempt(request, session, apply)
     if ok:
         invitation, token = made
-        sent = commit_and_mail(
-            session=session,
-            settings=settings,
-            invitation=invitation,
-            council=access.council,
-            inviter=access.user,
-            token=token,
-        )
-        flash(request, _sent_message(sent, "sent"), "ok" if sent.mail == "sent" else "error")
+        _mail_and_say(request, session, access, invitation, token, done="sent")
     return redirect(back)
+
+
+def _mail_and_say(request: Request, session, access: Access, invitation, token: str, *, done: str) -> None:
+    """Commit the invitation, mail its link, and tell the chair whether the mail left."""
+    sent = commit_and_mail(
+        session=session,
+        settings=request.app.state.settings,
+        invitation=invitation,
+        council=access.council,
+        inviter=access.user,
+        token=token,
+    )
+    flash(request, _sent_message(sent, done), "ok" if sent.mail == "sent" else "error")
 
 
 @router.post("/councils/{council_id}/invitations/{invitation_id}/resend", dependencies=[CsrfChecked])
@@ -92,15 +97,7 @@ def resend_invitation_form(request: Request, session: SessionDep, access: PageCo
         lambda: service.resend_invitation(session=session, invitation=invitation, days=settings.INVITATION_DAYS),
     )
     if ok:
-        sent = commit_and_mail(
-            session=session,
-            settings=settings,
-            invitation=invitation,
-            council=access.council,
-            inviter=access.user,
-            token=token,
-        )
-        flash(request, _sent_message(sent, "sent again"), "ok" if sent.mail == "sent" else "error")
+        _mail_and_say(request, session, access, invitation, token, done="sent again")
     return redirect(back)
 
 
