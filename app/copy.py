@@ -26,7 +26,7 @@ from app.models import metadata
 BATCH_SIZE = 1000
 # Tables whose rows the migrations create themselves: replaced by the source's, and no
 # sign that the target is in use.
-MIGRATION_ROWS = frozenset({"data_revision"})
+MIGRATION_ROWS = frozenset({"data_revision", "site_identity"})
 
 
 class CopyRefused(Exception):

@@ -86,7 +86,7 @@ def get_meeting_invite(request: Request, session: SessionDep, found: MeetingDep)
         session=session,
         access=found.access,
         meeting=meeting,
-        base_url=request.app.state.settings.BASE_URL,
+        settings=request.app.state.settings,
         now=utcnow(),
     )
     local_day = meeting_public(meeting, council).local_start.date()
@@ -97,6 +97,6 @@ def get_meeting_invite(request: Request, session: SessionDep, found: MeetingDep)
 def get_council_calendar(request: Request, session: SessionDep, access: CouncilAccess) -> Response:
     """Every meeting of the council as a calendar feed to subscribe to (any seat); cancelled ones marked."""
     content = calendar.council_calendar(
-        session=session, access=access, base_url=request.app.state.settings.BASE_URL, now=utcnow()
+        session=session, access=access, settings=request.app.state.settings, now=utcnow()
     )
     return _ics(content, access.council.name, "-meetings.ics")

@@ -5,19 +5,30 @@ feed (a meeting's time and place are no secret within the council). The running 
 in each event's description follows the agenda read rule: seated members see the draft,
 observers only an agenda the chair has published; otherwise the event says the agenda
 is still to come.
+
+The organizer is the council's chair (the site's MAIL_FROM when it has none); an invite
+lists every seat whose account is active as an attendee, which any seat may already see
+on the members list.
 """
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 
 from sqlmodel import Session, col, select
 
 from app.agendas import service as agenda_service
-from app.agendas.ics import CalendarEntry, calendar_feed
+from app.agendas.ics import CalendarEntry, Person, Seat, calendar_feed, meeting_request
 from app.agendas.model import Agenda
 from app.auth import Access
+from app.config import Settings
 from app.errors import Forbidden
 from app.meetings.service import list_meetings
-from app.models import AgendaSnapshot, Meeting, MeetingStatus, Role
+from app.meetings.site_identity import uid_namespace
+from app.models import AgendaSnapshot, Council, Meeting, MeetingStatus, Membership, Role, User
+
+# Attendees in the order a reader looks for them: the chair, the secretary, members, observers.
+ROLE_ORDER = {Role.chair: 0, Role.secretary: 1, Role.member: 2, Role.observer: 3}
 
 
 def agenda_path(meeting_id: int) -> str:
@@ -31,17 +42,59 @@ def _readable_agenda(*, session: Session, access: Access, meeting: Meeting) -> A
         return None
 
 
-def meeting_invite(*, session: Session, access: Access, meeting: Meeting, base_url: str, now: datetime) -> bytes:
-    """One meeting as a calendar file, with the agenda's running order when the reader may see it."""
+def council_seats(*, session: Session, council: Council) -> list[Seat]:
+    """Every seat on the council whose account is active, chair first."""
+    rows = session.exec(
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.council_id == council.id, col(User.is_active))
+        .order_by(col(User.name), col(Membership.id))
+    ).all()
+    seats = [Seat(membership_id=m.id, role=m.role, person=Person(name=u.name, email=u.email)) for m, u in rows]
+    return sorted(seats, key=lambda seat: ROLE_ORDER[Role(seat.role)])
+
+
+def organizer(*, seats: list[Seat], mail_from: str) -> Person:
+    """The chair, or the site's sender when the council has no chair with an address."""
+    for seat in seats:
+        if seat.role == Role.chair and seat.person.email:
+            return seat.person
+    name, email = parseaddr(mail_from)
+    return Person(name=name or "CX Council", email=email or mail_from)
+
+
+def meeting_invite(
+    *,
+    session: Session,
+    access: Access,
+    meeting: Meeting,
+    settings: Settings,
+    now: datetime,
+    answers: Mapping[int, str] | None = None,
+) -> bytes:
+    """One meeting as a meeting request to every seat, with the running order when the reader may see it.
+
+    `answers` maps membership id -> PARTSTAT (ACCEPTED, DECLINED, DELEGATED, NEEDS-ACTION)
+    for the seats that have answered in the app; the others NEEDS-ACTION.
+    """
     entry = CalendarEntry(
         meeting=meeting,
         agenda=_readable_agenda(session=session, access=access, meeting=meeting),
-        url=base_url.rstrip("/") + agenda_path(meeting.id),
+        url=settings.BASE_URL.rstrip("/") + agenda_path(meeting.id),
     )
-    return calendar_feed(council=access.council, entries=[entry], base_url=base_url, stamp=now)
+    seats = council_seats(session=session, council=access.council)
+    return meeting_request(
+        council=access.council,
+        entry=entry,
+        namespace=uid_namespace(session=session),
+        organizer=organizer(seats=seats, mail_from=settings.MAIL_FROM),
+        seats=seats,
+        stamp=now,
+        answers=answers,
+    )
 
 
-def council_calendar(*, session: Session, access: Access, base_url: str, now: datetime) -> bytes:
+def council_calendar(*, session: Session, access: Access, settings: Settings, now: datetime) -> bytes:
     """Every meeting of the council, cancelled ones marked so, for a calendar to subscribe to.
 
     Each event carries the published agenda when there is one (one query for all of
@@ -69,12 +122,13 @@ def council_calendar(*, session: Session, access: Access, base_url: str, now: da
         ):
             agenda = agenda_service.live_agenda(session=session, access=access, meeting=meeting, snapshot=None)
         entries.append(
-            CalendarEntry(meeting=meeting, agenda=agenda, url=base_url.rstrip("/") + agenda_path(meeting.id))
+            CalendarEntry(meeting=meeting, agenda=agenda, url=settings.BASE_URL.rstrip("/") + agenda_path(meeting.id))
         )
     return calendar_feed(
         council=access.council,
         entries=entries,
-        base_url=base_url,
+        namespace=uid_namespace(session=session),
+        organizer=organizer(seats=council_seats(session=session, council=access.council), mail_from=settings.MAIL_FROM),
         stamp=now,
         name=f"{access.council.name} meetings",
     )

@@ -1,29 +1,73 @@
-"""Meetings as iCalendar: one invite, or a council's feed people subscribe to.
+"""Meetings as iCalendar: one invite people can answer, or a council's feed people subscribe to.
 
-Pure: rows and agendas in, bytes out. Each meeting keeps one UID for life and its
-SEQUENCE is the meeting's version, so a moved or cancelled meeting replaces the entry a
-calendar already holds instead of adding a second one. Times carry the council's TZID
-with a VTIMEZONE covering the meetings, so a meeting stays at 10:00 local time across
-a daylight-saving change.
+Pure: rows and agendas in, bytes out. An invite is a meeting request (RFC 5546
+METHOD:REQUEST) from the chair to every seat, or METHOD:CANCEL once the meeting is
+cancelled; a subscribed feed is METHOD:PUBLISH with cancelled meetings marked so.
+
+Each meeting keeps one UID for life, minted from this database's random namespace
+(never from the site's address) unless it keeps the UID calendars held before that
+(meetings.ical_uid); its SEQUENCE is the meeting's version, so a moved or cancelled
+meeting replaces the entry a calendar already holds instead of adding a second one.
+Times carry the council's TZID with a VTIMEZONE covering every meeting in the file, so a
+meeting stays at 10:00 local time across a daylight-saving change.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from urllib.parse import urlsplit
+from enum import StrEnum
+from uuid import UUID, uuid5
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 
 from app import __version__
 from app.agendas.model import Agenda
 from app.display import local_date
-from app.models import Council, Meeting, MeetingStatus
+from app.models import Council, Meeting, MeetingStatus, Role
 
 PRODID = f"-//CX Council//CX Council {__version__}//EN"
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 # How often a subscribed calendar should fetch the feed again (RFC 7986; X-PUBLISHED-TTL for Outlook).
 REFRESH = timedelta(hours=6)
+# The right-hand side of every UID minted from the namespace: fixed, so no address shows in it.
+UID_SUFFIX = "cx-council"
+
+
+class PartStat(StrEnum):
+    """A seat's answer to the invitation, as calendars read it (RFC 5545 PARTSTAT)."""
+
+    accepted = "ACCEPTED"
+    declined = "DECLINED"
+    delegated = "DELEGATED"
+    needs_action = "NEEDS-ACTION"
+
+
+# ROLE per seat. Observers are OPT-PARTICIPANT: welcome in the room and able to answer,
+# but not expected and never counted for the quorum. NON-PARTICIPANT ("copied for
+# information only") would tell their calendars they are not coming at all, and calendar
+# apps show it inconsistently (Outlook has no such attendee type).
+ATTENDEE_ROLE = {
+    Role.chair: "CHAIR",
+    Role.secretary: "REQ-PARTICIPANT",
+    Role.member: "REQ-PARTICIPANT",
+    Role.observer: "OPT-PARTICIPANT",
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One seat on the council, invited to the meeting."""
+
+    membership_id: int
+    role: str
+    person: Person
 
 
 @dataclass(frozen=True)
@@ -35,20 +79,22 @@ class CalendarEntry:
     url: str
 
 
-def uid_domain(base_url: str) -> str:
-    """The host the UIDs are minted under: stable for as long as the site keeps its name."""
-    return urlsplit(base_url).hostname or "cx-council.invalid"
+def meeting_uid(meeting: Meeting, namespace: UUID) -> str:
+    """The UID calendars hold for this meeting: the one it kept from before, else minted from the namespace."""
+    return meeting.ical_uid or f"{uuid5(namespace, f'meeting-{meeting.id}')}@{UID_SUFFIX}"
 
 
-def meeting_uid(meeting_id: int, domain: str) -> str:
-    return f"meeting-{meeting_id}@{domain}"
+def meeting_summary(council: Council, meeting: Meeting) -> str:
+    """ "<Council> — <title> (Meeting N)", or "<Council> — Meeting N" for an untitled meeting."""
+    title = meeting.title.strip()
+    if title and title != f"Meeting {meeting.number}":
+        return f"{council.name} — {title} (Meeting {meeting.number})"
+    return f"{council.name} — Meeting {meeting.number}"
 
 
 def _description(entry: CalendarEntry, council: Council) -> str:
     meeting, agenda = entry.meeting, entry.agenda
     lines = []
-    if meeting.title and meeting.title != f"Meeting {meeting.number}":
-        lines.append(meeting.title)
     if meeting.status == MeetingStatus.cancelled:
         lines.append("This meeting has been cancelled.")
     if agenda is None and meeting.status == MeetingStatus.held:
@@ -68,55 +114,125 @@ def _description(entry: CalendarEntry, council: Council) -> str:
     return "\n".join(lines)
 
 
-def meeting_event(*, council: Council, entry: CalendarEntry, domain: str, stamp: datetime) -> Event:
-    """One VEVENT for a meeting: start and end in the council's zone, a stable UID."""
+def _address(person: Person, **parameters: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{person.email}")
+    if person.name:
+        address.params["CN"] = person.name
+    for key, value in parameters.items():
+        address.params[key.replace("_", "-").upper()] = value
+    return address
+
+
+def meeting_event(
+    *,
+    council: Council,
+    entry: CalendarEntry,
+    namespace: UUID,
+    organizer: Person,
+    stamp: datetime,
+    seats: Sequence[Seat] = (),
+    answers: Mapping[int, str] | None = None,
+) -> Event:
+    """One VEVENT: start and end in the council's zone, a stable UID, the chair as organizer.
+
+    `seats` become ATTENDEEs (an invite; a published feed has none). `answers` maps a
+    seat's membership id to its PARTSTAT (ACCEPTED, DECLINED, DELEGATED, NEEDS-ACTION);
+    a seat without one NEEDS-ACTION.
+    """
     meeting = entry.meeting
     zone = ZoneInfo(council.timezone)
     start = meeting.scheduled_at.astimezone(zone)
+    answers = answers or {}
     event = Event()
-    event.add("uid", meeting_uid(meeting.id, domain))
+    event.add("uid", meeting_uid(meeting, namespace))
     event.add("sequence", meeting.version)
     event.add("dtstamp", stamp.astimezone(UTC))
     event.add("last-modified", meeting.updated_at.astimezone(UTC))
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=meeting.duration_minutes))
-    event.add("summary", f"{council.name} — Meeting {meeting.number}")
+    event.add("summary", meeting_summary(council, meeting))
     if meeting.location:
         event.add("location", meeting.location)
     event.add("description", _description(entry, council))
     event.add("url", entry.url)
+    event.add("organizer", _address(organizer))
+    for seat in seats:
+        partstat = PartStat(answers.get(seat.membership_id, PartStat.needs_action))
+        event.add(
+            "attendee",
+            _address(
+                seat.person, cutype="INDIVIDUAL", role=ATTENDEE_ROLE[Role(seat.role)], partstat=partstat, rsvp="TRUE"
+            ),
+        )
     event.add("status", "CANCELLED" if meeting.status == MeetingStatus.cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     return event
+
+
+def _calendar(council: Council, method: str, events: Sequence[Event], meetings: Sequence[Meeting]) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    for event in events:
+        calendar.add_component(event)
+    if meetings:
+        # A VTIMEZONE whose transitions reach a year before the first meeting in the file
+        # and a year past the last, whatever their years. The library notes the range it
+        # was asked for in a COMMENT; the range is this file's, so the note only misleads.
+        days = [m.scheduled_at.astimezone(ZoneInfo(council.timezone)).date() for m in meetings]
+        calendar.add_missing_timezones(
+            first_date=date(min(days).year - 1, 1, 1), last_date=date(max(days).year + 2, 1, 1)
+        )
+        for zone in calendar.walk("VTIMEZONE"):
+            zone.pop("COMMENT", None)
+    return calendar
+
+
+def meeting_request(
+    *,
+    council: Council,
+    entry: CalendarEntry,
+    namespace: UUID,
+    organizer: Person,
+    seats: Sequence[Seat],
+    stamp: datetime,
+    answers: Mapping[int, str] | None = None,
+) -> bytes:
+    """The invite: METHOD:REQUEST to every seat, or METHOD:CANCEL once the meeting is cancelled (RFC 5546)."""
+    event = meeting_event(
+        council=council,
+        entry=entry,
+        namespace=namespace,
+        organizer=organizer,
+        stamp=stamp,
+        seats=seats,
+        answers=answers,
+    )
+    method = "CANCEL" if entry.meeting.status == MeetingStatus.cancelled else "REQUEST"
+    return _calendar(council, method, [event], [entry.meeting]).to_ical()
 
 
 def calendar_feed(
     *,
     council: Council,
     entries: Sequence[CalendarEntry],
-    base_url: str,
+    namespace: UUID,
+    organizer: Person,
     stamp: datetime,
     name: str | None = None,
 ) -> bytes:
-    """A VCALENDAR with one VEVENT per entry and the council's VTIMEZONE; `name` marks a subscribed feed."""
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    """A METHOD:PUBLISH VCALENDAR, one VEVENT per entry and the council's VTIMEZONE; `name` marks a subscribed feed."""
+    events = [
+        meeting_event(council=council, entry=entry, namespace=namespace, organizer=organizer, stamp=stamp)
+        for entry in entries
+    ]
+    calendar = _calendar(council, "PUBLISH", events, [e.meeting for e in entries])
     if name:
         calendar.add("name", name)
         calendar.add("x-wr-calname", name)
         calendar.add("x-wr-timezone", council.timezone)
         calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT6H")
-    domain = uid_domain(base_url)
-    for entry in entries:
-        calendar.add_component(meeting_event(council=council, entry=entry, domain=domain, stamp=stamp))
-    if entries:
-        # A VTIMEZONE whose transitions cover every meeting (a year either side).
-        days = [e.meeting.scheduled_at.astimezone(ZoneInfo(council.timezone)).date() for e in entries]
-        calendar.add_missing_timezones(
-            first_date=date(min(days).year - 1, 1, 1), last_date=date(max(days).year + 2, 1, 1)
-        )
     return calendar.to_ical()

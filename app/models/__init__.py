@@ -34,6 +34,7 @@ from app.models.research import (
 )
 from app.models.revision import DataRevision
 from app.models.sessions import UserSession
+from app.models.site import SiteIdentity
 from app.models.users import LoginFailure, User
 
 __all__ = [
@@ -92,6 +93,7 @@ __all__ = [
     "RootCauseAction",
     "RootCauseInitiative",
     "RootCauseMeasure",
+    "SiteIdentity",
     "StepDepartment",
     "TZDateTime",
     "Theme",

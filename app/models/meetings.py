@@ -35,6 +35,10 @@ class Meeting(SQLModel, table=True):
     location: str = Field(default="", max_length=200)
     status: str = Field(default=MeetingStatus.scheduled, max_length=20)
     version: int = Field(default=1)
+    # The UID calendars already hold for this meeting when it predates site_identity
+    # (meeting-<id>@<host>, kept by the migration); None: derived from the site's
+    # namespace (app/agendas/ics.py meeting_uid), so creating a meeting writes nothing here.
+    ical_uid: str | None = Field(default=None, max_length=255)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
     # Archived instead of deleted (app/archive.py): hidden everywhere but the record.

@@ -1,20 +1,33 @@
 """Calendar files: parsed back with icalendar, as a calendar application would read them."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
+from sqlmodel import select
 
-from app.agendas.ics import CalendarEntry, calendar_feed, meeting_uid
+from app.agendas.ics import CalendarEntry, Person, calendar_feed, meeting_uid
 from app.agendas.model import SECTION_TITLES
-from app.models import Council, Meeting, Role
+from app.models import Council, Meeting, Role, SiteIdentity
 from tests.factories import make_council, make_meeting, make_membership, make_user, token_headers
 from tests.helpers import if_match
 
 
+NAMESPACE = uuid.UUID("6f1c3c1e-8d7b-4c55-9a51-0c7d3f2b9e10")
+CHAIR = Person(name="Ann Chair", email="ann@example.com")
+
+
 def events(body: bytes) -> list:
     return Calendar.from_ical(body).walk("VEVENT")
+
+
+def uid(session, meeting: Meeting) -> str:
+    """The UID the app minted for `meeting`, from the namespace it stored (read only: the app made the row)."""
+    session.expire_all()
+    namespace = session.exec(select(SiteIdentity.namespace)).one()
+    return f"{uuid.uuid5(uuid.UUID(namespace), f'meeting-{meeting.id}')}@cx-council"
 
 
 # -- the pure function ----------------------------------------------------------------
@@ -30,7 +43,8 @@ def test_a_meeting_keeps_its_local_time_with_the_councils_zone():
     body = calendar_feed(
         council=council,
         entries=[CalendarEntry(meeting=meeting, agenda=None, url="https://council.example.org/meetings/7/agenda")],
-        base_url="https://council.example.org",
+        namespace=NAMESPACE,
+        organizer=CHAIR,
         stamp=stamp,
     )
     assert b"DTSTART;TZID=Europe/London:20260330T100000" in body
@@ -39,7 +53,7 @@ def test_a_meeting_keeps_its_local_time_with_the_councils_zone():
     (event,) = calendar.walk("VEVENT")
     assert event.decoded("dtstart") == datetime(2026, 3, 30, 9, tzinfo=UTC)
     assert event.decoded("dtend") - event.decoded("dtstart") == timedelta(minutes=90)
-    assert str(event["uid"]) == "meeting-7@council.example.org" == meeting_uid(7, "council.example.org")
+    assert str(event["uid"]) == f"{uuid.uuid5(NAMESPACE, 'meeting-7')}@cx-council" == meeting_uid(meeting, NAMESPACE)
     assert event["sequence"] == 4
     assert str(event["summary"]) == "Utility council — Meeting 3"
     assert "agenda is circulated once the chair publishes it" in str(event["description"])
@@ -52,7 +66,8 @@ def test_a_utc_council_needs_no_vtimezone():
     body = calendar_feed(
         council=council,
         entries=[CalendarEntry(meeting=meeting, agenda=None, url="http://x/meetings/1/agenda")],
-        base_url="http://x",
+        namespace=NAMESPACE,
+        organizer=CHAIR,
         stamp=datetime(2030, 1, 1, tzinfo=UTC),
     )
     (event,) = events(body)
@@ -69,7 +84,8 @@ def test_a_held_meeting_without_an_agenda_does_not_promise_one():
     body = calendar_feed(
         council=council,
         entries=[CalendarEntry(meeting=meeting, agenda=None, url="https://council.example.org/meetings/2/agenda")],
-        base_url="https://council.example.org",
+        namespace=NAMESPACE,
+        organizer=CHAIR,
         stamp=datetime(2026, 11, 22, tzinfo=UTC),
     )
     (event,) = events(body)
@@ -118,7 +134,7 @@ def test_the_invite_carries_the_meeting_and_its_running_order(client, session, c
 
     second = client.get(url, headers=chair)
     (again,) = events(second.content)
-    assert str(again["uid"]) == str(event["uid"]) == f"meeting-{meeting.id}@testserver"
+    assert str(again["uid"]) == str(event["uid"]) == uid(session, meeting)
     assert again["sequence"] == event["sequence"] == 1
 
     # Moving the meeting bumps SEQUENCE, so calendars replace the old entry.
@@ -175,19 +191,19 @@ def test_the_feed_holds_every_meeting_with_cancelled_ones_marked(client, session
     calendar = Calendar.from_ical(response.content)
     assert str(calendar["x-wr-calname"]) == "Utility council, North meetings"
     by_uid = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
-    assert set(by_uid) == {f"meeting-{m.id}@testserver" for m in (held, cancelled, upcoming)}
-    assert f"meeting-{elsewhere.id}@testserver" not in by_uid
-    assert str(by_uid[f"meeting-{cancelled.id}@testserver"]["status"]) == "CANCELLED"
-    assert by_uid[f"meeting-{cancelled.id}@testserver"]["sequence"] == 2
-    assert str(by_uid[f"meeting-{upcoming.id}@testserver"]["status"]) == "CONFIRMED"
+    assert set(by_uid) == {uid(session, m) for m in (held, cancelled, upcoming)}
+    assert uid(session, elsewhere) not in by_uid
+    assert str(by_uid[uid(session, cancelled)]["status"]) == "CANCELLED"
+    assert by_uid[uid(session, cancelled)]["sequence"] == 2
+    assert str(by_uid[uid(session, upcoming)]["status"]) == "CONFIRMED"
     # The upcoming meeting's draft running order; the past one, never published, carries none.
-    assert "Actions from the last meeting" in str(by_uid[f"meeting-{upcoming.id}@testserver"]["description"])
-    assert "Actions from the last meeting" not in str(by_uid[f"meeting-{held.id}@testserver"]["description"])
+    assert "Actions from the last meeting" in str(by_uid[uid(session, upcoming)]["description"])
+    assert "Actions from the last meeting" not in str(by_uid[uid(session, held)]["description"])
     # One VTIMEZONE whose transitions reach from the first meeting to the last.
     (zone,) = calendar.walk("VTIMEZONE")
     assert zone["TZID"] == "America/New_York"
     for meeting in (held, upcoming):
-        event = by_uid[f"meeting-{meeting.id}@testserver"]
+        event = by_uid[uid(session, meeting)]
         assert event.decoded("dtstart") == meeting.scheduled_at
 
     observer = token_headers(client, "observer@example.com")
