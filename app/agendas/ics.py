@@ -19,7 +19,7 @@ from enum import StrEnum
 from uuid import UUID, uuid5
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import Calendar, Event, Timezone, vCalAddress
 
 from app import __version__
 from app.agendas.model import Agenda
@@ -179,15 +179,33 @@ def _calendar(council: Council, method: str, events: Sequence[Event], meetings: 
         calendar.add_component(event)
     if meetings:
         # A VTIMEZONE whose transitions reach a year before the first meeting in the file
-        # and a year past the last, whatever their years. The library notes the range it
-        # was asked for in a COMMENT; the range is this file's, so the note only misleads.
+        # and a year past the last, whatever their years.
         days = [m.scheduled_at.astimezone(ZoneInfo(council.timezone)).date() for m in meetings]
         calendar.add_missing_timezones(
             first_date=date(min(days).year - 1, 1, 1), last_date=date(max(days).year + 2, 1, 1)
         )
         for zone in calendar.walk("VTIMEZONE"):
-            zone.pop("COMMENT", None)
+            _plain_timezone(zone)
     return calendar
+
+
+def _plain_timezone(zone: Timezone) -> None:
+    """The library's VTIMEZONE, made plain for every reader.
+
+    It notes the range it was asked for in a COMMENT ("only works from … to …"): the range
+    is this file's, so the note only misleads. And it lists each observance's transitions
+    as one comma-separated RDATE, of which some readers keep only the first (vobject
+    does), putting a summer meeting years ahead in winter time; one RDATE a line is
+    read the same by all.
+    """
+    zone.pop("COMMENT", None)
+    for observance in zone.subcomponents:
+        listed = observance.pop("RDATE", None)
+        if listed is None:
+            continue
+        for value in listed if isinstance(listed, list) else [listed]:
+            for transition in value.dts:
+                observance.add("rdate", transition.dt)
 
 
 def meeting_request(

@@ -14,7 +14,6 @@ from app.models import Council, Meeting, Role, SiteIdentity
 from tests.factories import make_council, make_meeting, make_membership, make_user, token_headers
 from tests.helpers import if_match
 
-
 NAMESPACE = uuid.UUID("6f1c3c1e-8d7b-4c55-9a51-0c7d3f2b9e10")
 CHAIR = Person(name="Ann Chair", email="ann@example.com")
 
