@@ -19,7 +19,8 @@ from enum import StrEnum
 from uuid import UUID, uuid5
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, vCalAddress
+from dateutil.rrule import rrulestr
+from icalendar import Calendar, Event, Timezone, vCalAddress, vRecur
 
 from app import __version__
 from app.agendas.model import Agenda
@@ -184,28 +185,70 @@ def _calendar(council: Council, method: str, events: Sequence[Event], meetings: 
         calendar.add_missing_timezones(
             first_date=date(min(days).year - 1, 1, 1), last_date=date(max(days).year + 2, 1, 1)
         )
+        last_year = max(days).year + 1  # the last year whose transitions the block lists
         for zone in calendar.walk("VTIMEZONE"):
-            _plain_timezone(zone)
+            _plain_timezone(zone, last_year=last_year)
     return calendar
 
 
-def _plain_timezone(zone: Timezone) -> None:
-    """The library's VTIMEZONE, made plain for every reader.
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
-    It notes the range it was asked for in a COMMENT ("only works from … to …"): the range
-    is this file's, so the note only misleads. And it lists each observance's transitions
-    as one comma-separated RDATE, of which some readers keep only the first (vobject
-    does), putting a summer meeting years ahead in winter time; one RDATE a line is
-    read the same by all.
+
+def _plain_timezone(zone: Timezone, *, last_year: int) -> None:
+    """The library's VTIMEZONE, made plain for every calendar.
+
+    The library lists each observance's transitions as dates (RDATE) and notes the range
+    it was asked for in a COMMENT ("only works from … to …"); the range is this file's,
+    so the note only misleads. Outlook mishandles RDATE in a VTIMEZONE (meetings in
+    summer time move by an hour), and some readers keep only the first of a
+    comma-separated list (vobject does). So an observance whose transitions follow one
+    yearly rule up to the end of the range, as current tz rules do, is written as that
+    rule (RRULE: one STANDARD and one DAYLIGHT, the form Outlook and Google write
+    themselves); any other keeps its exact dates, one RDATE a line.
     """
     zone.pop("COMMENT", None)
+    initial, ruled, dated = [], [], []
     for observance in zone.subcomponents:
         listed = observance.pop("RDATE", None)
         if listed is None:
+            initial.append(observance)
             continue
+        transitions = [observance.decoded("dtstart")]
         for value in listed if isinstance(listed, list) else [listed]:
-            for transition in value.dts:
-                observance.add("rdate", transition.dt)
+            transitions.extend(transition.dt for transition in value.dts)
+        transitions.sort()
+        rule = _yearly_rule(transitions, last_year=last_year)
+        if rule is not None:
+            observance.add("rrule", rule)
+            ruled.append(observance)
+        else:
+            for transition in transitions[1:]:
+                observance.add("rdate", transition)
+            dated.append(observance)
+    if ruled and not dated:
+        # Only rules: the offset before the range's first transition (a year before the
+        # first meeting) concerns no meeting, and Outlook reads one STANDARD and one
+        # DAYLIGHT, as Outlook and Google write them.
+        zone.subcomponents = [o for o in zone.subcomponents if o not in initial]
+
+
+def _yearly_rule(transitions: list[datetime], *, last_year: int) -> dict | None:
+    """FREQ=YEARLY;BYMONTH=m;BYDAY=nXX when it yields exactly `transitions` and goes on past them, else None."""
+    first = transitions[0]
+    if len(transitions) < 2 or transitions[-1].year != last_year:
+        return None  # a rule that stopped inside the range (DST abolished) must not run on
+    if any(t.month != first.month or t.weekday() != first.weekday() or t.time() != first.time() for t in transitions):
+        return None
+    if all((t + timedelta(days=7)).month != t.month for t in transitions):
+        nth = -1  # the last Sunday of the month, however many it has
+    elif len({(t.day - 1) // 7 for t in transitions}) == 1:
+        nth = (first.day - 1) // 7 + 1
+    else:
+        return None
+    rule = {"freq": "yearly", "bymonth": first.month, "byday": f"{nth}{WEEKDAYS[first.weekday()]}"}
+    counted = f"{vRecur(rule).to_ical().decode()};COUNT={len(transitions)}"
+    expanded = list(rrulestr(counted, dtstart=first))
+    return rule if expanded == transitions else None
 
 
 def meeting_request(

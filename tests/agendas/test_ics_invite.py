@@ -50,17 +50,8 @@ def test_the_title_names_the_council_the_meeting_and_its_number():
     assert meeting_summary(council, default) == "Utility council — Meeting 6"
 
 
-def test_the_time_zone_block_covers_every_meeting_in_the_file_whatever_its_year():
-    """The block once covered a few years around today and said so in a COMMENT; a 2031
-    summer meeting then read as GMT in a calendar that trusts the file's VTIMEZONE."""
-    council = Council(id=1, name="Utility council", timezone="Europe/London")
-    london = ZoneInfo("Europe/London")
-    starts = [
-        datetime(2024, 1, 8, 10, tzinfo=london),
-        datetime(2024, 7, 8, 10, tzinfo=london),
-        datetime(2031, 7, 14, 10, tzinfo=london),
-        datetime(2031, 12, 8, 10, tzinfo=london),
-    ]
+def _feed_for(timezone: str, starts: list[datetime]) -> bytes:
+    council = Council(id=1, name="Utility council", timezone=timezone)
     entries = [
         CalendarEntry(
             meeting=Meeting(id=n, council_id=1, number=n, scheduled_at=start, version=1, updated_at=STAMP),
@@ -69,18 +60,50 @@ def test_the_time_zone_block_covers_every_meeting_in_the_file_whatever_its_year(
         )
         for n, start in enumerate(starts, start=1)
     ]
-    body = calendar_feed(
+    return calendar_feed(
         council=council, entries=entries, namespace=NAMESPACE, organizer=Person("A", "a@example.com"), stamp=STAMP
     )
-    assert b"COMMENT" not in body and b"only works" not in body
+
+
+def _offsets_from_the_file(body: bytes, starts: list[datetime]) -> None:
+    """vobject turns the file's own VTIMEZONE into a tzinfo (it does not look the name up)."""
     ours, theirs = read_both(body)
-    assert [str(z["TZID"]) for z in ours.walk("VTIMEZONE")] == ["Europe/London"]
-    # vobject turns the file's own VTIMEZONE into a tzinfo (it does not look the name up).
+    assert len(ours.walk("VTIMEZONE")) == 1
     from_file = theirs.vtimezone.gettzinfo()
     for start in starts:
-        local = start.replace(tzinfo=None)
-        assert local.replace(tzinfo=from_file).utcoffset() == start.utcoffset(), start
+        assert start.replace(tzinfo=None).replace(tzinfo=from_file).utcoffset() == start.utcoffset(), start
     assert [e.dtstart.value.astimezone(UTC) for e in theirs.vevent_list] == [s.astimezone(UTC) for s in starts]
+
+
+def test_the_time_zone_block_covers_every_meeting_in_the_file_whatever_its_year():
+    """The block once listed a few years of transitions and said so in a COMMENT ("only
+    works from 2025 to 2029"); a 2031 summer meeting then read as winter time."""
+    london = ZoneInfo("Europe/London")
+    starts = [
+        datetime(2024, 1, 8, 10, tzinfo=london),
+        datetime(2024, 7, 8, 10, tzinfo=london),
+        datetime(2031, 7, 14, 10, tzinfo=london),
+        datetime(2031, 12, 8, 10, tzinfo=london),
+    ]
+    body = _feed_for("Europe/London", starts)
+    assert b"COMMENT" not in body and b"only works" not in body
+    _offsets_from_the_file(body, starts)
+    # The form Outlook reads (it mishandles RDATE): one STANDARD and one DAYLIGHT, each a yearly rule.
+    (zone,) = Calendar.from_ical(body).walk("VTIMEZONE")
+    rules = {o.name: o["RRULE"].to_ical().decode() for o in zone.subcomponents}
+    assert rules == {"DAYLIGHT": "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3", "STANDARD": "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"}
+    assert b"RDATE" not in body
+
+
+def test_a_zone_whose_rules_changed_keeps_its_exact_dates():
+    """Brazil stopped daylight saving after February 2019: no yearly rule may run past it."""
+    sao_paulo = ZoneInfo("America/Sao_Paulo")
+    starts = [datetime(2018, 12, 3, 10, tzinfo=sao_paulo), datetime(2020, 12, 7, 10, tzinfo=sao_paulo)]
+    assert starts[0].utcoffset() != starts[1].utcoffset()
+    body = _feed_for("America/Sao_Paulo", starts)
+    _offsets_from_the_file(body, starts)
+    assert b"RRULE" not in body
+    assert b"RDATE:20180218T000000\r\nRDATE:20190217T000000\r\n" in body  # one a line
 
 
 def test_each_seat_is_an_attendee_with_its_role_and_answer():
