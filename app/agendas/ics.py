@@ -14,15 +14,15 @@ meeting stays at 10:00 local time across a daylight-saving change.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid5
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
-from icalendar import Calendar, Event, Timezone, vCalAddress, vRecur
+from icalendar import Calendar, Event, vCalAddress
 
 from app import __version__
+from app.agendas.ics_timezone import add_timezone
 from app.agendas.model import Agenda
 from app.display import local_date
 from app.models import Council, Meeting, MeetingStatus, Role
@@ -178,77 +178,8 @@ def _calendar(council: Council, method: str, events: Sequence[Event], meetings: 
     calendar.add("method", method)
     for event in events:
         calendar.add_component(event)
-    if meetings:
-        # A VTIMEZONE whose transitions reach a year before the first meeting in the file
-        # and a year past the last, whatever their years.
-        days = [m.scheduled_at.astimezone(ZoneInfo(council.timezone)).date() for m in meetings]
-        calendar.add_missing_timezones(
-            first_date=date(min(days).year - 1, 1, 1), last_date=date(max(days).year + 2, 1, 1)
-        )
-        last_year = max(days).year + 1  # the last year whose transitions the block lists
-        for zone in calendar.walk("VTIMEZONE"):
-            _plain_timezone(zone, last_year=last_year)
+    add_timezone(calendar, council.timezone, [m.scheduled_at for m in meetings])
     return calendar
-
-
-WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-
-
-def _plain_timezone(zone: Timezone, *, last_year: int) -> None:
-    """The library's VTIMEZONE, made plain for every calendar.
-
-    The library lists each observance's transitions as dates (RDATE) and notes the range
-    it was asked for in a COMMENT ("only works from … to …"); the range is this file's,
-    so the note only misleads. Outlook mishandles RDATE in a VTIMEZONE (meetings in
-    summer time move by an hour), and some readers keep only the first of a
-    comma-separated list (vobject does). So an observance whose transitions follow one
-    yearly rule up to the end of the range, as current tz rules do, is written as that
-    rule (RRULE: one STANDARD and one DAYLIGHT, the form Outlook and Google write
-    themselves); any other keeps its exact dates, one RDATE a line.
-    """
-    zone.pop("COMMENT", None)
-    initial, ruled, dated = [], [], []
-    for observance in zone.subcomponents:
-        listed = observance.pop("RDATE", None)
-        if listed is None:
-            initial.append(observance)
-            continue
-        transitions = [observance.decoded("dtstart")]
-        for value in listed if isinstance(listed, list) else [listed]:
-            transitions.extend(transition.dt for transition in value.dts)
-        transitions.sort()
-        rule = _yearly_rule(transitions, last_year=last_year)
-        if rule is not None:
-            observance.add("rrule", rule)
-            ruled.append(observance)
-        else:
-            for transition in transitions[1:]:
-                observance.add("rdate", transition)
-            dated.append(observance)
-    if ruled and not dated:
-        # Only rules: the offset before the range's first transition (a year before the
-        # first meeting) concerns no meeting, and Outlook reads one STANDARD and one
-        # DAYLIGHT, as Outlook and Google write them.
-        zone.subcomponents = [o for o in zone.subcomponents if o not in initial]
-
-
-def _yearly_rule(transitions: list[datetime], *, last_year: int) -> dict | None:
-    """FREQ=YEARLY;BYMONTH=m;BYDAY=nXX when it yields exactly `transitions` and goes on past them, else None."""
-    first = transitions[0]
-    if len(transitions) < 2 or transitions[-1].year != last_year:
-        return None  # a rule that stopped inside the range (DST abolished) must not run on
-    if any(t.month != first.month or t.weekday() != first.weekday() or t.time() != first.time() for t in transitions):
-        return None
-    if all((t + timedelta(days=7)).month != t.month for t in transitions):
-        nth = -1  # the last Sunday of the month, however many it has
-    elif len({(t.day - 1) // 7 for t in transitions}) == 1:
-        nth = (first.day - 1) // 7 + 1
-    else:
-        return None
-    rule = {"freq": "yearly", "bymonth": first.month, "byday": f"{nth}{WEEKDAYS[first.weekday()]}"}
-    counted = f"{vRecur(rule).to_ical().decode()};COUNT={len(transitions)}"
-    expanded = list(rrulestr(counted, dtstart=first))
-    return rule if expanded == transitions else None
 
 
 def meeting_request(
