@@ -14,7 +14,7 @@ from app.copy import redacted, verify
 from app.db import make_engine
 from app.demo.council import load_demo
 from app.main import create_app
-from app.models import Action, Council, Meeting, Membership, Role, User
+from app.models import Action, Council, Meeting, Membership, Role, SiteIdentity, User
 from tests.conftest import TEST_SECRET_KEY
 from tests.helpers import access_token
 
@@ -145,3 +145,16 @@ def test_a_checksum_mismatch_is_reported_and_exits_1(env, make_database, monkeyp
     result = runner.invoke(cli, ["db", "copy", "--to", make_database(migrated=False)])
     assert result.exit_code == 1, result.output
     assert "MISMATCH" in result.output and "Verification failed" in result.output
+
+
+def test_the_copy_keeps_the_calendar_uid_namespace(env, source_url, make_database):
+    """Calendars hold UIDs minted from the source's namespace: the copy must mint the same ones."""
+    target_url = make_database(migrated=False)
+    assert runner.invoke(cli, ["db", "copy", "--to", target_url]).exit_code == 0
+    namespaces = []
+    for url in (source_url, target_url):
+        engine = make_engine(url)
+        with Session(engine) as session:
+            namespaces.append(session.exec(select(SiteIdentity.namespace)).all())
+        engine.dispose()
+    assert namespaces[0] == namespaces[1] and len(namespaces[0]) == 1
