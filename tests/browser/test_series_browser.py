@@ -38,7 +38,9 @@ def test_a_chair_sets_the_cadence_and_sees_the_meetings(session, browser_context
     preview = page.get_by_test_id("cadence-preview")
     expect(preview).to_contain_text("Meets on the last Friday of every month, 14:30–16:00 Europe/London")
     expect(preview.locator("li")).to_have_count(6)
-    assert session.exec(select(Meeting).where(Meeting.council_id == council.id)).first() is None, "preview saves nothing"
+    assert session.exec(select(Meeting).where(Meeting.council_id == council.id)).first() is None, (
+        "preview saves nothing"
+    )
     shots = Path(os.environ.get("SHOTS_DIR") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / "cadence-preview-1366.png"), full_page=True)
