@@ -33,6 +33,7 @@ from app.models import Council, Meeting, MeetingSeries, MeetingStatus, metadata,
 # How far ahead a rule is expanded: enough for a yearly meeting six times over, and a
 # bound on the work an odd rule ("the 31st of February") can ask for.
 HORIZON_YEARS = 8
+LAST_START = datetime(2200, 12, 31)  # meetings start by the year 2200 (app.meetings.schemas)
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 WEEKDAY_NAMES = dict(zip(WEEKDAYS, calendar.day_name, strict=True))
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last", -2: "second to last"}
@@ -56,6 +57,9 @@ def parse_rule(text: str) -> str:
         raise ValueError(f"{rule} has no FREQ (e.g. FREQ=MONTHLY)")
     if parts["FREQ"] not in _ALLOWED_FREQ and parts["FREQ"] in {"HOURLY", "MINUTELY", "SECONDLY"}:
         raise ValueError(f"FREQ={parts['FREQ']} is too often for a council; use DAILY, WEEKLY, MONTHLY or YEARLY")
+    interval = parts.get("INTERVAL", "1")
+    if not (interval.isdigit() and 1 <= int(interval) <= 520):
+        raise ValueError(f"INTERVAL={interval} must be a whole number from 1 to 520")
     for own in ("DTSTART", "UNTIL", "BYHOUR", "BYMINUTE", "BYSECOND"):
         if own in parts:
             where = "the until field" if own == "UNTIL" else "the first date and start time"
@@ -76,6 +80,21 @@ def _checked_rule(text: str) -> str:
     return parse_rule(text)
 
 
+def _plausible_day(value: date) -> date:
+    # As for a meeting's start: far-off years are typos, and the meetings must fit the calendar.
+    if not 2000 <= value.year <= 2200:
+        raise ValueError("must be a date between the years 2000 and 2200")
+    return value
+
+
+def _local_time(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("give the local time without an offset (the council's time zone applies)")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_plausible_day)]
+LocalTime = Annotated[time, AfterValidator(_local_time), Field(description="Local start time, e.g. 10:00")]
 Rule = Annotated[
     str, Field(max_length=500, description="RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=2MO"), AfterValidator(_checked_rule)
 ]
@@ -85,14 +104,14 @@ class SeriesIn(InputModel):
     """A council's cadence. Sending `until` ends it (untouched meetings after that date are removed)."""
 
     rule: Rule
-    starts_on: date = Field(description="The first date the rule counts from (local)")
-    start_time: time = Field(description="Local start time, e.g. 10:00")
+    starts_on: Day = Field(description="The first date the rule counts from (local)")
+    start_time: LocalTime
     duration_minutes: Duration = 120
     location: Text(200) = ""
     title: Text(200) = ""
     ahead: Annotated[int, Field(ge=1, le=24, strict=True, description="Meetings kept created ahead, 1 to 24")] = 6
-    until: date | None = Field(default=None, description="No meeting after this local date; null: no end")
-    skipped: list[date] = Field(default=[], max_length=200, description="Local dates of occurrences skipped")
+    until: Day | None = Field(default=None, description="No meeting after this local date; null: no end")
+    skipped: list[Day] = Field(default=[], max_length=200, description="Local dates of occurrences skipped")
 
 
 class Occurrence(BaseModel):
@@ -142,11 +161,11 @@ class SeriesSaved(SeriesPublic):
 
 class PreviewIn(InputModel):
     rule: Rule
-    starts_on: date
-    start_time: time
+    starts_on: Day
+    start_time: LocalTime
     duration_minutes: Duration = 120
-    until: date | None = None
-    skipped: list[date] = Field(default=[], max_length=200)
+    until: Day | None = None
+    skipped: list[Day] = Field(default=[], max_length=200)
     count: Annotated[int, Field(ge=1, le=24, strict=True)] = 6
 
 
@@ -171,7 +190,8 @@ def local_dates(
     *, rule: str, starts_on: date, start_time: time, until: date | None, since: datetime, count: int
 ) -> list[datetime]:
     """The next `count` naive local starts from `since` (naive local) on, none after `until`."""
-    horizon = since + timedelta(days=366 * HORIZON_YEARS)
+    begins = max(since, datetime.combine(starts_on, time.min))
+    horizon = min(begins + timedelta(days=366 * HORIZON_YEARS), LAST_START)
     if until is not None:
         horizon = min(horizon, datetime.combine(until, time.max))
     if horizon < since:

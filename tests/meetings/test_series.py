@@ -238,8 +238,8 @@ def test_members_read_and_preview_but_only_the_chair_changes_it(app, client, ses
         headers = auth(app, session.get(User, seat.user_id))
         assert client.get(_url(council), headers=headers).status_code == 200
         assert client.put(_url(council), headers={**headers, "If-Match": '"1"'}, json=_body()).status_code == 403
-    preview = client.post(f"{_url(council)}/preview", headers=auth(app, session.get(User, member.user_id)),
-                          json={"rule": "FREQ=MONTHLY;BYDAY=+5MO", "starts_on": "2027-01-01", "start_time": "18:30"})  # fmt: skip
+    asked = {"rule": "FREQ=MONTHLY;BYDAY=+5MO", "starts_on": "2027-01-01", "start_time": "18:30"}
+    preview = client.post(f"{_url(council)}/preview", headers=auth(app, session.get(User, member.user_id)), json=asked)
     assert preview.status_code == 200
     assert "fifth Monday" in preview.json()["description"]
 

@@ -1,4 +1,4 @@
-"""5e71e5c0a1d3 adds meeting_series and meetings.series_id/occurrence_at beside existing meetings, and undoes cleanly."""
+"""5e71e5c0a1d3 adds meeting_series and meetings.series_id/occurrence_at beside meetings; undoes cleanly."""
 
 import pytest
 from alembic import command
