@@ -254,3 +254,33 @@ def test_the_page_says_in_words_when_months_have_no_meeting(app, client, session
     assert page.status_code == 200
     assert "Meets on the fifth Monday of every month, 10:00–12:00 Europe/London" in page.text
     assert "has no fifth Monday" in page.text
+
+
+def test_council_schedule_keeps_every_cadence_ahead_and_a_second_run_adds_nothing(monkeypatch, db_url, session):
+    from typer.testing import CliRunner
+
+    from app.cli import app as cli
+    from app.config import get_settings
+    from app.meetings.series import get_series
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("ENVIRONMENT", "test")
+    monkeypatch.setenv("SECRET_KEY", "schedule-test-secret-" + "x" * 32)
+    council = make_council(session, name="Monthly council", chair=make_user(session))
+    body = {"rule": "FREQ=MONTHLY;BYDAY=1WE", "starts_on": datetime.now(UTC).date(), "start_time": time(9), "ahead": 3}
+    save_series(session=session, council=council, series_in=SeriesIn.model_validate(body), series=None)
+    session.commit()
+    # Someone removes the latest meeting by hand (an untouched one): the cron run puts the date back.
+    last = _meetings(session, council)[-1]
+    session.delete(last)
+    session.commit()
+    get_settings.cache_clear()
+    first = CliRunner().invoke(cli, ["schedule"])
+    assert first.exit_code == 0, first.output
+    assert "Monthly council: 1 meeting created" in first.output
+    get_settings.cache_clear()
+    second = CliRunner().invoke(cli, ["schedule"])
+    assert "Monthly council: 0 meetings created" in second.output
+    session.expire_all()
+    meetings = _meetings(session, council)
+    assert len(meetings) == 3 and all(m.series_id == get_series(session, council).id for m in meetings)
