@@ -284,3 +284,22 @@ def test_council_schedule_keeps_every_cadence_ahead_and_a_second_run_adds_nothin
     session.expire_all()
     meetings = _meetings(session, council)
     assert len(meetings) == 3 and all(m.series_id == get_series(session, council).id for m in meetings)
+
+
+def test_the_page_form_names_a_bad_rule_and_keeps_what_was_typed(client, session, council):
+    from tests.web.test_pages import csrf_from, sign_in
+
+    sign_in(client, _chair(session, council).email)
+    token = csrf_from(client.get(f"/councils/{council.id}/cadence").text)
+    form = {"csrf_token": token, "intent": "save", "pattern": "rule", "rule": "FREQ=FORTNIGHTLY"}
+    form.update(starts_on="2027-01-01", start_time="10:00", location="Room 9")
+    page = client.post(f"/councils/{council.id}/cadence", data=form)
+    assert page.status_code == 200
+    assert "rule: FREQ=FORTNIGHTLY is not a recurrence rule" in page.text
+    assert 'value="FREQ=FORTNIGHTLY"' in page.text and 'value="Room 9"' in page.text
+    assert session.exec(select(Meeting).where(Meeting.council_id == council.id)).first() is None
+    # The same form in plain words saves, and the page shows the cadence and its meetings.
+    form.update(pattern="weekly", interval="2", week_day="TH", csrf_token=csrf_from(page.text))
+    saved = client.post(f"/councils/{council.id}/cadence", data=form)
+    assert "Meets every 2 weeks on Thursday, 10:00–12:00 Europe/London" in saved.text
+    assert "Cadence saved. Meetings 1, 2, 3, 4, 5, 6 created." in saved.text
