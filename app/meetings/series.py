@@ -12,13 +12,14 @@ Nothing here runs on a GET: meetings are created when the cadence is saved and b
 """
 
 import calendar
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, PlainSerializer, WithJsonSchema
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -87,6 +88,16 @@ def _plausible_day(value: date) -> date:
     return value
 
 
+# JSON Schema's "time" format wants an offset; a cadence's time is local clock time, so it is "HH:MM".
+_CLOCK = {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "description": "Local time, HH:MM"}
+
+
+def _clock_text(value):
+    if isinstance(value, str) and not re.fullmatch(_CLOCK["pattern"], value.strip()):
+        raise ValueError(f"'{value[:20]}' is not a time; use HH:MM, e.g. 10:00")
+    return value.strip() if isinstance(value, str) else value
+
+
 def _local_time(value: time) -> time:
     if value.tzinfo is not None:
         raise ValueError("give the local time without an offset (the council's time zone applies)")
@@ -94,7 +105,10 @@ def _local_time(value: time) -> time:
 
 
 Day = Annotated[date, AfterValidator(_plausible_day)]
-LocalTime = Annotated[time, AfterValidator(_local_time), Field(description="Local start time, e.g. 10:00")]
+LocalTime = Annotated[time, BeforeValidator(_clock_text), AfterValidator(_local_time), WithJsonSchema(_CLOCK)]
+ClockOut = Annotated[
+    time, PlainSerializer(lambda value: value.strftime("%H:%M"), return_type=str), WithJsonSchema(_CLOCK)
+]
 Rule = Annotated[
     str, Field(max_length=500, description="RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=2MO"), AfterValidator(_checked_rule)
 ]
@@ -137,7 +151,7 @@ class SeriesPublic(BaseModel):
     council_id: int
     rule: str
     starts_on: date
-    start_time: time
+    start_time: ClockOut
     duration_minutes: int
     location: str
     title: str
