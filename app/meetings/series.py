@@ -69,16 +69,12 @@ def parse_rule(text: str) -> str:
         sample = rrulestr(rule, dtstart=datetime(2027, 1, 1, 10))
         meets = sample.between(datetime(2027, 1, 1), datetime(2027 + HORIZON_YEARS, 1, 1), inc=True)
     except Exception:  # dateutil raises ValueError, IndexError or TypeError for rules it cannot read
-        if "=" in rule and parts["FREQ"] not in _ALLOWED_FREQ:
+        if parts["FREQ"] not in _ALLOWED_FREQ:
             raise ValueError(f"FREQ={parts['FREQ']} is not a recurrence rule") from None
         raise ValueError(f"{rule} is not a recurrence rule (RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=2MO)") from None
     if not meets:
         raise ValueError(f"{rule} gives no dates: no month or year has a day that fits it")
     return rule
-
-
-def _checked_rule(text: str) -> str:
-    return parse_rule(text)
 
 
 def _plausible_day(value: date) -> date:
@@ -110,7 +106,7 @@ ClockOut = Annotated[
     time, PlainSerializer(lambda value: value.strftime("%H:%M"), return_type=str), WithJsonSchema(_CLOCK)
 ]
 Rule = Annotated[
-    str, Field(max_length=500, description="RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=2MO"), AfterValidator(_checked_rule)
+    str, Field(max_length=500, description="RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=2MO"), AfterValidator(parse_rule)
 ]
 
 
