@@ -301,6 +301,22 @@ def purge(
     typer.echo(f"Purged {kind} {record_id} (with {listed}); audit log entry {entry_id}.")
 
 
+@app.command("schedule")
+def schedule() -> None:
+    """Keep every council's cadence its `ahead` meetings ahead (run daily from cron); run twice, nothing more."""
+    from sqlmodel import Session
+
+    from app.meetings.series import keep_every_council_ahead
+
+    check_schema()
+    with Session(_engine()) as session:
+        done = keep_every_council_ahead(session)
+        session.commit()
+    for name, created in done.items():
+        typer.echo(f"{name}: {created} meeting{'' if created == 1 else 's'} created")
+    typer.echo(f"{len(done)} council{'' if len(done) == 1 else 's'} with a cadence checked.")
+
+
 @app.command("send-reminders")
 def send_reminders(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the digests; send and record nothing")] = False,

@@ -233,4 +233,7 @@ def load_demo(*, session: Session, today: date) -> Council:
         )
     )
     session.flush()
+    from app.demo.series import load_series_demo
+
+    load_series_demo(session=session, council=council, upcoming=upcoming, today=today)
     return council

@@ -49,6 +49,8 @@ class MeetingPublic(BaseModel):
     location: str
     status: str
     version: int
+    # The council's cadence made it (app/meetings/series.py); null for one scheduled by hand.
+    series_id: int | None = None
 
 
 class AobCreate(InputModel):

@@ -33,6 +33,7 @@ from app.models.research import (
     RootCauseMeasure,
 )
 from app.models.revision import DataRevision
+from app.models.series import MeetingSeries
 from app.models.sessions import UserSession
 from app.models.site import SiteIdentity
 from app.models.users import LoginFailure, User
@@ -71,6 +72,7 @@ __all__ = [
     "MeasureKind",
     "MeasureScope",
     "Meeting",
+    "MeetingSeries",
     "MeetingStatus",
     "MentionField",
     "Membership",

@@ -23,6 +23,7 @@ class Meeting(SQLModel, table=True):
         CheckConstraint("status IN ('scheduled', 'held', 'cancelled')", name="status"),
         CheckConstraint("duration_minutes BETWEEN 5 AND 720", name="duration_minutes"),
         Index("ix_meetings_council_scheduled_at", "council_id", "scheduled_at"),
+        UniqueConstraint("series_id", "occurrence_at", name="uq_meetings_series_occurrence"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -44,6 +45,11 @@ class Meeting(SQLModel, table=True):
     # Archived instead of deleted (app/archive.py): hidden everywhere but the record.
     archived_at: datetime | None = Field(default=None, sa_type=TZDateTime)
     archived_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    # A meeting of the council's cadence (app/meetings/series.py): which occurrence of the rule
+    # it is (the rule's own start, UTC), kept when the meeting is moved or cancelled so that
+    # occurrence is never created twice.
+    series_id: int | None = Field(default=None, foreign_key="meeting_series.id", ondelete="SET NULL", index=True)
+    occurrence_at: datetime | None = Field(default=None, sa_type=TZDateTime)
 
     # Optimistic locking: every UPDATE says "WHERE version = <the version I read>" and
     # bumps it, so of two concurrent writers from the same version exactly one wins.
