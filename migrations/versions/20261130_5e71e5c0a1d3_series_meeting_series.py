@@ -6,7 +6,7 @@ Existing meetings belong to no series. Downgrading drops the columns and the tab
 meetings themselves stay.
 
 Revision ID: 5e71e5c0a1d3
-Revises: 9e9e734b49b0
+Revises: 5a1d7c3e9b20
 Create Date: 2026-11-30 00:20:00.000000
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from app.models.base import TZDateTime
 
 revision: str = "5e71e5c0a1d3"
-down_revision: str | None = "9e9e734b49b0"
+down_revision: str | None = "5a1d7c3e9b20"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from app.db import make_engine
 from tests.databases import alembic_config
 
-BEFORE, REVISION = "9e9e734b49b0", "5e71e5c0a1d3"
+BEFORE, REVISION = "5a1d7c3e9b20", "5e71e5c0a1d3"
 NOW = "2026-01-01 10:00:00"
 
 
