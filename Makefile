@@ -7,8 +7,8 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 PYTEST_ARGS ?=
 # Test processes: one per core (pytest-xdist); JOBS=0 runs in this process (for -x, --pdb).
-# --dist loadgroup: tests marked @pytest.mark.xdist_group(name) share a worker (the API fuzz
-# draws its cases once for both engines); every other test goes to whichever worker is free.
+# --dist loadgroup: the tests SAME_WORKER in tests/conftest.py names share a worker (the API
+# fuzz draws its cases once for both engines); every other test goes to whichever worker is free.
 # The suite starts many Python processes (workers, `council serve`, the CLI): bytecode is
 # written even where the environment says not to, so each module is compiled once, not per process.
 JOBS   ?= auto

@@ -68,6 +68,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
+# Tests that must share one worker under `make test` (pytest -n auto --dist loadgroup), by
+# node id prefix: the API fuzz's second engine replays the cases its first engine drew.
+# (xdist's own @pytest.mark.xdist_group does not group under pytest 9.2: pytest-xdist#1386.)
+SAME_WORKER = ("tests/security/test_fuzz.py::test_the_api_survives_fuzzing_and_matches_its_schema[",)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Under --dist loadgroup: the SAME_WORKER tests as one unit, sent first; every other test alone."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class Scheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            for prefix in SAME_WORKER:
+                if nodeid.startswith(prefix):
+                    return prefix
+            return super()._split_scope(nodeid)
+
+    return Scheduling(config, log)
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
     bin_dir = find_bin_dir()
     missing = "not found (these tests will " + ("fail)" if IN_CI else "skip)")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -94,8 +93,7 @@ def _fuzz(operation, ids: dict[str, int], headers: dict[str, str], app) -> str |
     return None
 
 
-# Both engines on one worker (`make test` distributes by group), so the second replays the first's draws.
-@pytest.mark.xdist_group("api-fuzz")
+# Both engines on one worker under `make test` (SAME_WORKER in tests/conftest.py): the second replays.
 def test_the_api_survives_fuzzing_and_matches_its_schema(app, settings, session) -> None:
     world = build_world(session)
     chair = world.users["chair"]
