@@ -7,6 +7,8 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 PYTEST_ARGS ?=
 # Test processes: one per core (pytest-xdist); JOBS=0 runs in this process (for -x, --pdb).
+# --dist loadgroup: the tests SAME_WORKER in tests/conftest.py names share a worker (the API
+# fuzz draws its cases once for both engines); every other test goes to whichever worker is free.
 # The suite starts many Python processes (workers, `council serve`, the CLI): bytecode is
 # written even where the environment says not to, so each module is compiled once, not per process.
 JOBS   ?= auto
@@ -59,7 +61,7 @@ run: install
 	@ENVIRONMENT=development BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/council serve --port $(PORT)
 
 test: install $(OPENAPI_STAMP)
-	@PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(JOBS) $(PYTEST_ARGS)
+	@PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: install
 	@$(BIN)/python -m bench.run

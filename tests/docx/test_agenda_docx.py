@@ -5,9 +5,7 @@ converts the pack with LibreOffice, as a chair's machine would print it.
 """
 
 import io
-import shutil
 import struct
-import subprocess
 import zlib
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -27,7 +25,7 @@ from app.docx.template import (
     check_template,
 )
 from app.web.downloads import ascii_slug, content_disposition, unicode_slug
-from tests.conftest import unavailable
+from tests.docx.pdf import to_pdf_text
 
 TRICKY = 'Tom "O\'Neil" & <Sons> 🚀 Ōsaka 東京'
 TITLES = [f"{n}. {m.SECTION_TITLES[key]}" for n, key in enumerate(m.SECTION_KEYS, start=1)]
@@ -621,33 +619,7 @@ def test_download_names_are_ascii_with_a_utf8_version_when_needed():
 
 
 def test_the_pack_prints_to_pdf_with_every_section(pack, tmp_path: Path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    pdftotext = shutil.which("pdftotext")
-    if soffice is None:
-        unavailable("LibreOffice not found (apt-get install libreoffice-writer-nogui)")
-    if pdftotext is None:
-        unavailable("pdftotext not found (apt-get install poppler-utils)")
-    source = tmp_path / "agenda.docx"
-    source.write_bytes(pack)
-    profile = tmp_path / "lo-profile"  # a profile of its own: parallel runs do not share a lock
-    result = subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    pdf = tmp_path / "agenda.pdf"
-    assert pdf.exists(), f"LibreOffice made no PDF:\n{result.stdout}\n{result.stderr}"
-    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = to_pdf_text(pack, tmp_path, "agenda")
     for title in TITLES:
         assert title in text
     assert "9 days overdue" in text

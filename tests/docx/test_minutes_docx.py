@@ -7,8 +7,6 @@ in the register; an action raised here under its item and, while open, in the lo
 """
 
 import io
-import shutil
-import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from docx2python import docx2python
 from app.agendas.model import SECTION_KEYS, SECTION_TITLES, Point
 from app.docx.minutes import build_minutes_docx
 from app.minutes import model as mm
-from tests.conftest import unavailable
+from tests.docx.pdf import to_pdf_text
 from tests.docx.test_agenda_docx import PNG, action, header, measure
 from tests.helpers import if_match
 
@@ -552,36 +550,6 @@ def test_a_big_meeting_builds_completely():
 
 
 # -- printed --------------------------------------------------------------------------
-
-
-def to_pdf_text(content: bytes, tmp_path: Path, name: str) -> str:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    pdftotext = shutil.which("pdftotext")
-    if soffice is None:
-        unavailable("LibreOffice not found (apt-get install libreoffice-writer-nogui)")
-    if pdftotext is None:
-        unavailable("pdftotext not found (apt-get install poppler-utils)")
-    source = tmp_path / f"{name}.docx"
-    source.write_bytes(content)
-    profile = tmp_path / "lo-profile"  # a profile of its own: parallel runs do not share a lock
-    result = subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    pdf = tmp_path / f"{name}.pdf"
-    assert pdf.exists(), f"LibreOffice made no PDF:\n{result.stdout}\n{result.stderr}"
-    return subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def test_the_minutes_print_to_pdf(draft, tmp_path: Path):

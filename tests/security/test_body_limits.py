@@ -13,6 +13,7 @@ import pytest
 
 from app.measures.csvfile import MAX_BYTES as READINGS_MAX_BYTES
 from app.web.limits import MULTIPART_SLACK
+from tests.conftest import engine_independent
 from tests.factories import make_council, make_user
 from tests.helpers import access_token
 
@@ -79,6 +80,8 @@ def _stream_until_answered(sock: socket.socket, piece: bytes, *, total: int, chu
     return sent
 
 
+# Engine-independent: the body limit refuses in middleware, before any handler opens the database.
+@engine_independent
 def test_a_declared_100_mb_json_body_is_refused_before_it_is_sent(live_server, chair_council):
     council, bearer = chair_council
     with _connect(live_server) as sock:
@@ -97,6 +100,8 @@ def test_a_declared_100_mb_json_body_is_refused_before_it_is_sent(live_server, c
         assert sock.recv(1) == b""  # and the server let go of the connection
 
 
+# Engine-independent: the body limit refuses in middleware, before any handler opens the database.
+@engine_independent
 def test_a_streamed_json_body_is_refused_as_soon_as_it_passes_the_limit(live_server, chair_council):
     council, bearer = chair_council
     with _connect(live_server) as sock:
@@ -135,6 +140,8 @@ def test_a_streamed_body_under_the_limit_is_read_and_parsed(live_server, chair_c
     assert status in (201, 422), answer  # the app read the whole body and judged its fields
 
 
+# Engine-independent: the body limit refuses in middleware, before any handler opens the database.
+@engine_independent
 def test_a_300_mb_upload_is_refused_at_its_own_limit_before_it_is_sent(live_server, chair_council):
     council, bearer = chair_council
     boundary = "cxcboundary"
@@ -161,6 +168,8 @@ def test_a_300_mb_upload_is_refused_at_its_own_limit_before_it_is_sent(live_serv
     assert json.loads(body)["detail"] == [{"row": None, "column": None, "message": message}]
 
 
+# Engine-independent: the body limit refuses in middleware, before any handler opens the database.
+@engine_independent
 def test_a_streamed_upload_is_cut_off_just_past_its_limit(live_server, chair_council):
     council, bearer = chair_council
     boundary = "cxcboundary"

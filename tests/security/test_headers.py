@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.web.headers import CONTENT_SECURITY_POLICY
+from tests.conftest import engine_independent
 from tests.factories import make_council, make_user
 from tests.helpers import auth, watch_csp_violations
 
@@ -83,6 +84,8 @@ def test_no_template_has_inline_script_or_event_handlers(template):
     assert "javascript:" not in html
 
 
+# Engine-independent: the policy is a response header the browser enforces; no record is read.
+@engine_independent
 def test_the_browser_refuses_an_injected_inline_script(browser_context):
     page = browser_context.new_page()
     violations = watch_csp_violations(page)
@@ -104,6 +107,8 @@ def test_the_browser_refuses_an_injected_inline_script(browser_context):
     assert any("script-src" in v for v in violations), violations
 
 
+# Engine-independent: the policy is a response header the browser enforces; no record is read.
+@engine_independent
 def test_the_browser_will_not_show_a_page_inside_a_frame(browser_context, live_server):
     page = browser_context.new_page()
     console: list[str] = []
@@ -115,6 +120,8 @@ def test_the_browser_will_not_show_a_page_inside_a_frame(browser_context, live_s
     assert any("frame-ancestors 'none'" in text for text in console), console
 
 
+# Engine-independent: the policy is a response header the browser enforces; no record is read.
+@engine_independent
 def test_the_api_documentation_page_starts_under_its_own_policy(browser_context):
     """Swagger UI comes from the jsDelivr CDN and starts with one inline script: /docs alone
     allows that CDN and exactly its own inline script (by hash); nothing else inline runs."""
