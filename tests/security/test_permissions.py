@@ -59,7 +59,7 @@ MATRIX: dict[tuple[str, str], dict] = {
         "json": {"scheduled_at": "2031-03-04T10:00:00+00:00"},
     },
     ("GET", "/api/meetings/{meeting_id}"): {"ok": IN_COUNCIL},
-    ("PATCH", "/api/meetings/{meeting_id}"): {"ok": {"chair"}, "json": {"location": "Room 2"}},
+    ("PATCH", "/api/meetings/{meeting_id}"): {"ok": {"chair", "secretary"}, "json": {"location": "Room 2"}},
     ("DELETE", "/api/meetings/{meeting_id}"): {"ok": {"chair"}},
     ("GET", "/api/me/actions"): {"ok": EVERYONE_SIGNED_IN},
     ("GET", "/api/councils/{council_id}/actions"): {"ok": IN_COUNCIL},
