@@ -149,7 +149,9 @@ def build_world(session, tag: int = 0) -> World:
     }
     session.add_all(seats.values())
     session.add(Membership(council_id=elsewhere.id, user_id=users["outsider"].id, role="chair"))
-    meeting = Meeting(council_id=council.id, number=1, scheduled_at=datetime(2031, 1, 1, 10, tzinfo=UTC))
+    # Under way (started an hour ago, still scheduled): minutes may be circulated from a meeting's start.
+    started = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    meeting = Meeting(council_id=council.id, number=1, scheduled_at=started)
     session.add(meeting)
     session.flush()
     action = Action(
