@@ -25,7 +25,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.models.meetings import MeetingState, has_started, meeting_state
+from app.models.meetings import MeetingState, meeting_state
 
 
 def meeting_public(meeting: Meeting, council: Council, now: datetime | None = None) -> MeetingPublic:
@@ -100,7 +100,7 @@ def update_meeting(
         raise Conflict("This meeting has been held; it is part of the council's record and stays held.")
     if changes.get("cancel_reason") and status != MeetingStatus.cancelled:
         raise Invalid("A reason is given only when the meeting is cancelled.", field="cancel_reason")
-    if changes.get("status") == MeetingStatus.held and not has_started(meeting, now):
+    if changes.get("status") == MeetingStatus.held and now < changes.get("scheduled_at", meeting.scheduled_at):
         raise Conflict(f"Meeting {meeting.number} has not started yet; it can be marked held once it has.")
     if changes.get("status") == MeetingStatus.cancelled:
         meeting.cancelled_at = now

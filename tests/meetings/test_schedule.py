@@ -136,6 +136,11 @@ def test_a_meeting_is_marked_held_only_once_it_has_started(app, client, world):
     response = patch(client, world, auth(app, world.chair), {"status": "held"})
     assert response.status_code == 409
     assert "has not started" in response.json()["detail"]
+    # Recording a meeting that in fact took place earlier: moved to its real time and marked held at once.
+    held = START.replace(year=2026, month=1)
+    response = patch(client, world, auth(app, world.chair), {"status": "held", "scheduled_at": held.isoformat()})
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["state"]) == ("held", "held")
 
 
 # -- locked once the minutes are approved ------------------------------------------------
