@@ -1,4 +1,5 @@
-"""The secretary minutes the demo's next meeting live (it started an hour ago); the chair approves and downloads the Word minutes."""
+"""The secretary minutes the demo's next meeting live (it started an hour ago); the chair approves it
+and downloads the Word minutes."""
 
 import io
 import re
