@@ -310,3 +310,17 @@ def test_a_meeting_that_has_ended_is_not_listed_as_upcoming(client, session, wor
     assert f"/meetings/{ended.id}/agenda" in past
     # The navigation's "Department reports" goes to the meeting under way, not the one that ended.
     assert f'href="/meetings/{now_on.id}/reports"' in page
+
+
+def test_a_published_agenda_says_when_the_meeting_moved_after_it(app, client, world):
+    headers = auth(app, world.chair)
+    assert client.post(f"{world.url}/agenda/publish", headers=headers).status_code == 200
+    sign_in(client, email="chair@example.com")
+    assert "Changed since this agenda was published" not in client.get(f"/meetings/{world.meeting.id}/agenda").text
+
+    patch(client, world, headers, {"scheduled_at": "2031-03-11T10:00:00+00:00"})
+
+    page = client.get(f"/meetings/{world.meeting.id}/agenda").text
+    assert "Changed since this agenda was published" in page
+    assert "Tuesday 11 March 2031, 10:00" in page
+    assert "Republish the agenda so its times match." in page
