@@ -77,6 +77,7 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
             "seated": not observer,
             "open": meeting.status == MeetingStatus.scheduled,
             "my_apologies": _my_apologies(session, found),
+            "meeting_card": service.meeting_card(session=session, access=access, meeting=meeting),
             "here": agenda_path(meeting.id),
         },
     )

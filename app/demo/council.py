@@ -38,7 +38,7 @@ def _at(day: date, hour: int) -> datetime:
 
 
 def load_demo(*, session: Session, today: date) -> Council:
-    """Create the demo council relative to `today`: two meetings held, one upcoming."""
+    """Create the demo council relative to `today`: two meetings held, one called off, one upcoming."""
     council = Council(
         name="Northern Utilities Customer Experience Council",
         description="One senior person from every department that touches our customers, suppliers included.",
@@ -96,7 +96,20 @@ def load_demo(*, session: Session, today: date) -> Council:
         location="Board room, Leeds HQ and Teams",
         title="Quarterly council",
     )
-    session.add_all([first, second, upcoming])
+    # Called after the quarterly dates were set, then called off: it stays in the history, marked so.
+    called_off = Meeting(
+        council_id=council.id,
+        number=4,
+        scheduled_at=_at(today - timedelta(days=42), 14),
+        duration_minutes=60,
+        location="Teams",
+        title="Extraordinary meeting: storm readiness",
+        status="cancelled",
+        cancel_reason="The operations directors were needed on the network during the storm; "
+        "its items went to meeting 2.",
+        cancelled_at=_at(today - timedelta(days=43), 9),
+    )
+    session.add_all([first, second, upcoming, called_off])
     session.flush()
 
     chair = seats["chair@example.com"]

@@ -23,8 +23,8 @@ router = APIRouter(include_in_schema=False)
 def council_page(request: Request, session: SessionDep, user: PageUser, access: PageCouncil):
     """A council at a glance: members, departments, meetings and open actions."""
     council = access.council
-    meetings = [meeting_public(m, council) for m in list_meetings(session=session, council=council)]
     now = utcnow()
+    meetings = [meeting_public(m, council, now) for m in list_meetings(session=session, council=council)]
     actions = [
         a
         for a in list_actions(session=session, access=access, filters=ActionFilters())
@@ -46,8 +46,11 @@ def council_page(request: Request, session: SessionDep, user: PageUser, access: 
             # How each seat came to be: who invited them and when (the chair's view).
             "invited": {i.email: i for i in reversed(invitations) if i.status == "accepted"},
             "departments": service.list_departments(session=session, council=council),
-            "upcoming": [m for m in meetings if m.ends_at >= now and m.status != "cancelled"],
-            "past": list(reversed([m for m in meetings if m.ends_at < now or m.status == "cancelled"])),
+            # By the clock (app/meetings/state.py): a meeting leaves "upcoming" once it has ended;
+            # a cancelled one stays listed where its date puts it, marked so.
+            "upcoming": [m for m in meetings if m.ends_at > now],
+            "past": list(reversed([m for m in meetings if m.ends_at <= now])),
+            "may_change_meetings": access.is_(Role.chair, Role.secretary),
             "actions": actions,
             "roles": [r.value for r in Role],
             "nav": nav(session=session, council=council, here="council"),

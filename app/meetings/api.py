@@ -45,8 +45,9 @@ def get_meeting(found: MeetingDep, response: Response) -> MeetingPublic:
 def update_meeting(
     session: SessionDep, found: MeetingDep, meeting_in: MeetingUpdate, response: Response, if_match: IfMatch
 ) -> MeetingPublic:
-    """Move, relocate, cancel or mark a meeting held (chair)."""
-    found.access.require(Role.chair, doing="change meetings")
+    """Move, rename, relocate, cancel (with a reason), reinstate or mark a meeting held (chair or secretary);
+    409 once its minutes are approved."""
+    found.access.require(Role.chair, Role.secretary, doing="change meetings")
     check_if_match(if_match, found.meeting.version)
     meeting = service.update_meeting(session=session, meeting=found.meeting, meeting_in=meeting_in)
     response.headers["ETag"] = etag(meeting.version)

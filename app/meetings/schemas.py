@@ -34,6 +34,8 @@ class MeetingUpdate(InputModel):
     location: Text(200) | None = None
     title: Text(200) | None = None
     status: MeetingStatus | None = None
+    # Why it was cancelled, shown in the council's history: only with status "cancelled".
+    cancel_reason: Text(500) | None = None
 
 
 class MeetingPublic(BaseModel):
@@ -48,6 +50,11 @@ class MeetingPublic(BaseModel):
     duration_minutes: int
     location: str
     status: str
+    # Why and when it was cancelled ("" and null unless it is).
+    cancel_reason: str
+    cancelled_at: datetime | None
+    # Where it stands by the clock: scheduled, in progress, held or cancelled.
+    state: str
     version: int
     # The council's cadence made it (app/meetings/series.py); null for one scheduled by hand.
     series_id: int | None = None

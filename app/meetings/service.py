@@ -1,6 +1,7 @@
 """Scheduling and changing council meetings."""
 
-from datetime import UTC, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
@@ -8,15 +9,30 @@ from sqlmodel import Session, col, func, select
 from app.archive import archive_record, restore_record
 from app.archived import INCLUDE_ARCHIVED
 from app.auth import Access
+from app.display import local_date
 from app.errors import Conflict, Invalid, NotFound
 from app.meetings.schemas import AobCreate, AobPublic, ApologiesIn, MeetingCreate, MeetingPublic, MeetingUpdate
-from app.models import AobItem, Attendance, Council, Meeting, MeetingStatus, Membership, Minutes, Role, User, utcnow
+from app.models import (
+    AobItem,
+    Attendance,
+    Council,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Minutes,
+    MinutesStatus,
+    Role,
+    User,
+    utcnow,
+)
+from app.models.meetings import MeetingState, meeting_state
 
 
-def meeting_public(meeting: Meeting, council: Council) -> MeetingPublic:
+def meeting_public(meeting: Meeting, council: Council, now: datetime | None = None) -> MeetingPublic:
     starts = meeting.scheduled_at.astimezone(UTC)
     return MeetingPublic(
         **{**meeting.model_dump(), "scheduled_at": starts},
+        state=meeting_state(meeting, now),
         ends_at=starts + timedelta(minutes=meeting.duration_minutes),
         local_start=starts.astimezone(ZoneInfo(council.timezone)),
     )
@@ -45,8 +61,31 @@ def create_meeting(*, session: Session, council: Council, meeting_in: MeetingCre
     return meeting
 
 
-def update_meeting(*, session: Session, meeting: Meeting, meeting_in: MeetingUpdate) -> Meeting:
-    """Move, retitle, relocate, cancel or mark a meeting held; a held meeting stays held."""
+# Once the minutes are approved these are part of the record: the meeting cannot move away from them.
+LOCKED_BY_APPROVAL = frozenset({"scheduled_at", "duration_minutes", "title", "location", "status", "cancel_reason"})
+
+
+def approval_lock(*, session: Session, meeting: Meeting) -> str | None:
+    """Why the meeting can no longer change (its minutes are approved), or None while it can."""
+    minutes = session.get(Minutes, meeting.id)
+    if minutes is None or minutes.status != MinutesStatus.approved:
+        return None
+    council = session.get(Council, meeting.council_id)
+    when = local_date(minutes.approved_at, council.timezone) if minutes.approved_at else "an earlier date"
+    return (
+        f"The minutes of Meeting {meeting.number} were approved on {when}; its date, time, duration, title, "
+        "location and status are part of that record."
+    )
+
+
+def update_meeting(
+    *, session: Session, meeting: Meeting, meeting_in: MeetingUpdate, now: datetime | None = None
+) -> Meeting:
+    """Move, retitle, relocate, cancel (with a reason), reinstate or mark a meeting held.
+
+    A held meeting stays held; one whose minutes are approved does not change at all; a
+    meeting is marked held only once it has started."""
+    now = now or utcnow()
     requested = meeting_in.model_dump(exclude_unset=True)
     for field, value in requested.items():
         if value is None:
@@ -54,14 +93,52 @@ def update_meeting(*, session: Session, meeting: Meeting, meeting_in: MeetingUpd
     changes = {field: value for field, value in requested.items() if getattr(meeting, field) != value}
     if not changes:
         return meeting
-    if meeting.status == MeetingStatus.held and changes.get("status", MeetingStatus.held) != MeetingStatus.held:
+    if LOCKED_BY_APPROVAL & changes.keys() and (why := approval_lock(session=session, meeting=meeting)):
+        raise Conflict(why)
+    status = changes.get("status", meeting.status)
+    if meeting.status == MeetingStatus.held and status != MeetingStatus.held:
         raise Conflict("This meeting has been held; it is part of the council's record and stays held.")
+    if changes.get("cancel_reason") and status != MeetingStatus.cancelled:
+        raise Invalid("A reason is given only when the meeting is cancelled.", field="cancel_reason")
+    if changes.get("status") == MeetingStatus.held and now < changes.get("scheduled_at", meeting.scheduled_at):
+        raise Conflict(f"Meeting {meeting.number} has not started yet; it can be marked held once it has.")
+    if changes.get("status") == MeetingStatus.cancelled:
+        meeting.cancelled_at = now
+    elif "status" in changes and meeting.status == MeetingStatus.cancelled:
+        # Reinstated: the cancellation is no longer the meeting's story.
+        meeting.cancelled_at = None
+        meeting.cancel_reason = ""
     for field, value in changes.items():
         setattr(meeting, field, value)
-    meeting.updated_at = utcnow()
+    meeting.updated_at = now
     session.add(meeting)
     session.flush()
     return meeting
+
+
+@dataclass(frozen=True)
+class MeetingCard:
+    """What a meeting's page header shows about changing it: its state by the clock, who may change it,
+    and why it can no longer change (approved minutes)."""
+
+    state: MeetingState
+    may_change: bool
+    locked: str | None
+    # The start as a datetime-local field shows it, in the council's zone.
+    local_value: str
+    cancelled_on: str
+
+
+def meeting_card(*, session: Session, access: Access, meeting: Meeting, now: datetime | None = None) -> MeetingCard:
+    """The header of a meeting's pages: state, the change forms' starting values, and the lock."""
+    zone = ZoneInfo(access.council.timezone)
+    return MeetingCard(
+        state=meeting_state(meeting, now),
+        may_change=access.is_(Role.chair, Role.secretary),
+        locked=approval_lock(session=session, meeting=meeting),
+        local_value=meeting.scheduled_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
+        cancelled_on=local_date(meeting.cancelled_at, zone) if meeting.cancelled_at else "",
+    )
 
 
 def delete_meeting(*, session: Session, user: User, meeting: Meeting) -> None:

@@ -6,7 +6,7 @@ one meeting, and the next meeting's date. The agenda it followed is loaded apart
 (`agenda_for`): one query for a published snapshot, the agenda loader's fixed set otherwise.
 """
 
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_
@@ -84,7 +84,9 @@ def load_minutes_data(
         council=council,
         meeting=meeting,
         agenda=agenda,
-        today=today or datetime.now(zone).date(),
+        # Overdue days are counted as of the meeting's day: the minutes record that day, so they
+        # read the same whenever they are opened or exported.
+        today=today or meeting.scheduled_at.astimezone(zone).date(),
         minutes=minutes,
         approved_by=approved_by,
     )

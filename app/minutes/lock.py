@@ -5,14 +5,17 @@ writers queue anyway), so an edit and the approval cannot interleave, and decisi
 are numbered one writer at a time.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from app.auth import Access
+from app.display import long_date
 from app.errors import Conflict
 from app.models import Meeting, MeetingStatus, Minutes, MinutesEvent, MinutesStatus, Role, User, utcnow
+from app.models.meetings import has_started
 
 RECORDERS = (Role.chair, Role.secretary)
 # Notes saved as they are typed: one person's saves of one text within this window are
@@ -22,7 +25,24 @@ TYPING_WINDOW = timedelta(minutes=10)
 
 def check_can_minute(meeting: Meeting) -> None:
     if meeting.status == MeetingStatus.cancelled:
-        raise Conflict("This meeting was cancelled: there is nothing to minute. Reschedule it to record it.")
+        raise Conflict("This meeting was cancelled: there is nothing to minute. Reinstate it to record it.")
+
+
+def not_started_note(meeting: Meeting, timezone: str, now: datetime | None = None) -> str | None:
+    """Why the minutes cannot be circulated or approved yet (the meeting has not started), or None."""
+    if has_started(meeting, now):
+        return None
+    start = meeting.scheduled_at.astimezone(ZoneInfo(timezone))
+    return (
+        f"Meeting {meeting.number} starts on {long_date(start)} at {start:%H:%M}; "
+        "minutes can be circulated and approved once it has started."
+    )
+
+
+def refuse_before_start(meeting: Meeting, timezone: str, now: datetime | None = None) -> None:
+    """Minutes say what happened: not before the meeting has begun (a draft may be prepared)."""
+    if note := not_started_note(meeting, timezone, now):
+        raise Conflict(note)
 
 
 def lock_minutes(session: Session, meeting: Meeting) -> tuple[Minutes, bool]:

@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Form, Request
 from sqlmodel import Session, col, select
 
-from app.common import etag, today_in
+from app.common import etag
 from app.config import Settings
 from app.db import SessionDep
 from app.display import local_date, local_time
 from app.errors import Conflict, NotFound, PreconditionFailed
+from app.meetings.state import meeting_state
 from app.minutes import service as minutes_service
-from app.minutes.lock import RECORDERS
+from app.minutes.lock import RECORDERS, not_started_note
 from app.minutes.schemas import (
     NOTES_MAX,
     AmendmentCreate,
@@ -61,6 +62,7 @@ def minutes_page(request: Request, session: SessionDep, user: PageUser, found: P
     settings: Settings = request.app.state.settings
     owners = sorted(doc.attendance, key=lambda r: r.name.casefold())
     editing = recorder and not approved and not cancelled
+    meeting_day = meeting.scheduled_at.astimezone(zone).date()
     return render(
         request,
         "minutes.html",
@@ -82,8 +84,12 @@ def minutes_page(request: Request, session: SessionDep, user: PageUser, found: P
             "saved_at": {i.number: i.updated_at.isoformat() if i.updated_at else "" for i in doc.items},
             "owners": owners,
             "themes": council_themes(session, access.council.id) if editing else [],
-            "default_due": (today_in(access.council.timezone) + timedelta(days=DEFAULT_DUE_DAYS)).isoformat(),
-            "today": today_in(access.council.timezone).isoformat(),
+            # Counted from the meeting's day, not today: an action raised at a meeting a month
+            # ahead is not overdue before the meeting happens.
+            "default_due": (meeting_day + timedelta(days=DEFAULT_DUE_DAYS)).isoformat(),
+            "earliest_due": meeting_day.isoformat(),
+            "not_started": not_started_note(meeting, access.council.timezone),
+            "state": meeting_state(meeting),
             "choices": ATTENDANCE_CHOICES,
             "notes_max": NOTES_MAX,
             "can_email": bool(settings.SMTP_URL),

@@ -2,8 +2,10 @@
 
 Rules, in one place (recording itself is in minutes_recording.py):
 - The chair or the secretary records; the record is created by the first write.
-- A meeting can be minuted while it is still `scheduled` (the secretary records it as it
-  happens) or once `held`; a cancelled meeting cannot. Circulating marks it held.
+- A meeting can be minuted while it is still `scheduled` (the secretary prepares the draft
+  ahead and records it as it happens) or once `held`; a cancelled meeting cannot.
+- Minutes are circulated and approved only from the meeting's start (409 before, saying
+  when it starts). Circulating marks it held.
 - Circulated minutes can still be corrected before approval: they stay circulated, every
   change is in the audit history, and circulating again sends the corrected version.
 - Approved minutes never change: every editing route answers 409. A correction is an
@@ -123,6 +125,7 @@ def circulate_minutes(
     """Send the draft round for comment (chair or secretary), optionally by mail; marks the meeting held."""
     access.require(*lock.RECORDERS, doing="circulate the minutes")
     lock.check_can_minute(meeting)
+    lock.refuse_before_start(meeting, access.council.timezone)
     if email and not settings.SMTP_URL:
         raise Invalid("This server has no SMTP_URL, so it cannot send mail; circulate without email.", field="email")
     minutes, created = lock.lock_minutes(session, meeting)
@@ -158,6 +161,7 @@ def approve_minutes(*, session: Session, access: Access, meeting: Meeting, if_ma
     """The chair approves circulated minutes as a true record; from now on they only take amendments."""
     access.require(Role.chair, doing="approve the minutes")
     lock.check_can_minute(meeting)
+    lock.refuse_before_start(meeting, access.council.timezone)
     minutes, _ = lock.lock_minutes(session, meeting)
     lock.refuse_if_approved(minutes, meeting)
     if minutes.status != MinutesStatus.circulated:

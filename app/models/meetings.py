@@ -1,6 +1,6 @@
 """Council meetings."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
@@ -35,6 +35,9 @@ class Meeting(SQLModel, table=True):
     duration_minutes: int = Field(default=120)
     location: str = Field(default="", max_length=200)
     status: str = Field(default=MeetingStatus.scheduled, max_length=20)
+    # Why and when it was cancelled (shown in the council's history); cleared when reinstated.
+    cancel_reason: str = Field(default="", max_length=500)
+    cancelled_at: datetime | None = Field(default=None, sa_type=TZDateTime)
     version: int = Field(default=1)
     # The UID calendars already hold for this meeting when it predates site_identity
     # (meeting-<id>@<host>, kept by the migration); None: derived from the site's
@@ -56,3 +59,43 @@ class Meeting(SQLModel, table=True):
     @declared_attr
     def __mapper_args__(cls) -> dict:
         return {"version_id_col": cls.__table__.c.version}
+
+
+# Where a meeting stands by the clock. The rules live here, beside the table, so that every
+# layer can ask (the navigation in app.web sits below the domains); app.meetings.state is
+# where the domains import them from.
+
+
+class MeetingState(StrEnum):
+    scheduled = "scheduled"
+    in_progress = "in progress"
+    held = "held"
+    cancelled = "cancelled"
+
+
+def meeting_ends_at(meeting: Meeting) -> datetime:
+    return meeting.scheduled_at + timedelta(minutes=meeting.duration_minutes)
+
+
+def meeting_state(meeting: Meeting, now: datetime | None = None) -> MeetingState:
+    """The state a person sees at `now` (default: this moment)."""
+    if meeting.status == MeetingStatus.cancelled:
+        return MeetingState.cancelled
+    if meeting.status == MeetingStatus.held:
+        return MeetingState.held
+    now = now or utcnow()
+    if now < meeting.scheduled_at:
+        return MeetingState.scheduled
+    if now < meeting_ends_at(meeting):
+        return MeetingState.in_progress
+    return MeetingState.held
+
+
+def has_started(meeting: Meeting, now: datetime | None = None) -> bool:
+    """True from the meeting's start on (minutes may be circulated and approved from then)."""
+    return (now or utcnow()) >= meeting.scheduled_at
+
+
+def is_upcoming(meeting: Meeting, now: datetime | None = None) -> bool:
+    """Still to come or under way now: what a 'next meetings' list shows."""
+    return meeting_state(meeting, now) in (MeetingState.scheduled, MeetingState.in_progress)

@@ -2,12 +2,12 @@
 
 from sqlmodel import Session, col, select
 
-from app.common import today_in
-from app.models import Council, Meeting, MeetingStatus
+from app.models import Council, Meeting, MeetingStatus, utcnow
+from app.models.meetings import is_upcoming
 
 
 def report_meeting(*, session: Session, council: Council) -> Meeting | None:
-    """The meeting departments report to next: the first not yet held, else the latest."""
+    """The meeting departments report to next: the first not yet ended, else the latest."""
     meetings = list(
         session.exec(
             select(Meeting)
@@ -15,8 +15,9 @@ def report_meeting(*, session: Session, council: Council) -> Meeting | None:
             .order_by(col(Meeting.scheduled_at), col(Meeting.number))
         )
     )
-    today = today_in(council.timezone)
-    upcoming = [m for m in meetings if m.status == MeetingStatus.scheduled and m.scheduled_at.date() >= today]
+    # By the clock (app/meetings/state.py): a meeting stays "next" until it has ended.
+    now = utcnow()
+    upcoming = [m for m in meetings if is_upcoming(m, now)]
     if upcoming:
         return upcoming[0]
     return meetings[-1] if meetings else None

@@ -109,6 +109,9 @@ def test_the_days_ticking_by_are_not_a_change_since_publishing(app, client, sess
 
 def test_a_held_meeting_keeps_its_agenda(app, client, session):
     chair, *_, meeting = arrange(session)
+    meeting.scheduled_at = datetime.now(UTC) - timedelta(hours=3)  # a meeting is marked held once it has started
+    session.add(meeting)
+    session.commit()
     url = f"/api/meetings/{meeting.id}"
     client.post(f"{url}/agenda/publish", headers=auth(app, chair))
     assert (

@@ -1,8 +1,9 @@
-"""The secretary minutes the demo's next meeting live; the chair approves and downloads the Word minutes."""
+"""The secretary minutes the demo's next meeting live (it started an hour ago); the chair approves it
+and downloads the Word minutes."""
 
 import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import docx
 import pytest
@@ -21,8 +22,11 @@ OFFLINE_NOTES = "Typed while the connection was down: keep me."
 @pytest.fixture
 def demo(session):
     council = load_demo(session=session, today=date.today())
-    session.commit()
     meeting = session.exec(select(Meeting).where(Meeting.council_id == council.id, Meeting.number == 3)).one()
+    # Minuted live: the meeting started an hour ago (minutes circulate from a meeting's start).
+    meeting.scheduled_at = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    session.add(meeting)
+    session.commit()
     return council, meeting
 
 

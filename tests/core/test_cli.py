@@ -30,7 +30,8 @@ def test_demo_loads_once_and_prints_the_logins(env, session):
     assert second.exit_code == 0 and "demo not loaded" in second.output
     assert session.exec(select(func.count()).select_from(Council)).one() == 1
     meetings = session.exec(select(Meeting).order_by(Meeting.number)).all()
-    assert [m.status for m in meetings] == ["held", "held", "scheduled"]
+    assert [m.status for m in meetings] == ["held", "held", "scheduled", "cancelled"]
+    assert "storm" in meetings[3].cancel_reason
     statuses = {a.status for a in session.exec(select(Action))}
     assert {"open", "in_progress", "blocked", "done"} <= statuses
 

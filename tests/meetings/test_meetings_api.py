@@ -206,7 +206,7 @@ def test_patch_refuses_a_bad_duration_and_keeps_the_meeting(client, session, sea
 
 
 def test_a_held_meeting_cannot_be_deleted(client, session, seat):
-    meeting = make_meeting(session, council=seat.council)
+    meeting = make_meeting(session, council=seat.council, scheduled_at=datetime.now(UTC) - timedelta(days=1))
     session.commit()
     url = f"/api/meetings/{meeting.id}"
     assert client.patch(url, json={"status": "held"}, headers=if_match(client, url, seat.headers)).status_code == 200
@@ -219,7 +219,7 @@ def test_a_held_meeting_cannot_be_deleted(client, session, seat):
 
 
 def test_a_held_meeting_stays_held(client, session, seat):
-    meeting = make_meeting(session, council=seat.council)
+    meeting = make_meeting(session, council=seat.council, scheduled_at=datetime.now(UTC) - timedelta(days=1))
     session.commit()
     url = f"/api/meetings/{meeting.id}"
     assert client.patch(url, json={"status": "held"}, headers=if_match(client, url, seat.headers)).status_code == 200

@@ -59,7 +59,7 @@ MATRIX: dict[tuple[str, str], dict] = {
         "json": {"scheduled_at": "2031-03-04T10:00:00+00:00"},
     },
     ("GET", "/api/meetings/{meeting_id}"): {"ok": IN_COUNCIL},
-    ("PATCH", "/api/meetings/{meeting_id}"): {"ok": {"chair"}, "json": {"location": "Room 2"}},
+    ("PATCH", "/api/meetings/{meeting_id}"): {"ok": {"chair", "secretary"}, "json": {"location": "Room 2"}},
     ("DELETE", "/api/meetings/{meeting_id}"): {"ok": {"chair"}},
     ("GET", "/api/me/actions"): {"ok": EVERYONE_SIGNED_IN},
     ("GET", "/api/councils/{council_id}/actions"): {"ok": IN_COUNCIL},
@@ -150,7 +150,9 @@ def build_world(session, tag: int = 0) -> World:
     }
     session.add_all(seats.values())
     session.add(Membership(council_id=elsewhere.id, user_id=users["outsider"].id, role="chair"))
-    meeting = Meeting(council_id=council.id, number=1, scheduled_at=datetime(2031, 1, 1, 10, tzinfo=UTC))
+    # Under way (started an hour ago, still scheduled): minutes may be circulated from a meeting's start.
+    started = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    meeting = Meeting(council_id=council.id, number=1, scheduled_at=started)
     session.add(meeting)
     session.flush()
     action = Action(
