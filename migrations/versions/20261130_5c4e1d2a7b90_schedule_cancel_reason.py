@@ -5,7 +5,7 @@ Adds meetings.cancel_reason (text up to 500, default "") and meetings.cancelled_
 last change as the cancellation time. Downgrading drops both columns (the status stays).
 
 Revision ID: 5c4e1d2a7b90
-Revises: 9e9e734b49b0
+Revises: 5e71e5c0a1d3
 Create Date: 2026-11-30 00:20:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from app.models.base import TZDateTime
 
 revision: str = "5c4e1d2a7b90"
-down_revision: str | None = "9e9e734b49b0"
+down_revision: str | None = "5e71e5c0a1d3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

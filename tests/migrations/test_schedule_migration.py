@@ -6,7 +6,7 @@ from sqlalchemy import inspect, text
 from app.db import make_engine
 from tests.databases import alembic_config
 
-BEFORE, REVISION = "9e9e734b49b0", "5c4e1d2a7b90"
+BEFORE, REVISION = "5e71e5c0a1d3", "5c4e1d2a7b90"
 NOW = "2026-01-01 10:00:00"
 CHANGED = "2026-01-02 09:30:00"
 
