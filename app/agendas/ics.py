@@ -97,7 +97,8 @@ def _description(entry: CalendarEntry, council: Council) -> str:
     meeting, agenda = entry.meeting, entry.agenda
     lines = []
     if meeting.status == MeetingStatus.cancelled:
-        lines.append("This meeting has been cancelled.")
+        reason = (meeting.cancel_reason or "").strip()
+        lines.append(f"This meeting has been cancelled: {reason}" if reason else "This meeting has been cancelled.")
     if agenda is None and meeting.status == MeetingStatus.held:
         lines.append("This meeting has been held; no agenda was published for it.")
     elif agenda is None:

@@ -107,6 +107,7 @@ def test_move_rename_relocate_and_cancel_update_the_invite_and_the_feed_in_place
     for event in (invite_event(client, world, headers), feed_events(client, world, headers)[uid]):
         assert event.status.value == "CANCELLED"
         assert int(event.sequence.value) > sequence
+        assert "This meeting has been cancelled: Storm on the network" in event.description.value
     # Still one event with the same UID everywhere: the calendar replaces, never duplicates.
     assert feed_events(client, world, headers).keys() == {uid}
 
