@@ -222,9 +222,7 @@ def raise_action_form(
         action_in = ActionCreate.model_validate(data)
         action = service.create_action(session=session, access=access, action_in=action_in)
     except ValidationError as exc:
-        return show_again(
-            {f: f"{RAISE_LABELS.get(f, 'Title')} {message}." for f, message in field_errors(exc).items()}
-        )
+        return show_again({f: f"{RAISE_LABELS.get(f, 'Title')} {message}." for f, message in field_errors(exc).items()})
     except Invalid as exc:
         return show_again({exc.field if exc.field in RAISE_LABELS else "title": exc.detail})
     except AppError as exc:
