@@ -219,7 +219,8 @@ def raise_action_form(
         "journey_id": whole_or_text(journey_id),
     }
     try:
-        action_in = ActionCreate.model_validate(data)
+        # A box left empty is missing ("is required"), not a wrong value.
+        action_in = ActionCreate.model_validate({k: v for k, v in data.items() if v is not None})
         action = service.create_action(session=session, access=access, action_in=action_in)
     except ValidationError as exc:
         return show_again({f: f"{RAISE_LABELS.get(f, 'Title')} {message}." for f, message in field_errors(exc).items()})

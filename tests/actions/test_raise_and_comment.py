@@ -175,6 +175,10 @@ def test_bad_input_shows_the_form_again_with_everything_typed_and_the_field_name
     assert re.search(rf'<option value="{world.seats["tom"].id}" selected>', body)
     assert re.search(r'<details id="raise" open>', body)
 
+    no_owner = raise_form(client, world, title="Ok", owner_id="", due_on="")
+    assert no_owner.status_code == 422
+    assert "Owner is required. Due date is required." in unescape(no_owner.text)
+
     owner_elsewhere = raise_form(client, world, title="Ok", owner_id="999999", due_on="2031-01-01")
     assert owner_elsewhere.status_code == 422
     assert "Member 999999 is not a member of this council." in unescape(owner_elsewhere.text)
