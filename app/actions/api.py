@@ -7,7 +7,14 @@ from fastapi import APIRouter, Depends, Response
 from app.actions import service
 from app.actions.deps import ActionDep
 from app.actions.export import actions_csv
-from app.actions.schemas import ActionCreate, ActionHistoryEntry, ActionPublic, ActionUpdate
+from app.actions.schemas import (
+    ActionCreate,
+    ActionHistoryEntry,
+    ActionPublic,
+    ActionUpdate,
+    CommentCreate,
+    CommentPublic,
+)
 from app.archive import load_for_restore
 from app.auth import CouncilAccess, CurrentUser
 from app.common import IdPath, IdQuery, IfMatch, ListOf, check_if_match, etag, list_of, today_in
@@ -48,7 +55,8 @@ def list_my_actions(
 
 @router.get("/councils/{council_id}/actions", response_model=ListOf[ActionPublic])
 def list_actions(session: SessionDep, access: CouncilAccess, filters: Filters) -> dict:
-    """The council's action log, soonest due first."""
+    """The council's action log: open actions first (overdue, then soonest due), then done and cancelled ones
+    (latest closed first)."""
     return list_of(service.list_actions(session=session, access=access, filters=filters))
 
 
@@ -70,7 +78,8 @@ def export_actions_csv(session: SessionDep, access: CouncilAccess, filters: Filt
 
 @router.post("/councils/{council_id}/actions", response_model=ActionPublic, status_code=201)
 def create_action(session: SessionDep, access: CouncilAccess, action_in: ActionCreate, response: Response):
-    """Put an action on the log (chair or secretary)."""
+    """Put an action on the log: chair and secretary; members for their own department when the council allows it
+    (`members_raise_actions`)."""
     action = service.create_action(session=session, access=access, action_in=action_in)
     response.headers["ETag"] = etag(action.version)
     return service.get_action_public(session=session, action=action)
@@ -126,3 +135,15 @@ def restore_action(session: SessionDep, user: CurrentUser, action_id: IdPath, re
 def list_action_history(session: SessionDep, found: ActionDep) -> dict:
     """Every change to the action: who, when, what moved, and the note, oldest first."""
     return list_of(service.list_history(session=session, action=found.action))
+
+
+@router.get("/actions/{action_id}/comments", response_model=ListOf[CommentPublic])
+def list_action_comments(session: SessionDep, found: ActionDep) -> dict:
+    """The action's comment thread, oldest first (each comment is also in its history)."""
+    return list_of(service.list_comments(session=session, action=found.action))
+
+
+@router.post("/actions/{action_id}/comments", response_model=CommentPublic, status_code=201)
+def create_action_comment(session: SessionDep, found: ActionDep, comment_in: CommentCreate) -> CommentPublic:
+    """Comment on an action (members of the council; observers read). Comments are kept as written: no edits."""
+    return service.add_comment(session=session, access=found.access, action=found.action, comment_in=comment_in)

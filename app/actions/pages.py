@@ -1,30 +1,30 @@
-"""Pages: my actions, the council's action log, one action with its history."""
+"""Pages: my actions, one action with its history and comments (the council's log: log_pages.py)."""
 
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from pydantic import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.actions import service
+from app.actions import log_pages, service
 from app.actions.display import AGENDA_ITEMS, field_label, history_rows
-from app.actions.schemas import NOTE_MAX, ActionPublic, ActionUpdate
+from app.actions.log_pages import overdue_param, status_param
+from app.actions.schemas import NOTE_MAX, ActionPublic, ActionUpdate, CommentCreate
 from app.auth import Access, ActionAccess
-from app.common import IdQuery, check_if_match, etag
+from app.common import check_if_match, etag
 from app.councils.service import list_departments, list_members, list_my_councils
 from app.db import SessionDep
-from app.display import ACTION_STATUSES as STATUSES
 from app.display import local_time
 from app.errors import AppError, Forbidden, NotFound, PreconditionFailed
 from app.meetings.service import list_meetings
 from app.models import CLOSED_STATUSES, Action, Initiative, Journey
 from app.web.csrf import CsrfChecked
-from app.web.deps import PageAction, PageCouncil, PageUser, safe_next
-from app.web.forms import form_errors, whole_or_text
+from app.web.deps import PageAction, PageUser, safe_next
+from app.web.forms import TextField, attempt, form_errors, whole_or_text
 from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
+router.include_router(log_pages.router)
 
 # The fields an update form carries; each also travels as `seen_<field>`, the value the
 # page showed, so only what the person changed is written (and kept after a conflict).
@@ -33,22 +33,6 @@ CONFLICT = (
     "Someone else updated this action since you opened it, so your update was not saved. "
     "The page now shows their change; what you typed is kept in the form below. Check it and save again."
 )
-
-
-# Query strings from GET forms: an empty or unknown value means "any", never an error page.
-def _status_param(value: str) -> str | None:
-    return value if value in STATUSES else None
-
-
-def _overdue_param(value: str) -> bool | None:
-    return {"true": True, "false": False}.get(value)
-
-
-def _query(**params) -> str:
-    """A clean query string (the API's names and spellings) for the filters that are set."""
-    return urlencode(
-        {k: ("true" if v else "false") if isinstance(v, bool) else v for k, v in params.items() if v is not None}
-    )
 
 
 def _here(request: Request) -> str:
@@ -76,7 +60,7 @@ def _form_values(action: ActionPublic | Action, note: str = "") -> dict:
 @router.get("/actions")
 def my_actions_page(request: Request, session: SessionDep, user: PageUser, status: str = "", overdue: str = ""):
     """Every action I own, in every council, with a form on each to report progress."""
-    status_filter, overdue_filter = _status_param(status), _overdue_param(overdue)
+    status_filter, overdue_filter = status_param(status), overdue_param(overdue)
     actions = service.list_my_actions(session=session, user=user, status=status_filter, overdue=overdue_filter)
     seats = {seat.council.id: seat for seat in list_my_councils(session=session, user=user)}
     groups = []
@@ -103,45 +87,6 @@ def my_actions_page(request: Request, session: SessionDep, user: PageUser, statu
     )
 
 
-@router.get("/councils/{council_id}/actions")
-def action_log_page(
-    request: Request,
-    session: SessionDep,
-    user: PageUser,
-    access: PageCouncil,
-    status: str = "",
-    owner_id: IdQuery = None,
-    department_id: IdQuery = None,
-    overdue: str = "",
-):
-    """The council's action log, soonest due first, with filters and a CSV download."""
-    filters = service.ActionFilters(
-        status=_status_param(status),
-        owner_id=owner_id,
-        department_id=department_id,
-        overdue=_overdue_param(overdue),
-    )
-    actions = service.list_actions(session=session, access=access, filters=filters)
-    query = _query(
-        status=filters.status, owner_id=filters.owner_id, department_id=filters.department_id, overdue=filters.overdue
-    )
-    return render(
-        request,
-        "action_log.html",
-        {
-            "user": user,
-            "access": access,
-            "council": access.council,
-            "actions": actions,
-            "filters": filters,
-            "filtered": bool(query),
-            "csv_url": f"/api/councils/{access.council.id}/actions.csv" + (f"?{query}" if query else ""),
-            "members": list_members(session=session, council=access.council),
-            "departments": list_departments(session=session, council=access.council),
-        },
-    )
-
-
 @router.get("/actions/{action_id}")
 def action_page(request: Request, session: SessionDep, user: PageUser, found: PageAction):
     """One action: its details, its full history and (for those who may) the update form."""
@@ -158,6 +103,8 @@ def _render_action(
     error: str | None = None,
     conflict: list[str] | None = None,
     status_code: int = 200,
+    comment_text: str = "",
+    comment_error: str | None = None,
 ):
     council = found.access.council
     public = service.get_action_public(session=session, action=found.action)
@@ -191,6 +138,10 @@ def _render_action(
             "agenda_item": AGENDA_ITEMS.get(public.raised_at_item or 0),
             "closed_at": local_time(public.closed_at, council.timezone) if public.closed_at else None,
             "note_max": NOTE_MAX,
+            "comments": [row for row in history if row.kind == "comment"],
+            "can_comment": service.may_comment(access=found.access) and found.action.archived_at is None,
+            "comment_text": comment_text,
+            "comment_error": comment_error,
         },
         status_code=status_code,
     )
@@ -281,3 +232,33 @@ def update_action_form(
         return show_again(error=exc.detail)
     flash(request, "Saved.")
     return redirect(back)
+
+
+@router.post("/actions/{action_id}/comments", dependencies=[CsrfChecked])
+def comment_form(request: Request, session: SessionDep, user: PageUser, found: PageAction, text: TextField = ""):
+    """Add a comment to the action's thread; a refused one comes back in the box, as typed."""
+    here = f"/actions/{found.action.id}"
+    text = text.replace("\r\n", "\n")
+    if not service.may_comment(access=found.access):
+        raise Forbidden("Observers can read the comments; members of the council write them.")
+    try:
+        comment_in = CommentCreate(text=text)
+    except ValidationError as exc:
+        error = form_errors(exc).replace("text:", "Comment:", 1)
+        return _render_action(
+            request,
+            session,
+            found,
+            form=_form_values(found.action),
+            back=here,
+            comment_text=text,
+            comment_error=error,
+            status_code=422,
+        )
+    attempt(
+        request,
+        session,
+        lambda: service.add_comment(session=session, access=found.access, action=found.action, comment_in=comment_in),
+        success="Comment added.",
+    )
+    return redirect(f"{here}#comments")

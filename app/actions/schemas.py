@@ -84,8 +84,23 @@ class ActionHistoryEntry(BaseModel):
     at: datetime
     user_id: int | None
     user_name: str | None
-    kind: Literal["created", "updated", "note"]
+    kind: Literal["created", "updated", "note", "comment"]
     changes: list[ActionChange]
     note: str
     # True when the writer sent no If-Match, so it may not have seen the latest version.
     without_if_match: bool
+
+
+class CommentCreate(InputModel):
+    text: Name(NOTE_MAX) = Field(description="The comment; kept as written (comments are not edited)")
+
+
+class CommentPublic(BaseModel):
+    """One comment in an action's thread: who, when, what. It is also a line of the action's history."""
+
+    id: int
+    action_id: int
+    user_id: int | None
+    user_name: str | None
+    at: datetime
+    text: str

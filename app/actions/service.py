@@ -13,6 +13,8 @@ from app.actions.schemas import (
     ActionHistoryEntry,
     ActionPublic,
     ActionUpdate,
+    CommentCreate,
+    CommentPublic,
 )
 from app.archive import archive_record, restore_record
 from app.archived import INCLUDE_ARCHIVED
@@ -63,7 +65,7 @@ class ActionFilters:
 
 
 def list_actions(*, session: Session, access: Access, filters: ActionFilters) -> list[ActionPublic]:
-    """The council's action log, soonest due first; observers see only their own."""
+    """The council's action log (see log_order: open first, overdue leading); observers see only their own."""
     query = _public_query().where(Action.council_id == access.council.id)
     if access.is_(Role.observer):
         query = query.where(Action.owner_id == access.membership.id)
@@ -75,7 +77,15 @@ def list_actions(*, session: Session, access: Access, filters: ActionFilters) ->
     if filters.overdue is not None:
         is_overdue = (col(Action.due_on) < today) & col(Action.status).not_in(list(CLOSED_STATUSES))
         query = query.where(is_overdue if filters.overdue else ~is_overdue)
-    return _publics(session, query.order_by(col(Action.due_on), col(Action.id)))
+    return sorted(_publics(session, query.order_by(col(Action.due_on), col(Action.id))), key=log_order)
+
+
+def log_order(action: ActionPublic) -> tuple:
+    """The log's order: open actions first, overdue leading (soonest due first), then closed, latest closed first."""
+    if action.status not in CLOSED_STATUSES:
+        return (0, action.due_on.toordinal(), action.id)
+    closed = action.closed_at or action.updated_at
+    return (1, -closed.timestamp(), action.id)
 
 
 def list_my_actions(
@@ -155,11 +165,45 @@ def _check_links(session: Session, council: Council, values: dict) -> None:
             raise Invalid(f"{noun.capitalize()} {record_id} is not {article} {noun} of this council.", field=field)
 
 
-def create_action(*, session: Session, access: Access, action_in: ActionCreate) -> Action:
-    """Put an action on the log (chair or secretary), with a 'created' history entry."""
+def may_raise_actions(*, access: Access) -> bool:
+    """Whether this seat may raise actions at all: chair and secretary; members when the council allows it."""
+    if access.is_(*MANAGERS):
+        return True
+    return access.is_(Role.member) and access.council.members_raise_actions
+
+
+def require_raiser(*, access: Access) -> None:
+    """Refuse (403) a seat that may not raise actions at all."""
+    if may_raise_actions(access=access):
+        return
+    if access.is_(Role.member):
+        raise Forbidden("Only the council's chair or secretary can raise actions; the chair can let members too.")
     access.require(*MANAGERS, doing="create actions")
+
+
+def _check_member_scope(access: Access, action_in: ActionCreate, owner: Membership) -> None:
+    """A member raises actions for their own department only, owned within it, and not as if at a meeting."""
+    if access.is_(*MANAGERS):
+        return
+    own = access.membership.department_id
+    if own is None:
+        raise Forbidden(
+            "You sit on the council without a department, so only the chair or secretary can raise actions."
+        )
+    if action_in.raised_at_meeting_id is not None or action_in.raised_at_item is not None:
+        raise Forbidden("Actions raised at a meeting go in its minutes, which the secretary or chair records.")
+    if (action_in.department_id or owner.department_id) != own:
+        raise Invalid("You can raise actions for your own department only.", field="department_id")
+    if owner.department_id != own:
+        raise Invalid("Choose an owner from your own department.", field="owner_id")
+
+
+def create_action(*, session: Session, access: Access, action_in: ActionCreate) -> Action:
+    """Put an action on the log (chair, secretary, or a member for their department), with a 'created' entry."""
+    require_raiser(access=access)
     council = access.council
     owner = _check_owner(session, council, action_in.owner_id)
+    _check_member_scope(access, action_in, owner)
     check_department(session=session, council=council, department_id=action_in.department_id, field="department_id")
     _check_links(session, council, action_in.model_dump())
     done = action_in.status == ActionStatus.done
@@ -313,13 +357,14 @@ def list_history(*, session: Session, action: Action) -> list[ActionHistoryEntry
     entries = []
     for update, user_name in rows:
         created = "created" in update.changes
+        kind = "created" if created else ("comment" if update.is_comment else ("updated" if update.changes else "note"))
         entries.append(
             ActionHistoryEntry(
                 id=update.id,
                 at=update.created_at,
                 user_id=update.user_id,
                 user_name=user_name,
-                kind="created" if created else ("updated" if update.changes else "note"),
+                kind=kind,
                 changes=[]
                 if created
                 else [ActionChange(field=f, old=o, new=n) for f, (o, n) in update.changes.items()],
@@ -328,3 +373,42 @@ def list_history(*, session: Session, action: Action) -> list[ActionHistoryEntry
             )
         )
     return entries
+
+
+def _comment_public(event: ActionEvent, user_name: str | None) -> CommentPublic:
+    return CommentPublic(
+        id=event.id,
+        action_id=event.action_id,
+        user_id=event.user_id,
+        user_name=user_name,
+        at=event.created_at,
+        text=event.note,
+    )
+
+
+def list_comments(*, session: Session, action: Action) -> list[CommentPublic]:
+    """The action's comment thread, oldest first."""
+    rows = session.exec(
+        select(ActionEvent, User.name)
+        .outerjoin(User, User.id == ActionEvent.user_id)
+        .where(ActionEvent.action_id == action.id, col(ActionEvent.is_comment))
+        .order_by(col(ActionEvent.created_at), col(ActionEvent.id))
+    )
+    return [_comment_public(event, name) for event, name in rows]
+
+
+def may_comment(*, access: Access) -> bool:
+    """Anyone with a voice on the council comments; observers read."""
+    return not access.is_(Role.observer)
+
+
+def add_comment(*, session: Session, access: Access, action: Action, comment_in: CommentCreate) -> CommentPublic:
+    """Add a comment to the action's thread: a line of its history, never edited (the action's version stays)."""
+    if not may_comment(access=access):
+        raise Forbidden("Observers can read the comments; members of the council write them.")
+    if action.archived_at is not None:
+        raise Conflict("This action is archived: the chair or a site admin can restore it first.")
+    event = ActionEvent(action_id=action.id, user_id=access.user.id, note=comment_in.text, is_comment=True)
+    session.add(event)
+    session.flush()
+    return _comment_public(event, access.user.name)

@@ -113,6 +113,26 @@ def meeting_settings_form(
     return redirect(back)
 
 
+@router.post("/councils/{council_id}/action-settings", dependencies=[CsrfChecked])
+def action_settings_form(
+    request: Request, session: SessionDep, access: PageCouncil, members_raise_actions: Annotated[str, Form()] = ""
+):
+    """Let members raise actions for their own department between meetings, or not (chair)."""
+    back = _chair_only(access)
+    allowed = members_raise_actions == "true"
+    attempt(
+        request,
+        session,
+        lambda: service.update_council(
+            session=session, council=access.council, council_in=CouncilUpdate(members_raise_actions=allowed)
+        ),
+        success="Members can now raise actions for their own department."
+        if allowed
+        else "Only the chair and the secretary raise actions now.",
+    )
+    return redirect(back)
+
+
 @router.post("/councils/{council_id}/template", dependencies=[CsrfChecked])
 def update_template_form(
     request: Request,

@@ -56,6 +56,11 @@ class CouncilSettingsUpdate(InputModel):
     quorum_departments: QuorumNumber | None = Field(
         default=None, description="Departments that must be represented; null: no minimum"
     )
+    members_raise_actions: bool | None = Field(
+        default=None,
+        description="Members may raise actions between meetings for their own department (chair and secretary "
+        "always may); off by default",
+    )
 
 
 class CouncilUpdate(CouncilSettingsUpdate):
@@ -84,6 +89,7 @@ class CouncilPublic(BaseModel):
     agenda_minutes: dict[str, int]
     quorum_members: int | None
     quorum_departments: int | None
+    members_raise_actions: bool
     version: int
     created_at: datetime
     updated_at: datetime

@@ -79,6 +79,8 @@ def update_council(*, session: Session, council: Council, council_in: CouncilUpd
     for field in ("agenda_minutes", "quorum_members", "quorum_departments"):
         if field in changes:
             setattr(council, field, changes.pop(field))  # null: back to the default
+    if "members_raise_actions" in changes:
+        council.members_raise_actions = bool(changes.pop("members_raise_actions"))  # null: off, the default
     for field, value in changes.items():
         if value is not None:
             setattr(council, field, value)

@@ -106,3 +106,61 @@ def load_delivery_actions_demo(
                 )
             )
     return actions
+
+
+# Raised on the action log between meetings by a member for their own department (the council
+# lets members do so), with a short comment thread: (email, text, days after it was raised).
+BETWEEN_MEETINGS = (
+    "field@example.com",
+    "Brief night-shift engineers on the storm callout rota",
+    "Storm warnings came in after the last council: night-shift engineers need the callout rota before December.",
+)
+COMMENTS = [
+    (
+        "callcentre@example.com",
+        "The call centre's storm script points callers to the rota: please share it with us.",
+        1,
+    ),
+    ("field@example.com", "Will do: draft rota attached to the Field Engineering report.", 2),
+    ("chair@example.com", "Thanks both; let's confirm it under Any other business.", 3),
+]
+
+
+def load_between_meetings_demo(
+    *, session: Session, council: Council, seats: dict[str, Membership], today: date
+) -> Action:
+    """An action a member raised between meetings for their own department, and its comments."""
+    council.members_raise_actions = True
+    session.add(council)
+    email, title, description = BETWEEN_MEETINGS
+    owner = seats[email]
+    raised_at = noon(today - timedelta(days=5))
+    action = Action(
+        council_id=council.id,
+        title=title,
+        description=description,
+        owner_id=owner.id,
+        department_id=owner.department_id,
+        due_on=today + timedelta(days=14),  # the next meeting's date, the form's default
+        created_at=raised_at,
+        updated_at=raised_at,
+    )
+    session.add(action)
+    session.flush()
+    session.add(
+        ActionEvent(
+            action_id=action.id, user_id=owner.user_id, created_at=raised_at, changes={"created": [None, title]}
+        )
+    )
+    for author, text, days in COMMENTS:
+        session.add(
+            ActionEvent(
+                action_id=action.id,
+                user_id=seats[author].user_id,
+                created_at=raised_at + timedelta(days=days),
+                note=text,
+                is_comment=True,
+            )
+        )
+    session.flush()
+    return action

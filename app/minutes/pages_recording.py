@@ -48,8 +48,13 @@ def attendance_form(
     status: Annotated[list[str] | None, Form()] = None,
     delegate_name: Annotated[list[str] | None, Form()] = None,
     note: Annotated[list[str] | None, Form()] = None,
+    fill: Annotated[str, Form()] = "",
 ):
-    """Attendance from the table: one row per seat; a seat left on "Not recorded" is left alone."""
+    """Attendance from the table: one row per seat; a seat left on "Not recorded" is left alone, unless the
+    "mark everyone not recorded present" button sent `fill=present`, which records them present in the same save."""
+    marked = [state for state in status or [] if not state] if fill == "present" else []
+    if marked:
+        status = [state or "present" for state in status or []]
 
     def apply():
         columns = [membership_id or [], status or [], delegate_name or [], note or []]
@@ -70,7 +75,10 @@ def attendance_form(
         apply,
         keep=(NotFound.status_code,),
         message=refusal(session, found.meeting),
-        success=lambda result: f"Attendance saved. {result.quorum.statement}",
+        success=lambda result: (
+            (f"{len(marked)} not recorded {'was' if len(marked) == 1 else 'were'} marked present. " if marked else "")
+            + f"Attendance saved. {result.quorum.statement}"
+        ),
     )
     return redirect(back_to(found.meeting.id, "attendance"))
 

@@ -79,6 +79,8 @@ class ActionEvent(SQLModel, table=True):
     note: str = Field(default="", max_length=2000)
     # The writer sent no If-Match: the write was accepted without proof it saw the latest.
     without_if_match: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # A comment in the action's thread (its text in `note`, no changes): written once, never edited.
+    is_comment: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class ReminderDigest(SQLModel, table=True):

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, UniqueConstraint, false
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -36,6 +36,9 @@ class Council(SQLModel, table=True):
     # (null: more than half of the voting seats, and no department minimum).
     quorum_members: int | None = Field(default=None)
     quorum_departments: int | None = Field(default=None)
+    # Members may raise actions between meetings for their own department (chair and
+    # secretary always may); off until the chair allows it.
+    members_raise_actions: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)

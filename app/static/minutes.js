@@ -317,13 +317,15 @@
     select.addEventListener("change", function () { sync(true); });
     sync(false);
   });
-  var markPresent = document.querySelector("[data-mark-present]");
-  if (markPresent) {
-    markPresent.hidden = false;
-    markPresent.addEventListener("click", function () {
-      document.querySelectorAll("select.status-select").forEach(function (select) {
-        if (!select.value) { select.value = "present"; }
-      });
-    });
+  /* Attendance saves only when a button is pressed: say so as soon as the table differs from what was saved. */
+  var attendance = document.querySelector("form.attendance-form");
+  var attendanceState = document.getElementById("attendance-state");
+  if (attendance && attendanceState) {
+    var markUnsaved = function () {
+      attendanceState.textContent = "Not saved yet: press Save attendance.";
+      attendanceState.dataset.kind = "pending";
+    };
+    attendance.addEventListener("change", markUnsaved);
+    attendance.addEventListener("input", markUnsaved);
   }
 }());

@@ -53,6 +53,15 @@ def form_errors(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+def field_errors(exc: ValidationError) -> dict[str, str]:
+    """Validation errors by the field the person typed in, each in their words ("cannot be empty"); first wins."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        names = [str(p) for p in error["loc"] if not isinstance(p, int)]
+        errors.setdefault(names[-1] if names else "form", _plain_message(error))
+    return errors
+
+
 def keep_typed(request: Request) -> None:
     """Keep what was typed into the refused form for the next page, which shows it in the form again.
 

@@ -77,6 +77,13 @@ MATRIX: dict[tuple[str, str], dict] = {
         "json": {"status": "in_progress"},
     },
     ("DELETE", "/api/actions/{action_id}"): {"ok": {"chair"}, "observer": 404},
+    # Members of the council comment on an action; an observer reads the thread of one they own.
+    ("GET", "/api/actions/{action_id}/comments"): {"ok": IN_COUNCIL - {"observer"}, "observer": 404},
+    ("POST", "/api/actions/{action_id}/comments"): {
+        "ok": {"member", "owner", "secretary", "chair"},
+        "observer": 404,
+        "json": {"text": "The depot list is in the shared folder."},
+    },
 }
 
 
