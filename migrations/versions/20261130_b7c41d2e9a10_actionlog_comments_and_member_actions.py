@@ -6,7 +6,7 @@ history marked is_comment (existing history rows are not comments). Downgrading 
 both columns: the setting is forgotten and comments stay in the history as notes.
 
 Revision ID: b7c41d2e9a10
-Revises: 9e9e734b49b0
+Revises: 5c4e1d2a7b90
 Create Date: 2026-11-30 00:20:00.000000
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "b7c41d2e9a10"
-down_revision: str | None = "9e9e734b49b0"
+down_revision: str | None = "5c4e1d2a7b90"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

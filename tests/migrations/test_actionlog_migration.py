@@ -7,7 +7,7 @@ from sqlalchemy import inspect, text
 from app.db import make_engine
 from tests.databases import alembic_config
 
-BEFORE, REVISION = "9e9e734b49b0", "b7c41d2e9a10"
+BEFORE, REVISION = "5c4e1d2a7b90", "b7c41d2e9a10"
 NOW = "2026-01-01 10:00:00"
 
 
