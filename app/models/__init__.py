@@ -23,6 +23,7 @@ from app.models.measures import Direction, Measure, MeasureCategory, MeasureKind
 from app.models.meetings import Meeting, MeetingStatus
 from app.models.minutes import Decision, Minutes, MinutesAmendment, MinutesEvent, MinutesItem, MinutesStatus
 from app.models.reports import DepartmentReport
+from app.models.responses import Answer, HomeVisit, MeetingResponse
 from app.models.research import (
     Research,
     ResearchInitiative,
@@ -37,6 +38,9 @@ from app.models.sessions import UserSession
 from app.models.users import LoginFailure, User
 
 __all__ = [
+    "Answer",
+    "HomeVisit",
+    "MeetingResponse",
     "CLOSED_STATUSES",
     "Action",
     "AgendaSnapshot",
