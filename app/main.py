@@ -40,6 +40,7 @@ from app.measures import pages as measures_pages
 from app.measures.csvfile import MAX_BYTES as READINGS_MAX_BYTES
 from app.meetings import api as meetings_api
 from app.meetings import pages as meetings_pages
+from app.meetings import responses_api, responses_pages
 from app.meetings.calendar_links import redact_feed_tokens_in_access_log
 from app.minutes import api as minutes_api
 from app.minutes import pages as minutes_pages
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         meetings_api.router,
         agendas_api.router,
         meetings_api.after_agenda_router,
+        responses_api.router,
         agendas_api.calendar_router,
         meetings_api.calendar_link_router,
         minutes_api.router,
@@ -156,6 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         home_pages.router,
         home_archive.router,
         meetings_pages.router,
+        responses_pages.router,
         actions_pages.router,
         agendas_pages.router,
         pages_meeting.router,

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.auth import Access
 from app.errors import Conflict
+from app.meetings.responses import seed_attendance
 from app.models import Meeting, MeetingStatus, Minutes, MinutesEvent, MinutesStatus, Role, User, utcnow
 
 RECORDERS = (Role.chair, Role.secretary)
@@ -53,7 +54,10 @@ def lock_minutes(session: Session, meeting: Meeting) -> tuple[Minutes, bool]:
         )
         .on_conflict_do_nothing(index_elements=["meeting_id"])
     )
-    return session.exec(query).one(), True
+    minutes = session.exec(query).one()
+    # The record starts from what members answered; the secretary corrects it.
+    seed_attendance(session=session, meeting=meeting)
+    return minutes, True
 
 
 def refuse_if_approved(minutes: Minutes, meeting: Meeting) -> None:

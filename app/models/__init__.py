@@ -23,7 +23,6 @@ from app.models.measures import Direction, Measure, MeasureCategory, MeasureKind
 from app.models.meetings import Meeting, MeetingStatus
 from app.models.minutes import Decision, Minutes, MinutesAmendment, MinutesEvent, MinutesItem, MinutesStatus
 from app.models.reports import DepartmentReport
-from app.models.responses import Answer, HomeVisit, MeetingResponse
 from app.models.research import (
     Research,
     ResearchInitiative,
@@ -33,6 +32,7 @@ from app.models.research import (
     RootCauseInitiative,
     RootCauseMeasure,
 )
+from app.models.responses import Answer, HomeVisit, MeetingResponse
 from app.models.revision import DataRevision
 from app.models.sessions import UserSession
 from app.models.users import LoginFailure, User
