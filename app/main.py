@@ -31,6 +31,7 @@ from app.feedback import pages as feedback_pages
 from app.feedback.csvfile import MAX_BYTES as FEEDBACK_MAX_BYTES
 from app.home import archive as home_archive
 from app.home import pages as home_pages
+from app.home import personal as home_personal
 from app.initiatives import api as initiatives_api
 from app.initiatives import pages as initiatives_pages
 from app.journeys import api as journeys_api
@@ -156,6 +157,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         councils_pages.router,
         invitation_pages.router,
         home_pages.router,
+        home_personal.router,
         home_archive.router,
         meetings_pages.router,
         responses_pages.router,
