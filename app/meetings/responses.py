@@ -180,7 +180,7 @@ def list_responses(*, session: Session, meeting: Meeting) -> list[ResponsePublic
     seats = _seats(session, meeting.council_id)
     rows = load_responses(session=session, meeting=meeting)
     by_ids = {r.answered_by_id for r in rows.values() if r.answered_by_id}
-    names = dict(session.exec(select(User.id, User.name).where(col(User.id).in_(by_ids)))) if by_ids else {}
+    names = {uid: name for uid, name in session.exec(select(User.id, User.name).where(col(User.id).in_(by_ids)))}
     return [response_public(s, rows.get(s.membership.id), names) for s in seats]
 
 
