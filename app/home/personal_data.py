@@ -182,6 +182,7 @@ def _changes(session: Session, user: User, seats: list[Access], since: datetime)
                     f"Action assigned to you: {a.title}",
                     f"/actions/{a.id}",
                     names[a.council_id],
+                    zones[a.council_id],
                 )
             )
     if names:
