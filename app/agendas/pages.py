@@ -67,6 +67,7 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
             # Live, even on an agenda frozen before they were given: my answer and the forecast.
             "my_answer": responses.load_responses(session=session, meeting=meeting).get(access.membership.id),
             "answering": responses.answers_open(session=session, meeting=meeting),
+            "records_answers": access.is_(Role.chair, Role.secretary),
             "forecast": responses.meeting_forecast(session=session, council=access.council, meeting=meeting),
             "here": agenda_path(meeting.id),
         },

@@ -203,3 +203,25 @@ def test_the_apologies_routes_still_work_as_answers(app, client, session):
     assert session.exec(select(MeetingResponse)).one().answer == "apologies"
     assert client.delete(f"/api/meetings/{meeting.id}/apologies", headers=me).status_code == 204
     assert session.exec(select(MeetingResponse)).first() is None
+
+
+def test_the_secretary_records_an_answer_from_the_agenda_page(client, session):
+    _, meeting, _, seats = arrange(session)
+    from tests.web.test_pages import csrf_from, sign_in
+
+    sign_in(client, "secretary@example.com")
+    page = client.get(f"/meetings/{meeting.id}/agenda").text
+    assert "Record an answer someone gave you" in page
+    client.post(
+        f"/meetings/{meeting.id}/answer",
+        data={
+            "csrf_token": csrf_from(page),
+            "membership_id": str(seats["m2"].id),
+            "answer": "apologies",
+            "reason": "Rang in sick",
+            "back": "agenda",
+        },
+    )
+    row = session.exec(select(MeetingResponse)).one()
+    assert (row.membership_id, row.answer, row.reason) == (seats["m2"].id, "apologies", "Rang in sick")
+    assert "Rang in sick" in client.get(f"/meetings/{meeting.id}/agenda").text
