@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     COUNCIL_CREATORS: Literal["allowed", "everyone"] = "allowed"
     # Days an emailed invitation link stays valid; the chair can resend to renew it.
     INVITATION_DAYS: int = Field(default=14, ge=1, le=365)
+    # The home page's "changed since your last visit": views closer together than this are one
+    # visit, so reloading the page keeps showing the same changes.
+    HOME_VISIT_GAP_MINUTES: int = Field(default=30, ge=1, le=1440)
     # Where `council db backup`/`restore` find pg_dump and pg_restore for PostgreSQL; unset: the newest
     # under /usr/lib/postgresql/*/bin, else PATH; none found: backups use the project's own verified copy.
     PG_BIN_DIR: str | None = None

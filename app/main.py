@@ -31,6 +31,7 @@ from app.feedback import pages as feedback_pages
 from app.feedback.csvfile import MAX_BYTES as FEEDBACK_MAX_BYTES
 from app.home import archive as home_archive
 from app.home import pages as home_pages
+from app.home import personal as home_personal
 from app.initiatives import api as initiatives_api
 from app.initiatives import pages as initiatives_pages
 from app.journeys import api as journeys_api
@@ -40,7 +41,7 @@ from app.measures import pages as measures_pages
 from app.measures.csvfile import MAX_BYTES as READINGS_MAX_BYTES
 from app.meetings import api as meetings_api
 from app.meetings import pages as meetings_pages
-from app.meetings import series_api, series_pages
+from app.meetings import responses_api, responses_pages, series_api, series_pages
 from app.meetings.calendar_links import redact_feed_tokens_in_access_log
 from app.minutes import api as minutes_api
 from app.minutes import pages as minutes_pages
@@ -147,6 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         meetings_api.router,
         agendas_api.router,
         meetings_api.after_agenda_router,
+        responses_api.router,
         agendas_api.calendar_router,
         meetings_api.calendar_link_router,
         series_api.router,
@@ -156,9 +158,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         councils_pages.router,
         invitation_pages.router,
         home_pages.router,
+        home_personal.router,
         home_archive.router,
         meetings_pages.router,
         series_pages.router,
+        responses_pages.router,
         actions_pages.router,
         agendas_pages.router,
         pages_meeting.router,

@@ -6,8 +6,8 @@ marks the session; before its commit the stamp is replaced. A reader that sees s
 S sees exactly the data committed with S, so a document derived from the data can be
 reused for as long as the stamp reads S (app/meetings/agenda_cache.py).
 
-Only bookkeeping (login failures, sign-in sessions, idempotency keys, spent form tokens) is
-left out: it changes no document.
+Only bookkeeping (login failures, sign-in sessions, idempotency keys, spent form tokens, home
+page visits) is left out: it changes no document.
 """
 
 import secrets
@@ -16,10 +16,10 @@ from itertools import chain
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from app.models import DataRevision, IdempotencyKey, LoginFailure, UsedFormToken, UserSession, utcnow
+from app.models import DataRevision, HomeVisit, IdempotencyKey, LoginFailure, UsedFormToken, UserSession, utcnow
 
 CHANGED = "cxc_data_changed"
-UNTRACKED = (LoginFailure, DataRevision, UserSession, IdempotencyKey, UsedFormToken)
+UNTRACKED = (LoginFailure, DataRevision, UserSession, IdempotencyKey, UsedFormToken, HomeVisit)
 
 
 def new_stamp() -> str:

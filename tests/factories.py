@@ -23,6 +23,7 @@ from app.models import (
     Council,
     Department,
     Meeting,
+    MeetingResponse,
     Membership,
     Role,
     User,
@@ -210,6 +211,29 @@ def make_action_update(
             user_id=user.id if user else None,
             changes=changes or {},
             note=note,
+        ),
+    )
+
+
+def make_response(
+    session: Session,
+    *,
+    meeting: Meeting,
+    seat: Membership,
+    answer: str = "attending",
+    reason: str = "",
+    delegate_name: str = "",
+) -> MeetingResponse:
+    """A seat's answer to a meeting's invitation, as given before the meeting."""
+    return _save(
+        session,
+        MeetingResponse(
+            meeting_id=meeting.id,
+            membership_id=seat.id,
+            answer=answer,
+            reason=reason,
+            delegate_name=delegate_name,
+            answered_by_id=seat.user_id,
         ),
     )
 

@@ -26,10 +26,10 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/")
 def home(request: Request):
-    """The login page, or my councils when I am signed in."""
+    """The login page, or my home page when I am signed in."""
     if request.session.get(SESSION_USER_KEY):
-        return redirect("/councils")
-    return render(request, "login.html", {"next": "/councils", "email": ""})
+        return redirect("/home")
+    return render(request, "login.html", {"next": "/home", "email": ""})
 
 
 @router.get("/login")
@@ -45,7 +45,7 @@ def login(
     session: SessionDep,
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=256)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "/councils",
+    next: Annotated[str, Form(max_length=2000)] = "/home",
 ):
     """Sign in with email and password."""
     address = throttle.client_address(request)

@@ -21,7 +21,6 @@ from app.models import (
     Action,
     ActionStatus,
     AobItem,
-    Attendance,
     Council,
     Department,
     DepartmentReport,
@@ -32,6 +31,7 @@ from app.models import (
     JourneyStep,
     Measure,
     Meeting,
+    MeetingResponse,
     MeetingStatus,
     Membership,
     Reading,
@@ -110,7 +110,8 @@ class AgendaData:
     previous: Meeting | None = None
     departments: list[Department] = field(default_factory=list)
     seats: list[Seat] = field(default_factory=list)
-    attendance: list[Attendance] = field(default_factory=list)
+    # Members' answers to the invitation (app/meetings/responses.py): who is coming.
+    responses: list[MeetingResponse] = field(default_factory=list)
     actions: list[ActionFact] = field(default_factory=list)
     department_action_counts: dict[int, ActionCounts] = field(default_factory=dict)
     measures: list[Measure] = field(default_factory=list)
@@ -157,7 +158,7 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
             .order_by(col(User.name))
         )
     ]
-    data.attendance = list(session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id)))
+    data.responses = list(session.exec(select(MeetingResponse).where(MeetingResponse.meeting_id == meeting.id)))
 
     # Open actions, and those closed since the previous meeting: not the whole history.
     # Plain rows with the action's columns (attribute access like the ORM object, a

@@ -13,6 +13,7 @@ from app.councils.sections import DEFAULT_MINUTES, SECTION_KEYS  # noqa: F401  (
 # A reading in a trend: the measures' own frozen dataclass (period, value), so an
 # agenda shares the points its statistics computed instead of copying each one.
 from app.measures.stats import Point
+from app.meetings.forecast import Forecast
 
 SECTION_TITLES = {
     "actions": "Actions from the last meeting",
@@ -33,7 +34,10 @@ class Person(BaseModel):
     role: str
     department: str | None = None
     is_external: bool = False
+    # Apologies: the reason given; a delegate: the member's note, if any.
     note: str = ""
+    # Who attends in this member's place (a delegate answer).
+    delegate_name: str = ""
 
 
 class MeetingRef(BaseModel):
@@ -58,6 +62,10 @@ class Header(BaseModel):
     expected_attendees: list[Person]
     apologies: list[Person]
     previous_meeting: MeetingRef | None
+    # Members sending a delegate in their place (agendas circulated before answers existed have none).
+    delegates: list[Person] = []
+    # The quorum on the members' answers when the agenda was built.
+    forecast: Forecast | None = None
 
 
 class ActionRow(BaseModel):

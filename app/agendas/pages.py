@@ -1,38 +1,26 @@
 """Pages: a meeting's agenda as people read it before the meeting, and the chair's publish form.
 
 The page renders the typed `Agenda` from `agenda_service.get_agenda` and computes no
-content of its own; the only extra read is the reader's own apologies, which must show
-their current state even on an agenda frozen before they were sent.
+content of its own; the only extra reads are the reader's own answer to the invitation and the quorum
+forecast, which must show their current state even on an agenda frozen before them.
 """
 
 from fastapi import APIRouter, Request
-from sqlmodel import Session, select
 
 from app.agendas import service as agenda_service
 from app.agendas.calendar import agenda_path
 from app.agendas.model import LiveAgenda
-from app.auth import MeetingAccess
 from app.db import SessionDep
 from app.display import local_date
 from app.errors import Forbidden
-from app.meetings import service
-from app.models import Attendance, MeetingStatus, Role
+from app.meetings import responses, service
+from app.models import MeetingStatus, Role
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageMeeting, PageUser
 from app.web.forms import attempt
 from app.web.render import redirect, render
 
 router = APIRouter(include_in_schema=False)
-
-
-def _my_apologies(session: Session, found: MeetingAccess) -> Attendance | None:
-    return session.exec(
-        select(Attendance).where(
-            Attendance.meeting_id == found.meeting.id,
-            Attendance.membership_id == found.access.membership.id,
-            Attendance.status == "apologies",
-        )
-    ).first()
 
 
 @router.get("/meetings/{meeting_id}/agenda")
@@ -76,8 +64,12 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
             "is_chair": access.is_(Role.chair),
             "seated": not observer,
             "open": meeting.status == MeetingStatus.scheduled,
-            "my_apologies": _my_apologies(session, found),
             "meeting_card": service.meeting_card(session=session, access=access, meeting=meeting),
+            # Live, even on an agenda frozen before they were given: my answer and the forecast.
+            "my_answer": responses.load_responses(session=session, meeting=meeting).get(access.membership.id),
+            "answering": responses.answers_open(session=session, meeting=meeting),
+            "records_answers": access.is_(Role.chair, Role.secretary),
+            "forecast": responses.meeting_forecast(session=session, council=access.council, meeting=meeting),
             "here": agenda_path(meeting.id),
         },
     )

@@ -14,11 +14,12 @@ from app.demo.people import DEMO_PASSWORD, DEPARTMENTS, PEOPLE, TIMEZONE
 from app.models import (
     Action,
     ActionEvent,
+    Answer,
     AobItem,
-    Attendance,
     Council,
     Department,
     Meeting,
+    MeetingResponse,
     Membership,
     Role,
     User,
@@ -239,14 +240,26 @@ def load_demo(*, session: Session, today: date) -> Council:
             details="Extra engineers are on standby from December; the call centre needs the storm script refreshed.",
         )
     )
-    session.add(
-        Attendance(
-            meeting_id=upcoming.id,
-            membership_id=seats["digital@example.com"].id,
-            status="apologies",
-            note="At the app-store review; Digital's report is submitted.",
+    # Members' answers to the next meeting's invitation: the agenda's forecast and the home pages show
+    # them; Call Centre and Billing have not answered yet, so their home pages ask.
+    answers = [
+        ("chair@example.com", Answer.attending, "", ""),
+        ("secretary@example.com", Answer.attending, "", ""),
+        ("field@example.com", Answer.attending, "", ""),
+        ("digital@example.com", Answer.apologies, "At the app-store review; Digital's report is submitted.", ""),
+        ("supplier@example.com", Answer.delegate, "", "Jo Evans (ContactPlus team lead)"),
+    ]
+    for email, answer, reason, delegate in answers:
+        session.add(
+            MeetingResponse(
+                meeting_id=upcoming.id,
+                membership_id=seats[email].id,
+                answer=answer,
+                reason=reason,
+                delegate_name=delegate,
+                answered_by_id=seats[email].user_id,
+            )
         )
-    )
     session.flush()
     from app.demo.series import load_series_demo
 

@@ -98,6 +98,12 @@ def _cover(doc: Document, agenda: m.Agenda) -> None:
         add_table(doc, [Column("Name", 1.6), Column("Department", 1.8), Column("Note", 2.4)], rows)
     else:
         say_none(doc, "No apologies received.")
+    if h.delegates:
+        add_paragraph(doc, f"Delegates ({len(h.delegates)})", "Heading 2")
+        rows = [[p.delegate_name, f"for {p.name}", _person(p)[2]] for p in h.delegates]
+        add_table(doc, [Column("Attending", 1.8), Column("In place of", 1.8), Column("Department", 2.2)], rows)
+    if h.forecast:
+        add_paragraph(doc, h.forecast.statement)
     doc.add_page_break()
 
 

@@ -11,12 +11,13 @@ from app.archived import INCLUDE_ARCHIVED
 from app.auth import Access
 from app.display import local_date
 from app.errors import Conflict, Invalid, NotFound
+from app.meetings import responses
 from app.meetings.schemas import AobCreate, AobPublic, ApologiesIn, MeetingCreate, MeetingPublic, MeetingUpdate
 from app.models import (
     AobItem,
-    Attendance,
     Council,
     Meeting,
+    MeetingResponse,
     MeetingStatus,
     Membership,
     Minutes,
@@ -158,7 +159,7 @@ def restore_meeting(*, session: Session, user: User, meeting: Meeting) -> Meetin
     return restore_record(session=session, record=meeting, user=user, detail={"number": meeting.number})
 
 
-# Any other business, and apologies sent ahead
+# Any other business, and apologies sent ahead (answers: app/meetings/responses.py)
 
 
 def list_aob(*, session: Session, meeting: Meeting) -> list[AobPublic]:
@@ -204,32 +205,11 @@ def delete_aob(*, session: Session, access: Access, meeting: Meeting, item_id: i
     session.flush()
 
 
-def send_apologies(*, session: Session, access: Access, meeting: Meeting, apologies_in: ApologiesIn) -> Attendance:
-    """I cannot attend: recorded against my seat, shown in the agenda header."""
-    _check_open_for_business(session, meeting)
-    row = session.exec(
-        select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.membership_id == access.membership.id)
-    ).first()
-    if row is None:
-        row = Attendance(meeting_id=meeting.id, membership_id=access.membership.id, status="apologies")
-    row.status = "apologies"
-    row.note = apologies_in.note
-    row.updated_at = utcnow()
-    session.add(row)
-    session.flush()
-    return row
+def send_apologies(*, session: Session, access: Access, meeting: Meeting, apologies_in: ApologiesIn) -> MeetingResponse:
+    """I cannot attend: my answer becomes apologies (app/meetings/responses.py), shown in the agenda header."""
+    return responses.send_apologies(session=session, access=access, meeting=meeting, note=apologies_in.note)
 
 
 def withdraw_apologies(*, session: Session, access: Access, meeting: Meeting) -> None:
-    """I can attend after all."""
-    _check_open_for_business(session, meeting)
-    row = session.exec(
-        select(Attendance).where(
-            Attendance.meeting_id == meeting.id,
-            Attendance.membership_id == access.membership.id,
-            Attendance.status == "apologies",
-        )
-    ).first()
-    if row is not None:
-        session.delete(row)
-        session.flush()
+    """I can attend after all: my apologies are withdrawn (I have not answered again)."""
+    responses.withdraw_apologies(session=session, access=access, meeting=meeting)

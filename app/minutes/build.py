@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from app.agendas.data import ActionFact, Seat
 from app.agendas.model import Agenda, OverallMeasuresSection
 from app.agendas.sections.actions import action_row
+from app.meetings.quorum import QuorumSeat, count_quorum, plural
 from app.minutes import model as mm
 from app.models import (
     CLOSED_STATUSES,
@@ -30,59 +31,31 @@ from app.models import (
     Role,
 )
 
-# Seats that count towards a quorum: observers attend but do not vote.
-VOTING_ROLES = frozenset({Role.chair, Role.secretary, Role.member})
-# A delegate attends in the member's place, so the seat is represented.
-PRESENT_STATUSES = frozenset({"present", "delegate"})
 # Minutes list the chair first, then the secretary, members and observers.
 ROLE_ORDER = {Role.chair: 0, Role.secretary: 1, Role.member: 2, Role.observer: 3}
-
-
-@dataclass(frozen=True)
-class QuorumSeat:
-    role: str
-    department_id: int | None
-    # None until the secretary records it (or the member sends apologies).
-    status: str | None
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def quorum(
     seats: Iterable[QuorumSeat], *, quorum_members: int | None = None, quorum_departments: int | None = None
 ) -> mm.Quorum:
-    """Is the meeting quorate, and a sentence that says why with the numbers.
-
-    Members: at least `quorum_members` voting seats (chair, secretary, member) present in
-    person or by delegate; unset, more than half of the voting seats. Departments: when
-    `quorum_departments` is set, at least that many departments represented by a voting
-    seat that is present or delegated.
-    """
-    voting = [s for s in seats if s.role in VOTING_ROLES]
-    present = [s for s in voting if s.status in PRESENT_STATUSES]
-    delegates = sum(1 for s in present if s.status == "delegate")
-    unrecorded = sum(1 for s in voting if s.status is None)
-    required_members = quorum_members if quorum_members is not None else len(voting) // 2 + 1
-    required_departments = quorum_departments or 0
-    represented = len({s.department_id for s in present if s.department_id is not None})
-    met = len(present) >= required_members and represented >= required_departments
-
-    by_delegate = f", {delegates} by delegate" if delegates else ""
-    noun = "member" if len(voting) == 1 else "members"
-    parts = [f"{len(present)} of {len(voting)} {noun} present{by_delegate} ({required_members} required)"]
-    if required_departments:
-        parts.append(f"{_count(represented, 'department')} represented ({required_departments} required)")
-    statement = f"{'Quorate' if met else 'Not quorate'}: {'; '.join(parts)}."
-    if unrecorded:
-        statement += f" Attendance not yet recorded for {_count(unrecorded, 'member')}."
+    """Is the meeting quorate, and a sentence that says why with the numbers (the rule: count_quorum)."""
+    c = count_quorum(seats, quorum_members=quorum_members, quorum_departments=quorum_departments)
+    by_delegate = f", {c.delegates} by delegate" if c.delegates else ""
+    noun = "member" if c.voting == 1 else "members"
+    parts = [f"{c.present} of {c.voting} {noun} present{by_delegate} ({c.required_members} required)"]
+    if c.required_departments:
+        parts.append(
+            f"{plural(c.departments_represented, 'department')} represented ({c.required_departments} required)"
+        )
+    statement = f"{'Quorate' if c.met else 'Not quorate'}: {'; '.join(parts)}."
+    if c.unknown:
+        statement += f" Attendance not yet recorded for {plural(c.unknown, 'member')}."
     return mm.Quorum(
-        met=met,
-        present=len(present),
-        required_members=required_members,
-        departments_represented=represented,
-        required_departments=required_departments,
+        met=c.met,
+        present=c.present,
+        required_members=c.required_members,
+        departments_represented=c.departments_represented,
+        required_departments=c.required_departments,
         statement=statement,
     )
 

@@ -18,6 +18,7 @@ from app.agendas.model import Agenda
 from app.agendas.service import latest_snapshot, live_agenda
 from app.archived import INCLUDE_ARCHIVED
 from app.auth import Access
+from app.meetings.responses import answers_as_attendance
 from app.minutes.build import MinutesData, build_minutes
 from app.minutes.model import MinutesDoc
 from app.models import (
@@ -64,7 +65,12 @@ def load_departments(*, session: Session, council_id: int) -> list[Department]:
 
 
 def load_attendance(*, session: Session, meeting: Meeting) -> list[Attendance]:
-    return list(session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id)))
+    """What was recorded; before the minutes begin, the members' answers (nothing saved until the secretary saves)."""
+    recorded = list(session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id)))
+    if session.get(Minutes, meeting.id) is None:
+        seen = {a.membership_id for a in recorded}
+        recorded += [a for a in answers_as_attendance(session=session, meeting=meeting) if a.membership_id not in seen]
+    return recorded
 
 
 def load_minutes_data(

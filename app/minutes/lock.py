@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from app.auth import Access
 from app.display import long_date
 from app.errors import Conflict
+from app.meetings.responses import seed_attendance
 from app.models import Meeting, MeetingStatus, Minutes, MinutesEvent, MinutesStatus, Role, User, utcnow
 from app.models.meetings import has_started
 
@@ -73,7 +74,10 @@ def lock_minutes(session: Session, meeting: Meeting) -> tuple[Minutes, bool]:
         )
         .on_conflict_do_nothing(index_elements=["meeting_id"])
     )
-    return session.exec(query).one(), True
+    minutes = session.exec(query).one()
+    # The record starts from what members answered; the secretary corrects it.
+    seed_attendance(session=session, meeting=meeting)
+    return minutes, True
 
 
 def refuse_if_approved(minutes: Minutes, meeting: Meeting) -> None:

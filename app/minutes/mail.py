@@ -21,7 +21,7 @@ from app.charts import measure_chart_png
 from app.display import ascii_slug, full_date
 from app.docx.minutes import build_minutes_docx
 from app.mail import send_message
-from app.minutes.build import VOTING_ROLES
+from app.meetings.quorum import VOTING_ROLES
 from app.minutes.model import MinutesDoc
 from app.models import CouncilTemplate, Membership, User
 

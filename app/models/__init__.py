@@ -32,6 +32,7 @@ from app.models.research import (
     RootCauseInitiative,
     RootCauseMeasure,
 )
+from app.models.responses import Answer, HomeVisit, MeetingResponse
 from app.models.revision import DataRevision
 from app.models.series import MeetingSeries
 from app.models.sessions import UserSession
@@ -39,6 +40,9 @@ from app.models.site import SiteIdentity
 from app.models.users import LoginFailure, User
 
 __all__ = [
+    "Answer",
+    "HomeVisit",
+    "MeetingResponse",
     "CLOSED_STATUSES",
     "Action",
     "AgendaSnapshot",

@@ -78,4 +78,4 @@ def safe_next(next_path: str | None) -> str:
     """Only same-site paths, so the login form cannot bounce people elsewhere."""
     if next_path and next_path.startswith("/") and not next_path.startswith("//") and "\\" not in next_path:
         return next_path
-    return "/councils"
+    return "/home"

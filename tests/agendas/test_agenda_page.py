@@ -12,11 +12,11 @@ from app.models import (
     Action,
     AgendaSnapshot,
     AobItem,
-    Attendance,
     Council,
     Initiative,
     Measure,
     Meeting,
+    MeetingResponse,
     Membership,
     Role,
 )
@@ -213,15 +213,15 @@ def test_apologies_are_sent_and_withdrawn_from_the_page(client, session, agenda)
     )
     post_form(client, agenda.url, f"/meetings/{agenda.meeting.id}/apologies", note="On leave; Sam will cover")
     page = client.get(agenda.url).text
-    assert "Apologies sent" in page and "You have sent apologies" in page
+    assert "Apologies sent" in page and "Your answer:" in page
     people = re.search(r'id="people-h".*?</section>', page, re.S).group(0)
     assert "On leave; Sam will cover" in people
-    assert session.exec(select(Attendance)).one().status == "apologies"
+    assert session.exec(select(MeetingResponse)).one().answer == "apologies"
 
     post_form(client, agenda.url, f"/meetings/{agenda.meeting.id}/apologies/withdraw")
     page = client.get(agenda.url).text
     assert "Apologies withdrawn" in page and "Send apologies" in page
-    assert session.exec(select(Attendance)).first() is None
+    assert session.exec(select(MeetingResponse)).first() is None
 
 
 def test_observers_cannot_use_the_member_forms(client, session, agenda):
@@ -230,7 +230,7 @@ def test_observers_cannot_use_the_member_forms(client, session, agenda):
     post_form(client, page_url, f"/meetings/{agenda.meeting.id}/aob", title="Sneaky")
     post_form(client, page_url, f"/meetings/{agenda.meeting.id}/apologies", note="Away")
     assert session.exec(select(AobItem)).first() is None
-    assert session.exec(select(Attendance)).first() is None
+    assert session.exec(select(MeetingResponse)).first() is None
 
 
 def test_titles_are_escaped(client, session, agenda):

@@ -10,7 +10,6 @@ from app.agendas.model import SECTION_KEYS, SECTION_TITLES, Point
 from app.models import (
     Action,
     AobItem,
-    Attendance,
     Council,
     Department,
     DepartmentReport,
@@ -20,6 +19,7 @@ from app.models import (
     JourneyStep,
     Measure,
     Meeting,
+    MeetingResponse,
     Research,
     StepDepartment,
 )
@@ -187,7 +187,7 @@ def known_data() -> AgendaData:
         previous=previous,
         departments=[billing, supplier, field],
         seats=seats,
-        attendance=[Attendance(meeting_id=3, membership_id=103, status="apologies", note="On leave")],
+        responses=[MeetingResponse(meeting_id=3, membership_id=103, answer="apologies", reason="On leave")],
         actions=[
             action(1, "Plain-English bill", 101, 10, date(2026, 11, 12)),  # 10 days overdue
             action(

@@ -12,7 +12,7 @@ def sign_in(page, password: str = PASSWORD) -> None:
     page.get_by_label("Email").fill("chair@example.com")
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/councils")
+    page.wait_for_url("**/home")  # signing in lands on the home page
 
 
 def test_sign_out_another_browser_then_change_the_password(session, browser, live_server, page):

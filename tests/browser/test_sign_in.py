@@ -41,6 +41,8 @@ def test_wrong_password_is_explained_and_then_sign_in_works(demo, page):
     assert page.get_by_label("Email").input_value() == "field@example.com"
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/home")  # signing in lands on the home page; the councils are one click away
+    page.get_by_role("link", name="My councils", exact=True).click()
     page.wait_for_url("**/councils")
     assert page.get_by_text("You are member").is_visible()
 

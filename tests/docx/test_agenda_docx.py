@@ -624,3 +624,24 @@ def test_the_pack_prints_to_pdf_with_every_section(pack, tmp_path: Path):
         assert title in text
     assert "9 days overdue" in text
     assert "Page 1 of" in text
+
+
+def test_delegates_and_the_quorum_forecast_are_in_the_pack():
+    agenda = known_agenda()
+    delegate = person(5, "Marta Kowalski", "member", "ContactPlus").model_copy(update={"delegate_name": "Jo Evans"})
+    forecast = m.Forecast(
+        seats=7,
+        expected=6,
+        apologies=1,
+        delegates=1,
+        not_answered=2,
+        required_members=4,
+        departments_represented=0,
+        required_departments=0,
+        met=True,
+        statement="On the answers so far, 6 of 7 seats expected (1 by delegate), quorum (4) met.",
+    )
+    agenda.meeting = agenda.meeting.model_copy(update={"delegates": [delegate], "forecast": forecast})
+    built = docx.Document(io.BytesIO(build_agenda_docx(agenda, template=None, charts=lambda row: PNG)))
+    assert rows_of(find_table(built, "Attending", "In place of"))[1][:2] == ["Jo Evans", "for Marta Kowalski"]
+    assert forecast.statement in [p.text for p in built.paragraphs]

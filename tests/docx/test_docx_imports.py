@@ -42,4 +42,6 @@ def test_the_word_renderer_imports_no_domain_service_and_no_database():
         "app.measures.display",
         "app.measures.stats",
         "app.display",
+        "app.meetings",
+        "app.meetings.forecast",  # the quorum forecast in the agenda's header: a plain model
     }

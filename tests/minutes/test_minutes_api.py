@@ -16,7 +16,15 @@ from app.docx import minutes as app_docx_minutes
 from app.minutes import mail as minutes_mail
 from app.minutes.service import load_minutes
 from app.models import AobItem, Council, Decision, Meeting, Membership, Role, User
-from tests.factories import make_action, make_council, make_department, make_meeting, make_membership, make_user
+from tests.factories import (
+    make_action,
+    make_council,
+    make_department,
+    make_meeting,
+    make_membership,
+    make_response,
+    make_user,
+)
 from tests.helpers import access_token, auth, error_fields, if_match
 
 # Quotes, an ampersand, angle brackets, an emoji and three non-Latin scripts.
@@ -107,9 +115,9 @@ def approve(client, app, world: World) -> dict:
 def test_a_meeting_recorded_in_full(app, client, session):
     w = arrange(session)
     sec = as_(app, w, "secretary")
-    # Dana sent apologies before the meeting.
-    sent = client.put(url(w, "/apologies"), headers=as_(app, w, "dana"), json={"note": "On leave"})
-    assert sent.status_code == 204
+    # Dana sent apologies before the meeting: the minutes' attendance starts from them.
+    make_response(session, meeting=w.meeting, seat=w.seats["dana"], answer="apologies", reason="On leave")
+    session.commit()
 
     recorded = attendance(
         client,
@@ -795,7 +803,8 @@ def test_the_mail_carries_the_word_minutes_from_the_one_builder(mail_app, inbox,
 def test_once_minuting_starts_attendance_and_aob_change_only_in_the_minutes(app, client, session):
     w = arrange(session)
     dana, aisha = as_(app, w, "dana"), as_(app, w, "aisha")
-    assert client.put(url(w, "/apologies"), headers=dana, json={"note": "On leave"}).status_code == 204
+    make_response(session, meeting=w.meeting, seat=w.seats["dana"], answer="apologies", reason="On leave")
+    session.commit()
     client.put(
         url(w, "/minutes/items/1"),
         headers=if_match(client, url(w, "/minutes/items/1"), as_(app, w, "secretary")),

@@ -29,6 +29,11 @@ UNVERSIONED: dict[tuple[str, str], str] = {
     ("DELETE", "/api/meetings/{meeting_id}/aob/{item_id}"): "a delete",
     ("PUT", "/api/meetings/{meeting_id}/apologies"): "a person's own apology",
     ("DELETE", "/api/meetings/{meeting_id}/apologies"): "a person's own apology",
+    # An answer to an invitation is the seat's latest word, as a calendar reply is: replaced whole.
+    ("PUT", "/api/meetings/{meeting_id}/responses/me"): "a seat's own answer, its latest word wins",
+    ("DELETE", "/api/meetings/{meeting_id}/responses/me"): "takes back a seat's own answer",
+    ("PUT", "/api/meetings/{meeting_id}/responses/{membership_id}"): "an answer given by phone; the latest word wins",
+    ("DELETE", "/api/meetings/{meeting_id}/responses/{membership_id}"): "a delete",
     ("DELETE", "/api/councils/{council_id}/calendar-link"): "a person's own link",
     ("PUT", "/api/meetings/{meeting_id}/attendance"): "sets only the seats it names, field by field",
     ("PATCH", "/api/meetings/{meeting_id}/decisions/{decision_id}"): "no version column yet",

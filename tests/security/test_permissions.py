@@ -92,6 +92,7 @@ DOMAIN_MATRICES = [
     importlib.import_module(f"tests.security.matrix_{name}")
     for name in (
         "agenda",
+        "responses",
         "measures",
         "journeys",
         "initiatives",

@@ -96,7 +96,7 @@ def test_login_never_redirects_off_site(client, session):
     seat_person(session)
     for evil in ["https://evil.example/", "//evil.example/", "/\\evil.example"]:
         client.cookies.clear()
-        assert sign_in(client, next_path=evil).headers["location"] == "/councils"
+        assert sign_in(client, next_path=evil).headers["location"] == "/home"
 
 
 def test_council_page_shows_members_departments_meetings_and_open_actions(client, session):

@@ -1,10 +1,13 @@
-"""The agenda's header: the meeting, when and where, who is expected and who sent apologies."""
+"""The agenda's header: the meeting, when and where, who is expected, who sent apologies or a delegate,
+and the quorum forecast on the members' answers."""
 
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from app.agendas import model as m
 from app.agendas.data import AgendaData
+from app.meetings.responses import forecast
+from app.models import Answer
 
 
 def build_header(data: AgendaData, zone: ZoneInfo) -> m.Header:
@@ -13,7 +16,10 @@ def build_header(data: AgendaData, zone: ZoneInfo) -> m.Header:
     start = meeting.scheduled_at.astimezone(zone)
     end = start + timedelta(minutes=meeting.duration_minutes)
     departments = {d.id: d for d in data.departments}
-    apologies = {a.membership_id: a for a in data.attendance if a.status == "apologies"}
+    answers = {r.membership_id: r for r in data.responses}
+
+    def answered(seat, answer: Answer) -> bool:
+        return seat.id in answers and answers[seat.id].answer == answer
 
     def person(seat) -> m.Person:
         department = departments.get(seat.department_id)
@@ -23,7 +29,8 @@ def build_header(data: AgendaData, zone: ZoneInfo) -> m.Header:
             role=seat.role,
             department=department.name if department else None,
             is_external=bool(department and department.is_external),
-            note=apologies[seat.id].note if seat.id in apologies else "",
+            note=answers[seat.id].reason if seat.id in answers else "",
+            delegate_name=answers[seat.id].delegate_name if seat.id in answers else "",
         )
 
     previous = data.previous
@@ -40,8 +47,14 @@ def build_header(data: AgendaData, zone: ZoneInfo) -> m.Header:
         end_time=end.strftime("%H:%M"),
         duration_minutes=meeting.duration_minutes,
         location=meeting.location,
-        expected_attendees=[person(s) for s in data.seats if s.id not in apologies],
-        apologies=[person(s) for s in data.seats if s.id in apologies],
+        expected_attendees=[
+            person(s) for s in data.seats if not answered(s, Answer.apologies) and not answered(s, Answer.delegate)
+        ],
+        apologies=[person(s) for s in data.seats if answered(s, Answer.apologies)],
+        delegates=[person(s) for s in data.seats if answered(s, Answer.delegate)],
+        forecast=forecast(
+            council, [(s.role, s.department_id, answers[s.id].answer if s.id in answers else None) for s in data.seats]
+        ),
         previous_meeting=m.MeetingRef(
             id=previous.id, number=previous.number, date=previous.scheduled_at.astimezone(zone).date()
         )

@@ -1,0 +1,36 @@
+"""Page: my home after signing in (/home): my next meetings with my answer, the reports my department
+owes, my actions falling due, and what changed since my last visit. `/` leads here once signed in."""
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+
+from app.db import SessionDep
+from app.display import local_date
+from app.home.personal_data import DUE_SOON_DAYS, load_home, note_visit
+from app.meetings.service import meeting_public
+from app.web.deps import PageUser
+from app.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/home")
+def home_page(request: Request, session: SessionDep, user: PageUser):
+    """My next meetings (answer the invitation in one click), reports owed, actions due, and what changed."""
+    settings = request.app.state.settings
+    since = note_visit(
+        engine=request.app.state.engine, user=user, gap=timedelta(minutes=settings.HOME_VISIT_GAP_MINUTES)
+    )
+    home = load_home(session=session, user=user, since=since)
+    return render(
+        request,
+        "home.html",
+        {
+            "user": user,
+            "home": home,
+            "local": {n.meeting.id: meeting_public(n.meeting, n.seat.council) for n in home.meetings},
+            "since_on": local_date(since, "UTC") if since else None,
+            "due_soon_days": DUE_SOON_DAYS,
+        },
+    )

@@ -1,0 +1,244 @@
+"""What a person's home page gathers across their councils: next meetings with their answer, reports
+their department owes, their actions falling due, and what changed since their last visit.
+
+It reads the domains below it and computes nothing they own: `is_upcoming` says which meetings
+are next, `list_my_actions` which actions are overdue, the answers come from app/meetings/responses.
+Observers get the meetings and what was published, not reports or actions to do.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, col, select
+
+from app.actions.schemas import ActionPublic
+from app.actions.service import list_my_actions
+from app.auth import Access
+from app.councils.service import list_my_councils
+from app.db import open_session
+from app.meetings.responses import answers_open, load_responses
+from app.meetings.state import is_upcoming
+from app.models import (
+    CLOSED_STATUSES,
+    Action,
+    AgendaSnapshot,
+    Department,
+    DepartmentReport,
+    HomeVisit,
+    Meeting,
+    MeetingResponse,
+    MeetingStatus,
+    Minutes,
+    Role,
+    User,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+# Actions due within this many days are "due soon".
+DUE_SOON_DAYS = 14
+# The next meetings listed, across councils.
+NEXT_MEETINGS = 6
+# With no earlier visit, "what changed" looks back this far.
+FIRST_VISIT_LOOKBACK = timedelta(days=14)
+
+
+@dataclass
+class NextMeeting:
+    meeting: Meeting
+    seat: Access
+    answer: MeetingResponse | None
+    answering: bool
+    agenda_published: bool
+
+
+@dataclass
+class OwedReport:
+    meeting: Meeting
+    seat: Access
+    department: str
+
+
+@dataclass
+class Change:
+    at: datetime
+    kind: str  # "action", "agenda", "minutes"
+    text: str
+    href: str
+    council: str
+    timezone: str
+
+
+@dataclass
+class Home:
+    seats: list[Access]
+    meetings: list[NextMeeting] = field(default_factory=list)
+    reports: list[OwedReport] = field(default_factory=list)
+    overdue: list[ActionPublic] = field(default_factory=list)
+    due_soon: list[ActionPublic] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    since: datetime | None = None
+    # True when every seat is an observer's: no reports or actions to do.
+    observer_only: bool = False
+
+
+def note_visit(*, engine: Engine, user: User, gap: timedelta, now: datetime | None = None) -> datetime | None:
+    """Record this visit and answer when the one before it was (None: the first).
+
+    Page views within `gap` of each other are one visit, so reloading the page keeps
+    showing what changed since the last real visit. A GET's transaction stays a reader,
+    so this goes in a short transaction of its own (home_visits is bookkeeping: no data
+    revision); losing one to a busy database only repeats the changes next time."""
+    now = now or utcnow()
+    try:
+        with open_session(engine, write=True) as writer:
+            row = writer.get(HomeVisit, user.id)
+            if row is None:
+                writer.add(HomeVisit(user_id=user.id, seen_at=now))
+                writer.commit()
+                return None
+            if now - row.seen_at >= gap:
+                row.previous_seen_at = row.seen_at
+            row.seen_at = now
+            since = row.previous_seen_at
+            writer.add(row)
+            writer.commit()
+            return since
+    except OperationalError:
+        log.warning("could not note the home page visit of user %s", user.id, exc_info=True)
+        return None
+
+
+def _next_meetings(session: Session, seats: list[Access], now: datetime) -> list[NextMeeting]:
+    by_council = {s.council.id: s for s in seats}
+    if not by_council:
+        return []
+    candidates = session.exec(
+        select(Meeting)
+        .where(
+            col(Meeting.council_id).in_(by_council),
+            Meeting.status != MeetingStatus.cancelled,
+            Meeting.scheduled_at >= now - timedelta(hours=24),
+        )
+        .order_by(col(Meeting.scheduled_at), col(Meeting.id))
+    )
+    upcoming = [m for m in candidates if is_upcoming(m, now)][:NEXT_MEETINGS]
+    ids = [m.id for m in upcoming]
+    published = set(
+        session.exec(select(AgendaSnapshot.meeting_id).where(col(AgendaSnapshot.meeting_id).in_(ids))) if ids else []
+    )
+    rows = []
+    for m in upcoming:
+        seat = by_council[m.council_id]
+        rows.append(
+            NextMeeting(
+                meeting=m,
+                seat=seat,
+                answer=load_responses(session=session, meeting=m).get(seat.membership.id),
+                answering=answers_open(session=session, meeting=m),
+                agenda_published=m.id in published,
+            )
+        )
+    return rows
+
+
+def _owed_reports(session: Session, seats: list[Access], meetings: list[NextMeeting]) -> list[OwedReport]:
+    """For each council where my seat has a department: its next meeting, if no report is in for it yet."""
+    owed = []
+    for seat in seats:
+        if seat.is_(Role.observer) or seat.membership.department_id is None:
+            continue
+        nxt = next((n.meeting for n in meetings if n.meeting.council_id == seat.council.id), None)
+        if nxt is None:
+            continue
+        filed = session.exec(
+            select(DepartmentReport.id).where(
+                DepartmentReport.meeting_id == nxt.id, DepartmentReport.department_id == seat.membership.department_id
+            )
+        ).first()
+        if filed is None:
+            department = session.get(Department, seat.membership.department_id)
+            owed.append(OwedReport(meeting=nxt, seat=seat, department=department.name if department else ""))
+    return owed
+
+
+def _changes(session: Session, user: User, seats: list[Access], since: datetime) -> list[Change]:
+    names = {s.council.id: s.council.name for s in seats}
+    zones = {s.council.id: s.council.timezone for s in seats}
+    doing = {s.membership.id for s in seats if not s.is_(Role.observer)}
+    changes: list[Change] = []
+    if doing:
+        for a in session.exec(
+            select(Action).where(col(Action.owner_id).in_(doing), Action.created_at > since).order_by(col(Action.id))
+        ):
+            changes.append(
+                Change(
+                    a.created_at,
+                    "action",
+                    f"Action assigned to you: {a.title}",
+                    f"/actions/{a.id}",
+                    names[a.council_id],
+                    zones[a.council_id],
+                )
+            )
+    if names:
+        published = session.exec(
+            select(AgendaSnapshot, Meeting)
+            .join(Meeting, col(Meeting.id) == AgendaSnapshot.meeting_id)
+            .where(col(Meeting.council_id).in_(names), AgendaSnapshot.published_at > since)
+        )
+        for snap, m in published:
+            what = "published" if snap.version == 1 else f"republished (version {snap.version})"
+            changes.append(
+                Change(
+                    snap.published_at,
+                    "agenda",
+                    f"Agenda {what} for meeting {m.number}{': ' + m.title if m.title else ''}",
+                    f"/meetings/{m.id}/agenda",
+                    names[m.council_id],
+                    zones[m.council_id],
+                )
+            )
+        circulated = session.exec(
+            select(Minutes, Meeting)
+            .join(Meeting, col(Meeting.id) == Minutes.meeting_id)
+            .where(col(Meeting.council_id).in_(names), col(Minutes.circulated_at).is_not(None))
+            .where(col(Minutes.circulated_at) > since)
+        )
+        for minutes, m in circulated:
+            changes.append(
+                Change(
+                    minutes.circulated_at,
+                    "minutes",
+                    f"Minutes of meeting {m.number} circulated",
+                    f"/meetings/{m.id}/minutes",
+                    names[m.council_id],
+                    zones[m.council_id],
+                )
+            )
+    return sorted(changes, key=lambda c: c.at, reverse=True)
+
+
+def load_home(*, session: Session, user: User, since: datetime | None, today: date | None = None) -> Home:
+    """Everything the home page shows for `user`; `since` is the previous visit (None: the first)."""
+    now = utcnow()
+    seats = list_my_councils(session=session, user=user)
+    home = Home(seats=seats, since=since)
+    home.observer_only = bool(seats) and all(s.is_(Role.observer) for s in seats)
+    home.meetings = _next_meetings(session, seats, now)
+    home.reports = _owed_reports(session, seats, home.meetings)
+    doing = {s.council.id for s in seats if not s.is_(Role.observer)}
+    today = today or now.date()
+    mine = [
+        a
+        for a in list_my_actions(session=session, user=user)
+        if a.council_id in doing and a.status not in CLOSED_STATUSES
+    ]
+    home.overdue = sorted((a for a in mine if a.overdue), key=lambda a: (a.due_on, a.id))
+    home.due_soon = [a for a in mine if not a.overdue and a.due_on <= today + timedelta(days=DUE_SOON_DAYS)]
+    home.changes = _changes(session, user, seats, since or now - FIRST_VISIT_LOOKBACK)
+    return home

@@ -1,0 +1,115 @@
+"""The home page after sign-in: next meetings with my answer, reports my department owes, my actions
+falling due, and what changed since my last visit; observers see meetings and what was published."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlmodel import select
+
+from app.models import AgendaSnapshot, DepartmentReport, HomeVisit, MeetingResponse, Role
+from tests.factories import make_action, make_council, make_department, make_meeting, make_membership, make_user
+from tests.web.test_pages import csrf_from, sign_in
+
+
+def arrange(session):
+    chair = make_user(session, name="Helen Carter", email="chair@example.com")
+    council = make_council(session, chair=chair, name="Utility council")
+    billing = make_department(session, council=council, name="Billing")
+    member = make_user(session, name="Aisha Rahman", email="member@example.com")
+    seat = make_membership(session, council=council, user=member, role=Role.member, department=billing)
+    observer = make_user(session, name="Olu Adebayo", email="observer@example.com")
+    watcher = make_membership(session, council=council, user=observer, role=Role.observer, department=billing)
+    now = datetime.now(UTC).replace(microsecond=0)
+    held = make_meeting(session, council=council, scheduled_at=now - timedelta(days=20))
+    nxt = make_meeting(session, council=council, scheduled_at=now + timedelta(days=6), title="December council")
+    today = date.today()
+    make_action(session, council=council, owner=seat, title="Plain-English bill", due_on=today - timedelta(days=3))
+    make_action(session, council=council, owner=seat, title="Arrival windows", due_on=today + timedelta(days=5))
+    make_action(session, council=council, owner=seat, title="Far off", due_on=today + timedelta(days=60))
+    make_action(session, council=council, owner=watcher, title="Observer's own", due_on=today - timedelta(days=1))
+    session.add(AgendaSnapshot(meeting_id=nxt.id, version=1, content={}, published_at=now - timedelta(hours=2)))
+    session.commit()
+    return council, held, nxt, seat
+
+
+def panel(page: str, heading_id: str) -> str:
+    start = page.index(f'id="{heading_id}"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_signing_in_lands_on_the_home_page_with_its_four_panels(client, session):
+    _, _, nxt, seat = arrange(session)
+    signed = sign_in(client, "member@example.com", next_path="")
+    assert signed.headers["location"] == "/home"
+    assert client.get("/", follow_redirects=False).headers["location"] == "/home"
+    page = client.get("/home").text
+    meetings = panel(page, "meetings-h")
+    assert "December council" in meetings and "You have not answered yet." in meetings
+    assert "I'll attend" in meetings and "Send apologies" in meetings
+    assert "Billing</strong> report for Utility council meeting 2" in panel(page, "reports-h")
+    actions = panel(page, "actions-h")
+    assert "Plain-English bill" in actions and "3 days overdue" in actions and "Arrival windows" in actions
+    assert "Far off" not in actions
+    assert "Agenda published for meeting 2: December council" in panel(page, "changes-h")
+    assert 'href="/councils"' in page  # the councils list is one click away
+
+    # Once the report is in, it is no longer owed.
+    session.add(DepartmentReport(meeting_id=nxt.id, department_id=seat.department_id, summary="In"))
+    session.commit()
+    assert "Nothing owed" in panel(client.get("/home").text, "reports-h")
+
+
+def test_a_member_answers_from_the_home_page(client, session):
+    _, _, nxt, seat = arrange(session)
+    sign_in(client, "member@example.com")
+    page = client.get("/home").text
+    missing = client.post(
+        f"/meetings/{nxt.id}/answer",
+        data={"csrf_token": csrf_from(page), "answer": "apologies", "reason": " ", "back": "home"},
+        follow_redirects=False,
+    )
+    assert missing.headers["location"] == f"/home#meeting-{nxt.id}"
+    assert "reason" in client.get("/home").text.lower()
+    assert session.exec(select(MeetingResponse)).first() is None
+    client.post(
+        f"/meetings/{nxt.id}/answer",
+        data={"csrf_token": csrf_from(page), "answer": "apologies", "reason": "Quarter-end run", "back": "home"},
+        follow_redirects=False,
+    )
+    page = client.get("/home").text
+    assert "Apologies sent for meeting 2" in page and "Quarter-end run" in panel(page, "meetings-h")
+    assert session.exec(select(MeetingResponse)).one().membership_id == seat.id
+
+
+def test_an_observer_sees_meetings_and_what_was_published_but_nothing_to_do(client, session):
+    arrange(session)
+    sign_in(client, "observer@example.com")
+    page = client.get("/home").text
+    assert "December council" in panel(page, "meetings-h")
+    assert 'id="reports-h"' not in page and 'id="actions-h"' not in page
+    assert "Observer&#39;s own" not in page
+    assert "Agenda published for meeting 2" in panel(page, "changes-h")
+
+
+def test_what_changed_counts_from_the_visit_before_this_one(client, session):
+    council, _, nxt, seat = arrange(session)
+    sign_in(client, "member@example.com")
+    client.get("/home")
+    visit = session.exec(select(HomeVisit)).one()
+    # Pretend that visit was yesterday; the agenda was published since, the old action before.
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    visit.seen_at = yesterday
+    session.add(visit)
+    session.commit()
+    page = client.get("/home").text
+    changes = panel(page, "changes-h")
+    assert "since your last visit" in page.lower()
+    assert "Agenda published for meeting 2" in changes
+    # Reloading at once is the same visit: the same changes still show.
+    assert "Agenda published for meeting 2" in panel(client.get("/home").text, "changes-h")
+
+
+def test_a_person_on_no_council_is_told_what_to_do(client, session):
+    make_user(session, name="New Person", email="new@example.com")
+    session.commit()
+    sign_in(client, "new@example.com")
+    assert "You are not on a council yet" in client.get("/home").text

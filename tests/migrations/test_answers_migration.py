@@ -1,0 +1,72 @@
+"""a75e3c0d1b42 (meeting_responses) moves apologies sent ahead into answers and back, on both engines;
+apologies in meetings already being minuted stay the secretary's record."""
+
+from alembic import command
+from sqlalchemy import inspect, text
+from sqlmodel import Session
+
+from app.db import make_engine
+from app.models import Attendance, Minutes
+from tests.databases import alembic_config
+from tests.factories import make_council, make_meeting, make_membership, make_user
+
+BEFORE, ANSWERS = "b7c41d2e9a10", "a75e3c0d1b42"
+NOW = "2026-01-01 10:00:00"
+
+
+def test_answers_migration_moves_apologies_and_back(empty_db_url):
+    config = alembic_config(url=empty_db_url)
+    command.upgrade(config, BEFORE)
+    engine = make_engine(empty_db_url)
+    try:
+        # The tables as the app writes them (columns unchanged by this migration).
+        with Session(engine) as session:
+            council = make_council(session, name="C")
+            a = make_membership(session, council=council, user=make_user(session, email="a@example.com"))
+            b = make_membership(session, council=council, user=make_user(session, email="b@example.com"))
+            first, second = make_meeting(session, council=council), make_meeting(session, council=council)
+            # The second meeting is being minuted: its attendance is the secretary's record.
+            session.add(Minutes(meeting_id=second.id))
+            session.add(Attendance(meeting_id=first.id, membership_id=a.id, status="apologies", note="On leave"))
+            session.add(Attendance(meeting_id=second.id, membership_id=a.id, status="apologies", note="Ill"))
+            session.add(Attendance(meeting_id=second.id, membership_id=b.id, status="present"))
+            session.commit()
+            ids = (first.id, second.id, a.id, b.id, a.user_id)
+        m1, m2, s1, s2, u1 = ids
+
+        command.upgrade(config, ANSWERS)
+        with engine.connect() as conn:
+            answers = conn.execute(
+                text("SELECT meeting_id, membership_id, answer, reason, answered_by_id FROM meeting_responses")
+            ).all()
+            assert [tuple(r) for r in answers] == [(m1, s1, "apologies", "On leave", u1)]
+            kept = conn.execute(text("SELECT meeting_id, membership_id, status FROM attendance ORDER BY 1, 2")).all()
+            assert [tuple(r) for r in kept] == [(m2, s1, "apologies"), (m2, s2, "present")]
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO meeting_responses (meeting_id, membership_id, answer, reason, delegate_name, "
+                    f"answered_at) VALUES ({m1}, {s2}, 'delegate', '', 'Priya', '{NOW}')"
+                )
+            )
+            conn.execute(text(f"INSERT INTO home_visits (user_id, seen_at) VALUES ({u1}, '{NOW}')"))
+
+        command.downgrade(config, BEFORE)
+        tables = inspect(engine).get_table_names()
+        assert "meeting_responses" not in tables and "home_visits" not in tables
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT meeting_id, membership_id, status, note FROM attendance ORDER BY 1, 2")
+            ).all()
+            # The apologies come back; the delegate answer has no place in the old schema.
+            assert [tuple(r) for r in rows] == [
+                (1, 1, "apologies", "On leave"),
+                (2, 1, "apologies", "Ill"),
+                (2, 2, "present", ""),
+            ]
+
+        command.upgrade(config, "head")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM meeting_responses")).scalar() == 1
+    finally:
+        engine.dispose()
