@@ -12,6 +12,7 @@ from app.agendas.model import Agenda, LiveAgenda
 from app.auth import CouncilAccess, MeetingDep
 from app.common import matches_any
 from app.db import SessionDep
+from app.meetings import responses
 from app.meetings.service import meeting_public
 from app.models import utcnow
 from app.web.downloads import DOCX_RESPONSE, content_disposition, download_headers
@@ -88,6 +89,7 @@ def get_meeting_invite(request: Request, session: SessionDep, found: MeetingDep)
         meeting=meeting,
         settings=request.app.state.settings,
         now=utcnow(),
+        answers=responses.partstats(session, meeting),
     )
     local_day = meeting_public(meeting, council).local_start.date()
     return _ics(content, council.name, f"-{local_day.isoformat()}.ics")

@@ -225,3 +225,19 @@ def test_the_secretary_records_an_answer_from_the_agenda_page(client, session):
     row = session.exec(select(MeetingResponse)).one()
     assert (row.membership_id, row.answer, row.reason) == (seats["m2"].id, "apologies", "Rang in sick")
     assert "Rang in sick" in client.get(f"/meetings/{meeting.id}/agenda").text
+
+
+def test_answers_in_the_app_show_in_the_meeting_request_each_seat_receives(app, client, session):
+    import vobject
+
+    _, meeting, people, seats = arrange(session)
+    client.put(url(meeting, "/me"), headers=auth(app, people["m1"]), json={"answer": "attending"})
+    client.put(url(meeting, "/me"), headers=auth(app, people["m2"]), json={"answer": "apologies", "reason": "Leave"})
+    client.put(url(meeting, "/me"), headers=auth(app, people["m3"]), json={"answer": "delegate", "delegate_name": "Jo"})
+    body = client.get(f"/api/meetings/{meeting.id}/invite.ics", headers=auth(app, people["m4"])).text
+    event = vobject.readOne(body).vevent
+    partstat = {a.value.lower(): a.params["PARTSTAT"][0] for a in event.contents["attendee"]}
+    assert partstat["mailto:m1@example.com"] == "ACCEPTED"
+    assert partstat["mailto:m2@example.com"] == "DECLINED"
+    assert partstat["mailto:m3@example.com"] == "DELEGATED"
+    assert partstat["mailto:m4@example.com"] == "NEEDS-ACTION"
