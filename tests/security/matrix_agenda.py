@@ -23,8 +23,16 @@ RULES: dict = {
     ("POST", "/api/meetings/{meeting_id}/aob"): {"ok": SEATED, "json": {"title": "Winter readiness"}},
     # The item was submitted by "member"; the chair and secretary may withdraw it too.
     ("DELETE", "/api/meetings/{meeting_id}/aob/{item_id}"): {"ok": {"member", "secretary", "chair"}},
-    ("PUT", "/api/meetings/{meeting_id}/apologies"): {"ok": IN_COUNCIL, "json": {"note": "On leave"}},
-    ("DELETE", "/api/meetings/{meeting_id}/apologies"): {"ok": IN_COUNCIL},
+    # Apologies are answers, which close at the start: a meeting to come (matrix_responses.arrange).
+    ("PUT", "/api/meetings/{meeting_id}/apologies"): {
+        "ok": IN_COUNCIL,
+        "ids": {"meeting_id": "upcoming_meeting_id"},
+        "json": {"note": "On leave"},
+    },
+    ("DELETE", "/api/meetings/{meeting_id}/apologies"): {
+        "ok": IN_COUNCIL,
+        "ids": {"meeting_id": "upcoming_meeting_id"},
+    },
     # Calendars: every seat; an observer's invite leaves out an agenda not yet published.
     ("GET", "/api/meetings/{meeting_id}/invite.ics"): {"ok": IN_COUNCIL},
     ("GET", "/api/councils/{council_id}/calendar.ics"): {"ok": IN_COUNCIL},
