@@ -5,13 +5,17 @@ content of its own; the only extra read is the reader's own apologies, which mus
 their current state even on an agenda frozen before they were sent.
 """
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
 from sqlmodel import Session, select
 
+from app.agendas import carry
 from app.agendas import service as agenda_service
 from app.agendas.calendar import agenda_path
 from app.agendas.model import LiveAgenda
 from app.auth import MeetingAccess
+from app.common import IdPath
 from app.db import SessionDep
 from app.display import local_date
 from app.errors import Forbidden
@@ -56,6 +60,8 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
     if agenda is not None and agenda.status == "published" and not live:
         circulated = {item.id for section in agenda.sections if section.key == "aob" for item in section.items}
         pending_aob = [i for i in service.list_aob(session=session, meeting=meeting) if i.id not in circulated]
+    aob_ids = [i.id for i in service.list_aob(session=session, meeting=meeting)]
+    carried = carry.carried_ids(session=session, item_ids=aob_ids)
     published_on = None
     if agenda is not None and agenda.published_at is not None:
         published_on = local_date(agenda.published_at, access.council.timezone)
@@ -78,6 +84,8 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
             "open": meeting.status == MeetingStatus.scheduled,
             "my_apologies": _my_apologies(session, found),
             "here": agenda_path(meeting.id),
+            "carried": carried,
+            "carriable": set(aob_ids) - carried,
         },
     )
 
@@ -93,3 +101,20 @@ def publish_agenda_form(request: Request, session: SessionDep, found: PageMeetin
         success="Agenda published as version {result.version}: this is the version members now see.",
     )
     return redirect(agenda_path(found.meeting.id))
+
+
+@router.post("/meetings/{meeting_id}/aob/{item_id}/carry", dependencies=[CsrfChecked])
+def carry_aob_form(
+    request: Request, session: SessionDep, found: PageMeeting, item_id: IdPath, back: Annotated[str, Form()] = ""
+):
+    """Carry an unfinished AOB item to the next meeting (chair); back to the minutes or the agenda."""
+    attempt(
+        request,
+        session,
+        lambda: carry.carry_aob(session=session, access=found.access, meeting=found.meeting, item_id=item_id),
+        keep=(404,),
+        success="“{result.title}” carried to the next meeting's agenda.",
+    )
+    if back == "minutes":
+        return redirect(f"/meetings/{found.meeting.id}/minutes#item-9")
+    return redirect(agenda_path(found.meeting.id) + "#aob")

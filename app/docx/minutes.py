@@ -157,7 +157,7 @@ def _actions_raised(doc: Document, rows: list[ActionRow]) -> None:
 
 
 def _item(doc: Document, item: mm.MinutesItemRow, minutes: mm.MinutesDoc, charts: ChartFn) -> None:
-    add_paragraph(doc, f"{item.number}. {item.title}", "Heading 1")
+    add_paragraph(doc, f"{item.position}. {item.title}", "Heading 1")
     said = False
     if item.key == "actions":
         said = _previous_minutes(doc, minutes)
@@ -205,7 +205,7 @@ def _register(doc: Document, minutes: mm.MinutesDoc) -> None:
     if not minutes.decisions:
         say_none(doc, "No decisions were recorded at this meeting.")
         return
-    titles = {item.number: f"{item.number}. {item.title}" for item in minutes.items}
+    titles = {item.number: f"{item.position}. {item.title}" for item in minutes.items}
     rows = [
         [Run(f"D{d.number}", bold=True), titles.get(d.item_number, str(d.item_number)), d.text]
         for d in minutes.decisions
@@ -251,7 +251,7 @@ def _action_log(doc: Document, minutes: mm.MinutesDoc) -> None:
     overdue = sum(1 for r in rows if r.overdue)
     late = f", {overdue} of them overdue" if overdue else ""
     add_paragraph(doc, Run(f"{plural(len(rows), 'open action')} on the council's log{late}.", color=MUTED))
-    raised_here = {a.id: item.number for item in minutes.items for a in item.actions_raised}
+    raised_here = {a.id: item.position for item in minutes.items for a in item.actions_raised}
     table_rows = []
     for r in rows:
         title: Cell = r.title
@@ -277,6 +277,9 @@ def build_minutes_docx(minutes: mm.MinutesDoc, *, template: bytes | None, charts
     attendance(doc, minutes)
     for item in minutes.items:
         _item(doc, item, minutes, charts)
+    if minutes.not_taken:
+        skipped = "; ".join(t.title for t in minutes.not_taken)
+        add_paragraph(doc, [Run("Not taken at this meeting: ", bold=True), Run(f"{skipped}.")])
     _next_meeting(doc, minutes)
     _register(doc, minutes)
     _amendments(doc, minutes, zone)

@@ -199,6 +199,7 @@ def build_minutes(data: MinutesData) -> mm.MinutesDoc:
         items.append(
             mm.MinutesItemRow(
                 number=section.number,
+                position=section.position,
                 key=section.key,
                 title=section.title,
                 notes=item.notes if item else "",
@@ -220,6 +221,7 @@ def build_minutes(data: MinutesData) -> mm.MinutesDoc:
         previous_minutes_approved=minutes.previous_minutes_approved if minutes else None,
         previous_minutes_note=minutes.previous_minutes_note if minutes else "",
         items=items,
+        not_taken=data.agenda.not_taken,
         decisions=decisions,
         aob=[
             mm.AobOutcome(id=a.id, title=a.title, details=a.details, submitted_by=who, outcome=a.outcome)

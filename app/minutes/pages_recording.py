@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from app.auth import get_meeting_access
 from app.common import IdPath, etag
+from app.councils.sections import STANDING_ITEM_BASE
 from app.db import SessionDep
 from app.display import short_date
 from app.errors import AppError, Conflict, NotFound, PreconditionFailed
@@ -139,9 +140,13 @@ def notes_conflict_page(request: Request, found, *, number: int, mine: str, thei
     )
 
 
+def _anchor(item_number: int) -> str:
+    return f"item-{item_number}" if 1 <= item_number <= 9 or item_number > STANDING_ITEM_BASE else "decisions"
+
+
 def _item_number(number: int) -> int:
-    if not 1 <= number <= 9:
-        raise NotFound("The agenda has items 1 to 9.")
+    if not (1 <= number <= 9 or STANDING_ITEM_BASE < number <= 2**31 - 1):
+        raise NotFound("The agenda has items 1 to 9 and the council's standing items.")
     return number
 
 
@@ -198,7 +203,12 @@ def delete_decision_form(
         message=refusal(session, found.meeting),
         success="Decision struck out; the ones after it were renumbered.",
     )
-    return redirect(back_to(found.meeting.id, f"item-{item_number}" if 1 <= item_number <= 9 else "decisions"))
+    return redirect(
+        back_to(
+            found.meeting.id,
+            _anchor(item_number),
+        )
+    )
 
 
 @router.post("/meetings/{meeting_id}/minutes/actions", dependencies=[CsrfChecked])
