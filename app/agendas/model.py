@@ -8,23 +8,16 @@ from pydantic import BaseModel, Field, model_validator
 from app.agendas.voice_model import CustomerVoice, DepartmentVoice, ThemeFlags
 
 # The council sets minutes per section; the sections themselves are its setting's keys.
-from app.councils.sections import DEFAULT_MINUTES, SECTION_KEYS, standing_ref  # noqa: F401  (the builder reads them)
+from app.councils.sections import (  # noqa: F401  (the builder reads them here)
+    DEFAULT_MINUTES,
+    SECTION_KEYS,
+    SECTION_TITLES,
+    standing_ref,
+)
 
 # A reading in a trend: the measures' own frozen dataclass (period, value), so an
 # agenda shares the points its statistics computed instead of copying each one.
 from app.measures.stats import Point
-
-SECTION_TITLES = {
-    "actions": "Actions from the last meeting",
-    "overall_measures": "Overall customer satisfaction results",
-    "department_reports": "Department reports",
-    "best_practice": "Sharing best practice",
-    "initiatives": "Review of current initiatives",
-    "measures_review": "Review of customer measures",
-    "prioritisation": "Prioritisation and planning",
-    "research": "Customer research",
-    "aob": "Any other business",
-}
 
 
 class Person(BaseModel):

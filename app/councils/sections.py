@@ -18,6 +18,18 @@ SECTION_KEYS = (
     "aob",
 )
 
+SECTION_TITLES = {
+    "actions": "Actions from the last meeting",
+    "overall_measures": "Overall customer satisfaction results",
+    "department_reports": "Department reports",
+    "best_practice": "Sharing best practice",
+    "initiatives": "Review of current initiatives",
+    "measures_review": "Review of customer measures",
+    "prioritisation": "Prioritisation and planning",
+    "research": "Customer research",
+    "aob": "Any other business",
+}
+
 # Minutes per section for a two-hour meeting; scaled to the meeting's length.
 DEFAULT_MINUTES: dict[str, int] = {
     "actions": 15,
