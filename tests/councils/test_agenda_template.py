@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from docx2python import docx2python
 from sqlmodel import select
 
-from app.models import Role, StandingItem
+from app.models import AobItem, Role, StandingItem
 from tests.factories import make_council, make_department, make_meeting, make_membership, make_user
 from tests.helpers import auth, if_match
 from tests.web.test_pages import csrf_from, sign_in
@@ -276,3 +276,58 @@ def test_the_chair_reorders_and_times_the_agenda_in_the_page_without_script(app,
     sign_in(client, email=member.email)
     read = client.get(here).text
     assert "Journey owner spotlight" in read and "Move Any other business up" not in read
+
+
+def test_unfinished_aob_is_carried_to_the_next_meeting_once(app, client, session):
+    chair, member, council, seat, meeting = arrange(session)
+    later = make_meeting(session, council=council, scheduled_at=meeting.scheduled_at + timedelta(days=28))
+    session.commit()
+    raised = client.post(
+        f"/api/meetings/{meeting.id}/aob",
+        json={"title": "Winter readiness", "details": "Gritting"},
+        headers=auth(app, member),
+    ).json()
+    carry = f"/api/meetings/{meeting.id}/aob/{raised['id']}/carry"
+    assert client.post(carry, headers=auth(app, member)).status_code == 403
+    carried = client.post(carry, headers=auth(app, chair))
+    assert carried.status_code == 201, carried.text
+    body = carried.json()
+    assert (body["meeting_id"], body["carried_from_id"], body["carried_from_meeting"]) == (later.id, raised["id"], 1)
+    assert body["submitted_by"] == "Aisha Rahman"
+
+    agenda = client.get(f"/api/meetings/{later.id}/agenda", headers=auth(app, chair)).json()
+    aob = next(s for s in agenda["sections"] if s["key"] == "aob")
+    assert [(i["title"], i["carried_from_meeting"]) for i in aob["items"]] == [("Winter readiness", 1)]
+    sign_in(client, email=chair.email)
+    assert "carried from Meeting 1" in client.get(f"/meetings/{later.id}/agenda").text
+    assert "Carried to the next meeting." in client.get(f"/meetings/{meeting.id}/agenda").text
+
+    again = client.post(carry, headers=auth(app, chair))
+    assert again.status_code == 409 and "already been carried" in again.json()["detail"]
+    # From the last meeting there is nowhere to carry it: said so.
+    onward = client.post(f"/api/meetings/{later.id}/aob/{body['id']}/carry", headers=auth(app, chair))
+    assert onward.status_code == 409 and "no next meeting" in onward.json()["detail"]
+
+
+def test_the_chair_carries_aob_from_the_minutes_page(app, client, session):
+    chair, member, council, seat, meeting = arrange(session, starts=datetime.now(UTC) - timedelta(hours=1))
+    later = make_meeting(session, council=council, scheduled_at=datetime.now(UTC) + timedelta(days=27))
+    session.commit()
+    raised = client.post(f"/api/meetings/{later.id}/aob", json={"title": "placeholder"}, headers=auth(app, member))
+    assert raised.status_code == 201
+    item = AobItem(meeting_id=meeting.id, submitted_by_id=seat.id, title="Smart meter backlog")
+    session.add(item)
+    session.commit()
+    sign_in(client, email=chair.email)
+    minutes = f"/meetings/{meeting.id}/minutes"
+    page = client.get(minutes).text
+    assert "Unfinished: carry to the next meeting" in page
+    response = client.post(
+        f"/meetings/{meeting.id}/aob/{item.id}/carry",
+        data={"csrf_token": csrf_from(page), "back": "minutes"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"].startswith(minutes)
+    assert "carried to the next meeting" in client.get(minutes).text
+    titles = [i["title"] for i in client.get(f"/api/meetings/{later.id}/aob", headers=auth(app, chair)).json()["data"]]
+    assert titles == ["placeholder", "Smart meter backlog"]

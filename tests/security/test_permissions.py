@@ -93,6 +93,7 @@ DOMAIN_MATRICES = [
         "invitations",
         "sessions",
         "archive",
+        "template",
     )
 ]
 for _module in DOMAIN_MATRICES:
