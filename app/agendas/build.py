@@ -78,14 +78,12 @@ def taken_entries(data: AgendaData) -> tuple[list[str], dict[str, float]]:
 
 
 def not_taken_sections(data: AgendaData) -> list[m.NotTaken]:
-    """The standard sections this meeting leaves out (given no time), in the council's order."""
+    """The items this meeting leaves out (given no time), in the council's order: standard sections, which are
+    never removed, and standing items set to 0 minutes."""
     order, _ = template_weights(data)
     taken, _ = taken_entries(data)
-    return [
-        m.NotTaken(number=item_key(ref), key=ref, title=m.SECTION_TITLES[ref])
-        for ref in order
-        if ref not in taken and standing_id(ref) is None
-    ]
+    titles = {**m.SECTION_TITLES, **{standing_ref(item.id): item.title for item in data.standing}}
+    return [m.NotTaken(number=item_key(ref), key=ref, title=titles[ref]) for ref in order if ref not in taken]
 
 
 def section_bases(data: AgendaData, zone: ZoneInfo) -> dict[str, dict]:

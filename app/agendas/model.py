@@ -305,10 +305,10 @@ class StandingSection(SectionBase):
 
 
 class NotTaken(BaseModel):
-    """A standard section the council gives no time: not on this agenda, named so nobody looks for it."""
+    """An item the council gives no time: not on this agenda, named so nobody looks for it."""
 
     number: int
-    key: str
+    key: str  # a section key, or "standing-<id>"
     title: str
 
 
@@ -334,7 +334,7 @@ class Agenda(BaseModel):
     published_at: datetime | None = None
     # In the council's running order (and a published agenda keeps the order it was published with).
     sections: list[Section]
-    # Standard sections given zero minutes: left out of the running order this meeting.
+    # Items given zero minutes (standard sections or standing items): left out of the running order this meeting.
     not_taken: list[NotTaken] = Field(default_factory=list)
 
 

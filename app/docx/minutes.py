@@ -115,14 +115,16 @@ def _previous_minutes(doc: Document, minutes: mm.MinutesDoc) -> bool:
     return True
 
 
-def _aob(doc: Document, minutes: mm.MinutesDoc) -> bool:
+def _aob(doc: Document, minutes: mm.MinutesDoc, position: int) -> bool:
     if not minutes.aob:
         return False
     add_paragraph(doc, "Items raised", "Heading 2")
     for n, item in enumerate(minutes.aob, start=1):
-        title: list[Run] = [Run(f"9.{n} "), Run(item.title, bold=True)]
+        title: list[Run] = [Run(f"{position}.{n} "), Run(item.title, bold=True)]
         if item.submitted_by:
             title.append(Run(f" (raised by {item.submitted_by})", color=MUTED))
+        if item.carried_from_meeting:
+            title.append(Run(f" carried from Meeting {item.carried_from_meeting}", italic=True, color=MUTED))
         add_paragraph(doc, title, keep_next=True)
         if item.details.strip():
             _notes(doc, item.details)
@@ -169,7 +171,7 @@ def _item(doc: Document, item: mm.MinutesItemRow, minutes: mm.MinutesDoc, charts
         _notes(doc, item.notes)
         said = True
     if item.key == "aob":
-        said = _aob(doc, minutes) or said
+        said = _aob(doc, minutes, item.position) or said
     if item.decisions:
         add_paragraph(doc, "Decisions", "Heading 2")
         for decision in item.decisions:

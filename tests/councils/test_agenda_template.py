@@ -331,3 +331,47 @@ def test_the_chair_carries_aob_from_the_minutes_page(app, client, session):
     assert "carried to the next meeting" in client.get(minutes).text
     titles = [i["title"] for i in client.get(f"/api/meetings/{later.id}/aob", headers=auth(app, chair)).json()["data"]]
     assert titles == ["placeholder", "Smart meter backlog"]
+
+
+def test_minutes_typed_under_a_standing_item_save_as_they_are_typed(app, client, session):
+    """The page's autosave (what minutes.js calls) takes a standing item's number, not only 1–9."""
+    chair, _, council, seat, meeting = arrange(session, starts=datetime.now(UTC) - timedelta(hours=1))
+    spotlight = add_spotlight(app, client, chair, council, seat)
+    sign_in(client, email=chair.email)
+    token = csrf_from(client.get(f"/meetings/{meeting.id}/minutes").text)
+    saved = client.post(
+        f"/meetings/{meeting.id}/minutes/items/{spotlight['number']}/autosave",
+        data={"notes": "Move-in journey: three fixes agreed.", "version": "0"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert saved.status_code == 200, saved.text
+    doc = client.get(f"/api/meetings/{meeting.id}/minutes", headers=auth(app, chair)).json()
+    item = next(i for i in doc["items"] if i["number"] == spotlight["number"])
+    assert item["notes"] == "Move-in journey: three fixes agreed."
+
+
+def test_aob_in_word_minutes_follows_its_place_and_says_where_it_was_carried_from(app, client, session):
+    chair, member, council, seat, meeting = arrange(session, starts=datetime.now(UTC) - timedelta(days=28))
+    later = make_meeting(session, council=council, scheduled_at=datetime.now(UTC) - timedelta(hours=1))
+    session.add(AobItem(meeting_id=meeting.id, submitted_by_id=seat.id, title="Smart meter backlog"))
+    session.commit()
+    original = session.exec(select(AobItem)).one()
+    assert (
+        client.post(f"/api/meetings/{meeting.id}/aob/{original.id}/carry", headers=auth(app, chair)).status_code == 201
+    )
+    # AOB moved to the top; a standing item at 0 minutes is not taken, and said so.
+    spotlight = add_spotlight(app, client, chair, council, seat, minutes=0)
+    set_template(
+        app, client, chair, council, [{"ref": "aob", "minutes": 10}] + [{"ref": k, "minutes": 10} for k in ORDER[:-1]]
+    )
+
+    doc = client.get(f"/api/meetings/{later.id}/minutes", headers=auth(app, chair)).json()
+    assert doc["items"][0]["key"] == "aob" and doc["aob"][0]["carried_from_meeting"] == 1
+    assert {"number": spotlight["number"], "key": spotlight["ref"], "title": "Journey owner spotlight"} in doc[
+        "not_taken"
+    ]
+    word = client.get(f"/api/meetings/{later.id}/minutes.docx", headers=auth(app, chair))
+    with docx2python(io.BytesIO(word.content)) as reopened:
+        text = reopened.text
+    assert "1.1 Smart meter backlog (raised by Aisha Rahman) carried from Meeting 1" in text
+    assert "Not taken at this meeting: Journey owner spotlight." in text
