@@ -1,6 +1,7 @@
 """Pages: the chair's agenda template — the running order (up/down buttons that work without script),
 minutes per item, and the council's standing items."""
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -65,7 +66,9 @@ def move_form(
         lambda: service.move(session=session, access=access, ref=ref[:40], step=step),
         success=lambda title: f"“{title}” moved {direction}." if step else None,
     )
-    return redirect(_here(access.council.id, f"entry-{ref[:40]}" if ref.isascii() else ""))
+    # Back to the row moved: only a ref that names an item (never what else a form might send) goes in the address.
+    named = re.fullmatch(r"[a-z_]{1,30}|standing-[0-9]{1,12}", ref)
+    return redirect(_here(access.council.id, f"entry-{ref}" if named else ""))
 
 
 @router.post("/councils/{council_id}/agenda-template", dependencies=[CsrfChecked])
