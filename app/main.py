@@ -19,8 +19,8 @@ from app.agendas import pages as agendas_pages
 from app.agendas import pages_meeting
 from app.agendas.cache import AgendaCache
 from app.config import Settings, get_settings
+from app.councils import agenda_template_api, agenda_template_pages, invitation_api, invitation_pages
 from app.councils import api as councils_api
-from app.councils import invitation_api, invitation_pages
 from app.councils import pages as councils_pages
 from app.councils import template_api as exports_api
 from app.db import make_engine
@@ -144,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         accounts_api.router,
         councils_api.router,
+        agenda_template_api.router,
         invitation_api.router,
         meetings_api.router,
         agendas_api.router,
@@ -156,6 +157,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         actions_api.router,
         accounts_pages.router,
         councils_pages.router,
+        agenda_template_pages.router,
         invitation_pages.router,
         home_pages.router,
         home_personal.router,

@@ -5,12 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
 
-from app.agendas import calendar, export
+from app.agendas import calendar, carry, export
 from app.agendas import service as agenda_service
 from app.agendas.ics import MEDIA_TYPE as ICS_MEDIA_TYPE
 from app.agendas.model import Agenda, LiveAgenda
 from app.auth import CouncilAccess, MeetingDep
-from app.common import matches_any
+from app.common import IdPath, matches_any
 from app.db import SessionDep
 from app.meetings import responses
 from app.meetings.service import meeting_public
@@ -65,6 +65,18 @@ def get_agenda_docx(session: SessionDep, found: MeetingDep) -> Response:
 def publish_agenda(session: SessionDep, found: MeetingDep):
     """Freeze and circulate the agenda (chair); republishing is allowed until the meeting is held."""
     return agenda_service.publish_agenda(session=session, access=found.access, meeting=found.meeting)
+
+
+@router.post(
+    "/meetings/{meeting_id}/aob/{item_id}/carry",
+    response_model=carry.AobCarried,
+    status_code=201,
+    responses={409: {"description": "Already carried, or no next meeting to carry it to"}},
+)
+def carry_aob(session: SessionDep, found: MeetingDep, item_id: IdPath):
+    """Carry an unfinished AOB item to the council's next meeting (chair), once: a new AOB item there,
+    linked to this one ("carried from Meeting N")."""
+    return carry.carry_aob(session=session, access=found.access, meeting=found.meeting, item_id=item_id)
 
 
 # The calendar files carry the agenda's running order, so they are served from here; their

@@ -38,6 +38,7 @@ from app.models import (
     Research,
     RootCause,
     RootCauseMeasure,
+    StandingItem,
     StepDepartment,
     User,
 )
@@ -125,6 +126,10 @@ class AgendaData:
     step_departments: list[StepLink] = field(default_factory=list)
     research: list[Research] = field(default_factory=list)
     aob: list[tuple[AobItem, str | None]] = field(default_factory=list)
+    # AOB id → the number of the meeting it was carried from (unfinished there).
+    aob_carried_from: dict[int, int] = field(default_factory=dict)
+    # The council's own standing items (not archived); their order is the council's agenda_order.
+    standing: list[StandingItem] = field(default_factory=list)
     # The customer's voice: feedback counts, workshops, example comments (voice_data.py).
     voice: Voice | None = None
     # What the scorecards score from the loop, derived from the rows above (no query).
@@ -296,4 +301,31 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
             .order_by(col(AobItem.created_at), col(AobItem.id))
         )
     )
+    data.aob_carried_from = load_carried_from(session=session, items=[item for item, _ in data.aob])
+    data.standing = load_standing_items(session=session, council_id=council.id)
     return data
+
+
+def load_standing_items(*, session: Session, council_id: int) -> list[StandingItem]:
+    """The council's standing items in use (archived ones are kept only for the minutes that name them)."""
+    return list(
+        session.exec(
+            select(StandingItem)
+            .where(StandingItem.council_id == council_id, col(StandingItem.archived_at).is_(None))
+            .order_by(col(StandingItem.id))
+        )
+    )
+
+
+def load_carried_from(*, session: Session, items: list[AobItem]) -> dict[int, int]:
+    """AOB id → the number of the meeting each carried item came from (one query, none if nothing was carried)."""
+    origins = {item.carried_from_id: item.id for item in items if item.carried_from_id is not None}
+    if not origins:
+        return {}
+    rows = session.exec(
+        select(AobItem.id, Meeting.number)
+        .join(Meeting, col(Meeting.id) == AobItem.meeting_id)
+        .where(col(AobItem.id).in_(list(origins)))
+        .execution_options(include_archived=True)
+    )
+    return {origins[origin_id]: number for origin_id, number in rows}

@@ -110,7 +110,9 @@ def _description(entry: CalendarEntry, council: Council) -> str:
         else:
             lines.append("Draft agenda (it may change until the chair publishes it):")
         for section in agenda.sections:
-            lines.append(f"{section.number}. {section.starts_at} {section.title} ({section.minutes_allocated} min)")
+            lines.append(f"{section.position}. {section.starts_at} {section.title} ({section.minutes_allocated} min)")
+        if agenda.not_taken:
+            lines.append("Not taken at this meeting: " + "; ".join(t.title for t in agenda.not_taken) + ".")
         lines.append(f"Times are {council.timezone}.")
     lines.append(f"Agenda and papers: {entry.url}")
     return "\n".join(lines)

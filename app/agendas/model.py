@@ -3,29 +3,22 @@
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from app.agendas.voice_model import CustomerVoice, DepartmentVoice, ThemeFlags
 
 # The council sets minutes per section; the sections themselves are its setting's keys.
-from app.councils.sections import DEFAULT_MINUTES, SECTION_KEYS  # noqa: F401  (the builder reads them here)
+from app.councils.sections import (  # noqa: F401  (the builder reads them here)
+    DEFAULT_MINUTES,
+    SECTION_KEYS,
+    SECTION_TITLES,
+    standing_ref,
+)
 
 # A reading in a trend: the measures' own frozen dataclass (period, value), so an
 # agenda shares the points its statistics computed instead of copying each one.
 from app.measures.stats import Point
 from app.meetings.forecast import Forecast
-
-SECTION_TITLES = {
-    "actions": "Actions from the last meeting",
-    "overall_measures": "Overall customer satisfaction results",
-    "department_reports": "Department reports",
-    "best_practice": "Sharing best practice",
-    "initiatives": "Review of current initiatives",
-    "measures_review": "Review of customer measures",
-    "prioritisation": "Prioritisation and planning",
-    "research": "Customer research",
-    "aob": "Any other business",
-}
 
 
 class Person(BaseModel):
@@ -216,16 +209,34 @@ class AobRow(BaseModel):
     title: str
     details: str
     submitted_by: str | None
+    # Carried from an unfinished item of an earlier meeting: that meeting's number.
+    carried_from_meeting: int | None = None
 
 
 class SectionBase(BaseModel):
+    # The item's stable number, which the minutes file its notes and decisions under: 1–9 for
+    # the standard sections whatever the council's order, above 100 for a standing item.
     number: int
+    # Its place in this agenda's running order (1, 2, 3 …): the number people read.
+    position: int = 0
     key: str
     title: str
     minutes_allocated: int
     starts_at: str
     # What is missing or worth a look, in words a chair can act on.
     notes: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _position(self):
+        # Agendas published before councils had their own order: the number was the place.
+        if not self.position:
+            self.position = self.number
+        return self
+
+    @property
+    def anchor(self) -> str:
+        """The section's name in the page (its HTML id) and in `changed_sections`."""
+        return self.key
 
 
 class ActionsSection(SectionBase):
@@ -287,6 +298,28 @@ class AobSection(SectionBase):
     items: list[AobRow]
 
 
+class StandingSection(SectionBase):
+    """One of the council's own standing items (e.g. "Journey owner spotlight")."""
+
+    key: Literal["standing"] = "standing"
+    standing_item_id: int
+    details: str = ""
+    owner_name: str | None = None
+    owner_department: str | None = None
+
+    @property
+    def anchor(self) -> str:
+        return standing_ref(self.standing_item_id)
+
+
+class NotTaken(BaseModel):
+    """An item the council gives no time: not on this agenda, named so nobody looks for it."""
+
+    number: int
+    key: str  # a section key, or "standing-<id>"
+    title: str
+
+
 Section = Annotated[
     ActionsSection
     | OverallMeasuresSection
@@ -296,7 +329,8 @@ Section = Annotated[
     | MeasuresReviewSection
     | PrioritisationSection
     | ResearchSection
-    | AobSection,
+    | AobSection
+    | StandingSection,
     Field(discriminator="key"),
 ]
 
@@ -306,7 +340,10 @@ class Agenda(BaseModel):
     status: Literal["draft", "published"]
     version: int
     published_at: datetime | None = None
+    # In the council's running order (and a published agenda keeps the order it was published with).
     sections: list[Section]
+    # Items given zero minutes (standard sections or standing items): left out of the running order this meeting.
+    not_taken: list[NotTaken] = Field(default_factory=list)
 
 
 class LiveAgenda(Agenda):

@@ -5,11 +5,15 @@ content of its own; the only extra reads are the reader's own answer to the invi
 forecast, which must show their current state even on an agenda frozen before them.
 """
 
-from fastapi import APIRouter, Request
+from typing import Annotated
 
+from fastapi import APIRouter, Form, Request
+
+from app.agendas import carry
 from app.agendas import service as agenda_service
 from app.agendas.calendar import agenda_path
 from app.agendas.model import LiveAgenda
+from app.common import IdPath
 from app.db import SessionDep
 from app.display import local_date
 from app.errors import Forbidden
@@ -40,10 +44,13 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
         live = False  # a draft is already today's data
     # AOB raised after publication is not on the circulated agenda yet; the person who
     # just raised it should still see it arrived.
+    aob = service.list_aob(session=session, meeting=meeting)
     pending_aob = []
     if agenda is not None and agenda.status == "published" and not live:
         circulated = {item.id for section in agenda.sections if section.key == "aob" for item in section.items}
-        pending_aob = [i for i in service.list_aob(session=session, meeting=meeting) if i.id not in circulated]
+        pending_aob = [i for i in aob if i.id not in circulated]
+    aob_ids = [i.id for i in aob]
+    carried = carry.carried_ids(session=session, item_ids=aob_ids)
     published_on = None
     if agenda is not None and agenda.published_at is not None:
         published_on = local_date(agenda.published_at, access.council.timezone)
@@ -71,6 +78,8 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
             "records_answers": access.is_(Role.chair, Role.secretary),
             "forecast": responses.meeting_forecast(session=session, council=access.council, meeting=meeting),
             "here": agenda_path(meeting.id),
+            "carried": carried,
+            "carriable": set(aob_ids) - carried,
         },
     )
 
@@ -86,3 +95,20 @@ def publish_agenda_form(request: Request, session: SessionDep, found: PageMeetin
         success="Agenda published as version {result.version}: this is the version members now see.",
     )
     return redirect(agenda_path(found.meeting.id))
+
+
+@router.post("/meetings/{meeting_id}/aob/{item_id}/carry", dependencies=[CsrfChecked])
+def carry_aob_form(
+    request: Request, session: SessionDep, found: PageMeeting, item_id: IdPath, back: Annotated[str, Form()] = ""
+):
+    """Carry an unfinished AOB item to the next meeting (chair); back to the minutes or the agenda."""
+    attempt(
+        request,
+        session,
+        lambda: carry.carry_aob(session=session, access=found.access, meeting=found.meeting, item_id=item_id),
+        keep=(404,),
+        success="“{result.title}” carried to the next meeting's agenda.",
+    )
+    if back == "minutes":
+        return redirect(f"/meetings/{found.meeting.id}/minutes#item-9")
+    return redirect(agenda_path(found.meeting.id) + "#aob")

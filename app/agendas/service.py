@@ -64,8 +64,8 @@ def _agenda(
     if not live:
         return published
     current = live_agenda(session=session, access=access, meeting=meeting, snapshot=snapshot, today=today)
-    before = {s.key: _comparable(s.model_dump(mode="json")) for s in published.sections}
-    changed = [s.key for s in current.sections if _comparable(s.model_dump(mode="json")) != before.get(s.key)]
+    before = {s.anchor: _comparable(s.model_dump(mode="json")) for s in published.sections}
+    changed = [s.anchor for s in current.sections if _comparable(s.model_dump(mode="json")) != before.get(s.anchor)]
     if current.meeting.model_dump(mode="json") != published.meeting.model_dump(mode="json"):
         changed.insert(0, "meeting")
     return LiveAgenda(**current.model_dump(), changed_sections=changed)

@@ -22,6 +22,7 @@ from app.models import (
     MeetingResponse,
     Membership,
     Role,
+    StandingItem,
     User,
 )
 
@@ -232,6 +233,7 @@ def load_demo(*, session: Session, today: date) -> Council:
     load_feedback_demo(session=session, council=council, departments=departments, today=today)
     load_loop_demo(**context, measures=measures, root_cause=journeys["root_causes"]["parts"])
     load_between_meetings_demo(session=session, council=council, seats=seats, today=today)
+    load_agenda_template_demo(session=session, council=council, seats=seats, held=second, upcoming=upcoming)
     session.add(
         AobItem(
             meeting_id=upcoming.id,
@@ -265,3 +267,39 @@ def load_demo(*, session: Session, today: date) -> Council:
 
     load_series_demo(session=session, council=council, upcoming=upcoming, today=today)
     return council
+
+
+def load_agenda_template_demo(
+    *, session: Session, council: Council, seats: dict[str, Membership], held: Meeting, upcoming: Meeting
+) -> None:
+    """A standing item of the council's own on every agenda, and an AOB item meeting 2 ran out of time for,
+    carried to the upcoming meeting."""
+    session.add(
+        StandingItem(
+            council_id=council.id,
+            title="Journey owner spotlight",
+            details="One journey owner walks the council through their journey: what customers said, "
+            "what changed, what is stuck.",
+            owner_id=seats["callcentre@example.com"].id,
+            minutes=10,
+        )
+    )
+    unfinished = AobItem(
+        meeting_id=held.id,
+        submitted_by_id=seats["billing@example.com"].id,
+        title="Smart meter exchange backlog",
+        details="Customers wait up to six weeks for a faulty smart meter to be exchanged.",
+        outcome="Not reached: carried to the next meeting.",
+    )
+    session.add(unfinished)
+    session.flush()
+    session.add(
+        AobItem(
+            meeting_id=upcoming.id,
+            submitted_by_id=unfinished.submitted_by_id,
+            title=unfinished.title,
+            details=unfinished.details,
+            carried_from_id=unfinished.id,
+        )
+    )
+    session.flush()

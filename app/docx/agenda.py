@@ -73,7 +73,9 @@ def _cover(doc: Document, agenda: m.Agenda) -> None:
     add_table(doc, [Column("", 1), Column("", 3.6)], details, header=False, label_column=True)
 
     add_paragraph(doc, "Running order", "Heading 2")
-    order: list[list[Cell]] = [[str(s.number), s.title, s.starts_at, str(s.minutes_allocated)] for s in agenda.sections]
+    order: list[list[Cell]] = [
+        [str(s.position), s.title, s.starts_at, str(s.minutes_allocated)] for s in agenda.sections
+    ]
     order.append(["", Run("Close", italic=True), h.end_time, str(h.duration_minutes)])
     add_table(
         doc,
@@ -85,6 +87,9 @@ def _cover(doc: Document, agenda: m.Agenda) -> None:
         ],
         order,
     )
+    if agenda.not_taken:
+        skipped = "; ".join(t.title for t in agenda.not_taken)
+        add_paragraph(doc, [Run("Not taken at this meeting: ", bold=True), Run(f"{skipped}.")])
 
     add_paragraph(doc, f"Expected attendees ({len(h.expected_attendees)})", "Heading 2")
     people = [Column("Name", 1.6), Column("Role", 1), Column("Department", 2.2)]
@@ -108,7 +113,7 @@ def _cover(doc: Document, agenda: m.Agenda) -> None:
 
 
 def _section_heading(doc: Document, section) -> None:
-    add_paragraph(doc, f"{section.number}. {section.title}", "Heading 1")
+    add_paragraph(doc, f"{section.position}. {section.title}", "Heading 1")
     when = f"{section.starts_at} · {plural(section.minutes_allocated, 'minute')}"
     add_paragraph(doc, Run(when, color=MUTED), keep_next=True)
     if section.notes:
@@ -261,6 +266,13 @@ def _aob(doc: Document, s: m.AobSection, agenda: m.Agenda, charts: ChartFn) -> N
     add_table(doc, [Column("No.", 0.45, "center"), Column("Item", 4.4), Column("Raised by", 1.4)], rows)
 
 
+def _standing(doc: Document, s: m.StandingSection, agenda: m.Agenda, charts: ChartFn) -> None:
+    owner = s.owner_name + (f" ({s.owner_department})" if s.owner_department else "") if s.owner_name else None
+    add_paragraph(doc, [Run("Led by: ", bold=True), Run(owner or "no owner yet", italic=owner is None)])
+    if s.details:
+        add_paragraph(doc, s.details)
+
+
 RENDERERS = {
     "actions": actions_section,
     "overall_measures": overall_section,
@@ -271,6 +283,7 @@ RENDERERS = {
     "prioritisation": _prioritisation,
     "research": _research,
     "aob": _aob,
+    "standing": _standing,
 }
 
 

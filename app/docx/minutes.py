@@ -115,14 +115,16 @@ def _previous_minutes(doc: Document, minutes: mm.MinutesDoc) -> bool:
     return True
 
 
-def _aob(doc: Document, minutes: mm.MinutesDoc) -> bool:
+def _aob(doc: Document, minutes: mm.MinutesDoc, position: int) -> bool:
     if not minutes.aob:
         return False
     add_paragraph(doc, "Items raised", "Heading 2")
     for n, item in enumerate(minutes.aob, start=1):
-        title: list[Run] = [Run(f"9.{n} "), Run(item.title, bold=True)]
+        title: list[Run] = [Run(f"{position}.{n} "), Run(item.title, bold=True)]
         if item.submitted_by:
             title.append(Run(f" (raised by {item.submitted_by})", color=MUTED))
+        if item.carried_from_meeting:
+            title.append(Run(f" carried from Meeting {item.carried_from_meeting}", italic=True, color=MUTED))
         add_paragraph(doc, title, keep_next=True)
         if item.details.strip():
             _notes(doc, item.details)
@@ -157,7 +159,7 @@ def _actions_raised(doc: Document, rows: list[ActionRow]) -> None:
 
 
 def _item(doc: Document, item: mm.MinutesItemRow, minutes: mm.MinutesDoc, charts: ChartFn) -> None:
-    add_paragraph(doc, f"{item.number}. {item.title}", "Heading 1")
+    add_paragraph(doc, f"{item.position}. {item.title}", "Heading 1")
     said = False
     if item.key == "actions":
         said = _previous_minutes(doc, minutes)
@@ -169,7 +171,7 @@ def _item(doc: Document, item: mm.MinutesItemRow, minutes: mm.MinutesDoc, charts
         _notes(doc, item.notes)
         said = True
     if item.key == "aob":
-        said = _aob(doc, minutes) or said
+        said = _aob(doc, minutes, item.position) or said
     if item.decisions:
         add_paragraph(doc, "Decisions", "Heading 2")
         for decision in item.decisions:
@@ -205,7 +207,7 @@ def _register(doc: Document, minutes: mm.MinutesDoc) -> None:
     if not minutes.decisions:
         say_none(doc, "No decisions were recorded at this meeting.")
         return
-    titles = {item.number: f"{item.number}. {item.title}" for item in minutes.items}
+    titles = {item.number: f"{item.position}. {item.title}" for item in minutes.items}
     rows = [
         [Run(f"D{d.number}", bold=True), titles.get(d.item_number, str(d.item_number)), d.text]
         for d in minutes.decisions
@@ -251,7 +253,7 @@ def _action_log(doc: Document, minutes: mm.MinutesDoc) -> None:
     overdue = sum(1 for r in rows if r.overdue)
     late = f", {overdue} of them overdue" if overdue else ""
     add_paragraph(doc, Run(f"{plural(len(rows), 'open action')} on the council's log{late}.", color=MUTED))
-    raised_here = {a.id: item.number for item in minutes.items for a in item.actions_raised}
+    raised_here = {a.id: item.position for item in minutes.items for a in item.actions_raised}
     table_rows = []
     for r in rows:
         title: Cell = r.title
@@ -277,6 +279,9 @@ def build_minutes_docx(minutes: mm.MinutesDoc, *, template: bytes | None, charts
     attendance(doc, minutes)
     for item in minutes.items:
         _item(doc, item, minutes, charts)
+    if minutes.not_taken:
+        skipped = "; ".join(t.title for t in minutes.not_taken)
+        add_paragraph(doc, [Run("Not taken at this meeting: ", bold=True), Run(f"{skipped}.")])
     _next_meeting(doc, minutes)
     _register(doc, minutes)
     _amendments(doc, minutes, zone)

@@ -81,6 +81,8 @@ class MinutesData:
     # Open actions of the council, and every action raised at this meeting.
     actions: list[ActionFact] = field(default_factory=list)
     aob: list[tuple[AobItem, str | None]] = field(default_factory=list)
+    # AOB id → the number of the meeting it was carried from.
+    aob_carried_from: dict[int, int] = field(default_factory=dict)
     amendments: list[tuple[MinutesAmendment, str | None]] = field(default_factory=list)
     next_meeting: Meeting | None = None
 
@@ -172,6 +174,7 @@ def build_minutes(data: MinutesData) -> mm.MinutesDoc:
         items.append(
             mm.MinutesItemRow(
                 number=section.number,
+                position=section.position,
                 key=section.key,
                 title=section.title,
                 notes=item.notes if item else "",
@@ -193,9 +196,17 @@ def build_minutes(data: MinutesData) -> mm.MinutesDoc:
         previous_minutes_approved=minutes.previous_minutes_approved if minutes else None,
         previous_minutes_note=minutes.previous_minutes_note if minutes else "",
         items=items,
+        not_taken=data.agenda.not_taken,
         decisions=decisions,
         aob=[
-            mm.AobOutcome(id=a.id, title=a.title, details=a.details, submitted_by=who, outcome=a.outcome)
+            mm.AobOutcome(
+                id=a.id,
+                title=a.title,
+                details=a.details,
+                submitted_by=who,
+                outcome=a.outcome,
+                carried_from_meeting=data.aob_carried_from.get(a.id),
+            )
             for a, who in data.aob
         ],
         open_actions=actions,

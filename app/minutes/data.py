@@ -13,7 +13,7 @@ from sqlalchemy import or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from app.agendas.data import ActionFact, Seat
+from app.agendas.data import ActionFact, Seat, load_carried_from
 from app.agendas.model import Agenda
 from app.agendas.service import latest_snapshot, live_agenda
 from app.archived import INCLUDE_ARCHIVED
@@ -138,6 +138,7 @@ def load_minutes_data(
             .order_by(col(AobItem.created_at), col(AobItem.id))
         )
     )
+    data.aob_carried_from = load_carried_from(session=session, items=[item for item, _ in data.aob])
     data.amendments = load_amendments(session=session, meeting=meeting)
     data.next_meeting = session.exec(
         select(Meeting)

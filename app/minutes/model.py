@@ -3,9 +3,9 @@
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
 
-from app.agendas.model import ActionRow, Header, MeasureRow
+from app.agendas.model import ActionRow, Header, MeasureRow, NotTaken
 
 
 class AttendanceRow(BaseModel):
@@ -47,10 +47,15 @@ class AobOutcome(BaseModel):
     details: str
     submitted_by: str | None
     outcome: str
+    # Carried from an unfinished item of an earlier meeting: that meeting's number.
+    carried_from_meeting: int | None = None
 
 
 class MinutesItemRow(BaseModel):
+    # The agenda item's stable number (1–9 standard, above 100 a standing item): the key notes,
+    # decisions and the items/{number} routes use; `position` is its place in the running order.
     number: int
+    position: int = 0
     key: str
     title: str
     notes: str
@@ -59,6 +64,12 @@ class MinutesItemRow(BaseModel):
     updated_at: datetime | None
     # The notes' version (0: nothing written yet): send it back as If-Match when saving them.
     version: int = 0
+
+    @model_validator(mode="after")
+    def _position(self):
+        if not self.position:  # minutes built before councils had their own order
+            self.position = self.number
+        return self
 
 
 class AmendmentRow(BaseModel):
@@ -79,7 +90,10 @@ class MinutesDoc(BaseModel):
     quorum: Quorum
     previous_minutes_approved: bool | None
     previous_minutes_note: str
+    # In the running order of the agenda the meeting followed.
     items: list[MinutesItemRow]
+    # Standard sections that agenda gave no time: not minuted.
+    not_taken: list[NotTaken] = []
     decisions: list[DecisionRow]
     aob: list[AobOutcome]
     open_actions: list[ActionRow]

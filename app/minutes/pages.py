@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Form, Request
 from sqlmodel import Session, col, select
 
+from app.agendas.carry import carried_ids
 from app.common import etag
 from app.config import Settings
 from app.db import SessionDep
@@ -74,6 +75,9 @@ def minutes_page(request: Request, session: SessionDep, user: PageUser, found: P
             "doc": doc,
             "h": doc.meeting,
             "editing": editing,
+            # Unfinished AOB the chair may carry to the next meeting (app/agendas/carry.py).
+            "can_carry": access.is_(Role.chair) and not cancelled,
+            "aob_carried": carried_ids(session=session, item_ids=[a.id for a in doc.aob]),
             "recorder": recorder,
             "is_chair": access.is_(Role.chair),
             "approved": approved,

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from app.auth import get_meeting_access
 from app.common import IdPath, etag
+from app.councils.sections import STANDING_ITEM_BASE
 from app.db import SessionDep
 from app.display import short_date
 from app.errors import AppError, Conflict, NotFound, PreconditionFailed
@@ -147,9 +148,18 @@ def notes_conflict_page(request: Request, found, *, number: int, mine: str, thei
     )
 
 
+def _anchor(item_number: int) -> str:
+    return f"item-{item_number}" if _is_item(item_number) else "decisions"
+
+
+def _is_item(number: int) -> bool:
+    """1–9 a standard section, above 100 a standing item (whether this council's: recording checks)."""
+    return 1 <= number <= 9 or STANDING_ITEM_BASE < number <= 2**31 - 1
+
+
 def _item_number(number: int) -> int:
-    if not 1 <= number <= 9:
-        raise NotFound("The agenda has items 1 to 9.")
+    if not _is_item(number):
+        raise NotFound("The agenda has items 1 to 9 and the council's standing items.")
     return number
 
 
@@ -206,7 +216,12 @@ def delete_decision_form(
         message=refusal(session, found.meeting),
         success="Decision struck out; the ones after it were renumbered.",
     )
-    return redirect(back_to(found.meeting.id, f"item-{item_number}" if 1 <= item_number <= 9 else "decisions"))
+    return redirect(
+        back_to(
+            found.meeting.id,
+            _anchor(item_number),
+        )
+    )
 
 
 @router.post("/meetings/{meeting_id}/minutes/actions", dependencies=[CsrfChecked])
@@ -354,8 +369,8 @@ def autosave_item_notes(
         return _json_error(401, "You are signed out: sign in again in another tab; your notes are kept here.")
     if not csrf_matches(request, x_csrf_token or csrf_token):
         return _json_error(403, "This page has expired or did not come from this site; reload it to keep saving.")
-    if not 1 <= number <= 9:
-        return _json_error(404, "The agenda has items 1 to 9.")
+    if not _is_item(number):
+        return _json_error(404, "The agenda has items 1 to 9 and the council's standing items.")
     try:
         found = get_meeting_access(meeting_id=meeting_id, user=user, session=session)
         saved = recording.set_item_notes(

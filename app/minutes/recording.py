@@ -12,6 +12,7 @@ from app.actions.schemas import ActionCreate
 from app.actions.service import create_action
 from app.auth import Access
 from app.common import check_if_match
+from app.councils.sections import STANDING_ITEM_BASE
 from app.errors import Conflict, Invalid, NotFound
 from app.minutes import data as minutes_data
 from app.minutes import lock
@@ -35,6 +36,7 @@ from app.models import (
     Meeting,
     Membership,
     MinutesItem,
+    StandingItem,
     Theme,
     utcnow,
 )
@@ -116,6 +118,15 @@ def load_item(session: Session, meeting: Meeting, number: int) -> MinutesItem | 
     ).first()
 
 
+def check_standing_item(session: Session, meeting: Meeting, number: int) -> None:
+    """A standing item's number must name one of this council's standing items (archived ones too:
+    the minutes of a meeting that followed it still file under it)."""
+    if number > STANDING_ITEM_BASE:
+        item = session.get(StandingItem, number - STANDING_ITEM_BASE)
+        if item is None or item.council_id != meeting.council_id:
+            raise NotFound(f"Agenda item {number} is not one of the council's standing items.")
+
+
 def set_item_notes(
     *, session: Session, access: Access, meeting: Meeting, number: int, notes: str, if_match: str | None
 ) -> MinutesItemPublic:
@@ -125,6 +136,7 @@ def set_item_notes(
     nothing and answers 412 with the stored notes and version, so the page can show both.
     """
     minutes, _ = lock.open_for_edit(session, access, meeting, doing="take the minutes")
+    check_standing_item(session, meeting, number)
     item = load_item(session, meeting, number)
     current = item_public(session, meeting, number, item)
     check_if_match(if_match, current.version, current=current.model_dump(mode="json"))
@@ -159,6 +171,7 @@ def _theme_name(session: Session, decision: Decision) -> str | None:
 def add_decision(*, session: Session, access: Access, meeting: Meeting, decision_in: DecisionCreate) -> DecisionRow:
     """Record a decision under an agenda item; it takes the meeting's next number."""
     minutes, _ = lock.open_for_edit(session, access, meeting, doing="record decisions")
+    check_standing_item(session, meeting, decision_in.item_number)
     check_theme(session=session, access=access, theme_id=decision_in.theme_id)
     for attempt in (1, 2):
         last = session.exec(select(func.max(Decision.number)).where(Decision.meeting_id == meeting.id)).one()

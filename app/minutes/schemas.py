@@ -4,14 +4,32 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import AfterValidator, BaseModel, Field, StrictBool
 
 from app.actions.schemas import ActionCreate, AgendaItem
 from app.common import DbId, InputModel, Name, Text
+from app.councils.sections import STANDING_ITEM_BASE
 from app.minutes.model import AttendanceRow, MinutesDoc, Quorum
 from app.models import AttendanceStatus
 
-ItemNumber = Annotated[int, Path(ge=1, le=9, description="Standard agenda item, 1 to 9")]
+
+def _minutes_item(value: int) -> int:
+    if 1 <= value <= 9 or STANDING_ITEM_BASE < value <= 2**31 - 1:
+        return value
+    raise ValueError(f"must be a standard agenda item 1 to 9, or a standing item's number (above {STANDING_ITEM_BASE})")
+
+
+ItemNumber = Annotated[
+    int,
+    Path(description="Agenda item: 1 to 9 a standard section, above 100 a standing item"),
+    AfterValidator(_minutes_item),
+]
+# An agenda item in the minutes: a standard section 1–9 or one of the council's standing items.
+MinutesItem = Annotated[
+    int,
+    Field(strict=True, description="Agenda item: 1 to 9, or a standing item's number"),
+    AfterValidator(_minutes_item),
+]
 NOTES_MAX = 20000
 
 
@@ -59,7 +77,7 @@ ReviewedTheme = Annotated[DbId | None, Field(description="The feedback theme thi
 
 
 class DecisionCreate(InputModel):
-    item_number: AgendaItem
+    item_number: MinutesItem
     text: Name(5000)
     theme_id: ReviewedTheme = None
 
@@ -67,7 +85,7 @@ class DecisionCreate(InputModel):
 class DecisionUpdate(InputModel):
     """Fields not sent stay; theme_id null unlinks the theme."""
 
-    item_number: AgendaItem | None = None
+    item_number: MinutesItem | None = None
     text: Name(5000) | None = None
     theme_id: ReviewedTheme = None
 
@@ -106,7 +124,7 @@ class CirculateResult(BaseModel):
 class AmendmentCreate(InputModel):
     text: Name(5000)
     reason: Name(2000)
-    item_number: AgendaItem | None = None
+    item_number: MinutesItem | None = None
 
 
 class MinutesEventPublic(BaseModel):

@@ -4,7 +4,7 @@ from app.models.actions import CLOSED_STATUSES, Action, ActionEvent, ActionStatu
 from app.models.agendas import AgendaSnapshot, AobItem, Attendance, AttendanceStatus, CouncilTemplate
 from app.models.audit import AuditEntry
 from app.models.base import TZDateTime, metadata, utcnow
-from app.models.councils import Council, Department, Membership, Role
+from app.models.councils import Council, Department, Membership, Role, StandingItem
 from app.models.feedback import (
     FeedbackMonth,
     FeedbackResponse,
@@ -54,6 +54,7 @@ __all__ = [
     "ActionStatus",
     "ActionEvent",
     "Council",
+    "StandingItem",
     "DataRevision",
     "Department",
     "DepartmentReport",

@@ -47,6 +47,10 @@ class AobItem(SQLModel, table=True):
     details: str = Field(default="", max_length=5000)
     # What the meeting decided about it, recorded in the minutes.
     outcome: str = Field(default="", max_length=5000, sa_column_kwargs={"server_default": text("''")})
+    # Carried from an unfinished item of an earlier meeting (once: unique), "carried from Meeting N".
+    carried_from_id: int | None = Field(
+        default=None, foreign_key="aob_items.id", ondelete="SET NULL", unique=True, index=True
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
 
 

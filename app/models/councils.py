@@ -32,6 +32,9 @@ class Council(SQLModel, table=True):
     priority_weights: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     # Minutes per agenda section by key; null means the defaults (see app/meetings/agenda.py).
     agenda_minutes: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    # The running order: the nine section keys and "standing-<id>" for the council's standing
+    # items (app/councils/agenda_template.py); null means the standard order.
+    agenda_order: list[str] | None = Field(default=None, sa_type=JSON)
     # Quorum: at least this many seats present, and this many departments represented
     # (null: more than half of the voting seats, and no department minimum).
     quorum_members: int | None = Field(default=None)
@@ -82,3 +85,30 @@ class Membership(SQLModel, table=True):
     # The secret in this seat's calendar subscription URL (/feeds/<token>.ics); None
     # until asked for. Replaced to reset the link; the seat's removal ends it.
     calendar_token: str | None = Field(default=None, max_length=64, unique=True, index=True)
+
+
+class StandingItem(SQLModel, table=True):
+    """An agenda item of the council's own (e.g. "Journey owner spotlight") on every agenda.
+
+    Its place in the running order is in `Council.agenda_order`; the minutes key its notes
+    as agenda item `STANDING_ITEM_BASE + id` (app/councils/sections.py). Archived, not
+    deleted, once minutes refer to it.
+    """
+
+    __tablename__ = "standing_items"
+    __table_args__ = (CheckConstraint("minutes BETWEEN 0 AND 600", name="minutes"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    council_id: int = Field(foreign_key="councils.id", ondelete="CASCADE", index=True)
+    title: str = Field(max_length=200)
+    details: str = Field(default="", max_length=2000)
+    # The seat that leads it; the item stays if the seat goes.
+    owner_id: int | None = Field(default=None, foreign_key="memberships.id", ondelete="SET NULL")
+    minutes: int = Field(default=10)
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+    archived_at: datetime | None = Field(default=None, sa_type=TZDateTime)
+
+    @declared_attr
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}

@@ -42,12 +42,13 @@ class Minutes(SQLModel, table=True):
 
 
 class MinutesItem(SQLModel, table=True):
-    """The notes taken under one agenda item (1–9)."""
+    """The notes taken under one agenda item: 1–9 a standard section, above 100 a standing item
+    (STANDING_ITEM_BASE + its id, app/councils/sections.py)."""
 
     __tablename__ = "minutes_items"
     __table_args__ = (
         UniqueConstraint("meeting_id", "number", name="uq_minutes_items_meeting_number"),
-        CheckConstraint("number BETWEEN 1 AND 9", name="number"),
+        CheckConstraint("number BETWEEN 1 AND 9 OR number > 100", name="number"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -71,7 +72,7 @@ class Decision(SQLModel, table=True):
     __tablename__ = "decisions"
     __table_args__ = (
         UniqueConstraint("meeting_id", "number", name="uq_decisions_meeting_number"),
-        CheckConstraint("item_number BETWEEN 1 AND 9", name="item_number"),
+        CheckConstraint("item_number BETWEEN 1 AND 9 OR item_number > 100", name="item_number"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -102,6 +102,7 @@ DOMAIN_MATRICES = [
         "sessions",
         "archive",
         "series",
+        "template",
     )
 ]
 for _module in DOMAIN_MATRICES:

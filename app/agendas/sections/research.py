@@ -25,5 +25,14 @@ def build_research(data: AgendaData, base: dict) -> m.ResearchSection:
 
 def build_aob(data: AgendaData, base: dict) -> m.AobSection:
     """Any other business members submitted for this meeting."""
-    items = [m.AobRow(id=item.id, title=item.title, details=item.details, submitted_by=who) for item, who in data.aob]
+    items = [
+        m.AobRow(
+            id=item.id,
+            title=item.title,
+            details=item.details,
+            submitted_by=who,
+            carried_from_meeting=data.aob_carried_from.get(item.id),
+        )
+        for item, who in data.aob
+    ]
     return m.AobSection(**base, notes=[] if items else ["No other business submitted."], items=items)
