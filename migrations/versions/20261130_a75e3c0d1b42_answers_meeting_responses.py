@@ -10,7 +10,7 @@ minutes); 'attending' and 'delegate' answers have no place in the old schema and
 dropped, as are the home page visit times.
 
 Revision ID: a75e3c0d1b42
-Revises: b7c41d2e9a10
+Revises: b7a1c4e2d9f0
 Create Date: 2026-11-30 00:06:08.427035
 """
 
@@ -23,7 +23,7 @@ from alembic import op
 import app.models.base
 
 revision: str = "a75e3c0d1b42"
-down_revision: str | None = "b7c41d2e9a10"
+down_revision: str | None = "b7a1c4e2d9f0"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

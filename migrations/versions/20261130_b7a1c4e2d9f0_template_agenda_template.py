@@ -11,7 +11,7 @@ Downgrading drops the order, the standing items, their notes and decisions (the 
 items' notes stay) and the carried-from links (the carried items stay as plain AOB).
 
 Revision ID: b7a1c4e2d9f0
-Revises: a75e3c0d1b42
+Revises: b7c41d2e9a10
 Create Date: 2026-11-30 00:20:00.000000
 """
 
@@ -23,7 +23,7 @@ from alembic import op
 from app.models.base import TZDateTime
 
 revision: str = "b7a1c4e2d9f0"
-down_revision: str | None = "a75e3c0d1b42"
+down_revision: str | None = "b7c41d2e9a10"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

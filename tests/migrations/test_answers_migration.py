@@ -10,7 +10,7 @@ from app.models import Attendance, Minutes
 from tests.databases import alembic_config
 from tests.factories import make_council, make_meeting, make_membership, make_user
 
-BEFORE, ANSWERS = "b7c41d2e9a10", "a75e3c0d1b42"
+BEFORE, ANSWERS = "b7a1c4e2d9f0", "a75e3c0d1b42"
 NOW = "2026-01-01 10:00:00"
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from app.db import make_engine
 from tests.databases import alembic_config
 
-BEFORE, TEMPLATE = "a75e3c0d1b42", "b7a1c4e2d9f0"
+BEFORE, TEMPLATE = "b7c41d2e9a10", "b7a1c4e2d9f0"
 NOW = "2026-01-01 10:00:00"
 
 
@@ -23,7 +23,7 @@ def _seed(conn) -> None:
     conn.execute(
         text(
             "INSERT INTO meetings (id, council_id, number, title, scheduled_at, duration_minutes, location, "
-            f"status, version, created_at, updated_at) VALUES (1, 1, 1, '', '{NOW}', 120, '', 'held', 1, "
+            f"status, cancel_reason, version, created_at, updated_at) VALUES (1, 1, 1, '', '{NOW}', 120, '', 'held', '', 1, "
             f"'{NOW}', '{NOW}')"
         )
     )

@@ -31,7 +31,7 @@ RULES: dict = {
 
 
 def arrange(session, world) -> dict[str, int]:
-    upcoming = Meeting(council_id=world.council.id, number=2, scheduled_at=datetime.now(UTC) + timedelta(days=7))
+    upcoming = Meeting(council_id=world.council.id, number=3, scheduled_at=datetime.now(UTC) + timedelta(days=7))
     session.add(upcoming)
     session.flush()
     return {"membership_id": world.seats["member"].id, "upcoming_meeting_id": upcoming.id}
