@@ -48,7 +48,7 @@ def test_chair_moves_one_meeting_and_cancels_another(demo, page, session):
     page.goto(f"/councils/{demo.id}")
     page.get_by_role("link", name="Reschedule, rename or cancel meeting 5").click()
     page.get_by_text("Cancel this meeting").click()
-    page.get_by_label("Reason").fill("Too many members on leave")
+    page.get_by_label("Reason (optional, shown in the history)").fill("Too many members on leave")
     page.get_by_role("button", name="Cancel meeting 5").click()
     expect(page.get_by_role("status")).to_contain_text("Meeting 5 cancelled")
     expect(page.get_by_text("Reason: Too many members on leave")).to_be_visible()
