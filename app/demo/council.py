@@ -81,7 +81,7 @@ def load_demo(*, session: Session, today: date) -> Council:
         scheduled_at=_at(today - timedelta(days=63), 10),
         location="Board room, Leeds HQ",
         status="held",
-        title="Quarterly council",
+        title="Monthly council",
     )
     second = Meeting(
         council_id=council.id,
@@ -89,14 +89,14 @@ def load_demo(*, session: Session, today: date) -> Council:
         scheduled_at=_at(today - timedelta(days=21), 10),
         location="Board room, Leeds HQ",
         status="held",
-        title="Quarterly council",
+        title="Monthly council",
     )
     upcoming = Meeting(
         council_id=council.id,
         number=3,
         scheduled_at=_at(today + timedelta(days=14), 10),
         location="Board room, Leeds HQ and Teams",
-        title="Quarterly council",
+        title="Monthly council",
     )
     # Called after the quarterly dates were set, then called off: it stays in the history, marked so.
     called_off = Meeting(

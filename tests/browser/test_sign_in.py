@@ -21,7 +21,8 @@ def test_chair_signs_in_and_sees_the_demo_council(demo, page, tmp_path):
     page.get_by_label("Email").fill("chair@example.com")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name=demo.name).click()
+    page.wait_for_url("**/home")
+    page.get_by_role("link", name=demo.name).first.click()
     page.wait_for_url(f"**/councils/{demo.id}")
     assert page.get_by_role("heading", name=demo.name).is_visible()
     for text in ["Field Engineering", "outsourced supplier", "Upcoming meetings", "days overdue"]:

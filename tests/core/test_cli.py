@@ -30,7 +30,9 @@ def test_demo_loads_once_and_prints_the_logins(env, session):
     assert second.exit_code == 0 and "demo not loaded" in second.output
     assert session.exec(select(func.count()).select_from(Council)).one() == 1
     meetings = session.exec(select(Meeting).order_by(Meeting.number)).all()
-    assert [m.status for m in meetings] == ["held", "held", "scheduled", "cancelled"]
+    # Two held, the next one, one called off, then the cadence's next five (six ahead with the next one).
+    assert [m.status for m in meetings] == ["held", "held", "scheduled", "cancelled"] + ["scheduled"] * 5
+    assert [m.series_id is not None for m in meetings] == [False, False, True, False] + [True] * 5
     assert "storm" in meetings[3].cancel_reason
     statuses = {a.status for a in session.exec(select(Action))}
     assert {"open", "in_progress", "blocked", "done"} <= statuses
