@@ -170,24 +170,22 @@ def _day(value: str) -> date:
 @router.post("/councils/{council_id}/cadence/skip", dependencies=[CsrfChecked])
 def skip_form(request: Request, session: SessionDep, access: PageCouncil, day: Annotated[str, Form()] = ""):
     """Skip one date of the cadence (chair): its meeting is cancelled, or never created."""
-    access.require(Role.chair, doing="change the council's cadence")
-
-    def apply():
-        series = cadence.require_series(session, access.council)
-        return cadence.skip_date(session=session, council=access.council, series=series, day=_day(day))
-
-    attempt(request, session, apply, success="{result}")
-    return redirect(f"/councils/{access.council.id}/cadence#dates-h")
+    return _change_one_date(request, session, access, day, cadence.skip_date)
 
 
 @router.post("/councils/{council_id}/cadence/unskip", dependencies=[CsrfChecked])
 def unskip_form(request: Request, session: SessionDep, access: PageCouncil, day: Annotated[str, Form()] = ""):
     """Meet on a skipped date after all (chair)."""
+    return _change_one_date(request, session, access, day, cadence.unskip_date)
+
+
+def _change_one_date(request: Request, session, access, day: str, change):
+    """Skip or un-skip one date (chair), saying what happened, back on the cadence's dates."""
     access.require(Role.chair, doing="change the council's cadence")
 
     def apply():
         series = cadence.require_series(session, access.council)
-        return cadence.unskip_date(session=session, council=access.council, series=series, day=_day(day))
+        return change(session=session, council=access.council, series=series, day=_day(day))
 
     attempt(request, session, apply, success="{result}")
     return redirect(f"/councils/{access.council.id}/cadence#dates-h")

@@ -60,7 +60,8 @@ def test_secretary_minutes_the_meeting_and_the_chair_approves_it(demo, page, bro
     expect(page.get_by_label("Attendance of Marta Kowalski")).to_have_value("delegate")
     page.get_by_role("button", name="Mark everyone not recorded present and save").click()
     page.wait_for_url(f"**{minutes_url}#attendance")
-    assert flash(page).startswith("2 not recorded were marked present. Attendance saved. Quorate: 6 of 7 members present")
+    said = flash(page)
+    assert said.startswith("2 not recorded were marked present. Attendance saved. Quorate: 6 of 7 members present")
     assert page.locator("#quorum").inner_text().startswith("Quorate: 6 of 7")
 
     # Notes save as they are typed, and are there after a reload.

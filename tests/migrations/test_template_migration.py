@@ -23,8 +23,8 @@ def _seed(conn) -> None:
     conn.execute(
         text(
             "INSERT INTO meetings (id, council_id, number, title, scheduled_at, duration_minutes, location, "
-            f"status, cancel_reason, version, created_at, updated_at) VALUES (1, 1, 1, '', '{NOW}', 120, '', 'held', '', 1, "
-            f"'{NOW}', '{NOW}')"
+            "status, cancel_reason, version, created_at, updated_at) "
+            f"VALUES (1, 1, 1, '', '{NOW}', 120, '', 'held', '', 1, '{NOW}', '{NOW}')"
         )
     )
     conn.execute(
