@@ -24,6 +24,7 @@ from app.meetings.state import is_upcoming
 from app.models import (
     CLOSED_STATUSES,
     Action,
+    ActionEvent,
     AgendaSnapshot,
     Department,
     DepartmentReport,
@@ -185,6 +186,26 @@ def _changes(session: Session, user: User, seats: list[Access], since: datetime)
                     zones[a.council_id],
                 )
             )
+        # Reassigned to me since: the action's history says whose it was and whose it is.
+        moves = session.exec(
+            select(ActionEvent, Action)
+            .join(Action, col(Action.id) == ActionEvent.action_id)
+            .where(col(Action.owner_id).in_(doing), ActionEvent.created_at > since)
+            .order_by(col(ActionEvent.id))
+        )
+        for event, a in moves:
+            owner = (event.changes or {}).get("owner_id")
+            if owner and owner[1] in doing and owner[0] not in doing:
+                changes.append(
+                    Change(
+                        event.created_at,
+                        "action",
+                        f"Action reassigned to you: {a.title}",
+                        f"/actions/{a.id}",
+                        names[a.council_id],
+                        zones[a.council_id],
+                    )
+                )
     if names:
         published = session.exec(
             select(AgendaSnapshot, Meeting)

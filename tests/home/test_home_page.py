@@ -5,8 +5,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import select
 
-from app.models import AgendaSnapshot, DepartmentReport, HomeVisit, MeetingResponse, Role
+from app.models import AgendaSnapshot, DepartmentReport, HomeVisit, MeetingResponse, Membership, Role, User
 from tests.factories import make_action, make_council, make_department, make_meeting, make_membership, make_user
+from tests.helpers import auth, if_match
 from tests.web.test_pages import csrf_from, sign_in
 
 
@@ -113,3 +114,30 @@ def test_a_person_on_no_council_is_told_what_to_do(client, session):
     session.commit()
     sign_in(client, "new@example.com")
     assert "You are not on a council yet" in client.get("/home").text
+
+
+def test_an_action_reassigned_to_me_since_my_last_visit_shows(client, session):
+    council, _, _, seat = arrange(session)
+    chair_seat = session.exec(
+        select(Membership).where(Membership.council_id == council.id, Membership.role == Role.chair)
+    ).one()
+    moved = make_action(session, council=council, owner=chair_seat, title="Storm script", due_on=date.today())
+    session.commit()
+    sign_in(client, "member@example.com")
+    client.get("/home")
+    visit = session.exec(select(HomeVisit)).one()
+    visit.seen_at = datetime.now(UTC) - timedelta(days=1)
+    session.add(visit)
+    # Created for the chair before the visit; handed to the member since, through the action's own update.
+    moved.created_at = visit.seen_at - timedelta(days=1)
+    session.add(moved)
+    session.commit()
+    chair = session.get(User, chair_seat.user_id)
+    headers = auth(client.app, chair)
+    url = f"/api/actions/{moved.id}"
+    answer = client.patch(url, json={"owner_id": seat.id}, headers=if_match(client, url, headers))
+    assert answer.status_code == 200, answer.text
+    session.expire_all()
+    assert session.get(type(moved), moved.id).owner_id == seat.id, "the action changed hands"
+    sign_in(client, "member@example.com")
+    assert "Action reassigned to you: Storm script" in panel(client.get("/home").text, "changes-h")
