@@ -76,6 +76,9 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
             "my_answer": responses.load_responses(session=session, meeting=meeting).get(access.membership.id),
             "answering": responses.answers_open(session=session, meeting=meeting),
             "records_answers": access.is_(Role.chair, Role.secretary),
+            "delegate_choices": responses.delegate_choices(
+                session=session, council_id=access.council.id, me=access.membership.id
+            ),
             "forecast": responses.meeting_forecast(session=session, council=access.council, meeting=meeting),
             "here": agenda_path(meeting.id),
             "carried": carried,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from app.db import SessionDep
 from app.display import local_date
 from app.home.personal_data import DUE_SOON_DAYS, load_home, note_visit
+from app.meetings.responses import delegate_choices
 from app.meetings.service import meeting_public
 from app.web.deps import PageUser
 from app.web.render import render
@@ -32,5 +33,10 @@ def home_page(request: Request, session: SessionDep, user: PageUser):
             "local": {n.meeting.id: meeting_public(n.meeting, n.seat.council) for n in home.meetings},
             "since_on": local_date(since, "UTC") if since else None,
             "due_soon_days": DUE_SOON_DAYS,
+            # Other seats to send as a delegate, once per council (one query each).
+            "others": {
+                council_id: delegate_choices(session=session, council_id=council_id, me=me)
+                for council_id, me in {n.seat.council.id: n.seat.membership.id for n in home.meetings}.items()
+            },
         },
     )

@@ -56,6 +56,15 @@ def _seats(session: Session, council_id: int) -> list[SeatRow]:
     return [SeatRow(membership=m, name=name, department=department) for m, name, department in rows]
 
 
+def delegate_choices(*, session: Session, council_id: int, me: int) -> list[tuple[int, str]]:
+    """The other seats on the council (id, "Name — Department"), for "send a delegate" forms."""
+    return [
+        (s.membership.id, f"{s.name} — {s.department}" if s.department else s.name)
+        for s in _seats(session, council_id)
+        if s.membership.id != me
+    ]
+
+
 def load_responses(*, session: Session, meeting: Meeting) -> dict[int, MeetingResponse]:
     """The meeting's answers by seat (membership id)."""
     rows = session.exec(select(MeetingResponse).where(MeetingResponse.meeting_id == meeting.id))

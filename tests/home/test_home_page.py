@@ -141,3 +141,37 @@ def test_an_action_reassigned_to_me_since_my_last_visit_shows(client, session):
     assert session.get(type(moved), moved.id).owner_id == seat.id, "the action changed hands"
     sign_in(client, "member@example.com")
     assert "Action reassigned to you: Storm script" in panel(client.get("/home").text, "changes-h")
+
+
+def test_a_member_sends_another_seat_as_delegate_from_the_home_page(client, session):
+    council, _, nxt, seat = arrange(session)
+    chair_seat = session.exec(
+        select(Membership).where(Membership.council_id == council.id, Membership.role == Role.chair)
+    ).one()
+    sign_in(client, "member@example.com")
+    page = client.get("/home").text
+    meetings = panel(page, "meetings-h")
+    # The other seats are offered (named with their department where they have one); my own is not.
+    assert f'<option value="{chair_seat.id}">Helen Carter</option>' in meetings
+    assert f'<option value="{seat.id}"' not in meetings
+    answer = client.post(
+        f"/meetings/{nxt.id}/answer",
+        data={
+            "csrf_token": csrf_from(page),
+            "answer": "delegate",
+            "delegate_name": "",
+            "delegate_membership_id": str(chair_seat.id),
+            "back": "home",
+        },
+        follow_redirects=False,
+    )
+    assert answer.headers["location"] == f"/home#meeting-{nxt.id}"
+    session.expire_all()
+    row = session.exec(select(MeetingResponse)).one()
+    assert (row.membership_id, row.answer, row.delegate_membership_id, row.delegate_name) == (
+        seat.id,
+        "delegate",
+        chair_seat.id,
+        "Helen Carter",
+    )
+    assert "Helen Carter will attend meeting 2 in your place" in client.get("/home").text
