@@ -19,7 +19,7 @@ from app.actions.service import list_my_actions
 from app.auth import Access
 from app.councils.service import list_my_councils
 from app.db import open_session
-from app.meetings.responses import answers_open, load_responses
+from app.meetings.responses import answers_open
 from app.meetings.state import is_upcoming
 from app.models import (
     CLOSED_STATUSES,
@@ -132,6 +132,16 @@ def _next_meetings(session: Session, seats: list[Access], now: datetime) -> list
     published = set(
         session.exec(select(AgendaSnapshot.meeting_id).where(col(AgendaSnapshot.meeting_id).in_(ids))) if ids else []
     )
+    # My answers to all of them in one read (a seat answers for itself; one seat per council).
+    mine = {
+        r.meeting_id: r
+        for r in session.exec(
+            select(MeetingResponse).where(
+                col(MeetingResponse.meeting_id).in_(ids),
+                col(MeetingResponse.membership_id).in_([s.membership.id for s in seats]),
+            )
+        )
+    }
     rows = []
     for m in upcoming:
         seat = by_council[m.council_id]
@@ -139,7 +149,7 @@ def _next_meetings(session: Session, seats: list[Access], now: datetime) -> list
             NextMeeting(
                 meeting=m,
                 seat=seat,
-                answer=load_responses(session=session, meeting=m).get(seat.membership.id),
+                answer=mine.get(m.id),
                 answering=answers_open(session=session, meeting=m),
                 agenda_published=m.id in published,
             )
