@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -76,19 +78,29 @@ def parse_smtp_url(url: str) -> SmtpServer:
     )
 
 
-def send_message(settings: Settings, message: EmailMessage) -> None:
-    """Send one message through SMTP_URL, From MAIL_FROM unless it has one; raises on refusal."""
-    if not settings.SMTP_URL:
-        raise ValueError("SMTP_URL is not set")
-    server = parse_smtp_url(settings.SMTP_URL)
+def stamp_message(settings: Settings, message: EmailMessage) -> EmailMessage:
+    """Give a message the From, Date and Message-ID it lacks (From is MAIL_FROM)."""
     if "From" not in message:
         message["From"] = settings.MAIL_FROM
     # Mail without these is scored as spam; the sender's domain avoids a slow getfqdn().
     if "Date" not in message:
         message["Date"] = formatdate()
     if "Message-ID" not in message:
-        addresses = getattr(message["From"], "addresses", ())
-        message["Message-ID"] = make_msgid(domain=(addresses[0].domain if addresses else "") or "localhost")
+        message["Message-ID"] = make_msgid(domain=sender_domain(message))
+    return message
+
+
+def sender_domain(message: EmailMessage) -> str:
+    addresses = getattr(message["From"], "addresses", ())
+    return (addresses[0].domain if addresses else "") or "localhost"
+
+
+@contextmanager
+def smtp_connection(settings: Settings) -> Iterator[smtplib.SMTP]:
+    """One connection to SMTP_URL, secured and logged in as the URL says; closed on leaving."""
+    if not settings.SMTP_URL:
+        raise ValueError("SMTP_URL is not set")
+    server = parse_smtp_url(settings.SMTP_URL)
     if server.security == "tls":
         connection: smtplib.SMTP = smtplib.SMTP_SSL(
             server.host, server.port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context()
@@ -100,4 +112,11 @@ def send_message(settings: Settings, message: EmailMessage) -> None:
             connection.starttls(context=ssl.create_default_context())
         if server.username:
             connection.login(server.username, server.password or "")
+        yield connection
+
+
+def send_message(settings: Settings, message: EmailMessage) -> None:
+    """Send one message through SMTP_URL, From MAIL_FROM unless it has one; raises on refusal."""
+    stamp_message(settings, message)
+    with smtp_connection(settings) as connection:
         connection.send_message(message)

@@ -22,6 +22,7 @@ from app.models.journeys import Journey, JourneyStep, Responsibility, StepDepart
 from app.models.measures import Direction, Measure, MeasureCategory, MeasureKind, MeasureScope, Reading
 from app.models.meetings import Meeting, MeetingStatus
 from app.models.minutes import Decision, Minutes, MinutesAmendment, MinutesEvent, MinutesItem, MinutesStatus
+from app.models.outbox import NotificationPreference, OutboxMessage, OutboxStatus
 from app.models.reports import DepartmentReport
 from app.models.research import (
     Research,
@@ -40,6 +41,9 @@ from app.models.site import SiteIdentity
 from app.models.users import LoginFailure, User
 
 __all__ = [
+    "NotificationPreference",
+    "OutboxMessage",
+    "OutboxStatus",
     "Answer",
     "HomeVisit",
     "MeetingResponse",

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, UniqueConstraint, false
+from sqlalchemy import JSON, CheckConstraint, UniqueConstraint, false, text
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -42,6 +42,17 @@ class Council(SQLModel, table=True):
     # Members may raise actions between meetings for their own department (chair and
     # secretary always may); off until the chair allows it.
     members_raise_actions: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # Notifications (app/notifications): the kinds every member receives whatever their
+    # preferences say (keys of app.notifications.kinds.KINDS); null means none required.
+    required_notifications: list[str] | None = Field(default=None, sa_type=JSON)
+    # The Word pack rides in the agenda mail up to this size, and is linked above it.
+    pack_attach_limit_kb: int = Field(default=5120, sa_column_kwargs={"server_default": text("5120")})
+    # Departments that have not submitted their report are reminded this many days before the meeting.
+    report_reminder_days: int = Field(default=7, sa_column_kwargs={"server_default": text("7")})
+    # An owner's move of an action's due date waits for the chair's approval.
+    due_moves_need_approval: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # Circulated minutes take corrections for this many working days (Monday to Friday).
+    correction_window_days: int = Field(default=5, sa_column_kwargs={"server_default": text("5")})
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)

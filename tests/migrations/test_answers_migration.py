@@ -1,6 +1,8 @@
 """a75e3c0d1b42 (meeting_responses) moves apologies sent ahead into answers and back, on both engines;
 apologies in meetings already being minuted stay the secretary's record."""
 
+from types import SimpleNamespace
+
 from alembic import command
 from sqlalchemy import inspect, text
 from sqlmodel import Session
@@ -8,7 +10,7 @@ from sqlmodel import Session
 from app.db import make_engine
 from app.models import Attendance, Minutes
 from tests.databases import alembic_config
-from tests.factories import make_council, make_meeting, make_membership, make_user
+from tests.factories import make_meeting, make_membership, make_user
 
 BEFORE, ANSWERS = "b7a1c4e2d9f0", "a75e3c0d1b42"
 NOW = "2026-01-01 10:00:00"
@@ -19,9 +21,17 @@ def test_answers_migration_moves_apologies_and_back(empty_db_url):
     command.upgrade(config, BEFORE)
     engine = make_engine(empty_db_url)
     try:
-        # The tables as the app writes them (columns unchanged by this migration).
+        # The tables as the app writes them (columns unchanged by this migration); the
+        # council by hand, since later revisions add columns to its model.
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO councils (name, description, timezone, version, created_at, updated_at, "
+                    f"members_raise_actions) VALUES ('C', '', 'Europe/London', 1, '{NOW}', '{NOW}', false)"
+                )
+            )
+            council = SimpleNamespace(id=conn.execute(text("SELECT max(id) FROM councils")).scalar())
         with Session(engine) as session:
-            council = make_council(session, name="C")
             a = make_membership(session, council=council, user=make_user(session, email="a@example.com"))
             b = make_membership(session, council=council, user=make_user(session, email="b@example.com"))
             first, second = make_meeting(session, council=council), make_meeting(session, council=council)

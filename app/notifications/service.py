@@ -1,0 +1,151 @@
+"""`notify`: one event, its recipients, one queued mail each (in the event's transaction).
+
+Every caller passes the kind, the council, the people, a subject, a template under
+templates/mail/ with its context, and the link to the record. `notify` keeps the ones
+who want this kind (app/notifications/preferences.py), renders the text and HTML parts,
+adds the unsubscribe link and headers for optional kinds, attaches files, and queues one
+outbox row per person (app/outbox/queue.py). Nothing is sent here: the deliverer sends
+after the transaction commits, so a rolled-back request mails nobody.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session
+
+from app.models import Council, OutboxMessage
+from app.notifications.compose import render_mail
+from app.notifications.kinds import ACCOUNT, KINDS
+from app.notifications.preferences import is_required, unsubscribe_url, wants
+from app.outbox.queue import enqueue
+
+if TYPE_CHECKING:
+    from app.config import Settings
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    media_type: str
+    # Extra Content-Type parameters, e.g. {"method": "REQUEST"} for a meeting request.
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def absolute(settings: Settings, path: str) -> str:
+    """A link for a mail: BASE_URL and the path (paths start with /)."""
+    return path if "://" in path else f"{settings.BASE_URL.rstrip('/')}{path}"
+
+
+def build_message(
+    *,
+    recipient: Recipient,
+    subject: str,
+    text: str,
+    html: str,
+    attachments: Sequence[Attachment] = (),
+    unsubscribe: str | None = None,
+) -> EmailMessage:
+    message = EmailMessage()
+    message["To"] = Address(display_name=one_line(recipient.name), addr_spec=recipient.email)
+    message["Subject"] = one_line(subject)
+    if unsubscribe:
+        # RFC 2369 and RFC 8058: mail clients show an unsubscribe button that posts to it.
+        message["List-Unsubscribe"] = f"<{unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    for attachment in attachments:
+        maintype, subtype = attachment.media_type.split("/", 1)
+        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
+        if attachment.params:
+            part = message.get_payload()[-1]
+            for name, value in attachment.params.items():
+                part.set_param(name, value)
+    return message
+
+
+def notify(
+    session: Session,
+    settings: Settings,
+    *,
+    kind: str,
+    council: Council,
+    recipients: Iterable[Recipient],
+    subject: str | Callable[[Recipient], str],
+    template: str,
+    context: dict,
+    link: str,
+    attachments: Sequence[Attachment] = (),
+    dedupe_key: Callable[[Recipient], str] | None = None,
+    now: datetime | None = None,
+) -> list[OutboxMessage]:
+    """Queue one mail per recipient who wants `kind` from `council`; the rows queued.
+
+    `context` reaches the templates with `recipient`, `council`, `link` (absolute),
+    `kind` (its label and description), `preferences_url` and `unsubscribe_url` (None
+    when the council requires the kind) added. A recipient listed twice gets one mail.
+    """
+    if kind != ACCOUNT and kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    assert council.id is not None
+    required = is_required(council, kind)
+    queued: list[OutboxMessage] = []
+    seen: set[int] = set()
+    for recipient in recipients:
+        if recipient.user_id in seen:
+            continue
+        seen.add(recipient.user_id)
+        if not wants(session, user_id=recipient.user_id, council=council, kind=kind):
+            continue
+        unsubscribe = (
+            None if required else unsubscribe_url(settings, user_id=recipient.user_id, council_id=council.id, kind=kind)
+        )
+        full = {
+            **context,
+            "recipient": recipient,
+            "council": council,
+            "link": absolute(settings, link),
+            "kind": KINDS.get(kind),
+            "preferences_url": absolute(settings, "/notifications"),
+            "unsubscribe_url": unsubscribe,
+        }
+        text, html = render_mail(template, full)
+        message = build_message(
+            recipient=recipient,
+            subject=subject(recipient) if callable(subject) else subject,
+            text=text,
+            html=html,
+            attachments=attachments,
+            unsubscribe=unsubscribe,
+        )
+        row = enqueue(
+            session,
+            settings,
+            message,
+            kind=kind,
+            council_id=council.id,
+            user_id=recipient.user_id,
+            dedupe_key=dedupe_key(recipient) if dedupe_key else None,
+            now=now,
+        )
+        if row is not None:
+            queued.append(row)
+    return queued

@@ -1,0 +1,65 @@
+"""Queueing mail: one outbox row per message, written in the caller's transaction.
+
+The caller never commits for the outbox: the row is part of the event's own transaction,
+so a request that rolls back queues nothing and one that commits cannot lose its mail.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session, select
+
+from app.mail import stamp_message
+from app.models import OutboxMessage
+from app.models.base import utcnow
+
+if TYPE_CHECKING:
+    from app.config import Settings
+
+# Long subjects are kept whole in the message; the row keeps enough to list it.
+SUBJECT_LENGTH = 500
+
+
+def already_queued(session: Session, dedupe_key: str) -> bool:
+    return session.exec(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)).first() is not None
+
+
+def enqueue(
+    session: Session,
+    settings: Settings,
+    message: EmailMessage,
+    *,
+    kind: str,
+    council_id: int | None = None,
+    user_id: int | None = None,
+    dedupe_key: str | None = None,
+    now: datetime | None = None,
+) -> OutboxMessage | None:
+    """Queue `message` (one recipient in To) for the deliverer; None when `dedupe_key` was queued before.
+
+    From, Date and Message-ID are fixed now, so every attempt sends the same bytes.
+    """
+    if dedupe_key is not None and already_queued(session, dedupe_key):
+        return None
+    stamp_message(settings, message)
+    addresses = message["To"].addresses
+    if len(addresses) != 1:
+        raise ValueError("an outbox message has exactly one recipient")
+    row = OutboxMessage(
+        kind=kind,
+        council_id=council_id,
+        user_id=user_id,
+        recipient=addresses[0].addr_spec,
+        subject=str(message["Subject"] or "")[:SUBJECT_LENGTH],
+        message_id=str(message["Message-ID"]).strip().strip("<>"),
+        body=message.as_bytes(policy=policy.SMTP),
+        dedupe_key=dedupe_key,
+        next_attempt_at=now or utcnow(),
+        created_at=now or utcnow(),
+    )
+    session.add(row)
+    return row
