@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
 
-from app.agendas import calendar, carry, export
+from app.agendas import calendar, carry, export, publish
 from app.agendas import service as agenda_service
 from app.agendas.ics import MEDIA_TYPE as ICS_MEDIA_TYPE
 from app.agendas.model import Agenda, LiveAgenda
@@ -62,9 +62,12 @@ def get_agenda_docx(session: SessionDep, found: MeetingDep) -> Response:
 
 
 @router.post("/meetings/{meeting_id}/agenda/publish", response_model=Agenda, responses={409: {"description": "Held"}})
-def publish_agenda(session: SessionDep, found: MeetingDep):
-    """Freeze and circulate the agenda (chair); republishing is allowed until the meeting is held."""
-    return agenda_service.publish_agenda(session=session, access=found.access, meeting=found.meeting)
+def publish_agenda(request: Request, session: SessionDep, found: MeetingDep):
+    """Freeze and circulate the agenda (chair): every seat is mailed the running order, what changed,
+    the Word pack and the meeting request. Republishing is allowed until the meeting is held."""
+    return publish.publish_agenda(
+        session=session, settings=request.app.state.settings, access=found.access, meeting=found.meeting
+    )
 
 
 @router.post(

@@ -50,7 +50,9 @@ def council_seats(*, session: Session, council: Council) -> list[Seat]:
         .where(Membership.council_id == council.id, col(User.is_active))
         .order_by(col(User.name), col(Membership.id))
     ).all()
-    seats = [Seat(membership_id=m.id, role=m.role, person=Person(name=u.name, email=u.email)) for m, u in rows]
+    seats = [
+        Seat(membership_id=m.id, role=m.role, person=Person(name=u.name, email=u.email), user_id=u.id) for m, u in rows
+    ]
     return sorted(seats, key=lambda seat: ROLE_ORDER[Role(seat.role)])
 
 

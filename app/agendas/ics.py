@@ -69,6 +69,8 @@ class Seat:
     membership_id: int
     role: str
     person: Person
+    # The seat's account, so mail about the meeting reaches the same people the invite lists.
+    user_id: int | None = None
 
 
 @dataclass(frozen=True)

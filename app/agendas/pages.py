@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 
-from app.agendas import carry
+from app.agendas import carry, publish
 from app.agendas import service as agenda_service
 from app.agendas.calendar import agenda_path
 from app.agendas.model import LiveAgenda
@@ -93,9 +93,12 @@ def publish_agenda_form(request: Request, session: SessionDep, found: PageMeetin
     attempt(
         request,
         session,
-        lambda: agenda_service.publish_agenda(session=session, access=found.access, meeting=found.meeting),
+        lambda: publish.publish_agenda(
+            session=session, settings=request.app.state.settings, access=found.access, meeting=found.meeting
+        ),
         keep=(404,),
-        success="Agenda published as version {result.version}: this is the version members now see.",
+        success="Agenda published as version {result.version}: this is the version members now see, "
+        "and every seat is being mailed it with the pack and the meeting request.",
     )
     return redirect(agenda_path(found.meeting.id))
 

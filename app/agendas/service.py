@@ -6,6 +6,7 @@ from sqlmodel import Session, col, select
 
 from app.agendas.build import build_agenda
 from app.agendas.cache import AgendaCache, AgendaJson, AgendaKey
+from app.agendas.changes import comparable
 from app.agendas.data import load_agenda_data
 from app.agendas.model import Agenda, LiveAgenda
 from app.auth import Access
@@ -64,8 +65,8 @@ def _agenda(
     if not live:
         return published
     current = live_agenda(session=session, access=access, meeting=meeting, snapshot=snapshot, today=today)
-    before = {s.anchor: _comparable(s.model_dump(mode="json")) for s in published.sections}
-    changed = [s.anchor for s in current.sections if _comparable(s.model_dump(mode="json")) != before.get(s.anchor)]
+    before = {s.anchor: comparable(s.model_dump(mode="json")) for s in published.sections}
+    changed = [s.anchor for s in current.sections if comparable(s.model_dump(mode="json")) != before.get(s.anchor)]
     if current.meeting.model_dump(mode="json") != published.meeting.model_dump(mode="json"):
         changed.insert(0, "meeting")
     return LiveAgenda(**current.model_dump(), changed_sections=changed)
@@ -84,21 +85,6 @@ def agenda_json(*, session: Session, access: Access, meeting: Meeting, live: boo
     if key is not None:
         cache.put(key, found)
     return found
-
-
-# Counts that move with the calendar rather than the data: an action published as
-# 3 days overdue is 4 days overdue tomorrow, which is no reason to republish. That it
-# is overdue at all (`overdue`) is still compared.
-_CALENDAR_ONLY = frozenset({"days_overdue"})
-
-
-def _comparable(value):
-    """`value` (a section as JSON) without the fields that change by themselves each day."""
-    if isinstance(value, dict):
-        return {k: _comparable(v) for k, v in value.items() if k not in _CALENDAR_ONLY}
-    if isinstance(value, list):
-        return [_comparable(v) for v in value]
-    return value
 
 
 def publish_agenda(*, session: Session, access: Access, meeting: Meeting) -> Agenda:
