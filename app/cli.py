@@ -211,6 +211,7 @@ def demo(
     from sqlmodel import Session
 
     from app.demo.council import DEMO_PASSWORD, PEOPLE, has_data, load_demo
+    from app.demo.mail import load_mail_demo
 
     check_schema()
     with Session(_engine()) as session:
@@ -218,8 +219,12 @@ def demo(
             typer.echo("Database already has a council; demo not loaded.")
         else:
             council = load_demo(session=session, today=date.today())
+            queued = load_mail_demo(session=session, settings=_settings(), council=council)
             session.commit()
             typer.echo(f"Loaded demo council “{council.name}”.")
+            typer.echo(
+                f"{queued} mails queued (the agenda to every seat, a report reminder): council deliver sends them."
+            )
     typer.echo(f"Demo logins (password {DEMO_PASSWORD!r}):")
     for person in PEOPLE:
         typer.echo(f"  {person.email:<26} {person.role.value:<10} {person.department or ''}")

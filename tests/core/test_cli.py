@@ -26,6 +26,7 @@ def test_demo_loads_once_and_prints_the_logins(env, session):
     for person in PEOPLE:
         assert person.email in first.output
     assert "demo-password" in first.output
+    assert "8 mails queued (the agenda to every seat, a report reminder)" in first.output
     second = runner.invoke(cli, ["demo", "--if-empty"])
     assert second.exit_code == 0 and "demo not loaded" in second.output
     assert session.exec(select(func.count()).select_from(Council)).one() == 1
