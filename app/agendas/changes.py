@@ -25,24 +25,39 @@ def comparable(value):
     return value
 
 
+# What one paper under an item is called when it is named on its own ("new: action “…”").
+PAPER_NOUN = {
+    "actions": "action",
+    "department_reports": "report from",
+    "best_practice": "best practice from",
+    "initiatives": "initiative",
+    "prioritisation": "proposal",
+    "research": "research",
+    "aob": "item",
+}
+
+
 def papers(section: m.SectionBase) -> list[str]:
     """The named things under an agenda item that a member would look for in the pack."""
     match section:
         case m.ActionsSection():
-            return [f"action “{a.title}”" for a in section.open_actions]
+            return [f"“{a.title}”" for a in section.open_actions]
         case m.DepartmentReportsSection():
-            return [f"{d.name}'s report" for d in section.departments if d.submitted]
+            return [d.name for d in section.departments if d.submitted]
         case m.BestPracticeSection():
-            return [f"best practice from {b.department}" for b in section.items]
+            return [b.department for b in section.items]
         case m.InitiativesSection():
-            return [f"initiative “{i.title}”" for i in section.initiatives]
+            return [f"“{i.title}”" for i in section.initiatives]
         case m.PrioritisationSection():
-            return [f"proposal “{p.title}”" for p in section.proposals]
-        case m.ResearchSection():
-            return [f"research “{r.title}”" for r in section.items]
-        case m.AobSection():
-            return [f"“{a.title}”" for a in section.items]
+            return [f"“{p.title}”" for p in section.proposals]
+        case m.ResearchSection() | m.AobSection():
+            return [f"“{row.title}”" for row in section.items]
     return []
+
+
+def _named(section: m.SectionBase, names: list[str]) -> str:
+    noun = PAPER_NOUN.get(section.key, "")
+    return "; ".join(f"{noun} {name}".strip() for name in names)
 
 
 def _slot(section: m.SectionBase) -> str:
@@ -77,9 +92,9 @@ def _section_changes(before: m.SectionBase, after: m.SectionBase) -> list[str]:
     added = [p for p in new if p not in old]
     removed = [p for p in old if p not in new]
     if added:
-        changes.append(f"Under “{after.title}”, new: " + "; ".join(added) + ".")
+        changes.append(f"Under “{after.title}”, new: {_named(after, added)}.")
     if removed:
-        changes.append(f"Under “{after.title}”, no longer listed: " + "; ".join(removed) + ".")
+        changes.append(f"Under “{after.title}”, no longer listed: {_named(after, removed)}.")
     if not (added or removed) and _contents(before) != _contents(after):
         changes.append(f"“{after.title}”: figures or details updated.")
     return changes

@@ -18,7 +18,7 @@ from app.agendas import calendar, export
 from app.agendas import service as agenda_service
 from app.agendas.calendar import agenda_path
 from app.agendas.changes import agenda_changes, papers
-from app.agendas.model import Agenda, DepartmentReportsSection, StandingSection
+from app.agendas.model import Agenda, BestPracticeSection, DepartmentReportsSection, StandingSection
 from app.auth import Access
 from app.config import Settings
 from app.display import ascii_slug, long_date
@@ -64,6 +64,8 @@ def _details(section) -> list[str]:
         return lines + ([f"Not yet in: {', '.join(missing)}"] if missing else [])
     if isinstance(section, StandingSection):
         return [section.details] if section.details else []
+    if isinstance(section, BestPracticeSection):
+        return [f"From {department}" for department in papers(section)]
     found = papers(section)
     if len(found) > 5:
         return [*found[:5], f"and {len(found) - 5} more in the pack"]

@@ -122,10 +122,10 @@ def test_republishing_names_what_changed(mail_app, session, inbox):
     text = text_of(updated[0])
     assert "Agenda updated (version 2): Utility council meeting 1" in updated[0]["Subject"]
     assert "Since version 1:" in text and "First version" not in text
-    assert "Under “Any other business”, new: “Storm readiness”." in text
+    assert "Under “Any other business”, new: item “Storm readiness”." in text
     assert "The meeting's place changed: now Leeds HQ, room 4 (was Board room)." in text
     html = updated[0].get_body(("html",)).get_content()
-    assert "<li>Under “Any other business”, new: “Storm readiness”.</li>" in html
+    assert "<li>Under “Any other business”, new: item “Storm readiness”.</li>" in html
 
     # Published again with nothing new: the mail says so rather than inventing a change.
     assert client.post(url, headers=auth(app, chair)).status_code == 200
