@@ -82,11 +82,21 @@ def _meeting_changes(before: m.Header, after: m.Header) -> list[str]:
     return changes
 
 
-def _section_changes(before: m.SectionBase, after: m.SectionBase) -> list[str]:
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _place(section: m.SectionBase, header: m.Header) -> tuple[int, int]:
+    """Where an item sits in the meeting: minutes after the start, and how long; a moved meeting moves none."""
+    return (_minutes(section.starts_at) - _minutes(header.start_time)) % (24 * 60), section.minutes_allocated
+
+
+def _section_changes(before: m.SectionBase, after: m.SectionBase, moved: bool) -> list[str]:
     changes = []
     if before.title != after.title:
         changes.append(f"“{before.title}” is now called “{after.title}”.")
-    if _slot(before) != _slot(after):
+    if moved:
         changes.append(f"“{after.title}” now at {_slot(after)} (was {_slot(before)}).")
     old, new = papers(before), papers(after)
     added = [p for p in new if p not in old]
@@ -117,7 +127,9 @@ def agenda_changes(before: m.Agenda | None, after: m.Agenda) -> list[str]:
         if section.anchor not in previous:
             changes.append(f"Added to the running order: “{section.title}” at {_slot(section)}.")
         else:
-            changes.extend(_section_changes(previous[section.anchor], section))
+            earlier = previous[section.anchor]
+            moved = _place(earlier, before.meeting) != _place(section, after.meeting)
+            changes.extend(_section_changes(earlier, section, moved))
     for section in before.sections:
         if section.anchor not in current:
             changes.append(f"Taken off the running order: “{section.title}”.")

@@ -13,6 +13,13 @@ def edited(agenda: m.Agenda, **meeting) -> m.Agenda:
     return copy
 
 
+def shift(agenda: m.Agenda, hours: int) -> None:
+    """Every item `hours` later, as a meeting moved whole is rebuilt."""
+    for item in agenda.sections:
+        clock, minutes = item.starts_at.split(":")
+        item.starts_at = f"{int(clock) + hours:02d}:{minutes}"
+
+
 def section(agenda: m.Agenda, key: str):
     return next(s for s in agenda.sections if s.key == key)
 
@@ -26,6 +33,7 @@ def test_the_first_version_has_no_changes_and_an_identical_one_none_either():
 def test_the_meeting_moving_and_a_new_apology_are_named():
     before = known_agenda()
     after = edited(before, date=date(2026, 12, 8), start_time="14:00", end_time="16:00", location="Teams")
+    shift(after, 4)
     after.meeting.apologies.append(m.Person(membership_id=2, name="Priya Shah", role="member"))
     assert agenda_changes(before, after) == [
         "The meeting moved: now Tuesday 8 December 2026 14:00–16:00 (was Monday 7 December 2026 10:00–12:00).",
@@ -55,3 +63,12 @@ def test_running_order_and_papers_changes_are_named_item_by_item():
     assert f"Under “Department reports”, new: report from {late.name}." in changes
     assert "Taken off the running order: “Customer research”." in changes
     assert "“Overall customer satisfaction results”: figures or details updated." in changes
+
+
+def test_a_meeting_moved_whole_does_not_list_every_item_as_moved():
+    before = known_agenda()
+    after = edited(before, start_time="14:00", end_time="16:00")
+    shift(after, 4)
+    assert agenda_changes(before, after) == [
+        "The meeting moved: now Monday 7 December 2026 14:00–16:00 (was Monday 7 December 2026 10:00–12:00)."
+    ]

@@ -154,7 +154,8 @@ def test_a_pack_above_the_councils_limit_is_linked_not_attached(mail_app, sessio
         if limit_kb:
             assert "larger than the council's 1 KB limit for attachments, so it is not attached" in text
         else:
-            assert "The council sends the Word agenda pack as a link" in text
+            assert "The council sends the Word agenda pack" in text and "as a link rather than attached" in text
+        assert f"Download it: {link}" in text
     # The link works for a signed-in seat.
     assert client.get(link.removeprefix("http://council.example"), headers=auth(app, chair)).status_code == 200
 
