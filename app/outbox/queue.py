@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 
 # Long subjects are kept whole in the message; the row keeps enough to list it.
 SUBJECT_LENGTH = 500
+# SMTP line endings; headers folded at RFC 5322's hard limit, not its 78-character advice:
+# CPython folds a long Subject by starting it on a continuation line, which mail
+# clients and the standard library's own parser then read with a leading space.
+WIRE = policy.SMTP.clone(max_line_length=998)
 
 
 def already_queued(session: Session, dedupe_key: str) -> bool:
@@ -56,7 +60,7 @@ def enqueue(
         recipient=addresses[0].addr_spec,
         subject=str(message["Subject"] or "")[:SUBJECT_LENGTH],
         message_id=str(message["Message-ID"]).strip().strip("<>"),
-        body=message.as_bytes(policy=policy.SMTP),
+        body=message.as_bytes(policy=WIRE),
         dedupe_key=dedupe_key,
         next_attempt_at=now or utcnow(),
         created_at=now or utcnow(),
