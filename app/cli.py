@@ -338,12 +338,10 @@ def _smtp_settings(*, required: bool):
 
 def _deliver_pass(engine, settings, *, batch: int) -> None:
     """One pass: the periodic jobs, then every due message; prints what it did."""
-    from app.jobs import run_periodic
-    from app.outbox.deliver import deliver_all
+    from app.jobs import deliver_pass
 
-    jobs = run_periodic(engine, settings)
+    jobs, run = deliver_pass(engine, settings, batch=batch)
     queued = ", ".join(f"{name} {count if count >= 0 else 'FAILED'}" for name, count in jobs.items())
-    run = deliver_all(engine, settings, batch=batch)
     typer.echo(f"{datetime.now():%H:%M:%S} jobs: {queued}; {run.summary()}")
     for error in run.errors:
         typer.secho(f"  {error}", fg="yellow", err=True)
