@@ -19,11 +19,11 @@ def list_outbox(session: SessionDep, access: CouncilAccess) -> dict:
 
 
 @router.post(
-    "/outbox/{message_id}/retry",
+    "/outbox/{outbox_message_id}/retry",
     response_model=OutboxRow,
     responses={409: {"description": "Not given up: already sent or still queued"}},
 )
-def retry_message(session: SessionDep, user: CurrentUser, message_id: IdPath) -> OutboxRow:
+def retry_message(session: SessionDep, user: CurrentUser, outbox_message_id: IdPath) -> OutboxRow:
     """Send a given-up message again: queued with its attempts reset, due now (chair, secretary)."""
-    row, access = service.get_message_access(session=session, user=user, message_id=message_id)
+    row, access = service.get_message_access(session=session, user=user, message_id=outbox_message_id)
     return service.send_again(session=session, access=access, row=row)

@@ -36,11 +36,11 @@ def outbox_page(request: Request, session: SessionDep, user: PageUser, access: P
     )
 
 
-@router.post("/councils/{council_id}/outbox/{message_id}/retry", dependencies=[CsrfChecked])
-def retry_message_form(request: Request, session: SessionDep, access: PageCouncil, message_id: IdPath):
+@router.post("/councils/{council_id}/outbox/{outbox_message_id}/retry", dependencies=[CsrfChecked])
+def retry_message_form(request: Request, session: SessionDep, access: PageCouncil, outbox_message_id: IdPath):
     """Send a given-up message again (chair, secretary)."""
     back = f"/councils/{access.council.id}/outbox"
-    row, row_access = service.get_message_access(session=session, user=access.user, message_id=message_id)
+    row, row_access = service.get_message_access(session=session, user=access.user, message_id=outbox_message_id)
     if row_access.council.id != access.council.id:
         raise NotFound("Message not found.")
     attempt(
