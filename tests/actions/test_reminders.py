@@ -16,7 +16,7 @@ from app.actions.reminders import ReminderRow, collect_digests, queue_digests, r
 from app.cli import app as cli
 from app.config import Settings, get_settings
 from app.mail import parse_smtp_url
-from app.models import OutboxMessage, OutboxStatus, ReminderDigest
+from app.models import OutboxMessage, ReminderDigest
 from tests.factories import make_action, make_council, make_membership, make_user
 
 TODAY = date(2026, 3, 4)  # a Wednesday

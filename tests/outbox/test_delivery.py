@@ -20,7 +20,7 @@ import pytest
 from sqlmodel import Session, select
 
 from app.db import make_engine
-from app.models import OutboxMessage, OutboxStatus, utcnow
+from app.models import OutboxMessage, utcnow
 from app.outbox.deliver import deliver_all, retry_wait
 from app.outbox.queue import enqueue
 from tests.serve import COUNCIL, server_env
@@ -74,7 +74,8 @@ def test_two_deliverers_at_once_send_each_of_500_mails_exactly_once(session, set
     assert [mid for mid, n in got.items() if n > 1] == []  # nothing twice
     assert statuses(session) == {"sent": 500}
     # Each printed what it did, and between them they sent all 500.
-    sent = [int(line.split("sent ", 1)[1].split(",")[0]) for out in outputs for line in out.splitlines() if "sent " in line]
+    lines = [line for out in outputs for line in out.splitlines() if "; sent " in line]
+    sent = [int(line.split("; sent ", 1)[1].split(",")[0]) for line in lines]
     assert sum(sent) == 500, outputs
 
 

@@ -33,7 +33,8 @@ def arrange(session, today: date):
 
 def digests(session) -> Counter:
     session.expire_all()
-    return Counter(r.recipient for r in session.exec(select(OutboxMessage).where(OutboxMessage.kind == "action_digest")))
+    rows = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "action_digest"))
+    return Counter(row.recipient for row in rows)
 
 
 def test_two_runs_the_same_day_queue_one_digest_each_and_the_next_day_again(session, settings, inbox):

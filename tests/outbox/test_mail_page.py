@@ -70,18 +70,19 @@ def test_mail_given_up_after_the_limit_is_shown_and_sent_again(refusing_app, ref
     assert "Invitation or account" in page.text
 
     # Members and observers do not see the council's mail.
-    assert client.get(
-        f"/api/councils/{council.id}/outbox", headers=auth(app, session.get(type(chair), member.user_id))
-    ).status_code == 403
+    assert (
+        client.get(
+            f"/api/councils/{council.id}/outbox", headers=auth(app, session.get(type(chair), member.user_id))
+        ).status_code
+        == 403
+    )
     listed = client.get(f"/api/councils/{council.id}/outbox", headers=auth(app, session.get(type(chair), secretary)))
     assert listed.status_code == 200
     [shown] = listed.json()["data"]
     assert (shown["status"], shown["attempts"], shown["next_attempt_at"]) == ("failed", 3, None)
 
     # Send again: queued, attempts reset, due now, and who asked is recorded.
-    sent_again = client.post(
-        f"/councils/{council.id}/outbox/{row.id}/retry", data={"csrf_token": csrf_from(page.text)}
-    )
+    sent_again = client.post(f"/councils/{council.id}/outbox/{row.id}/retry", data={"csrf_token": csrf_from(page.text)})
     assert "The message to person0@example.com is queued again" in sent_again.text
     session.expire_all()
     row = session.get(OutboxMessage, row.id)
