@@ -362,18 +362,26 @@ def deliver(
     was refused: it is retried, and shown on the council's Mail page), 1 the database could
     not be reached, 2 SMTP_URL is missing or malformed.
     """
-    import time
+    import signal
+    import threading
 
     check_schema()
     settings = _smtp_settings(required=True)
     engine = _engine()
     pause = interval or settings.DELIVER_INTERVAL_SECONDS
+    stop = threading.Event()
+    if loop:
+        # systemd stops a service with SIGTERM: finish the pass under way (never cut a message
+        # off between the server's acceptance and marking it sent), then exit.
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
     with _exits():
-        while True:
+        while not stop.is_set():
             _deliver_pass(engine, settings, batch=batch)
             if not loop:
                 return
-            time.sleep(pause)
+            stop.wait(pause)
+    typer.echo("Stopped.")
 
 
 @app.command("send-reminders")
