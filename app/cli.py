@@ -1,4 +1,4 @@
-"""The `council` command: serve, migrate, load the demo, manage admins, send reminders."""
+"""The `council` command: serve, migrate, load the demo, manage admins, deliver mail, send reminders."""
 
 import os
 import sys
@@ -322,25 +322,10 @@ def schedule() -> None:
     typer.echo(f"{len(done)} council{'' if len(done) == 1 else 's'} with a cadence checked.")
 
 
-@app.command("send-reminders")
-def send_reminders(
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the digests; send and record nothing")] = False,
-    today: Annotated[
-        datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="Act as if today were this date (YYYY-MM-DD), in every council"),
-    ] = None,
-    days: Annotated[int, typer.Option(min=0, max=366, help="Include actions due within this many days")] = 7,
-) -> None:
-    """Mail each action owner one digest of their overdue and soon-due actions (run daily from cron).
-
-    Without SMTP_URL the digests are printed instead, and nothing is recorded.
-    """
-    from sqlmodel import Session
-
-    from app.actions.reminders import send_reminders as send
+def _smtp_settings(*, required: bool):
+    """The settings, with SMTP_URL checked: exit 2 when it is malformed, or missing and `required`."""
     from app.mail import parse_smtp_url
 
-    check_schema()
     settings = _settings()
     if settings.SMTP_URL:
         try:
@@ -348,22 +333,98 @@ def send_reminders(
         except ValueError as exc:
             typer.secho(f"Configuration error: {exc}", fg="red", err=True)
             raise typer.Exit(2) from None
-    elif not dry_run:
-        typer.echo("SMTP_URL is not set: printing the digests instead of sending them.")
-    with Session(_engine()) as session:
-        run = send(
-            session=session,
-            settings=settings,
-            today=today.date() if today else None,
-            days=days,
-            dry_run=dry_run,
-            out=sys.stdout,
+    elif required:
+        typer.secho(
+            "Configuration error: SMTP_URL is not set, so there is nothing to deliver with.", fg="red", err=True
         )
-    for failure in run.failures:
-        typer.secho(f"Reminder to {failure}", fg="red", err=True)
+        raise typer.Exit(2)
+    return settings
+
+
+def _deliver_pass(engine, settings, *, batch: int) -> None:
+    """One pass: the periodic jobs, then every due message; prints what it did."""
+    from app.jobs import deliver_pass
+
+    jobs, run = deliver_pass(engine, settings, batch=batch)
+    queued = ", ".join(f"{name} {count if count >= 0 else 'FAILED'}" for name, count in jobs.items())
+    typer.echo(f"{datetime.now():%H:%M:%S} jobs: {queued}; {run.summary()}")
+    for error in run.errors:
+        typer.secho(f"  {error}", fg="yellow", err=True)
+
+
+@app.command("deliver")
+def deliver(
+    loop: Annotated[bool, typer.Option("--loop/--once", help="Keep delivering (a service) or one pass (cron)")] = False,
+    interval: Annotated[
+        int | None, typer.Option(min=1, max=3600, help="Seconds between passes with --loop (DELIVER_INTERVAL_SECONDS)")
+    ] = None,
+    batch: Annotated[int, typer.Option(min=1, max=1000, help="Messages claimed at a time")] = 50,
+) -> None:
+    """Send the queued mail: run the periodic jobs (digests …), then deliver everything due.
+
+    --once (the default) is for cron every minute; --loop for a service. Any number may run
+    at once: each message is leased to one deliverer. Exit codes: 0 ran (even if some mail
+    was refused: it is retried, and shown on the council's Mail page), 1 the database could
+    not be reached, 2 SMTP_URL is missing or malformed.
+    """
+    import signal
+    import threading
+
+    check_schema()
+    settings = _smtp_settings(required=True)
+    engine = _engine()
+    pause = interval or settings.DELIVER_INTERVAL_SECONDS
+    stop = threading.Event()
+    if loop:
+        # systemd stops a service with SIGTERM: finish the pass under way (never cut a message
+        # off between the server's acceptance and marking it sent), then exit.
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+    with _exits():
+        while not stop.is_set():
+            _deliver_pass(engine, settings, batch=batch)
+            if not loop:
+                return
+            stop.wait(pause)
+    typer.echo("Stopped.")
+
+
+@app.command("send-reminders")
+def send_reminders(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the digests; queue and record nothing")] = False,
+    today: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Act as if today were this date (YYYY-MM-DD), in every council"),
+    ] = None,
+    days: Annotated[int, typer.Option(min=0, max=366, help="Include actions due within this many days")] = 7,
+) -> None:
+    """Queue each action owner one digest of their overdue and soon-due actions, then deliver what is due.
+
+    `council deliver` queues the digests by itself; this command stays for existing crontabs.
+    Without SMTP_URL the digests are printed instead, and nothing is queued or recorded.
+    """
+    from app.actions.reminders import print_digests, queue_digests
+    from app.db import open_session
+    from app.outbox.deliver import deliver_all
+
+    check_schema()
+    settings = _smtp_settings(required=False)
+    if not settings.SMTP_URL and not dry_run:
+        typer.echo("SMTP_URL is not set: printing the digests instead of sending them.")
+    engine = _engine()
+    day = today.date() if today else None
+    with _exits(), open_session(engine, write=not dry_run and bool(settings.SMTP_URL)) as session:
+        if dry_run or not settings.SMTP_URL:
+            run = print_digests(session=session, settings=settings, today=day, days=days, out=sys.stdout)
+        else:
+            run = queue_digests(session, settings, today=day, days=days)
+            session.commit()
     typer.echo(run.summary())
-    if run.failures:
-        raise typer.Exit(1)
+    if run.sending:
+        delivered = deliver_all(engine, settings)
+        for error in delivered.errors:
+            typer.secho(f"Mail to {error}", fg="red", err=True)
+        typer.echo(f"Delivered: {delivered.summary()}.")
 
 
 def _import_csv(file: Path, council: int, *, read, run, rejected: type[Exception], labels: dict[str, str]):

@@ -55,6 +55,19 @@ class Settings(BaseSettings):
     # The largest request body, in bytes, on every route but file uploads (which have their
     # own limits, listed in app/main.py); larger ones are refused with 413 while reading.
     MAX_BODY_BYTES: int = 1024 * 1024
+    # The outbox deliverer (app/outbox/deliver.py, `council deliver`). A message is tried this
+    # many times before it is given up (status failed, shown on the council's Mail page).
+    OUTBOX_MAX_ATTEMPTS: int = Field(default=8, ge=1, le=100)
+    # How long a deliverer's claim on a batch lasts: a killed deliverer's messages are taken
+    # again after it. Longer than a batch takes to send through a slow relay.
+    OUTBOX_LEASE_SECONDS: int = Field(default=300, ge=1, le=24 * 3600)
+    # The wait after the first failure; it doubles after each further one (at most 6 hours).
+    OUTBOX_FIRST_RETRY_SECONDS: int = Field(default=60, ge=1, le=24 * 3600)
+    # Run the deliverer (and the periodic jobs, app/jobs.py) in a thread of every `council
+    # serve` worker, so no cron job or service is needed; leases make any number safe.
+    DELIVER_IN_SERVE: bool = False
+    # Seconds between two passes of that loop (and the default of `council deliver --loop`).
+    DELIVER_INTERVAL_SECONDS: int = Field(default=30, ge=1, le=3600)
 
     @model_validator(mode="after")
     def refuse_default_secret(self) -> "Settings":

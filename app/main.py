@@ -1,9 +1,11 @@
 """The application factory."""
 
 import gc
+import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.middleware.sessions import SessionMiddleware
@@ -34,6 +36,7 @@ from app.home import pages as home_pages
 from app.home import personal as home_personal
 from app.initiatives import api as initiatives_api
 from app.initiatives import pages as initiatives_pages
+from app.jobs import DeliveryLoop
 from app.journeys import api as journeys_api
 from app.journeys import pages as journeys_pages
 from app.measures import api as measures_api
@@ -46,6 +49,7 @@ from app.meetings.calendar_links import redact_feed_tokens_in_access_log
 from app.minutes import api as minutes_api
 from app.minutes import pages as minutes_pages
 from app.minutes import pages_recording as minutes_recording_pages
+from app.notifications import outbox_api, outbox_pages
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
 from app.research import api as research_api
@@ -70,6 +74,18 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+def start_delivery(engine, settings: Settings) -> DeliveryLoop | None:
+    """The deliverer's loop in this worker when DELIVER_IN_SERVE is on (and mail is configured)."""
+    if not settings.DELIVER_IN_SERVE:
+        return None
+    if not settings.SMTP_URL:
+        logging.getLogger("council.jobs").warning("DELIVER_IN_SERVE is on but SMTP_URL is not set: not delivering")
+        return None
+    loop = DeliveryLoop(engine, settings)
+    loop.start()
+    return loop
+
+
 class CouncilApp(FastAPI):
     """FastAPI with the security headers outside everything, the 500 handler included."""
 
@@ -84,7 +100,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         settle_heap()
+        loop = start_delivery(app.state.engine, settings)
         yield
+        if loop is not None:
+            await run_in_threadpool(loop.stop)
         app.state.engine.dispose()
 
     # Outside development and test the API's documentation is for signed-in people only
@@ -183,6 +202,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         research_api.router,
         research_pages.router,
         exports_api.router,
+        outbox_api.router,
+        outbox_pages.router,
     ):
         app.include_router(router)
     if not public_docs:

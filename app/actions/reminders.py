@@ -1,35 +1,34 @@
 """Reminder digests: one mail a day to each owner with their overdue and soon-due actions.
 
 The logic is pure (`collect_digests`, `render_digest`) and tested on plain objects; the
-edge, `send_reminders`, reads the database, sends through `app.mail` and records each
-digest sent, so nobody gets two on the same day.
+edge, `queue_digests` (run by app/jobs.py), reads the database and queues each digest on
+the outbox with a record of the day, so nobody gets two on the same day.
 """
 
 from __future__ import annotations
 
-import smtplib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from email.headerregistry import Address
 from email.message import EmailMessage
 from functools import cache
-from html import escape
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, TextIO
 
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from app.actions.service import overdue_days
 from app.common import today_in
-from app.db import open_session
-from app.display import plural, weekday_date
-from app.mail import send_message
+from app.display import plural
 from app.models import CLOSED_STATUSES, Action, Council, Membership, ReminderDigest, User
+from app.notifications.compose import render_mail
+from app.notifications.kinds import KINDS
+from app.notifications.preferences import is_required, unsubscribe_url, wants
+from app.notifications.service import Recipient, build_message, notify
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
     from app.config import Settings
@@ -68,6 +67,7 @@ class CouncilDigest:
     council_name: str
     overdue: list[DigestItem]
     due_soon: list[DigestItem]
+    council_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,13 @@ def collect_digests(rows: Iterable[ReminderRow], *, today_for: Callable[[str], d
         for row, item in entries:
             by_council[(row.council_id, row.council_name)].append(item)
         councils = [
-            CouncilDigest(name, overdue=[i for i in items if i.overdue], due_soon=[i for i in items if not i.overdue])
-            for (_, name), items in by_council.items()
+            CouncilDigest(
+                name,
+                overdue=[i for i in items if i.overdue],
+                due_soon=[i for i in items if not i.overdue],
+                council_id=council_id,
+            )
+            for (council_id, name), items in by_council.items()
         ]
         person = entries[0][0]
         digests.append(Digest(user_id, person.user_name, person.email, days, councils))
@@ -147,59 +152,55 @@ def digest_subject(digest: Digest) -> str:
     return "CX Council: " + ", ".join(parts)
 
 
-def render_digest(digest: Digest, *, base_url: str, sender: str | None = None) -> EmailMessage:
-    """The digest as a mail: plain text, with an HTML alternative in which all user text is escaped."""
-    link = base_url.rstrip("/") + "/actions/{}"
-    name = _one_line(digest.name)
+def _sections(digest_days: int) -> Callable[[CouncilDigest], list[tuple[str, list[DigestItem]]]]:
+    def sections(council: CouncilDigest) -> list[tuple[str, list[DigestItem]]]:
+        pairs = [("Overdue", council.overdue), (f"Due {_window(digest_days)}", council.due_soon)]
+        return [(heading, items) for heading, items in pairs if items]
+
+    return sections
+
+
+def digest_context(digest: Digest, *, base_url: str) -> dict:
+    """What templates/mail/action_digest.* need besides the layout's own names."""
     counts = []
     if digest.overdue_count:
         counts.append(plural(digest.overdue_count, "overdue action"))
     if digest.due_soon_count:
         counts.append(f"{plural(digest.due_soon_count, 'action')} due {_window(digest.days)}")
-    intro = f"You have {' and '.join(counts)}."
-    footer = "Open an action to update its progress or status, or to move its due date with a note saying why."
-    sections = [("Overdue", "overdue"), (f"Due {_window(digest.days)}", "due_soon")]
+    link = base_url.rstrip("/") + "/actions/{}"
+    return {
+        "digest": digest,
+        "intro": f"You have {' and '.join(counts)}.",
+        "footer": "Open an action to update its progress or status, or to move its due date with a note saying why.",
+        "sections": _sections(digest.days),
+        "when": _when,
+        "one_line": _one_line,
+        "action_url": lambda item: link.format(item.action_id),
+        "other_councils": [],
+    }
 
-    text = [f"Hello {name},", "", intro]
-    html = [f"<p>Hello {escape(name)},</p>", f"<p>{escape(intro)}</p>"]
-    for council in digest.councils:
-        text += ["", _one_line(council.council_name)]
-        html.append(f"<h2>{escape(council.council_name)}</h2>")
-        for heading, attribute in sections:
-            items: list[DigestItem] = getattr(council, attribute)
-            if not items:
-                continue
-            text.append(f"  {heading}")
-            html += [f"<h3>{escape(heading)}</h3>", "<ul>"]
-            for item in items:
-                url = link.format(item.action_id)
-                text += [f"  - {_one_line(item.title)}: due {weekday_date(item.due_on)} ({_when(item)})", f"    {url}"]
-                html.append(
-                    f'<li><a href="{escape(url)}">{escape(item.title)}</a>: '
-                    f"due {weekday_date(item.due_on)} (<strong>{_when(item)}</strong>)</li>"
-                )
-            html.append("</ul>")
-    text += ["", footer, "", "-- ", "CX Council"]
-    html.append(f"<p>{escape(footer)}</p>")
 
-    message = EmailMessage()
+def render_digest(digest: Digest, *, base_url: str, sender: str | None = None) -> EmailMessage:
+    """The digest as a mail (what a dry run prints): plain text, and HTML in which all user text is escaped."""
+    council = SimpleNamespace(name=digest.councils[0].council_name if digest.councils else "CX Council")
+    recipient = Recipient(digest.user_id, digest.name, digest.email)
+    context = {
+        **digest_context(digest, base_url=base_url),
+        "recipient": recipient,
+        "council": council,
+        "link": base_url,
+        "kind": KINDS["action_digest"],
+        "preferences_url": base_url.rstrip("/") + "/notifications",
+        "unsubscribe_url": None,
+    }
+    text, html = render_mail("action_digest", context)
+    message = build_message(recipient=recipient, subject=digest_subject(digest), text=text, html=html)
     if sender:
         message["From"] = sender
-    message["To"] = Address(display_name=name, addr_spec=digest.email)
-    message["Subject"] = digest_subject(digest)
-    message.set_content("\n".join(text) + "\n")
-    body = "\n".join(html)
-    message.add_alternative(
-        f'<!DOCTYPE html>\n<html><body style="font-family: sans-serif">\n{body}\n</body></html>\n', subtype="html"
-    )
     return message
 
 
-# -- the edge: database, SMTP, the once-a-day record -----------------------------------
-
-
-class ReminderFailed(Exception):
-    """One person's digest could not be sent (or was sent but not recorded)."""
+# -- the edge: database, the outbox, the once-a-day rule --------------------------------
 
 
 @dataclass
@@ -212,11 +213,10 @@ class ReminderRun:
 
     def summary(self) -> str:
         done = f"{plural(self.sent, 'digest')} ({plural(self.actions, 'action')})"
-        skipped = f"skipped {self.skipped} already sent today"
+        skipped = f"skipped {self.skipped} already queued today"
         if not self.sending:
-            return f"Would send {done}; {skipped}. Nothing was sent or recorded."
-        failed = f"; {len(self.failures)} failed" if self.failures else ""
-        return f"Sent {done}; {skipped}{failed}."
+            return f"Would queue {done}; {skipped}. Nothing was queued or recorded."
+        return f"Queued {done}; {skipped}."
 
 
 def read_reminder_rows(*, session: Session, until: date) -> list[ReminderRow]:
@@ -242,75 +242,122 @@ def read_reminder_rows(*, session: Session, until: date) -> list[ReminderRow]:
     return [ReminderRow(*row) for row in session.exec(query)]
 
 
-def send_reminders(
-    *, session: Session, settings: Settings, today: date | None, days: int, dry_run: bool, out: TextIO
-) -> ReminderRun:
-    """Mail each owner their digest, once a day; print it instead on a dry run or without SMTP_URL.
+def due_digests(
+    *, session: Session, today: date | None, days: int, now: datetime | None = None
+) -> tuple[date, list[Digest]]:
+    """(the day the once-a-day rule counts under, each person's digest).
 
     What is overdue follows each council's own date unless `today` is given for all. The
-    once-a-day record is kept under `today`, else under the date in UTC, so a cron job at a
-    fixed hour sends one digest a day whatever the councils' time zones. Each person's
-    record is committed with their send, so one failure loses no other record.
+    day is `today`, else the date in UTC, so a job run at any hour queues one a day.
     """
-    sending = bool(settings.SMTP_URL) and not dry_run
-    sent_on = today or datetime.now(UTC).date()
+    sent_on = today or (now or datetime.now(UTC)).astimezone(UTC).date()
     today_for: Callable[[str], date] = cache(today_in) if today is None else (lambda _timezone: today)
     # A council's date is at most a day ahead of UTC's; collect_digests applies the exact window.
     rows = read_reminder_rows(session=session, until=sent_on + timedelta(days=days + 1))
-    digests = collect_digests(rows, today_for=today_for, days=days)
+    return sent_on, collect_digests(rows, today_for=today_for, days=days)
+
+
+def _wanted(session: Session, settings: Settings, digest: Digest) -> tuple[Digest, list[Council]]:
+    """The digest cut to the councils whose digest the person wants, and those councils."""
+    councils = [session.get(Council, c.council_id) for c in digest.councils]
+    kept = [
+        (part, council)
+        for part, council in zip(digest.councils, councils, strict=True)
+        if council is not None and wants(session, user_id=digest.user_id, council=council, kind="action_digest")
+    ]
+    return replace(digest, councils=[part for part, _ in kept]), [council for _, council in kept]
+
+
+def queue_digests(
+    session: Session, settings: Settings, *, today: date | None = None, days: int = 7, now: datetime | None = None
+) -> ReminderRun:
+    """Queue one digest per person for today (each in its own savepoint), never two on one day.
+
+    The digest spans the person's councils (one mail a day, as the README promises); its
+    footer names the first council and links to stop the digest of each. A person's
+    `ReminderDigest` row and the outbox's unique dedupe key `digest:<user>:<date>` decide
+    "already today": a run that loses a race to a concurrent one skips that person and
+    keeps everyone else. The caller commits.
+    """
+    sent_on, digests = due_digests(session=session, today=today, days=days, now=now)
     already = set(session.exec(select(ReminderDigest.user_id).where(ReminderDigest.sent_on == sent_on)))
-    run = ReminderRun(sending=sending)
-    for digest in digests:
-        if digest.user_id in already:
+    run = ReminderRun(sending=True)
+    for whole in digests:
+        if whole.user_id in already:
             run.skipped += 1
             continue
-        try:
-            message = render_digest(digest, base_url=settings.BASE_URL, sender=settings.MAIL_FROM)
-            if not sending:
-                _print(out, message)
-            elif not _send_and_record(session.get_bind(), settings, digest, message, sent_on):
-                run.skipped += 1
-                continue
-        except (ReminderFailed, ValueError) as exc:
-            run.failures.append(f"{digest.email}: {exc}")
+        digest, councils = _wanted(session, settings, whole)
+        if not councils:
             continue
-        run.sent += 1
-        run.actions += digest.action_count
+        try:
+            with session.begin_nested():
+                session.add(ReminderDigest(user_id=digest.user_id, sent_on=sent_on, action_count=digest.action_count))
+                session.flush()
+                queued = _queue_one(session, settings, digest, councils, sent_on=sent_on, now=now)
+        except IntegrityError:
+            # A concurrent run queued this person's digest first: theirs stands.
+            run.skipped += 1
+            continue
+        if queued:
+            run.sent += 1
+            run.actions += digest.action_count
+        else:
+            run.skipped += 1
     return run
 
 
-def _send_and_record(engine: Engine, settings: Settings, digest: Digest, message: EmailMessage, sent_on: date) -> bool:
-    """Record and send in one transaction; False when another run has recorded this one."""
-    with open_session(engine, write=True) as tx:
-        tx.add(ReminderDigest(user_id=digest.user_id, sent_on=sent_on, action_count=digest.action_count))
-        try:
-            # The unique (user_id, sent_on) makes a concurrent run wait here, then step aside.
-            tx.flush()
-        except IntegrityError:
-            tx.rollback()
-            return False
-        try:
-            send_message(settings, message)
-        except (smtplib.SMTPException, OSError) as exc:
-            tx.rollback()
-            raise ReminderFailed(_describe(exc)) from exc
-        try:
-            tx.commit()
-        except SQLAlchemyError as exc:
-            reason = getattr(exc, "orig", None) or exc
-            raise ReminderFailed(f"sent, but not recorded, so the next run sends it again: {reason}") from exc
-    return True
+def _queue_one(
+    session: Session,
+    settings: Settings,
+    digest: Digest,
+    councils: list[Council],
+    *,
+    sent_on: date,
+    now: datetime | None,
+) -> bool:
+    first, *others = councils
+    context = digest_context(digest, base_url=settings.BASE_URL)
+    context["other_councils"] = [
+        SimpleNamespace(
+            name=c.name,
+            unsubscribe_url=unsubscribe_url(settings, user_id=digest.user_id, council_id=c.id, kind="action_digest"),
+        )
+        for c in others
+        if c.id is not None and not is_required(c, "action_digest")
+    ]
+    rows = notify(
+        session,
+        settings,
+        kind="action_digest",
+        council=first,
+        recipients=[Recipient(digest.user_id, digest.name, digest.email)],
+        subject=digest_subject(digest),
+        template="action_digest",
+        context=context,
+        link="/",
+        dedupe_key=lambda r: f"digest:{r.user_id}:{sent_on.isoformat()}",
+        now=now,
+    )
+    session.flush()
+    return bool(rows)
 
 
-def _describe(exc: Exception) -> str:
-    def reply(code: int, text: bytes | str) -> str:
-        return f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
-
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return "refused: " + "; ".join(reply(code, text) for code, text in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return "refused: " + reply(exc.smtp_code, exc.smtp_error)
-    return f"could not send: {exc or type(exc).__name__}"
+def print_digests(*, session: Session, settings: Settings, today: date | None, days: int, out: TextIO) -> ReminderRun:
+    """Print what `queue_digests` would queue today; queue and record nothing (a dry run)."""
+    sent_on, digests = due_digests(session=session, today=today, days=days)
+    already = set(session.exec(select(ReminderDigest.user_id).where(ReminderDigest.sent_on == sent_on)))
+    run = ReminderRun(sending=False)
+    for whole in digests:
+        if whole.user_id in already:
+            run.skipped += 1
+            continue
+        digest, councils = _wanted(session, settings, whole)
+        if not councils:
+            continue
+        _print(out, render_digest(digest, base_url=settings.BASE_URL, sender=settings.MAIL_FROM))
+        run.sent += 1
+        run.actions += digest.action_count
+    return run
 
 
 def _print(out: TextIO, message: EmailMessage) -> None:

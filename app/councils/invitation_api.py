@@ -5,7 +5,7 @@ from fastapi import APIRouter, Request
 from app.auth import CouncilAccess, CurrentUser
 from app.common import IdPath, ListOf, list_of
 from app.councils import invitation_service as service
-from app.councils.invitation_mail import commit_and_mail
+from app.councils.invitation_mail import queue_invitation
 from app.councils.invitation_schemas import (
     InvitationAnswer,
     InvitationCreate,
@@ -43,8 +43,8 @@ def create_invitation(
 ) -> InvitationSent:
     """Invite someone by email (chair); they are seated only when they accept.
 
-    The answer is the same whether or not the email has an account; `mail` says whether
-    the link left (if not, resend it). A pending invitation to the same email is replaced.
+    The answer is the same whether or not the email has an account; the link's mail is
+    queued with it (`mail`: "queued"). A pending invitation to the same email is replaced.
     """
     access.require(Role.chair, doing="invite people")
     settings = request.app.state.settings
@@ -55,7 +55,7 @@ def create_invitation(
         invitation_in=invitation_in,
         days=settings.INVITATION_DAYS,
     )
-    return commit_and_mail(
+    return queue_invitation(
         session=session,
         settings=settings,
         invitation=invitation,
@@ -78,7 +78,7 @@ def resend_invitation(
     settings = request.app.state.settings
     invitation = service.get_council_invitation(session=session, council=access.council, invitation_id=invitation_id)
     token = service.resend_invitation(session=session, invitation=invitation, days=settings.INVITATION_DAYS)
-    return commit_and_mail(
+    return queue_invitation(
         session=session,
         settings=settings,
         invitation=invitation,

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from app.auth import Access, sign_in_browser
 from app.common import IdPath
 from app.councils import invitation_service as service
-from app.councils.invitation_mail import commit_and_mail
+from app.councils.invitation_mail import queue_invitation
 from app.councils.invitation_schemas import InvitationCreate, InvitationSent, NewAccountIn
 from app.db import SessionDep
 from app.errors import AppError
@@ -29,9 +29,7 @@ Token = Annotated[str, Path(min_length=20, max_length=100, pattern=r"^[A-Za-z0-9
 
 
 def _sent_message(sent: InvitationSent, verb: str) -> str:
-    if sent.mail == "sent":
-        return f"Invitation {verb} to {sent.email}."
-    return f"Invitation to {sent.email} saved, but the mail was {sent.mail_detail}. Use Resend once mail works."
+    return f"Invitation {verb}: the mail is {sent.mail_detail}."
 
 
 def _chair(access: Access) -> str:
@@ -68,13 +66,13 @@ def create_invitation_form(
     ok, made = attempt(request, session, apply)
     if ok:
         invitation, token = made
-        _mail_and_say(request, session, access, invitation, token, done="sent")
+        _mail_and_say(request, session, access, invitation, token, done="saved")
     return redirect(back)
 
 
 def _mail_and_say(request: Request, session, access: Access, invitation, token: str, *, done: str) -> None:
-    """Commit the invitation, mail its link, and tell the chair whether the mail left."""
-    sent = commit_and_mail(
+    """Queue the invitation's mail with it, and tell the chair so."""
+    sent = queue_invitation(
         session=session,
         settings=request.app.state.settings,
         invitation=invitation,
@@ -82,7 +80,7 @@ def _mail_and_say(request: Request, session, access: Access, invitation, token: 
         inviter=access.user,
         token=token,
     )
-    flash(request, _sent_message(sent, done), "ok" if sent.mail == "sent" else "error")
+    flash(request, _sent_message(sent, done))
 
 
 @router.post("/councils/{council_id}/invitations/{invitation_id}/resend", dependencies=[CsrfChecked])

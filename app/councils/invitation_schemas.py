@@ -39,9 +39,12 @@ class InvitationPublic(BaseModel):
 
 
 class InvitationSent(InvitationPublic):
-    """The same answer whether or not the email has an account; `mail` says honestly whether the link left."""
+    """The same answer whether or not the email has an account; the link's mail is queued with it.
 
-    mail: Literal["sent", "not sent"]
+    The deliverer sends it shortly; one it cannot send shows on the council's Mail page.
+    """
+
+    mail: Literal["queued"]
     mail_detail: str
 
 

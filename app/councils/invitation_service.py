@@ -2,8 +2,8 @@
 
 Inviting answers the same whether or not the email has an account, so the form tells no
 one who has one. The link's secret is stored as its SHA-256 only; resending makes a new
-secret (the old link stops working) and a new expiry. Nothing here sends mail or commits:
-`invitation_mail.commit_and_mail` does both, after the invitation is safely stored.
+secret (the old link stops working) and a new expiry. Nothing here queues mail or commits:
+`invitation_mail.queue_invitation` queues the link's mail in the same transaction.
 """
 
 import hashlib
@@ -110,7 +110,7 @@ def revoke_invitation(*, session: Session, invitation: Invitation) -> Invitation
 
 
 def mark_mailed(*, session: Session, invitation: Invitation) -> None:
-    """Record that the link left by mail."""
+    """Record that the link's mail was queued (the outbox row says when it left)."""
     invitation.mailed_at = utcnow()
     session.add(invitation)
     session.flush()

@@ -266,6 +266,9 @@ def load_demo(*, session: Session, today: date) -> Council:
     from app.demo.series import load_series_demo
 
     load_series_demo(session=session, council=council, upcoming=upcoming, today=today)
+    from app.demo.outbox import load_outbox_demo
+
+    load_outbox_demo(session=session, council=council, seats=seats, today=today)
     return council
 
 

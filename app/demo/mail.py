@@ -22,6 +22,8 @@ REPORT_REMINDER_DAYS = 14
 def load_mail_demo(*, session: Session, settings: Settings, council: Council, now: datetime | None = None) -> int:
     """Publish the next meeting's agenda (mailed to every seat) and queue the report reminders; mails queued."""
     now = now or utcnow()
+    queued = select(func.count()).where(OutboxMessage.council_id == council.id)
+    before = session.exec(queued).one()
     meeting = session.exec(
         select(Meeting)
         .where(Meeting.council_id == council.id, Meeting.status == MeetingStatus.scheduled, Meeting.scheduled_at > now)
@@ -40,4 +42,4 @@ def load_mail_demo(*, session: Session, settings: Settings, council: Council, no
     session.add(council)
     session.flush()
     queue_report_reminders(session, settings, now=now)
-    return session.exec(select(func.count()).where(OutboxMessage.council_id == council.id)).one()
+    return session.exec(queued).one() - before

@@ -12,6 +12,7 @@ from app.db import SessionDep
 from app.meetings import calendar_links
 from app.meetings.service import list_meetings, meeting_public
 from app.models import CLOSED_STATUSES, Role, utcnow
+from app.notifications.outbox_service import failed_count
 from app.web.deps import PageCouncil, PageUser
 from app.web.navigation import nav
 from app.web.render import render
@@ -51,6 +52,10 @@ def council_page(request: Request, session: SessionDep, user: PageUser, access: 
             "upcoming": [m for m in meetings if m.ends_at > now],
             "past": list(reversed([m for m in meetings if m.ends_at <= now])),
             "may_change_meetings": access.is_(Role.chair, Role.secretary),
+            # Chair and secretary see the council's Mail page, and a banner when mail was given up.
+            "failed_mail": failed_count(session=session, council_id=council.id)
+            if access.is_(Role.chair, Role.secretary)
+            else None,
             "actions": actions,
             "roles": [r.value for r in Role],
             "nav": nav(session=session, council=council, here="council"),

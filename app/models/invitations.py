@@ -33,7 +33,7 @@ class Invitation(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
     expires_at: datetime = Field(sa_type=TZDateTime)
-    # When the link last left by mail (None: never, e.g. SMTP refused or not configured).
+    # When the link's mail was last queued on the outbox (None: never).
     mailed_at: datetime | None = Field(default=None, sa_type=TZDateTime)
     accepted_at: datetime | None = Field(default=None, sa_type=TZDateTime)
     declined_at: datetime | None = Field(default=None, sa_type=TZDateTime)

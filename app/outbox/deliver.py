@@ -5,13 +5,22 @@ serve` of each worker). A deliverer claims a batch in one short transaction: on
 PostgreSQL `SELECT … FOR UPDATE SKIP LOCKED` lets concurrent deliverers take disjoint
 rows without waiting; SQLite has a single writer, and the claim is made under its write
 lock (BEGIN IMMEDIATE), so two claims never overlap. The claim sets `lease_owner` and
-`lease_until`; nobody else takes the row until the lease passes, so a deliverer killed
-mid-batch delays its rows by one lease and loses none.
+`lease_until` (OUTBOX_LEASE_SECONDS); nobody else takes the row until the lease passes,
+so a deliverer killed mid-batch delays its rows by one lease and loses none.
 
 Each row is marked sent in its own transaction right after the SMTP server accepted it.
-A crash in between leaves the row queued; when its lease passes it is sent again, with
-the same Message-ID, so mail clients fold the duplicate. That window (one message per
-killed deliverer) is the only way a message goes twice.
+What a crash can do, exactly:
+- killed before the server accepted a message: the row is still queued and leased; it is
+  sent once the lease passes. Nothing is lost, nothing goes twice.
+- killed after the server accepted it but before the row was marked sent (a window of one
+  short UPDATE): the row is sent again after the lease passes, with the same bytes and the
+  same Message-ID, so mail clients fold the duplicate. At most one message per killed
+  deliverer (the one in flight) can go twice; this is the only way a message goes twice.
+
+Failures: a temporary refusal (4xx) or an unreachable server is retried after
+OUTBOX_FIRST_RETRY_SECONDS, doubling each time (at most six hours); after
+OUTBOX_MAX_ATTEMPTS attempts, or at once on a permanent refusal (5xx), the row is given up
+(status failed) and shown on the council's Mail page, where "Send again" requeues it.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from __future__ import annotations
 import os
 import smtplib
 import socket
+import uuid
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -38,14 +48,10 @@ if TYPE_CHECKING:
 
     from app.config import Settings
 
-# Long enough for a batch sent one message at a time to a slow relay.
-LEASE = timedelta(minutes=5)
-# After the nth failure the row waits FIRST_RETRY × 2^(n-1), at most LONGEST_WAIT.
-FIRST_RETRY = timedelta(minutes=1)
+# The longest wait between two attempts, however many failed before.
 LONGEST_WAIT = timedelta(hours=6)
-# Attempts before a message is given up (status failed, shown to the council).
-MAX_ATTEMPTS = 8
 ERROR_LENGTH = 1000
+BATCH = 50
 
 
 @dataclass
@@ -55,19 +61,42 @@ class DeliveryRun:
     retrying: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
+    # The earliest time a message refused in this run will be tried again.
+    next_retry_at: datetime | None = None
+
+    def add(self, other: DeliveryRun) -> None:
+        self.claimed += other.claimed
+        self.sent += other.sent
+        self.retrying += other.retrying
+        self.failed += other.failed
+        self.errors += other.errors
+        if other.next_retry_at and (self.next_retry_at is None or other.next_retry_at < self.next_retry_at):
+            self.next_retry_at = other.next_retry_at
+
+    def summary(self) -> str:
+        """What `council deliver` prints: "sent 12, 1 will be retried at 10:42 UTC, 0 given up"."""
+        retry = f"{self.retrying} will be retried"
+        if self.retrying and self.next_retry_at:
+            retry += f" at {self.next_retry_at:%H:%M} UTC"
+        return f"sent {self.sent}, {retry}, {self.failed} given up"
 
 
 def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """Host, process and a random part: two deliverers never share a name, even in one process."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:100]
 
 
-def retry_wait(attempts: int) -> timedelta:
+def retry_wait(settings: Settings, attempts: int) -> timedelta:
     """How long a message waits after its `attempts`-th failure."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
+    first = timedelta(seconds=settings.OUTBOX_FIRST_RETRY_SECONDS)
+    return min(first * 2 ** min(max(attempts - 1, 0), 30), LONGEST_WAIT)
 
 
-def claim(engine: Engine, *, worker: str, limit: int, now: datetime, lease: timedelta = LEASE) -> list[int]:
-    """Lease up to `limit` due rows to `worker`, oldest first; their ids."""
+def claim(engine: Engine, *, worker: str, limit: int, now: datetime, lease: timedelta) -> list[int]:
+    """Lease up to `limit` due rows to `worker`, oldest first; their ids.
+
+    A row whose lease has passed is due again: its deliverer died or hung.
+    """
     with open_session(engine, write=True) as session:
         due = (
             select(OutboxMessage.id)
@@ -92,13 +121,21 @@ def claim(engine: Engine, *, worker: str, limit: int, now: datetime, lease: time
     return ids
 
 
-def _describe(exc: Exception) -> str:
+def _reply(exc: Exception) -> tuple[int | None, str]:
+    """The SMTP code (None when the server was not reached) and a line for people to read."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return "refused: " + "; ".join(f"{code} {text!r}" for code, text in exc.recipients.values())
+        replies = list(exc.recipients.values())
+        text = "; ".join(f"{code} {_text(reply)}" for code, reply in replies)
+        return (min(code for code, _ in replies) if replies else None), f"refused: {text}"
     if isinstance(exc, smtplib.SMTPResponseException):
-        text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
-        return f"refused: {exc.smtp_code} {text}"
-    return f"could not send: {exc or type(exc).__name__}"
+        return exc.smtp_code, f"refused: {exc.smtp_code} {_text(exc.smtp_error)}"
+    if isinstance(exc, ValueError):
+        return 500, f"cannot be sent: {exc}"
+    return None, f"could not reach the mail server: {exc or type(exc).__name__}"
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply
 
 
 def _mark_sent(engine: Engine, row_id: int, *, now: datetime) -> None:
@@ -111,25 +148,41 @@ def _mark_sent(engine: Engine, row_id: int, *, now: datetime) -> None:
         session.commit()
 
 
-def _mark_failed(engine: Engine, row_id: int, *, error: str, now: datetime, max_attempts: int) -> bool:
-    """Record a failed attempt; True when that was the last one."""
+def _mark_failed(
+    engine: Engine, settings: Settings, row_ids: list[int], *, worker: str, error: str, permanent: bool, now: datetime
+) -> list[OutboxMessage]:
+    """Record a failed attempt on rows this worker still holds; the rows, failed when given up."""
     with open_session(engine, write=True) as session:
-        row = session.get(OutboxMessage, row_id)
-        if row is None or row.status != OutboxStatus.queued:
-            session.rollback()
-            return False
-        row.attempts += 1
-        row.last_error = error[:ERROR_LENGTH]
-        row.lease_owner = None
-        row.lease_until = None
-        gave_up = row.attempts >= max_attempts
-        if gave_up:
-            row.status = OutboxStatus.failed
-        else:
-            row.next_attempt_at = now + retry_wait(row.attempts)
-        session.add(row)
+        rows = session.exec(
+            select(OutboxMessage).where(
+                col(OutboxMessage.id).in_(row_ids),
+                OutboxMessage.status == OutboxStatus.queued,
+                OutboxMessage.lease_owner == worker,
+            )
+        ).all()
+        for row in rows:
+            row.attempts += 1
+            row.last_error = error[:ERROR_LENGTH]
+            row.lease_owner = None
+            row.lease_until = None
+            if permanent or row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                row.status = OutboxStatus.failed
+            else:
+                row.next_attempt_at = now + retry_wait(settings, row.attempts)
+            session.add(row)
         session.commit()
-    return gave_up
+    return list(rows)
+
+
+def _record(run: DeliveryRun, rows: list[OutboxMessage], error: str) -> None:
+    for row in rows:
+        run.errors.append(f"{row.recipient}: {error}")
+        if row.status == OutboxStatus.failed:
+            run.failed += 1
+        else:
+            run.retrying += 1
+            if run.next_retry_at is None or row.next_attempt_at < run.next_retry_at:
+                run.next_retry_at = row.next_attempt_at
 
 
 def deliver_batch(
@@ -137,37 +190,42 @@ def deliver_batch(
     settings: Settings,
     *,
     worker: str | None = None,
-    limit: int = 50,
+    limit: int = BATCH,
     now: datetime | None = None,
-    max_attempts: int = MAX_ATTEMPTS,
 ) -> DeliveryRun:
     """Claim up to `limit` due messages and send them over one SMTP connection."""
     worker = worker or worker_name()
-    started = now or utcnow()
+    lease = timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     run = DeliveryRun()
-    ids = claim(engine, worker=worker, limit=limit, now=started)
+    if not settings.SMTP_URL:
+        return run  # nothing to send with: the rows wait, untouched
+    ids = claim(engine, worker=worker, limit=limit, now=now or utcnow(), lease=lease)
     run.claimed = len(ids)
-    if not ids:
-        return run
     with ExitStack() as stack:
         connection: smtplib.SMTP | None = None
-        for row_id in ids:
+        for position, row_id in enumerate(ids):
             with open_session(engine, write=False) as session:
                 row = session.get(OutboxMessage, row_id)
                 if row is None or row.status != OutboxStatus.queued or row.lease_owner != worker:
-                    continue
+                    continue  # sent again by hand, or our lease passed and another deliverer took it
                 sender, recipient, body = _envelope_sender(settings, row.body), row.recipient, row.body
             try:
                 if connection is None:
                     connection = stack.enter_context(smtp_connection(settings))
                 connection.sendmail(sender, [recipient], body)
             except (smtplib.SMTPException, OSError, ValueError) as exc:
-                error = _describe(exc)
-                run.errors.append(f"{recipient}: {error}")
-                if _mark_failed(engine, row_id, error=error, now=now or utcnow(), max_attempts=max_attempts):
-                    run.failed += 1
-                else:
-                    run.retrying += 1
+                code, error = _reply(exc)
+                # The server cannot be reached or refused the connection (or our login): every
+                # message left in the batch waits its turn, and none is given up for it early.
+                unreachable = connection is None
+                tried = ids[position:] if unreachable else [row_id]
+                permanent = not unreachable and code is not None and code >= 500
+                rows = _mark_failed(
+                    engine, settings, tried, worker=worker, error=error, permanent=permanent, now=now or utcnow()
+                )
+                _record(run, rows, error)
+                if unreachable:
+                    return run
                 if not isinstance(exc, smtplib.SMTPRecipientsRefused):
                     # The connection may be broken: start a new one for the next message.
                     stack.close()
@@ -186,17 +244,31 @@ def _envelope_sender(settings: Settings, body: bytes) -> str:
 
 
 def deliver_all(
-    engine: Engine, settings: Settings, *, worker: str | None = None, now: datetime | None = None
+    engine: Engine,
+    settings: Settings,
+    *,
+    worker: str | None = None,
+    now: datetime | None = None,
+    batch: int = BATCH,
 ) -> DeliveryRun:
     """Deliver batches until nothing is due (what `council deliver --once` and the tests call)."""
     total = DeliveryRun()
+    worker = worker or worker_name()
     while True:
-        run = deliver_batch(engine, settings, worker=worker, now=now)
-        total.claimed += run.claimed
-        total.sent += run.sent
-        total.retrying += run.retrying
-        total.failed += run.failed
-        total.errors += run.errors
+        run = deliver_batch(engine, settings, worker=worker, now=now, limit=batch)
+        total.add(run)
         # Nothing due, or a whole batch refused (the server is down): try again next run.
         if run.claimed == 0 or run.sent == 0:
             return total
+
+
+def requeue(session, row: OutboxMessage, *, now: datetime | None = None) -> OutboxMessage:
+    """Send a given-up message again: queued, no attempts, due now (the caller records who asked)."""
+    row.status = OutboxStatus.queued
+    row.attempts = 0
+    row.next_attempt_at = now or utcnow()
+    row.lease_owner = None
+    row.lease_until = None
+    session.add(row)
+    session.flush()
+    return row

@@ -1,4 +1,5 @@
-"""Reminder digests: the pure logic on plain objects, then `council send-reminders` against a real SMTP server."""
+"""Reminder digests: the pure logic on plain objects, then `council send-reminders` (queue on the outbox,
+then deliver) against a real SMTP server."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from app.actions.reminders import ReminderRow, _send_and_record, collect_digests, render_digest
+from app.actions.reminders import ReminderRow, collect_digests, queue_digests, render_digest
 from app.cli import app as cli
 from app.config import Settings, get_settings
 from app.mail import parse_smtp_url
-from app.models import ReminderDigest
+from app.models import OutboxMessage, ReminderDigest
 from tests.factories import make_action, make_council, make_membership, make_user
 
 TODAY = date(2026, 3, 4)  # a Wednesday
@@ -171,8 +172,8 @@ def test_html_escapes_every_piece_of_user_text():
     message = render_digest(digest, base_url=BASE_URL)
     text, html = parts(message)
     assert "<script>" not in html and "<b>" not in html and "<i>" not in html
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
-    assert "Hello Eve &quot;&lt;b&gt;&quot; &amp; Co," in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert "Hello Eve &#34;&lt;b&gt;&#34; &amp; Co," in html
     assert "<h2>Trust &amp; &lt;i&gt;Safety&lt;/i&gt;</h2>" in html
     # Plain text is not HTML: it shows the title as typed.
     assert "<script>alert('x')</script>" in text
@@ -289,7 +290,10 @@ def test_each_owner_gets_one_digest_of_what_is_due(env, inbox, session):
     people = arrange(session)
     result = remind("--today", TODAY.isoformat())
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip().splitlines()[-1] == "Sent 2 digests (4 actions); skipped 0 already sent today."
+    assert result.stdout.strip().splitlines()[-2:] == [
+        "Queued 2 digests (4 actions); skipped 0 already queued today.",
+        "Delivered: sent 2, 0 will be retried, 0 given up.",
+    ]
 
     assert sorted(rcpts[0] for _, rcpts in inbox.envelopes) == ["alice@example.com", "bob@example.com"]
     assert all(len(rcpts) == 1 for _, rcpts in inbox.envelopes)
@@ -317,7 +321,7 @@ def test_a_second_run_the_same_day_sends_nothing_and_the_next_day_sends_again(en
     assert remind("--today", TODAY.isoformat()).exit_code == 0
     again = remind("--today", TODAY.isoformat())
     assert again.exit_code == 0, again.output
-    assert "Sent 0 digests (0 actions); skipped 2 already sent today." in again.stdout
+    assert "Queued 0 digests (0 actions); skipped 2 already queued today." in again.stdout
     assert len(inbox.messages) == 2
 
     tomorrow = remind("--today", day(1).isoformat())
@@ -348,7 +352,7 @@ def test_without_smtp_url_the_digests_are_printed_and_nothing_is_recorded(env, i
     for action in people.mailed_to_alice:
         assert f"{BASE_URL}/actions/{action.id}" in out
     assert out.strip().splitlines()[-1] == (
-        "Would send 2 digests (4 actions); skipped 0 already sent today. Nothing was sent or recorded."
+        "Would queue 2 digests (4 actions); skipped 0 already queued today. Nothing was queued or recorded."
     )
     assert inbox.messages == [] and digests_recorded(session) == []
 
@@ -363,38 +367,47 @@ def test_dry_run_prints_and_neither_sends_nor_records(env, inbox, session):
     result = remind("--today", TODAY.isoformat(), "--dry-run")
     assert result.exit_code == 0, result.output
     assert "Subject: CX Council: 1 overdue, 2 due this week" in result.stdout
-    assert "Would send 2 digests (4 actions)" in result.stdout
+    assert "Would queue 2 digests (4 actions)" in result.stdout
     assert inbox.messages == [] and digests_recorded(session) == []
 
 
-def test_a_refused_recipient_fails_the_run_but_not_the_others(env, inbox, session):
+def outbox_rows(session) -> list[tuple[str, str, int]]:
+    session.expire_all()
+    rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.recipient)).all()
+    return [(r.recipient, r.status, r.attempts) for r in rows]
+
+
+def test_a_refused_recipient_is_given_up_and_shown_not_sent_twice(env, inbox, session):
     people = arrange(session)
     inbox.refuse.add("alice@example.com")
     result = remind("--today", TODAY.isoformat())
-    assert result.exit_code == 1
+    # The digests were queued: the run did its job; the refusal is reported and kept on the outbox.
+    assert result.exit_code == 0, result.output
     assert "alice@example.com" in result.stderr and "550" in result.stderr
-    assert "Sent 1 digest (1 action); skipped 0 already sent today; 1 failed." in result.stdout
+    assert "Delivered: sent 1, 0 will be retried, 1 given up." in result.stdout
     assert [m["To"].addresses[0].addr_spec for m in inbox.messages] == ["bob@example.com"]
-    # Bob's digest is recorded; Alice's is not, so the next run tries her again.
-    assert digests_recorded(session) == [(people.bob.id, TODAY, 1)]
+    # A 550 is a permanent refusal: given up at once, for the council's Mail page to show.
+    assert outbox_rows(session) == [("alice@example.com", "failed", 1), ("bob@example.com", "sent", 0)]
+    assert digests_recorded(session) == [(people.alice.id, TODAY, 3), (people.bob.id, TODAY, 1)]
 
+    # Running again the same day queues no second digest for anyone.
     inbox.refuse.clear()
-    retry = remind("--today", TODAY.isoformat())
-    assert retry.exit_code == 0, retry.output
-    assert "Sent 1 digest (3 actions); skipped 1 already sent today." in retry.stdout
-    assert len(inbox.to("alice@example.com")) == 1 and len(inbox.to("bob@example.com")) == 1
+    again = remind("--today", TODAY.isoformat())
+    assert "Queued 0 digests (0 actions); skipped 2 already queued today." in again.stdout
+    assert len(inbox.messages) == 1
 
 
-def test_an_unreachable_server_is_reported_for_everyone(env, inbox, session):
+def test_an_unreachable_server_keeps_every_digest_for_a_later_attempt(env, inbox, session):
     arrange(session)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
     env.setenv("SMTP_URL", f"smtp://127.0.0.1:{closed_port}")
     result = remind("--today", TODAY.isoformat())
-    assert result.exit_code == 1
-    assert result.stderr.count("could not send") == 2
-    assert digests_recorded(session) == []
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("could not reach the mail server") == 2
+    assert "Delivered: sent 0, 2 will be retried at " in result.stdout
+    assert outbox_rows(session) == [("alice@example.com", "queued", 1), ("bob@example.com", "queued", 1)]
 
 
 def test_credentials_in_the_url_are_decoded_and_used(env, inbox, session):
@@ -404,7 +417,8 @@ def test_credentials_in_the_url_are_decoded_and_used(env, inbox, session):
     env.setenv("MAIL_FROM", "Reminders <reminders@example.com>")
     result = remind("--today", TODAY.isoformat())
     assert result.exit_code == 0, result.output
-    assert inbox.logins == [("council@example.com", "p@ss:word")] * 2
+    # Both digests leave over one connection, logged in once.
+    assert inbox.logins == [("council@example.com", "p@ss:word")]
     assert {mail_from for mail_from, _ in inbox.envelopes} == {"reminders@example.com"}
     assert inbox.messages[0]["From"] == "Reminders <reminders@example.com>"
 
@@ -429,14 +443,13 @@ def test_without_today_each_council_uses_its_own_date(env, inbox, session):
     assert sent_on in {utc_today, datetime.now(UTC).date()}
 
 
-def test_a_concurrent_run_that_recorded_first_wins(env, inbox, session, engine, db_url):
-    """The unique (user_id, sent_on) is the last line of defence when two runs overlap."""
+def test_a_digest_recorded_by_another_run_is_not_queued_again(env, inbox, session, engine, db_url):
+    """What a concurrent run recorded first stands (the two-process race is in tests/outbox/)."""
     people = arrange(session)
     session.add(ReminderDigest(user_id=people.alice.id, sent_on=TODAY, action_count=3))
     session.commit()
     settings = Settings(_env_file=None, DATABASE_URL=db_url, SECRET_KEY="x" * 32, SMTP_URL=inbox.url)
-    [digest] = collect_digests([row("Fix the IVR menu", -3, user=people.alice.id)], today_for=on_today, days=7)
-    message = render_digest(digest, base_url=BASE_URL)
-    assert _send_and_record(engine, settings, digest, message, TODAY) is False
-    assert inbox.messages == []
-    assert digests_recorded(session) == [(people.alice.id, TODAY, 3)]
+    run = queue_digests(session, settings, today=TODAY)
+    session.commit()
+    assert (run.sent, run.skipped) == (1, 1)
+    assert [r for r, _, _ in outbox_rows(session)] == ["bob@example.com"]

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import func, select
 
-from app.models import Invitation, Membership, User, utcnow
+from app.models import Invitation, Membership, OutboxMessage, User, utcnow
+from app.outbox.deliver import deliver_all
 from tests.factories import PASSWORD, make_council, make_department, make_membership, make_user
 from tests.helpers import auth, error_fields
 from tests.web.test_pages import csrf_from, sign_in
@@ -27,9 +28,12 @@ def world(session):
 
 
 def invite(app, client, w, email: str, **fields):
-    return client.post(
+    """Invite by the API, then run the deliverer (as `council deliver` would) so the mail arrives."""
+    answer = client.post(
         f"/api/councils/{w['council'].id}/invitations", headers=auth(app, w["chair"]), json={"email": email, **fields}
     )
+    deliver_all(app.state.engine, app.state.settings)
+    return answer
 
 
 def count(session, model, *where) -> int:
@@ -53,7 +57,7 @@ def test_the_chair_hears_the_same_whether_or_not_the_email_has_an_account(mail_a
     assert {k: v for k, v in a.items() if k not in OWN | {"mail_detail"}} == {
         k: v for k, v in b.items() if k not in OWN | {"mail_detail"}
     }
-    assert (a["status"], a["mail"], a["department_name"]) == ("pending", "sent", "Billing")
+    assert (a["status"], a["mail"], a["department_name"]) == ("pending", "queued", "Billing")
     assert a["invited_by_name"] == "Helen Carter"
     # Nobody is seated and no account is made by inviting.
     assert count(session, Membership) == 1
@@ -138,7 +142,7 @@ def test_expired_and_revoked_invitations_are_gone_and_resending_renews(app, clie
 
     resent = client.post(f"{base}/resend", headers=auth(app, world["chair"]))
     assert resent.status_code == 200 and resent.json()["status"] == "pending"
-    assert resent.json()["mail"] == "not sent" and "SMTP_URL" in resent.json()["mail_detail"]
+    assert resent.json()["mail"] == "queued" and "SMTP_URL" in resent.json()["mail_detail"]
     revoked = client.post(f"{base}/revoke", headers=auth(app, world["chair"]))
     assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
     gone = client.post(f"/api/invitations/{invitation['id']}/accept", headers=auth(app, world["known"]))
@@ -243,14 +247,46 @@ def test_a_refusing_mail_server_keeps_the_invitation_and_resend_sends_it(mail_ap
     inbox.refuse = {"new@example.com"}
     sent = invite(app, client, world, "new@example.com")
     assert sent.status_code == 201
-    assert sent.json()["mail"] == "not sent" and "550" in sent.json()["mail_detail"]
+    assert sent.json()["mail"] == "queued" and sent.json()["mail_detail"] == "queued for new@example.com"
     assert count(session, Invitation) == 1  # the invitation stands
-    assert session.get(Invitation, sent.json()["id"]).mailed_at is None
+    # The deliverer was refused for good (550): the message is given up, for the Mail page to show.
+    [row] = session.exec(select(OutboxMessage)).all()
+    assert (row.kind, row.status, row.council_id) == ("account", "failed", world["council"].id)
+    assert "550" in row.last_error
     inbox.refuse = set()
     base = f"/api/councils/{world['council'].id}/invitations/{sent.json()['id']}"
     again = client.post(f"{base}/resend", headers=auth(app, world["chair"]))
-    assert again.status_code == 200 and again.json()["mail"] == "sent" and again.json()["mailed_at"]
+    assert again.status_code == 200 and again.json()["mail"] == "queued" and again.json()["mailed_at"]
+    deliver_all(app.state.engine, app.state.settings)
     assert len(inbox.to("new@example.com")) == 1
+
+
+def test_an_invitation_whose_request_fails_after_queuing_mails_nobody(mail_app, inbox, session, world, monkeypatch):
+    """The mail is a row of the request's transaction: the request fails, the row goes with it."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy.exc import OperationalError
+
+    from app.councils import invitation_service
+
+    app, client = mail_app
+
+    def database_gone(**_):
+        # What the database says when it goes away between two statements of the request.
+        raise OperationalError("UPDATE invitations", {}, Exception("server closed the connection unexpectedly"))
+
+    # The step right after the mail is queued (recording when it was queued) fails.
+    monkeypatch.setattr(invitation_service, "mark_mailed", database_gone)
+    with TestClient(app, raise_server_exceptions=False) as failing:
+        failed = failing.post(
+            f"/api/councils/{world['council'].id}/invitations",
+            headers=auth(app, world["chair"]),
+            json={"email": "new@example.com"},
+        )
+    assert failed.status_code >= 500
+    assert count(session, OutboxMessage) == 0 and count(session, Invitation) == 0
+    monkeypatch.undo()
+    assert deliver_all(app.state.engine, app.state.settings).claimed == 0
+    assert inbox.messages == []
 
 
 def test_invitation_validation_names_the_field(app, client, session, world):
@@ -287,15 +323,15 @@ def test_the_chair_invites_resends_and_revokes_on_the_council_page(client, sessi
             "department_id": "",
         },
     )
-    # Honest about the mail: none is configured in this app.
-    assert "Invitation to known@example.com saved, but the mail was not sent" in sent.text
-    assert "Invited by" in sent.text and "Helen Carter" in sent.text and "mail not sent" in sent.text
+    # Honest about the mail: it is queued, and no mail server is configured in this app.
+    assert "Invitation saved: the mail is queued for known@example.com; no mail server is configured" in sent.text
+    assert "Invited by" in sent.text and "Helen Carter" in sent.text and "mail queued" in sent.text
     invitation = session.exec(select(Invitation)).one()
     first_hash = invitation.token_hash
     resent = client.post(
         f"/councils/{world['council'].id}/invitations/{invitation.id}/resend", data={"csrf_token": token}
     )
-    assert "Invitation to known@example.com saved, but the mail was not sent" in resent.text
+    assert "Invitation sent again: the mail is queued for known@example.com" in resent.text
     session.expire_all()
     assert session.get(Invitation, invitation.id).token_hash != first_hash  # the old link no longer works
     revoked = client.post(

@@ -103,6 +103,7 @@ DOMAIN_MATRICES = [
         "archive",
         "series",
         "template",
+        "outbox",
     )
 ]
 for _module in DOMAIN_MATRICES:

@@ -181,7 +181,7 @@ def test_chair_forms_add_department_invitation_and_meeting(client, session):
         },
     )
     # Tom is invited, not seated: no account, no password to pass around (no mail server here).
-    assert "Invitation to tom@example.com saved, but the mail was not sent" in added.text
+    assert "Invitation saved: the mail is queued for tom@example.com; no mail server is configured" in added.text
     assert "temporary password" not in added.text
     invited = session.exec(select(Invitation).where(Invitation.council_id == council.id)).one()
     assert (invited.email, invited.name, invited.role, invited.department_id) == (
