@@ -46,6 +46,8 @@ from app.meetings.calendar_links import redact_feed_tokens_in_access_log
 from app.minutes import api as minutes_api
 from app.minutes import pages as minutes_pages
 from app.minutes import pages_recording as minutes_recording_pages
+from app.notifications import api as notifications_api
+from app.notifications import pages as notifications_pages
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
 from app.research import api as research_api
@@ -183,6 +185,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         research_api.router,
         research_pages.router,
         exports_api.router,
+        notifications_api.router,
+        notifications_pages.router,
     ):
         app.include_router(router)
     if not public_docs:
