@@ -103,6 +103,7 @@ DOMAIN_MATRICES = [
         "archive",
         "series",
         "template",
+        "notifications",
     )
 ]
 for _module in DOMAIN_MATRICES:
