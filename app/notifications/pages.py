@@ -9,6 +9,7 @@ from app.errors import Conflict
 from app.models import Role
 from app.notifications import choices as service
 from app.notifications.kinds import KINDS
+from app.notifications.preferences import required_kinds
 from app.notifications.schemas import MAX_ATTACH_KB, ChoicesIn, NotificationSettingsIn
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageCouncil, PageUser, signed_in_user
@@ -38,7 +39,9 @@ def save_notifications_form(
 ):
     """Save one council's boxes: the kinds ticked are on, the other kinds shown for my seat are off."""
     ticked = [key for key in kind if key in KINDS]
-    shown = [k.key for k in service.kinds_for(access.role)]
+    # A required kind's box is disabled, so the browser never sends it: it is not the person's to choose.
+    required = required_kinds(access.council)
+    shown = [k.key for k in service.kinds_for(access.role) if k.key not in required]
 
     def save():
         choices_in = ChoicesIn(kinds={key: key in ticked for key in shown})
