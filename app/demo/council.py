@@ -266,6 +266,9 @@ def load_demo(*, session: Session, today: date) -> Council:
     from app.demo.series import load_series_demo
 
     load_series_demo(session=session, council=council, upcoming=upcoming, today=today)
+    from app.demo.notifications import load_notifications_demo
+
+    load_notifications_demo(session=session, council=council, seats=seats)
     return council
 
 
