@@ -50,6 +50,8 @@ from app.minutes import api as minutes_api
 from app.minutes import pages as minutes_pages
 from app.minutes import pages_recording as minutes_recording_pages
 from app.notifications import outbox_api, outbox_pages
+from app.notifications import api as notifications_api
+from app.notifications import pages as notifications_pages
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
 from app.research import api as research_api
@@ -204,6 +206,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exports_api.router,
         outbox_api.router,
         outbox_pages.router,
+        notifications_api.router,
+        notifications_pages.router,
     ):
         app.include_router(router)
     if not public_docs:

@@ -269,6 +269,9 @@ def load_demo(*, session: Session, today: date) -> Council:
     from app.demo.outbox import load_outbox_demo
 
     load_outbox_demo(session=session, council=council, seats=seats, today=today)
+    from app.demo.notifications import load_notifications_demo
+
+    load_notifications_demo(session=session, council=council, seats=seats)
     return council
 
 

@@ -53,6 +53,7 @@ UNVERSIONED: dict[tuple[str, str], str] = {
     ("DELETE", "/api/root-causes/{root_cause_id}"): "a delete",
     ("PUT", "/api/councils/{council_id}/template"): "an uploaded file replaced whole",
     ("DELETE", "/api/councils/{council_id}/template"): "a delete",
+    ("PUT", "/api/councils/{council_id}/notifications/me"): "a person's own choices; sets only the kinds it names",
 }
 _APP = create_app(Settings(ENVIRONMENT="test", DATABASE_URL="sqlite://", SECRET_KEY="x" * 40))
 _ROUTES = _api_routes(_APP.routes)

@@ -104,6 +104,7 @@ DOMAIN_MATRICES = [
         "series",
         "template",
         "outbox",
+        "notifications",
     )
 ]
 for _module in DOMAIN_MATRICES:
