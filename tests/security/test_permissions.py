@@ -103,6 +103,7 @@ DOMAIN_MATRICES = [
         "archive",
         "series",
         "template",
+        "due_requests",
     )
 ]
 for _module in DOMAIN_MATRICES:
