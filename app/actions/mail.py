@@ -48,6 +48,7 @@ def mail_due_moved(
 ) -> None:
     """Tell the chair and secretary an owner moved a due date, or asks to (`request`, waiting for the chair)."""
     managers = [r for r in role_recipients(session, council, roles=(Role.chair, Role.secretary)) if r.user_id != by.id]
+    chairs = {r.user_id for r in role_recipients(session, council, roles=(Role.chair,))}
     verb = "asks to move" if request is not None else "moved"
     notify(
         session,
@@ -64,8 +65,10 @@ def mail_due_moved(
             "to_date": to_date,
             "reason": reason,
             "pending": request is not None,
+            # Only the chair decides; the secretary is told.
+            "chair_ids": chairs,
         },
-        link="/home" if request is not None else _link(action),
+        link=_link(action),
     )
 
 

@@ -173,7 +173,12 @@ def test_where_the_chair_approves_moves_an_owners_move_waits_and_the_decision_is
         == ["chair@example.com"] * 2 + ["secretary@example.com"] * 2
     )
     assert "Olu Owner asks to move the due date" in _text(asked[-1])
-    assert "http://council.example/home" in _text(asked[-1])
+    chair_mail = next(m for m in asked if m["To"].addresses[0].addr_spec == "chair@example.com")
+    assert f"Approve or refuse it (also from your home page): http://council.example/actions/{action.id}" in _text(
+        chair_mail
+    )
+    secretary_mail = next(m for m in asked if m["To"].addresses[0].addr_spec == "secretary@example.com")
+    assert "Approve" not in _text(secretary_mail)
     inbox.messages.clear()
 
     chair = _headers(mail_app, session, seats["chair"])
