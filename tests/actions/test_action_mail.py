@@ -264,3 +264,21 @@ def test_a_rolled_back_request_queues_nothing(session, settings, people):
     assert session.exec(select(OutboxMessage)).all() == []
     assert session.exec(select(ActionDueRequest)).all() == []
     assert not session.exec(select(ActionEvent).where(col(ActionEvent.action_id) == action.id).offset(1)).all()
+
+
+def test_an_action_raised_in_the_minutes_mails_its_owner(session, people, mail_app, inbox):
+    from datetime import UTC, datetime
+
+    from tests.factories import make_meeting
+
+    council, seats = people
+    _, client = mail_app
+    meeting = make_meeting(session, council=council, scheduled_at=datetime.now(UTC) - timedelta(hours=1))
+    session.commit()
+    secretary = _headers(mail_app, session, seats["secretary"])
+    body = {"title": "Trial the SMS arrival window", "owner_id": seats["owner"].id, "due_on": DUE.isoformat()}
+    raised = client.post(f"/api/meetings/{meeting.id}/actions", json={**body, "item_number": 5}, headers=secretary)
+    assert raised.status_code == 201, raised.text
+    [message] = _flush(mail_app, inbox)
+    assert message["To"].addresses[0].addr_spec == "owner@example.com"
+    assert "Sam Secretary assigned an action to you" in _text(message)
