@@ -9,7 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.actions import due_requests, log_pages, service
 from app.actions.display import AGENDA_ITEMS, field_label, history_rows
 from app.actions.log_pages import overdue_param, status_param
-from app.actions.schemas import NOTE_MAX, ActionPublic, ActionUpdate, CommentCreate
+from app.actions.schemas import NOTE_MAX, ActionPublic, ActionUpdate, CommentCreate, DueDecision
 from app.auth import Access, ActionAccess
 from app.common import IdPath, check_if_match, etag
 from app.councils.service import list_departments, list_members, list_my_councils
@@ -307,9 +307,15 @@ def _decide_form(
     note = note.replace("\r\n", "\n").strip()
 
     def decide():
+        decision = DueDecision(note=note)  # a note too long is refused by name, the page keeps it
         asked = due_requests.get_request(session=session, action=found.action, request_id=request_id)
         return due_requests.decide_due_request(
-            session=session, access=found.access, action=found.action, request=asked, approve=approve, note=note
+            session=session,
+            access=found.access,
+            action=found.action,
+            request=asked,
+            approve=approve,
+            note=decision.note,
         )
 
     def said(decided) -> str:

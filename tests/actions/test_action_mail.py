@@ -282,3 +282,30 @@ def test_an_action_raised_in_the_minutes_mails_its_owner(session, people, mail_a
     [message] = _flush(mail_app, inbox)
     assert message["To"].addresses[0].addr_spec == "owner@example.com"
     assert "Sam Secretary assigned an action to you" in _text(message)
+
+
+def test_the_refuse_form_keeps_a_too_long_note_out_and_decides_nothing(session, people, mail_app):
+    from tests.factories import PASSWORD
+    from tests.web.test_pages import csrf_from, sign_in
+
+    council, seats = people
+    _, client = mail_app
+    _require_approval(session, council)
+    action = make_action(session, council=council, owner=seats["owner"], title="Refund backlog", due_on=DUE)
+    asked = ActionDueRequest(
+        council_id=council.id, action_id=action.id, requested_by_id=seats["owner"].user_id, from_date=DUE, to_date=LATER
+    )
+    session.add(asked)
+    session.commit()
+    sign_in(client, "chair@example.com", PASSWORD)
+    page = client.get(f"/actions/{action.id}").text
+    assert "waiting for the chair&#39;s approval" in page or "waiting for the chair's approval" in page
+    url = f"/actions/{action.id}/due-requests/{asked.id}/refuse"
+    refused = client.post(url, data={"csrf_token": csrf_from(page), "note": "x" * 2001, "back": "/home"})
+    assert refused.status_code == 200 and "2000" in refused.text
+    session.expire_all()
+    assert session.get(ActionDueRequest, asked.id).status == "pending"
+    done = client.post(url, data={"csrf_token": csrf_from(page), "note": "Not now.", "back": "/home"})
+    assert done.status_code == 200 and "stays due" in done.text
+    session.expire_all()
+    assert session.get(ActionDueRequest, asked.id).status == "refused"
