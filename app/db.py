@@ -64,6 +64,9 @@ def open_session(engine: Engine, *, write: bool) -> Session:
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request: commit on success, roll back on any error."""
     session = open_session(request.app.state.engine, write=request.method not in SAFE_METHODS)
+    # The app's settings travel with the session, so a service deep in a request can queue
+    # mail (links need BASE_URL) without every caller passing them: see settings_of.
+    session.info["settings"] = request.app.state.settings
     with session:
         try:
             yield session
@@ -71,6 +74,16 @@ def get_session(request: Request) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def settings_of(session: Session):
+    """The settings of the app whose request opened `session`; outside a request (CLI, demo), the process's own."""
+    settings = session.info.get("settings")
+    if settings is None:
+        from app.config import get_settings
+
+        settings = get_settings()
+    return settings
 
 
 # scope="function": commit before the response is sent, so an acknowledged write is a

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 
-from app.actions import service
+from app.actions import due_requests, service
 from app.actions.deps import ActionDep
 from app.actions.export import actions_csv
 from app.actions.schemas import (
@@ -14,6 +14,8 @@ from app.actions.schemas import (
     ActionUpdate,
     CommentCreate,
     CommentPublic,
+    DueDecision,
+    DueRequestPublic,
 )
 from app.archive import load_for_restore
 from app.auth import CouncilAccess, CurrentUser
@@ -101,7 +103,10 @@ def update_action(
     session: SessionDep, found: ActionDep, action_in: ActionUpdate, response: Response, if_match: IfMatch
 ):
     """Update an action: its owner changes status, due date (with a note), progress and notes; chair and secretary
-    anything. If-Match (the ETag from GET) is required: a newer change answers 412 rather than being overwritten;
+    anything. Where the council has the chair approve due-date moves (`due_moves_need_approval`), an owner's new
+    `due_on` does not apply: the answer is still 200, with `due_on` unchanged and the request in
+    `pending_due_change` (a second request while one is pending replaces it).
+    If-Match (the ETag from GET) is required: a newer change answers 412 rather than being overwritten;
     `If-Match: *` overwrites whatever is there, and the history marks that write."""
     check_if_match(if_match, found.action.version)
     action = service.update_action(
@@ -147,3 +152,35 @@ def list_action_comments(session: SessionDep, found: ActionDep) -> dict:
 def create_action_comment(session: SessionDep, found: ActionDep, comment_in: CommentCreate) -> CommentPublic:
     """Comment on an action (members of the council; observers read). Comments are kept as written: no edits."""
     return service.add_comment(session=session, access=found.access, action=found.action, comment_in=comment_in)
+
+
+@router.post("/actions/{action_id}/due-requests/{request_id}/approve", response_model=DueRequestPublic)
+def approve_due_request(
+    session: SessionDep, found: ActionDep, request_id: IdPath, response: Response, decision: DueDecision | None = None
+):
+    """Approve an owner's pending due-date change (chair): the due date moves, the history and the owner are told.
+    409 when it was already decided or replaced by a newer request."""
+    return _decide(session, found, request_id, response, decision, approve=True)
+
+
+@router.post("/actions/{action_id}/due-requests/{request_id}/refuse", response_model=DueRequestPublic)
+def refuse_due_request(
+    session: SessionDep, found: ActionDep, request_id: IdPath, response: Response, decision: DueDecision | None = None
+):
+    """Refuse an owner's pending due-date change (chair), optionally saying why in `note`: the due date stays;
+    the history and the owner are told. 409 when it was already decided or replaced."""
+    return _decide(session, found, request_id, response, decision, approve=False)
+
+
+def _decide(session, found, request_id: int, response: Response, decision: DueDecision | None, *, approve: bool):
+    request = due_requests.get_request(session=session, action=found.action, request_id=request_id)
+    request = due_requests.decide_due_request(
+        session=session,
+        access=found.access,
+        action=found.action,
+        request=request,
+        approve=approve,
+        note=decision.note if decision else "",
+    )
+    response.headers["ETag"] = etag(found.action.version)
+    return request

@@ -29,11 +29,18 @@ FIELD_LABELS = {
     "owner_id": "Owner",
     "department_id": "Department",
     "due_on": "Due date",
+    # An owner's move waiting for the chair (app/actions/due_requests.py), and the chair's decision.
+    "due_on_requested": "Due date change asked for",
+    "due_on_approved": "Due date change approved",
+    "due_on_refused": "Due date change refused",
     "status": "Status",
     "percent_complete": "Percent complete",
     "raised_at_meeting_id": "Raised at meeting",
     "raised_at_item": "Agenda item",
 }
+
+
+DATE_FIELDS = frozenset({"due_on", "due_on_requested", "due_on_approved", "due_on_refused"})
 
 
 def field_label(field: str) -> str:
@@ -80,7 +87,7 @@ def history_rows(
             return names[field].get(value, f"#{value} (removed)")
         if field == "status":
             return ACTION_STATUSES.get(value, str(value))
-        if field == "due_on":
+        if field in DATE_FIELDS:
             try:
                 return short_date(date.fromisoformat(value))
             except (TypeError, ValueError):

@@ -6,24 +6,25 @@ from fastapi import APIRouter, Form, Request
 from pydantic import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.actions import log_pages, service
+from app.actions import due_requests, log_pages, service
 from app.actions.display import AGENDA_ITEMS, field_label, history_rows
 from app.actions.log_pages import overdue_param, status_param
-from app.actions.schemas import NOTE_MAX, ActionPublic, ActionUpdate, CommentCreate
+from app.actions.schemas import NOTE_MAX, ActionPublic, ActionUpdate, CommentCreate, DueDecision
 from app.auth import Access, ActionAccess
-from app.common import check_if_match, etag
+from app.common import IdPath, check_if_match, etag
 from app.councils.service import list_departments, list_members, list_my_councils
 from app.db import SessionDep
 from app.display import local_time
 from app.errors import AppError, Forbidden, NotFound, PreconditionFailed
 from app.meetings.service import list_meetings
-from app.models import CLOSED_STATUSES, Action, Initiative, Journey
+from app.models import CLOSED_STATUSES, Action, Initiative, Journey, Role, User
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageAction, PageUser, safe_next
 from app.web.forms import TextField, attempt, form_errors, whole_or_text
 from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
+BackField = Annotated[str, Form()]
 router.include_router(log_pages.router)
 
 # The fields an update form carries; each also travels as `seen_<field>`, the value the
@@ -142,6 +143,11 @@ def _render_action(
             "can_comment": service.may_comment(access=found.access) and found.action.archived_at is None,
             "comment_text": comment_text,
             "comment_error": comment_error,
+            "pending": public.pending_due_change,
+            "pending_by": _name(session, public.pending_due_change.requested_by_id)
+            if public.pending_due_change
+            else "",
+            "may_decide": found.access.is_(Role.chair),
         },
         status_code=status_code,
     )
@@ -230,7 +236,10 @@ def update_action_form(
             raise
         session.rollback()
         return show_again(error=exc.detail)
-    flash(request, "Saved.")
+    if "due_on" in data and due_requests.needs_approval(access=found.access):
+        flash(request, "Saved. Your new due date waits for the chair's approval; the chair and secretary are told.")
+    else:
+        flash(request, "Saved.")
     return redirect(back)
 
 
@@ -262,3 +271,58 @@ def comment_form(request: Request, session: SessionDep, user: PageUser, found: P
         success="Comment added.",
     )
     return redirect(f"{here}#comments")
+
+
+def _name(session, user_id: int | None) -> str:
+    user = session.get(User, user_id) if user_id else None
+    return user.name if user else "A former member"
+
+
+@router.post("/actions/{action_id}/due-requests/{request_id}/approve", dependencies=[CsrfChecked])
+def approve_due_request_form(
+    request: Request, session: SessionDep, user: PageUser, found: PageAction, request_id: IdPath, back: BackField = ""
+):
+    """Approve an owner's due-date change in one click (chair), from the home page or the action page."""
+    return _decide_form(request, session, found, request_id, approve=True, note="", back=back)
+
+
+@router.post("/actions/{action_id}/due-requests/{request_id}/refuse", dependencies=[CsrfChecked])
+def refuse_due_request_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    found: PageAction,
+    request_id: IdPath,
+    note: TextField = "",
+    back: BackField = "",
+):
+    """Refuse an owner's due-date change (chair), with an optional note for the owner."""
+    return _decide_form(request, session, found, request_id, approve=False, note=note, back=back)
+
+
+def _decide_form(
+    request: Request, session, found: ActionAccess, request_id: int, *, approve: bool, note: str, back: str
+):
+    back = back if back and safe_next(back) == back else f"/actions/{found.action.id}"
+    note = note.replace("\r\n", "\n").strip()
+
+    def decide():
+        decision = DueDecision(note=note)  # a note too long is refused by name, the page keeps it
+        asked = due_requests.get_request(session=session, action=found.action, request_id=request_id)
+        return due_requests.decide_due_request(
+            session=session,
+            access=found.access,
+            action=found.action,
+            request=asked,
+            approve=approve,
+            note=decision.note,
+        )
+
+    def said(decided) -> str:
+        due = f"{found.action.due_on.day} {found.action.due_on:%b %Y}"
+        if decided.status == "approved":
+            return f"Approved: “{found.action.title}” is now due {due}; the owner is told."
+        return f"Refused: “{found.action.title}” stays due {due}; the owner is told."
+
+    attempt(request, session, decide, success=said)
+    return redirect(back)

@@ -45,6 +45,26 @@ class ActionUpdate(InputModel):
     note: Text(NOTE_MAX) | None = Field(default=None, description="A progress note; required when due_on moves")
 
 
+class DueRequestPublic(BaseModel):
+    """An owner's move of the due date waiting for (or decided by) the chair, where the council asks for approval."""
+
+    id: int
+    action_id: int
+    requested_by_id: int | None
+    from_date: date
+    to_date: date
+    reason: str
+    status: Literal["pending", "approved", "refused", "replaced"]
+    decided_by_id: int | None
+    decided_at: datetime | None
+    note: str
+    created_at: datetime
+
+
+class DueDecision(InputModel):
+    note: Text(NOTE_MAX) = Field(default="", description="Why (optional): the owner reads it in the mail")
+
+
 class ActionPublic(BaseModel):
     id: int
     council_id: int
@@ -71,6 +91,9 @@ class ActionPublic(BaseModel):
     updated_at: datetime
     # Set when archived (hidden from the log, kept with its history; restorable).
     archived_at: datetime | None = None
+    # On one action's reads and writes: an owner's new due date waiting for the chair (the
+    # council's due_moves_need_approval); `due_on` stays as it was until the chair approves.
+    pending_due_change: DueRequestPublic | None = None
 
 
 class ActionChange(BaseModel):

@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from app.actions import due_requests
+from app.actions.mail import mail_assigned, mail_due_moved
 from app.actions.schemas import (
     ActionChange,
     ActionCreate,
@@ -15,6 +17,7 @@ from app.actions.schemas import (
     ActionUpdate,
     CommentCreate,
     CommentPublic,
+    DueRequestPublic,
 )
 from app.archive import archive_record, restore_record
 from app.archived import INCLUDE_ARCHIVED
@@ -104,7 +107,11 @@ def list_my_actions(
 
 def get_action_public(*, session: Session, action: Action) -> ActionPublic:
     """One action with its owner's, department's and council's names (archived too: its page and history stay)."""
-    return _publics(session, _public_query().where(Action.id == action.id).execution_options(**INCLUDE_ARCHIVED))[0]
+    public = _publics(session, _public_query().where(Action.id == action.id).execution_options(**INCLUDE_ARCHIVED))[0]
+    pending = due_requests.pending_request(session=session, action=action)
+    if pending is not None:
+        public.pending_due_change = DueRequestPublic.model_validate(pending, from_attributes=True)
+    return public
 
 
 def _public_query():
@@ -220,6 +227,7 @@ def create_action(*, session: Session, access: Access, action_in: ActionCreate) 
     session.flush()
     session.add(ActionEvent(action_id=action.id, user_id=access.user.id, changes={"created": [None, action.title]}))
     session.flush()
+    mail_assigned(session=session, council=council, action=action, by=access.user, reassigned=False)
     return action
 
 
@@ -276,6 +284,14 @@ def update_action(
     }
     if "due_on" in changes and not note:
         raise Invalid("Say why the due date moves: add a note.", field="note")
+    if "due_on" in changes and due_requests.needs_approval(access=access):
+        # The owner's new date waits for the chair; the rest of the write applies now.
+        due_requests.ask_due_move(
+            session=session, access=access, action=action, to_date=requested.pop("due_on"), reason=note
+        )
+        del changes["due_on"]
+        if not changes:
+            return action
     if not changes and not note:
         return action
     for field in changes:
@@ -294,7 +310,25 @@ def update_action(
         )
     )
     session.flush()
+    _mail_changes(session, access, action, changes, note)
     return action
+
+
+def _mail_changes(session: Session, access: Access, action: Action, changes: dict, note: str) -> None:
+    """A new owner hears the action is theirs; the chair and secretary hear when an owner moved its due date."""
+    if "owner_id" in changes:
+        mail_assigned(session=session, council=access.council, action=action, by=access.user, reassigned=True)
+    if "due_on" in changes and not access.is_(*MANAGERS):
+        old, new = changes["due_on"]
+        mail_due_moved(
+            session=session,
+            council=access.council,
+            action=action,
+            by=access.user,
+            from_date=date.fromisoformat(old),
+            to_date=date.fromisoformat(new),
+            reason=note,
+        )
 
 
 def has_history(*, session: Session, action: Action) -> bool:

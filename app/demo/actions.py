@@ -3,10 +3,10 @@ some late, so each department's action plan on the scorecard has a record to sco
 
 from datetime import date, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.demo.people import noon
-from app.models import Action, ActionEvent, Council, Initiative, Meeting, MeetingStatus, Membership
+from app.models import Action, ActionDueRequest, ActionEvent, Council, Initiative, Meeting, MeetingStatus, Membership
 
 # Actions that delivered (or are delivering) the initiatives, so each department's action
 # plan has a record to score: (initiative, owner, title, due days ago, closed days ago or None).
@@ -164,3 +164,46 @@ def load_between_meetings_demo(
         )
     session.flush()
     return action
+
+
+# An owner asked to move a due date; the council has the chair approve such moves, so it
+# waits on the chair's home page: (owner, action title, days later, reason, asked days ago).
+DUE_REQUEST = (
+    "digital@example.com",
+    "Show the engineer's arrival window in the app and by SMS",
+    21,
+    "The scheduling team now expects the arrival-window feed at the end of next month.",
+    1,
+)
+
+
+def load_due_request_demo(*, session: Session, council: Council, seats: dict[str, Membership], today: date) -> None:
+    """One due-date change waiting for the demo chair (the council asks for approval of owners' moves)."""
+    council.due_moves_need_approval = True
+    session.add(council)
+    email, title, days, reason, ago = DUE_REQUEST
+    owner = seats[email]
+    action = session.exec(select(Action).where(Action.council_id == council.id, Action.title == title)).one()
+    asked_at = noon(today - timedelta(days=ago))
+    to_date = action.due_on + timedelta(days=days)
+    session.add(
+        ActionDueRequest(
+            council_id=council.id,
+            action_id=action.id,
+            requested_by_id=owner.user_id,
+            from_date=action.due_on,
+            to_date=to_date,
+            reason=reason,
+            created_at=asked_at,
+        )
+    )
+    session.add(
+        ActionEvent(
+            action_id=action.id,
+            user_id=owner.user_id,
+            created_at=asked_at,
+            changes={"due_on_requested": [action.due_on.isoformat(), to_date.isoformat()]},
+            note=reason,
+        )
+    )
+    session.flush()

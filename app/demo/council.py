@@ -217,7 +217,7 @@ def load_demo(*, session: Session, today: date) -> Council:
 
     # The customer data the agenda is built from: journeys, measures, initiatives,
     # reports and research (imported here, not at the top: each domain owns its story).
-    from app.demo.actions import load_between_meetings_demo
+    from app.demo.actions import load_between_meetings_demo, load_due_request_demo
     from app.demo.feedback import load_feedback_demo
     from app.demo.initiatives import load_initiatives_demo
     from app.demo.journeys import link_research_demo, load_journeys_demo
@@ -233,6 +233,7 @@ def load_demo(*, session: Session, today: date) -> Council:
     load_feedback_demo(session=session, council=council, departments=departments, today=today)
     load_loop_demo(**context, measures=measures, root_cause=journeys["root_causes"]["parts"])
     load_between_meetings_demo(session=session, council=council, seats=seats, today=today)
+    load_due_request_demo(session=session, council=council, seats=seats, today=today)
     load_agenda_template_demo(session=session, council=council, seats=seats, held=second, upcoming=upcoming)
     session.add(
         AobItem(

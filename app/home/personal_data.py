@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
+from app.actions.due_requests import WaitingRequest, list_waiting_for_chair
 from app.actions.schemas import ActionPublic
 from app.actions.service import list_my_actions
 from app.auth import Access
@@ -82,6 +83,8 @@ class Home:
     overdue: list[ActionPublic] = field(default_factory=list)
     due_soon: list[ActionPublic] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    # The chair's: owners' due-date changes waiting for approval, in every council they chair.
+    waiting: list[WaitingRequest] = field(default_factory=list)
     since: datetime | None = None
     # True when every seat is an observer's: no reports or actions to do.
     observer_only: bool = False
@@ -272,4 +275,6 @@ def load_home(*, session: Session, user: User, since: datetime | None, today: da
     home.overdue = sorted((a for a in mine if a.overdue), key=lambda a: (a.due_on, a.id))
     home.due_soon = [a for a in mine if not a.overdue and a.due_on <= today + timedelta(days=DUE_SOON_DAYS)]
     home.changes = _changes(session, user, seats, since or now - FIRST_VISIT_LOOKBACK)
+    if any(s.is_(Role.chair) for s in seats):
+        home.waiting = list_waiting_for_chair(session=session, user=user)
     return home

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, func, select
 from app.auth import Access
 from app.common import today_in
 from app.errors import AppError, Forbidden
+from app.measures.crossing import mail_if_crossed, statuses_now
 from app.measures.csvfile import (
     MAX_BYTES,
     ExportRow,
@@ -95,6 +96,8 @@ def import_readings(
     rows = parsed.rows
     existing: dict[tuple[int, object], int] = {}
     measure_ids = sorted({r.measure_id for r in rows})
+    measures = list(session.exec(select(Measure).where(col(Measure.id).in_(measure_ids))))
+    before = statuses_now(session, measures)
     first, last = min(r.period for r in rows), max(r.period for r in rows)
     for reading_id, measure_id, period in session.exec(
         select(Reading.id, Reading.measure_id, Reading.period).where(
@@ -120,6 +123,16 @@ def import_readings(
             if on_progress:
                 on_progress("write", done, len(rows))
     session.flush()
+    after = statuses_now(session, measures)
+    for measure in measures:
+        mail_if_crossed(
+            session=session,
+            council=council,
+            measure=measure,
+            before=before[measure.id],
+            after=after[measure.id],
+            periods={r.period for r in rows if r.measure_id == measure.id},
+        )
     return ImportResult(imported=len(inserts), updated=len(updates))
 
 

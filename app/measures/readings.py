@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from app.common import today_in
 from app.errors import Conflict, Invalid, NotFound
+from app.measures.crossing import mail_if_crossed, status_now
 from app.measures.schemas import ReadingCreate, ReadingUpdate
 from app.measures.service import MeasureAccess, check_may_write_readings
 from app.models import Measure, Reading, utcnow
@@ -42,6 +43,7 @@ def record_reading(*, session: Session, found: MeasureAccess, reading_in: Readin
     check_may_write_readings(found)
     check_period(reading_in.period, today=today_in(found.access.council.timezone))
     measure = found.measure
+    before = status_now(session, measure)
     reading = session.exec(
         select(Reading).where(Reading.measure_id == measure.id, Reading.period == reading_in.period)
     ).first()
@@ -53,6 +55,14 @@ def record_reading(*, session: Session, found: MeasureAccess, reading_in: Readin
         reading.updated_at = utcnow()
     session.add(reading)
     session.flush()
+    mail_if_crossed(
+        session=session,
+        council=found.access.council,
+        measure=measure,
+        before=before,
+        after=status_now(session, measure),
+        periods={reading.period},
+    )
     return reading, created
 
 

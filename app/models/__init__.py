@@ -1,6 +1,14 @@
 """Every table, imported in one place so Alembic and the app see the same metadata."""
 
-from app.models.actions import CLOSED_STATUSES, Action, ActionEvent, ActionStatus, ReminderDigest
+from app.models.actions import (
+    CLOSED_STATUSES,
+    Action,
+    ActionDueRequest,
+    ActionEvent,
+    ActionStatus,
+    DueRequestStatus,
+    ReminderDigest,
+)
 from app.models.agendas import AgendaSnapshot, AobItem, Attendance, AttendanceStatus, CouncilTemplate
 from app.models.audit import AuditEntry
 from app.models.base import TZDateTime, metadata, utcnow
@@ -49,6 +57,8 @@ __all__ = [
     "MeetingResponse",
     "CLOSED_STATUSES",
     "Action",
+    "ActionDueRequest",
+    "DueRequestStatus",
     "AgendaSnapshot",
     "AobItem",
     "AuditEntry",

@@ -94,3 +94,36 @@ class ReminderDigest(SQLModel, table=True):
     sent_on: date
     action_count: int
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+
+
+class DueRequestStatus(StrEnum):
+    pending = "pending"  # waiting for the chair
+    approved = "approved"  # the chair agreed: the action's due date moved
+    refused = "refused"  # the chair said no: the due date stayed
+    replaced = "replaced"  # the owner asked again before the chair decided; the newer request stands
+
+
+class ActionDueRequest(SQLModel, table=True):
+    """An owner's request to move an action's due date, where the council wants the chair to approve such moves
+    (`councils.due_moves_need_approval`). At most one is pending per action."""
+
+    __tablename__ = "action_due_requests"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'approved', 'refused', 'replaced')", name="status"),
+        # The chair's "Waiting for you" list: the council's pending requests.
+        Index("ix_action_due_requests_council_status", "council_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    council_id: int = Field(foreign_key="councils.id", ondelete="CASCADE")
+    action_id: int = Field(foreign_key="actions.id", ondelete="CASCADE", index=True)
+    requested_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    from_date: date
+    to_date: date
+    reason: str = Field(default="", max_length=2000)
+    status: str = Field(default=DueRequestStatus.pending, max_length=20)
+    decided_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    decided_at: datetime | None = Field(default=None, sa_type=TZDateTime)
+    # The chair's note with the decision (why refused, usually).
+    note: str = Field(default="", max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)

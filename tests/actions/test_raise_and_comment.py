@@ -100,6 +100,11 @@ def test_secretary_and_chair_raise_an_action_from_the_log(client, session, world
     assert "Between meetings" in page
     history = client.get(f"/api/actions/{action.id}/history", headers=auth(client.app, _user(session, who))).json()
     assert [h["kind"] for h in history["data"]] == ["created"]
+    # The owner is told, by a mail queued with the action (app/actions/mail.py).
+    from app.models import OutboxMessage
+
+    [mail] = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "action_assigned")).all()
+    assert mail.user_id == world.seats["aisha"].user_id and "Call back every missed appointment" in mail.subject
 
 
 def _user(session, key: str):

@@ -105,6 +105,7 @@ DOMAIN_MATRICES = [
         "template",
         "outbox",
         "notifications",
+        "due_requests",
     )
 ]
 for _module in DOMAIN_MATRICES:
