@@ -26,6 +26,7 @@ from sqlmodel import Session, create_engine
 
 from tests.databases import PostgresDatabases, SqliteDatabases
 from tests.pg import PostgresCluster, PostgresError, find_bin_dir
+from tests.routecache import check_no_overrides
 from tests.smtp import inbox, mail_app  # noqa: F401  (fixtures: a real SMTP server on loopback)
 
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
@@ -123,6 +124,15 @@ def _cheap_password_hashing() -> Iterator[None]:
             mp.setattr(app.auth, "password_hash", cheap)
             if hasattr(app.auth, "_DUMMY_HASH"):
                 mp.setattr(app.auth, "_DUMMY_HASH", cheap.hash("not-a-real-password"))
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_route_contexts() -> Iterator[None]:
+    """What FastAPI builds for a route on a first request, built once per process (tests/routecache.py)."""
+    from tests.routecache import shared_route_contexts
+
+    with shared_route_contexts():
         yield
 
 
@@ -271,6 +281,7 @@ def app(settings):
     application = create_app(settings)
     yield application
     application.state.engine.dispose()
+    check_no_overrides(application)
 
 
 @pytest.fixture
@@ -317,6 +328,7 @@ def live_server(settings) -> Iterator[str]:
         thread.join(timeout=10)
         sock.close()
         application.state.engine.dispose()
+    check_no_overrides(application)
 
 
 # -- the browser ---------------------------------------------------------------------

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.demo.council import DEMO_PASSWORD, load_demo
+from app.demo.council import DEMO_PASSWORD
 from app.models import Action, ActionEvent
+from tests.demodb import load_demo
 
 pytestmark = pytest.mark.browser
 

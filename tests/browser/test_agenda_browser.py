@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from app.agendas.model import SECTION_TITLES
-from app.demo.council import DEMO_PASSWORD, load_demo
+from app.demo.council import DEMO_PASSWORD
+from tests.demodb import load_demo
 
 pytestmark = pytest.mark.browser
 

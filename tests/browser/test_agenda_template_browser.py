@@ -6,8 +6,9 @@ from datetime import date
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from app.demo.council import DEMO_PASSWORD, load_demo
+from app.demo.council import DEMO_PASSWORD
 from app.models import Meeting
+from tests.demodb import load_demo
 
 
 def test_chair_reorders_the_template_and_the_agenda_follows(page, session):

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from app.demo.council import DEMO_PASSWORD, load_demo
+from app.demo.council import DEMO_PASSWORD
+from tests.demodb import load_demo
 
 pytestmark = pytest.mark.browser
 

@@ -14,10 +14,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import func, select
 
-from app.demo.council import DEMO_PASSWORD, load_demo
+from app.demo.council import DEMO_PASSWORD
 from app.minutes import recording
 from app.models import Action, Meeting
 from app.web.idempotency import ALREADY_SAVED
+from tests.demodb import load_demo
 
 pytestmark = pytest.mark.browser
 

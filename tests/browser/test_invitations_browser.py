@@ -8,8 +8,9 @@ from sqlmodel import select
 
 from app.councils.invitation_schemas import InvitationCreate
 from app.councils.invitation_service import invite_person
-from app.demo.council import DEMO_PASSWORD, load_demo
+from app.demo.council import DEMO_PASSWORD
 from app.models import Council, Invitation, Membership, User
+from tests.demodb import load_demo
 
 pytestmark = pytest.mark.browser
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.demo.council import DEMO_PASSWORD, load_demo
+from app.demo.council import DEMO_PASSWORD
 from app.demo.journeys import load_journeys_demo
 from app.models import Department, Journey, Membership, User
+from tests.demodb import load_demo
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ["SHOTS_DIR"]) if os.environ.get("SHOTS_DIR") else None

@@ -5,10 +5,11 @@ from datetime import date
 import pytest
 from sqlmodel import func, select
 
-from app.demo.council import DEMO_PASSWORD, load_demo
+from app.demo.council import DEMO_PASSWORD
 from app.demo.measures import load_measures_demo
 from app.measures.figures import add_months
 from app.models import Department, Measure, Membership, Reading, User
+from tests.demodb import load_demo
 
 pytestmark = pytest.mark.browser
 

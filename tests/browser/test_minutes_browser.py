@@ -10,8 +10,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from app.demo.council import DEMO_PASSWORD, load_demo
+from app.demo.council import DEMO_PASSWORD
 from app.models import Meeting, MinutesItem
+from tests.demodb import load_demo
 
 pytestmark = pytest.mark.browser
 

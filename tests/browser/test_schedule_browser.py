@@ -6,8 +6,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from app.demo.council import DEMO_PASSWORD, load_demo
+from app.demo.council import DEMO_PASSWORD
 from app.models import Meeting
+from tests.demodb import load_demo
 from tests.factories import make_meeting
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from app.demo.council import DEMO_PASSWORD, load_demo
+from app.demo.council import DEMO_PASSWORD
+from tests.demodb import load_demo
 
 pytestmark = pytest.mark.browser
 

@@ -4,9 +4,10 @@ from datetime import date
 
 from sqlmodel import select
 
-from app.demo.council import DEMO_PASSWORD, load_demo
+from app.demo.council import DEMO_PASSWORD
 from app.models import CouncilTemplate
 from tests.councils.hostile_docx import problems, with_macros
+from tests.demodb import load_demo
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -8,10 +8,10 @@ import docx
 from sqlmodel import select
 
 from app.agendas.model import SECTION_KEYS, SECTION_TITLES
-from app.demo.council import load_demo
 from app.docx.template import MAX_TEMPLATE_BYTES, default_template
 from app.models import Meeting, Role, User
 from app.web.downloads import DOCX_MEDIA_TYPE
+from tests.demodb import load_demo
 from tests.factories import make_action, make_council, make_meeting, make_membership, make_user
 from tests.helpers import auth, error_fields
 

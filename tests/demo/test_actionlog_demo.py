@@ -6,8 +6,8 @@ from sqlmodel import select
 
 from app.actions.service import list_comments
 from app.demo.actions import BETWEEN_MEETINGS, COMMENTS
-from app.demo.council import load_demo
 from app.models import Action
+from tests.demodb import load_demo
 
 
 def test_the_demo_has_an_action_raised_between_meetings_with_comments(session):

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import func, select
 
 from app.auth import load_access
-from app.demo.council import DEPARTMENTS, PEOPLE, load_demo
+from app.demo.council import DEPARTMENTS, PEOPLE
 from app.demo.initiatives import load_initiatives_demo
 from app.initiatives import service as initiatives
 from app.measures.figures import add_months
@@ -21,6 +21,7 @@ from app.models import (
     User,
 )
 from app.reports import service as reports
+from tests.demodb import load_demo
 from tests.factories import make_council, make_department, make_meeting, make_membership, make_user
 
 TODAY = date(2026, 3, 18)

@@ -5,12 +5,12 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from app.auth import load_access
-from app.demo.council import load_demo
 from app.demo.journeys import link_research_demo, load_journeys_demo
 from app.demo.measures import MEASURES
 from app.journeys import service as journeys
 from app.models import Action, Department, Journey, Membership, RootCauseAction, User
 from app.research import service as research
+from tests.demodb import load_demo
 
 TODAY = date(2026, 3, 18)
 

@@ -4,9 +4,9 @@ from datetime import date
 
 from sqlmodel import select
 
-from app.demo.council import load_demo
 from app.models import Measure, RootCause, RootCauseMeasure, Theme
 from app.reports.service import scorecard
+from tests.demodb import load_demo
 
 TODAY = date(2026, 11, 29)
 

@@ -7,8 +7,9 @@ from html import unescape
 import pytest
 from sqlmodel import col, select
 
-from app.demo.council import DEMO_PASSWORD, load_demo
+from app.demo.council import DEMO_PASSWORD
 from app.models import Council, Department, DepartmentReport, Initiative, Meeting, Membership, User
+from tests.demodb import load_demo
 from tests.web.test_pages import csrf_from, sign_in
 
 HTML = {"Accept": "text/html"}
