@@ -8,8 +8,9 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from app.demo.actions import DUE_REQUEST
-from app.demo.council import DEMO_PASSWORD, load_demo
+from app.demo.council import DEMO_PASSWORD
 from app.models import Action, ActionDueRequest, OutboxMessage
+from tests.demodb import load_demo
 
 pytestmark = pytest.mark.browser
 

@@ -4,11 +4,12 @@ from email import message_from_bytes, policy
 
 from sqlmodel import select
 
-from app.demo.council import PEOPLE, load_demo
+from app.demo.council import PEOPLE
 from app.demo.mail import load_mail_demo
 from app.models import AgendaSnapshot, OutboxMessage
 from app.models.base import utcnow
 from app.notifications.preferences import read_unsubscribe_token
+from tests.demodb import load_demo
 
 
 def test_the_demo_publishes_the_next_agenda_and_reminds_the_missing_report(session, settings):

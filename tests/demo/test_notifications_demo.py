@@ -4,8 +4,8 @@ from datetime import date
 
 from sqlmodel import select
 
-from app.demo.council import load_demo
 from app.models import User
+from tests.demodb import load_demo
 from tests.helpers import auth
 
 

@@ -4,9 +4,9 @@ from datetime import date
 
 from sqlmodel import select
 
-from app.demo.council import load_demo
 from app.demo.people import DEMO_PASSWORD
 from app.models import User
+from tests.demodb import load_demo
 from tests.helpers import auth
 from tests.web.test_pages import sign_in
 
