@@ -49,8 +49,8 @@ from app.meetings.calendar_links import redact_feed_tokens_in_access_log
 from app.minutes import api as minutes_api
 from app.minutes import pages as minutes_pages
 from app.minutes import pages_recording as minutes_recording_pages
-from app.notifications import outbox_api, outbox_pages
 from app.notifications import api as notifications_api
+from app.notifications import outbox_api, outbox_pages
 from app.notifications import pages as notifications_pages
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
