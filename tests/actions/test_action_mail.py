@@ -53,7 +53,8 @@ def _headers(mail_app, session, seat):
 
 
 def _text(message) -> str:
-    return message.get_body(("plain",)).get_content()
+    """The plain-text part with its lines joined: the layout wraps paragraphs at 76 characters."""
+    return " ".join(message.get_body(("plain",)).get_content().split())
 
 
 def _html(message) -> str:

@@ -55,7 +55,8 @@ def attachments(message):
 
 
 def text_of(message):
-    return message.get_body(("plain",)).get_content()
+    """The plain-text part with its lines joined: the layout wraps paragraphs at 76 characters."""
+    return " ".join(message.get_body(("plain",)).get_content().split())
 
 
 def test_publishing_to_a_council_of_seven_sends_seven_mails_with_pack_and_invite(mail_app, session, inbox):
