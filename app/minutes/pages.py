@@ -152,9 +152,10 @@ def circulate_form(
     def said(result) -> str:
         parts = ["Minutes circulated: members can read them now; the chair approves them next."]
         if email:
-            parts.append(f"Emailed to {result.emailed} member{'s' if result.emailed != 1 else ''}.")
-        if result.failures:
-            parts.append("Not delivered: " + "; ".join(result.failures) + ".")
+            parts.append(
+                f"Mail queued for {result.emailed} {'person' if result.emailed == 1 else 'people'} "
+                "who attended, with the correction window."
+            )
         parts += result.notes
         return " ".join(parts)
 

@@ -112,13 +112,17 @@ class MinutesUpdate(InputModel):
 
 
 class CirculateIn(InputModel):
-    email: StrictBool = Field(default=False, description="Also mail every voting member the minutes (needs SMTP_URL)")
+    email: StrictBool = Field(
+        default=False,
+        description="Also mail the attendees the minutes (queued; sent by the deliverer once SMTP_URL is set)",
+    )
 
 
 class CirculateResult(BaseModel):
     minutes: MinutesDoc
-    # Mails accepted by the SMTP server, and the ones it refused or could not take.
+    # Mails queued on the outbox for the attendees (the deliverer sends them after this request).
     emailed: int
+    # Kept for clients of the old synchronous mail: always empty now (the outbox shows delivery).
     failures: list[str]
     # The .docx attached to the mails, if one was.
     attachment: str | None

@@ -560,7 +560,7 @@ def test_validation_names_the_field(app, client, session):
     mail = client.post(
         url(w, "/minutes/circulate"),
         headers=if_match(client, url(w, "/minutes/circulate"), sec, read=url(w, "/minutes")),
-        json={"email": True},
+        json={"email": "yes"},
     )
     assert mail.status_code == 422 and error_fields(mail) == {"email"}
     assert client.get(url(w, "/minutes"), headers=sec).json()["status"] == "draft"

@@ -85,7 +85,7 @@ def approve(client, world: World) -> None:
     sign_in(client, "chair@example.com")
     page = client.get(world.url).text
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
-    post_form(client, world.url, f"{world.url}/approve", version=version)
+    post_form(client, world.url, f"{world.url}/approve", version=version, reason="Read at the meeting.")
     assert "Minutes approved." in flashes(client.get(world.url).text)[0]
 
 
@@ -306,12 +306,15 @@ def test_item_1_aob_and_next_meeting_are_recorded(client, session, world):
 def test_circulate_approve_and_then_only_amendments(client, session, world):
     sign_in(client, "secretary@example.com")
     post_form(client, world.url, f"{world.url}/decisions", item_number="5", text="Extend the SMS pilot.")
+    # No SMTP_URL here: the mail is queued all the same, and the page says it waits.
     post_form(client, world.url, f"{world.url}/circulate", email="1")
-    assert "cannot send mail" in flashes(client.get(world.url).text)[0]
-    post_form(client, world.url, f"{world.url}/circulate")
     page = client.get(world.url).text
     assert flashes(page)[0].startswith("Minutes circulated")
     assert "Meeting 2 is now marked as held." in flashes(page)[0]
+    assert "Mail queued for 2 people" in flashes(page)[0] and "waits in the outbox" in flashes(page)[0]
+    post_form(client, world.url, f"{world.url}/circulate")
+    page = client.get(world.url).text
+    assert flashes(page)[0].startswith("Minutes circulated") and "queued" not in flashes(page)[0]
     assert "Circulated on" in page and "Circulate again" in page and "Approve minutes" not in page
     post_form(client, world.url, f"{world.url}/approve", version="99")
     assert "Only the council's chair can approve the minutes." in flashes(client.get(world.url).text)
@@ -328,13 +331,20 @@ def test_circulate_approve_and_then_only_amendments(client, session, world):
     )
     assert corrected.status_code == 200
     sign_in(client, "chair@example.com")
-    post_form(client, world.url, f"{world.url}/approve", version=version)
+    post_form(client, world.url, f"{world.url}/approve", version=version, reason="Read at the meeting.")
     page = client.get(world.url).text
     assert "changed after you opened this page" in flashes(page)[0]
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    # The correction window is open: approving now needs a reason, and the form asks for one.
+    assert 'name="reason"' in page and "Approve early" in page
     post_form(client, world.url, f"{world.url}/approve", version=version)
     page = client.get(world.url).text
-    assert flashes(page) == ["Minutes approved. They are final now; corrections are amendments."]
+    assert "To approve before it closes, say why" in flashes(page)[0]
+    post_form(client, world.url, f"{world.url}/approve", version=version, reason="Read at the meeting.")
+    page = client.get(world.url).text
+    assert flashes(page) == [
+        "Minutes approved. They are final now; corrections are amendments. Everyone on the council is mailed."
+    ]
     assert "Approved on" in page and "by Helen Carter" in page
     assert 'name="notes"' not in page and "Record a decision" not in page and "Corrected." in page
 
