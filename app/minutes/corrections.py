@@ -211,10 +211,17 @@ def propose(
     return row
 
 
+def _refuse_unless_circulated(minutes: Minutes, meeting: Meeting) -> None:
+    lock.refuse_if_approved(minutes, meeting)
+    if minutes.status != MinutesStatus.circulated:
+        raise Conflict("Corrections are decided while the minutes are circulated; these are not.")
+
+
 def withdraw(*, session: Session, access: Access, meeting: Meeting, correction_id: int) -> CorrectionRow:
     """Whoever proposed a correction takes it back, before the secretary decides it."""
+    access.require(*VOTING_ROLES, doing="withdraw corrections")
     minutes, _ = lock.lock_minutes(session, meeting)
-    lock.refuse_if_approved(minutes, meeting)
+    _refuse_unless_circulated(minutes, meeting)
     correction = _get(session, meeting, correction_id)
     if correction.proposed_by_id != access.user.id:
         raise Forbidden("Only the person who proposed a correction may withdraw it.")
@@ -278,6 +285,7 @@ def decide(
     minutes, _ = lock.open_for_edit(
         session, access, meeting, doing="accept or reject corrections" if accept else "reject corrections"
     )
+    _refuse_unless_circulated(minutes, meeting)
     correction = _get(session, meeting, correction_id)
     if correction.status != CorrectionStatus.proposed:
         raise Conflict(f"This correction was already {correction.status}.")
