@@ -242,7 +242,8 @@ def propose_form(
         keep=(NotFound.status_code,),
         success="Correction proposed. The secretary accepts or rejects it, and you get a mail saying which.",
     )
-    anchor = f"correction-{row.id}" if ok and row else f"item-{whole_or_text(item_number)}"
+    number = whole_or_text(item_number)
+    anchor = f"correction-{row.id}" if ok and row else f"item-{number}" if isinstance(number, int) else "corrections"
     return redirect(back_to(found.meeting.id, anchor))
 
 
