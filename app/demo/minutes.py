@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from app.demo.people import TIMEZONE
-from app.minutes.corrections import window_close
+from app.minutes.window import window_close
 from app.models import (
     Attendance,
     CorrectionStatus,

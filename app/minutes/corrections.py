@@ -18,10 +18,8 @@ Rules, in one place:
 Every step is in the minutes' history; the Word minutes print the round.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from dateutil.rrule import DAILY, FR, MO, TH, TU, WE, rrule
 from sqlmodel import Session, func, select
 
 from app.auth import Access
@@ -34,6 +32,7 @@ from app.minutes import mail as minutes_mail
 from app.minutes.build import correction_row
 from app.minutes.model import CorrectionRow, MinutesDoc
 from app.minutes.schemas import CorrectionCreate, CorrectionDecision
+from app.minutes.window import last_day_words
 from app.models import (
     Attendance,
     CorrectionStatus,
@@ -47,27 +46,10 @@ from app.models import (
     utcnow,
 )
 
-WORKING_DAYS = (MO, TU, WE, TH, FR)
 DECIDERS = (Role.chair, Role.secretary)
 
 
 # -- the window ----------------------------------------------------------------------
-
-
-def window_close(circulated_at: datetime, days: int, timezone: str) -> datetime | None:
-    """The end of the `days`-th working day after `circulated_at` in `timezone` (None: no window)."""
-    if days <= 0:
-        return None
-    zone = ZoneInfo(timezone)
-    first = circulated_at.astimezone(zone).date() + timedelta(days=1)
-    days_open = rrule(DAILY, dtstart=datetime.combine(first, time()), byweekday=WORKING_DAYS, count=days)
-    last: date = list(days_open)[-1].date()
-    return datetime.combine(last + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
-
-
-def last_day(close_at: datetime, timezone: str) -> date:
-    """The last day corrections are taken, in the council's zone."""
-    return close_at.astimezone(ZoneInfo(timezone)).date() - timedelta(days=1)
 
 
 def is_open(minutes: Minutes | None, now: datetime | None = None) -> bool:
@@ -139,7 +121,7 @@ def _refuse_unless_open(minutes: Minutes | None, meeting: Meeting, timezone: str
         closed = minutes.corrections_close_at
         assert closed is not None
         raise Conflict(
-            f"The correction window closed on {last_day(closed, timezone):%A %-d %B %Y}: corrections are no longer "
+            f"The correction window closed on {last_day_words(closed, timezone)}: corrections are no longer "
             "taken. Tell the secretary or the chair if something is wrong."
         )
     return minutes

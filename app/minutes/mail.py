@@ -14,17 +14,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from app.charts import measure_chart_png
-from app.display import ascii_slug, full_date, long_date
+from app.display import ascii_slug, full_date
 from app.docx.minutes import build_minutes_docx
 from app.meetings.quorum import VOTING_ROLES
 from app.minutes.model import CorrectionRow, MinutesDoc
+from app.minutes.window import last_day_words
 from app.models import Attendance, AttendanceStatus, Council, CouncilTemplate, Membership, Role, User
 from app.notifications.service import Attachment, Recipient, notify
 
@@ -109,11 +110,6 @@ def _meeting_words(doc: MinutesDoc) -> str:
     return f"meeting {h.number}{named}, held on {full_date(h.date)}"
 
 
-def last_day(close_at: datetime, timezone: str) -> str:
-    """The last day corrections are taken, as people read it: 'Friday 11 December 2026'."""
-    return long_date(close_at.astimezone(ZoneInfo(timezone)).date() - timedelta(days=1))
-
-
 def queue_circulated(
     *, session: Session, settings: Settings, council: Council, doc: MinutesDoc, now: datetime | None = None
 ) -> MailRun:
@@ -134,7 +130,7 @@ def queue_circulated(
         context={
             "doc": doc,
             "meeting_words": _meeting_words(doc),
-            "until": last_day(doc.corrections_close_at, council.timezone) if doc.corrections_close_at else None,
+            "until": last_day_words(doc.corrections_close_at, council.timezone) if doc.corrections_close_at else None,
             "decisions": len(doc.decisions),
             "actions": sum(len(item.actions_raised) for item in doc.items),
             "attached": bool(attachments),

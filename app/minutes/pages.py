@@ -20,7 +20,7 @@ from app.db import SessionDep
 from app.display import local_date, local_time
 from app.errors import Conflict, NotFound, PreconditionFailed
 from app.meetings.state import meeting_state
-from app.minutes import corrections
+from app.minutes import corrections, window
 from app.minutes import data as minutes_data
 from app.minutes import service as minutes_service
 from app.minutes.lock import RECORDERS, not_started_note
@@ -101,7 +101,7 @@ def minutes_page(request: Request, session: SessionDep, user: PageUser, found: P
             "can_email": bool(settings.SMTP_URL),
             # The correction round.
             "window_open": window_open,
-            "closes_on": corrections.last_day(closes, zone.key) if closes else None,
+            "closes_on": window.last_day(closes, zone.key) if closes else None,
             "can_propose": window_open and not cancelled and corrections.attended(session, access, meeting),
             "can_decide": recorder and doc.status == MinutesStatus.circulated and not cancelled,
             "pending": sum(1 for c in doc.corrections if c.status == "proposed"),

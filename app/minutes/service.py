@@ -25,7 +25,7 @@ from app.common import check_if_match
 from app.config import Settings
 from app.display import plural
 from app.errors import Conflict, Forbidden, Invalid
-from app.minutes import corrections, lock, recording
+from app.minutes import corrections, lock, recording, window
 from app.minutes import data as minutes_data
 from app.minutes import mail as minutes_mail
 from app.minutes.build import amendment_row
@@ -146,7 +146,7 @@ def circulate_minutes(
     council = access.council
     minutes.status = MinutesStatus.circulated
     minutes.circulated_at = now
-    minutes.corrections_close_at = corrections.window_close(now, council.correction_window_days, council.timezone)
+    minutes.corrections_close_at = window.window_close(now, council.correction_window_days, council.timezone)
     minutes.agenda_version = agenda.version
     marked_held = meeting.status == MeetingStatus.scheduled
     if marked_held:
@@ -208,9 +208,9 @@ def approve_minutes(
     reason = reason.strip()
     early = corrections.is_open(minutes, now)
     if early and not reason:
-        closes = corrections.last_day(minutes.corrections_close_at, access.council.timezone)
+        closes = window.last_day_words(minutes.corrections_close_at, access.council.timezone)
         raise Invalid(
-            f"The correction window is open until the end of {closes:%A %-d %B %Y}. To approve before it closes, "
+            f"The correction window is open until the end of {closes}. To approve before it closes, "
             "say why in `reason`.",
             field="reason",
         )

@@ -12,7 +12,7 @@ from sqlmodel import select
 from app import charts as charts_module
 from app.docx import minutes as app_docx_minutes
 from app.minutes import mail as minutes_mail
-from app.minutes.corrections import last_day, window_close
+from app.minutes.window import last_day, window_close
 from app.models import Minutes, MinutesItem
 from app.outbox.deliver import deliver_all
 from tests.factories import make_membership, make_user
