@@ -264,9 +264,7 @@ def decide(
     decision_in: CorrectionDecision,
 ) -> CorrectionRow:
     """The secretary accepts (optionally writing it into the notes) or rejects a correction, with a note."""
-    minutes, _ = lock.open_for_edit(
-        session, access, meeting, doing="accept or reject corrections" if accept else "reject corrections"
-    )
+    minutes, _ = lock.open_for_edit(session, access, meeting, doing="accept or reject corrections")
     _refuse_unless_circulated(minutes, meeting)
     correction = _get(session, meeting, correction_id)
     if correction.status != CorrectionStatus.proposed:

@@ -206,7 +206,8 @@ def approve_minutes(
         )
     now = now or utcnow()
     reason = reason.strip()
-    early = corrections.is_open(minutes, now)
+    # No window (circulated before the round existed, or a council with none): nothing to be early for.
+    early = minutes.corrections_close_at is not None and now < minutes.corrections_close_at
     if early and not reason:
         closes = window.last_day_words(minutes.corrections_close_at, access.council.timezone)
         raise Invalid(

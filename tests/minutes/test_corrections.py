@@ -401,3 +401,18 @@ def test_the_word_minutes_print_the_record_of_changes_and_who_took_them(app, cli
         select(MinutesItem).where(MinutesItem.meeting_id == w.meeting.id, MinutesItem.number == 2)
     ).one()
     assert item.notes == "NPS up three points."
+
+
+def test_a_council_without_a_window_approves_at_once_and_takes_corrections_until_then(app, client, session):
+    w = arrange(session)
+    w.council.correction_window_days = 0
+    session.add(w.council)
+    session.commit()
+    body = circulate(client, app, w, email=False)
+    assert body["minutes"]["corrections_close_at"] is None
+    assert propose(client, app, w, "chair", 2, "Reworded.").status_code == 201
+    listed = client.get(url(w, "/minutes/corrections"), headers=as_(app, w, "chair")).json()["data"]
+    decide(client, app, w, listed[0]["id"], "accept")
+    approved = approve(client, app, w)
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["approved_early_reason"] == ""
