@@ -235,6 +235,9 @@ def load_demo(*, session: Session, today: date) -> Council:
     load_between_meetings_demo(session=session, council=council, seats=seats, today=today)
     load_due_request_demo(session=session, council=council, seats=seats, today=today)
     load_agenda_template_demo(session=session, council=council, seats=seats, held=second, upcoming=upcoming)
+    from app.demo.minutes import load_minutes_demo
+
+    load_minutes_demo(session=session, council=council, seats=seats, held=second, today=today)
     session.add(
         AobItem(
             meeting_id=upcoming.id,

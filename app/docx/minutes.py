@@ -8,7 +8,9 @@ styles come from the council's template or ours (see template.py). The front pag
 The order a council reads them in: the meeting, whether these minutes are final, who
 attended and the quorum; then the nine agenda items (Heading 1 "N. Title") each with
 its notes, decisions ("D3. …") and the actions raised; the next meeting; the decision
-register; any amendments made after approval; and the open action log as an appendix.
+register; the record of changes (the correction round: each correction proposed and what was
+decided, an early approval's reason); any amendments made after approval; and the open action
+log as an appendix.
 
 Each thing the secretary typed appears once in its place. The registers repeat what
 they index by design: a decision is under its item and in the register, an action
@@ -17,7 +19,7 @@ raised at the meeting is under its item and, while open, in the action log.
 
 import io
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from docx.document import Document
@@ -215,6 +217,65 @@ def _register(doc: Document, minutes: mm.MinutesDoc) -> None:
     add_table(doc, [Column("No.", 0.55, "center"), Column("Agenda item", 1.9), Column("Decision", 4.6)], rows)
 
 
+def _record_of_changes(doc: Document, minutes: mm.MinutesDoc, zone: ZoneInfo) -> None:
+    """The correction round: each correction proposed, by whom and when, and what was decided; an early approval's
+    reason."""
+    if minutes.status == "draft" or (not minutes.corrections and minutes.corrections_close_at is None):
+        return
+    add_paragraph(doc, "Record of changes", "Heading 1")
+    lines: list[Run] = []
+    if minutes.circulated_at is not None:
+        lines.append(Run(f"Circulated for corrections on {_at(minutes.circulated_at, zone)}"))
+        if minutes.corrections_close_at is not None:
+            last = minutes.corrections_close_at.astimezone(zone).date() - timedelta(days=1)
+            lines.append(Run(f"; corrections taken until the end of {long_date(last)}"))
+        lines.append(Run(". "))
+    if minutes.approved_early_reason:
+        lines.append(Run("Approved before the window closed, because: ", bold=True))
+        lines.append(Run(minutes.approved_early_reason))
+    add_paragraph(doc, lines, keep_next=bool(minutes.corrections))
+    if not minutes.corrections:
+        say_none(doc, "No corrections were proposed.")
+        return
+    titles = {item.number: str(item.position) for item in minutes.items}
+    rows = []
+    for n, c in enumerate(minutes.corrections, start=1):
+        if c.status == "proposed":
+            decision: Cell = Run("Not decided yet", italic=True, color=AMBER)
+        elif c.status == "withdrawn":
+            decision = [Run("Withdrawn"), small(f"\n{_at(c.decided_at, zone)}" if c.decided_at else "")]
+        else:
+            decision = [
+                Run(c.status.capitalize(), bold=True, color=RED if c.status == "rejected" else None),
+                Run(f" by {c.decided_by or '—'}"),
+                small(f"\n{_at(c.decided_at, zone)}" if c.decided_at else ""),
+            ]
+            if c.applied:
+                decision.append(small("\nWritten into the notes."))
+            if c.decision_note:
+                decision.append(Run(f"\n{c.decision_note}"))
+        rows.append(
+            [
+                Run(f"C{n}", bold=True),
+                titles.get(c.item_number, str(c.item_number)),
+                [Run(c.proposed_by or "—"), small(f"\n{_at(c.proposed_at, zone)}")],
+                [Run(c.text), small(f"\nWhy: {c.reason}")],
+                decision,
+            ]
+        )
+    add_table(
+        doc,
+        [
+            Column("No.", 0.5, "center"),
+            Column("Item", 0.55, "center"),
+            Column("Proposed by", 1.35),
+            Column("Correction", 2.9),
+            Column("Decision", 2.0),
+        ],
+        rows,
+    )
+
+
 def _amendments(doc: Document, minutes: mm.MinutesDoc, zone: ZoneInfo) -> None:
     if not minutes.amendments:
         return
@@ -284,6 +345,7 @@ def build_minutes_docx(minutes: mm.MinutesDoc, *, template: bytes | None, charts
         add_paragraph(doc, [Run("Not taken at this meeting: ", bold=True), Run(f"{skipped}.")])
     _next_meeting(doc, minutes)
     _register(doc, minutes)
+    _record_of_changes(doc, minutes, zone)
     _amendments(doc, minutes, zone)
     _action_log(doc, minutes)
     out = io.BytesIO()

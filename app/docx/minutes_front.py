@@ -103,6 +103,7 @@ def front_page(doc: Document, minutes: mm.MinutesDoc, status_line: list[Run], co
         ["Time", f"{h.start_time}–{h.end_time} ({h.timezone})"],
         ["Location", h.location or Run("Not recorded", italic=True)],
         ["Agenda", agenda],
+        ["Minutes taken by", minutes.taken_by or Run("Not recorded", italic=True)],
     ]
     add_table(doc, [Column("", 1), Column("", 3.6)], details, header=False, label_column=True)
 

@@ -7,15 +7,18 @@ from app.actions.schemas import ActionPublic
 from app.auth import MeetingDep
 from app.common import IdPath, IfMatch, ListOf, etag, list_of
 from app.db import SessionDep
-from app.minutes import export, recording, service
-from app.minutes.model import AmendmentRow, AobOutcome, DecisionRow, MinutesDoc
+from app.minutes import corrections, export, recording, service
+from app.minutes.model import AmendmentRow, AobOutcome, CorrectionRow, DecisionRow, MinutesDoc
 from app.minutes.schemas import (
     AmendmentCreate,
     AobOutcomeIn,
+    ApproveIn,
     AttendancePublic,
     AttendanceSet,
     CirculateIn,
     CirculateResult,
+    CorrectionCreate,
+    CorrectionDecision,
     DecisionCreate,
     DecisionUpdate,
     ItemNotesIn,
@@ -176,12 +179,117 @@ def circulate_minutes(
     return result
 
 
-@router.post("/meetings/{meeting_id}/minutes/approve", response_model=MinutesDoc, responses=VERSIONED)
-def approve_minutes(session: SessionDep, found: MeetingDep, response: Response, if_match: IfMatch) -> MinutesDoc:
-    """Approve circulated minutes as a true record (chair); after this they only take amendments."""
-    doc = service.approve_minutes(session=session, access=found.access, meeting=found.meeting, if_match=if_match)
+@router.post(
+    "/meetings/{meeting_id}/minutes/approve",
+    response_model=MinutesDoc,
+    responses={**VERSIONED, 422: {"description": "The correction window is still open and no `reason` was given"}},
+)
+def approve_minutes(
+    request: Request,
+    session: SessionDep,
+    found: MeetingDep,
+    response: Response,
+    if_match: IfMatch,
+    approve_in: ApproveIn | None = None,
+) -> MinutesDoc:
+    """Approve circulated minutes as a true record (chair) once every correction is decided (409 otherwise) and
+    the correction window has closed, or before it closes with a `reason`; mails every seat. After this they only
+    take amendments."""
+    doc = service.approve_minutes(
+        session=session,
+        access=found.access,
+        meeting=found.meeting,
+        if_match=if_match,
+        settings=request.app.state.settings,
+        reason=approve_in.reason if approve_in else "",
+    )
     response.headers["ETag"] = etag(doc.version)
     return doc
+
+
+CLOSED = {409: {"description": "Not circulated, the correction window closed, or the minutes are approved"}}
+
+
+@router.get("/meetings/{meeting_id}/minutes/corrections", response_model=ListOf[CorrectionRow])
+def list_corrections(session: SessionDep, found: MeetingDep) -> dict:
+    """The corrections proposed to the circulated minutes and what was decided, oldest first (not observers)."""
+    return list_of(corrections.list_corrections(session=session, access=found.access, meeting=found.meeting))
+
+
+@router.post(
+    "/meetings/{meeting_id}/minutes/corrections", response_model=CorrectionRow, status_code=201, responses=CLOSED
+)
+def propose_correction(
+    request: Request, session: SessionDep, found: MeetingDep, correction_in: CorrectionCreate
+) -> CorrectionRow:
+    """Propose a correction while the window is open (whoever attended, the chair, the secretary): the item's notes
+    as they should read, and why. The secretary is mailed."""
+    return corrections.propose(
+        session=session,
+        settings=request.app.state.settings,
+        access=found.access,
+        meeting=found.meeting,
+        correction_in=correction_in,
+    )
+
+
+DECIDE = {
+    **LOCKED,
+    412: {"description": "Applying: the item's notes changed since that version was read; nothing was saved"},
+}
+
+
+@router.post(
+    "/meetings/{meeting_id}/minutes/corrections/{correction_id}/accept", response_model=CorrectionRow, responses=DECIDE
+)
+def accept_correction(
+    request: Request,
+    session: SessionDep,
+    found: MeetingDep,
+    correction_id: IdPath,
+    decision_in: CorrectionDecision | None = None,
+) -> CorrectionRow:
+    """Accept a correction (secretary or chair), with an optional note; `apply` also writes it into the item's
+    notes. The proposer is mailed."""
+    return corrections.decide(
+        session=session,
+        settings=request.app.state.settings,
+        access=found.access,
+        meeting=found.meeting,
+        correction_id=correction_id,
+        accept=True,
+        decision_in=decision_in or CorrectionDecision(),
+    )
+
+
+@router.post(
+    "/meetings/{meeting_id}/minutes/corrections/{correction_id}/reject", response_model=CorrectionRow, responses=LOCKED
+)
+def reject_correction(
+    request: Request, session: SessionDep, found: MeetingDep, correction_id: IdPath, decision_in: CorrectionDecision
+) -> CorrectionRow:
+    """Reject a correction (secretary or chair) with a note saying why; the proposer is mailed."""
+    return corrections.decide(
+        session=session,
+        settings=request.app.state.settings,
+        access=found.access,
+        meeting=found.meeting,
+        correction_id=correction_id,
+        accept=False,
+        decision_in=decision_in,
+    )
+
+
+@router.post(
+    "/meetings/{meeting_id}/minutes/corrections/{correction_id}/withdraw",
+    response_model=CorrectionRow,
+    responses=LOCKED,
+)
+def withdraw_correction(session: SessionDep, found: MeetingDep, correction_id: IdPath) -> CorrectionRow:
+    """Take back a correction you proposed, before it is decided."""
+    return corrections.withdraw(
+        session=session, access=found.access, meeting=found.meeting, correction_id=correction_id
+    )
 
 
 @router.post(

@@ -26,6 +26,7 @@ from app.models import (
     Meeting,
     Minutes,
     MinutesAmendment,
+    MinutesCorrection,
     MinutesItem,
     MinutesStatus,
     Role,
@@ -84,6 +85,9 @@ class MinutesData:
     # AOB id → the number of the meeting it was carried from.
     aob_carried_from: dict[int, int] = field(default_factory=dict)
     amendments: list[tuple[MinutesAmendment, str | None]] = field(default_factory=list)
+    # Corrections proposed in the round, with the names of who proposed and who decided.
+    corrections: list[tuple[MinutesCorrection, str | None, str | None]] = field(default_factory=list)
+    taken_by: str | None = None
     next_meeting: Meeting | None = None
 
 
@@ -108,6 +112,23 @@ def amendment_row(amendment: MinutesAmendment, made_by: str | None) -> mm.Amendm
         reason=amendment.reason,
         made_by=made_by,
         made_at=amendment.made_at,
+    )
+
+
+def correction_row(correction: MinutesCorrection, proposed_by: str | None, decided_by: str | None) -> mm.CorrectionRow:
+    return mm.CorrectionRow(
+        id=correction.id,
+        item_number=correction.item_number,
+        text=correction.text,
+        reason=correction.reason,
+        proposed_by=proposed_by,
+        proposed_by_id=correction.proposed_by_id,
+        proposed_at=correction.created_at,
+        status=correction.status,
+        decided_by=decided_by,
+        decided_at=correction.decided_at,
+        decision_note=correction.decision_note,
+        applied=correction.applied,
     )
 
 
@@ -217,4 +238,8 @@ def build_minutes(data: MinutesData) -> mm.MinutesDoc:
         circulated_at=minutes.circulated_at if minutes else None,
         approved_at=minutes.approved_at if minutes else None,
         approved_by=data.approved_by,
+        corrections_close_at=minutes.corrections_close_at if minutes else None,
+        corrections=[correction_row(c, by, decider) for c, by, decider in data.corrections],
+        approved_early_reason=minutes.approved_early_reason if minutes else "",
+        taken_by=data.taken_by,
     )

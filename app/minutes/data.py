@@ -33,6 +33,7 @@ from app.models import (
     Membership,
     Minutes,
     MinutesAmendment,
+    MinutesCorrection,
     MinutesItem,
     Theme,
     User,
@@ -140,6 +141,7 @@ def load_minutes_data(
     )
     data.aob_carried_from = load_carried_from(session=session, items=[item for item, _ in data.aob])
     data.amendments = load_amendments(session=session, meeting=meeting)
+    data.corrections = load_corrections(session=session, meeting=meeting)
     data.next_meeting = session.exec(
         select(Meeting)
         .where(
@@ -165,6 +167,31 @@ def load_amendments(*, session: Session, meeting: Meeting) -> list[tuple[Minutes
     )
 
 
+def load_corrections(*, session: Session, meeting: Meeting) -> list[tuple[MinutesCorrection, str | None, str | None]]:
+    """The corrections proposed in the round, oldest first, with who proposed and who decided them."""
+    proposer, decider = aliased(User), aliased(User)
+    return [
+        (correction, by, decided)
+        for correction, by, decided in session.exec(
+            select(MinutesCorrection, proposer.name, decider.name)
+            .outerjoin(proposer, proposer.id == MinutesCorrection.proposed_by_id)
+            .outerjoin(decider, decider.id == MinutesCorrection.decided_by_id)
+            .where(MinutesCorrection.meeting_id == meeting.id)
+            .order_by(col(MinutesCorrection.created_at), col(MinutesCorrection.id))
+        )
+    ]
+
+
+def taken_by(session: Session, minutes: Minutes | None) -> str | None:
+    """Who took the minutes: the name typed, else the person recorded."""
+    if minutes is None:
+        return None
+    if minutes.taken_by_name:
+        return minutes.taken_by_name
+    person = session.get(User, minutes.taken_by_id) if minutes.taken_by_id else None
+    return person.name if person else None
+
+
 def current_doc(
     *, session: Session, access: Access, meeting: Meeting, minutes: Minutes | None, agenda: Agenda | None = None
 ) -> MinutesDoc:
@@ -177,4 +204,5 @@ def current_doc(
     data = load_minutes_data(
         session=session, access=access, meeting=meeting, minutes=minutes, agenda=agenda, approved_by=approved_by
     )
+    data.taken_by = taken_by(session, minutes)
     return build_minutes(data)

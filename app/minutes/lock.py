@@ -46,8 +46,9 @@ def refuse_before_start(meeting: Meeting, timezone: str, now: datetime | None = 
         raise Conflict(note)
 
 
-def lock_minutes(session: Session, meeting: Meeting) -> tuple[Minutes, bool]:
-    """The meeting's minutes, locked until the transaction ends; created (True) on the first write."""
+def lock_minutes(session: Session, meeting: Meeting, *, started_by: int | None = None) -> tuple[Minutes, bool]:
+    """The meeting's minutes, locked until the transaction ends; created (True) on the first write,
+    taken by `started_by` (whoever starts them, until the secretary says otherwise)."""
     query = (
         select(Minutes)
         .where(Minutes.meeting_id == meeting.id)
@@ -68,6 +69,9 @@ def lock_minutes(session: Session, meeting: Meeting) -> tuple[Minutes, bool]:
             agenda_version=0,
             previous_minutes_note="",
             next_meeting_note="",
+            approved_early_reason="",
+            taken_by_id=started_by,
+            taken_by_name="",
             version=1,
             created_at=now,
             updated_at=now,
@@ -93,7 +97,7 @@ def open_for_edit(session: Session, access: Access, meeting: Meeting, *, doing: 
     """Who may, whether the meeting can be minuted, and the locked record (not approved)."""
     access.require(*RECORDERS, doing=doing)
     check_can_minute(meeting)
-    minutes, created = lock_minutes(session, meeting)
+    minutes, created = lock_minutes(session, meeting, started_by=access.user.id)
     refuse_if_approved(minutes, meeting)
     return minutes, created
 

@@ -1,93 +1,54 @@
-"""Circulating minutes by mail: one message per voting member, with the Word minutes attached.
+"""The minutes' mail, queued on the outbox in the request's transaction (app.notifications.notify):
 
-The message is built by a pure function; `mail_minutes` is the edge that sends through
-`app.mail`. The .docx is the one the minutes download gives (`app.docx.minutes`, charts
-from `app.charts`); should it fail to build, the mail still goes and tells members where
-to read the minutes.
+- circulated → the meeting's attendees (seats recorded present or by delegate, plus the chair
+  and the secretary; observers read minutes once approved, not drafts), with the Word minutes,
+  the day the correction window closes and the link to propose corrections;
+- approved → every active seat, observers included, with the approved Word minutes;
+- a correction proposed → the secretary; a correction decided → whoever proposed it.
+
+The .docx is the one the minutes download gives (`app.docx.minutes`, charts from
+`app.charts`); should it fail to build, the mail still goes and says where to read them.
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
 from dataclasses import dataclass, field
-from email.headerregistry import Address
-from email.message import EmailMessage
+from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from app.charts import measure_chart_png
 from app.display import ascii_slug, full_date
 from app.docx.minutes import build_minutes_docx
-from app.mail import send_message
 from app.meetings.quorum import VOTING_ROLES
-from app.minutes.model import MinutesDoc
-from app.models import CouncilTemplate, Membership, User
+from app.minutes.model import CorrectionRow, MinutesDoc
+from app.minutes.window import last_day_words
+from app.models import Attendance, AttendanceStatus, Council, CouncilTemplate, Membership, Role, User
+from app.notifications.service import Attachment, Recipient, notify
 
 if TYPE_CHECKING:
     from app.config import Settings
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ATTENDED = (AttendanceStatus.present.value, AttendanceStatus.delegate.value)
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Recipient:
-    name: str
-    email: str
 
 
 @dataclass
 class MailRun:
+    # Mails queued on the outbox (the deliverer sends them after the request commits).
     emailed: int = 0
     failures: list[str] = field(default_factory=list)
     attachment: str | None = None
     notes: list[str] = field(default_factory=list)
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def minutes_filename(doc: MinutesDoc) -> str:
     """`<council>-minutes-<meeting date>.docx`, in plain ASCII for every mail client."""
     return f"{ascii_slug(doc.meeting.council_name)}-minutes-{doc.meeting.date.isoformat()}.docx"
-
-
-def circulation_message(
-    doc: MinutesDoc, *, recipient: Recipient, link: str, attachment: tuple[str, bytes] | None
-) -> EmailMessage:
-    """The mail that circulates draft minutes to one member."""
-    council = _one_line(doc.meeting.council_name)
-    meeting = f"{council} meeting {doc.meeting.number}"
-    title = _one_line(doc.meeting.title)
-    named = f" ({title})" if title and title != f"Meeting {doc.meeting.number}" else ""
-    where = "attached, and online" if attachment else "online"
-    text = [
-        f"Hello {_one_line(recipient.name)},",
-        "",
-        f"The draft minutes of {meeting}{named}, held on {full_date(doc.meeting.date)}, "
-        "are circulated for your comments before the chair approves them.",
-        "",
-        f"{doc.quorum.statement}",
-        f"Decisions recorded: {len(doc.decisions)}. "
-        f"Actions raised: {sum(len(item.actions_raised) for item in doc.items)}.",
-        "",
-        f"Read them {where}: {link}",
-        "",
-        "-- ",
-        "CX Council",
-    ]
-    message = EmailMessage()
-    message["To"] = Address(display_name=_one_line(recipient.name), addr_spec=recipient.email)
-    message["Subject"] = f"Draft minutes for comment: {meeting}, {full_date(doc.meeting.date)}"
-    message.set_content("\n".join(text) + "\n")
-    if attachment:
-        filename, content = attachment
-        maintype, subtype = DOCX_MEDIA_TYPE.split("/")
-        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
-    return message
 
 
 def minutes_docx(*, session: Session, doc: MinutesDoc) -> tuple[bytes | None, str | None]:
@@ -101,46 +62,155 @@ def minutes_docx(*, session: Session, doc: MinutesDoc) -> tuple[bytes | None, st
     return content, None
 
 
-def voting_recipients(*, session: Session, council_id: int) -> list[Recipient]:
-    """Active chair, secretary and members: observers read minutes once approved, not drafts."""
+def _people(session: Session, council_id: int, *where) -> list[Recipient]:
     rows = session.exec(
-        select(User.name, User.email)
+        select(User.id, User.name, User.email)
         .join(Membership, col(Membership.user_id) == User.id)
-        .where(
-            Membership.council_id == council_id,
-            col(Membership.role).in_([r.value for r in VOTING_ROLES]),
-            col(User.is_active),
-        )
+        .where(Membership.council_id == council_id, col(User.is_active), *where)
         .order_by(col(User.email))
     )
-    return [Recipient(name=name, email=email) for name, email in rows]
+    return [Recipient(user_id=user_id, name=name, email=email) for user_id, name, email in rows]
 
 
-def _describe(exc: Exception) -> str:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return "refused: " + "; ".join(f"{code} {text!r}" for code, text in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
-        return f"refused: {exc.smtp_code} {text}"
-    return f"could not send: {exc or type(exc).__name__}"
+def attendee_recipients(*, session: Session, council_id: int, meeting_id: int) -> list[Recipient]:
+    """Who reads the draft: voting seats recorded present or by delegate, plus the chair and the secretary."""
+    attended = select(Attendance.membership_id).where(
+        Attendance.meeting_id == meeting_id, col(Attendance.status).in_(ATTENDED)
+    )
+    return _people(
+        session,
+        council_id,
+        col(Membership.role).in_([r.value for r in VOTING_ROLES]),
+        (col(Membership.role).in_([Role.chair.value, Role.secretary.value])) | col(Membership.id).in_(attended),
+    )
 
 
-def mail_minutes(*, session: Session, settings: Settings, doc: MinutesDoc) -> MailRun:
-    """Mail the draft minutes to every voting member, one message each; failures are reported, not raised."""
-    run = MailRun()
+def everyone(*, session: Session, council_id: int) -> list[Recipient]:
+    """Every active seat, observers included: approved minutes are for the whole council."""
+    return _people(session, council_id)
+
+
+def secretaries(*, session: Session, council_id: int) -> list[Recipient]:
+    return _people(session, council_id, Membership.role == Role.secretary.value)
+
+
+def _attach(session: Session, doc: MinutesDoc, run: MailRun) -> list[Attachment]:
     content, why_not = minutes_docx(session=session, doc=doc)
-    attachment = (minutes_filename(doc), content) if content else None
-    if attachment:
-        run.attachment = attachment[0]
     if why_not:
         run.notes.append(why_not)
-    link = f"{settings.BASE_URL.rstrip('/')}/meetings/{doc.meeting.meeting_id}/minutes"
-    for recipient in voting_recipients(session=session, council_id=doc.meeting.council_id):
-        message = circulation_message(doc, recipient=recipient, link=link, attachment=attachment)
-        try:
-            send_message(settings, message)
-        except (smtplib.SMTPException, OSError) as exc:
-            run.failures.append(f"{recipient.email}: {_describe(exc)}")
-            continue
-        run.emailed += 1
+    if content is None:
+        return []
+    run.attachment = minutes_filename(doc)
+    return [Attachment(run.attachment, content, DOCX_MEDIA_TYPE)]
+
+
+def _meeting_words(doc: MinutesDoc) -> str:
+    h = doc.meeting
+    named = f" ({h.title})" if h.title and h.title != f"Meeting {h.number}" else ""
+    return f"meeting {h.number}{named}, held on {full_date(h.date)}"
+
+
+def queue_circulated(
+    *, session: Session, settings: Settings, council: Council, doc: MinutesDoc, now: datetime | None = None
+) -> MailRun:
+    """Queue the draft minutes to the meeting's attendees, one mail each, with the Word minutes."""
+    run = MailRun()
+    attachments = _attach(session, doc, run)
+    meeting_id = doc.meeting.meeting_id
+    recipients = attendee_recipients(session=session, council_id=council.id, meeting_id=meeting_id)
+    rows = notify(
+        session,
+        settings,
+        kind="minutes_circulated",
+        council=council,
+        recipients=recipients,
+        subject=f"Draft minutes for corrections: {council.name} meeting {doc.meeting.number}, "
+        f"{full_date(doc.meeting.date)}",
+        template="minutes_circulated",
+        context={
+            "doc": doc,
+            "meeting_words": _meeting_words(doc),
+            "until": last_day_words(doc.corrections_close_at, council.timezone) if doc.corrections_close_at else None,
+            "decisions": len(doc.decisions),
+            "actions": sum(len(item.actions_raised) for item in doc.items),
+            "attached": bool(attachments),
+        },
+        link=f"/meetings/{meeting_id}/minutes#corrections",
+        attachments=attachments,
+        now=now,
+    )
+    run.emailed = len(rows)
     return run
+
+
+def queue_approved(
+    *, session: Session, settings: Settings, council: Council, doc: MinutesDoc, now: datetime | None = None
+) -> MailRun:
+    """Queue the approved minutes to every active seat, with the approved Word minutes."""
+    run = MailRun()
+    attachments = _attach(session, doc, run)
+    zone = ZoneInfo(council.timezone)
+    rows = notify(
+        session,
+        settings,
+        kind="minutes_approved",
+        council=council,
+        recipients=everyone(session=session, council_id=council.id),
+        subject=f"Minutes approved: {council.name} meeting {doc.meeting.number}, {full_date(doc.meeting.date)}",
+        template="minutes_approved",
+        context={
+            "doc": doc,
+            "meeting_words": _meeting_words(doc),
+            "approved_on": full_date(doc.approved_at.astimezone(zone)) if doc.approved_at else "",
+            "accepted": sum(1 for c in doc.corrections if c.status == "accepted"),
+            "attached": bool(attachments),
+        },
+        link=f"/meetings/{doc.meeting.meeting_id}/minutes",
+        attachments=attachments,
+        now=now,
+    )
+    run.emailed = len(rows)
+    return run
+
+
+def queue_correction_proposed(
+    *, session: Session, settings: Settings, council: Council, doc: MinutesDoc, correction: CorrectionRow, item: str
+) -> None:
+    """Tell the secretary a correction waits for their decision."""
+    notify(
+        session,
+        settings,
+        kind="correction_proposed",
+        council=council,
+        recipients=secretaries(session=session, council_id=council.id),
+        subject=f"Correction proposed to the minutes of {council.name} meeting {doc.meeting.number}",
+        template="minutes_correction_proposed",
+        context={"doc": doc, "meeting_words": _meeting_words(doc), "correction": correction, "item": item},
+        link=f"/meetings/{doc.meeting.meeting_id}/minutes#correction-{correction.id}",
+    )
+
+
+def queue_correction_decided(
+    *,
+    session: Session,
+    settings: Settings,
+    council: Council,
+    doc: MinutesDoc,
+    correction: CorrectionRow,
+    item: str,
+    proposer: User,
+) -> None:
+    """Tell whoever proposed a correction what the secretary decided, and why."""
+    notify(
+        session,
+        settings,
+        kind="correction_decided",
+        council=council,
+        recipients=[Recipient(user_id=proposer.id, name=proposer.name, email=proposer.email)]
+        if proposer.is_active
+        else [],
+        subject=f"Your correction was {correction.status}: minutes of {council.name} meeting {doc.meeting.number}",
+        template="minutes_correction_decided",
+        context={"doc": doc, "meeting_words": _meeting_words(doc), "correction": correction, "item": item},
+        link=f"/meetings/{doc.meeting.meeting_id}/minutes#correction-{correction.id}",
+    )

@@ -81,6 +81,24 @@ class AmendmentRow(BaseModel):
     made_at: datetime
 
 
+class CorrectionRow(BaseModel):
+    """A correction proposed to circulated minutes, and what the secretary decided."""
+
+    id: int
+    item_number: int
+    text: str
+    reason: str
+    proposed_by: str | None
+    proposed_by_id: int | None
+    proposed_at: datetime
+    status: Literal["proposed", "accepted", "rejected", "withdrawn"]
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    decision_note: str = ""
+    # Accepted and written into the item's notes by the acceptance itself.
+    applied: bool = False
+
+
 class MinutesDoc(BaseModel):
     meeting: Header
     status: Literal["draft", "circulated", "approved"]
@@ -104,3 +122,10 @@ class MinutesDoc(BaseModel):
     circulated_at: datetime | None
     approved_at: datetime | None
     approved_by: str | None
+    # The correction round: when it closes (the end of the last working day; None: no window),
+    # the corrections proposed, oldest first, and why the chair approved before it closed.
+    corrections_close_at: datetime | None = None
+    corrections: list[CorrectionRow] = []
+    approved_early_reason: str = ""
+    # Who took the minutes (a member's name, or the name the secretary typed).
+    taken_by: str | None = None

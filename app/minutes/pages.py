@@ -14,23 +14,22 @@ from fastapi import APIRouter, Form, Request
 from sqlmodel import Session, col, select
 
 from app.agendas.carry import carried_ids
-from app.common import etag
+from app.common import IdPath, etag
 from app.config import Settings
 from app.db import SessionDep
 from app.display import local_date, local_time
 from app.errors import Conflict, NotFound, PreconditionFailed
 from app.meetings.state import meeting_state
+from app.minutes import corrections, window
+from app.minutes import data as minutes_data
 from app.minutes import service as minutes_service
 from app.minutes.lock import RECORDERS, not_started_note
-from app.minutes.schemas import (
-    NOTES_MAX,
-    AmendmentCreate,
-)
+from app.minutes.schemas import NOTES_MAX, AmendmentCreate, CorrectionCreate, CorrectionDecision
 from app.models import Council, Meeting, MeetingStatus, Minutes, MinutesStatus, Role, Theme
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageMeeting, PageUser
 from app.web.forms import attempt, whole_or_text
-from app.web.render import redirect, render
+from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,6 +63,9 @@ def minutes_page(request: Request, session: SessionDep, user: PageUser, found: P
     owners = sorted(doc.attendance, key=lambda r: r.name.casefold())
     editing = recorder and not approved and not cancelled
     meeting_day = meeting.scheduled_at.astimezone(zone).date()
+    minutes = session.get(Minutes, meeting.id)
+    window_open = corrections.is_open(minutes)
+    closes = doc.corrections_close_at
     return render(
         request,
         "minutes.html",
@@ -97,6 +99,17 @@ def minutes_page(request: Request, session: SessionDep, user: PageUser, found: P
             "choices": ATTENDANCE_CHOICES,
             "notes_max": NOTES_MAX,
             "can_email": bool(settings.SMTP_URL),
+            # The correction round.
+            "window_open": window_open,
+            "closes_on": window.last_day(closes, zone.key) if closes else None,
+            "can_propose": window_open and not cancelled and corrections.attended(session, access, meeting),
+            "can_decide": recorder and doc.status == MinutesStatus.circulated and not cancelled,
+            "pending": sum(1 for c in doc.corrections if c.status == "proposed"),
+            "proposed_at": {c.id: local_time(c.proposed_at, zone) for c in doc.corrections},
+            "decided_at": {c.id: local_time(c.decided_at, zone) for c in doc.corrections if c.decided_at},
+            "seat_holders": minutes_data.load_seats(session=session, council_id=access.council.id) if editing else [],
+            "taken_by_id": minutes.taken_by_id if minutes else None,
+            "taken_by_name": minutes.taken_by_name if minutes else "",
             "here": minutes_path(meeting.id),
         },
     )
@@ -139,9 +152,10 @@ def circulate_form(
     def said(result) -> str:
         parts = ["Minutes circulated: members can read them now; the chair approves them next."]
         if email:
-            parts.append(f"Emailed to {result.emailed} member{'s' if result.emailed != 1 else ''}.")
-        if result.failures:
-            parts.append("Not delivered: " + "; ".join(result.failures) + ".")
+            parts.append(
+                f"Mail queued for {result.emailed} {'person' if result.emailed == 1 else 'people'} "
+                "who attended, with the correction window."
+            )
         parts += result.notes
         return " ".join(parts)
 
@@ -165,9 +179,15 @@ def circulate_form(
 
 @router.post("/meetings/{meeting_id}/minutes/approve", dependencies=[CsrfChecked])
 def approve_form(
-    request: Request, session: SessionDep, user: PageUser, found: PageMeeting, version: Annotated[str, Form()] = ""
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    found: PageMeeting,
+    version: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
 ):
-    """The chair approves the minutes as read: a change since the page was opened is shown first."""
+    """The chair approves the minutes as read (saying why, before the correction window closes): a change since
+    the page was opened is shown first."""
 
     def apply():
         try:
@@ -176,6 +196,8 @@ def approve_form(
                 access=found.access,
                 meeting=found.meeting,
                 if_match=etag(seen) if isinstance(seen := whole_or_text(version), int) else None,
+                settings=request.app.state.settings,
+                reason=clean_text(reason),
             )
         except PreconditionFailed:
             raise PreconditionFailed(
@@ -189,9 +211,109 @@ def approve_form(
         apply,
         keep=(NotFound.status_code,),
         message=refusal(session, found.meeting),
-        success="Minutes approved. They are final now; corrections are amendments.",
+        success="Minutes approved. They are final now; corrections are amendments. Everyone on the council is mailed.",
     )
     return redirect(minutes_path(found.meeting.id))
+
+
+@router.post("/meetings/{meeting_id}/minutes/corrections", dependencies=[CsrfChecked])
+def propose_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    found: PageMeeting,
+    item_number: Annotated[str, Form()] = "",
+    text: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+):
+    """An attendee proposes the corrected wording of an item, and why."""
+    ok, row = attempt(
+        request,
+        session,
+        lambda: corrections.propose(
+            session=session,
+            settings=request.app.state.settings,
+            access=found.access,
+            meeting=found.meeting,
+            correction_in=CorrectionCreate(
+                item_number=whole_or_text(item_number), text=clean_text(text).strip(), reason=clean_text(reason).strip()
+            ),
+        ),
+        keep=(NotFound.status_code,),
+        success="Correction proposed. The secretary accepts or rejects it, and you get a mail saying which.",
+    )
+    number = whole_or_text(item_number)
+    anchor = f"correction-{row.id}" if ok and row else f"item-{number}" if isinstance(number, int) else "corrections"
+    return redirect(back_to(found.meeting.id, anchor))
+
+
+@router.post("/meetings/{meeting_id}/minutes/corrections/{correction_id}/decide", dependencies=[CsrfChecked])
+def decide_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    found: PageMeeting,
+    correction_id: IdPath,
+    decision: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    apply: Annotated[str, Form()] = "",
+    item_version: Annotated[str, Form()] = "",
+):
+    """The secretary accepts (optionally writing it into the notes) or rejects a correction, with a note."""
+    if decision not in ("accept", "reject"):
+        flash(request, "Choose to accept or reject the correction.", "error")
+        return redirect(back_to(found.meeting.id, f"correction-{correction_id}"))
+    seen = whole_or_text(item_version)
+
+    def run():
+        try:
+            return corrections.decide(
+                session=session,
+                settings=request.app.state.settings,
+                access=found.access,
+                meeting=found.meeting,
+                correction_id=correction_id,
+                accept=decision == "accept",
+                decision_in=CorrectionDecision(
+                    note=clean_text(note).strip(),
+                    apply=bool(apply) and decision == "accept",
+                    item_version=seen if isinstance(seen, int) else None,
+                ),
+            )
+        except PreconditionFailed:
+            raise PreconditionFailed(
+                "The notes under this item changed after the page was opened, so the correction was not applied "
+                "or decided. Read the notes as they are now, then decide again."
+            ) from None
+
+    attempt(
+        request,
+        session,
+        run,
+        keep=(NotFound.status_code,),
+        message=refusal(session, found.meeting),
+        success=lambda row: (
+            f"Correction {row.status}{' and written into the notes' if row.applied else ''}. "
+            "Whoever proposed it is mailed."
+        ),
+    )
+    return redirect(back_to(found.meeting.id, f"correction-{correction_id}"))
+
+
+@router.post("/meetings/{meeting_id}/minutes/corrections/{correction_id}/withdraw", dependencies=[CsrfChecked])
+def withdraw_form(request: Request, session: SessionDep, user: PageUser, found: PageMeeting, correction_id: IdPath):
+    """Take back a correction you proposed, before it is decided."""
+    attempt(
+        request,
+        session,
+        lambda: corrections.withdraw(
+            session=session, access=found.access, meeting=found.meeting, correction_id=correction_id
+        ),
+        keep=(NotFound.status_code,),
+        message=refusal(session, found.meeting),
+        success="Correction withdrawn.",
+    )
+    return redirect(back_to(found.meeting.id, f"correction-{correction_id}"))
 
 
 @router.post("/meetings/{meeting_id}/minutes/amendments", dependencies=[CsrfChecked])

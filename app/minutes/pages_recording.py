@@ -340,6 +340,34 @@ def next_meeting_form(
     return redirect(back_to(found.meeting.id, "next-meeting"))
 
 
+@router.post("/meetings/{meeting_id}/minutes/taken-by", dependencies=[CsrfChecked])
+def taken_by_form(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    found: PageMeeting,
+    taken_by_user_id: Annotated[str, Form()] = "",
+    taken_by_name: Annotated[str, Form()] = "",
+):
+    """Who took the minutes: someone on the council, or a name typed for someone without an account."""
+    person = whole_or_text(taken_by_user_id) if taken_by_user_id else None
+    attempt(
+        request,
+        session,
+        lambda: recording.update_minutes(
+            session=session,
+            access=found.access,
+            meeting=found.meeting,
+            minutes_in=MinutesUpdate(taken_by_user_id=person, taken_by_name=" ".join(taken_by_name.split())),
+            if_match=None,
+        ),
+        keep=(NotFound.status_code,),
+        message=refusal(session, found.meeting),
+        success="Saved who took the minutes.",
+    )
+    return redirect(back_to(found.meeting.id, "taken-by"))
+
+
 # -- saving as they type --------------------------------------------------------------
 
 

@@ -319,15 +319,29 @@ def set_aob_outcome(*, session: Session, access: Access, meeting: Meeting, item_
     )
 
 
+def check_seat_holder(session: Session, meeting: Meeting, user_id: int | None) -> None:
+    """Who took the minutes, when named by account, holds a seat on the council."""
+    if user_id is None:
+        return
+    seat = session.exec(
+        select(Membership.id).where(Membership.council_id == meeting.council_id, Membership.user_id == user_id)
+    ).first()
+    if seat is None:
+        raise Invalid(f"User {user_id} has no seat on this council: type their name instead.", field="taken_by_user_id")
+
+
 def update_minutes(
     *, session: Session, access: Access, meeting: Meeting, minutes_in: MinutesUpdate, if_match: str | None
 ) -> MinutesDoc:
-    """Item 1's approval of the previous minutes, and the note on the next meeting."""
+    """Item 1's approval of the previous minutes, the note on the next meeting, and who took the minutes."""
     minutes, created = lock.open_for_edit(session, access, meeting, doing="take the minutes")
     check_if_match(if_match, 0 if created else minutes.version)
     requested = minutes_in.model_dump(exclude_unset=True)
+    if "taken_by_user_id" in requested:
+        requested["taken_by_id"] = requested.pop("taken_by_user_id")
+        check_seat_holder(session, meeting, requested["taken_by_id"])
     for field, value in requested.items():
-        if value is None and field != "previous_minutes_approved":
+        if value is None and field not in ("previous_minutes_approved", "taken_by_id"):
             raise Invalid(f"{field} cannot be empty; send an empty string to clear it.", field=field)
     changes = {f: [getattr(minutes, f), v] for f, v in requested.items() if getattr(minutes, f) != v}
     if changes:

@@ -105,20 +105,52 @@ class MinutesUpdate(InputModel):
     previous_minutes_approved: bool | None = None
     previous_minutes_note: Text(2000) | None = None
     next_meeting_note: Text(500) | None = None
+    # Who took the minutes: a person on the council (their user id), or a name typed for
+    # someone without an account (taken_by_name wins when both are set; "" clears it).
+    taken_by_user_id: DbId | None = None
+    taken_by_name: Text(120) | None = None
 
 
 class CirculateIn(InputModel):
-    email: StrictBool = Field(default=False, description="Also mail every voting member the minutes (needs SMTP_URL)")
+    email: StrictBool = Field(
+        default=False,
+        description="Also mail the attendees the minutes (queued; sent by the deliverer once SMTP_URL is set)",
+    )
 
 
 class CirculateResult(BaseModel):
     minutes: MinutesDoc
-    # Mails accepted by the SMTP server, and the ones it refused or could not take.
+    # Mails queued on the outbox for the attendees (the deliverer sends them after this request).
     emailed: int
+    # Kept for clients of the old synchronous mail: always empty now (the outbox shows delivery).
     failures: list[str]
     # The .docx attached to the mails, if one was.
     attachment: str | None
     notes: list[str]
+
+
+class ApproveIn(InputModel):
+    reason: Text(2000) = Field(
+        default="", description="Required to approve before the correction window closes: why not wait"
+    )
+
+
+class CorrectionCreate(InputModel):
+    item_number: MinutesItem
+    text: Name(5000) = Field(description="The item's notes as they should read")
+    reason: Name(2000)
+
+
+class CorrectionDecision(InputModel):
+    note: Text(2000) = Field(default="", description="Why (required to reject)")
+    apply: StrictBool = Field(
+        default=False, description="Accepting: also write the corrected wording into the item's notes"
+    )
+    item_version: Annotated[int, Field(ge=0, le=2**31 - 1, strict=True)] | None = Field(
+        default=None,
+        description="Applying: the version of the item's notes you read (default: the one the proposer read); "
+        "412 if they changed since",
+    )
 
 
 class AmendmentCreate(InputModel):

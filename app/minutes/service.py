@@ -8,12 +8,14 @@ Rules, in one place (recording itself is in minutes_recording.py):
   when it starts). Circulating marks it held.
 - Circulated minutes can still be corrected before approval: they stay circulated, every
   change is in the audit history, and circulating again sends the corrected version.
+  Circulating opens the correction round (corrections.py); approval waits for it.
 - Approved minutes never change: every editing route answers 409. A correction is an
   amendment (who, when, why). Approval freezes the whole document (in the `approved`
   audit entry), so the approved minutes read the same however the council's data moves.
 """
 
 import logging
+from datetime import datetime
 
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
@@ -21,9 +23,10 @@ from sqlmodel import Session, col, select
 from app.auth import Access
 from app.common import check_if_match
 from app.config import Settings
+from app.display import plural
 from app.errors import Conflict, Forbidden, Invalid
+from app.minutes import corrections, lock, recording, window
 from app.minutes import data as minutes_data
-from app.minutes import lock, recording
 from app.minutes import mail as minutes_mail
 from app.minutes.build import amendment_row
 from app.minutes.model import AmendmentRow, MinutesDoc
@@ -120,22 +123,30 @@ def list_history(*, session: Session, access: Access, meeting: Meeting) -> list[
 
 
 def circulate_minutes(
-    *, session: Session, access: Access, meeting: Meeting, settings: Settings, email: bool, if_match: str | None
+    *,
+    session: Session,
+    access: Access,
+    meeting: Meeting,
+    settings: Settings,
+    email: bool,
+    if_match: str | None,
+    now: datetime | None = None,
 ) -> CirculateResult:
-    """Send the draft round for comment (chair or secretary), optionally by mail; marks the meeting held."""
+    """Send the draft round for corrections (chair or secretary), optionally mailing the attendees (queued on
+    the outbox); opens the correction window (restarted by circulating again) and marks the meeting held."""
     access.require(*lock.RECORDERS, doing="circulate the minutes")
     lock.check_can_minute(meeting)
     lock.refuse_before_start(meeting, access.council.timezone)
-    if email and not settings.SMTP_URL:
-        raise Invalid("This server has no SMTP_URL, so it cannot send mail; circulate without email.", field="email")
-    minutes, created = lock.lock_minutes(session, meeting)
+    minutes, created = lock.lock_minutes(session, meeting, started_by=access.user.id)
     lock.refuse_if_approved(minutes, meeting)
     check_if_match(if_match, 0 if created else minutes.version)
     again = minutes.status == MinutesStatus.circulated
     agenda = minutes_data.agenda_for(session=session, access=access, meeting=meeting)
-    now = utcnow()
+    now = now or utcnow()
+    council = access.council
     minutes.status = MinutesStatus.circulated
     minutes.circulated_at = now
+    minutes.corrections_close_at = window.window_close(now, council.correction_window_days, council.timezone)
     minutes.agenda_version = agenda.version
     marked_held = meeting.status == MeetingStatus.scheduled
     if marked_held:
@@ -144,12 +155,23 @@ def circulate_minutes(
         session.add(meeting)
     lock.touch(session, minutes)
     doc = minutes_data.current_doc(session=session, access=access, meeting=meeting, minutes=minutes, agenda=agenda)
-    run = minutes_mail.mail_minutes(session=session, settings=settings, doc=doc) if email else minutes_mail.MailRun()
+    run = (
+        minutes_mail.queue_circulated(session=session, settings=settings, council=council, doc=doc, now=now)
+        if email
+        else minutes_mail.MailRun()
+    )
     if marked_held:
         run.notes.insert(0, f"Meeting {meeting.number} is now marked as held.")
-    detail = {"again": again, "meeting_marked_held": marked_held, "email": email}
+    if email and not settings.SMTP_URL:
+        run.notes.append("This server has no mail set up (SMTP_URL): the mail waits in the outbox and goes once it is.")
+    detail = {
+        "again": again,
+        "meeting_marked_held": marked_held,
+        "email": email,
+        "corrections_close_at": minutes.corrections_close_at.isoformat() if minutes.corrections_close_at else None,
+    }
     if email:
-        detail |= {"emailed": run.emailed, "failures": run.failures, "attachment": run.attachment}
+        detail |= {"emailed": run.emailed, "attachment": run.attachment}
     lock.record(session, access, meeting, "circulated", detail)
     session.flush()
     return CirculateResult(
@@ -157,8 +179,18 @@ def circulate_minutes(
     )
 
 
-def approve_minutes(*, session: Session, access: Access, meeting: Meeting, if_match: str | None) -> MinutesDoc:
-    """The chair approves circulated minutes as a true record; from now on they only take amendments."""
+def approve_minutes(
+    *,
+    session: Session,
+    access: Access,
+    meeting: Meeting,
+    if_match: str | None,
+    settings: Settings,
+    reason: str = "",
+    now: datetime | None = None,
+) -> MinutesDoc:
+    """The chair approves circulated minutes as a true record, once every correction is decided and the window
+    has closed (or before, saying why); everyone is mailed. From now on they only take amendments."""
     access.require(Role.chair, doing="approve the minutes")
     lock.check_can_minute(meeting)
     lock.refuse_before_start(meeting, access.council.timezone)
@@ -167,14 +199,33 @@ def approve_minutes(*, session: Session, access: Access, meeting: Meeting, if_ma
     if minutes.status != MinutesStatus.circulated:
         raise Conflict("Circulate the minutes before approving them, so members see them first.")
     check_if_match(if_match, minutes.version)
+    if waiting := corrections.pending_count(session, meeting):
+        raise Conflict(
+            f"{plural(waiting, 'correction')} still {'waits' if waiting == 1 else 'wait'} for the secretary's "
+            "decision: accept or reject them before approving the minutes."
+        )
+    now = now or utcnow()
+    reason = reason.strip()
+    # No window (circulated before the round existed, or a council with none): nothing to be early for.
+    early = minutes.corrections_close_at is not None and now < minutes.corrections_close_at
+    if early and not reason:
+        closes = window.last_day_words(minutes.corrections_close_at, access.council.timezone)
+        raise Invalid(
+            f"The correction window is open until the end of {closes}. To approve before it closes, "
+            "say why in `reason`.",
+            field="reason",
+        )
     minutes.status = MinutesStatus.approved
-    minutes.approved_at = utcnow()
+    minutes.approved_at = now
     minutes.approved_by_id = access.user.id
+    minutes.approved_early_reason = reason if early else ""
     lock.touch(session, minutes)
     doc = minutes_data.current_doc(session=session, access=access, meeting=meeting, minutes=minutes)
-    lock.record(
-        session, access, meeting, "approved", {"version": minutes.version, "snapshot": doc.model_dump(mode="json")}
-    )
+    detail = {"version": minutes.version, "snapshot": doc.model_dump(mode="json")}
+    if early:
+        detail["early_reason"] = reason
+    lock.record(session, access, meeting, "approved", detail)
+    minutes_mail.queue_approved(session=session, settings=settings, council=access.council, doc=doc, now=now)
     session.flush()
     return doc
 

@@ -29,7 +29,16 @@ from app.models.invitations import Invitation, InvitationStatus
 from app.models.journeys import Journey, JourneyStep, Responsibility, StepDepartment
 from app.models.measures import Direction, Measure, MeasureCategory, MeasureKind, MeasureScope, Reading
 from app.models.meetings import Meeting, MeetingStatus
-from app.models.minutes import Decision, Minutes, MinutesAmendment, MinutesEvent, MinutesItem, MinutesStatus
+from app.models.minutes import (
+    CorrectionStatus,
+    Decision,
+    Minutes,
+    MinutesAmendment,
+    MinutesCorrection,
+    MinutesEvent,
+    MinutesItem,
+    MinutesStatus,
+)
 from app.models.outbox import NotificationPreference, OutboxMessage, OutboxStatus
 from app.models.reports import DepartmentReport
 from app.models.research import (
@@ -98,6 +107,8 @@ __all__ = [
     "Decision",
     "Minutes",
     "MinutesAmendment",
+    "MinutesCorrection",
+    "CorrectionStatus",
     "MinutesEvent",
     "MinutesItem",
     "MinutesStatus",

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, UniqueConstraint, text
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -32,6 +32,15 @@ class Minutes(SQLModel, table=True):
     circulated_at: datetime | None = Field(default=None, sa_type=TZDateTime)
     approved_at: datetime | None = Field(default=None, sa_type=TZDateTime)
     approved_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    # The correction round: set when circulated (the end of the last working day of the
+    # council's window); None for minutes circulated before the round existed.
+    corrections_close_at: datetime | None = Field(default=None, sa_type=TZDateTime)
+    # Why the chair approved before the window closed ("" when approved after it).
+    approved_early_reason: str = Field(default="", max_length=2000, sa_column_kwargs={"server_default": text("''")})
+    # Who took the minutes: a person with an account (by default whoever started them) or,
+    # when `taken_by_name` is set, that name (a minute-taker without an account).
+    taken_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    taken_by_name: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": text("''")})
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
@@ -39,6 +48,42 @@ class Minutes(SQLModel, table=True):
     @declared_attr
     def __mapper_args__(cls) -> dict:
         return {"version_id_col": cls.__table__.c.version}
+
+
+class CorrectionStatus(StrEnum):
+    proposed = "proposed"
+    accepted = "accepted"
+    rejected = "rejected"
+    withdrawn = "withdrawn"
+
+
+class MinutesCorrection(SQLModel, table=True):
+    """A correction an attendee proposes to circulated minutes, under one agenda item, and the
+    secretary's decision on it. Kept after approval: the record of changes prints them."""
+
+    __tablename__ = "minutes_corrections"
+    __table_args__ = (
+        CheckConstraint("status IN ('proposed', 'accepted', 'rejected', 'withdrawn')", name="status"),
+        CheckConstraint("item_number BETWEEN 1 AND 9 OR item_number > 100", name="item_number"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", ondelete="CASCADE", index=True)
+    item_number: int
+    proposed_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    # The corrected wording, and why.
+    text: str = Field(max_length=5000)
+    reason: str = Field(max_length=2000)
+    # The version of the item's notes the proposer read: applying the text on acceptance
+    # checks it, so a later edit is never overwritten unseen.
+    item_version: int = Field(default=0)
+    status: str = Field(default=CorrectionStatus.proposed, max_length=20)
+    decided_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    decided_at: datetime | None = Field(default=None, sa_type=TZDateTime)
+    decision_note: str = Field(default="", max_length=2000)
+    # Accepted and written into the item's notes (False: accepted, the secretary edits by hand).
+    applied: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
 
 
 class MinutesItem(SQLModel, table=True):

@@ -121,6 +121,7 @@ def test_secretary_minutes_the_meeting_and_the_chair_approves_it(demo, page, bro
     assert flash(page).startswith("Minutes circulated")
     assert page.get_by_text("Circulated on").is_visible()
     assert page.get_by_role("button", name="Approve minutes").count() == 0
+    assert page.get_by_role("button", name="Approve early").count() == 0
 
     # The chair, in a browser of her own, approves and takes the Word minutes.
     chair_context = browser.new_context(base_url=live_server, locale="en-GB", timezone_id="Europe/London")
@@ -130,9 +131,14 @@ def test_secretary_minutes_the_meeting_and_the_chair_approves_it(demo, page, bro
         chair.on("dialog", lambda dialog: dialog.accept())
         sign_in(chair, "chair@example.com", minutes_url)
         assert chair.locator("#notes-3").input_value() == NOTES
-        chair.get_by_role("button", name="Approve minutes").click()
+        # The correction window has just opened: approving now means saying why.
+        chair.get_by_label("why?").fill("Everyone present read the notes as they were typed.")
+        # Approving builds the Word minutes (with their trend charts) for everyone's mail: seconds on a busy machine.
+        chair.get_by_role("button", name="Approve early").click(timeout=90_000)
         chair.wait_for_url(f"**{minutes_url}")
-        assert flash(chair) == "Minutes approved. They are final now; corrections are amendments."
+        assert flash(chair) == (
+            "Minutes approved. They are final now; corrections are amendments. Everyone on the council is mailed."
+        )
         assert chair.get_by_text("Approved on").first.is_visible()
         assert chair.locator("textarea[name=notes]").count() == 0
 

@@ -233,6 +233,7 @@ def test_headings_are_attendance_the_nine_items_then_the_registers(doc):
         "Time": "10:00–12:00 (Europe/London)",
         "Location": "Board room, Leeds",
         "Agenda": "Version 2, as published",
+        "Minutes taken by": "Not recorded",
     }
 
 

@@ -71,6 +71,7 @@ def test_minutes_are_circulated_and_approved_once_the_meeting_has_started(app, c
     approved = client.post(
         minutes_url(w.meeting, "/approve"),
         headers=if_match(client, minutes_url(w.meeting, "/approve"), chair, read=minutes_url(w.meeting)),
+        json={"reason": "Read at the meeting: no need to wait for the correction window."},
     )
     assert approved.status_code == 200
 

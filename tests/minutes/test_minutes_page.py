@@ -9,7 +9,19 @@ import pytest
 from markupsafe import escape
 from sqlmodel import select
 
-from app.models import Action, AobItem, Council, Decision, Meeting, Membership, Minutes, MinutesItem, Role, Theme
+from app.models import (
+    Action,
+    AobItem,
+    Council,
+    Decision,
+    Meeting,
+    Membership,
+    Minutes,
+    MinutesCorrection,
+    MinutesItem,
+    Role,
+    Theme,
+)
 from tests.factories import make_council, make_department, make_meeting, make_membership, make_user
 from tests.web.test_pages import csrf_from, sign_in
 
@@ -85,7 +97,7 @@ def approve(client, world: World) -> None:
     sign_in(client, "chair@example.com")
     page = client.get(world.url).text
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
-    post_form(client, world.url, f"{world.url}/approve", version=version)
+    post_form(client, world.url, f"{world.url}/approve", version=version, reason="Read at the meeting.")
     assert "Minutes approved." in flashes(client.get(world.url).text)[0]
 
 
@@ -306,12 +318,15 @@ def test_item_1_aob_and_next_meeting_are_recorded(client, session, world):
 def test_circulate_approve_and_then_only_amendments(client, session, world):
     sign_in(client, "secretary@example.com")
     post_form(client, world.url, f"{world.url}/decisions", item_number="5", text="Extend the SMS pilot.")
+    # No SMTP_URL here: the mail is queued all the same, and the page says it waits.
     post_form(client, world.url, f"{world.url}/circulate", email="1")
-    assert "cannot send mail" in flashes(client.get(world.url).text)[0]
-    post_form(client, world.url, f"{world.url}/circulate")
     page = client.get(world.url).text
     assert flashes(page)[0].startswith("Minutes circulated")
     assert "Meeting 2 is now marked as held." in flashes(page)[0]
+    assert "Mail queued for 2 people" in flashes(page)[0] and "waits in the outbox" in flashes(page)[0]
+    post_form(client, world.url, f"{world.url}/circulate")
+    page = client.get(world.url).text
+    assert flashes(page)[0].startswith("Minutes circulated") and "queued" not in flashes(page)[0]
     assert "Circulated on" in page and "Circulate again" in page and "Approve minutes" not in page
     post_form(client, world.url, f"{world.url}/approve", version="99")
     assert "Only the council's chair can approve the minutes." in flashes(client.get(world.url).text)
@@ -328,13 +343,20 @@ def test_circulate_approve_and_then_only_amendments(client, session, world):
     )
     assert corrected.status_code == 200
     sign_in(client, "chair@example.com")
-    post_form(client, world.url, f"{world.url}/approve", version=version)
+    post_form(client, world.url, f"{world.url}/approve", version=version, reason="Read at the meeting.")
     page = client.get(world.url).text
     assert "changed after you opened this page" in flashes(page)[0]
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    # The correction window is open: approving now needs a reason, and the form asks for one.
+    assert 'name="reason"' in page and "Approve early" in page
     post_form(client, world.url, f"{world.url}/approve", version=version)
     page = client.get(world.url).text
-    assert flashes(page) == ["Minutes approved. They are final now; corrections are amendments."]
+    assert "To approve before it closes, say why" in flashes(page)[0]
+    post_form(client, world.url, f"{world.url}/approve", version=version, reason="Read at the meeting.")
+    page = client.get(world.url).text
+    assert flashes(page) == [
+        "Minutes approved. They are final now; corrections are amendments. Everyone on the council is mailed."
+    ]
     assert "Approved on" in page and "by Helen Carter" in page
     assert 'name="notes"' not in page and "Record a decision" not in page and "Corrected." in page
 
@@ -405,3 +427,54 @@ def test_no_theme_select_when_the_council_has_no_themes(client, world):
     sign_in(client, "secretary@example.com")
     page = client.get(world.url).text
     assert "Record a decision" in page and 'name="theme_id"' not in page
+
+
+# -- the correction round on the page ---------------------------------------------------
+
+
+def test_the_round_on_the_page_who_proposes_who_decides_and_who_took_the_minutes(client, session, world):
+    sign_in(client, "secretary@example.com")
+    post_form(client, world.url, f"{world.url}/items/5/notes", notes="Pilot agreed.", item_version="0")
+    page = client.get(world.url).text
+    assert "Minutes taken by <strong>Sam Okafor</strong>" in page
+    post_form(client, world.url, f"{world.url}/taken-by", taken_by_user_id="", taken_by_name="  Pat   Minute-Taker ")
+    assert "Minutes taken by <strong>Pat Minute-Taker</strong>" in client.get(world.url).text
+    # The secretary records Aisha present, not Chen; then circulates.
+    post_form(
+        client,
+        world.url,
+        f"{world.url}/attendance",
+        membership_id=[str(world.seats[k].id) for k in ("member", "supplier")],
+        status=["present", "absent"],
+        delegate_name=["", ""],
+        note=["", ""],
+    )
+    post_form(client, world.url, f"{world.url}/circulate")
+    assert "Corrections until" in client.get(world.url).text
+
+    # Chen was absent: no form. Aisha proposes; a missing reason comes back with what she typed.
+    sign_in(client, "supplier@example.com")
+    assert "Propose a correction to item" not in client.get(world.url).text
+    sign_in(client, "member@example.com")
+    page = client.get(world.url).text
+    assert "Propose a correction to item 5" in page and ">Pilot agreed.</textarea>" in page
+    post_form(client, world.url, f"{world.url}/corrections", item_number="5", text="Pilot agreed for March.")
+    page = client.get(world.url).text
+    assert "Pilot agreed for March.</textarea>" in page and " open>" in item_html(page, 5)
+    post_form(
+        client, world.url, f"{world.url}/corrections", item_number="5", text="Pilot agreed for March.", reason="Date"
+    )
+    page = client.get(world.url).text
+    assert flashes(page)[0].startswith("Correction proposed.")
+    assert "Waiting for the secretary's decision." in item_html(page, 5) and "decide-form" not in page
+
+    # The secretary rejects without a note (refused, named), then accepts; the notes now read as proposed.
+    sign_in(client, "secretary@example.com")
+    correction = session.exec(select(MinutesCorrection)).one()
+    decide = f"{world.url}/corrections/{correction.id}/decide"
+    post_form(client, world.url, decide, decision="reject", note="")
+    assert "Say why the correction is rejected" in flashes(client.get(world.url).text)[0]
+    post_form(client, world.url, decide, decision="accept", note="Right.", apply="1", item_version="1")
+    page = client.get(world.url).text
+    assert flashes(page)[0].startswith("Correction accepted and written into the notes.")
+    assert ">Pilot agreed for March.</textarea>" in item_html(page, 5)

@@ -4,11 +4,13 @@ The world's meeting has no minutes yet (the first write creates them) and one de
 Every recording route and circulating succeed for those allowed. Approving, which needs
 circulated minutes, and amendments, which need approved ones, answer 409 to those
 allowed: past the role check, refused by the state. Observers read minutes once approved
-only; these are not. (A minutes record in the shared world would also close the
+only; these are not. The correction round needs circulated minutes: proposing, deciding
+and withdrawing answer 409 past the role check (voting seats propose and withdraw; the
+chair and secretary decide). (A minutes record in the shared world would also close the
 meeting's AOB and apologies, which the agenda rows exercise.)
 """
 
-from app.models import Decision
+from app.models import Decision, MinutesCorrection
 
 SEATED = {"member", "owner", "secretary", "chair"}
 RECORDERS = {"secretary", "chair"}
@@ -53,6 +55,26 @@ RULES: dict = {
     },
     ("POST", "/api/meetings/{meeting_id}/minutes/circulate"): {"ok": RECORDERS},
     ("POST", "/api/meetings/{meeting_id}/minutes/approve"): {"ok": set(), "chair": 409},
+    ("GET", "/api/meetings/{meeting_id}/minutes/corrections"): {"ok": SEATED},
+    ("POST", "/api/meetings/{meeting_id}/minutes/corrections"): {
+        "ok": set(),
+        **dict.fromkeys(SEATED, 409),
+        "json": {"item_number": 2, "text": "NPS rose three points.", "reason": "The slide said three."},
+    },
+    ("POST", "/api/meetings/{meeting_id}/minutes/corrections/{correction_id}/accept"): {
+        "ok": set(),
+        **dict.fromkeys(RECORDERS, 409),
+        "json": {"note": "Checked."},
+    },
+    ("POST", "/api/meetings/{meeting_id}/minutes/corrections/{correction_id}/reject"): {
+        "ok": set(),
+        **dict.fromkeys(RECORDERS, 409),
+        "json": {"note": "The slide said two."},
+    },
+    ("POST", "/api/meetings/{meeting_id}/minutes/corrections/{correction_id}/withdraw"): {
+        "ok": set(),
+        **dict.fromkeys(SEATED, 409),
+    },
     ("POST", "/api/meetings/{meeting_id}/minutes/amendments"): {
         "ok": set(),
         "chair": 409,
@@ -67,5 +89,9 @@ def arrange(session, world) -> dict[str, int]:
         meeting_id=world.meeting.id, number=1, item_number=5, text="Adopt the checklist.", created_by_id=None
     )
     session.add(decision)
+    correction = MinutesCorrection(
+        meeting_id=world.meeting.id, item_number=2, text="NPS rose three points.", reason="The slide said three."
+    )
+    session.add(correction)
     session.flush()
-    return {"decision_id": decision.id, "number": 3}
+    return {"decision_id": decision.id, "number": 3, "correction_id": correction.id}

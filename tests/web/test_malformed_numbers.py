@@ -124,10 +124,18 @@ FORMS = {
     ),
     "minutes approve version": ("/meetings/{meeting}/minutes/approve", {}, "version", False),
     "minutes strike item": ("/meetings/{meeting}/minutes/decisions/1/delete", {}, "item_number", False),
+    "correction item": ("/meetings/{meeting}/minutes/corrections", {"text": "x", "reason": "y"}, "item_number", False),
+    "correction notes version": (
+        "/meetings/{meeting}/minutes/corrections/1/decide",
+        {"decision": "accept", "apply": "1"},
+        "item_version",
+        False,
+    ),
+    "minutes taken by": ("/meetings/{meeting}/minutes/taken-by", {}, "taken_by_user_id", False),
 }
 # Hidden fields and choices carry what the page wrote; a malformed one is a form that did not come
 # from the page, so it needs no friendly name, only no 500.
-HIDDEN = {"version", "report_id", "item_number"}
+HIDDEN = {"version", "report_id", "item_number", "item_version", "taken_by_user_id"}
 # Where a message says it in words: "The action needs an owner and a due date".
 WORDS = {"owner_id": "owner", "due_on": "due date", "departments": "department id", "measure_ids": "measure id"}
 
