@@ -6,7 +6,7 @@ before this revision have no window: they may be approved as before), and downgr
 drops what only this revision knew (the corrections proposed, the minute-taker).
 
 Revision ID: 3c9e5b7a1d24
-Revises: f8d7017b77c5
+Revises: a3d9e51c7b20
 Create Date: 2026-11-30 03:20:00
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 import app.models.base
 
 revision: str = "3c9e5b7a1d24"
-down_revision: str | None = "f8d7017b77c5"
+down_revision: str | None = "a3d9e51c7b20"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,7 +6,7 @@ from sqlalchemy import inspect, text
 from app.db import make_engine
 from tests.databases import alembic_config
 
-BEFORE, REVISION = "f8d7017b77c5", "3c9e5b7a1d24"
+BEFORE, REVISION = "a3d9e51c7b20", "3c9e5b7a1d24"
 NOW = "2026-01-01 10:00:00"
 
 
