@@ -8,7 +8,7 @@ from sqlalchemy import inspect, text
 from sqlmodel import Session
 
 from app.db import make_engine
-from app.models import Attendance, Minutes
+from app.models import Attendance
 from tests.databases import alembic_config
 from tests.factories import make_meeting, make_membership, make_user
 
@@ -36,7 +36,14 @@ def test_answers_migration_moves_apologies_and_back(empty_db_url):
             b = make_membership(session, council=council, user=make_user(session, email="b@example.com"))
             first, second = make_meeting(session, council=council), make_meeting(session, council=council)
             # The second meeting is being minuted: its attendance is the secretary's record.
-            session.add(Minutes(meeting_id=second.id))
+            session.flush()
+            session.connection().execute(
+                text(
+                    "INSERT INTO minutes (meeting_id, status, agenda_version, previous_minutes_note, "
+                    "next_meeting_note, version, created_at, updated_at) "
+                    f"VALUES ({second.id}, 'draft', 0, '', '', 1, '{NOW}', '{NOW}')"
+                )
+            )
             session.add(Attendance(meeting_id=first.id, membership_id=a.id, status="apologies", note="On leave"))
             session.add(Attendance(meeting_id=second.id, membership_id=a.id, status="apologies", note="Ill"))
             session.add(Attendance(meeting_id=second.id, membership_id=b.id, status="present"))

@@ -74,7 +74,8 @@ def flush(app, inbox):
 
 
 def text_of(message) -> str:
-    return message.get_body(("plain",)).get_content()
+    """The plain-text part with its lines joined: the layout wraps paragraphs at 76 characters."""
+    return " ".join(message.get_body(("plain",)).get_content().split())
 
 
 def set_notes(client, app, w: World, number: int, notes: str, who: str = "secretary"):
