@@ -8,7 +8,7 @@ the outbox with a record of the day, so nobody gets two on the same day.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
@@ -268,6 +268,20 @@ def _wanted(session: Session, settings: Settings, digest: Digest) -> tuple[Diges
     return replace(digest, councils=[part for part, _ in kept]), [council for _, council in kept]
 
 
+def _not_yet_sent(
+    session: Session, settings: Settings, digests: list[Digest], *, sent_on: date, run: ReminderRun
+) -> Iterator[tuple[Digest, list[Council]]]:
+    """Each digest not yet sent on `sent_on` (counted in `run.skipped`), cut to the councils it is wanted from."""
+    already = set(session.exec(select(ReminderDigest.user_id).where(ReminderDigest.sent_on == sent_on)))
+    for whole in digests:
+        if whole.user_id in already:
+            run.skipped += 1
+            continue
+        digest, councils = _wanted(session, settings, whole)
+        if councils:
+            yield digest, councils
+
+
 def queue_digests(
     session: Session, settings: Settings, *, today: date | None = None, days: int = 7, now: datetime | None = None
 ) -> ReminderRun:
@@ -280,15 +294,8 @@ def queue_digests(
     keeps everyone else. The caller commits.
     """
     sent_on, digests = due_digests(session=session, today=today, days=days, now=now)
-    already = set(session.exec(select(ReminderDigest.user_id).where(ReminderDigest.sent_on == sent_on)))
     run = ReminderRun(sending=True)
-    for whole in digests:
-        if whole.user_id in already:
-            run.skipped += 1
-            continue
-        digest, councils = _wanted(session, settings, whole)
-        if not councils:
-            continue
+    for digest, councils in _not_yet_sent(session, settings, digests, sent_on=sent_on, run=run):
         try:
             with session.begin_nested():
                 session.add(ReminderDigest(user_id=digest.user_id, sent_on=sent_on, action_count=digest.action_count))
@@ -345,15 +352,8 @@ def _queue_one(
 def print_digests(*, session: Session, settings: Settings, today: date | None, days: int, out: TextIO) -> ReminderRun:
     """Print what `queue_digests` would queue today; queue and record nothing (a dry run)."""
     sent_on, digests = due_digests(session=session, today=today, days=days)
-    already = set(session.exec(select(ReminderDigest.user_id).where(ReminderDigest.sent_on == sent_on)))
     run = ReminderRun(sending=False)
-    for whole in digests:
-        if whole.user_id in already:
-            run.skipped += 1
-            continue
-        digest, councils = _wanted(session, settings, whole)
-        if not councils:
-            continue
+    for digest, _ in _not_yet_sent(session, settings, digests, sent_on=sent_on, run=run):
         _print(out, render_digest(digest, base_url=settings.BASE_URL, sender=settings.MAIL_FROM))
         run.sent += 1
         run.actions += digest.action_count

@@ -134,11 +134,16 @@ def set_item_notes(
 
     A stale `if_match` (another person's save landed after this copy was read) changes
     nothing and answers 412 with the stored notes and version, so the page can show both.
+    Saving the very notes already stored is no conflict, however old the copy: nothing
+    would be lost (a closing tab's beacon that reached the server late, then the reopened
+    page saving the same text, or two people typing the same fix).
     """
     minutes, _ = lock.open_for_edit(session, access, meeting, doing="take the minutes")
     check_standing_item(session, meeting, number)
     item = load_item(session, meeting, number)
     current = item_public(session, meeting, number, item)
+    if current.notes == notes:
+        return current
     check_if_match(if_match, current.version, current=current.model_dump(mode="json"))
     if current.notes != notes:
         item = item or MinutesItem(meeting_id=meeting.id, number=number)

@@ -63,7 +63,7 @@ def test_a_member_proposes_a_correction_from_the_mail_and_the_secretary_accepts_
     [mail] = inbox.to("billing@example.com")
     text = mail.get_body(("plain",)).get_content()
     assert "Corrections until" in text
-    link = re.search(r"Read them and propose a correction: (\S+)", text).group(1)
+    link = re.search(r"Read them and propose a correction:\s+(\S+)", text).group(1)
     assert link == f"{live_server}{minutes_url}#corrections"
 
     # Aisha opens the link in her own browser, signs in, and lands on the minutes.
