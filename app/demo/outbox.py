@@ -41,12 +41,13 @@ def _row(person: User, council: Council, *, kind: str, subject: str, text: str, 
 
 def load_outbox_demo(*, session: Session, council: Council, seats: dict[str, Membership], today: date) -> None:
     people = {email: session.get(User, seat.user_id) for email, seat in seats.items()}
-    morning = datetime.combine(today - timedelta(days=2), time(9), tzinfo=UTC)
+    # Yesterday afternoon, when meeting 2's draft minutes were circulated (app/demo/minutes.py).
+    morning = datetime.combine(today - timedelta(days=1), time(16, 5), tzinfo=UTC)
     sent = [
         ("billing@example.com", "action_assigned", "New action for you: explain estimated bills in plain English"),
         ("callcentre@example.com", "action_digest", "CX Council: 1 overdue"),
-        ("field@example.com", "minutes_approved", "Minutes of meeting 2 approved"),
-        ("digital@example.com", "minutes_approved", "Minutes of meeting 2 approved"),
+        ("field@example.com", "minutes_circulated", "Draft minutes for corrections: meeting 2"),
+        ("digital@example.com", "minutes_circulated", "Draft minutes for corrections: meeting 2"),
     ]
     for n, (email, kind, subject) in enumerate(sent):
         row = _row(people[email], council, kind=kind, subject=subject, text=subject + ".", at=morning)
@@ -57,9 +58,9 @@ def load_outbox_demo(*, session: Session, council: Council, seats: dict[str, Mem
     failed = _row(
         people["supplier@example.com"],
         council,
-        kind="minutes_approved",
-        subject="Minutes of meeting 2 approved",
-        text="The minutes of meeting 2 were approved.",
+        kind="action_digest",
+        subject="CX Council: 1 overdue",
+        text="Your actions that are overdue or due this week.",
         at=morning,
     )
     failed.status = OutboxStatus.failed

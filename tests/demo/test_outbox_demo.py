@@ -23,4 +23,4 @@ def test_the_demo_mail_page_shows_a_given_up_message_to_send_again(app, client, 
     overview = client.get(f"/councils/{council.id}").text
     assert "1 mail of this council could not be delivered" in overview
     page = client.get(f"/councils/{council.id}/outbox").text
-    assert "Send again" in page and "Greylisted" in page and "Minutes of meeting 2 approved" in page
+    assert "Send again" in page and "Greylisted" in page and "Draft minutes for corrections: meeting 2" in page
