@@ -41,6 +41,15 @@ def pending_request(*, session: Session, action: Action) -> ActionDueRequest | N
     ).first()
 
 
+def settle_pending(*, session: Session, action: Action) -> None:
+    """A due date the chair or secretary set directly supersedes the owner's request still waiting: it is
+    marked replaced, so it cannot be approved later over the date just set."""
+    pending = pending_request(session=session, action=action)
+    if pending is not None:
+        pending.status = DueRequestStatus.replaced
+        session.add(pending)
+
+
 def ask_due_move(*, session: Session, access: Access, action: Action, to_date: date, reason: str) -> ActionDueRequest:
     """Record an owner's wish to move the due date (replacing one still pending) and tell the chair and secretary."""
     earlier = pending_request(session=session, action=action)

@@ -298,6 +298,8 @@ def update_action(
         setattr(action, field, requested[field])
     if "status" in changes:
         action.closed_at = utcnow() if action.status in CLOSED_STATUSES else None
+    if "due_on" in changes:
+        due_requests.settle_pending(session=session, action=action)
     action.updated_at = utcnow()
     session.add(action)
     session.add(

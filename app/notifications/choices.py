@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 # Kinds that reach only some seats; every other kind may reach any seat.
 AUDIENCE: dict[str, frozenset[str]] = {
     "due_date_moved": frozenset({Role.chair, Role.secretary}),
-    "correction_proposed": frozenset({Role.chair, Role.secretary}),
+    # Only secretaries are mailed a proposal (app/minutes/corrections.py): they decide it.
+    "correction_proposed": frozenset({Role.secretary}),
 }
 SETTINGS_DOING = "change the council's notification settings"
 

@@ -236,6 +236,30 @@ def test_the_chair_refuses_with_a_note_and_the_date_stays(session, people, mail_
     )
 
 
+def test_a_date_the_chair_sets_directly_settles_the_owners_request_waiting(session, people, mail_app, inbox):
+    council, seats = people
+    _, client = mail_app
+    _require_approval(session, council)
+    action = make_action(session, council=council, owner=seats["owner"], title="Refund backlog", due_on=DUE)
+    session.commit()
+    owner = _headers(mail_app, session, seats["owner"])
+    url = f"/api/actions/{action.id}"
+    asked = client.patch(url, json={"due_on": LATER.isoformat(), "note": "Busy."}, headers=if_match(client, url, owner))
+    rid = asked.json()["pending_due_change"]["id"]
+
+    chair = _headers(mail_app, session, seats["chair"])
+    chosen = (DUE + timedelta(days=3)).isoformat()
+    moved = client.patch(
+        url, json={"due_on": chosen, "note": "Three days, no more."}, headers=if_match(client, url, chair)
+    )
+    assert moved.status_code == 200 and moved.json()["due_on"] == chosen
+    read = client.get(url, headers=owner).json()
+    assert read["due_on"] == chosen and read["pending_due_change"] is None
+    # The old request can no longer be approved over the date the chair set.
+    assert client.post(f"{url}/due-requests/{rid}/approve", json={}, headers=chair).status_code == 409
+    assert client.get(url, headers=owner).json()["due_on"] == chosen
+
+
 def test_a_rolled_back_request_queues_nothing(session, settings, people):
     council, seats = people
     session.info["settings"] = settings  # as app.db.get_session does for a request
