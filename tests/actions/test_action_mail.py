@@ -206,7 +206,9 @@ def test_where_the_chair_approves_moves_an_owners_move_waits_and_the_decision_is
     assert ["due_on", "due_on_approved"] in fields
 
 
-def test_the_chair_refuses_with_a_note_and_the_date_stays(session, people, mail_app, inbox):
+def _owner_asks_to_move(session, people, mail_app):
+    """A council where the chair approves moves, and its owner asking to move "Refund backlog" to LATER:
+    (client, seats, the action's url, the owner's headers, the request's id)."""
     council, seats = people
     _, client = mail_app
     _require_approval(session, council)
@@ -216,6 +218,11 @@ def test_the_chair_refuses_with_a_note_and_the_date_stays(session, people, mail_
     url = f"/api/actions/{action.id}"
     asked = client.patch(url, json={"due_on": LATER.isoformat(), "note": "Busy."}, headers=if_match(client, url, owner))
     rid = asked.json()["pending_due_change"]["id"]
+    return client, seats, url, owner, rid
+
+
+def test_the_chair_refuses_with_a_note_and_the_date_stays(session, people, mail_app, inbox):
+    client, seats, url, owner, rid = _owner_asks_to_move(session, people, mail_app)
     inbox.messages.clear()
     _flush(mail_app, inbox)
     inbox.messages.clear()
@@ -237,15 +244,7 @@ def test_the_chair_refuses_with_a_note_and_the_date_stays(session, people, mail_
 
 
 def test_a_date_the_chair_sets_directly_settles_the_owners_request_waiting(session, people, mail_app, inbox):
-    council, seats = people
-    _, client = mail_app
-    _require_approval(session, council)
-    action = make_action(session, council=council, owner=seats["owner"], title="Refund backlog", due_on=DUE)
-    session.commit()
-    owner = _headers(mail_app, session, seats["owner"])
-    url = f"/api/actions/{action.id}"
-    asked = client.patch(url, json={"due_on": LATER.isoformat(), "note": "Busy."}, headers=if_match(client, url, owner))
-    rid = asked.json()["pending_due_change"]["id"]
+    client, seats, url, owner, rid = _owner_asks_to_move(session, people, mail_app)
 
     chair = _headers(mail_app, session, seats["chair"])
     chosen = (DUE + timedelta(days=3)).isoformat()
