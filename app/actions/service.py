@@ -294,12 +294,13 @@ def update_action(
             return action
     if not changes and not note:
         return action
+    if "due_on" in changes:
+        # Before the action changes: the lookup would flush it, a version too many.
+        due_requests.settle_pending(session=session, action=action)
     for field in changes:
         setattr(action, field, requested[field])
     if "status" in changes:
         action.closed_at = utcnow() if action.status in CLOSED_STATUSES else None
-    if "due_on" in changes:
-        due_requests.settle_pending(session=session, action=action)
     action.updated_at = utcnow()
     session.add(action)
     session.add(
