@@ -47,7 +47,7 @@ def choose_file(page, name: str, content: str) -> None:
     )
 
 
-def test_chair_imports_a_csv_and_sees_the_chart(demo, page, session, tmp_path):
+def test_chair_imports_a_csv_and_sees_the_chart(demo, page, session):
     this_month = add_months(date.today(), 0).isoformat()
     sign_in(page, "chair@example.com", f"/councils/{demo.id}/measures")
     assert page.get_by_role("heading", name="Customer measures").is_visible()
@@ -63,7 +63,6 @@ def test_chair_imports_a_csv_and_sees_the_chart(demo, page, session, tmp_path):
     assert problems.locator("tbody tr").count() == 2
     assert problems.get_by_text("'thirty-two' is not a number").is_visible()
     assert problems.get_by_text("No measure called 'NPS' in this council").is_visible()
-    page.screenshot(path=str(tmp_path / "import-problems.png"), full_page=True)
 
     # The corrected file imports.
     choose_file(page, "april.csv", f"measure,period,value,sample_size\nNet Promoter Score,{this_month},34,905\n")
@@ -80,7 +79,6 @@ def test_chair_imports_a_csv_and_sees_the_chart(demo, page, session, tmp_path):
     box = chart.bounding_box()
     assert box and box["width"] > 300 and box["height"] > 100
     assert page.locator("table.readings tbody tr").first.get_by_text("34").is_visible()
-    page.screenshot(path=str(tmp_path / "measure.png"), full_page=True)
     session.expire_all()
     stored = session.exec(select(Reading).where(Reading.period == date.fromisoformat(this_month))).all()
     assert [(r.value, r.sample_size) for r in stored] == [(34.0, 905)]
