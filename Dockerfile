@@ -14,6 +14,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PORT=8000
 
 WORKDIR /app
+# WeasyPrint (the PDF pack) lays text out with Debian's Pango; DejaVu is its font.
+RUN apt-get update -qq \
+    && apt-get install -y -qq --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 # The runtime lock only (no test tools): every package pinned and hash-checked.
 COPY requirements.lock ./
 RUN python -m venv /venv && pip install --quiet --require-hashes -r requirements.lock
