@@ -21,6 +21,26 @@ from app.measures.stats import Point
 from app.meetings.forecast import Forecast
 
 
+class PaperRef(BaseModel):
+    """A paper (a file a department or owner brings) attached to an agenda item, a department
+    report, an AOB item or an initiative, as the agenda lists it.
+
+    A published agenda keeps the references it was published with; a paper's bytes never
+    change (a new version is a new paper), so a circulated pack can always be rebuilt.
+    """
+
+    id: int
+    name: str  # the file name as uploaded (shown, and offered as the download's name)
+    size: int  # bytes
+    media_type: str  # checked from the content, not the name
+    kind: str  # the reader's word for it: "PDF", "Word", "Excel", "PowerPoint", "Image"
+    uploaded_by: str | None = None
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.media_type == "application/pdf"
+
+
 class Person(BaseModel):
     membership_id: int
     name: str
@@ -135,6 +155,8 @@ class DepartmentEntry(BaseModel):
     submitted: bool
     # Its own top negative themes and action-plan metrics (None without feedback or metrics).
     voice: DepartmentVoice | None = None
+    # The papers attached to its report for this meeting.
+    papers: list[PaperRef] = Field(default_factory=list)
 
 
 class BestPractice(BaseModel):
@@ -165,6 +187,7 @@ class InitiativeRow(BaseModel):
     overdue: bool
     yearly_saving: float
     measures: list[AgendaLinkedMeasure]
+    papers: list[PaperRef] = Field(default_factory=list)
 
 
 class JourneyIssue(BaseModel):
@@ -211,6 +234,7 @@ class AobRow(BaseModel):
     submitted_by: str | None
     # Carried from an unfinished item of an earlier meeting: that meeting's number.
     carried_from_meeting: int | None = None
+    papers: list[PaperRef] = Field(default_factory=list)
 
 
 class SectionBase(BaseModel):
@@ -225,6 +249,8 @@ class SectionBase(BaseModel):
     starts_at: str
     # What is missing or worth a look, in words a chair can act on.
     notes: list[str] = Field(default_factory=list)
+    # Papers attached to the item itself (those of a report, AOB item or initiative sit on those rows).
+    papers: list[PaperRef] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _position(self):
@@ -335,6 +361,15 @@ Section = Annotated[
 ]
 
 
+class PaperListing(BaseModel):
+    """One paper in the pack's list: under which item, from which report/AOB/initiative."""
+
+    position: int  # the item's place in the running order
+    item_title: str
+    source: str  # "" for the item itself, else e.g. "Billing report", "AOB: Parking", "Initiative: Web chat"
+    paper: PaperRef
+
+
 class Agenda(BaseModel):
     meeting: Header
     status: Literal["draft", "published"]
@@ -344,6 +379,29 @@ class Agenda(BaseModel):
     sections: list[Section]
     # Items given zero minutes (standard sections or standing items): left out of the running order this meeting.
     not_taken: list[NotTaken] = Field(default_factory=list)
+
+    def paper_listing(self) -> list[PaperListing]:
+        """Every paper in running order: the item's own, then its rows' (the Word and PDF packs list these)."""
+        out: list[PaperListing] = []
+        for section in self.sections:
+
+            def add(papers: list[PaperRef], source: str, section=section) -> None:
+                out.extend(
+                    PaperListing(position=section.position, item_title=section.title, source=source, paper=p)
+                    for p in papers
+                )
+
+            add(section.papers, "")
+            if isinstance(section, DepartmentReportsSection):
+                for entry in section.departments:
+                    add(entry.papers, f"{entry.name} report")
+            elif isinstance(section, AobSection):
+                for row in section.items:
+                    add(row.papers, f"AOB: {row.title}")
+            elif isinstance(section, InitiativesSection):
+                for row in section.initiatives:
+                    add(row.papers, f"Initiative: {row.title}")
+        return out
 
 
 class LiveAgenda(Agenda):
