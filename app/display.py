@@ -10,6 +10,7 @@ written out here so the Word renderer can use them without loading the table cla
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -55,12 +56,16 @@ def format_value(value: float | None, unit: str = "") -> str:
 
 
 def format_change(change: float | None, unit: str = "") -> str:
-    """A change with its sign: +£1,590, −2%, +0.3 pts."""
+    """A change with its sign: +£1,590, +0.3 pts. A change of a percentage is in percentage
+    points ("11.8% → 12.1%" is +0.3 pts, never "+0.3%", which would mean 0.3 % of 11.8)."""
     if change is None:
         return NONE
     if change == 0:
         return "no change"
-    return ("+" if change > 0 else MINUS) + format_value(abs(change), unit)
+    sign = "+" if change > 0 else MINUS
+    if unit == "%":
+        return f"{sign}{format_number(abs(change))} pts"
+    return sign + format_value(abs(change), unit)
 
 
 def months(value: float | None) -> str:
@@ -174,7 +179,27 @@ CATEGORY_LABELS = {
     "operational": "Operational",
 }
 DIRECTION_LABELS = {"higher_is_better": "Higher is better", "lower_is_better": "Lower is better"}
-MEASURE_STATUS_LABELS = {"green": "On track", "amber": "Watch", "red": "Off track"}
+# -- status: one vocabulary -------------------------------------------------------------
+# A measure's status, an initiative's RAG and the agenda's flags are the same three words in
+# the same colours on every page, in Word, in the PDF pack and in mail. Ink on its tint and
+# on white passes WCAG AA (4.5:1) for small text; the tag always carries the word, never
+# colour alone.
+
+
+@dataclass(frozen=True)
+class Status:
+    key: str  # green / amber / red: the stored value
+    word: str  # what every renderer prints
+    ink: str  # text colour (hex)
+    tint: str  # background colour (hex)
+
+
+STATUSES = {
+    "green": Status("green", "On track", "#146c2e", "#e6f4ea"),
+    "amber": Status("amber", "Watch", "#7a5200", "#fff4d6"),
+    "red": Status("red", "Off track", "#b42318", "#fdecea"),
+}
+MEASURE_STATUS_LABELS = {key: s.word for key, s in STATUSES.items()}
 MEASURE_STATUS_HELP = {
     "green": "On target (or, without a target, not getting worse)",
     "amber": "Off target but holding or improving (or, without a target, getting worse)",
@@ -187,7 +212,34 @@ MOVEMENTS = {
     "better": "better",
     "worse": "worse",
 }
-RAGS = {"green": "Green", "amber": "Amber", "red": "Red"}
+# An initiative's RAG reads in the status words (its stored values are the same keys).
+RAGS = MEASURE_STATUS_LABELS
+
+
+def status_word(key: str | None) -> str:
+    """On track / Watch / Off track for green / amber / red; — when not set."""
+    return STATUSES[key].word if key in STATUSES else NONE
+
+
+# -- movement: arrows say which way the value went, the word says whether that is better --
+ARROWS = {"up": "▲", "down": "▼", "flat": "→"}
+
+
+def movement_text(change: float | None, unit: str = "", direction: str = "higher_is_better") -> str:
+    """'▼ −0.4 pts, better' for a falling lower-is-better percentage: the same on every page.
+
+    The arrow is the value's direction (up or down), the word is the judgement (better or
+    worse given the measure's direction), so a reader never has to guess which one an
+    arrow means."""
+    if change is None:
+        return NONE
+    if change == 0:
+        return f"{ARROWS['flat']} no change"
+    up = change > 0
+    better = up == (direction != "lower_is_better")
+    return f"{ARROWS['up' if up else 'down']} {format_change(change, unit)}, {'better' if better else 'worse'}"
+
+
 # The button that moves an initiative to each status.
 INITIATIVE_MOVES = {
     "approved": "Approve",

@@ -11,6 +11,7 @@ from app.display import (
     ACTION_STATUSES,
     CRITERIA_LABELS,
     INITIATIVE_STATUSES,
+    RAGS,
     ascii_slug,
     enum_labels,
     format_change,
@@ -24,10 +25,12 @@ from app.display import (
     money,
     month_year,
     months,
+    movement_text,
     period_label,
     plain_number,
     plural,
     short_date,
+    status_word,
     unicode_slug,
 )
 from app.models import ActionStatus, InitiativeStatus, Role
@@ -67,7 +70,10 @@ def test_values_carry_their_unit_and_changes_their_sign():
     assert format_change(None) == "—"
     assert format_change(0.0, "£") == "no change"
     assert format_change(1590, "£") == "+£1,590"
-    assert format_change(-2, "%") == "\u22122%"
+    assert format_change(-2, "%") == "\u22122 pts"  # a change of a percentage is in points
+    assert movement_text(-0.4, "%", "lower_is_better") == "▼ \u22120.4 pts, better"
+    assert movement_text(0.4, "%", "lower_is_better") == "▲ +0.4 pts, worse"
+    assert status_word("amber") == "Watch" and RAGS["red"] == "Off track"
     assert format_change(-1.5, "pts") == "\u22121.5 pts"
 
 

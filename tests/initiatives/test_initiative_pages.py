@@ -74,7 +74,7 @@ def test_initiatives_page_lists_status_owner_rag_saving_and_payback(client, demo
         "Fault-diagnosis checklist on every call",
         "In progress",
         "Priya Shah",
-        "Amber",
+        "Watch",
         "£300,000",
         "2.4 months",
         "Rejected",

@@ -54,7 +54,7 @@ def test_the_list_shows_figures_status_and_forms_by_role(client, council):
     page = client.get(f"/councils/{council.id}/measures")
     assert page.status_code == 200
     html = unescape(page.text)
-    assert "Repeat engineer visits" in html and "10.2%" in html and "+0.7%" in html
+    assert "Repeat engineer visits" in html and "10.2%" in html and "+0.7 pts" in html
     assert 'class="tag rag red"' in html  # off target and worsening
     assert '<svg class="spark red"' in html
     assert "No readings yet" in html  # NPS
