@@ -110,67 +110,83 @@ def _meeting_words(doc: MinutesDoc) -> str:
     return f"meeting {h.number}{named}, held on {full_date(h.date)}"
 
 
-def queue_circulated(
-    *, session: Session, settings: Settings, council: Council, doc: MinutesDoc, now: datetime | None = None
+def _queue_minutes(
+    *,
+    session: Session,
+    settings: Settings,
+    kind: str,
+    council: Council,
+    doc: MinutesDoc,
+    recipients: list[Recipient],
+    headline: str,
+    context: dict,
+    link: str,
+    now: datetime | None,
 ) -> MailRun:
-    """Queue the draft minutes to the meeting's attendees, one mail each, with the Word minutes."""
+    """Queue the Word minutes to `recipients`: the mail of `kind`, on the template of that name, its subject
+    `headline` and the meeting."""
     run = MailRun()
     attachments = _attach(session, doc, run)
-    meeting_id = doc.meeting.meeting_id
-    recipients = attendee_recipients(session=session, council_id=council.id, meeting_id=meeting_id)
     rows = notify(
         session,
         settings,
-        kind="minutes_circulated",
+        kind=kind,
         council=council,
         recipients=recipients,
-        subject=f"Draft minutes for corrections: {council.name} meeting {doc.meeting.number}, "
-        f"{full_date(doc.meeting.date)}",
-        template="minutes_circulated",
-        context={
-            "doc": doc,
-            "meeting_words": _meeting_words(doc),
-            "until": last_day_words(doc.corrections_close_at, council.timezone) if doc.corrections_close_at else None,
-            "decisions": len(doc.decisions),
-            "actions": sum(len(item.actions_raised) for item in doc.items),
-            "attached": bool(attachments),
-        },
-        link=f"/meetings/{meeting_id}/minutes#corrections",
+        subject=f"{headline}: {council.name} meeting {doc.meeting.number}, {full_date(doc.meeting.date)}",
+        template=kind,
+        context={"doc": doc, "meeting_words": _meeting_words(doc), **context, "attached": bool(attachments)},
+        link=link,
         attachments=attachments,
         now=now,
     )
     run.emailed = len(rows)
     return run
+
+
+def queue_circulated(
+    *, session: Session, settings: Settings, council: Council, doc: MinutesDoc, now: datetime | None = None
+) -> MailRun:
+    """Queue the draft minutes to the meeting's attendees, one mail each, with the Word minutes."""
+    meeting_id = doc.meeting.meeting_id
+    return _queue_minutes(
+        session=session,
+        settings=settings,
+        kind="minutes_circulated",
+        council=council,
+        doc=doc,
+        recipients=attendee_recipients(session=session, council_id=council.id, meeting_id=meeting_id),
+        headline="Draft minutes for corrections",
+        context={
+            "until": last_day_words(doc.corrections_close_at, council.timezone) if doc.corrections_close_at else None,
+            "decisions": len(doc.decisions),
+            "actions": sum(len(item.actions_raised) for item in doc.items),
+        },
+        link=f"/meetings/{meeting_id}/minutes#corrections",
+        now=now,
+    )
 
 
 def queue_approved(
     *, session: Session, settings: Settings, council: Council, doc: MinutesDoc, now: datetime | None = None
 ) -> MailRun:
     """Queue the approved minutes to every active seat, with the approved Word minutes."""
-    run = MailRun()
-    attachments = _attach(session, doc, run)
     zone = ZoneInfo(council.timezone)
-    rows = notify(
-        session,
-        settings,
+    return _queue_minutes(
+        session=session,
+        settings=settings,
         kind="minutes_approved",
         council=council,
+        doc=doc,
         recipients=everyone(session=session, council_id=council.id),
-        subject=f"Minutes approved: {council.name} meeting {doc.meeting.number}, {full_date(doc.meeting.date)}",
-        template="minutes_approved",
+        headline="Minutes approved",
         context={
-            "doc": doc,
-            "meeting_words": _meeting_words(doc),
             "approved_on": full_date(doc.approved_at.astimezone(zone)) if doc.approved_at else "",
             "accepted": sum(1 for c in doc.corrections if c.status == "accepted"),
-            "attached": bool(attachments),
         },
         link=f"/meetings/{doc.meeting.meeting_id}/minutes",
-        attachments=attachments,
         now=now,
     )
-    run.emailed = len(rows)
-    return run
 
 
 def queue_correction_proposed(
