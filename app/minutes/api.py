@@ -1,10 +1,11 @@
 """JSON routes: recording a meeting's minutes, circulating and approving them, amendments and history."""
 
 from fastapi import APIRouter, Request, Response
+from sqlmodel import Session
 
 from app.actions import service as actions_service
 from app.actions.schemas import ActionPublic
-from app.auth import MeetingDep
+from app.auth import MeetingAccess, MeetingDep
 from app.common import IdPath, IfMatch, ListOf, etag, list_of
 from app.db import SessionDep
 from app.minutes import corrections, export, recording, service
@@ -239,6 +240,27 @@ DECIDE = {
 }
 
 
+def _decide(
+    request: Request,
+    session: Session,
+    found: MeetingAccess,
+    correction_id: int,
+    *,
+    accept: bool,
+    decision_in: CorrectionDecision,
+) -> CorrectionRow:
+    # Accepting and rejecting differ in their rule (a note is required to reject) and body, not in the call.
+    return corrections.decide(
+        session=session,
+        settings=request.app.state.settings,
+        access=found.access,
+        meeting=found.meeting,
+        correction_id=correction_id,
+        accept=accept,
+        decision_in=decision_in,
+    )
+
+
 @router.post(
     "/meetings/{meeting_id}/minutes/corrections/{correction_id}/accept", response_model=CorrectionRow, responses=DECIDE
 )
@@ -251,15 +273,7 @@ def accept_correction(
 ) -> CorrectionRow:
     """Accept a correction (secretary or chair), with an optional note; `apply` also writes it into the item's
     notes. The proposer is mailed."""
-    return corrections.decide(
-        session=session,
-        settings=request.app.state.settings,
-        access=found.access,
-        meeting=found.meeting,
-        correction_id=correction_id,
-        accept=True,
-        decision_in=decision_in or CorrectionDecision(),
-    )
+    return _decide(request, session, found, correction_id, accept=True, decision_in=decision_in or CorrectionDecision())
 
 
 @router.post(
@@ -269,15 +283,7 @@ def reject_correction(
     request: Request, session: SessionDep, found: MeetingDep, correction_id: IdPath, decision_in: CorrectionDecision
 ) -> CorrectionRow:
     """Reject a correction (secretary or chair) with a note saying why; the proposer is mailed."""
-    return corrections.decide(
-        session=session,
-        settings=request.app.state.settings,
-        access=found.access,
-        meeting=found.meeting,
-        correction_id=correction_id,
-        accept=False,
-        decision_in=decision_in,
-    )
+    return _decide(request, session, found, correction_id, accept=False, decision_in=decision_in)
 
 
 @router.post(
