@@ -106,6 +106,34 @@ def _row(session: Session, correction: MinutesCorrection) -> CorrectionRow:
     )
 
 
+def _save(
+    session: Session,
+    access: Access,
+    meeting: Meeting,
+    minutes: Minutes,
+    correction: MinutesCorrection,
+    kind: str,
+    detail: dict,
+) -> CorrectionRow:
+    """Write the correction, audit the step as `kind` (its id first, then `detail`) and move the minutes' version."""
+    session.add(correction)
+    session.flush()
+    lock.record_change(session, access, meeting, minutes, kind, {"correction_id": correction.id, **detail})
+    return _row(session, correction)
+
+
+def _refuse_if_decided(correction: MinutesCorrection) -> None:
+    if correction.status != CorrectionStatus.proposed:
+        raise Conflict(f"This correction was already {correction.status}.")
+
+
+def _settle(correction: MinutesCorrection, access: Access, status: CorrectionStatus) -> None:
+    """Close a correction: withdrawn by its proposer, or accepted or rejected by the secretary, now."""
+    correction.status = status
+    correction.decided_by_id = access.user.id
+    correction.decided_at = utcnow()
+
+
 def _item_label(doc: MinutesDoc, number: int) -> str:
     item = next((i for i in doc.items if i.number == number), None)
     return f"{item.position}, {item.title}" if item else str(number)
@@ -143,13 +171,7 @@ def propose(
     access.require(*VOTING_ROLES, doing="propose corrections to the minutes")
     now = now or utcnow()
     council = access.council
-    minutes = session.exec(
-        select(Minutes)
-        .where(Minutes.meeting_id == meeting.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).first()
-    minutes = _refuse_unless_open(minutes, meeting, council.timezone, now)
+    minutes = _refuse_unless_open(lock.locked_minutes(session, meeting), meeting, council.timezone, now)
     if not attended(session, access, meeting):
         raise Forbidden("Only the people who attended the meeting propose corrections to its minutes.")
     recording.check_standing_item(session, meeting, correction_in.item_number)
@@ -166,22 +188,8 @@ def propose(
         item_version=item.version if item else 0,
         created_at=now,
     )
-    session.add(correction)
-    session.flush()
-    lock.record(
-        session,
-        access,
-        meeting,
-        "correction_proposed",
-        {
-            "correction_id": correction.id,
-            "item_number": correction.item_number,
-            "text": correction.text,
-            "reason": correction.reason,
-        },
-    )
-    lock.touch(session, minutes)
-    row = _row(session, correction)
+    detail = {"item_number": correction.item_number, "text": correction.text, "reason": correction.reason}
+    row = _save(session, access, meeting, minutes, correction, "correction_proposed", detail)
     minutes_mail.queue_correction_proposed(
         session=session,
         settings=settings,
@@ -207,15 +215,9 @@ def withdraw(*, session: Session, access: Access, meeting: Meeting, correction_i
     correction = _get(session, meeting, correction_id)
     if correction.proposed_by_id != access.user.id:
         raise Forbidden("Only the person who proposed a correction may withdraw it.")
-    if correction.status != CorrectionStatus.proposed:
-        raise Conflict(f"This correction was already {correction.status}.")
-    correction.status = CorrectionStatus.withdrawn
-    correction.decided_by_id = access.user.id
-    correction.decided_at = utcnow()
-    session.add(correction)
-    lock.record(session, access, meeting, "correction_withdrawn", {"correction_id": correction.id})
-    lock.touch(session, minutes)
-    return _row(session, correction)
+    _refuse_if_decided(correction)
+    _settle(correction, access, CorrectionStatus.withdrawn)
+    return _save(session, access, meeting, minutes, correction, "correction_withdrawn", {})
 
 
 # -- deciding -------------------------------------------------------------------------
@@ -267,8 +269,7 @@ def decide(
     minutes, _ = lock.open_for_edit(session, access, meeting, doing="accept or reject corrections")
     _refuse_unless_circulated(minutes, meeting)
     correction = _get(session, meeting, correction_id)
-    if correction.status != CorrectionStatus.proposed:
-        raise Conflict(f"This correction was already {correction.status}.")
+    _refuse_if_decided(correction)
     if not accept and not decision_in.note.strip():
         raise Invalid("Say why the correction is rejected: the proposer reads it.", field="note")
     if not accept and decision_in.apply:
@@ -276,27 +277,11 @@ def decide(
     if accept and decision_in.apply:
         seen = decision_in.item_version if decision_in.item_version is not None else correction.item_version
         _apply(session, access, meeting, correction, seen)
-    correction.status = CorrectionStatus.accepted if accept else CorrectionStatus.rejected
-    correction.decided_by_id = access.user.id
-    correction.decided_at = utcnow()
+    _settle(correction, access, CorrectionStatus.accepted if accept else CorrectionStatus.rejected)
     correction.decision_note = decision_in.note.strip()
     correction.applied = bool(accept and decision_in.apply)
-    session.add(correction)
-    session.flush()
-    lock.record(
-        session,
-        access,
-        meeting,
-        f"correction_{correction.status}",
-        {
-            "correction_id": correction.id,
-            "item_number": correction.item_number,
-            "note": correction.decision_note,
-            "applied": correction.applied,
-        },
-    )
-    lock.touch(session, minutes)
-    row = _row(session, correction)
+    detail = {"item_number": correction.item_number, "note": correction.decision_note, "applied": correction.applied}
+    row = _save(session, access, meeting, minutes, correction, f"correction_{correction.status}", detail)
     proposer = session.get(User, correction.proposed_by_id) if correction.proposed_by_id else None
     if proposer is not None and proposer.id != access.user.id:
         doc = minutes_data.current_doc(session=session, access=access, meeting=meeting, minutes=minutes)

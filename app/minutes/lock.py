@@ -46,16 +46,24 @@ def refuse_before_start(meeting: Meeting, timezone: str, now: datetime | None = 
         raise Conflict(note)
 
 
-def lock_minutes(session: Session, meeting: Meeting, *, started_by: int | None = None) -> tuple[Minutes, bool]:
-    """The meeting's minutes, locked until the transaction ends; created (True) on the first write,
-    taken by `started_by` (whoever starts them, until the secretary says otherwise)."""
-    query = (
+def _locking(meeting: Meeting):
+    return (
         select(Minutes)
         .where(Minutes.meeting_id == meeting.id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    minutes = session.exec(query).first()
+
+
+def locked_minutes(session: Session, meeting: Meeting) -> Minutes | None:
+    """The meeting's minutes, locked until the transaction ends and read afresh; None before the first write."""
+    return session.exec(_locking(meeting)).first()
+
+
+def lock_minutes(session: Session, meeting: Meeting, *, started_by: int | None = None) -> tuple[Minutes, bool]:
+    """The meeting's minutes, locked until the transaction ends; created (True) on the first write,
+    taken by `started_by` (whoever starts them, until the secretary says otherwise)."""
+    minutes = locked_minutes(session, meeting)
     if minutes is not None:
         return minutes, False
     now = utcnow()
@@ -78,7 +86,7 @@ def lock_minutes(session: Session, meeting: Meeting, *, started_by: int | None =
         )
         .on_conflict_do_nothing(index_elements=["meeting_id"])
     )
-    minutes = session.exec(query).one()
+    minutes = session.exec(_locking(meeting)).one()
     # The record starts from what members answered; the secretary corrects it.
     seed_attendance(session=session, meeting=meeting)
     return minutes, True
@@ -111,6 +119,14 @@ def touch(session: Session, minutes: Minutes) -> None:
 
 def record(session: Session, access: Access, meeting: Meeting, kind: str, detail: dict) -> None:
     session.add(MinutesEvent(meeting_id=meeting.id, user_id=access.user.id, kind=kind, detail=detail))
+
+
+def record_change(
+    session: Session, access: Access, meeting: Meeting, minutes: Minutes, kind: str, detail: dict
+) -> None:
+    """Audit a change as `kind` and move the minutes' version (record, then touch)."""
+    record(session, access, meeting, kind, detail)
+    touch(session, minutes)
 
 
 def record_text(

@@ -233,12 +233,7 @@ def approve_minutes(
 def add_amendment(*, session: Session, access: Access, meeting: Meeting, amendment_in: AmendmentCreate) -> AmendmentRow:
     """Correct approved minutes: the correction, who made it, when and why, shown with the minutes."""
     access.require(*lock.RECORDERS, doing="amend approved minutes")
-    minutes = session.exec(
-        select(Minutes)
-        .where(Minutes.meeting_id == meeting.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).first()
+    minutes = lock.locked_minutes(session, meeting)
     if minutes is None or minutes.status != MinutesStatus.approved:
         raise Conflict("Only approved minutes take amendments; until the chair approves them, edit the minutes.")
     amendment = MinutesAmendment(
@@ -250,10 +245,11 @@ def add_amendment(*, session: Session, access: Access, meeting: Meeting, amendme
     )
     session.add(amendment)
     session.flush()
-    lock.record(
+    lock.record_change(
         session,
         access,
         meeting,
+        minutes,
         "amended",
         {
             "amendment_id": amendment.id,
@@ -262,5 +258,4 @@ def add_amendment(*, session: Session, access: Access, meeting: Meeting, amendme
             "reason": amendment.reason,
         },
     )
-    lock.touch(session, minutes)
     return amendment_row(amendment, access.user.name)
