@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.models import Council, NotificationPreference
 from app.notifications.kinds import ACCOUNT, KINDS
@@ -25,18 +26,27 @@ def is_required(council: Council, kind: str) -> bool:
     return kind == ACCOUNT or kind in required_kinds(council)
 
 
+def wanting(session: Session, *, user_ids: Iterable[int], council: Council, kind: str) -> set[int]:
+    """Which of these people receive this kind of mail from this council: one query for all of them."""
+    ids = set(user_ids)
+    if is_required(council, kind) or not ids:
+        return ids
+    choices = dict(
+        session.exec(
+            select(NotificationPreference.user_id, NotificationPreference.enabled).where(
+                col(NotificationPreference.user_id).in_(ids),
+                NotificationPreference.council_id == council.id,
+                NotificationPreference.kind == kind,
+            )
+        ).all()
+    )
+    default = KINDS[kind].default
+    return {user_id for user_id in ids if (bool(choices[user_id]) if user_id in choices else default)}
+
+
 def wants(session: Session, *, user_id: int, council: Council, kind: str) -> bool:
     """Whether this member receives this kind of mail from this council."""
-    if is_required(council, kind):
-        return True
-    choice = session.exec(
-        select(NotificationPreference.enabled).where(
-            NotificationPreference.user_id == user_id,
-            NotificationPreference.council_id == council.id,
-            NotificationPreference.kind == kind,
-        )
-    ).first()
-    return KINDS[kind].default if choice is None else bool(choice)
+    return user_id in wanting(session, user_ids=[user_id], council=council, kind=kind)
 
 
 def _serializer(settings: Settings) -> URLSafeSerializer:

@@ -22,8 +22,8 @@ from sqlmodel import Session
 from app.models import Council, OutboxMessage
 from app.notifications.compose import render_mail
 from app.notifications.kinds import ACCOUNT, KINDS
-from app.notifications.preferences import is_required, unsubscribe_url, wants
-from app.outbox.queue import enqueue
+from app.notifications.preferences import is_required, unsubscribe_url, wanting
+from app.outbox.queue import enqueue, queued_keys
 
 if TYPE_CHECKING:
     from app.config import Settings
@@ -107,13 +107,17 @@ def notify(
         raise ValueError(f"unknown notification kind {kind!r}")
     assert council.id is not None
     required = is_required(council, kind)
-    queued: list[OutboxMessage] = []
-    seen: set[int] = set()
+    unique: dict[int, Recipient] = {}  # a recipient listed twice gets one mail
     for recipient in recipients:
-        if recipient.user_id in seen:
-            continue
-        seen.add(recipient.user_id)
-        if not wants(session, user_id=recipient.user_id, council=council, kind=kind):
+        unique.setdefault(recipient.user_id, recipient)
+    # One query each for everyone's preferences and for the keys already queued, whatever the number of people.
+    wanted = wanting(session, user_ids=unique, council=council, kind=kind)
+    keys = {user_id: dedupe_key(r) for user_id, r in unique.items() if user_id in wanted} if dedupe_key else {}
+    taken = queued_keys(session, keys.values())
+    queued: list[OutboxMessage] = []
+    for recipient in unique.values():
+        key = keys.get(recipient.user_id)
+        if recipient.user_id not in wanted or key in taken:
             continue
         unsubscribe = (
             None if required else unsubscribe_url(settings, user_id=recipient.user_id, council_id=council.id, kind=kind)
@@ -143,9 +147,10 @@ def notify(
             kind=kind,
             council_id=council.id,
             user_id=recipient.user_id,
-            dedupe_key=dedupe_key(recipient) if dedupe_key else None,
+            dedupe_key=key,
             now=now,
         )
-        if row is not None:
-            queued.append(row)
+        if key is not None:
+            taken.add(key)
+        queued.append(row)
     return queued

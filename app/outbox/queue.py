@@ -6,12 +6,13 @@ so a request that rolls back queues nothing and one that commits cannot lose its
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.mail import stamp_message
 from app.models import OutboxMessage
@@ -28,8 +29,12 @@ SUBJECT_LENGTH = 500
 WIRE = policy.SMTP.clone(max_line_length=998)
 
 
-def already_queued(session: Session, dedupe_key: str) -> bool:
-    return session.exec(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)).first() is not None
+def queued_keys(session: Session, dedupe_keys: Iterable[str]) -> set[str]:
+    """Which of these dedupe keys a queued message already holds: one query for all of them."""
+    keys = set(dedupe_keys)
+    if not keys:
+        return set()
+    return set(session.exec(select(OutboxMessage.dedupe_key).where(col(OutboxMessage.dedupe_key).in_(keys))))
 
 
 def enqueue(
@@ -42,13 +47,13 @@ def enqueue(
     user_id: int | None = None,
     dedupe_key: str | None = None,
     now: datetime | None = None,
-) -> OutboxMessage | None:
-    """Queue `message` (one recipient in To) for the deliverer; None when `dedupe_key` was queued before.
+) -> OutboxMessage:
+    """Queue `message` (one recipient in To) for the deliverer.
 
-    From, Date and Message-ID are fixed now, so every attempt sends the same bytes.
+    From, Date and Message-ID are fixed now, so every attempt sends the same bytes. A
+    `dedupe_key` is stored, not checked: the caller leaves out the keys `queued_keys`
+    finds (notify does, for all its recipients at once); the unique index is the backstop.
     """
-    if dedupe_key is not None and already_queued(session, dedupe_key):
-        return None
     stamp_message(settings, message)
     addresses = message["To"].addresses
     if len(addresses) != 1:
