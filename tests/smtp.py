@@ -42,6 +42,16 @@ class Inbox:
         return [m for m in self.messages if m["To"].addresses[0].addr_spec == address]
 
 
+def one_line(text: str) -> str:
+    """Whitespace collapsed: rendered text compared without depending on where its lines wrap."""
+    return " ".join(text.split())
+
+
+def text_of(message: EmailMessage) -> str:
+    """A mail's plain-text part with its lines joined: the layout wraps paragraphs at 76 characters."""
+    return one_line(message.get_body(("plain",)).get_content())
+
+
 class AnyPortController(Controller):
     """Listens on port 0, a free port the OS picks, and learns which before its self-check."""
 

@@ -13,6 +13,7 @@ from app.models import ActionDueRequest, ActionEvent, Council, NotificationPrefe
 from app.outbox.deliver import deliver_all
 from tests.factories import make_action, make_council, make_department, make_membership, make_user
 from tests.helpers import auth, if_match
+from tests.smtp import text_of
 
 pytestmark = pytest.mark.usefixtures("db_backend")
 
@@ -52,11 +53,6 @@ def _headers(mail_app, session, seat):
     return auth(mail_app[0], _user(session, seat))
 
 
-def _text(message) -> str:
-    """The plain-text part with its lines joined: the layout wraps paragraphs at 76 characters."""
-    return " ".join(message.get_body(("plain",)).get_content().split())
-
-
 def _html(message) -> str:
     return message.get_body(("html",)).get_content()
 
@@ -74,7 +70,7 @@ def test_an_action_created_for_someone_mails_them_but_not_when_you_assign_yourse
     [message] = _flush(mail_app, inbox)
     assert message["To"].addresses[0].addr_spec == "owner@example.com"
     assert "Fix the estimated-bills letter" in message["Subject"]
-    text = _text(message)
+    text = text_of(message)
     assert "Cara Chair assigned an action to you in Utility council" in text
     assert f"Due: {DUE.day} {DUE:%B %Y}" in text
     link = f"http://council.example/actions/{created.json()['id']}"
@@ -100,7 +96,7 @@ def test_reassigning_mails_the_new_owner_and_a_member_who_turned_it_off_gets_not
 
     [message] = _flush(mail_app, inbox)
     assert message["To"].addresses[0].addr_spec == "member@example.com"
-    assert "Cara Chair reassigned an action to you" in _text(message)
+    assert "Cara Chair reassigned an action to you" in text_of(message)
     assert "List-Unsubscribe" in message
 
 
@@ -118,7 +114,7 @@ def test_an_owner_moving_a_due_date_tells_the_chair_and_secretary_with_the_reaso
 
     messages = _flush(mail_app, inbox)
     assert sorted(m["To"].addresses[0].addr_spec for m in messages) == ["chair@example.com", "secretary@example.com"]
-    text = _text(messages[0])
+    text = text_of(messages[0])
     assert "Olu Owner moved the due date of an action in Utility council" in text
     assert f"From {DUE.day} {DUE:%B %Y} to {LATER.day} {LATER:%B %Y}" in text
     assert "Why: The supplier needs two more weeks." in text
@@ -173,13 +169,13 @@ def test_where_the_chair_approves_moves_an_owners_move_waits_and_the_decision_is
         sorted(m["To"].addresses[0].addr_spec for m in asked)
         == ["chair@example.com"] * 2 + ["secretary@example.com"] * 2
     )
-    assert "Olu Owner asks to move the due date" in _text(asked[-1])
+    assert "Olu Owner asks to move the due date" in text_of(asked[-1])
     chair_mail = next(m for m in asked if m["To"].addresses[0].addr_spec == "chair@example.com")
-    assert f"Approve or refuse it (also from your home page): http://council.example/actions/{action.id}" in _text(
+    assert f"Approve or refuse it (also from your home page): http://council.example/actions/{action.id}" in text_of(
         chair_mail
     )
     secretary_mail = next(m for m in asked if m["To"].addresses[0].addr_spec == "secretary@example.com")
-    assert "Approve" not in _text(secretary_mail)
+    assert "Approve" not in text_of(secretary_mail)
     inbox.messages.clear()
 
     chair = _headers(mail_app, session, seats["chair"])
@@ -198,7 +194,7 @@ def test_where_the_chair_approves_moves_an_owners_move_waits_and_the_decision_is
     [message] = _flush(mail_app, inbox)
     assert message["To"].addresses[0].addr_spec == "owner@example.com"
     assert message["Subject"] == "New due date approved: Refund backlog"
-    assert "Cara Chair approved the new due date you asked for" in _text(message)
+    assert "Cara Chair approved the new due date you asked for" in text_of(message)
 
     history = client.get(f"{url}/history", headers=owner).json()["data"]
     fields = [[c["field"] for c in h["changes"]] for h in history]
@@ -235,7 +231,7 @@ def test_the_chair_refuses_with_a_note_and_the_date_stays(session, people, mail_
     assert client.get(url, headers=owner).json()["due_on"] == DUE.isoformat()
     [message] = _flush(mail_app, inbox)
     assert message["Subject"] == "New due date refused: Refund backlog"
-    assert "Note: The regulator wants it by then." in _text(message)
+    assert "Note: The regulator wants it by then." in text_of(message)
     history = client.get(f"{url}/history", headers=owner).json()["data"]
     assert (
         history[-1]["changes"] == [{"field": "due_on_refused", "old": DUE.isoformat(), "new": LATER.isoformat()}]
@@ -305,7 +301,7 @@ def test_an_action_raised_in_the_minutes_mails_its_owner(session, people, mail_a
     assert raised.status_code == 201, raised.text
     [message] = _flush(mail_app, inbox)
     assert message["To"].addresses[0].addr_spec == "owner@example.com"
-    assert "Sam Secretary assigned an action to you" in _text(message)
+    assert "Sam Secretary assigned an action to you" in text_of(message)
 
 
 def test_the_refuse_form_keeps_a_too_long_note_out_and_decides_nothing(session, people, mail_app):

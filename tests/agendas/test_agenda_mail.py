@@ -19,6 +19,7 @@ from app.models import AobItem, Council, Meeting, NotificationPreference, Outbox
 from app.outbox.deliver import deliver_all
 from tests.factories import make_council, make_department, make_meeting, make_membership, make_response, make_user
 from tests.helpers import auth
+from tests.smtp import text_of
 from tests.web.test_pages import csrf_from, sign_in
 
 pytestmark = pytest.mark.usefixtures("db_backend")
@@ -52,11 +53,6 @@ def flush(app, inbox):
 
 def attachments(message):
     return {part.get_filename(): part for part in message.iter_attachments()}
-
-
-def text_of(message):
-    """The plain-text part with its lines joined: the layout wraps paragraphs at 76 characters."""
-    return " ".join(message.get_body(("plain",)).get_content().split())
 
 
 def test_publishing_to_a_council_of_seven_sends_seven_mails_with_pack_and_invite(mail_app, session, inbox):

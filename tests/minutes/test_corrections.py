@@ -18,6 +18,7 @@ from app.outbox.deliver import deliver_all
 from tests.factories import make_membership, make_user
 from tests.helpers import error_fields, if_match
 from tests.minutes.test_minutes_api import ZONE, World, arrange, as_, url
+from tests.smtp import text_of
 
 EARLY = "Everyone present read them at the meeting."
 
@@ -71,11 +72,6 @@ def flush(app, inbox):
     inbox.messages.clear()
     deliver_all(app.state.engine, app.state.settings)
     return {m["To"].addresses[0].addr_spec.split("@")[0]: m for m in inbox.messages}
-
-
-def text_of(message) -> str:
-    """The plain-text part with its lines joined: the layout wraps paragraphs at 76 characters."""
-    return " ".join(message.get_body(("plain",)).get_content().split())
 
 
 def set_notes(client, app, w: World, number: int, notes: str, who: str = "secretary"):

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 from app.notifications.compose import WIDTH, render_mail, wrap_text
 from app.notifications.kinds import KINDS
+from tests.smtp import one_line
 
 UNSUBSCRIBE = "http://council.example/unsubscribe/WzMsMSwibWludXRlc19hcHByb3ZlZCJd.c2lnbmF0dXJlLXRoYXQtaXMtbG9uZw"
 
@@ -30,7 +31,7 @@ def _context(**changes):
 
 
 def _visible(html: str) -> str:
-    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    return one_line(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def test_text_lines_fit_the_width_and_addresses_stay_whole():
@@ -47,7 +48,7 @@ def test_text_lines_fit_the_width_and_addresses_stay_whole():
 def test_text_and_html_carry_the_same_information():
     text, html = render_mail("notice", _context(link_label="Read the approved minutes"))
     shown = _visible(html)
-    flat = " ".join(text.split())
+    flat = one_line(text)
     for part in (
         "Hello Priya Shah,",
         "Northern Utilities Customer Experience Council",
@@ -67,7 +68,7 @@ def test_text_and_html_carry_the_same_information():
 def test_a_required_kind_has_no_unsubscribe_and_says_why():
     text, html = render_mail("notice", _context(unsubscribe_url=None, kind=KINDS["agenda_published"]))
     for part in ("Northern Utilities Customer Experience Council sends it to every member.", "Agenda published"):
-        assert part in " ".join(text.split()) and part in _visible(html)
+        assert part in one_line(text) and part in _visible(html)
     assert "unsubscribe" not in text.lower() and "unsubscribe" not in html.lower()
     assert "Stop these" not in text and "Stop these" not in html
 

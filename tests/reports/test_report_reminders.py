@@ -9,6 +9,7 @@ from app.jobs import run_periodic
 from app.models import Council, DepartmentReport, OutboxMessage, Role
 from app.outbox.deliver import deliver_all
 from tests.factories import make_council, make_department, make_meeting, make_membership, make_user
+from tests.smtp import text_of
 
 pytestmark = pytest.mark.usefixtures("db_backend")
 
@@ -51,7 +52,7 @@ def test_the_department_that_has_not_reported_is_reminded_once(engine, session, 
     assert sorted(m["To"].addresses[0].display_name for m in inbox.messages) == ["Priya Shah", "Tom Hughes"]
     [tom] = inbox.to(people["Tom Hughes"].email)
     assert tom["Subject"].strip().startswith("Report due: Field service to Utility council meeting 1,")
-    text = " ".join(tom.get_body(("plain",)).get_content().split())  # lines joined: the layout wraps them
+    text = text_of(tom)
     assert "Field service has not yet submitted its report to Utility council meeting 1." in text
     assert "(in 5 days)" in text and "Deadline: before the meeting starts." in text
     link = f"http://testserver/meetings/{meeting.id}/reports#department-{field.id}"
