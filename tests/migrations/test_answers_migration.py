@@ -3,24 +3,20 @@ apologies in meetings already being minuted stay the secretary's record."""
 
 from types import SimpleNamespace
 
-from alembic import command
 from sqlalchemy import inspect, text
 from sqlmodel import Session
 
-from app.db import make_engine
 from app.models import Attendance
-from tests.databases import alembic_config
 from tests.factories import make_meeting, make_membership, make_user
+from tests.migrations.helpers import NOW, roundtrip
 
 BEFORE, ANSWERS = "b7a1c4e2d9f0", "a75e3c0d1b42"
-NOW = "2026-01-01 10:00:00"
 
 
 def test_answers_migration_moves_apologies_and_back(empty_db_url):
-    config = alembic_config(url=empty_db_url)
-    command.upgrade(config, BEFORE)
-    engine = make_engine(empty_db_url)
-    try:
+    ids: dict[str, int] = {}
+
+    def seed(engine) -> None:
         # The tables as the app writes them (columns unchanged by this migration); the
         # council by hand, since later revisions add columns to its model.
         with engine.begin() as conn:
@@ -48,10 +44,10 @@ def test_answers_migration_moves_apologies_and_back(empty_db_url):
             session.add(Attendance(meeting_id=second.id, membership_id=a.id, status="apologies", note="Ill"))
             session.add(Attendance(meeting_id=second.id, membership_id=b.id, status="present"))
             session.commit()
-            ids = (first.id, second.id, a.id, b.id, a.user_id)
-        m1, m2, s1, s2, u1 = ids
+            ids.update(m1=first.id, m2=second.id, s1=a.id, s2=b.id, u1=a.user_id)
 
-        command.upgrade(config, ANSWERS)
+    def upgraded(engine) -> None:
+        m1, m2, s1, s2, u1 = (ids[k] for k in ("m1", "m2", "s1", "s2", "u1"))
         with engine.connect() as conn:
             answers = conn.execute(
                 text("SELECT meeting_id, membership_id, answer, reason, answered_by_id FROM meeting_responses")
@@ -68,7 +64,7 @@ def test_answers_migration_moves_apologies_and_back(empty_db_url):
             )
             conn.execute(text(f"INSERT INTO home_visits (user_id, seen_at) VALUES ({u1}, '{NOW}')"))
 
-        command.downgrade(config, BEFORE)
+    def downgraded(engine) -> None:
         tables = inspect(engine).get_table_names()
         assert "meeting_responses" not in tables and "home_visits" not in tables
         with engine.connect() as conn:
@@ -82,8 +78,17 @@ def test_answers_migration_moves_apologies_and_back(empty_db_url):
                 (2, 2, "present", ""),
             ]
 
-        command.upgrade(config, "head")
+    def again(engine) -> None:
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM meeting_responses")).scalar() == 1
-    finally:
-        engine.dispose()
+
+    roundtrip(
+        empty_db_url,
+        before=BEFORE,
+        after=ANSWERS,
+        seed=seed,
+        upgraded=upgraded,
+        downgraded=downgraded,
+        again=again,
+        again_to="head",
+    )

@@ -8,30 +8,24 @@ from sqlalchemy import inspect, text
 from sqlmodel import Session
 
 from app.agendas.ics import meeting_uid
-from app.db import make_engine
 from app.meetings.site_identity import uid_namespace
 from tests.databases import alembic_config
+from tests.migrations.helpers import COUNCIL, NOW, execute, roundtrip
 
 BEFORE, REVISION = "9e9e734b49b0", "5a1d7c3e9b20"
-NOW = "2026-01-01 10:00:00"
 
 
 def _two_meetings(engine) -> None:
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO councils (id, name, description, timezone, version, created_at, updated_at) "
-                f"VALUES (1, 'C', '', 'Europe/London', 1, '{NOW}', '{NOW}')"
-            )
-        )
-        for meeting_id in (3, 14):
-            conn.execute(
-                text(
-                    "INSERT INTO meetings (id, council_id, number, title, scheduled_at, duration_minutes, location, "
-                    f"status, version, created_at, updated_at) VALUES ({meeting_id}, 1, {meeting_id}, '', "
-                    f"'{NOW}', 120, '', 'scheduled', 2, '{NOW}', '{NOW}')"
-                )
-            )
+    execute(
+        engine,
+        COUNCIL,
+        *(
+            "INSERT INTO meetings (id, council_id, number, title, scheduled_at, duration_minutes, location, "
+            f"status, version, created_at, updated_at) VALUES ({meeting_id}, 1, {meeting_id}, '', "
+            f"'{NOW}', 120, '', 'scheduled', 2, '{NOW}', '{NOW}')"
+            for meeting_id in (3, 14)
+        ),
+    )
 
 
 def _uids(engine) -> dict[int, str]:
@@ -45,12 +39,8 @@ def _uids(engine) -> dict[int, str]:
 def test_with_base_url_known_existing_meetings_keep_their_uids(empty_db_url, monkeypatch, tmp_path, capsys):
     monkeypatch.chdir(tmp_path)  # no .env here: the environment alone says where the site was
     monkeypatch.setenv("BASE_URL", "https://council.example.org/cx")
-    config = alembic_config(url=empty_db_url)
-    command.upgrade(config, BEFORE)
-    engine = make_engine(empty_db_url)
-    try:
-        _two_meetings(engine)
-        command.upgrade(config, REVISION)
+
+    def upgraded(engine) -> None:
         assert "kept the UIDs calendars hold for the 2 existing meeting(s)" in capsys.readouterr().err
         assert _uids(engine) == {3: "meeting-3@council.example.org", 14: "meeting-14@council.example.org"}
         with engine.begin() as conn:
@@ -68,37 +58,42 @@ def test_with_base_url_known_existing_meetings_keep_their_uids(empty_db_url, mon
         # A meeting made after the migration gets its UID from the namespace, not the address.
         assert _uids(engine)[15] == f"{uuid.uuid5(uuid.UUID(namespace), 'meeting-15')}@cx-council"
 
-        command.downgrade(config, BEFORE)
+    def downgraded(engine) -> None:
         assert "site_identity" not in inspect(engine).get_table_names()
         assert "ical_uid" not in {c["name"] for c in inspect(engine).get_columns("meetings")}
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM meetings")).scalar() == 3
-    finally:
-        engine.dispose()
+
+    roundtrip(empty_db_url, before=BEFORE, after=REVISION, seed=_two_meetings, upgraded=upgraded, downgraded=downgraded)
 
 
 def test_without_base_url_it_says_what_people_will_see(empty_db_url, monkeypatch, tmp_path, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("BASE_URL", raising=False)
-    config = alembic_config(url=empty_db_url)
-    command.upgrade(config, BEFORE)
-    engine = make_engine(empty_db_url)
-    try:
-        _two_meetings(engine)
-        command.upgrade(config, REVISION)
+
+    def upgraded(engine) -> None:
         said = capsys.readouterr().err
         assert "BASE_URL is not set" in said and "2 existing meeting(s)" in said
         assert "show each of them once more" in said
         uids = _uids(engine)
         assert all(u.endswith("@cx-council") for u in uids.values()) and len(set(uids.values())) == 2
 
-        # Downgrade and upgrade again with the old address: the old UIDs come back.
-        command.downgrade(config, BEFORE)
+    def downgraded(engine) -> None:
+        # Upgrading again with the old address: the old UIDs come back.
         (tmp_path / ".env").write_text("BASE_URL=https://old.example.org\n")
-        command.upgrade(config, REVISION)
+
+    def again(engine) -> None:
         assert _uids(engine) == {3: "meeting-3@old.example.org", 14: "meeting-14@old.example.org"}
-    finally:
-        engine.dispose()
+
+    roundtrip(
+        empty_db_url,
+        before=BEFORE,
+        after=REVISION,
+        seed=_two_meetings,
+        upgraded=upgraded,
+        downgraded=downgraded,
+        again=again,
+    )
 
 
 def test_an_empty_database_says_nothing(empty_db_url, monkeypatch, tmp_path, capsys):
