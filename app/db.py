@@ -77,7 +77,17 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 def settings_of(session: Session):
-    """The settings of the app whose request opened `session`; outside a request (CLI, demo), the process's own."""
+    """The settings of the app whose request opened `session`; outside a request (CLI, demo), the process's own.
+
+    The rule for reaching the settings in services: take `settings: Settings` as a keyword
+    argument, handed down from the route (`request.app.state.settings`), the CLI or the
+    job runner. That is what most services do (notify and the outbox, the minutes' and
+    agenda mail, reminders, invitations), and it keeps a service's inputs in its signature.
+    `settings_of` is the exception, for mail queued deep inside services that many routes
+    and other services call (the action log's mail, a measure crossing its threshold),
+    where passing the argument down would change every caller; new code with the settings
+    at hand passes them.
+    """
     settings = session.info.get("settings")
     if settings is None:
         from app.config import get_settings
