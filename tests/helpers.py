@@ -1,7 +1,28 @@
-"""Small helpers for API tests: auth headers and reading validation errors."""
+"""Small helpers for API tests: auth headers, reading validation errors, counting SQL statements."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from app.auth import create_access_token
 from app.db import make_engine, open_session
+
+
+@contextmanager
+def count_statements(engine: Engine) -> Iterator[list[str]]:
+    """The SQL statements sent through `engine` inside the block (an executemany counts once)."""
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 def access_token(*, user, settings) -> str:

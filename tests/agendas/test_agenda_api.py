@@ -3,13 +3,12 @@
 import copy
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import event
 from sqlmodel import Session, select
 
 from app.agendas.data import load_agenda_data
 from app.models import AgendaSnapshot, Measure, Reading, Role
 from tests.factories import make_action, make_council, make_department, make_meeting, make_membership, make_user
-from tests.helpers import auth, if_match
+from tests.helpers import auth, count_statements, if_match
 
 
 def arrange(session):
@@ -152,17 +151,8 @@ def _grow(session, council, seat, factor: int) -> None:
 
 
 def count_queries(engine, session_factory, council, meeting) -> int:
-    statements = []
-
-    def record(*_args):
-        statements.append(1)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        with session_factory() as session:
-            load_agenda_data(session=session, council=council, meeting=meeting)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    with count_statements(engine) as statements, session_factory() as session:
+        load_agenda_data(session=session, council=council, meeting=meeting)
     return len(statements)
 
 

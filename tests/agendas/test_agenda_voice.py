@@ -4,7 +4,6 @@ import io
 from datetime import UTC, date, datetime, timedelta
 
 from docx2python import docx2python
-from sqlalchemy import event
 
 from app.agendas.data import load_agenda_data
 from app.feedback.trends import add_months
@@ -21,7 +20,7 @@ from app.models import (
     ThemeMonth,
 )
 from tests.factories import make_council, make_department, make_meeting, make_membership, make_user
-from tests.helpers import auth
+from tests.helpers import auth, count_statements
 
 LAST = add_months(date.today().replace(day=1), -1)  # the last complete month ends the window
 MONTHS = [add_months(LAST, i - 11) for i in range(12)]
@@ -170,19 +169,10 @@ def test_the_word_pack_carries_the_voice(app, client, session):
 
 
 def test_the_agenda_reads_the_voice_in_the_same_number_of_queries_whatever_the_responses(engine, session):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
     counts = []
     for extra in (0, 40):
         _, council, meeting = arrange(session, extra_responses=extra)
-        statements.clear()
-        event.listen(engine, "before_cursor_execute", count)
-        try:
+        with count_statements(engine) as statements:
             load_agenda_data(session=session, council=council, meeting=meeting)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
         counts.append(len(statements))
     assert counts[0] == counts[1] <= 16  # 16 with the standing items

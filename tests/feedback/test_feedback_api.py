@@ -3,13 +3,12 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import func, select
 
 from app.feedback import trends
 from app.models import FeedbackMonth, FeedbackResponse, ThemeMention, ThemeMonth
 from tests.factories import make_council, make_department, make_membership, make_user
-from tests.helpers import auth, if_match
+from tests.helpers import auth, count_statements, if_match
 
 HEADER = "response_id,responded_on,department,goal_rating,helped,hindered,comment\n"
 # Four months, four responses each; worked by hand below.
@@ -137,16 +136,8 @@ def test_hand_worked_dataset_themes_counts_polarity_and_trends(client, app, sess
 
 
 def count_queries(engine, fn) -> int:
-    seen = []
-
-    def note(*_args) -> None:
-        seen.append(1)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with count_statements(engine) as seen:
         fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     return len(seen)
 
 

@@ -1,18 +1,16 @@
 """CSV import and export of readings: all or nothing, every problem by row, round trips."""
 
 import io
-from contextlib import contextmanager
 from datetime import date
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import func, select
 
 from app.measures import csvfile
 from app.models import Measure, Reading, Role
 from tests.factories import make_council, make_department, make_membership, make_user
-from tests.helpers import auth
+from tests.helpers import auth, count_statements
 
 HEADER = "measure,period,value,sample_size\n"
 
@@ -288,21 +286,6 @@ def test_export_of_one_measure(client, app, council, session):
 
 
 # Speed
-
-
-@contextmanager
-def count_statements(engine):
-    """The SQL statements sent through `engine` inside the block (an executemany counts once)."""
-    sent: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        sent.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_ten_thousand_rows_import_in_one_go(client, app, council, session):

@@ -4,39 +4,20 @@ transaction flushes, one INSERT a row on SQLite, whose RETURNING order the ORM d
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from app.models import NotificationPreference
 from app.notifications.service import Recipient, notify
 from tests.factories import make_council, make_user
+from tests.helpers import count_statements
 
 pytestmark = pytest.mark.usefixtures("db_backend")
 KIND = "minutes_approved"  # optional: each person's choice counts
 
 
-@contextmanager
-def statements_run(session) -> Iterator[list[str]]:
-    """The SQL statements sent to the database inside the block."""
-    seen: list[str] = []
-    engine = session.get_bind().engine
-
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def _notify(session, settings, council, people, *, dedupe: str | None) -> tuple[list, int]:
     """The rows queued, and how many statements `notify` ran to queue them."""
-    with statements_run(session) as statements:
+    with count_statements(session.get_bind().engine) as statements:
         rows = notify(
             session,
             settings,
