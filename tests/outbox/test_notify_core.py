@@ -11,6 +11,7 @@ from app.notifications.preferences import read_unsubscribe_token
 from app.notifications.service import Recipient, notify
 from app.outbox.deliver import deliver_all
 from tests.factories import make_council, make_user
+from tests.helpers import count_statements
 
 pytestmark = pytest.mark.usefixtures("db_backend")
 
@@ -84,3 +85,37 @@ def test_a_rolled_back_transaction_queues_nothing_and_a_dedupe_key_queues_once(s
     assert _queue(session, settings, council, [alice], **once) == []
     session.commit()
     assert len(session.exec(select(OutboxMessage)).all()) == 1
+
+
+def _counted(session, settings, council, people, **kwargs) -> tuple[list[OutboxMessage], int]:
+    """The rows queued, and how many SQL statements `notify` ran to queue them (the rows are written at the
+    flush after: one INSERT a row on SQLite, whose RETURNING order the ORM does not rely on)."""
+    with count_statements(session.get_bind().engine) as statements:
+        rows = _queue(session, settings, council, people, **kwargs)
+    session.flush()
+    return rows, len(statements)
+
+
+@pytest.mark.parametrize("dedupe", [False, True], ids=["plain", "dedupe-key"])
+def test_statements_for_seven_recipients_equal_those_for_two(session, settings, dedupe):
+    """Everyone's preferences, and the dedupe keys already queued, are read in one query each."""
+    council = make_council(session)
+    people = [make_user(session, email=f"person{n}@example.com", name=f"Person {n}") for n in range(7)]
+    # Stored choices for the query to find: the first person turned these mails off, the second kept them on.
+    for person, enabled in ((people[0], False), (people[1], True)):
+        session.add(
+            NotificationPreference(user_id=person.id, council_id=council.id, kind="minutes_approved", enabled=enabled)
+        )
+    session.flush()
+
+    counted: dict[int, int] = {}
+    for size in (2, 7):
+        once = {"dedupe_key": lambda r, size=size: f"size{size}:{r.user_id}"} if dedupe else {}
+        rows, counted[size] = _counted(session, settings, council, people[:size], **once)
+        assert sorted(r.recipient for r in rows) == sorted(p.email for p in people[1:size])
+    assert counted[2] == counted[7], counted
+    assert counted[7] == (2 if dedupe else 1)  # the preferences, and the keys already queued
+
+    if dedupe:  # sent again with the same keys: nobody is mailed twice, and still no query per person
+        rows, again = _counted(session, settings, council, people, dedupe_key=lambda r: f"size7:{r.user_id}")
+        assert rows == [] and again == counted[7]
