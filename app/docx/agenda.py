@@ -70,7 +70,7 @@ def _cover(doc: Document, agenda: m.Agenda) -> None:
         ["Agenda", circulated],
         ["Previous meeting", f"Meeting {previous.number}, {long_date(previous.date)}" if previous else "None"],
     ]
-    add_table(doc, [Column("", 1), Column("", 3.6)], details, header=False, label_column=True)
+    add_table(doc, [Column(""), Column("")], details, header=False, label_column=True)
 
     add_paragraph(doc, "Running order", "Heading 2")
     order: list[list[Cell]] = [
@@ -80,10 +80,10 @@ def _cover(doc: Document, agenda: m.Agenda) -> None:
     add_table(
         doc,
         [
-            Column("No.", 0.5, "center"),
-            Column("Item", 4),
-            Column("Starts", 0.8, "center"),
-            Column("Minutes", 0.8, "right"),
+            Column("No.", "center"),
+            Column("Item"),
+            Column("Starts", "center"),
+            Column("Minutes", "right"),
         ],
         order,
     )
@@ -92,7 +92,7 @@ def _cover(doc: Document, agenda: m.Agenda) -> None:
         add_paragraph(doc, [Run("Not taken at this meeting: ", bold=True), Run(f"{skipped}.")])
 
     add_paragraph(doc, f"Expected attendees ({len(h.expected_attendees)})", "Heading 2")
-    people = [Column("Name", 1.6), Column("Role", 1), Column("Department", 2.2)]
+    people = [Column("Name"), Column("Role"), Column("Department")]
     if h.expected_attendees:
         add_table(doc, people, [_person(p) for p in h.expected_attendees])
     else:
@@ -100,13 +100,13 @@ def _cover(doc: Document, agenda: m.Agenda) -> None:
     add_paragraph(doc, f"Apologies ({len(h.apologies)})", "Heading 2")
     if h.apologies:
         rows = [[p.name, _person(p)[2], p.note or "—"] for p in h.apologies]
-        add_table(doc, [Column("Name", 1.6), Column("Department", 1.8), Column("Note", 2.4)], rows)
+        add_table(doc, [Column("Name"), Column("Department"), Column("Note")], rows)
     else:
         say_none(doc, "No apologies received.")
     if h.delegates:
         add_paragraph(doc, f"Delegates ({len(h.delegates)})", "Heading 2")
         rows = [[p.delegate_name, f"for {p.name}", _person(p)[2]] for p in h.delegates]
-        add_table(doc, [Column("Attending", 1.8), Column("In place of", 1.8), Column("Department", 2.2)], rows)
+        add_table(doc, [Column("Attending"), Column("In place of"), Column("Department")], rows)
     if h.forecast:
         add_paragraph(doc, h.forecast.statement)
     doc.add_page_break()
@@ -128,13 +128,13 @@ def _initiatives(doc: Document, s: m.InitiativesSection, agenda: m.Agenda, chart
     if not s.initiatives:
         return
     columns = [
-        Column("Initiative", 2.8),
-        Column("Owner", 1.3),
-        Column("Status", 1.05),
-        Column("RAG", 0.75),
-        Column("Done", 0.7, "right"),
-        Column("Target date", 1.3),
-        Column("Yearly saving", 1.1, "right"),
+        Column("Initiative"),
+        Column("Owner"),
+        Column("Status"),
+        Column("RAG"),
+        Column("Done", "right"),
+        Column("Target date"),
+        Column("Yearly saving", "right"),
     ]
     rows = []
     for i in s.initiatives:
@@ -158,11 +158,11 @@ def _initiatives(doc: Document, s: m.InitiativesSection, agenda: m.Agenda, chart
     if linked:
         add_paragraph(doc, "Measures they should move", "Heading 2")
         columns = [
-            Column("Initiative", 2.2),
-            Column("Measure", 2),
-            Column("Baseline", 1, "right"),
-            Column("Now", 1, "right"),
-            Column("Change", 1, "right"),
+            Column("Initiative"),
+            Column("Measure"),
+            Column("Baseline", "right"),
+            Column("Now", "right"),
+            Column("Change", "right"),
         ]
         rows = [
             [
@@ -198,13 +198,13 @@ def _prioritisation(doc: Document, s: m.PrioritisationSection, agenda: m.Agenda,
     if not s.proposals:
         return
     columns = [
-        Column("Rank", 0.7, "center"),
-        Column("Proposal", 2.65),
-        Column("Proposed by", 1.3),
-        Column("Score", 0.75, "right"),
-        Column("Yearly saving", 1.1, "right"),
-        Column("Net, first year", 1.1, "right"),
-        Column("Payback", 1.2, "right"),
+        Column("Rank", "center"),
+        Column("Proposal"),
+        Column("Proposed by"),
+        Column("Score", "right"),
+        Column("Yearly saving", "right"),
+        Column("Net, first year", "right"),
+        Column("Payback", "right"),
     ]
     rows = [
         [
@@ -225,9 +225,9 @@ def _prioritisation(doc: Document, s: m.PrioritisationSection, agenda: m.Agenda,
     add_paragraph(
         doc, Run("Points out of 100 per criterion, weighted as the council set; the rating below.", color=MUTED)
     )
-    columns = [Column("Proposal", 2.4)]
-    columns += [Column(f"{CRITERIA.get(c, label(c))} (×{format_number(weights[c])})", 1, "right") for c in criteria]
-    columns.append(Column("Total", 0.8, "right"))
+    columns = [Column("Proposal")]
+    columns += [Column(f"{CRITERIA.get(c, label(c))} (×{format_number(weights[c])})", "right") for c in criteria]
+    columns.append(Column("Total", "right"))
     rows = []
     for p in s.proposals:
         parts = {part.criterion: part for part in p.breakdown}
@@ -244,7 +244,7 @@ def _prioritisation(doc: Document, s: m.PrioritisationSection, agenda: m.Agenda,
 def _research(doc: Document, s: m.ResearchSection, agenda: m.Agenda, charts: ChartFn) -> None:
     if not s.items:
         return
-    columns = [Column("Date", 1), Column("Research", 2.2), Column("Method", 1.1), Column("What we learnt", 3.3)]
+    columns = [Column("Date"), Column("Research"), Column("Method"), Column("What we learnt")]
     rows = []
     for r in s.items:
         title: list[Run] = [Run(r.title, bold=True)]
@@ -263,7 +263,7 @@ def _aob(doc: Document, s: m.AobSection, agenda: m.Agenda, charts: ChartFn) -> N
         if item.details.strip():
             title.append("\n" + item.details.strip())
         rows.append([str(n), title, item.submitted_by or "—"])
-    add_table(doc, [Column("No.", 0.45, "center"), Column("Item", 4.4), Column("Raised by", 1.4)], rows)
+    add_table(doc, [Column("No.", "center"), Column("Item"), Column("Raised by")], rows)
 
 
 def _standing(doc: Document, s: m.StandingSection, agenda: m.Agenda, charts: ChartFn) -> None:

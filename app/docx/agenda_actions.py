@@ -11,11 +11,11 @@ from app.docx.word import AMBER, GREEN, MUTED, RED, Cell, Column, Run, add_parag
 from app.docx.words import day, label, plural, say_none, small
 
 OPEN_ACTION_COLUMNS = [
-    Column("Action", 3.1),
-    Column("Owner", 1.25),
-    Column("Department", 1.55),
-    Column("Due", 1.6),
-    Column("Status", 1.25),
+    Column("Action"),
+    Column("Owner"),
+    Column("Department"),
+    Column("Due"),
+    Column("Status"),
 ]
 
 
@@ -71,10 +71,10 @@ def actions_section(doc: Document, s: m.ActionsSection, agenda: m.Agenda, charts
         add_paragraph(doc, f"Closed since the last meeting ({len(s.closed_since_previous)})", "Heading 2")
         zone = ZoneInfo(agenda.meeting.timezone)
         columns = [
-            Column("Action", 3.2),
-            Column("Owner", 1.4),
-            Column("Due", 1.3),
-            Column("Closed", 1.3),
-            Column("Outcome", 1.3),
+            Column("Action"),
+            Column("Owner"),
+            Column("Due"),
+            Column("Closed"),
+            Column("Outcome"),
         ]
         add_table(doc, columns, [_closed(a, zone) for a in s.closed_since_previous])

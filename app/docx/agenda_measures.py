@@ -31,12 +31,12 @@ MOVEMENT_COLORS = {"improving": GREEN, "worsening": RED}
 
 
 MEASURE_COLUMNS = [
-    Column("Measure", 3),
-    Column("Latest", 1.15, "right"),
-    Column("Previous", 1.15, "right"),
-    Column("Change", 1.05, "right"),
-    Column("Target", 1, "right"),
-    Column("Status", 1),
+    Column("Measure"),
+    Column("Latest", "right"),
+    Column("Previous", "right"),
+    Column("Change", "right"),
+    Column("Target", "right"),
+    Column("Status"),
 ]
 
 
@@ -112,11 +112,11 @@ def _department(doc: Document, e: m.DepartmentEntry) -> None:
         add_paragraph(doc, f"Scorecard{total}", "Heading 3")
         if card.components:
             columns = [
-                Column("Component", 2.2),
-                Column("Value", 0.75, "right"),
-                Column("Weight", 0.75, "right"),
-                Column("Points", 0.75, "right"),
-                Column("Based on", 3.2),
+                Column("Component"),
+                Column("Value", "right"),
+                Column("Weight", "right"),
+                Column("Points", "right"),
+                Column("Based on"),
             ]
             rows = [
                 [
@@ -141,9 +141,7 @@ def department_reports_section(doc: Document, s: m.DepartmentReportsSection, age
 
 def best_practice_section(doc: Document, s: m.BestPracticeSection, agenda: m.Agenda, charts: ChartFn) -> None:
     if s.items:
-        add_table(
-            doc, [Column("Department", 1.4), Column("What works", 4.6)], [[i.department, i.text] for i in s.items]
-        )
+        add_table(doc, [Column("Department"), Column("What works")], [[i.department, i.text] for i in s.items])
 
 
 # -- 6. measures review ---------------------------------------------------------------
@@ -194,10 +192,10 @@ def measures_review_section(doc: Document, s: m.MeasuresReviewSection, agenda: m
     if s.journeys:
         add_paragraph(doc, f"Journeys with gaps or overlaps ({len(s.journeys)})", "Heading 2")
         columns = [
-            Column("Journey", 1.6),
-            Column("Owner", 1.2),
-            Column("Steps nobody owns", 2),
-            Column("Steps several own", 2),
+            Column("Journey"),
+            Column("Owner"),
+            Column("Steps nobody owns"),
+            Column("Steps several own"),
         ]
         rows = [
             [j.name, j.owner_name or "—", "\n".join(j.gaps) or "—", "\n".join(j.overlaps) or "—"] for j in s.journeys

@@ -41,7 +41,7 @@ def voice_overview(doc: Document, voice: CustomerVoice | None) -> None:
         ],
         keep_next=True,
     )
-    columns = [Column(month(p.month), 1, "right") for p in voice.rating]
+    columns = [Column(month(p.month), "right") for p in voice.rating]
     add_table(doc, columns, [["—" if p.average is None else f"{p.average:.2f}" for p in voice.rating]])
     add_paragraph(doc, "Top negative themes", "Heading 2", keep_next=True)
     if not voice.themes:
@@ -54,11 +54,11 @@ def voice_overview(doc: Document, voice: CustomerVoice | None) -> None:
         name = [Run(t.name, bold=True)] + ([] if t.has_workshop else [Run("\nno workshop yet", color=AMBER)])
         rows.append([name, str(t.negative), _share(t.share), [_change(t)], examples])
     columns = [
-        Column("Theme", 1.7),
-        Column("Responses", 0.9, "right"),
-        Column("Share", 0.7, "right"),
-        Column("Change", 1.2),
-        Column("What customers wrote", 3),
+        Column("Theme"),
+        Column("Responses", "right"),
+        Column("Share", "right"),
+        Column("Change"),
+        Column("What customers wrote"),
     ]
     add_table(doc, columns, rows)
 

@@ -155,7 +155,7 @@ def _actions_raised(doc: Document, rows: list[ActionRow]) -> None:
     add_paragraph(doc, "Actions raised", "Heading 2")
     add_table(
         doc,
-        [Column("Action", 3.6), Column("Owner", 1.5), Column("Department", 1.5), Column("Due", 1.1)],
+        [Column("Action"), Column("Owner"), Column("Department"), Column("Due")],
         [[r.title, r.owner_name, r.department or "—", due_cell(r)] for r in rows],
     )
 
@@ -214,7 +214,7 @@ def _register(doc: Document, minutes: mm.MinutesDoc) -> None:
         [Run(f"D{d.number}", bold=True), titles.get(d.item_number, str(d.item_number)), d.text]
         for d in minutes.decisions
     ]
-    add_table(doc, [Column("No.", 0.55, "center"), Column("Agenda item", 1.9), Column("Decision", 4.6)], rows)
+    add_table(doc, [Column("No.", "center"), Column("Agenda item"), Column("Decision")], rows)
 
 
 def _record_of_changes(doc: Document, minutes: mm.MinutesDoc, zone: ZoneInfo) -> None:
@@ -266,11 +266,11 @@ def _record_of_changes(doc: Document, minutes: mm.MinutesDoc, zone: ZoneInfo) ->
     add_table(
         doc,
         [
-            Column("No.", 0.5, "center"),
-            Column("Item", 0.55, "center"),
-            Column("Proposed by", 1.35),
-            Column("Correction", 2.9),
-            Column("Decision", 2.0),
+            Column("No.", "center"),
+            Column("Item", "center"),
+            Column("Proposed by"),
+            Column("Correction"),
+            Column("Decision"),
         ],
         rows,
     )
@@ -294,11 +294,11 @@ def _amendments(doc: Document, minutes: mm.MinutesDoc, zone: ZoneInfo) -> None:
     add_table(
         doc,
         [
-            Column("No.", 0.5, "center"),
-            Column("Item", 0.55, "center"),
-            Column("Amendment", 2.9),
-            Column("Why", 2.0),
-            Column("Made by", 1.35),
+            Column("No.", "center"),
+            Column("Item", "center"),
+            Column("Amendment"),
+            Column("Why"),
+            Column("Made by"),
         ],
         rows,
     )
