@@ -14,7 +14,7 @@ from docx.document import Document
 
 from app.agendas import model as m
 from app.display import CRITERIA_LABELS as CRITERIA
-from app.display import format_change, format_number, format_value
+from app.display import format_number, format_value
 from app.docx.agenda_actions import actions_section
 from app.docx.agenda_measures import (
     ChartFn,
@@ -23,10 +23,9 @@ from app.docx.agenda_measures import (
     measures_review_section,
     overall_section,
 )
+from app.docx.agenda_papers import item_papers, papers_appendix
 from app.docx.template import open_template
 from app.docx.word import (
-    AMBER,
-    GREEN,
     MUTED,
     RED,
     Cell,
@@ -34,13 +33,10 @@ from app.docx.word import (
     Run,
     add_paragraph,
     add_table,
-    clean,
+    set_properties,
     set_running_heads,
 )
-from app.docx.words import day, label, long_date, money, plural, say_none, small
-
-RAG_COLORS = {"green": GREEN, "amber": AMBER, "red": RED}
-
+from app.docx.words import day, label, linked_change_run, long_date, money, plural, say_none, small, status_run
 
 # -- cover ----------------------------------------------------------------------------
 
@@ -105,7 +101,7 @@ def _cover(doc: Document, agenda: m.Agenda) -> None:
         say_none(doc, "No apologies received.")
     if h.delegates:
         add_paragraph(doc, f"Delegates ({len(h.delegates)})", "Heading 2")
-        rows = [[p.delegate_name, f"for {p.name}", _person(p)[2]] for p in h.delegates]
+        rows = [[p.delegate_name, p.name, _person(p)[2]] for p in h.delegates]
         add_table(doc, [Column("Attending"), Column("In place of"), Column("Department")], rows)
     if h.forecast:
         add_paragraph(doc, h.forecast.statement)
@@ -131,7 +127,6 @@ def _initiatives(doc: Document, s: m.InitiativesSection, agenda: m.Agenda, chart
         Column("Initiative"),
         Column("Owner"),
         Column("Status"),
-        Column("RAG"),
         Column("Done", "right"),
         Column("Target date"),
         Column("Yearly saving", "right"),
@@ -141,13 +136,14 @@ def _initiatives(doc: Document, s: m.InitiativesSection, agenda: m.Agenda, chart
         target: Cell = day(i.target_on)
         if i.overdue:
             target = [Run(day(i.target_on)), Run("\nPast target", bold=True, color=RED)]
-        rag = Run(label(i.rag), bold=i.rag == "red", color=RAG_COLORS.get(i.rag or ""))
+        status: list[Run] = [Run(label(i.status))]
+        if i.rag:
+            status += [Run("\n"), status_run(i.rag)]
         rows.append(
             [
                 i.title,
                 i.owner_name or "—",
-                label(i.status),
-                rag,
+                status,
                 f"{i.percent_complete}%",
                 target,
                 money(i.yearly_saving),
@@ -170,7 +166,7 @@ def _initiatives(doc: Document, s: m.InitiativesSection, agenda: m.Agenda, chart
                 lm.name,
                 format_value(lm.baseline, lm.unit),
                 format_value(lm.current, lm.unit),
-                Run(format_change(lm.change, lm.unit), color={"better": GREEN, "worse": RED}.get(lm.movement or "")),
+                linked_change_run(lm.change, lm.unit, lm.movement),
             ]
             for i, lm in linked
         ]
@@ -223,7 +219,9 @@ def _prioritisation(doc: Document, s: m.PrioritisationSection, agenda: m.Agenda,
     weights = {part.criterion: part.weight for part in s.proposals[0].breakdown}
     add_paragraph(doc, "How the scores add up", "Heading 2")
     add_paragraph(
-        doc, Run("Points out of 100 per criterion, weighted as the council set; the rating below.", color=MUTED)
+        doc,
+        Run("Points out of 100 per criterion, weighted as the council set; the rating below.", color=MUTED),
+        keep_next=True,
     )
     columns = [Column("Proposal")]
     columns += [Column(f"{CRITERIA.get(c, label(c))} (×{format_number(weights[c])})", "right") for c in criteria]
@@ -291,21 +289,26 @@ def build_agenda_docx(agenda: m.Agenda, *, template: bytes | None, charts: Chart
     """The agenda pack as .docx bytes, styled by `template` (a council's .docx, or ours when None)."""
     doc = open_template(template)
     h = agenda.meeting
-    props = doc.core_properties
-    props.title = clean(f"{h.council_name}: meeting {h.number} agenda")[:255]
-    props.subject = "Agenda pack"
-    props.author = props.last_modified_by = "CX Council"
-    props.revision = max(agenda.version, 1)
+    set_properties(
+        doc,
+        title=f"{h.council_name}: meeting {h.number} agenda",
+        subject=f"Agenda pack for meeting {h.number} on {long_date(h.date)}",
+        author=h.council_name,
+        revision=agenda.version,
+    )
     status = "" if agenda.status == "published" else " · Draft"
     set_running_heads(doc, header_text=f"{h.council_name} · Meeting {h.number} · {day(h.date)}{status}")
     _cover(doc, agenda)
+    papers = agenda.paper_listing()
     for section in agenda.sections:
         _section_heading(doc, section)
         RENDERERS[section.key](doc, section, agenda, charts)
+        item_papers(doc, [p for p in papers if p.position == section.position])
         last = doc.paragraphs[-1]
         if last.paragraph_format.keep_with_next and last._p is doc.element.body[-2]:
             # A section with nothing but its heading and notes: nothing to keep them with.
             last.paragraph_format.keep_with_next = False
+    papers_appendix(doc, papers)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

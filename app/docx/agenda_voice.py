@@ -8,10 +8,10 @@ metrics; section 6: rising themes and top themes with no five-whys workshop yet.
 from docx.document import Document
 
 from app.agendas.voice_model import CustomerVoice, DepartmentVoice, ThemeFlags, VoiceTheme
-from app.display import MEASURE_STATUS_LABELS as STATUS_LABELS
 from app.display import format_value
 from app.display import month_year as month
 from app.docx.word import AMBER, GREEN, MUTED, RED, Column, Run, add_paragraph, add_table
+from app.docx.words import status_run
 
 DIRECTION_COLORS = {"rising": RED, "falling": GREEN}
 
@@ -77,10 +77,8 @@ def department_voice_part(doc: Document, voice: DepartmentVoice | None) -> None:
         for p in voice.plan_metrics:
             latest = "no readings" if p.latest is None else format_value(p.latest, p.unit)
             target = "" if p.target is None else f" against a target of {format_value(p.target, p.unit)}"
-            status = STATUS_LABELS.get(p.status, "") if p.status else ""
             since = f", picked {month(p.since)}" if p.since else ""
-            color = {"green": GREEN, "amber": AMBER, "red": RED}.get(p.status or "")
-            line = [Run(p.name, bold=True), f": {latest}{target}{since} ", Run(status, color=color)]
+            line = [Run(p.name, bold=True), f": {latest}{target}{since} ", status_run(p.status, missing="")]
             add_paragraph(doc, line, "List Bullet")
 
 

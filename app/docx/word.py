@@ -21,11 +21,22 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from app.display import STATUSES
 from app.docx.columns import CELL_MARGIN, Piece, column_widths, need_of
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 HEADER_FILL, LABEL_FILL = "DCE6F2", "F2F2F2"
-RED, GREEN, AMBER, MUTED = "B42318", "1A7F37", "9A6700", "595959"
+MUTED = "595959"
+
+
+def hex_color(css: str) -> str:
+    """ "#b42318" → "B42318", as Word writes colours."""
+    return css.lstrip("#").upper()
+
+
+# The status colours every renderer uses (app.display.STATUSES): red for what is late or
+# off track, amber for what needs watching, green for what is done or on track.
+RED, AMBER, GREEN = (hex_color(STATUSES[key].ink) for key in ("red", "amber", "green"))
 # Tables up to this many rows are kept on one page (with their heading) when they fit.
 KEEP_TOGETHER_ROWS = 10
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -250,9 +261,24 @@ def add_paragraph(doc: Document, content: Cell, style: str | None = None, *, kee
     return paragraph
 
 
-def add_picture(doc: Document, png: bytes, *, width) -> Paragraph:
-    """A centred picture in a paragraph of its own that keeps its lines together."""
-    doc.add_picture(io.BytesIO(png), width=width)
+def set_properties(doc: Document, *, title: str, subject: str, author: str, revision: int) -> None:
+    """The document's properties (File › Info in Word; what a screen reader and a search index read first)."""
+    props = doc.core_properties
+    props.title = clean(title)[:255]
+    props.subject = clean(subject)[:255]
+    props.author = props.last_modified_by = clean(author)[:255]
+    props.comments = "Made by CX Council."
+    props.revision = max(revision, 1)
+
+
+def add_picture(doc: Document, png: bytes, *, width, alt: str) -> Paragraph:
+    """A centred picture in a paragraph of its own that keeps its lines together, described by `alt`
+    (its alternative text: what a screen reader says, and what Word shows under Alt Text)."""
+    shape = doc.add_picture(io.BytesIO(png), width=width)
+    properties = shape._inline.docPr
+    text = clean(alt)
+    properties.set("descr", text)
+    properties.set("title", text[:255])
     paragraph = doc.paragraphs[-1]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.keep_together = True
