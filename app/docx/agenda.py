@@ -150,7 +150,7 @@ def _initiatives(doc: Document, s: m.InitiativesSection, agenda: m.Agenda, chart
             ]
         )
     add_table(doc, columns, rows)
-    linked = [(i, lm) for i in s.initiatives for lm in i.measures]
+    linked = [(i, n, lm) for i in s.initiatives for n, lm in enumerate(i.measures)]
     if linked:
         add_paragraph(doc, "Measures they should move", "Heading 2")
         columns = [
@@ -162,13 +162,13 @@ def _initiatives(doc: Document, s: m.InitiativesSection, agenda: m.Agenda, chart
         ]
         rows = [
             [
-                i.title,
+                i.title if n == 0 else "",  # each initiative named once, on its first measure
                 lm.name,
                 format_value(lm.baseline, lm.unit),
                 format_value(lm.current, lm.unit),
                 linked_change_run(lm.change, lm.unit, lm.movement),
             ]
-            for i, lm in linked
+            for i, n, lm in linked
         ]
         add_table(doc, columns, rows)
 

@@ -8,7 +8,7 @@ metrics; section 6: rising themes and top themes with no five-whys workshop yet.
 from docx.document import Document
 
 from app.agendas.voice_model import CustomerVoice, DepartmentVoice, ThemeFlags, VoiceTheme
-from app.display import format_value
+from app.display import format_change, format_value
 from app.display import month_year as month
 from app.docx.word import AMBER, GREEN, MUTED, RED, Column, Run, add_paragraph, add_table
 from app.docx.words import status_run
@@ -21,7 +21,7 @@ def _share(value: float | None) -> str:
 
 
 def _change(t: VoiceTheme) -> Run:
-    points = "" if t.change is None else f" ({t.change * 100:+.1f} points)"
+    points = "" if t.change is None else f" ({format_change(t.change * 100, '%')})"
     return Run(f"{t.direction}{points}", color=DIRECTION_COLORS.get(t.direction))
 
 

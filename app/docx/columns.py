@@ -24,6 +24,9 @@ PADDING = 2 * CELL_MARGIN + BORDER
 SLACK = 1.35
 # A line can break after these as well as at spaces (Unicode line breaking, classes BA and HY).
 BREAK_AFTER = frozenset("-\u2010\u2013\u2014/")
+# A line this short is kept whole ("18 Nov 2026", "In progress", "Off track"): a date or a status
+# split over two lines reads worse than a long sentence that wraps.
+KEEP_WHOLE = 12
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ def need_of(lines: Sequence[Line]) -> Need:
     least = most = 0
     for line in lines:
         widest, whole = _words_and_width(line)
+        if len("".join(piece.text for piece in line)) <= KEEP_WHOLE:
+            widest = whole
         least, most = max(least, widest), max(most, whole)
     return Need(least=round(least * SLACK) + PADDING, most=round(most * SLACK) + PADDING)
 

@@ -563,7 +563,7 @@ def test_a_big_meeting_builds_completely():
 
 def test_the_minutes_print_to_pdf(draft, tmp_path: Path):
     text = to_pdf_text(draft, tmp_path, "minutes")
-    for title in TITLES:
+    for title in RECORDED:
         assert title in text
     assert "DRAFT — NOT YET APPROVED" in text
     assert "Delegate: Priya Delegate-Shah" in text
