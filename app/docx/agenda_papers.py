@@ -37,7 +37,11 @@ def papers_appendix(doc: Document, listing: Sequence[m.PaperListing]) -> None:
     total = sum(entry.paper.size for entry in listing)
     add_paragraph(
         doc,
-        Run(f"{plural(len(listing), 'paper')} ({file_size(total)}), sent with the agenda.", color=MUTED),
+        Run(
+            f"{plural(len(listing), 'paper')} ({file_size(total)}) go with this agenda: "
+            "download them from the agenda's page in CX Council.",
+            color=MUTED,
+        ),
         keep_next=True,
     )
     rows: list[list[Cell]] = []

@@ -12,10 +12,12 @@ fallback (DejaVu Sans, about a third wider), so a word that fits at Calibri's wi
 keeps its room there too.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.docx.metrics import text_twips
+from app.docx.metrics import TWIPS_PER_POINT
+from app.docx.metrics_table import BOLD, REGULAR, UNITS_PER_EM
 
 # Set on every table (tblCellMar), so a template's own margins cannot undo the sums.
 CELL_MARGIN = 108  # twips each side, Word's default
@@ -50,20 +52,22 @@ class Need:
 
 
 def _words_and_width(line: Line) -> tuple[int, int]:
-    """The widest unbreakable word of a line and the line's whole width, in twips."""
-    widest = whole = current = 0
+    """The widest unbreakable word of a line and the line's whole width, in twips (rounded up)."""
+    widest = whole = current = 0.0
     for piece in line:
+        widths = BOLD if piece.bold else REGULAR
+        scale = piece.size * TWIPS_PER_POINT / UNITS_PER_EM
         for ch in piece.text:
-            width = text_twips(ch, size=piece.size, bold=piece.bold)
+            width = widths.get(ord(ch), UNITS_PER_EM) * scale
             whole += width
             if ch.isspace():
-                current = 0
+                current = 0.0
                 continue
             current += width
             widest = max(widest, current)
             if ch in BREAK_AFTER:
-                current = 0
-    return widest, whole
+                current = 0.0
+    return math.ceil(widest), math.ceil(whole)
 
 
 def need_of(lines: Sequence[Line]) -> Need:
