@@ -4,7 +4,8 @@ Renders an `Agenda` and computes nothing of its own (one Agenda, many renderers)
 Pure apart from python-docx: trend charts arrive as PNG bytes from `charts`, and
 the styles come from the council's template or ours (see template.py). Each
 section opens with a "N. Title" Heading 1, so Word's navigation pane lists the nine
-items, and a section with no data says in italics what is missing.
+items, and a section with no data says in italics what is missing. Each item lists its
+papers, and a last page lists them all (agenda_papers.py).
 """
 
 import io

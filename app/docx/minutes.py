@@ -7,10 +7,11 @@ styles come from the council's template or ours (see template.py). The front pag
 
 The order a council reads them in: the meeting, whether these minutes are final, who
 attended and the quorum; then the nine agenda items (Heading 1 "N. Title") each with
-its notes, decisions ("D3. …") and the actions raised; the next meeting; the decision
-register; the record of changes (the correction round: each correction proposed and what was
-decided, an early approval's reason); any amendments made after approval; and the open action
-log as an appendix.
+its notes, decisions ("D3. …") and the actions raised (items with nothing recorded get no
+heading: one line names them all); the next meeting; the decision register; the record of
+changes (the correction round: each correction proposed and what was decided, an early
+approval's reason); any amendments made after approval; the chair's sign-off; and the open
+action log as an appendix, its days overdue counted to the meeting day.
 
 Each thing the secretary typed appears once in its place. The registers repeat what
 they index by design: a decision is under its item and in the register, an action
