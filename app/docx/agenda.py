@@ -12,6 +12,7 @@ import io
 from zoneinfo import ZoneInfo
 
 from docx.document import Document
+from docx.shared import Pt
 
 from app.agendas import model as m
 from app.display import CRITERIA_LABELS as CRITERIA
@@ -105,7 +106,7 @@ def _cover(doc: Document, agenda: m.Agenda) -> None:
         rows = [[p.delegate_name, p.name, _person(p)[2]] for p in h.delegates]
         add_table(doc, [Column("Attending"), Column("In place of"), Column("Department")], rows)
     if h.forecast:
-        add_paragraph(doc, h.forecast.statement)
+        add_paragraph(doc, h.forecast.statement).paragraph_format.space_before = Pt(6)  # clear of the table
     doc.add_page_break()
 
 

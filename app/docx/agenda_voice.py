@@ -6,6 +6,7 @@ metrics; section 6: rising themes and top themes with no five-whys workshop yet.
 """
 
 from docx.document import Document
+from docx.shared import Pt
 
 from app.agendas.voice_model import CustomerVoice, DepartmentVoice, ThemeFlags, VoiceTheme
 from app.display import format_change, format_value
@@ -21,7 +22,7 @@ def _share(value: float | None) -> str:
 
 
 def _change(t: VoiceTheme) -> Run:
-    points = "" if t.change is None else f" ({format_change(t.change * 100, '%')})"
+    points = "" if t.change is None else f" ({format_change(round(t.change * 100, 1), '%')})"
     return Run(f"{t.direction}{points}", color=DIRECTION_COLORS.get(t.direction))
 
 
@@ -85,18 +86,23 @@ def department_voice_part(doc: Document, voice: DepartmentVoice | None) -> None:
 def delivery_line(doc: Document, delivery: str | None) -> None:
     """Actions closed on time, beside the score."""
     if delivery:
-        add_paragraph(doc, Run(delivery, color=MUTED))
+        add_paragraph(doc, Run(delivery, color=MUTED)).paragraph_format.space_before = Pt(4)  # clear of the table
 
 
 def theme_flags_part(doc: Document, flags: ThemeFlags | None) -> None:
     """Section 6: rising negative themes, and top ones with no five-whys workshop yet."""
     if flags is None:
         return
+    # A rising theme with no workshop is named once, under rising, and says it has none.
+    rising = {t.name for t in flags.rising}
     for title, themes in (
         ("Rising negative themes", flags.rising),
-        ("Top negative themes with no five-whys workshop", flags.no_workshop),
+        ("Top negative themes with no five-whys workshop", [t for t in flags.no_workshop if t.name not in rising]),
     ):
         if themes:
             add_paragraph(doc, f"{title} ({len(themes)})", "Heading 2", keep_next=True)
             for t in themes:
-                add_paragraph(doc, [Run(t.name, bold=True), f": {t.negative} responses, ", _change(t)], "List Bullet")
+                line = [Run(t.name, bold=True), f": {t.negative} responses, ", _change(t)]
+                if not t.has_workshop and t.name in rising:
+                    line.append(Run("; no five-whys workshop yet", color=AMBER))
+                add_paragraph(doc, line, "List Bullet")

@@ -319,3 +319,23 @@ def test_the_approval_date_is_the_councils_day():
     minutes.approved_at = datetime(2026, 12, 10, 23, 30, tzinfo=UTC)  # 10 Dec in London
     texts = texts_of(build_minutes_docx(minutes, template=None, charts=lambda r: None))
     assert "Approved on Thursday 10 December 2026 by Helen Carter as a true record of the meeting." in texts
+
+
+def test_a_rising_theme_with_no_workshop_is_named_once_and_changes_are_in_points():
+    from app.agendas.voice_model import ThemeFlags, VoiceTheme
+
+    def theme(id_, name, change, direction, workshop):
+        return VoiceTheme(
+            theme_id=id_, name=name, negative=222, share=0.3, change=change, direction=direction, has_workshop=workshop
+        )
+
+    billing = theme(1, "Billing estimate", 0.10149, "rising", False)
+    waiting = theme(2, "Long wait on the phone", -0.02, "steady", False)
+    agenda = known_agenda()
+    agenda.sections[5].themes = ThemeFlags(rising=[billing], no_workshop=[billing, waiting])
+    doc = docx.Document(io.BytesIO(build_agenda_docx(agenda, template=None, charts=lambda r: None)))
+    texts = [p.text for p in doc.paragraphs]
+    assert "Billing estimate: 222 responses, rising (+10.1 pts); no five-whys workshop yet" in texts
+    assert "Long wait on the phone: 222 responses, steady (−2 pts)" in texts
+    assert sum("Billing estimate" in t for t in texts) == 1
+    assert "Top negative themes with no five-whys workshop (1)" in texts
