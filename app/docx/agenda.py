@@ -4,17 +4,19 @@ Renders an `Agenda` and computes nothing of its own (one Agenda, many renderers)
 Pure apart from python-docx: trend charts arrive as PNG bytes from `charts`, and
 the styles come from the council's template or ours (see template.py). Each
 section opens with a "N. Title" Heading 1, so Word's navigation pane lists the nine
-items, and a section with no data says in italics what is missing.
+items, and a section with no data says in italics what is missing. Each item lists its
+papers, and a last page lists them all (agenda_papers.py).
 """
 
 import io
 from zoneinfo import ZoneInfo
 
 from docx.document import Document
+from docx.shared import Pt
 
 from app.agendas import model as m
 from app.display import CRITERIA_LABELS as CRITERIA
-from app.display import format_change, format_number, format_value
+from app.display import format_number, format_value
 from app.docx.agenda_actions import actions_section
 from app.docx.agenda_measures import (
     ChartFn,
@@ -23,10 +25,9 @@ from app.docx.agenda_measures import (
     measures_review_section,
     overall_section,
 )
+from app.docx.agenda_papers import item_papers, papers_appendix
 from app.docx.template import open_template
 from app.docx.word import (
-    AMBER,
-    GREEN,
     MUTED,
     RED,
     Cell,
@@ -34,13 +35,10 @@ from app.docx.word import (
     Run,
     add_paragraph,
     add_table,
-    clean,
+    set_properties,
     set_running_heads,
 )
-from app.docx.words import day, label, long_date, money, plural, say_none, small
-
-RAG_COLORS = {"green": GREEN, "amber": AMBER, "red": RED}
-
+from app.docx.words import day, label, linked_change_run, long_date, money, plural, say_none, small, status_run
 
 # -- cover ----------------------------------------------------------------------------
 
@@ -70,7 +68,7 @@ def _cover(doc: Document, agenda: m.Agenda) -> None:
         ["Agenda", circulated],
         ["Previous meeting", f"Meeting {previous.number}, {long_date(previous.date)}" if previous else "None"],
     ]
-    add_table(doc, [Column("", 1), Column("", 3.6)], details, header=False, label_column=True)
+    add_table(doc, [Column(""), Column("")], details, header=False, label_column=True)
 
     add_paragraph(doc, "Running order", "Heading 2")
     order: list[list[Cell]] = [
@@ -80,10 +78,10 @@ def _cover(doc: Document, agenda: m.Agenda) -> None:
     add_table(
         doc,
         [
-            Column("No.", 0.5, "center"),
-            Column("Item", 4),
-            Column("Starts", 0.8, "center"),
-            Column("Minutes", 0.8, "right"),
+            Column("No.", "center"),
+            Column("Item"),
+            Column("Starts", "center"),
+            Column("Minutes", "right"),
         ],
         order,
     )
@@ -92,7 +90,7 @@ def _cover(doc: Document, agenda: m.Agenda) -> None:
         add_paragraph(doc, [Run("Not taken at this meeting: ", bold=True), Run(f"{skipped}.")])
 
     add_paragraph(doc, f"Expected attendees ({len(h.expected_attendees)})", "Heading 2")
-    people = [Column("Name", 1.6), Column("Role", 1), Column("Department", 2.2)]
+    people = [Column("Name"), Column("Role"), Column("Department")]
     if h.expected_attendees:
         add_table(doc, people, [_person(p) for p in h.expected_attendees])
     else:
@@ -100,15 +98,15 @@ def _cover(doc: Document, agenda: m.Agenda) -> None:
     add_paragraph(doc, f"Apologies ({len(h.apologies)})", "Heading 2")
     if h.apologies:
         rows = [[p.name, _person(p)[2], p.note or "—"] for p in h.apologies]
-        add_table(doc, [Column("Name", 1.6), Column("Department", 1.8), Column("Note", 2.4)], rows)
+        add_table(doc, [Column("Name"), Column("Department"), Column("Note")], rows)
     else:
         say_none(doc, "No apologies received.")
     if h.delegates:
         add_paragraph(doc, f"Delegates ({len(h.delegates)})", "Heading 2")
-        rows = [[p.delegate_name, f"for {p.name}", _person(p)[2]] for p in h.delegates]
-        add_table(doc, [Column("Attending", 1.8), Column("In place of", 1.8), Column("Department", 2.2)], rows)
+        rows = [[p.delegate_name, p.name, _person(p)[2]] for p in h.delegates]
+        add_table(doc, [Column("Attending"), Column("In place of"), Column("Department")], rows)
     if h.forecast:
-        add_paragraph(doc, h.forecast.statement)
+        add_paragraph(doc, h.forecast.statement).paragraph_format.space_before = Pt(6)  # clear of the table
     doc.add_page_break()
 
 
@@ -128,51 +126,51 @@ def _initiatives(doc: Document, s: m.InitiativesSection, agenda: m.Agenda, chart
     if not s.initiatives:
         return
     columns = [
-        Column("Initiative", 2.8),
-        Column("Owner", 1.3),
-        Column("Status", 1.05),
-        Column("RAG", 0.75),
-        Column("Done", 0.7, "right"),
-        Column("Target date", 1.3),
-        Column("Yearly saving", 1.1, "right"),
+        Column("Initiative"),
+        Column("Owner"),
+        Column("Status"),
+        Column("Done", "right"),
+        Column("Target date"),
+        Column("Yearly saving", "right"),
     ]
     rows = []
     for i in s.initiatives:
         target: Cell = day(i.target_on)
         if i.overdue:
             target = [Run(day(i.target_on)), Run("\nPast target", bold=True, color=RED)]
-        rag = Run(label(i.rag), bold=i.rag == "red", color=RAG_COLORS.get(i.rag or ""))
+        status: list[Run] = [Run(label(i.status))]
+        if i.rag:
+            status += [Run("\n"), status_run(i.rag)]
         rows.append(
             [
                 i.title,
                 i.owner_name or "—",
-                label(i.status),
-                rag,
+                status,
                 f"{i.percent_complete}%",
                 target,
                 money(i.yearly_saving),
             ]
         )
     add_table(doc, columns, rows)
-    linked = [(i, lm) for i in s.initiatives for lm in i.measures]
+    linked = [(i, n, lm) for i in s.initiatives for n, lm in enumerate(i.measures)]
     if linked:
         add_paragraph(doc, "Measures they should move", "Heading 2")
         columns = [
-            Column("Initiative", 2.2),
-            Column("Measure", 2),
-            Column("Baseline", 1, "right"),
-            Column("Now", 1, "right"),
-            Column("Change", 1, "right"),
+            Column("Initiative"),
+            Column("Measure"),
+            Column("Baseline", "right"),
+            Column("Now", "right"),
+            Column("Change", "right"),
         ]
         rows = [
             [
-                i.title,
+                i.title if n == 0 else "",  # each initiative named once, on its first measure
                 lm.name,
                 format_value(lm.baseline, lm.unit),
                 format_value(lm.current, lm.unit),
-                Run(format_change(lm.change, lm.unit), color={"better": GREEN, "worse": RED}.get(lm.movement or "")),
+                linked_change_run(lm.change, lm.unit, lm.movement),
             ]
-            for i, lm in linked
+            for i, n, lm in linked
         ]
         add_table(doc, columns, rows)
 
@@ -198,13 +196,13 @@ def _prioritisation(doc: Document, s: m.PrioritisationSection, agenda: m.Agenda,
     if not s.proposals:
         return
     columns = [
-        Column("Rank", 0.7, "center"),
-        Column("Proposal", 2.65),
-        Column("Proposed by", 1.3),
-        Column("Score", 0.75, "right"),
-        Column("Yearly saving", 1.1, "right"),
-        Column("Net, first year", 1.1, "right"),
-        Column("Payback", 1.2, "right"),
+        Column("Rank", "center"),
+        Column("Proposal"),
+        Column("Proposed by"),
+        Column("Score", "right"),
+        Column("Yearly saving", "right"),
+        Column("Net, first year", "right"),
+        Column("Payback", "right"),
     ]
     rows = [
         [
@@ -223,11 +221,13 @@ def _prioritisation(doc: Document, s: m.PrioritisationSection, agenda: m.Agenda,
     weights = {part.criterion: part.weight for part in s.proposals[0].breakdown}
     add_paragraph(doc, "How the scores add up", "Heading 2")
     add_paragraph(
-        doc, Run("Points out of 100 per criterion, weighted as the council set; the rating below.", color=MUTED)
+        doc,
+        Run("Points out of 100 per criterion, weighted as the council set; the rating below.", color=MUTED),
+        keep_next=True,
     )
-    columns = [Column("Proposal", 2.4)]
-    columns += [Column(f"{CRITERIA.get(c, label(c))} (×{format_number(weights[c])})", 1, "right") for c in criteria]
-    columns.append(Column("Total", 0.8, "right"))
+    columns = [Column("Proposal")]
+    columns += [Column(f"{CRITERIA.get(c, label(c))} (×{format_number(weights[c])})", "right") for c in criteria]
+    columns.append(Column("Total", "right"))
     rows = []
     for p in s.proposals:
         parts = {part.criterion: part for part in p.breakdown}
@@ -244,7 +244,7 @@ def _prioritisation(doc: Document, s: m.PrioritisationSection, agenda: m.Agenda,
 def _research(doc: Document, s: m.ResearchSection, agenda: m.Agenda, charts: ChartFn) -> None:
     if not s.items:
         return
-    columns = [Column("Date", 1), Column("Research", 2.2), Column("Method", 1.1), Column("What we learnt", 3.3)]
+    columns = [Column("Date"), Column("Research"), Column("Method"), Column("What we learnt")]
     rows = []
     for r in s.items:
         title: list[Run] = [Run(r.title, bold=True)]
@@ -263,7 +263,7 @@ def _aob(doc: Document, s: m.AobSection, agenda: m.Agenda, charts: ChartFn) -> N
         if item.details.strip():
             title.append("\n" + item.details.strip())
         rows.append([str(n), title, item.submitted_by or "—"])
-    add_table(doc, [Column("No.", 0.45, "center"), Column("Item", 4.4), Column("Raised by", 1.4)], rows)
+    add_table(doc, [Column("No.", "center"), Column("Item"), Column("Raised by")], rows)
 
 
 def _standing(doc: Document, s: m.StandingSection, agenda: m.Agenda, charts: ChartFn) -> None:
@@ -291,21 +291,26 @@ def build_agenda_docx(agenda: m.Agenda, *, template: bytes | None, charts: Chart
     """The agenda pack as .docx bytes, styled by `template` (a council's .docx, or ours when None)."""
     doc = open_template(template)
     h = agenda.meeting
-    props = doc.core_properties
-    props.title = clean(f"{h.council_name}: meeting {h.number} agenda")[:255]
-    props.subject = "Agenda pack"
-    props.author = props.last_modified_by = "CX Council"
-    props.revision = max(agenda.version, 1)
+    set_properties(
+        doc,
+        title=f"{h.council_name}: meeting {h.number} agenda",
+        subject=f"Agenda pack for meeting {h.number} on {long_date(h.date)}",
+        author=h.council_name,
+        revision=agenda.version,
+    )
     status = "" if agenda.status == "published" else " · Draft"
     set_running_heads(doc, header_text=f"{h.council_name} · Meeting {h.number} · {day(h.date)}{status}")
     _cover(doc, agenda)
+    papers = agenda.paper_listing()
     for section in agenda.sections:
         _section_heading(doc, section)
         RENDERERS[section.key](doc, section, agenda, charts)
+        item_papers(doc, [p for p in papers if p.position == section.position])
         last = doc.paragraphs[-1]
         if last.paragraph_format.keep_with_next and last._p is doc.element.body[-2]:
             # A section with nothing but its heading and notes: nothing to keep them with.
             last.paragraph_format.keep_with_next = False
+    papers_appendix(doc, papers)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -1,6 +1,7 @@
 """Agenda pack section 1, previous minutes and the action log; its open-action table is
 the minutes' action log too."""
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from docx.document import Document
@@ -8,14 +9,14 @@ from docx.document import Document
 from app.agendas import model as m
 from app.docx.agenda_measures import ChartFn
 from app.docx.word import AMBER, GREEN, MUTED, RED, Cell, Column, Run, add_paragraph, add_table
-from app.docx.words import day, label, plural, say_none, small
+from app.docx.words import day, label, long_date, plural, say_none, small
 
 OPEN_ACTION_COLUMNS = [
-    Column("Action", 3.1),
-    Column("Owner", 1.25),
-    Column("Department", 1.55),
-    Column("Due", 1.6),
-    Column("Status", 1.25),
+    Column("Action"),
+    Column("Owner"),
+    Column("Department"),
+    Column("Due"),
+    Column("Status"),
 ]
 
 
@@ -24,6 +25,15 @@ def due_cell(row: m.ActionRow) -> Cell:
     if not row.overdue:
         return day(row.due_on)
     return [Run(day(row.due_on)), Run(f"\n{plural(row.days_overdue, 'day')} overdue", bold=True, color=RED)]
+
+
+def overdue_as_at(rows: list[m.ActionRow]) -> str | None:
+    """ "Days overdue as at Monday 7 December 2026." for a table with overdue rows: the day they are
+    counted to (the meeting's, or the day the agenda was built while the meeting was ahead)."""
+    late = next((r for r in rows if r.overdue), None)
+    if late is None:
+        return None
+    return f"Days overdue as at {long_date(late.due_on + timedelta(days=late.days_overdue))}."
 
 
 def action_status_cell(row: m.ActionRow) -> Cell:
@@ -64,6 +74,8 @@ def actions_section(doc: Document, s: m.ActionsSection, agenda: m.Agenda, charts
         )
     add_paragraph(doc, f"Open actions ({len(s.open_actions)})", "Heading 2")
     if s.open_actions:
+        if as_at := overdue_as_at(s.open_actions):
+            add_paragraph(doc, Run(as_at, color=MUTED), keep_next=True)
         add_table(doc, OPEN_ACTION_COLUMNS, [open_action_cells(a) for a in s.open_actions])
     else:
         say_none(doc, "No open actions.")
@@ -71,10 +83,10 @@ def actions_section(doc: Document, s: m.ActionsSection, agenda: m.Agenda, charts
         add_paragraph(doc, f"Closed since the last meeting ({len(s.closed_since_previous)})", "Heading 2")
         zone = ZoneInfo(agenda.meeting.timezone)
         columns = [
-            Column("Action", 3.2),
-            Column("Owner", 1.4),
-            Column("Due", 1.3),
-            Column("Closed", 1.3),
-            Column("Outcome", 1.3),
+            Column("Action"),
+            Column("Owner"),
+            Column("Due"),
+            Column("Closed"),
+            Column("Outcome"),
         ]
         add_table(doc, columns, [_closed(a, zone) for a in s.closed_since_previous])

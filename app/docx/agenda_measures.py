@@ -7,14 +7,11 @@ from docx.document import Document
 from docx.shared import Emu
 
 from app.agendas import model as m
-from app.display import MEASURE_STATUS_LABELS as STATUS_LABELS
-from app.display import format_change, format_number, format_value
+from app.display import format_change, format_number, format_value, status_word
 from app.docx.agenda_voice import delivery_line, department_voice_part, theme_flags_part, voice_overview
 from app.docx.word import (
     AMBER,
-    GREEN,
     MUTED,
-    RED,
     Cell,
     Column,
     Run,
@@ -23,20 +20,18 @@ from app.docx.word import (
     add_table,
     text_width,
 )
-from app.docx.words import day, label, month, small
+from app.docx.words import day, month, movement_run, small, status_run
 
 ChartFn = Callable[[m.MeasureRow], bytes | None]
-STATUS_COLORS = {"green": GREEN, "amber": AMBER, "red": RED}
-MOVEMENT_COLORS = {"improving": GREEN, "worsening": RED}
 
 
 MEASURE_COLUMNS = [
-    Column("Measure", 3),
-    Column("Latest", 1.15, "right"),
-    Column("Previous", 1.15, "right"),
-    Column("Change", 1.05, "right"),
-    Column("Target", 1, "right"),
-    Column("Status", 1),
+    Column("Measure"),
+    Column("Latest", "right"),
+    Column("Previous", "right"),
+    Column("Change", "right"),
+    Column("Target", "right"),
+    Column("Status"),
 ]
 
 
@@ -46,12 +41,6 @@ def _reading(point: m.Point | None, unit: str) -> Cell:
     return [Run(format_value(point.value, unit)), small(f"\n{month(point.period)}")]
 
 
-def _status(status: str | None) -> Cell:
-    if status is None:
-        return Run("No data", color=MUTED)
-    return Run(STATUS_LABELS.get(status, label(status)), bold=status == "red", color=STATUS_COLORS.get(status))
-
-
 def _measure_cells(row: m.MeasureRow, *, show_department: bool) -> list[Cell]:
     name: list[Run] = [Run(row.name, bold=True)]
     about = [x for x in (row.owner_name, row.department if show_department else None) if x]
@@ -59,9 +48,43 @@ def _measure_cells(row: m.MeasureRow, *, show_department: bool) -> list[Cell]:
         name.append(small("\n" + " · ".join(about)))
     if row.stale:
         name.append(small("\nNo reading for the latest period", AMBER))
-    change = Run(format_change(row.change, row.unit), color=MOVEMENT_COLORS.get(row.movement or ""))
+    change = movement_run(row.change, row.unit, row.direction)
     target = format_value(row.target, row.unit) if row.target is not None else Run("None set", italic=True, color=MUTED)
-    return [name, _reading(row.latest, row.unit), _reading(row.previous, row.unit), change, target, _status(row.status)]
+    return [
+        name,
+        _reading(row.latest, row.unit),
+        _reading(row.previous, row.unit),
+        change,
+        target,
+        status_run(row.status),
+    ]
+
+
+def chart_alt(row: m.MeasureRow) -> str:
+    """A trend chart's alternative text: what it shows, e.g. "Net Promoter Score by month, Jan 2026 to
+    Oct 2026, latest 31, target 30, On track"."""
+    parts = [f"{row.name} by month"]
+    if row.trend:
+        parts.append(f"{month(row.trend[0].period)} to {month(row.trend[-1].period)}")
+    if row.latest is not None:
+        parts.append(f"latest {format_value(row.latest.value, row.unit)}")
+    if row.target is not None:
+        parts.append(f"target {format_value(row.target, row.unit)}")
+    if row.status:
+        parts.append(status_word(row.status))
+    return ", ".join(parts)
+
+
+def drawn(rows: Sequence[m.MeasureRow], charts: ChartFn) -> list[tuple[m.MeasureRow, bytes]]:
+    """The measures `charts` draws a trend for (one call each), with their PNGs."""
+    return [(row, png) for row, png in ((row, charts(row)) for row in rows) if png]
+
+
+def add_charts(doc: Document, pictures: Sequence[tuple[m.MeasureRow, bytes]]) -> None:
+    """Each trend chart, described for a screen reader (chart_alt)."""
+    width = Emu(int(text_width(doc) * 635 * 0.86))
+    for row, png in pictures:
+        add_picture(doc, png, width=width, alt=chart_alt(row))
 
 
 def _measures_table(doc: Document, rows: Sequence[m.MeasureRow], *, show_department: bool = True) -> None:
@@ -72,20 +95,25 @@ def overall_section(doc: Document, s: m.OverallMeasuresSection, agenda: m.Agenda
     if not s.measures:
         return voice_overview(doc, s.voice)
     _measures_table(doc, s.measures)
-    pictures = [(row, charts(row)) for row in s.measures]
-    pictures = [(row, png) for row, png in pictures if png]
+    pictures = drawn(s.measures, charts)
     if pictures:
-        add_paragraph(doc, "Trends", "Heading 2")
-        width = Emu(int(text_width(doc) * 635 * 0.86))
-        for _row, png in pictures:
-            add_picture(doc, png, width=width)
+        add_paragraph(doc, "Trends", "Heading 2", keep_next=True)
+        add_charts(doc, pictures)
     voice_overview(doc, s.voice)
 
 
 # -- 3. department reports ------------------------------------------------------------
 
 
-def _department(doc: Document, e: m.DepartmentEntry) -> None:
+def _best_practice_item(agenda: m.Agenda) -> tuple[int, set[int]] | None:
+    """Item 4's place in the running order and the reports whose best practice it lists, if it is on the agenda."""
+    for section in agenda.sections:
+        if isinstance(section, m.BestPracticeSection):
+            return section.position, {i.report_id for i in section.items}
+    return None
+
+
+def _department(doc: Document, e: m.DepartmentEntry, best_practice_at: tuple[int, set[int]] | None) -> None:
     add_paragraph(doc, e.name + (" (external)" if e.is_external else ""), "Heading 2")
     if e.presenters:
         add_paragraph(doc, Run("Presenting: " + ", ".join(e.presenters), color=MUTED), keep_next=True)
@@ -93,13 +121,16 @@ def _department(doc: Document, e: m.DepartmentEntry) -> None:
     if report is None:
         add_paragraph(doc, Run("Report not submitted yet.", italic=True, color=AMBER), "Note", keep_next=True)
     else:
-        for label, text in (
-            ("Summary", report.summary),
-            ("Improvements", report.improvements),
-            ("Best practice", report.best_practice),
-        ):
+        for label, text in (("Summary", report.summary), ("Improvements", report.improvements)):
             if text.strip():
                 add_paragraph(doc, [Run(f"{label}: ", bold=True), Run(text.strip())])
+        if report.best_practice.strip():
+            # Said once: where item 4 lists it, the report points there.
+            if best_practice_at and report.id in best_practice_at[1]:
+                where = Run(f"see item {best_practice_at[0]}, where it is shared with the council.", italic=True)
+            else:
+                where = Run(report.best_practice.strip())
+            add_paragraph(doc, [Run("Best practice: ", bold=True), where])
         by = f" by {report.author_name}" if report.author_name else ""
         add_paragraph(doc, small(f"Submitted{by}, last updated {day(report.updated_at)}"), keep_next=True)
     if e.measures:
@@ -112,11 +143,11 @@ def _department(doc: Document, e: m.DepartmentEntry) -> None:
         add_paragraph(doc, f"Scorecard{total}", "Heading 3")
         if card.components:
             columns = [
-                Column("Component", 2.2),
-                Column("Value", 0.75, "right"),
-                Column("Weight", 0.75, "right"),
-                Column("Points", 0.75, "right"),
-                Column("Based on", 3.2),
+                Column("Component"),
+                Column("Value", "right"),
+                Column("Weight", "right"),
+                Column("Points", "right"),
+                Column("Based on"),
             ]
             rows = [
                 [
@@ -135,15 +166,14 @@ def _department(doc: Document, e: m.DepartmentEntry) -> None:
 
 
 def department_reports_section(doc: Document, s: m.DepartmentReportsSection, agenda: m.Agenda, charts: ChartFn) -> None:
+    best_practice_at = _best_practice_item(agenda)
     for entry in s.departments:
-        _department(doc, entry)
+        _department(doc, entry, best_practice_at)
 
 
 def best_practice_section(doc: Document, s: m.BestPracticeSection, agenda: m.Agenda, charts: ChartFn) -> None:
     if s.items:
-        add_table(
-            doc, [Column("Department", 1.4), Column("What works", 4.6)], [[i.department, i.text] for i in s.items]
-        )
+        add_table(doc, [Column("Department"), Column("What works")], [[i.department, i.text] for i in s.items])
 
 
 # -- 6. measures review ---------------------------------------------------------------
@@ -194,10 +224,10 @@ def measures_review_section(doc: Document, s: m.MeasuresReviewSection, agenda: m
     if s.journeys:
         add_paragraph(doc, f"Journeys with gaps or overlaps ({len(s.journeys)})", "Heading 2")
         columns = [
-            Column("Journey", 1.6),
-            Column("Owner", 1.2),
-            Column("Steps nobody owns", 2),
-            Column("Steps several own", 2),
+            Column("Journey"),
+            Column("Owner"),
+            Column("Steps nobody owns"),
+            Column("Steps several own"),
         ]
         rows = [
             [j.name, j.owner_name or "—", "\n".join(j.gaps) or "—", "\n".join(j.overlaps) or "—"] for j in s.journeys

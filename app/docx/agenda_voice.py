@@ -6,12 +6,13 @@ metrics; section 6: rising themes and top themes with no five-whys workshop yet.
 """
 
 from docx.document import Document
+from docx.shared import Pt
 
 from app.agendas.voice_model import CustomerVoice, DepartmentVoice, ThemeFlags, VoiceTheme
-from app.display import MEASURE_STATUS_LABELS as STATUS_LABELS
-from app.display import format_value
+from app.display import format_change, format_value
 from app.display import month_year as month
 from app.docx.word import AMBER, GREEN, MUTED, RED, Column, Run, add_paragraph, add_table
+from app.docx.words import status_run
 
 DIRECTION_COLORS = {"rising": RED, "falling": GREEN}
 
@@ -21,7 +22,7 @@ def _share(value: float | None) -> str:
 
 
 def _change(t: VoiceTheme) -> Run:
-    points = "" if t.change is None else f" ({t.change * 100:+.1f} points)"
+    points = "" if t.change is None else f" ({format_change(round(t.change * 100, 1), '%')})"
     return Run(f"{t.direction}{points}", color=DIRECTION_COLORS.get(t.direction))
 
 
@@ -41,7 +42,7 @@ def voice_overview(doc: Document, voice: CustomerVoice | None) -> None:
         ],
         keep_next=True,
     )
-    columns = [Column(month(p.month), 1, "right") for p in voice.rating]
+    columns = [Column(month(p.month), "right") for p in voice.rating]
     add_table(doc, columns, [["—" if p.average is None else f"{p.average:.2f}" for p in voice.rating]])
     add_paragraph(doc, "Top negative themes", "Heading 2", keep_next=True)
     if not voice.themes:
@@ -54,11 +55,11 @@ def voice_overview(doc: Document, voice: CustomerVoice | None) -> None:
         name = [Run(t.name, bold=True)] + ([] if t.has_workshop else [Run("\nno workshop yet", color=AMBER)])
         rows.append([name, str(t.negative), _share(t.share), [_change(t)], examples])
     columns = [
-        Column("Theme", 1.7),
-        Column("Responses", 0.9, "right"),
-        Column("Share", 0.7, "right"),
-        Column("Change", 1.2),
-        Column("What customers wrote", 3),
+        Column("Theme"),
+        Column("Responses", "right"),
+        Column("Share", "right"),
+        Column("Change"),
+        Column("What customers wrote"),
     ]
     add_table(doc, columns, rows)
 
@@ -77,28 +78,31 @@ def department_voice_part(doc: Document, voice: DepartmentVoice | None) -> None:
         for p in voice.plan_metrics:
             latest = "no readings" if p.latest is None else format_value(p.latest, p.unit)
             target = "" if p.target is None else f" against a target of {format_value(p.target, p.unit)}"
-            status = STATUS_LABELS.get(p.status, "") if p.status else ""
             since = f", picked {month(p.since)}" if p.since else ""
-            color = {"green": GREEN, "amber": AMBER, "red": RED}.get(p.status or "")
-            line = [Run(p.name, bold=True), f": {latest}{target}{since} ", Run(status, color=color)]
+            line = [Run(p.name, bold=True), f": {latest}{target}{since} ", status_run(p.status, missing="")]
             add_paragraph(doc, line, "List Bullet")
 
 
 def delivery_line(doc: Document, delivery: str | None) -> None:
     """Actions closed on time, beside the score."""
     if delivery:
-        add_paragraph(doc, Run(delivery, color=MUTED))
+        add_paragraph(doc, Run(delivery, color=MUTED)).paragraph_format.space_before = Pt(4)  # clear of the table
 
 
 def theme_flags_part(doc: Document, flags: ThemeFlags | None) -> None:
     """Section 6: rising negative themes, and top ones with no five-whys workshop yet."""
     if flags is None:
         return
+    # A rising theme with no workshop is named once, under rising, and says it has none.
+    rising = {t.name for t in flags.rising}
     for title, themes in (
         ("Rising negative themes", flags.rising),
-        ("Top negative themes with no five-whys workshop", flags.no_workshop),
+        ("Top negative themes with no five-whys workshop", [t for t in flags.no_workshop if t.name not in rising]),
     ):
         if themes:
             add_paragraph(doc, f"{title} ({len(themes)})", "Heading 2", keep_next=True)
             for t in themes:
-                add_paragraph(doc, [Run(t.name, bold=True), f": {t.negative} responses, ", _change(t)], "List Bullet")
+                line = [Run(t.name, bold=True), f": {t.negative} responses, ", _change(t)]
+                if not t.has_workshop and t.name in rising:
+                    line.append(Run("; no five-whys workshop yet", color=AMBER))
+                add_paragraph(doc, line, "List Bullet")

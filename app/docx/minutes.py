@@ -7,10 +7,11 @@ styles come from the council's template or ours (see template.py). The front pag
 
 The order a council reads them in: the meeting, whether these minutes are final, who
 attended and the quorum; then the nine agenda items (Heading 1 "N. Title") each with
-its notes, decisions ("D3. …") and the actions raised; the next meeting; the decision
-register; the record of changes (the correction round: each correction proposed and what was
-decided, an early approval's reason); any amendments made after approval; and the open action
-log as an appendix.
+its notes, decisions ("D3. …") and the actions raised (items with nothing recorded get no
+heading: one line names them all); the next meeting; the decision register; the record of
+changes (the correction round: each correction proposed and what was decided, an early
+approval's reason); any amendments made after approval; the chair's sign-off; and the open
+action log as an appendix, its days overdue counted to the meeting day.
 
 Each thing the secretary typed appears once in its place. The registers repeat what
 they index by design: a decision is under its item and in the register, an action
@@ -23,12 +24,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from docx.document import Document
-from docx.shared import Emu
 
 from app.agendas.model import ActionRow
 from app.display import local_time
-from app.docx.agenda_actions import OPEN_ACTION_COLUMNS, due_cell, open_action_cells
-from app.docx.agenda_measures import MEASURE_COLUMNS, ChartFn, _measure_cells
+from app.docx.agenda_actions import OPEN_ACTION_COLUMNS, due_cell, open_action_cells, overdue_as_at
+from app.docx.agenda_measures import MEASURE_COLUMNS, ChartFn, _measure_cells, add_charts, drawn
 from app.docx.minutes_front import attendance, front_page, status_marks
 from app.docx.template import open_template
 from app.docx.word import (
@@ -39,11 +39,10 @@ from app.docx.word import (
     Column,
     Run,
     add_paragraph,
-    add_picture,
     add_table,
     clean,
+    set_properties,
     set_running_heads,
-    text_width,
 )
 from app.docx.words import day, long_date, plural, say_none, small
 from app.minutes import model as mm
@@ -143,11 +142,7 @@ def _snapshot(doc: Document, minutes: mm.MinutesDoc, charts: ChartFn) -> bool:
         return False
     add_paragraph(doc, "Results presented", "Heading 2")
     add_table(doc, MEASURE_COLUMNS, [_measure_cells(r, show_department=True) for r in measures])
-    pictures = [png for png in (charts(row) for row in measures) if png]
-    if pictures:
-        width = Emu(int(text_width(doc) * 635 * 0.86))
-        for png in pictures:
-            add_picture(doc, png, width=width)
+    add_charts(doc, drawn(measures, charts))
     return True
 
 
@@ -155,9 +150,34 @@ def _actions_raised(doc: Document, rows: list[ActionRow]) -> None:
     add_paragraph(doc, "Actions raised", "Heading 2")
     add_table(
         doc,
-        [Column("Action", 3.6), Column("Owner", 1.5), Column("Department", 1.5), Column("Due", 1.1)],
+        [Column("Action"), Column("Owner"), Column("Department"), Column("Due")],
         [[r.title, r.owner_name, r.department or "—", due_cell(r)] for r in rows],
     )
+
+
+def _amended(item: mm.MinutesItemRow, minutes: mm.MinutesDoc) -> list[str]:
+    return [f"A{n}" for n, a in enumerate(minutes.amendments, start=1) if a.item_number == item.number]
+
+
+def recorded(item: mm.MinutesItemRow, minutes: mm.MinutesDoc) -> bool:
+    """Whether anything was recorded under an item (what _item would print beyond its heading)."""
+    return bool(
+        item.notes.strip()
+        or item.decisions
+        or item.actions_raised
+        or _amended(item, minutes)
+        or (item.key == "actions" and (minutes.meeting.previous_meeting or minutes.previous_minutes_note))
+        or (item.key == "overall_measures" and minutes.overall_measures)
+        or (item.key == "aob" and minutes.aob)
+    )
+
+
+def nothing_recorded(positions: list[int]) -> str:
+    """ "Nothing was recorded under items 3, 5 and 8.": the items with nothing recorded, said once."""
+    if len(positions) == 1:
+        return f"Nothing was recorded under item {positions[0]}."
+    numbers = [str(p) for p in positions]
+    return f"Nothing was recorded under items {', '.join(numbers[:-1])} and {numbers[-1]}."
 
 
 def _item(doc: Document, item: mm.MinutesItemRow, minutes: mm.MinutesDoc, charts: ChartFn) -> None:
@@ -182,9 +202,7 @@ def _item(doc: Document, item: mm.MinutesItemRow, minutes: mm.MinutesDoc, charts
     if item.actions_raised:
         _actions_raised(doc, item.actions_raised)
         said = True
-    if not said:
-        say_none(doc, "Nothing was recorded under this item.")
-    amended = [f"A{n}" for n, a in enumerate(minutes.amendments, start=1) if a.item_number == item.number]
+    amended = _amended(item, minutes)
     if amended:
         which = ", ".join(amended)
         add_paragraph(doc, f"Amended after approval: see {which} under “Amendments”.", "Note")
@@ -214,7 +232,7 @@ def _register(doc: Document, minutes: mm.MinutesDoc) -> None:
         [Run(f"D{d.number}", bold=True), titles.get(d.item_number, str(d.item_number)), d.text]
         for d in minutes.decisions
     ]
-    add_table(doc, [Column("No.", 0.55, "center"), Column("Agenda item", 1.9), Column("Decision", 4.6)], rows)
+    add_table(doc, [Column("No.", "center"), Column("Agenda item"), Column("Decision")], rows)
 
 
 def _record_of_changes(doc: Document, minutes: mm.MinutesDoc, zone: ZoneInfo) -> None:
@@ -266,11 +284,11 @@ def _record_of_changes(doc: Document, minutes: mm.MinutesDoc, zone: ZoneInfo) ->
     add_table(
         doc,
         [
-            Column("No.", 0.5, "center"),
-            Column("Item", 0.55, "center"),
-            Column("Proposed by", 1.35),
-            Column("Correction", 2.9),
-            Column("Decision", 2.0),
+            Column("No.", "center"),
+            Column("Item", "center"),
+            Column("Proposed by"),
+            Column("Correction"),
+            Column("Decision"),
         ],
         rows,
     )
@@ -294,14 +312,37 @@ def _amendments(doc: Document, minutes: mm.MinutesDoc, zone: ZoneInfo) -> None:
     add_table(
         doc,
         [
-            Column("No.", 0.5, "center"),
-            Column("Item", 0.55, "center"),
-            Column("Amendment", 2.9),
-            Column("Why", 2.0),
-            Column("Made by", 1.35),
+            Column("No.", "center"),
+            Column("Item", "center"),
+            Column("Amendment"),
+            Column("Why"),
+            Column("Made by"),
         ],
         rows,
     )
+
+
+def _chair(minutes: mm.MinutesDoc) -> str | None:
+    chair = next((r.name for r in minutes.attendance if r.role == "chair"), None)
+    return chair or next((p.name for p in minutes.meeting.expected_attendees if p.role == "chair"), None)
+
+
+def _sign_off(doc: Document, minutes: mm.MinutesDoc, zone: ZoneInfo) -> None:
+    """The chair's sign-off: once approved, when and by whom; before, a line for a signature and a date."""
+    add_paragraph(doc, "Sign-off", "Heading 1")
+    if minutes.status == "approved":
+        when = long_date(minutes.approved_at.astimezone(zone)) if minutes.approved_at else "an unrecorded date"
+        by = f" by {minutes.approved_by}" if minutes.approved_by else ""
+        add_paragraph(doc, [Run(f"Approved on {when}{by}", bold=True), Run(" as a true record of the meeting.")])
+        return
+    add_paragraph(doc, "Signed by the chair as a true record of the meeting:", keep_next=True)
+    chair = _chair(minutes)
+    rows: list[list[Cell]] = [
+        ["Signature", "\n"],
+        ["Name", f"{chair}, Chair" if chair else ""],
+        ["Date", "\n"],
+    ]
+    add_table(doc, [Column(""), Column("")], rows, header=False, label_column=True)
 
 
 def _action_log(doc: Document, minutes: mm.MinutesDoc) -> None:
@@ -313,7 +354,9 @@ def _action_log(doc: Document, minutes: mm.MinutesDoc) -> None:
         return
     overdue = sum(1 for r in rows if r.overdue)
     late = f", {overdue} of them overdue" if overdue else ""
-    add_paragraph(doc, Run(f"{plural(len(rows), 'open action')} on the council's log{late}.", color=MUTED))
+    as_at = overdue_as_at(rows)
+    said = f"{plural(len(rows), 'open action')} on the council's log{late}." + (f" {as_at}" if as_at else "")
+    add_paragraph(doc, Run(said, color=MUTED))
     raised_here = {a.id: item.position for item in minutes.items for a in item.actions_raised}
     table_rows = []
     for r in rows:
@@ -330,16 +373,25 @@ def build_minutes_docx(minutes: mm.MinutesDoc, *, template: bytes | None, charts
     h = minutes.meeting
     zone = ZoneInfo(h.timezone)
     suffix, status_line, color, fill = status_marks(minutes, zone)
-    props = doc.core_properties
-    props.title = clean(f"{h.council_name}: minutes of meeting {h.number}")[:255]
-    props.subject = "Minutes" if minutes.status == "approved" else "Draft minutes"
-    props.author = props.last_modified_by = "CX Council"
-    props.revision = max(minutes.version, 1)
+    set_properties(
+        doc,
+        title=f"{h.council_name}: minutes of meeting {h.number}",
+        subject=f"{'Minutes' if minutes.status == 'approved' else 'Draft minutes'} of meeting {h.number}"
+        f" on {long_date(h.date)}",
+        author=h.council_name,
+        revision=minutes.version,
+    )
     set_running_heads(doc, header_text=f"{h.council_name} · Minutes of meeting {h.number} · {day(h.date)}{suffix}")
     front_page(doc, minutes, status_line, color, fill)
     attendance(doc, minutes)
+    empty = []
     for item in minutes.items:
-        _item(doc, item, minutes, charts)
+        if recorded(item, minutes):
+            _item(doc, item, minutes, charts)
+        else:
+            empty.append(item.position)
+    if empty:
+        add_paragraph(doc, nothing_recorded(empty), "Note")
     if minutes.not_taken:
         skipped = "; ".join(t.title for t in minutes.not_taken)
         add_paragraph(doc, [Run("Not taken at this meeting: ", bold=True), Run(f"{skipped}.")])
@@ -347,6 +399,7 @@ def build_minutes_docx(minutes: mm.MinutesDoc, *, template: bytes | None, charts
     _register(doc, minutes)
     _record_of_changes(doc, minutes, zone)
     _amendments(doc, minutes, zone)
+    _sign_off(doc, minutes, zone)
     _action_log(doc, minutes)
     out = io.BytesIO()
     doc.save(out)

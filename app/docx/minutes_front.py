@@ -105,7 +105,7 @@ def front_page(doc: Document, minutes: mm.MinutesDoc, status_line: list[Run], co
         ["Agenda", agenda],
         ["Minutes taken by", minutes.taken_by or Run("Not recorded", italic=True)],
     ]
-    add_table(doc, [Column("", 1), Column("", 3.6)], details, header=False, label_column=True)
+    add_table(doc, [Column(""), Column("")], details, header=False, label_column=True)
 
 
 def _attendance_cell(row: mm.AttendanceRow) -> Cell:
@@ -147,7 +147,7 @@ def attendance(doc: Document, minutes: mm.MinutesDoc) -> None:
             table_rows.append([Run(r.name, bold=r.role == "chair"), department, label(r.role), _attendance_cell(r)])
         add_table(
             doc,
-            [Column("Name", 1.9), Column("Department", 2.1), Column("Role", 0.95), Column("Attendance", 2.1)],
+            [Column("Name"), Column("Department"), Column("Role"), Column("Attendance")],
             table_rows,
         )
     else:

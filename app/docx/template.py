@@ -180,7 +180,7 @@ def _rehearse(doc: Document) -> None:
     for name in REQUIRED_STYLES:
         if doc.styles[name].type == WD_STYLE_TYPE.PARAGRAPH:
             add_paragraph(doc, name, name)
-    add_table(doc, [Column("A", 1), Column("B", 2)], [["1", "2"]])
+    add_table(doc, [Column("A"), Column("B")], [["1", "2"]])
     set_running_heads(doc, header_text="Rehearsal")
     doc.save(io.BytesIO())
 

@@ -21,9 +21,22 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from app.display import STATUSES
+from app.docx.columns import CELL_MARGIN, Piece, column_widths, need_of
+
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 HEADER_FILL, LABEL_FILL = "DCE6F2", "F2F2F2"
-RED, GREEN, AMBER, MUTED = "B42318", "1A7F37", "9A6700", "595959"
+MUTED = "595959"
+
+
+def hex_color(css: str) -> str:
+    """ "#b42318" → "B42318", as Word writes colours."""
+    return css.lstrip("#").upper()
+
+
+# The status colours every renderer uses (app.display.STATUSES): red for what is late or
+# off track, amber for what needs watching, green for what is done or on track.
+RED, AMBER, GREEN = (hex_color(STATUSES[key].ink) for key in ("red", "amber", "green"))
 # Tables up to this many rows are kept on one page (with their heading) when they fit.
 KEEP_TOGETHER_ROWS = 10
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -50,8 +63,9 @@ Cell = str | Run | Sequence[str | Run] | None
 
 @dataclass(frozen=True)
 class Column:
+    """A table column: its header and alignment; its width comes from its content (columns.py)."""
+
     title: str
-    width: float  # a share of the text width; shares need not add up to anything
     align: str = "left"  # "left", "right" or "center"
 
 
@@ -109,6 +123,55 @@ def text_width(doc: Document) -> int:
     return int((section.page_width - section.left_margin - section.right_margin) / 635)
 
 
+def _lines(runs: Sequence[Run], *, size: float, bold: bool = False) -> list[list[Piece]]:
+    """A cell's runs as the lines Word shows ("\\n" breaks the line), in pieces to measure."""
+    lines: list[list[Piece]] = [[]]
+    for run in runs:
+        for i, text in enumerate(clean(run.text).replace("\t", " ").split("\n")):
+            if i:
+                lines.append([])
+            if text:
+                lines[-1].append(Piece(text, run.size or size, bold or run.bold))
+    return lines
+
+
+def _style_size(doc: Document, name: str) -> float:
+    """The font size (points) of a paragraph style, following its base styles and the defaults."""
+    style = doc.styles[name]
+    while style is not None:
+        if style.font.size is not None:
+            return style.font.size.pt
+        style = style.base_style
+    size = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:sz')}")
+    return int(size.get(qn("w:val"))) / 2 if size is not None else 10
+
+
+def table_widths(
+    doc: Document, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *, header: bool
+) -> list[int]:
+    """Each column's width in twips for this document's page: see columns.py."""
+    size = _style_size(doc, "Table Text")
+    heads = [_lines(_as_runs(c.title), size=size, bold=True) if header else [] for c in columns]
+    body: list[list[list[Piece]]] = [list(h) for h in heads]
+    for cells in rows:
+        for index, cell in enumerate(cells):
+            body[index].extend(_lines(_as_runs(cell), size=size))
+    return column_widths([need_of(b) for b in body], [need_of(h) for h in heads], total=text_width(doc))
+
+
+def _set_cell_margins(tbl) -> None:
+    """Word's default cell margins, set on the table so a template's own cannot undo the widths."""
+    tbl_pr = tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        _sub(margins, f"w:{side}", w=str(CELL_MARGIN), type="dxa")
+    look = tbl_pr.find(qn("w:tblLook"))
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        tbl_pr.append(margins)
+
+
 def _row(cells: Sequence[Cell], *, widths, columns, style_id, header=False, keep_next=False, label=False):
     tr = OxmlElement("w:tr")
     trpr = _sub(tr, "w:trPr")
@@ -160,17 +223,17 @@ def add_table(
 ) -> Table:
     """A "Table Grid" table across the text width: a repeating header row, then `rows`.
 
-    Fixed column widths (shares of the text width), rows that never split across a
-    page, and a short table kept on one page with what precedes it.
+    Column widths from the content and the page (columns.py), written as the grid and
+    each cell's width in a fixed layout, which Word and LibreOffice both honour; rows
+    that never split across a page, and a short table kept on one page with what precedes it.
     """
     rows = list(rows)
     table = doc.add_table(rows=0, cols=len(columns))
     table._tbl.tblStyle_val = style_id(doc, "Table Grid")
     table.autofit = False  # fixed layout: Word and LibreOffice honour the widths
-    total = text_width(doc)
-    shares = sum(c.width for c in columns)
-    widths = [int(total * c.width / shares) for c in columns]
+    widths = table_widths(doc, columns, rows, header=header)
     tbl = table._tbl
+    _set_cell_margins(tbl)
     tbl_width = tbl.tblPr.find(qn("w:tblW"))
     tbl_width.set(qn("w:w"), str(sum(widths)))
     tbl_width.set(qn("w:type"), "dxa")
@@ -198,9 +261,24 @@ def add_paragraph(doc: Document, content: Cell, style: str | None = None, *, kee
     return paragraph
 
 
-def add_picture(doc: Document, png: bytes, *, width) -> Paragraph:
-    """A centred picture in a paragraph of its own that keeps its lines together."""
-    doc.add_picture(io.BytesIO(png), width=width)
+def set_properties(doc: Document, *, title: str, subject: str, author: str, revision: int) -> None:
+    """The document's properties (File › Info in Word; what a screen reader and a search index read first)."""
+    props = doc.core_properties
+    props.title = clean(title)[:255]
+    props.subject = clean(subject)[:255]
+    props.author = props.last_modified_by = clean(author)[:255]
+    props.comments = "Made by CX Council."
+    props.revision = max(revision, 1)
+
+
+def add_picture(doc: Document, png: bytes, *, width, alt: str) -> Paragraph:
+    """A centred picture in a paragraph of its own that keeps its lines together, described by `alt`
+    (its alternative text: what a screen reader says, and what Word shows under Alt Text)."""
+    shape = doc.add_picture(io.BytesIO(png), width=width)
+    properties = shape._inline.docPr
+    text = clean(alt)
+    properties.set("descr", text)
+    properties.set("title", text[:255])
     paragraph = doc.paragraphs[-1]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.keep_together = True

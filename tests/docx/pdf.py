@@ -37,8 +37,19 @@ def seeded_profile(folder: Path) -> Path:
     return folder
 
 
+def collapse(text: str) -> str:
+    """Whitespace collapsed to single spaces: a rendered text compared without caring where lines wrap."""
+    return " ".join(text.split())
+
+
 def to_pdf_text(content: bytes, tmp_path: Path, name: str) -> str:
-    """`content` (a .docx) printed to PDF by LibreOffice, then `pdftotext -layout`."""
+    """`content` (a .docx) printed to PDF by LibreOffice, read back with `pdftotext -raw`, whitespace collapsed.
+
+    Where a line wraps depends on the fonts the machine has (Carlito, or a wider fallback), so
+    assertions never depend on it: `-raw` keeps the order LibreOffice wrote the text in (a table
+    cell's lines together, not interleaved with its neighbours' as `-layout` would), and every
+    run of whitespace, line ends included, reads as one space.
+    """
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     pdftotext = shutil.which("pdftotext")
     if soffice is None:
@@ -65,4 +76,6 @@ def to_pdf_text(content: bytes, tmp_path: Path, name: str) -> str:
     )
     pdf = tmp_path / f"{name}.pdf"
     assert pdf.exists(), f"LibreOffice made no PDF:\n{result.stdout}\n{result.stderr}"
-    return subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return collapse(
+        subprocess.run([pdftotext, "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    )

@@ -393,16 +393,22 @@ def test_actions_table_marks_the_overdue_action_in_red_bold(doc):
 
 def test_measures_departments_initiatives_and_priorities_are_real_tables(doc):
     measures = rows_of(find_table(doc, "Measure", "Latest", "Previous", "Change", "Target", "Status"))
-    assert measures[1] == ["Net Promoter Score\nHelen Carter", "31\nOct 2026", "29\nSep 2026", "+2", "30", "On track"]
+    assert measures[1] == [
+        "Net Promoter Score\nHelen Carter",
+        "31\nOct 2026",
+        "29\nSep 2026",
+        "▲ +2, better",
+        "30",
+        "On track",
+    ]
     assert measures[2][0:2] == ["Customer satisfaction\nHelen Carter", "83.1%\nOct 2026"]
     card = rows_of(find_table(doc, "Component", "Value", "Weight", "Points", "Based on"))
     assert card[1] == ["Action plan closed on time", "75", "50", "37.5", "3 of 4 actions closed on time"]
-    initiatives = rows_of(find_table(doc, "Initiative", "RAG", "Yearly saving"))
+    initiatives = rows_of(find_table(doc, "Initiative", "Status", "Yearly saving"))
     assert initiatives[1] == [
         "Checklist in call scripts",
         "Priya Shah",
-        "In progress",
-        "Red",
+        "In progress\nOff track",
         "45%",
         "1 Nov 2026\nPast target",
         "£300,000",
@@ -643,5 +649,5 @@ def test_delegates_and_the_quorum_forecast_are_in_the_pack():
     )
     agenda.meeting = agenda.meeting.model_copy(update={"delegates": [delegate], "forecast": forecast})
     built = docx.Document(io.BytesIO(build_agenda_docx(agenda, template=None, charts=lambda row: PNG)))
-    assert rows_of(find_table(built, "Attending", "In place of"))[1][:2] == ["Jo Evans", "for Marta Kowalski"]
+    assert rows_of(find_table(built, "Attending", "In place of"))[1][:2] == ["Jo Evans", "Marta Kowalski"]
     assert forecast.statement in [p.text for p in built.paragraphs]

@@ -32,12 +32,19 @@ def action_row(fact, today: date, zone: ZoneInfo) -> m.ActionRow:
     )
 
 
+def counted_to(data: AgendaData) -> date:
+    """The day "overdue" is counted to: the meeting's, or today while it is still ahead, so an agenda
+    opened or exported after its meeting says what was late on the day, as its minutes do."""
+    return min(data.today, data.meeting.scheduled_at.astimezone(ZoneInfo(data.council.timezone)).date())
+
+
 def build_actions(data: AgendaData, base: dict, zone: ZoneInfo) -> m.ActionsSection:
     """Open actions, those closed since the previous meeting, and the on-time rate."""
     departments = {d.id: d.name for d in data.departments}
     rows = []
+    day = counted_to(data)
     for fact in data.actions:
-        row = action_row(fact, data.today, zone)
+        row = action_row(fact, day, zone)
         row.department = departments.get(fact.action.department_id)
         rows.append(row)
     open_rows = [r for r in rows if r.status not in CLOSED_STATUSES]

@@ -2,6 +2,7 @@
 
 from app.agendas import model as m
 from app.agendas.data import AgendaData
+from app.agendas.sections.actions import counted_to
 from app.agendas.sections.rows import NameOf
 from app.initiatives.economics import initiative_economics
 from app.measures.stats import is_better
@@ -55,7 +56,7 @@ def initiative_row(data: AgendaData, initiative, links: list, measure_rows, name
         percent_complete=initiative.percent_complete,
         start_on=initiative.start_on,
         target_on=initiative.target_on,
-        overdue=bool(initiative.target_on and initiative.target_on < data.today),
+        overdue=bool(initiative.target_on and initiative.target_on < counted_to(data)),
         yearly_saving=economics.yearly_saving,
         measures=linked,
     )
