@@ -37,7 +37,6 @@ GLOBALS = {
     "action_statuses": display.ACTION_STATUSES,
     "initiative_statuses": display.INITIATIVE_STATUSES,
     "criteria_labels": display.CRITERIA_LABELS,
-    "theme_directions": display.THEME_DIRECTIONS,
     "plural": display.plural,
 }
 

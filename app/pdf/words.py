@@ -5,7 +5,8 @@ import re
 from dataclasses import dataclass, field
 
 from app.agendas import model as m
-from app.display import format_value, period_label
+from app.agendas.voice_model import VoiceTheme
+from app.display import ARROWS, format_value, period_label, signed_points
 from app.pdf.render import data_uri
 from app.pdf.theme import Theme
 
@@ -25,7 +26,22 @@ def context_for(theme: Theme, *, header: m.Header, title: str, subject: str) -> 
         "doc_subject": subject,
         "h": header,
         "blocks": note_blocks,
+        "theme_trend": theme_trend,
     }
+
+
+# A negative theme's trend: the arrow is its share's direction, the word the judgement (more complaints is worse).
+THEME_TRENDS = {
+    "rising": f"{ARROWS['up']} rising, worse",
+    "falling": f"{ARROWS['down']} falling, better",
+    "steady": f"{ARROWS['flat']} steady",
+}
+
+
+def theme_trend(theme: VoiceTheme) -> str:
+    """ "▲ rising, worse (+4.2 pts)": the same words as the page."""
+    word = THEME_TRENDS.get(theme.direction, theme.direction)
+    return word if theme.change is None else f"{word} ({signed_points(theme.change)})"
 
 
 def chart_alt(row: m.MeasureRow) -> str:

@@ -9,6 +9,8 @@ from app.display import ascii_slug, unicode_slug
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOCX_RESPONSE = {"content": {DOCX_MEDIA_TYPE: {}}, "description": "A Word document"}
+PDF_MEDIA_TYPE = "application/pdf"
+PDF_RESPONSE = {"content": {PDF_MEDIA_TYPE: {}}, "description": "A PDF document"}
 
 
 def content_disposition(name: str, suffix: str) -> str:
