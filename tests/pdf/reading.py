@@ -39,6 +39,18 @@ def _marks(reader: PdfReader, outline) -> list[Mark]:
     return out
 
 
+def _structure(node, depth=0):
+    node = node.get_object()
+    yield node
+    kids = node.get("/K")
+    if kids is None or depth > 60:
+        return
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if isinstance(kid, dict) and "/S" in kid:
+            yield from _structure(kid, depth + 1)
+
+
 class Pdf:
     def __init__(self, content: bytes) -> None:
         assert content.startswith(b"%PDF-")
@@ -81,6 +93,11 @@ class Pdf:
     @property
     def metadata(self):
         return self.reader.metadata
+
+    def figure_alts(self) -> list[str]:
+        """The alternative text of every figure in the structure tree, in reading order."""
+        root = self.reader.trailer["/Root"]["/StructTreeRoot"]
+        return [str(node.get("/Alt", "")) for node in _structure(root) if node.get("/S") == "/Figure"]
 
     def page_size(self) -> tuple[float, float]:
         box = self.reader.pages[0].mediabox

@@ -1,0 +1,86 @@
+"""The PDF packs through the API on the demo council, on SQLite and PostgreSQL: the agenda pack of
+the demo's next meeting (its sections, pages and papers) and the circulated minutes of the last."""
+
+from datetime import date
+
+from sqlmodel import select
+
+from app.models import Meeting, User
+from tests.demodb import load_demo
+from tests.helpers import auth
+from tests.pdf.reading import Pdf
+
+
+def demo(session):
+    council = load_demo(session=session, today=date.today())
+    session.commit()
+    chair = session.exec(select(User).where(User.email == "chair@example.com")).one()
+    meetings = {m.number: m for m in session.exec(select(Meeting).where(Meeting.council_id == council.id)).all()}
+    return chair, meetings
+
+
+def test_the_demo_agenda_pack_has_every_item_its_pages_and_its_papers(app, client, session):
+    chair, meetings = demo(session)
+    url = f"/api/meetings/{meetings[3].id}/agenda"
+    headers = auth(app, chair)
+    agenda = client.get(url, headers=headers).json()
+    response = client.get(f"{url}.pdf", headers=headers)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].endswith(f'-agenda-{agenda["meeting"]["date"]}.pdf"')
+    assert response.headers["x-content-type-options"] == "nosniff"
+    pack = Pdf(response.content)
+    items = [f"{s['position']}. {s['title']}" for s in agenda["sections"]]
+    assert "Journey owner spotlight" in " ".join(items)  # the demo's standing item has its own bookmark
+    titles = pack.titles()
+    assert titles[: len(items)] == items
+    text = pack.text()
+    for title in items:
+        assert title in text, title
+    assert "Off track" in text and "On track" in text
+    pdf_papers = [
+        paper
+        for section in agenda["sections"]
+        for paper in section["papers"]
+        + [p for row in section.get("departments", []) for p in row["papers"]]
+        + [p for row in section.get("items", []) if isinstance(row, dict) for p in row.get("papers", [])]
+        + [p for row in section.get("initiatives", []) for p in row["papers"]]
+        if paper["media_type"] == "application/pdf"
+    ]
+    if titles[len(items) :]:
+        papers = pack.find("Papers")
+        assert len(papers.children) == len(pdf_papers)
+        own = papers.children[0].page if papers.children else pack.pages
+    else:
+        assert pdf_papers == []
+        own = pack.pages
+    # The pack is the agenda's own pages ("Page 1 of N") and then every appended paper's pages.
+    assert f"Page 1 of {own}" in pack.page_text(0)
+    assert pack.marked and pack.metadata.author == agenda["meeting"]["council_name"]
+
+
+def test_a_published_pack_is_the_circulated_snapshot(app, client, session):
+    chair, meetings = demo(session)
+    url = f"/api/meetings/{meetings[3].id}"
+    assert client.post(f"{url}/agenda/publish", headers=auth(app, chair)).status_code == 200
+    added = client.post(f"{url}/aob", json={"title": "Raised after publishing"}, headers=auth(app, chair))
+    assert added.status_code == 201
+    text = Pdf(client.get(f"{url}/agenda.pdf", headers=auth(app, chair)).content).text()
+    assert "Published" in text and "Raised after publishing" not in text
+
+
+def test_the_demo_minutes_pdf_says_circulated_who_took_them_and_the_record_of_changes(app, client, session):
+    chair, meetings = demo(session)
+    url = f"/api/meetings/{meetings[2].id}/minutes"
+    minutes = client.get(url, headers=auth(app, chair)).json()
+    response = client.get(f"{url}.pdf", headers=auth(app, chair))
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    pack = Pdf(response.content)
+    text = pack.text()
+    assert "DRAFT · CIRCULATED — NOT YET APPROVED" in pack.page_text(0)
+    assert f"Minutes taken by {minutes['taken_by']}" in pack.page_text(0)
+    for expected in ("Attendance", "Decision register", "Record of changes", "Sign-off"):
+        assert expected in pack.titles(), expected
+    assert "Signed (chair)" in text
+    assert minutes["corrections"][0]["text"].split("\n")[0][:30] in text
+    assert f"Page 1 of {pack.pages}" in pack.page_text(0)
