@@ -77,6 +77,8 @@ def test_a_bookmark_per_section_and_standing_item_in_running_order(pack):
     assert titles == [*SECTION_TITLES[:8], "9. Journey owner spotlight", "10. Any other business"]
     pages = [mark.page for mark in pack.bookmarks]
     assert pages == sorted(pages) and pages[0] == 1  # the cover is page 1, item 1 starts on page 2
+    # A tablet reader jumps straight to a department's report.
+    assert [c.title for c in pack.find("3. Department reports").children] == ["Field Engineering", "Billing"]
 
 
 def test_the_text_has_every_section_title_the_status_words_and_page_n_of_m(pack):
