@@ -250,7 +250,7 @@ def load_paper_access(*, session: Session, user: User, paper_id: int) -> PaperAc
     """A paper (archived ones too: a circulated pack links them) and the reader's seat on its council.
 
     Not found for anyone without a seat there; observers read a meeting's papers once its
-    agenda is published, and no initiative's.
+    agenda is published (as they read the agenda), and initiatives' papers as they read initiatives.
     """
     paper = session.get(Paper, paper_id, execution_options=INCLUDE_ARCHIVED)
     if paper is None:
@@ -259,7 +259,7 @@ def load_paper_access(*, session: Session, user: User, paper_id: int) -> PaperAc
         access = load_access(session=session, user=user, council_id=paper.council_id)
     except NotFound:
         raise NotFound("Paper not found.") from None
-    if access.is_(Role.observer) and (paper.meeting_id is None or not published(session, paper.meeting_id)):
+    if access.is_(Role.observer) and paper.meeting_id is not None and not published(session, paper.meeting_id):
         refuse_observer()
     return PaperAccess(paper=paper, access=access)
 

@@ -8,10 +8,10 @@ agenda was circulated. Keys name a target: "item:<anchor>", "report:<id>", "aob:
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.auth import Access
-from app.models import AobItem, DepartmentReport, Initiative, Meeting, Paper, PaperTarget, Role
+from app.models import AobItem, DepartmentReport, Initiative, Meeting, MeetingStatus, Paper, PaperTarget, Role
 from app.papers import service
 from app.papers.sniff import ACCEPT_ATTRIBUTE, ACCEPTED
 
@@ -37,6 +37,8 @@ class PagePapers:
     any_item: bool = False  # the chair and the secretary attach to every agenda item
     removable: set[int] = field(default_factory=set)
     pending_by_key: dict[str, list[Paper]] = field(default_factory=dict)
+    # The papers in use by target, for pages that list them themselves (not from an agenda).
+    live_by_key: dict[str, list[Paper]] = field(default_factory=dict)
     accept: str = ACCEPT_ATTRIBUTE
     accepted: str = ACCEPTED
     _assets_given: bool = False
@@ -46,6 +48,9 @@ class PagePapers:
 
     def pending(self, key: str) -> list[Paper]:
         return self.pending_by_key.get(key, [])
+
+    def live(self, key: str) -> list[Paper]:
+        return self.live_by_key.get(key, [])
 
     def size(self, size: int) -> str:
         return service.describe_mb(size)
@@ -79,38 +84,41 @@ def meeting_page_papers(
     access: Access,
     meeting: Meeting,
     back: str,
-    shown: set[int] | None,
-    reports: list[DepartmentReport] | None = None,
-    aob: list[AobItem] | None = None,
-    initiatives: list[Initiative] | None = None,
+    shown: set[int] | None = None,
+    initiative_ids: list[int] | None = None,
 ) -> PagePapers:
-    """For the agenda (or reports) page of `meeting`: `shown` holds the ids of the papers the page shows
-    (a circulated agenda's); live papers not among them are pending. None: the page shows them all."""
-    papers = service.meeting_papers(session, meeting.id)
-    if initiatives:
-        papers += service.initiative_papers(session, [i.id for i in initiatives])
-    targets = [service.Target(PaperTarget.report, meeting.council_id, meeting=meeting, report=r) for r in reports or []]
-    targets += [service.Target(PaperTarget.aob, meeting.council_id, meeting=meeting, aob_item=a) for a in aob or []]
-    targets += [service.initiative_target(i) for i in initiatives or []]
+    """For the agenda or the reports page of `meeting`, and the initiatives it shows.
+
+    `shown` holds the ids of the papers a circulated agenda lists: the papers in use that it
+    does not are pending (attached since). None: the page lists the papers in use itself.
+    """
+    papers = service.meeting_papers(session, meeting.id) + service.initiative_papers(session, initiative_ids or [])
+    council_id = meeting.council_id
+    reports = session.exec(select(DepartmentReport).where(DepartmentReport.meeting_id == meeting.id))
+    aob = session.exec(select(AobItem).where(AobItem.meeting_id == meeting.id))
+    initiatives = session.exec(select(Initiative).where(col(Initiative.id).in_(initiative_ids or [])))
+    targets = [service.Target(PaperTarget.report, council_id, meeting=meeting, report=r) for r in reports]
+    targets += [service.Target(PaperTarget.aob, council_id, meeting=meeting, aob_item=a) for a in aob]
+    targets += [service.initiative_target(i) for i in initiatives]
     allowed, removable = _rights(session, access, papers, targets)
     view = PagePapers(
         meeting_id=meeting.id,
         back=back,
         file_limit_mb=access.council.paper_max_file_mb,
-        allowed=allowed,
-        any_item=access.is_(Role.chair, Role.secretary) and meeting.status != "cancelled",
+        allowed=allowed if meeting.status != MeetingStatus.cancelled else set(),
+        any_item=access.is_(Role.chair, Role.secretary) and meeting.status != MeetingStatus.cancelled,
         removable=removable,
     )
-    # Papers on the circulated agenda that were removed since are still shown there: let them be seen, not removed.
-    if shown is not None:
-        for paper in papers:
-            if paper.id not in shown:
-                view.pending_by_key.setdefault(key_of(paper), []).append(paper)
+    for paper in papers:
+        if shown is None:
+            view.live_by_key.setdefault(key_of(paper), []).append(paper)
+        elif paper.id not in shown:
+            view.pending_by_key.setdefault(key_of(paper), []).append(paper)
     return view
 
 
 def initiative_page_papers(*, session: Session, access: Access, initiative: Initiative, back: str) -> PagePapers:
-    """For an initiative's page: its papers' rights (the page lists the papers themselves)."""
+    """For an initiative's page: its papers, and who may attach and remove them."""
     papers = service.initiative_papers(session, [initiative.id])
     allowed, removable = _rights(session, access, papers, [service.initiative_target(initiative)])
     return PagePapers(
@@ -119,4 +127,5 @@ def initiative_page_papers(*, session: Session, access: Access, initiative: Init
         file_limit_mb=access.council.paper_max_file_mb,
         allowed=allowed,
         removable=removable,
+        live_by_key={f"initiative:{initiative.id}": papers} if papers else {},
     )

@@ -138,9 +138,10 @@ def test_who_may_attach_mirrors_who_may_change_the_thing(app, client, board):
     assert upload(client, app, board.outsider, meeting, "x.pdf", PDF).status_code == 404
     paper_url = initiative.json()["url"]
     assert client.get(paper_url, headers=auth(app, board.outsider)).status_code == 404
-    # Observers read a meeting's papers once its agenda is published, and no initiative's.
-    assert client.get(paper_url, headers=auth(app, board.observer)).status_code == 403
+    # Observers read a meeting's papers once its agenda is published (initiatives' as they read initiatives).
+    assert client.get(paper_url, headers=auth(app, board.observer)).status_code == 200
     assert client.get(f"/api/meetings/{meeting}/papers", headers=auth(app, board.observer)).status_code == 403
+    assert client.get(mine.json()["url"], headers=auth(app, board.observer)).status_code == 403
     listed = client.get(f"/api/initiatives/{board.initiative.id}/papers", headers=auth(app, board.other)).json()
     assert [p["name"] for p in listed["data"]] == ["plan.pdf"]
 
