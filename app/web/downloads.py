@@ -26,6 +26,21 @@ def content_disposition(name: str, suffix: str) -> str:
     return value
 
 
+def file_disposition(filename: str) -> str:
+    """`attachment` under a file's own name: ASCII as it is, anything else also as RFC 5987 `filename*`.
+
+    The plain `filename` keeps the extension and spells the rest in ASCII (accents dropped),
+    for the few clients that do not read `filename*`.
+    """
+    stem, dot, ext = filename.rpartition(".")
+    ascii_ext = ascii_slug(ext, fallback="") if dot else ""
+    ascii_name = ascii_slug(stem if dot else filename, fallback="file") + (f".{ascii_ext}" if ascii_ext else "")
+    value = f'attachment; filename="{ascii_name}"'
+    if ascii_name != filename:
+        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return value
+
+
 def download_headers(disposition: str) -> dict[str, str]:
     """A download that a browser saves, and no shared cache keeps: agendas change until published."""
     return {"Content-Disposition": disposition, "Cache-Control": "private, no-cache"}
