@@ -8,7 +8,8 @@ from sqlmodel import select
 from app.models import Meeting, User
 from tests.demodb import load_demo
 from tests.helpers import auth
-from tests.pdf.reading import Pdf
+from tests.papers.conftest import PDF, docx_bytes
+from tests.pdf.reading import Pdf, make_pdf
 
 
 def demo(session):
@@ -84,3 +85,43 @@ def test_the_demo_minutes_pdf_says_circulated_who_took_them_and_the_record_of_ch
     assert "Signed (chair)" in text
     assert minutes["corrections"][0]["text"].split("\n")[0][:30] in text
     assert f"Page 1 of {pack.pages}" in pack.page_text(0)
+
+
+def attach(client, app, user, meeting_id: int, name: str, content: bytes, section_key: str) -> None:
+    response = client.post(
+        f"/api/meetings/{meeting_id}/papers",
+        data={"attached_to": "item", "section_key": section_key},
+        files={"file": (name, content, "application/octet-stream")},
+        headers=auth(app, user),
+    )
+    assert response.status_code == 201, response.text
+
+
+def test_uploaded_papers_are_appended_or_listed_and_a_late_one_stays_out_of_the_circulated_pack(app, client, session):
+    chair, meetings = demo(session)
+    meeting_id = meetings[3].id
+    url = f"/api/meetings/{meeting_id}/agenda.pdf"
+    before = Pdf(client.get(url, headers=auth(app, chair)).content)
+    attach(client, app, chair, meeting_id, "Storm plan.pdf", make_pdf("Storm plan one", "Storm plan two"), "aob")
+    attach(client, app, chair, meeting_id, "Notes.docx", docx_bytes("Board notes"), "actions")
+    # A file that starts like a PDF and is not one: listed, not appended, and the pack still builds.
+    attach(client, app, chair, meeting_id, "Scan.pdf", PDF, "research")
+    pack = Pdf(client.get(url, headers=auth(app, chair)).content)
+    papers = pack.find("Papers")
+    assert [c.title for c in papers.children][-1].startswith("Paper: Storm plan.pdf (item ")
+    added = [c for c in papers.children if c.title.startswith("Paper: Storm plan.pdf")]
+    assert len(added) == 1 and pack.pages == added[0].page + 2 and added[0].page == pack.pages - 2
+    assert pack.text(added[0].page) == "Storm plan one Storm plan two"
+    listing = pack.text(papers.page, added[0].page)
+    assert "Notes.docx Word" in listing and "Download it separately" in listing
+    assert "Scan.pdf" in listing and "Not a readable PDF: download it separately" in listing
+    # The agenda's own pages grew by the list, and the papers follow them.
+    own = papers.children[0].page
+    assert f"Page 1 of {own}" in pack.page_text(0) and own >= before.pages
+
+    # Published with these papers; one attached afterwards is not in the circulated pack.
+    assert client.post(f"/api/meetings/{meeting_id}/agenda/publish", headers=auth(app, chair)).status_code == 200
+    attach(client, app, chair, meeting_id, "Late.pdf", make_pdf("Late paper"), "actions")
+    circulated = Pdf(client.get(url, headers=auth(app, chair)).content)
+    assert "Late.pdf" not in circulated.text() and "Late paper" not in circulated.text()
+    assert [c.title for c in circulated.find("Papers").children] == [c.title for c in papers.children]
