@@ -11,10 +11,13 @@ from app.models import Role
 from app.papers import service
 from app.papers.deps import InitiativeTargetDep, PaperDep, read_upload
 from app.papers.schemas import PaperPublic
+from app.papers.sniff import BY_MEDIA_TYPE
 from app.web.downloads import file_disposition
 from app.web.idempotency import CreateRoute
 
 router = APIRouter(prefix="/api", tags=["papers"], route_class=CreateRoute)
+# What a download may be: the kinds of paper taken, by the type read from their content.
+MEDIA_TYPES = list(BY_MEDIA_TYPE)
 
 UPLOAD_RESPONSES = {
     403: {"description": "This seat may not attach papers to that"},
@@ -83,7 +86,7 @@ def create_initiative_paper(session: SessionDep, found: InitiativeTargetDep, fil
 @router.get(
     "/papers/{paper_id}",
     response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}, "description": "The file, as uploaded"}},
+    responses={200: {"content": dict.fromkeys(MEDIA_TYPES, {}), "description": "The file, as uploaded"}},
 )
 def get_paper(session: SessionDep, found: PaperDep) -> Response:
     """Download a paper (removed ones too: circulated packs list them), always as an attachment under its

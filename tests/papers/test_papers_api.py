@@ -155,3 +155,20 @@ def test_a_target_that_is_not_this_meetings_is_named(app, client, board):
         f"/api/meetings/{board.meeting.id}/papers", data={"attached_to": "item"}, headers=auth(app, board.chair)
     )
     assert no_file.status_code == 422
+
+
+def test_an_upload_sent_twice_with_one_idempotency_key_is_stored_once(app, client, board, session):
+    headers = {**auth(app, board.chair), "Idempotency-Key": "upload-pack-1"}
+    send = lambda content: client.post(  # noqa: E731
+        f"/api/meetings/{board.meeting.id}/papers",
+        files={"file": ("pack.pdf", content, "application/pdf")},
+        data={"attached_to": "item", "section_key": "actions"},
+        headers=headers,
+    )
+    first, again = send(PDF), send(PDF)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"] and again.headers["idempotent-replayed"] == "true"
+    # Another file under the same key is another request: refused, naming the header.
+    assert send(PDF + b"other").status_code == 422
+    session.expire_all()
+    assert len(session.exec(select(Paper)).all()) == 1
