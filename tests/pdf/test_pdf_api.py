@@ -3,8 +3,10 @@ the demo's next meeting (its sections, pages and papers) and the circulated minu
 
 from datetime import date
 
+from pypdf import PdfReader
 from sqlmodel import select
 
+from app.demo.papers import FIELD_PAPER, FILES, STORM_PAPER
 from app.models import Meeting, User
 from tests.demodb import load_demo
 from tests.helpers import auth
@@ -39,22 +41,18 @@ def test_the_demo_agenda_pack_has_every_item_its_pages_and_its_papers(app, clien
     for title in items:
         assert title in text, title
     assert "Off track" in text and "On track" in text
-    pdf_papers = [
-        paper
-        for section in agenda["sections"]
-        for paper in section["papers"]
-        + [p for row in section.get("departments", []) for p in row["papers"]]
-        + [p for row in section.get("items", []) if isinstance(row, dict) for p in row.get("papers", [])]
-        + [p for row in section.get("initiatives", []) for p in row["papers"]]
-        if paper["media_type"] == "application/pdf"
-    ]
-    if titles[len(items) :]:
-        papers = pack.find("Papers")
-        assert len(papers.children) == len(pdf_papers)
-        own = papers.children[0].page if papers.children else pack.pages
-    else:
-        assert pdf_papers == []
-        own = pack.pages
+    # The demo's two papers: Field Engineering's PDF appended with its bookmark, the storm script listed.
+    item = {s["key"]: s["position"] for s in agenda["sections"]}
+    papers = pack.find("Papers")
+    assert titles[len(items) :] == ["Papers"]
+    assert [c.title for c in papers.children] == [f"Paper: {FIELD_PAPER} (item {item['department_reports']})"]
+    own = papers.children[0].page
+    field_pages = len(PdfReader(FILES / "field-repeat-visits.pdf").pages)
+    assert pack.pages == own + field_pages
+    listing = pack.text(papers.page, own)
+    assert "2 papers for this meeting" in listing
+    assert f"{STORM_PAPER} Word" in listing and "Download it separately" in listing
+    assert "Appended as paper 1" in listing
     # The pack is the agenda's own pages ("Page 1 of N") and then every appended paper's pages.
     assert f"Page 1 of {own}" in pack.page_text(0)
     assert pack.marked and pack.metadata.author == agenda["meeting"]["council_name"]
