@@ -20,34 +20,43 @@ def render(minutes: mm.MinutesDoc, charts=lambda row: None) -> Pdf:
     return Pdf(render_minutes_pdf(minutes, theme=DEFAULT_THEME, charts=charts))
 
 
+def correction(n: int, item: int, text: str, reason: str, by: str, status: str, **kw) -> mm.CorrectionRow:
+    """Correction n, proposed on 9 Dec at 13:00 + n hours and decided by the secretary the next morning."""
+    return mm.CorrectionRow(
+        id=n,
+        item_number=item,
+        text=text,
+        reason=reason,
+        proposed_by=by,
+        proposed_by_id=n + 2,
+        proposed_at=datetime(2026, 12, 9, 13 + n, 0, tzinfo=UTC),
+        status=status,
+        decided_by="Sam Okafor",
+        decided_at=datetime(2026, 12, 10, 9, 5 * (n - 1), tzinfo=UTC),
+        **kw,
+    )
+
+
 def with_corrections(minutes: mm.MinutesDoc) -> mm.MinutesDoc:
     minutes.taken_by = "Sam Okafor"
     minutes.corrections_close_at = datetime(2026, 12, 12, 0, 0, tzinfo=UTC)
     minutes.corrections = [
-        mm.CorrectionRow(
-            id=1,
-            item_number=3,
-            text="Repeat visits were 11.8%, not 12.8%.",
-            reason="The figure in the pack.",
-            proposed_by="Tom Hughes",
-            proposed_by_id=4,
-            proposed_at=datetime(2026, 12, 9, 14, 0, tzinfo=UTC),
-            status="accepted",
-            decided_by="Sam Okafor",
-            decided_at=datetime(2026, 12, 10, 9, 0, tzinfo=UTC),
+        correction(
+            1,
+            3,
+            "Repeat visits were 11.8%, not 12.8%.",
+            "The figure in the pack.",
+            "Tom Hughes",
+            "accepted",
             applied=True,
         ),
-        mm.CorrectionRow(
-            id=2,
-            item_number=5,
-            text="Add the portal supplier's name.",
-            reason="Clarity.",
-            proposed_by="Aisha Rahman",
-            proposed_by_id=3,
-            proposed_at=datetime(2026, 12, 9, 15, 0, tzinfo=UTC),
-            status="rejected",
-            decided_by="Sam Okafor",
-            decided_at=datetime(2026, 12, 10, 9, 5, tzinfo=UTC),
+        correction(
+            2,
+            5,
+            "Add the portal supplier's name.",
+            "Clarity.",
+            "Aisha Rahman",
+            "rejected",
             decision_note="Named in the action instead.",
         ),
     ]
