@@ -238,3 +238,16 @@ def test_a_published_pack_says_so_on_the_cover_and_drops_draft():
     pack = Pdf(render_agenda_pdf(agenda, theme=DEFAULT_THEME, charts=lambda r: None, papers={}))
     assert "Published 1 Dec 2026 (version 3)" in pack.page_text(0)
     assert "Draft" not in pack.page_text(1)
+
+
+def test_a_long_link_or_file_name_breaks_inside_its_column_rather_than_run_off_the_page():
+    agenda = known_agenda()
+    sections = {s.key: s for s in agenda.sections}
+    link = "https://intranet.example.com/" + "a" * 150
+    sections["research"].items[0].link = link
+    name = "Repeat_visits_what_the_vans_carry_final_version_3_" + "x" * 60 + ".pdf"
+    sections["actions"].papers = [paper(1, name)]
+    pack = Pdf(render_agenda_pdf(agenda, theme=DEFAULT_THEME, charts=lambda r: None, papers={}))
+    # pdftotext reads what lies on the page only: every character is there, in pieces.
+    text = pack.text().replace(" ", "")
+    assert link in text and name in text
