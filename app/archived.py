@@ -16,9 +16,9 @@ Bulk UPDATE and DELETE statements are not filtered.
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
-from app.models import Action, Council, Measure, Meeting
+from app.models import Action, Council, Measure, Meeting, Paper
 
-ARCHIVABLE = (Council, Meeting, Action, Measure)
+ARCHIVABLE = (Council, Meeting, Action, Measure, Paper)
 INCLUDE_ARCHIVED = {"include_archived": True}
 
 

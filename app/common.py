@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from fastapi import Header, Path, Query
+from fastapi import Form, Header, Path, Query
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
@@ -65,6 +65,8 @@ StrictWhole = BeforeValidator(_ascii_whole)
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID), StrictWhole]
 # An optional id in a query string; on a page, an empty value (a filter's "any") is the same as none.
 IdQuery = Annotated[Annotated[int, Field(ge=1, le=MAX_ID)] | None, BeforeValidator(_blank_or_whole), Query()]
+# The same in a form (a multipart upload's target).
+IdForm = Annotated[Annotated[int, Field(ge=1, le=MAX_ID)] | None, BeforeValidator(_blank_or_whole), Form()]
 
 
 def WholeQuery(*, ge: int, le: int, description: str | None = None, blank: int | None = None):  # noqa: N802

@@ -49,9 +49,13 @@ from app.meetings.calendar_links import redact_feed_tokens_in_access_log
 from app.minutes import api as minutes_api
 from app.minutes import pages as minutes_pages
 from app.minutes import pages_recording as minutes_recording_pages
+from app.models.papers import PAPER_FILE_MB_CEILING
 from app.notifications import api as notifications_api
 from app.notifications import outbox_api, outbox_pages
 from app.notifications import pages as notifications_pages
+from app.papers import api as papers_api
+from app.papers import pages as papers_pages
+from app.papers.pages import PAPER_UPLOAD_ROUTES
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
 from app.research import api as research_api
@@ -147,6 +151,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "/councils/{council_id}/readings/import": Upload(READINGS_MAX_BYTES),
             "/api/councils/{council_id}/feedback/import": Upload(FEEDBACK_MAX_BYTES, as_import_problems=True),
             "/councils/{council_id}/feedback/import": Upload(FEEDBACK_MAX_BYTES),
+            # Papers at the ceiling of the council setting; each route then applies the council's own limit.
+            **dict.fromkeys(PAPER_UPLOAD_ROUTES, Upload(PAPER_FILE_MB_CEILING * 1024 * 1024)),
         },
     )
     install_error_handlers(app, render_error=render_error)
@@ -203,6 +209,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports_pages.router,
         research_api.router,
         research_pages.router,
+        papers_api.router,
+        papers_pages.router,
         exports_api.router,
         outbox_api.router,
         outbox_pages.router,

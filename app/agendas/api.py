@@ -15,7 +15,7 @@ from app.db import SessionDep
 from app.meetings import responses
 from app.meetings.service import meeting_public
 from app.models import utcnow
-from app.web.downloads import DOCX_RESPONSE, content_disposition, download_headers
+from app.web.downloads import DOCX_RESPONSE, PDF_RESPONSE, content_disposition, download_headers
 from app.web.idempotency import CreateRoute
 
 # Tagged with meetings, as these routes always were: client code generated from
@@ -58,6 +58,14 @@ def get_agenda_docx(session: SessionDep, found: MeetingDep) -> Response:
     """The agenda pack in Word: cover, running order, the nine sections with tables and trend charts
     (observers once it is published, as for the agenda)."""
     pack = export.agenda_docx(session=session, access=found.access, meeting=found.meeting)
+    return Response(pack.content, media_type=pack.media_type, headers=download_headers(pack.disposition))
+
+
+@router.get("/meetings/{meeting_id}/agenda.pdf", response_class=Response, responses={200: PDF_RESPONSE})
+def get_agenda_pdf(session: SessionDep, found: MeetingDep) -> Response:
+    """The agenda pack as a tagged PDF: bookmarks per item, page numbers, the council's colours and logo, and the
+    PDF papers appended with a bookmark each (the others listed); read like the agenda."""
+    pack = export.agenda_pdf(session=session, access=found.access, meeting=found.meeting)
     return Response(pack.content, media_type=pack.media_type, headers=download_headers(pack.disposition))
 
 

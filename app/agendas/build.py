@@ -18,6 +18,7 @@ from app.agendas.sections.departments import build_best_practice, build_departme
 from app.agendas.sections.header import build_header
 from app.agendas.sections.initiatives import build_initiatives
 from app.agendas.sections.measures import build_measures_review, build_overall_measures
+from app.agendas.sections.papers import attach_papers
 from app.agendas.sections.prioritisation import build_prioritisation
 from app.agendas.sections.research import build_aob, build_research
 from app.agendas.sections.rows import measure_rows, name_of_seat
@@ -135,6 +136,7 @@ def build_agenda(data: AgendaData, *, status: str = "draft", version: int = 0, p
             sections.append(builders[ref](base))
         else:
             sections.append(build_standing(data, base, standing[ref]))
+    attach_papers(data, sections)
     return m.Agenda(
         meeting=build_header(data, zone),
         status=status,

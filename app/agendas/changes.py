@@ -3,7 +3,8 @@
 Pure: two typed agendas in, a list of sentences out. The meeting itself (day, time,
 place), the running order (items added, removed, renamed, given another time) and the
 papers under each item (actions, department reports, initiatives, proposals, research,
-any other business) are named; a section whose figures moved without a named change
+any other business) are named, and so are the files attached to them (`files`, the
+papers of app/papers, not to be confused with `papers` here); a section whose figures moved without a named change
 says so in one line rather than listing every number.
 """
 
@@ -53,6 +54,22 @@ def papers(section: m.SectionBase) -> list[str]:
         case m.ResearchSection() | m.AobSection():
             return [f"“{row.title}”" for row in section.items]
     return []
+
+
+def files(section: m.SectionBase) -> dict[int, str]:
+    """The files attached under an agenda item, by id: "“Q3.pdf”", or "“Q3.pdf” (Billing report)" on a row."""
+    listed = m.Agenda.model_construct(sections=[section]).paper_listing()
+    return {p.paper.id: f"“{p.paper.name}”" + (f" ({p.source})" if p.source else "") for p in listed}
+
+
+def _file_changes(before: m.SectionBase, after: m.SectionBase) -> list[str]:
+    old, new = files(before), files(after)
+    changes = []
+    if added := [name for paper_id, name in new.items() if paper_id not in old]:
+        changes.append(f"Under “{after.title}”, papers attached: {'; '.join(added)}.")
+    if removed := [name for paper_id, name in old.items() if paper_id not in new]:
+        changes.append(f"Under “{after.title}”, papers withdrawn: {'; '.join(removed)}.")
+    return changes
 
 
 def _named(section: m.SectionBase, names: list[str]) -> str:
@@ -105,7 +122,9 @@ def _section_changes(before: m.SectionBase, after: m.SectionBase, moved: bool) -
         changes.append(f"Under “{after.title}”, new: {_named(after, added)}.")
     if removed:
         changes.append(f"Under “{after.title}”, no longer listed: {_named(after, removed)}.")
-    if not (added or removed) and _contents(before) != _contents(after):
+    file_changes = _file_changes(before, after)
+    changes.extend(file_changes)
+    if not (added or removed or file_changes) and _contents(before) != _contents(after):
         changes.append(f"“{after.title}”: figures or details updated.")
     return changes
 

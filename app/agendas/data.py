@@ -34,6 +34,7 @@ from app.models import (
     MeetingResponse,
     MeetingStatus,
     Membership,
+    Paper,
     Reading,
     Research,
     RootCause,
@@ -42,6 +43,7 @@ from app.models import (
     StepDepartment,
     User,
 )
+from app.papers.service import agenda_papers
 from app.reports.facts import LoopFacts
 from app.reports.scorecard import ActionCounts, count_actions
 from app.reports.service import scored_actions
@@ -134,6 +136,8 @@ class AgendaData:
     voice: Voice | None = None
     # What the scorecards score from the loop, derived from the rows above (no query).
     loop: LoopFacts | None = None
+    # Papers in use: the meeting's (items, reports, AOB) and the council's initiatives' (app/papers).
+    papers: list[Paper] = field(default_factory=list)
 
 
 def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, today: date | None = None) -> AgendaData:
@@ -303,6 +307,7 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     )
     data.aob_carried_from = load_carried_from(session=session, items=[item for item, _ in data.aob])
     data.standing = load_standing_items(session=session, council_id=council.id)
+    data.papers = agenda_papers(session=session, meeting_id=meeting.id, council_id=council.id)
     return data
 
 

@@ -19,6 +19,7 @@ from app.display import local_date
 from app.errors import Forbidden
 from app.meetings import responses, service
 from app.models import MeetingStatus, Role
+from app.papers import view as paper_view
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageMeeting, PageUser
 from app.web.forms import attempt
@@ -83,7 +84,26 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
             "here": agenda_path(meeting.id),
             "carried": carried,
             "carriable": set(aob_ids) - carried,
+            "papers_view": agenda_papers_view(
+                session=session, access=access, meeting=meeting, agenda=agenda, live=live
+            ),
         },
+    )
+
+
+def agenda_papers_view(*, session, access, meeting, agenda, live: bool):
+    """Who may attach and remove papers on this agenda, and (on the circulated one) what was attached since."""
+    if agenda is None:
+        return None
+    shown = {listed.paper.id for listed in agenda.paper_listing()}
+    initiatives = [row.id for s in agenda.sections if s.key == "initiatives" for row in s.initiatives]
+    return paper_view.meeting_page_papers(
+        session=session,
+        access=access,
+        meeting=meeting,
+        back=agenda_path(meeting.id) + ("?live=1" if live else ""),
+        shown=shown,
+        initiative_ids=initiatives,
     )
 
 

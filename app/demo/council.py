@@ -276,6 +276,9 @@ def load_demo(*, session: Session, today: date) -> Council:
     from app.demo.notifications import load_notifications_demo
 
     load_notifications_demo(session=session, council=council, seats=seats)
+    from app.demo.papers import load_papers_demo
+
+    load_papers_demo(session=session, council=council, seats=seats, upcoming=upcoming)
     return council
 
 

@@ -14,6 +14,7 @@ from app.display import INITIATIVE_STATUSES as STATUSES
 from app.initiatives import service
 from app.initiatives.schemas import InitiativeCreate, InitiativeUpdate
 from app.models import Department, Journey, Measure, Role
+from app.papers import view as paper_view
 from app.scoring import PRIORITY_DEFAULTS, effective_weights
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageCouncil, PageUser
@@ -148,6 +149,9 @@ def initiative_page(request: Request, session: SessionDep, user: PageUser, found
             "all_journeys": list(session.exec(select(Journey).where(Journey.council_id == council.id))),
             "all_departments": list(session.exec(select(Department).where(Department.council_id == council.id))),
             "all_measures": list(session.exec(select(Measure).where(Measure.council_id == council.id))),
+            "papers_view": paper_view.initiative_page_papers(
+                session=session, access=found.access, initiative=found.initiative, back=f"/initiatives/{initiative.id}"
+            ),
         },
     )
 

@@ -30,7 +30,7 @@ from app.minutes.schemas import (
     MinutesUpdate,
     StaleNotes,
 )
-from app.web.downloads import DOCX_RESPONSE, download_headers
+from app.web.downloads import DOCX_RESPONSE, PDF_RESPONSE, download_headers
 from app.web.idempotency import CreateRoute
 
 router = APIRouter(prefix="/api", tags=["minutes"], route_class=CreateRoute)
@@ -52,6 +52,14 @@ def get_minutes_docx(session: SessionDep, found: MeetingDep) -> Response:
     """The minutes as a Word document on the council's template: "DRAFT" until the chair approves them
     (any seat; observers once approved)."""
     file = export.minutes_docx(session=session, access=found.access, meeting=found.meeting)
+    return Response(file.content, media_type=file.media_type, headers=download_headers(file.disposition))
+
+
+@router.get("/meetings/{meeting_id}/minutes.pdf", response_class=Response, responses={200: PDF_RESPONSE})
+def get_minutes_pdf(session: SessionDep, found: MeetingDep) -> Response:
+    """The minutes as a tagged PDF: "DRAFT" until the chair approves them, then "Approved on … by …"
+    (any seat; observers once approved)."""
+    file = export.minutes_pdf(session=session, access=found.access, meeting=found.meeting)
     return Response(file.content, media_type=file.media_type, headers=download_headers(file.disposition))
 
 

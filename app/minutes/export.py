@@ -1,4 +1,4 @@
-"""The minutes as a Word file: what GET /minutes answers, in the council's Word styles."""
+"""The minutes as a file, in Word or PDF: what GET /minutes answers, in the council's styles."""
 
 from sqlmodel import Session
 
@@ -9,7 +9,9 @@ from app.councils.template_service import template_for_export
 from app.docx.minutes import build_minutes_docx
 from app.minutes.service import load_minutes
 from app.models import Meeting
-from app.web.downloads import DOCX_MEDIA_TYPE, content_disposition
+from app.pdf.minutes import render_minutes_pdf
+from app.pdf.theme import theme_from_template
+from app.web.downloads import DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE, content_disposition
 
 
 def minutes_docx(*, session: Session, access: Access, meeting: Meeting) -> FileOut:
@@ -20,3 +22,12 @@ def minutes_docx(*, session: Session, access: Access, meeting: Meeting) -> FileO
     content = build_minutes_docx(minutes, template=template, charts=measure_chart_png)
     disposition = content_disposition(minutes.meeting.council_name, f"-minutes-{minutes.meeting.date.isoformat()}.docx")
     return FileOut(content=content, media_type=DOCX_MEDIA_TYPE, disposition=disposition)
+
+
+def minutes_pdf(*, session: Session, access: Access, meeting: Meeting) -> FileOut:
+    """The minutes as PDF, as minutes_docx answers them, in the council's colours and paper size."""
+    minutes = load_minutes(session=session, access=access, meeting=meeting)
+    template = template_for_export(session=session, council_id=access.council.id)
+    content = render_minutes_pdf(minutes, theme=theme_from_template(template), charts=measure_chart_png)
+    disposition = content_disposition(minutes.meeting.council_name, f"-minutes-{minutes.meeting.date.isoformat()}.pdf")
+    return FileOut(content=content, media_type=PDF_MEDIA_TYPE, disposition=disposition)

@@ -40,6 +40,7 @@ from app.models.minutes import (
     MinutesStatus,
 )
 from app.models.outbox import NotificationPreference, OutboxMessage, OutboxStatus
+from app.models.papers import Paper, PaperBlob, PaperTarget
 from app.models.reports import DepartmentReport
 from app.models.research import (
     Research,
@@ -61,6 +62,9 @@ __all__ = [
     "NotificationPreference",
     "OutboxMessage",
     "OutboxStatus",
+    "Paper",
+    "PaperBlob",
+    "PaperTarget",
     "Answer",
     "HomeVisit",
     "MeetingResponse",

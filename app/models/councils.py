@@ -53,6 +53,9 @@ class Council(SQLModel, table=True):
     due_moves_need_approval: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     # Circulated minutes take corrections for this many working days (Monday to Friday).
     correction_window_days: int = Field(default=5, sa_column_kwargs={"server_default": text("5")})
+    # Papers (app/papers): the largest file, and the most all of one meeting's papers may take (MB).
+    paper_max_file_mb: int = Field(default=20, sa_column_kwargs={"server_default": text("20")})
+    paper_max_meeting_mb: int = Field(default=100, sa_column_kwargs={"server_default": text("100")})
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)

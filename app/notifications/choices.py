@@ -137,6 +137,8 @@ def settings_public(council: Council) -> NotificationSettingsPublic:
         report_reminder_days=council.report_reminder_days,
         due_moves_need_approval=council.due_moves_need_approval,
         correction_window_days=council.correction_window_days,
+        paper_max_file_mb=council.paper_max_file_mb,
+        paper_max_meeting_mb=council.paper_max_meeting_mb,
         kinds=[KindPublic(key=k.key, label=k.label, description=k.description) for k in KINDS.values()],
     )
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Form, Request
 from app.db import SessionDep
 from app.errors import Conflict
 from app.models import Role
+from app.models.papers import PAPER_FILE_MB_CEILING, PAPER_MEETING_MB_CEILING
 from app.notifications import choices as service
 from app.notifications.kinds import KINDS
 from app.notifications.preferences import required_kinds
@@ -80,6 +81,7 @@ def notification_settings_page(request: Request, user: PageUser, access: PageCou
             "settings": service.settings_public(access.council),
             "is_chair": access.is_(Role.chair),
             "max_attach_kb": MAX_ATTACH_KB,
+            "paper_ceilings": (PAPER_FILE_MB_CEILING, PAPER_MEETING_MB_CEILING),
         },
     )
 
@@ -90,6 +92,8 @@ _SETTING_NAMES = {
     "report_reminder_days": "report reminder",
     "due_moves_need_approval": "due date approval",
     "correction_window_days": "correction window",
+    "paper_max_file_mb": "largest paper",
+    "paper_max_meeting_mb": "papers a meeting",
 }
 
 
@@ -103,6 +107,8 @@ def save_notification_settings_form(
     report_reminder_days: Annotated[str, Form()] = "",
     due_moves_need_approval: Annotated[str, Form()] = "",
     correction_window_days: Annotated[str, Form()] = "",
+    paper_max_file_mb: Annotated[str, Form()] = "",
+    paper_max_meeting_mb: Annotated[str, Form()] = "",
     version: Annotated[str, Form()] = "",
 ):
     """Save every setting on the form (chair); refused whole, naming the field, when one is out of range."""
@@ -120,6 +126,8 @@ def save_notification_settings_form(
                 "report_reminder_days": whole_or_text(report_reminder_days),
                 "due_moves_need_approval": due_moves_need_approval == "true",
                 "correction_window_days": whole_or_text(correction_window_days),
+                "paper_max_file_mb": whole_or_text(paper_max_file_mb),
+                "paper_max_meeting_mb": whole_or_text(paper_max_meeting_mb),
             }
         )
         return service.update_settings(session=session, access=access, settings_in=settings_in)

@@ -5,6 +5,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, Field, StrictBool
 
 from app.common import InputModel
+from app.models.papers import PAPER_FILE_MB_CEILING, PAPER_MEETING_MB_CEILING
 from app.notifications.kinds import KINDS
 
 # The Word pack rides in the agenda mail up to this many KB. Base64 makes an attachment about
@@ -61,6 +62,8 @@ class KindPublic(BaseModel):
 PackLimit = Annotated[int, Field(ge=0, le=MAX_ATTACH_KB, strict=True)]
 ReminderDays = Annotated[int, Field(ge=0, le=60, strict=True)]
 WindowDays = Annotated[int, Field(ge=1, le=30, strict=True)]
+PaperFileMb = Annotated[int, Field(ge=1, le=PAPER_FILE_MB_CEILING, strict=True)]
+PaperMeetingMb = Annotated[int, Field(ge=1, le=PAPER_MEETING_MB_CEILING, strict=True)]
 
 
 class NotificationSettingsPublic(BaseModel):
@@ -77,6 +80,10 @@ class NotificationSettingsPublic(BaseModel):
     due_moves_need_approval: bool
     # Working days (Monday to Friday) circulated minutes take corrections.
     correction_window_days: int
+    # Papers (files attached to agenda items, reports, AOB and initiatives): the largest file, and
+    # the most one meeting's papers may take together, in MB.
+    paper_max_file_mb: int
+    paper_max_meeting_mb: int
     # Every kind there is, for the list of what may be required.
     kinds: list[KindPublic]
 
@@ -91,3 +98,9 @@ class NotificationSettingsIn(InputModel):
     report_reminder_days: ReminderDays | None = Field(default=None, description="0 to 60; 0: no reminder")
     due_moves_need_approval: StrictBool | None = None
     correction_window_days: WindowDays | None = Field(default=None, description="1 to 30 working days")
+    paper_max_file_mb: PaperFileMb | None = Field(
+        default=None, description=f"1 to {PAPER_FILE_MB_CEILING}: the largest paper a person may attach (MB)"
+    )
+    paper_max_meeting_mb: PaperMeetingMb | None = Field(
+        default=None, description=f"1 to {PAPER_MEETING_MB_CEILING}: all of one meeting's papers together (MB)"
+    )

@@ -9,6 +9,7 @@ from app.councils.service import update_council
 from app.db import SessionDep
 from app.meetings.service import list_meetings, meeting_public
 from app.models import MeetingStatus, Role
+from app.papers import view as paper_view
 from app.reports import service
 from app.reports.schemas import ReportCreate, ReportUpdate
 from app.reports.scorecard import LABELS as COMPONENTS
@@ -46,6 +47,9 @@ def reports_page(request: Request, session: SessionDep, user: PageUser, found: P
             "best_practice": [r for r in reports.data if r.report and r.report.best_practice],
             "is_chair": access.is_(Role.chair),
             "nav": nav(session=session, council=council, here="reports"),
+            "papers_view": paper_view.meeting_page_papers(
+                session=session, access=access, meeting=found.meeting, back=f"/meetings/{found.meeting.id}/reports"
+            ),
         },
     )
 

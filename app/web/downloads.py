@@ -9,6 +9,8 @@ from app.display import ascii_slug, unicode_slug
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOCX_RESPONSE = {"content": {DOCX_MEDIA_TYPE: {}}, "description": "A Word document"}
+PDF_MEDIA_TYPE = "application/pdf"
+PDF_RESPONSE = {"content": {PDF_MEDIA_TYPE: {}}, "description": "A PDF document"}
 
 
 def content_disposition(name: str, suffix: str) -> str:
@@ -21,6 +23,21 @@ def content_disposition(name: str, suffix: str) -> str:
     full = unicode_slug(name) + suffix
     if full != ascii_name:
         value += f"; filename*=UTF-8''{quote(full, safe='')}"
+    return value
+
+
+def file_disposition(filename: str) -> str:
+    """`attachment` under a file's own name: ASCII as it is, anything else also as RFC 5987 `filename*`.
+
+    The plain `filename` keeps the extension and spells the rest in ASCII (accents dropped),
+    for the few clients that do not read `filename*`.
+    """
+    stem, dot, ext = filename.rpartition(".")
+    ascii_ext = ascii_slug(ext, fallback="") if dot else ""
+    ascii_name = ascii_slug(stem if dot else filename, fallback="file") + (f".{ascii_ext}" if ascii_ext else "")
+    value = f'attachment; filename="{ascii_name}"'
+    if ascii_name != filename:
+        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
     return value
 
 

@@ -94,6 +94,24 @@ def _body_hash(body: bytes) -> str:
     return hashlib.sha256(canonical).hexdigest()
 
 
+async def _request_body(request: Request) -> bytes:
+    """The body as sent; for a multipart upload (which FastAPI parses first, consuming the stream) its fields,
+    and each file's name and SHA-256, so the same upload again is the same request."""
+    form = getattr(request, "_form", None)
+    if form is None:
+        return await request.body()
+    parts = []
+    for name, value in form.multi_items():
+        if isinstance(value, str):
+            parts.append(f"{name}={value}")
+        else:
+            value.file.seek(0)
+            digest = hashlib.file_digest(value.file, "sha256").hexdigest()
+            value.file.seek(0)
+            parts.append(f"{name}=file:{value.filename}:{digest}")
+    return "\n".join(sorted(parts)).encode()
+
+
 def _find_key(session: Session, *, user_id: int, key: str) -> IdempotencyKey | None:
     query = select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
     return session.exec(query.execution_options(populate_existing=True)).first()
@@ -137,7 +155,7 @@ async def claim_idempotency_key(
         key=key,
         method=request.method,
         path=request.url.path,
-        body_hash=_body_hash(await request.body()),
+        body_hash=_body_hash(await _request_body(request)),
     )
     # The insert may wait on a concurrent transaction's row lock: never on the event loop.
     request.state.idempotency_key = await run_in_threadpool(_claim_key, session, claim=claim, cutoff=_cutoff(request))

@@ -101,6 +101,7 @@ def test_the_page_shows_the_nine_sections_in_order_with_the_late_action_and_miss
     assert "Not submitted" in reports and 'class="dept not-submitted"' in reports
     assert "What's missing:" in reports and "Not submitted yet: Billing." in reports
     assert f'href="/api/meetings/{agenda.meeting.id}/agenda.docx"' in page
+    assert f'href="/api/meetings/{agenda.meeting.id}/agenda.pdf"' in page
     assert f'href="/api/meetings/{agenda.meeting.id}/invite.ics"' in page
     # A member sees the AOB and apologies forms but not the chair's button.
     assert "Publish agenda" not in page

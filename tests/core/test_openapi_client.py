@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv-openapi" / "bin"
 GENERATOR = VENV_BIN / "openapi-python-client"
 BINARY_MEDIA_TYPES = {
+    "application/pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "image/png",
     "image/svg+xml",

@@ -126,6 +126,7 @@ def test_the_secretary_gets_one_screen_to_record_the_meeting(client, world):
     assert 'name="approved" value="yes"' in page  # item 1: the previous minutes
     assert "Circulate minutes" in page and "Approve minutes" not in page
     assert f'href="/api/meetings/{world.meeting.id}/minutes.docx"' in page
+    assert f'href="/api/meetings/{world.meeting.id}/minutes.pdf"' in page
     assert "minutes.js" in page and 'data-csrf="' in page
     assert "Draft — not yet circulated" in page
     assert "Not quorate: 0 of 4 members present (3 required)." in page

@@ -13,6 +13,7 @@ RULES: dict = {
     ("POST", "/api/meetings/{meeting_id}/agenda/publish"): {"ok": {"chair"}},
     # The Word pack follows the agenda's rule; the council's Word template is the chair's.
     ("GET", "/api/meetings/{meeting_id}/agenda.docx"): {"ok": SEATED},
+    ("GET", "/api/meetings/{meeting_id}/agenda.pdf"): {"ok": SEATED},
     ("GET", "/api/councils/{council_id}/template"): {"ok": IN_COUNCIL},
     ("PUT", "/api/councils/{council_id}/template"): {
         "ok": {"chair"},

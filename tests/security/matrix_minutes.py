@@ -19,6 +19,7 @@ RULES: dict = {
     ("GET", "/api/meetings/{meeting_id}/minutes"): {"ok": SEATED},
     # The Word minutes follow the same rule: observers once approved.
     ("GET", "/api/meetings/{meeting_id}/minutes.docx"): {"ok": SEATED},
+    ("GET", "/api/meetings/{meeting_id}/minutes.pdf"): {"ok": SEATED},
     ("PUT", "/api/meetings/{meeting_id}/minutes"): {"ok": RECORDERS, "json": {"next_meeting_note": "Leeds, room 4"}},
     ("GET", "/api/meetings/{meeting_id}/minutes/history"): {"ok": SEATED},
     ("PUT", "/api/meetings/{meeting_id}/attendance"): {

@@ -54,6 +54,7 @@ UNVERSIONED: dict[tuple[str, str], str] = {
     ("PUT", "/api/councils/{council_id}/template"): "an uploaded file replaced whole",
     ("DELETE", "/api/councils/{council_id}/template"): "a delete",
     ("PUT", "/api/councils/{council_id}/notifications/me"): "a person's own choices; sets only the kinds it names",
+    ("DELETE", "/api/papers/{paper_id}"): "papers never change (a new version is a new paper); removing archives it",
 }
 _APP = create_app(Settings(ENVIRONMENT="test", DATABASE_URL="sqlite://", SECRET_KEY="x" * 40))
 _ROUTES = _api_routes(_APP.routes)

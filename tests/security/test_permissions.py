@@ -106,6 +106,7 @@ DOMAIN_MATRICES = [
         "outbox",
         "notifications",
         "due_requests",
+        "papers",
     )
 ]
 for _module in DOMAIN_MATRICES:

@@ -2,6 +2,7 @@
 
 Word template (tests/councils/test_word_template_api.py): over 5 MB → 413; a text file named .docx → 422.
 Readings CSV (tests/measures/test_readings_import.py): over the limit → 413; bad files → 422.
+Papers (tests/papers/test_papers_api.py): over the council's limit → 413; content not as named → 422.
 The page upload of readings is also checked here: the same limit through the form.
 """
 
@@ -20,6 +21,10 @@ REQUIRED = {
     "feedback/test_feedback_api.py": {
         "test_a_file_over_the_size_limit_is_refused",
         "test_bad_files_are_refused_naming_row_and_column_and_write_nothing",
+    },
+    "papers/test_papers_api.py": {
+        "test_a_file_over_the_councils_limit_is_refused_naming_it_and_nothing_is_stored",
+        "test_content_that_is_not_what_the_name_says_is_refused_naming_what_it_is",
     },
     "measures/test_readings_import.py": {
         "test_a_file_over_the_size_limit_is_refused_without_reading_it_all",
