@@ -47,7 +47,7 @@ NOT_FOR_EVERYONE = {403, 404}
 # changes size (scroll-regions.js gives a table that now scrolls its tab stop) happens before paint.
 OPEN_EVERYTHING = """() => {
   document.querySelectorAll('details').forEach(d => { d.open = true; });
-  document.querySelectorAll('[aria-expanded="false"]').forEach(c => c.click());
+  document.querySelectorAll('button[aria-expanded="false"]').forEach(c => c.click());
   return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
 }"""
 
