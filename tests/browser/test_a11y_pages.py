@@ -25,7 +25,7 @@ from app.auth import Access
 from app.councils.invitation_schemas import InvitationCreate
 from app.councils.invitation_service import invite_person
 from app.demo.council import DEMO_PASSWORD
-from app.models import Action, Council, Initiative, Journey, Measure, Meeting, Membership, Role, User
+from app.models import Action, AobItem, Council, Initiative, Journey, Measure, Meeting, Membership, Role, User
 from app.notifications.preferences import unsubscribe_token
 from tests.conftest import engine_independent
 from tests.demodb import load_demo
@@ -57,6 +57,7 @@ class Demo:
     council_id: int
     values: dict[str, list[str]]  # path parameter name -> the demo's records to fill it with
     routes: dict[str, list[str]]  # route path -> values for its one parameter, where the name is not enough
+    extra: list[str]  # addresses with a query that shows a page in another state
 
 
 def _page_routes(routes) -> list[str]:
@@ -118,7 +119,10 @@ def demo(session, settings) -> Demo:
     meetings = session.exec(select(Meeting).where(Meeting.council_id == council.id).order_by(Meeting.number)).all()
     upcoming = next(m for m in meetings if m.status == "scheduled")
     held = [m for m in meetings if m.status == "held"]
+    called_off = [m for m in meetings if m.status == "cancelled"]
     publish_agenda(session=session, access=Access(user=chair_user, council=council, membership=seat), meeting=upcoming)
+    # Raised after publishing: comparing with today's data marks the section "changed".
+    session.add(AobItem(meeting_id=upcoming.id, submitted_by_id=seat.id, title="Raised after publishing", details=""))
     _, invitation = invite_person(
         session=session,
         council=council,
@@ -130,15 +134,18 @@ def demo(session, settings) -> Demo:
     session.commit()
     values = {
         "council_id": [str(council.id)],
-        # The next meeting (published agenda, draft minutes) and the held ones (circulated minutes, reports).
-        "meeting_id": [str(upcoming.id), *(str(m.id) for m in reversed(held))],
+        # The next meeting (published agenda, draft minutes), the held ones (circulated minutes, reports)
+        # and the one called off.
+        "meeting_id": [str(m.id) for m in [upcoming, *reversed(held), *called_off]],
         "action_id": [_first(session, Action, Action.council_id == council.id)],
         "measure_id": [_first(session, Measure, Measure.council_id == council.id)],
         "journey_id": [_first(session, Journey, Journey.council_id == council.id)],
         "initiative_id": [_first(session, Initiative, Initiative.council_id == council.id)],
     }
     routes = {"/invitations/{token}": [invitation], "/unsubscribe/{token}": [unsubscribe]}
-    return Demo(council_id=council.id, values=values, routes=routes)
+    # Pages in a state only their address reaches: the published agenda beside today's data.
+    extra = [f"/meetings/{upcoming.id}/agenda?live=1"]
+    return Demo(council_id=council.id, values=values, routes=routes, extra=extra)
 
 
 def minute_live(session: Session, demo: Demo) -> None:
@@ -197,7 +204,7 @@ def test_every_page_has_no_wcag_violations(role, demo, app, page, session) -> No
     if role == "secretary":
         minute_live(session, demo)
     sign_in(page, ROLES[role])
-    _run(page, addresses(app.routes, demo), allowed=set() if role == "chair" else NOT_FOR_EVERYONE)
+    _run(page, addresses(app.routes, demo) + demo.extra, allowed=set() if role == "chair" else NOT_FOR_EVERYONE)
 
 
 @engine_independent
