@@ -2,9 +2,9 @@
 
 The pages are the GET routes that are not /api, read from the app's route table the way
 tests/security does, so a page added later is checked without anyone listing it here. Path
-parameters are filled from the demo council (the `demo` fixture's `values`, or its `routes` for a route whose
-parameter means something of its own, such as a token); a route neither fills fails the test and
-says where to add it. Every `<details>` and collapsed section is opened before axe runs, so what a
+parameters are filled from the demo council (the `demo` fixture's `values`, or its `routes` for a
+route whose parameter means something of its own, such as a token); a route neither fills fails
+the test and says where to add it. Every `<details>` and collapsed section is opened before axe runs, so what a
 reader can expand is checked too. The agenda and minutes pages are checked again at phone width.
 
 Only "violations" fail: axe's "incomplete" (needs a person to review) results are not violations.
@@ -223,3 +223,12 @@ def test_agenda_and_minutes_at_phone_width_have_no_wcag_violations(role, demo, p
     for meeting_id in demo.values["meeting_id"][:2]:
         pages += [f"/meetings/{meeting_id}/agenda", f"/meetings/{meeting_id}/minutes"]
     _run(page, pages)
+
+
+def test_a_page_route_the_walk_cannot_fill_fails_and_says_where_to_add_it() -> None:
+    new_page = APIRoute("/widgets/{widget_id}", endpoint=lambda widget_id: None, methods=["GET"])
+    known = Demo(council_id=1, values={"council_id": ["1"]}, routes={}, extra=[])
+    with pytest.raises(AssertionError, match=r"/widgets/\{widget_id\}.*`demo` fixture"):
+        addresses([new_page], known)
+    filled = Demo(council_id=1, values={"widget_id": ["7", "8"]}, routes={}, extra=[])
+    assert addresses([new_page], filled) == ["/widgets/7", "/widgets/8"]
