@@ -6,6 +6,7 @@ from collections.abc import Callable
 from fastapi import FastAPI, Request
 from fastapi.dependencies.utils import get_flat_params
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
@@ -13,6 +14,7 @@ from fastapi.utils import create_model_field
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
 class AppError(Exception):
@@ -181,7 +183,15 @@ def install_error_handlers(app: FastAPI, *, render_error: ErrorPage) -> None:
         # accepts NaN, which its JSON writer then refuses.
         return JSONResponse({"detail": _json_safe(jsonable_encoder(exc.errors()))}, status_code=422)
 
+    async def no_such_address(request: Request, exc: StarletteHTTPException) -> Response:
+        # An address no route matches: a browser gets the site's error page (with its way home),
+        # not a JSON body, which a screen reader reads as a page without a language or title.
+        if wants_html(request) and exc.status_code == 404:
+            return render_error(request, 404, "There is no such page; check the address.")
+        return await http_exception_handler(request, exc)
+
     app.add_exception_handler(AppError, app_error)
+    app.add_exception_handler(StarletteHTTPException, no_such_address)
     app.add_exception_handler(RequestValidationError, request_validation)
     app.add_exception_handler(StaleDataError, stale_data)
     app.add_exception_handler(IntegrityError, integrity_error)

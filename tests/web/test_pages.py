@@ -255,3 +255,14 @@ def test_a_malformed_page_address_is_a_page_not_json(client, session):
         assert "no such page" in response.text
     # The API keeps its 422 naming the parameter.
     assert client.get("/api/councils/abc").status_code in (401, 422)
+
+
+def test_an_address_no_route_knows_is_the_error_page_for_a_browser_and_json_for_the_api(client):
+    page = client.get("/no-such-page", headers={"Accept": "text/html"})
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<html lang="en">' in page.text and "no such page" in page.text
+    for path, accept in [("/no-such-page", "application/json"), ("/api/no-such-thing", "text/html")]:
+        response = client.get(path, headers={"Accept": accept})
+        assert response.status_code == 404, path
+        assert response.json() == {"detail": "Not Found"}, path

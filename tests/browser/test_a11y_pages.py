@@ -1,0 +1,234 @@
+"""axe-core on every page of the app, as the chair, a member and the secretary: no WCAG 2.1 AA violations.
+
+The pages are the GET routes that are not /api, read from the app's route table the way
+tests/security does, so a page added later is checked without anyone listing it here. Path
+parameters are filled from the demo council (the `demo` fixture's `values`, or its `routes` for a
+route whose parameter means something of its own, such as a token); a route neither fills fails
+the test and says where to add it. Every `<details>` and collapsed section is opened before axe runs, so what a
+reader can expand is checked too. The agenda and minutes pages are checked again at phone width.
+
+Only "violations" fail: axe's "incomplete" (needs a person to review) results are not violations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from fastapi.routing import APIRoute
+from sqlmodel import Session, select
+
+from app.auth import Access
+from app.councils.invitation_schemas import InvitationCreate
+from app.councils.invitation_service import invite_person
+from app.demo.council import DEMO_PASSWORD
+from app.models import Action, AobItem, Council, Initiative, Journey, Measure, Meeting, Membership, Role, User
+from app.notifications.preferences import unsubscribe_token
+from tests.conftest import engine_independent
+from tests.demodb import load_demo
+
+pytestmark = pytest.mark.browser
+
+ROLES = {"chair": "chair@example.com", "member": "field@example.com", "secretary": "secretary@example.com"}
+WCAG_21_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+# Routes that answer with something other than a page (nothing for axe to read).
+NOT_PAGES = {"/feeds/{token}.ics": "a calendar feed"}
+# Pages a signed-out visitor sees, and error pages, checked once (as nobody) rather than per role.
+SIGNED_OUT = ["/login", "/no-such-page", "/councils/999999999"]
+# Pages a member or the secretary may not open answer with the error page, checked like any other.
+NOT_FOR_EVERYONE = {403, 404}
+# Opens what a reader can open, then waits two frames: what the page's scripts do when a section
+# changes size (scroll-regions.js gives a table that now scrolls its tab stop) happens before paint.
+OPEN_EVERYTHING = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  document.querySelectorAll('button[aria-expanded="false"]').forEach(c => c.click());
+  return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+}"""
+
+
+@dataclass
+class Demo:
+    council_id: int
+    values: dict[str, list[str]]  # path parameter name -> the demo's records to fill it with
+    routes: dict[str, list[str]]  # route path -> values for its one parameter, where the name is not enough
+    extra: list[str]  # addresses with a query that shows a page in another state
+
+
+def _page_routes(routes) -> list[str]:
+    found = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            if "GET" in route.methods and not route.path.startswith("/api"):
+                found.append(route.path)
+        elif hasattr(route, "original_router"):
+            found += _page_routes(route.original_router.routes)
+    return found
+
+
+def addresses(app_routes, demo: Demo) -> list[str]:
+    """Every page address to check: each GET page route with its parameters filled from the demo."""
+    found: list[str] = []
+    unfilled: list[str] = []
+    for path in _page_routes(app_routes):
+        if path in NOT_PAGES:
+            continue
+        names = re.findall(r"{(\w+)}", path)
+        if not names:
+            found.append(path)
+            continue
+        if path in demo.routes:
+            found += [path.replace("{" + names[0] + "}", value) for value in demo.routes[path]]
+            continue
+        if any(name not in demo.values for name in names):
+            unfilled.append(path)
+            continue
+        options = [demo.values[name] for name in names]
+        for index in range(max(len(o) for o in options)):
+            address = path
+            for name, values in zip(names, options, strict=True):
+                address = address.replace("{" + name + "}", values[min(index, len(values) - 1)])
+            found.append(address)
+    assert not unfilled, (
+        f"The accessibility walk cannot fill the path parameters of {unfilled}: add the demo's record for "
+        "each parameter to `values` in the `demo` fixture of tests/browser/test_a11y_pages.py (or a route's own "
+        "values to its `routes`), or, if the route is no HTML page, to `NOT_PAGES` with the reason."
+    )
+    return found
+
+
+def _first(session: Session, model, *where) -> str:
+    row = session.exec(select(model).where(*where).order_by(model.id)).first()
+    assert row is not None, f"the demo has no {model.__name__}"
+    return str(row.id)
+
+
+@pytest.fixture
+def demo(session, settings) -> Demo:
+    """The demo council with its next meeting's agenda published, an invitation out, and the ids to walk."""
+    from app.agendas.service import publish_agenda
+
+    council: Council = load_demo(session=session, today=date.today())
+    chair_user = session.exec(select(User).where(User.email == ROLES["chair"])).one()
+    seat = session.exec(select(Membership).where(Membership.user_id == chair_user.id)).one()
+    meetings = session.exec(select(Meeting).where(Meeting.council_id == council.id).order_by(Meeting.number)).all()
+    upcoming = next(m for m in meetings if m.status == "scheduled")
+    held = [m for m in meetings if m.status == "held"]
+    called_off = [m for m in meetings if m.status == "cancelled"]
+    publish_agenda(session=session, access=Access(user=chair_user, council=council, membership=seat), meeting=upcoming)
+    # Raised after publishing: comparing with today's data marks the section "changed".
+    session.add(AobItem(meeting_id=upcoming.id, submitted_by_id=seat.id, title="Raised after publishing", details=""))
+    _, invitation = invite_person(
+        session=session,
+        council=council,
+        invited_by=chair_user,
+        invitation_in=InvitationCreate(email="new.member@example.com", name="New Member", role=Role.member),
+        days=14,
+    )
+    unsubscribe = unsubscribe_token(settings, user_id=chair_user.id, council_id=council.id, kind="action_digest")
+    session.commit()
+    values = {
+        "council_id": [str(council.id)],
+        # The next meeting (published agenda, draft minutes), the held ones (circulated minutes, reports)
+        # and the one called off.
+        "meeting_id": [str(m.id) for m in [upcoming, *reversed(held), *called_off]],
+        "action_id": [_first(session, Action, Action.council_id == council.id)],
+        "measure_id": [_first(session, Measure, Measure.council_id == council.id)],
+        "journey_id": [_first(session, Journey, Journey.council_id == council.id)],
+        "initiative_id": [_first(session, Initiative, Initiative.council_id == council.id)],
+    }
+    routes = {"/invitations/{token}": [invitation], "/unsubscribe/{token}": [unsubscribe]}
+    # Pages in a state only their address reaches: the published agenda beside today's data.
+    extra = [f"/meetings/{upcoming.id}/agenda?live=1"]
+    return Demo(council_id=council.id, values=values, routes=routes, extra=extra)
+
+
+def minute_live(session: Session, demo: Demo) -> None:
+    """The next meeting started an hour ago: the secretary's minutes page shows its editing forms."""
+    meeting = session.get(Meeting, int(demo.values["meeting_id"][0]))
+    meeting.scheduled_at = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    session.add(meeting)
+    session.commit()
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"^(?!.*/login)"))
+
+
+def describe(address: str, violations: list[dict]) -> list[str]:
+    """Each violation as a reader can act on it: page, rule, impact, the first nodes' targets and HTML."""
+    lines = []
+    for violation in violations:
+        lines.append(f"{address}: {violation['id']} ({violation['impact']}) {violation['help']}")
+        for node in violation["nodes"][:3]:
+            lines.append(f"    {node['target']}  {node['html'][:200]}")
+        if len(violation["nodes"]) > 3:
+            lines.append(f"    … and {len(violation['nodes']) - 3} more")
+    return lines
+
+
+def check(page, address: str, *, allowed: set[int] = frozenset()) -> list[str]:
+    """Open `address`, expand everything, run axe; the violations as readable lines."""
+    response = page.goto(address)
+    assert response is not None
+    problems = []
+    if response.status != 200 and response.status not in allowed:
+        problems.append(f"{address}: answered {response.status}")
+    assert "text/html" in response.headers.get("content-type", ""), f"{address} is no page; add it to NOT_PAGES"
+    page.evaluate(OPEN_EVERYTHING)
+    results = Axe().run(page, options=WCAG_21_AA)
+    return problems + describe(address, results.response["violations"])
+
+
+def _run(page, addresses_: list[str], allowed: set[int] = frozenset()) -> None:
+    problems = []
+    for address in addresses_:
+        problems += check(page, address, allowed=allowed)
+    assert not problems, f"axe-core found WCAG 2.1 AA violations on {len(addresses_)} pages:\n" + "\n".join(problems)
+
+
+# One test per role, so pytest-xdist can spread them; each signs in once and reuses its page.
+# The HTML is the same on both engines, so each runs on SQLite only.
+@engine_independent
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_page_has_no_wcag_violations(role, demo, app, page, session) -> None:
+    if role == "secretary":
+        minute_live(session, demo)
+    sign_in(page, ROLES[role])
+    _run(page, addresses(app.routes, demo) + demo.extra, allowed=set() if role == "chair" else NOT_FOR_EVERYONE)
+
+
+@engine_independent
+def test_signed_out_and_error_pages_have_no_wcag_violations(demo, page) -> None:
+    _run(page, SIGNED_OUT + [f"/invitations/{demo.routes['/invitations/{token}'][0]}"], allowed={404})
+
+
+@engine_independent
+@pytest.mark.parametrize("role", ["chair", "secretary"])
+def test_agenda_and_minutes_at_phone_width_have_no_wcag_violations(role, demo, page, session) -> None:
+    if role == "secretary":
+        minute_live(session, demo)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, ROLES[role])
+    pages = []
+    for meeting_id in demo.values["meeting_id"][:2]:
+        pages += [f"/meetings/{meeting_id}/agenda", f"/meetings/{meeting_id}/minutes"]
+    _run(page, pages)
+
+
+def test_a_page_route_the_walk_cannot_fill_fails_and_says_where_to_add_it() -> None:
+    new_page = APIRoute("/widgets/{widget_id}", endpoint=lambda widget_id: None, methods=["GET"])
+    known = Demo(council_id=1, values={"council_id": ["1"]}, routes={}, extra=[])
+    with pytest.raises(AssertionError, match=r"/widgets/\{widget_id\}.*`demo` fixture"):
+        addresses([new_page], known)
+    filled = Demo(council_id=1, values={"widget_id": ["7", "8"]}, routes={}, extra=[])
+    assert addresses([new_page], filled) == ["/widgets/7", "/widgets/8"]
