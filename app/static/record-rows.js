@@ -107,7 +107,11 @@
     if (fold) { fold.addEventListener("toggle", function () { if (fold.open) { follow(item); } }); }
   });
 
-  // A refused form came back: put the cursor in the first row that needs fixing.
+  // A refused form came back: put the cursor in the first row that needs fixing (after the browser has
+  // gone to the address's #fragment, which would take the focus away again).
   var invalid = document.querySelector("form.rows-form [aria-invalid=true]");
-  if (invalid) { invalid.focus(); }
+  if (invalid) {
+    var focusIt = function () { window.requestAnimationFrame(function () { invalid.focus(); }); };
+    if (document.readyState === "complete") { focusIt(); } else { window.addEventListener("load", focusIt); }
+  }
 }());
