@@ -103,6 +103,12 @@ def test_the_agenda_folds_its_sections_on_a_phone(demo, phone):
     expect(phone.locator("#initiatives h2")).to_be_in_viewport()
     assert "initiatives" not in closed(phone) and "actions" in closed(phone)
 
+    # Printing from the phone prints every section; afterwards the folded ones fold again.
+    phone.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert closed(phone) == []
+    phone.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert "actions" in closed(phone)
+
 
 def test_nothing_folds_on_a_laptop(demo, page):
     _, meeting = demo
@@ -114,6 +120,11 @@ def test_nothing_folds_on_a_laptop(demo, page):
         assert page.locator("details.fold").count() >= 9
         assert closed(page) == []
         expect(page.locator(".fold-summary").first).to_be_hidden()
+    # Printed, the sections print (print hides the page's other <details>, its forms and disclosures).
+    page.goto(f"/meetings/{meeting.id}/agenda")
+    page.emulate_media(media="print")
+    expect(page.locator("#actions h2")).to_be_visible()
+    expect(page.locator("#actions table").first).to_be_visible()
 
 
 def test_the_minutes_on_a_phone_one_form_each_with_add_another(demo, phone, session):
