@@ -103,8 +103,9 @@
   document.querySelectorAll("section.minutes-item").forEach(function (section) {
     var item = section.id.replace(/^item-/, "");
     section.addEventListener("focusin", function () { follow(item); });
-    var fold = section.querySelector("details.fold");
-    if (fold) { fold.addEventListener("toggle", function () { if (fold.open) { follow(item); } }); }
+    // Opened by the person (a tap on its heading), not by the page: details parsed open fire "toggle" too.
+    var heading = section.querySelector("details.fold > summary");
+    if (heading) { heading.addEventListener("click", function () { if (!heading.parentNode.open) { follow(item); } }); }
   });
 
   // A refused form came back: put the cursor in the first row that needs fixing (after the browser has

@@ -138,6 +138,11 @@ def test_the_minutes_on_a_phone_one_form_each_with_add_another(demo, phone, sess
     phone.locator(".jump").get_by_role("link", name="4", exact=True).click()
     expect(phone.locator("#item-4 details.fold")).to_have_attribute("open", "")
     expect(phone.locator("#notes-4")).to_be_visible()
+    # Opening an item makes it where the next decision or action goes, until the person picks another.
+    phone.locator("#item-6 summary").tap()
+    expect(phone.locator("#item-6 details.fold")).to_have_attribute("open", "")
+    expect(phone.locator("#decision-1-item")).to_have_value("6")
+    expect(phone.locator("#action-1-item")).to_have_value("6")
 
     # One decision form and one action form for the whole meeting.
     expect(phone.locator("form.decision-form")).to_have_count(1)
