@@ -159,7 +159,7 @@ def fold_summaries(doc) -> dict:
             parts.append(counted(len(it.decisions), "decision"))
         if it.actions_raised:
             parts.append(counted(len(it.actions_raised), "action"))
-        summaries[it.number] = " · ".join(parts) or "nothing recorded yet"
+        summaries[it.number] = " · ".join(parts) or "nothing recorded"
     return summaries
 
 

@@ -285,6 +285,9 @@ def test_decisions_and_actions_are_added_without_leaving_the_page(client, sessio
         world.seats["member"].id,
     )
     assert f'href="/actions/{action.id}"' in third and "Aisha Rahman (Billing)" in third
+    # What a folded item says on a phone.
+    assert '<span class="fold-summary muted small">1 decision · 1 action</span>' in third
+    assert '<span class="fold-summary muted small">nothing recorded</span>' in item_html(page, 4)
 
     # What a form leaves out is said plainly, naming the row, and nothing is recorded; the page comes back as typed.
     refused = post_form(client, world.url, f"{world.url}/actions", item_number="5", title="No owner", due_on=due)
