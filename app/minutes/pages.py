@@ -25,7 +25,7 @@ from app.minutes import corrections, window
 from app.minutes import data as minutes_data
 from app.minutes import service as minutes_service
 from app.minutes.lock import RECORDERS, not_started_note
-from app.minutes.rows import TypedRows
+from app.minutes.rows import ACTION_FIELDS, DECISION_FIELDS, TypedRows
 from app.minutes.schemas import NOTES_MAX, AmendmentCreate, CorrectionCreate, CorrectionDecision
 from app.models import Council, Meeting, MeetingStatus, Minutes, MinutesStatus, Role, Theme
 from app.web.csrf import CsrfChecked
@@ -47,6 +47,7 @@ ATTENDANCE_CHOICES = {"present": "Present", "apologies": "Apologies", "absent": 
 DEFAULT_DUE_DAYS = 14
 # Actions are raised under the standard items (1–9); standing items take decisions only.
 MAX_ACTION_ITEM = 9
+FORM_FIELDS = {"decisions": DECISION_FIELDS, "actions": ACTION_FIELDS}
 # The record forms list the latest decisions and actions recorded, so a save shows what it saved.
 LATEST_SHOWN = 3
 APPROVED_REFUSAL = (
@@ -191,6 +192,8 @@ def record_forms(doc, *, item: str, default_due, typed: TypedRows | None) -> dic
         "action_rows": action_rows,
         "action_items": [it for it in doc.items if it.number <= MAX_ACTION_ITEM],
         "row_errors": typed.errors if typed is not None else {},
+        # Only a field the row shows can be marked; any other refusal marks the row's main field.
+        "row_fields": {n: f for n, f in typed.fields.items() if f in FORM_FIELDS[typed.kind]} if typed else {},
         "refused_kind": typed.kind if typed is not None else None,
         "latest_decisions": decisions[-LATEST_SHOWN:],
         "latest_actions": actions[-LATEST_SHOWN:],

@@ -209,7 +209,7 @@ def _record_rows(request: Request, session, user, found, typed: rows.TypedRows, 
         try:
             return save()
         except rows.RowsRefused as exc:
-            typed.errors = exc.errors
+            typed.errors, typed.fields = exc.errors, exc.fields
             raise
 
     ok, saved = attempt(

@@ -32,8 +32,10 @@ class RowsRefused(AppError):
 
     status_code = 422
 
-    def __init__(self, noun: str, errors: dict[int, str]) -> None:
+    def __init__(self, noun: str, errors: dict[int, str], fields: dict[int, str] | None = None) -> None:
         self.errors = {number: f"{noun} {number}: {problem}" for number, problem in sorted(errors.items())}
+        # The field to fix in each refused row, where known (the page marks it and puts the cursor there).
+        self.fields = {number: name for number, name in (fields or {}).items() if name}
         super().__init__(" ".join(f"{message}." for message in self.errors.values()))
 
 
@@ -44,6 +46,7 @@ class TypedRows:
     kind: str
     rows: list[dict[str, str]]
     errors: dict[int, str] = field(default_factory=dict)
+    fields: dict[int, str] = field(default_factory=dict)
 
 
 def typed_rows(kind: str, columns: dict[str, list[str] | None]) -> TypedRows:
@@ -58,6 +61,12 @@ def _clean(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def _field_of(exc: ValidationError) -> str | None:
+    """The form field the first validation error is about."""
+    names = [str(part) for part in exc.errors()[0]["loc"] if not isinstance(part, int)]
+    return names[-1] if names else None
+
+
 def _filled(typed: TypedRows, significant: tuple[str, ...], noun: str, empty: str) -> list[tuple[int, dict]]:
     if len(typed.rows) > MAX_ROWS:
         raise RowsRefused(noun, {MAX_ROWS + 1: f"one form records at most {MAX_ROWS}"})
@@ -70,10 +79,11 @@ def _filled(typed: TypedRows, significant: tuple[str, ...], noun: str, empty: st
 def decisions_in(typed: TypedRows) -> list[tuple[int, DecisionCreate]]:
     """The decision rows typed, checked: a row with neither text nor theme is skipped."""
     errors: dict[int, str] = {}
+    fields: dict[int, str] = {}
     checked = []
     for number, row in _filled(typed, ("text", "theme_id"), "Decision", "write the decision first"):
         if not row["text"].strip():
-            errors[number] = "write the decision"
+            errors[number], fields[number] = "write the decision", "text"
             continue
         try:
             checked.append(
@@ -87,9 +97,9 @@ def decisions_in(typed: TypedRows) -> list[tuple[int, DecisionCreate]]:
                 )
             )
         except ValidationError as exc:
-            errors[number] = form_errors(exc)
+            errors[number], fields[number] = form_errors(exc), _field_of(exc)
     if errors:
-        raise RowsRefused("Decision", errors)
+        raise RowsRefused("Decision", errors, fields)
     return checked
 
 
@@ -106,16 +116,19 @@ def _due(text: str) -> date | str | None:
 def actions_in(typed: TypedRows) -> list[tuple[int, MeetingActionCreate]]:
     """The action rows typed, checked: a row with neither title nor owner is skipped (its due date is pre-filled)."""
     errors: dict[int, str] = {}
+    fields: dict[int, str] = {}
     checked = []
     for number, row in _filled(typed, ("title", "owner_id"), "Action", "write what needs doing first"):
         owner, due = whole_or_text(row["owner_id"]), _due(row["due_on"])
-        needed = (("title", row["title"].strip()), ("owner", owner), ("due date", due))
-        missing = [name for name, value in needed if not value]
+        needed = (("title", "title", row["title"].strip()), ("owner", "owner_id", owner), ("due date", "due_on", due))
+        missing = [(words, name) for words, name, value in needed if not value]
         if missing:
-            errors[number] = f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} required"
+            said = " and ".join(words for words, _ in missing)
+            errors[number] = f"{said} {'is' if len(missing) == 1 else 'are'} required"
+            fields[number] = missing[0][1]
             continue
         if isinstance(due, str):
-            errors[number] = f"due date '{due}' is not a date; use YYYY-MM-DD"
+            errors[number], fields[number] = f"due date '{due}' is not a date; use YYYY-MM-DD", "due_on"
             continue
         try:
             checked.append(
@@ -130,9 +143,9 @@ def actions_in(typed: TypedRows) -> list[tuple[int, MeetingActionCreate]]:
                 )
             )
         except ValidationError as exc:
-            errors[number] = form_errors(exc)
+            errors[number], fields[number] = form_errors(exc), _field_of(exc)
     if errors:
-        raise RowsRefused("Action", errors)
+        raise RowsRefused("Action", errors, fields)
     return checked
 
 
@@ -168,4 +181,4 @@ def _named(noun: str, number: int, exc: AppError) -> AppError:
     """The service's refusal, saying which row: the approved-minutes refusal (a 409) keeps its own words and status."""
     if exc.status_code in (409, 404, 403):
         return exc
-    return RowsRefused(noun, {number: exc.detail.rstrip(".")})
+    return RowsRefused(noun, {number: exc.detail.rstrip(".")}, {number: getattr(exc, "field", None) or ""})

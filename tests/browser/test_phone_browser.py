@@ -183,7 +183,7 @@ def test_the_minutes_on_a_phone_one_form_each_with_add_another(demo, phone, sess
     expect(phone.get_by_role("alert").first).to_have_text("Action 2: owner is required.")
     row2 = act.locator("fieldset.row-set").nth(1)
     expect(row2.locator(".row-error")).to_have_text("Action 2: owner is required")
-    expect(row2.get_by_label("What needs doing")).to_be_focused()
+    expect(row2.get_by_label("Owner")).to_be_focused()
     expect(row2.get_by_label("What needs doing")).to_have_value("Send the storm readiness plan")
     expect(row2.get_by_label("Under item")).to_have_value("6")
     row1 = act.locator("fieldset.row-set").nth(0)

@@ -90,7 +90,10 @@ def test_a_refused_row_is_named_and_nothing_is_saved(client, session, world):  #
     assert 'value="Brief the call centre"' in page and 'value="Send the storm plan"' in page
     assert 'value="soon"' in page
     assert '<p class="row-error" id="action-2-error">Action 2: owner is required</p>' in page
-    assert 'aria-invalid="true" aria-describedby="action-2-error"' in page
+    # The field to fix is marked: row 2's owner, row 3's title.
+    assert 'id="action-2-owner" name="owner_id" aria-invalid="true" aria-describedby="action-2-error"' in page
+    assert 'id="action-3-title" name="title" maxlength="200" autocomplete="off" value="" aria-invalid="true"' in page
+    assert page.count('aria-invalid="true"') == 2
     assert 'id="action-1-error"' not in page
     assert actions(session) == []
 
