@@ -13,6 +13,7 @@ from app.agendas import carry, publish
 from app.agendas import service as agenda_service
 from app.agendas.calendar import agenda_path
 from app.agendas.model import LiveAgenda
+from app.agendas.summary import section_summary
 from app.common import IdPath
 from app.db import SessionDep
 from app.display import local_date
@@ -87,6 +88,8 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
             "papers_view": agenda_papers_view(
                 session=session, access=access, meeting=meeting, agenda=agenda, live=live
             ),
+            # What each section holds, shown while it is collapsed on a phone.
+            "summaries": {s.anchor: section_summary(s) for s in agenda.sections} if agenda else {},
         },
     )
 

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Request
 from sqlmodel import Session, col, select
 
 from app.agendas.carry import carried_ids
+from app.agendas.summary import counted
 from app.common import IdPath, etag
 from app.config import Settings
 from app.db import SessionDep
@@ -24,6 +25,7 @@ from app.minutes import corrections, window
 from app.minutes import data as minutes_data
 from app.minutes import service as minutes_service
 from app.minutes.lock import RECORDERS, not_started_note
+from app.minutes.rows import ACTION_FIELDS, DECISION_FIELDS, TypedRows
 from app.minutes.schemas import NOTES_MAX, AmendmentCreate, CorrectionCreate, CorrectionDecision
 from app.models import Council, Meeting, MeetingStatus, Minutes, MinutesStatus, Role, Theme
 from app.web.csrf import CsrfChecked
@@ -33,9 +35,21 @@ from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
+# How the collapsed attendance counts each answer.
+ATTENDANCE_WORDS = (
+    ("present", "present", "present"),
+    ("delegate", "delegate", "delegates"),
+    ("apologies", "apology", "apologies"),
+    ("absent", "absent", "absent"),
+)
 ATTENDANCE_CHOICES = {"present": "Present", "apologies": "Apologies", "absent": "Absent", "delegate": "Delegate"}
 # What a new action is due by unless the secretary picks a date.
 DEFAULT_DUE_DAYS = 14
+# Actions are raised under the standard items (1–9); standing items take decisions only.
+MAX_ACTION_ITEM = 9
+FORM_FIELDS = {"decisions": DECISION_FIELDS, "actions": ACTION_FIELDS}
+# The record forms list the latest decisions and actions recorded, so a save shows what it saved.
+LATEST_SHOWN = 3
 APPROVED_REFUSAL = (
     "These minutes were approved on {when} and can no longer change. Record a correction as an amendment below."
 )
@@ -51,8 +65,23 @@ def clean_text(value: str) -> str:
 
 
 @router.get("/meetings/{meeting_id}/minutes")
-def minutes_page(request: Request, session: SessionDep, user: PageUser, found: PageMeeting):
-    """Record the meeting (chair, secretary) or read its minutes (members; observers once approved)."""
+def minutes_page(request: Request, session: SessionDep, user: PageUser, found: PageMeeting, item: str = ""):
+    """Record the meeting (chair, secretary) or read its minutes (members; observers once approved); `item`
+    chooses the agenda item the decision and action forms start under ("Record a decision here")."""
+    return show_minutes(request, session, user, found, item=item)
+
+
+def show_minutes(
+    request: Request,
+    session: Session,
+    user,
+    found,
+    *,
+    item: str = "",
+    typed: TypedRows | None = None,
+    status_code: int = 200,
+):
+    """The minutes page; `typed` is a refused decision or action form, shown again as it was typed."""
     access, meeting = found.access, found.meeting
     doc = minutes_service.load_minutes(session=session, access=access, meeting=meeting)
     zone = ZoneInfo(access.council.timezone)
@@ -111,8 +140,64 @@ def minutes_page(request: Request, session: SessionDep, user: PageUser, found: P
             "taken_by_id": minutes.taken_by_id if minutes else None,
             "taken_by_name": minutes.taken_by_name if minutes else "",
             "here": minutes_path(meeting.id),
+            **record_forms(doc, item=item, default_due=(meeting_day + timedelta(days=DEFAULT_DUE_DAYS)), typed=typed),
         },
+        status_code=status_code,
     )
+
+
+def fold_summaries(doc) -> dict:
+    """The line each part shows while collapsed on a phone: attendance counted, and what each item recorded."""
+    marked = [r.status for r in doc.attendance if r.status]
+    attendance = [
+        counted(marked.count(status), one, many) for status, one, many in ATTENDANCE_WORDS if marked.count(status)
+    ]
+    left = len(doc.attendance) - len(marked)
+    summaries: dict = {"attendance": " · ".join(attendance + ([f"{left} not recorded"] if left else []))}
+    for it in doc.items:
+        parts = ["notes"] if it.notes.strip() else []
+        if it.decisions:
+            parts.append(counted(len(it.decisions), "decision"))
+        if it.actions_raised:
+            parts.append(counted(len(it.actions_raised), "action"))
+        summaries[it.number] = " · ".join(parts) or "nothing recorded"
+    return summaries
+
+
+def record_forms(doc, *, item: str, default_due, typed: TypedRows | None) -> dict:
+    """The one decision form's and the one action form's rows: as typed when refused, else one blank row
+    under the item asked for (or the first), and the latest of each recorded, so a save shows what it saved."""
+    numbers = [it.number for it in doc.items]
+    chosen = whole_or_text(item)
+    start = chosen if chosen in numbers else (numbers[0] if numbers else None)
+    action_numbers = [n for n in numbers if n <= MAX_ACTION_ITEM]
+    action_start = start if start in action_numbers else (action_numbers[0] if action_numbers else None)
+    decision_rows = [{"item_number": str(start or ""), "text": "", "theme_id": ""}]
+    action_rows = [
+        {"item_number": str(action_start or ""), "title": "", "owner_id": "", "due_on": default_due.isoformat()}
+    ]
+    if typed is not None and typed.kind == "decisions" and typed.rows:
+        decision_rows = typed.rows
+    if typed is not None and typed.kind == "actions" and typed.rows:
+        action_rows = typed.rows
+    decisions = sorted((d for it in doc.items for d in it.decisions), key=lambda d: d.number)
+    positions = {it.number: it.position for it in doc.items}
+    actions = sorted(
+        ((a, positions[it.number]) for it in doc.items for a in it.actions_raised), key=lambda pair: pair[0].id
+    )
+    return {
+        "summaries": fold_summaries(doc),
+        "record_item": chosen if chosen in numbers else None,
+        "decision_rows": decision_rows,
+        "action_rows": action_rows,
+        "action_items": [it for it in doc.items if it.number <= MAX_ACTION_ITEM],
+        "row_errors": typed.errors if typed is not None else {},
+        # Only a field the row shows can be marked; any other refusal marks the row's main field.
+        "row_fields": {n: f for n, f in typed.fields.items() if f in FORM_FIELDS[typed.kind]} if typed else {},
+        "refused_kind": typed.kind if typed is not None else None,
+        "latest_decisions": decisions[-LATEST_SHOWN:],
+        "latest_actions": actions[-LATEST_SHOWN:],
+    }
 
 
 def council_themes(session: Session, council_id: int) -> list[tuple[int, str]]:

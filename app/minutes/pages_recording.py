@@ -6,7 +6,6 @@ it was on (`#item-N`); the notes of an item save as they are typed, through
 in the `X-CSRF-Token` header or the form), answering JSON.
 """
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Header, Request
@@ -19,22 +18,20 @@ from app.councils.sections import STANDING_ITEM_BASE
 from app.db import SessionDep
 from app.display import short_date
 from app.errors import AppError, Conflict, NotFound, PreconditionFailed
-from app.minutes import recording
-from app.minutes.pages import approved_refusal, back_to, clean_text, refusal
+from app.minutes import recording, rows
+from app.minutes.pages import approved_refusal, back_to, clean_text, minutes_path, refusal, show_minutes
 from app.minutes.schemas import (
     NOTES_MAX,
     AttendanceIn,
     AttendanceSet,
-    DecisionCreate,
     ItemNotesIn,
-    MeetingActionCreate,
     MinutesUpdate,
 )
 from app.models import Minutes, utcnow
 from app.web.csrf import CSRF_FIELD, CsrfChecked, csrf_matches
 from app.web.deps import PageMeeting, PageUser, signed_in_user
-from app.web.forms import attempt, form_errors, keep_typed, whole_or_text
-from app.web.render import flash, redirect, render
+from app.web.forms import attempt, form_errors, whole_or_text
+from app.web.render import redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -163,37 +160,73 @@ def _item_number(number: int) -> int:
     return number
 
 
+RowField = Annotated[list[str] | None, Form()]
+
+
 @router.post("/meetings/{meeting_id}/minutes/decisions", dependencies=[CsrfChecked])
 def add_decision_form(
     request: Request,
     session: SessionDep,
     user: PageUser,
     found: PageMeeting,
-    item_number: Annotated[int, Form()],
-    text: Annotated[str, Form()] = "",
-    theme_id: Annotated[str, Form()] = "",
+    item_number: RowField = None,
+    text: RowField = None,
+    theme_id: RowField = None,
 ):
-    """Record a decision under an item; it takes the meeting's next number, and may record a theme as reviewed."""
-    if not text.strip():
-        flash(request, "Write the decision first, then record it.", "error")
-        return redirect(back_to(found.meeting.id, f"item-{item_number}"))
-    attempt(
+    """Record the form's decisions (one row or several, each under its item), all or none; each takes the meeting's
+    next number, and may record a theme as reviewed."""
+    typed = rows.typed_rows("decisions", {"item_number": item_number, "text": text, "theme_id": theme_id})
+
+    def said(saved) -> str:
+        if len(saved) == 1:
+            return f"Decision D{saved[0].number} recorded under item {saved[0].item_number}. Add another below."
+        listed = ", ".join(f"D{d.number} under item {d.item_number}" for d in saved)
+        return f"{len(saved)} decisions recorded: {listed}. Add another below."
+
+    return _record_rows(
         request,
         session,
-        # A theme id that is not a whole number is left for the schema to refuse by name ("theme id: …").
-        lambda: recording.add_decision(
-            session=session,
-            access=found.access,
-            meeting=found.meeting,
-            decision_in=DecisionCreate(
-                item_number=item_number, text=clean_text(text).strip(), theme_id=whole_or_text(theme_id)
-            ),
+        user,
+        found,
+        typed,
+        lambda: rows.record_decisions(
+            session=session, access=found.access, meeting=found.meeting, decisions=rows.decisions_in(typed)
         ),
+        said=said,
+        anchor="record-decision",
+    )
+
+
+def _record_rows(request: Request, session, user, found, typed: rows.TypedRows, save, *, said, anchor: str):
+    """Run a rows form: saved, back to the form (under the last row's item) with a fresh row; refused, the page
+    again with every row as typed and each refused row saying why."""
+    request.state.typed = None  # the rows come back on the page itself, however long they are
+    ran = False
+
+    def apply():
+        nonlocal ran
+        ran = True
+        try:
+            return save()
+        except rows.RowsRefused as exc:
+            typed.errors, typed.fields = exc.errors, exc.fields
+            raise
+
+    ok, saved = attempt(
+        request,
+        session,
+        apply,
         keep=(NotFound.status_code,),
         message=refusal(session, found.meeting),
-        success=lambda d: f"Decision D{d.number} recorded under item {d.item_number}.",
+        success=said,
     )
-    return redirect(back_to(found.meeting.id, f"item-{item_number}"))
+    if ok or not ran:  # saved, or this very form was saved before (sent twice)
+        last = whole_or_text(typed.rows[-1]["item_number"]) if typed.rows else None
+        query = f"?item={last}" if isinstance(last, int) and _is_item(last) else ""
+        return redirect(f"{minutes_path(found.meeting.id)}{query}#{anchor}")
+    return show_minutes(
+        request, session, user, found, typed=typed, status_code=422 if typed.errors else Conflict.status_code
+    )
 
 
 @router.post("/meetings/{meeting_id}/minutes/decisions/{decision_id}/delete", dependencies=[CsrfChecked])
@@ -230,37 +263,36 @@ def raise_action_form(
     session: SessionDep,
     user: PageUser,
     found: PageMeeting,
-    item_number: Annotated[int, Form()],
-    title: Annotated[str, Form()] = "",
-    owner_id: Annotated[str, Form()] = "",
-    due_on: Annotated[str, Form()] = "",
+    item_number: RowField = None,
+    title: RowField = None,
+    owner_id: RowField = None,
+    due_on: RowField = None,
 ):
-    """Raise an action under an item: it goes on the council's log at once, raised at this meeting."""
-    owner = whole_or_text(owner_id)
-    try:
-        due = date.fromisoformat(due_on) if due_on else None
-    except ValueError:
-        due = None
-    needed = (("a title", title.strip()), ("an owner", owner), ("a due date", due))
-    missing = [what for what, value in needed if not value]
-    if missing:
-        flash(request, f"The action needs {' and '.join(missing)} before it can be raised.", "error")
-        keep_typed(request)
-        return redirect(back_to(found.meeting.id, f"item-{item_number}"))
-    attempt(
+    """Raise the form's actions (one row or several, each under its item), all or none: they go on the council's
+    log at once, raised at this meeting."""
+    typed = rows.typed_rows(
+        "actions", {"item_number": item_number, "title": title, "owner_id": owner_id, "due_on": due_on}
+    )
+
+    def said(raised) -> str:
+        if len(raised) == 1:
+            action = raised[0]
+            return f"Action raised: “{action.title}”, due {short_date(action.due_on)}. It is on the action log now."
+        listed = ", ".join(f"“{a.title}”" for a in raised)
+        return f"{len(raised)} actions raised: {listed}. They are on the action log now."
+
+    return _record_rows(
         request,
         session,
-        lambda: recording.raise_action(
-            session=session,
-            access=found.access,
-            meeting=found.meeting,
-            action_in=MeetingActionCreate(item_number=item_number, title=title.strip(), owner_id=owner, due_on=due),
+        user,
+        found,
+        typed,
+        lambda: rows.raise_actions(
+            session=session, access=found.access, meeting=found.meeting, actions=rows.actions_in(typed)
         ),
-        keep=(NotFound.status_code,),
-        message=refusal(session, found.meeting),
-        success=lambda a: f"Action raised: “{a.title}”, due {short_date(a.due_on)}. It is on the action log now.",
+        said=said,
+        anchor="raise-action",
     )
-    return redirect(back_to(found.meeting.id, f"item-{item_number}"))
 
 
 @router.post("/meetings/{meeting_id}/minutes/aob/{item_id}", dependencies=[CsrfChecked])

@@ -43,6 +43,11 @@
     if (version === undefined || version === null) { return; }
     document.querySelectorAll("input[name=version]").forEach(function (input) { input.value = version; });
   }
+  // On a phone the items start closed (fold.js): one that needs the person's eyes opens.
+  function reveal(el) {
+    var fold = el.closest("details.fold");
+    if (fold) { fold.open = true; }
+  }
   function grow(area) {
     area.style.height = "auto";
     area.style.height = Math.max(area.scrollHeight + 2, 96) + "px";
@@ -79,6 +84,9 @@
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); self.save(); });
     grow(this.area);
+    var fold = form.closest("details.fold");
+    // A closed item's box has no height to measure: size it when it opens.
+    if (fold) { fold.addEventListener("toggle", function () { if (fold.open) { grow(self.area); } }); }
   }
 
   NotesBox.prototype.show = function (text, kind) {
@@ -211,6 +219,7 @@
     panel.appendChild(saved);
     panel.appendChild(buttons);
     panel.hidden = false;
+    reveal(panel);
   };
 
   /* A choice was made: the next save is made against their version. */
@@ -233,6 +242,7 @@
     var local = readLocal(this.n);
     if (!local || typeof local.text !== "string") { return; }
     if (local.text === this.area.value) { dropLocal(this.n); return; }
+    reveal(this.area);
     if (typeof local.version === "number" && local.version !== this.version) {
       // Typed against an older version than the one saved since: both texts, the person chooses.
       var server = { notes: this.area.value, version: this.version, updated_at: this.base || null, updated_by: null };

@@ -47,9 +47,10 @@ def test_clicking_raise_action_twice_raises_one_action(meeting, page, session, m
 
     posts = []
     page.on("request", lambda r: posts.append(r) if r.method == "POST" and r.url.endswith("/minutes/actions") else None)
-    item3 = page.locator("#item-3")
-    item3.get_by_label("Raise an action").fill(TITLE)
-    item3.get_by_label("Owner").select_option(label="Priya Shah (Call Centre)")
+    page.locator("#item-3").get_by_role("link", name="Raise an action here").click()
+    form = page.locator("#raise-action")
+    form.get_by_label("What needs doing").fill(TITLE)
+    form.get_by_label("Owner").select_option(label="Priya Shah (Call Centre)")
     saving = threading.Event()
     raise_action = recording.raise_action
 
@@ -59,7 +60,7 @@ def test_clicking_raise_action_twice_raises_one_action(meeting, page, session, m
         return raise_action(**kwargs)
 
     monkeypatch.setattr(recording, "raise_action", slow_raise_action)
-    button = item3.get_by_role("button", name="Raise action")
+    button = form.get_by_role("button", name="Raise action")
     # The person's second click, 0.3 s after the first, while the first is still being saved
     # (Playwright itself waits for the navigation before it would click again).
     button.evaluate("b => b.addEventListener('click', () => setTimeout(() => b.click(), 300), {once: true})")
@@ -67,7 +68,7 @@ def test_clicking_raise_action_twice_raises_one_action(meeting, page, session, m
     assert saving.wait(10), "the first click never reached the server"
     # The second click cancels the first navigation; the page that stays is the second's answer.
     expect(page.get_by_role("status").first).to_have_text(ALREADY_SAVED, timeout=20_000)
-    assert page.url.endswith(f"{minutes_url}#item-3")
+    assert page.url.endswith(f"{minutes_url}?item=3#raise-action")
 
     assert len(posts) == 2, "the browser did not send the form twice"
     assert raised(session) == 1

@@ -102,20 +102,29 @@ def test_secretary_minutes_the_meeting_and_the_chair_approves_it(demo, page, bro
     saved = {i.number: i.notes for i in session.exec(select(MinutesItem).where(MinutesItem.meeting_id == meeting.id))}
     assert saved == {3: NOTES, 4: OFFLINE_NOTES}
 
-    # A decision and an action, without leaving the page.
-    item5 = page.locator("#item-5")
-    item5.get_by_label("Record a decision").fill("Extend the SMS arrival-window pilot to evenings.")
-    item5.get_by_label("Record a decision").press("Enter")
-    page.wait_for_url(f"**{minutes_url}#item-5")
-    assert flash(page) == "Decision D1 recorded under item 5."
+    # A decision and an action, from the page's one form each: "Record a decision here" under an item
+    # chooses the item and moves to the form.
+    page.locator("#item-5").get_by_role("link", name="Record a decision here").click()
+    record = page.locator("#record-decision")
+    expect(record.get_by_label("What was decided")).to_be_focused()
+    expect(record.get_by_label("Under item")).to_have_value("5")
+    record.get_by_label("What was decided").fill("Extend the SMS arrival-window pilot to evenings.")
+    record.get_by_label("What was decided").press("Enter")
+    page.wait_for_url(f"**{minutes_url}?item=5#record-decision")
+    assert flash(page) == "Decision D1 recorded under item 5. Add another below."
     decisions = " ".join(page.locator("#item-5 .decisions").inner_text().split())
     assert decisions.startswith("D1. Extend the SMS arrival-window pilot to evenings.")
+    # Back at the form: a fresh row under the same item, and what was just saved listed above it.
+    expect(record.get_by_label("What was decided")).to_have_value("")
+    expect(record.get_by_label("Under item")).to_have_value("5")
+    expect(record.locator("ul.latest")).to_contain_text("D1 Extend the SMS arrival-window pilot to evenings.")
 
-    item3 = page.locator("#item-3")
-    item3.get_by_label("Raise an action").fill("Share the new diagnosis script with ContactPlus")
-    item3.get_by_label("Owner").select_option(label="Priya Shah (Call Centre)")
-    item3.get_by_role("button", name="Raise action").click()
-    page.wait_for_url(f"**{minutes_url}#item-3")
+    page.locator("#item-3").get_by_role("link", name="Raise an action here").click()
+    raise_form = page.locator("#raise-action")
+    raise_form.get_by_label("What needs doing").fill("Share the new diagnosis script with ContactPlus")
+    raise_form.get_by_label("Owner").select_option(label="Priya Shah (Call Centre)")
+    raise_form.get_by_role("button", name="Raise action").click()
+    page.wait_for_url(f"**{minutes_url}?item=3#raise-action")
     assert flash(page).startswith("Action raised: “Share the new diagnosis script with ContactPlus”")
     raised = page.locator("#item-3 ul.raised").inner_text()
     assert "Share the new diagnosis script with ContactPlus" in raised and "Priya Shah" in raised

@@ -58,4 +58,4 @@ def test_chair_adds_a_department_from_the_council_page(demo, page):
     page.get_by_label("Department name").fill("Compliance")
     page.get_by_role("button", name="Add department").click()
     assert page.get_by_role("status").inner_text() == "Department “Compliance” added."
-    assert page.locator("#departments-h + ul").get_by_text("Compliance").is_visible()
+    assert page.locator("[aria-labelledby=departments-h] ul").get_by_text("Compliance").is_visible()

@@ -120,8 +120,10 @@ def test_the_secretary_gets_one_screen_to_record_the_meeting(client, world):
     for number in range(1, 10):
         assert f'id="item-{number}"' in page and f'id="save-{number}"' in page
     assert page.count('name="status"') == 5  # one select per seat
-    assert page.count(f'action="/meetings/{world.meeting.id}/minutes/decisions"') == 9
-    assert page.count(f'action="/meetings/{world.meeting.id}/minutes/actions"') == 9
+    # One decision form and one action form for the whole meeting, and a link to each under every item.
+    assert page.count(f'action="/meetings/{world.meeting.id}/minutes/decisions#record-decision"') == 1
+    assert page.count(f'action="/meetings/{world.meeting.id}/minutes/actions#raise-action"') == 1
+    assert page.count(">Record a decision here</a>") == 9 and page.count(">Raise an action here</a>") == 9
     assert f'action="/meetings/{world.meeting.id}/minutes/aob/{world.aob.id}"' in page
     assert 'name="approved" value="yes"' in page  # item 1: the previous minutes
     assert "Circulate minutes" in page and "Approve minutes" not in page
@@ -259,7 +261,8 @@ def test_attendance_from_the_table_updates_the_quorum(client, world):
 def test_decisions_and_actions_are_added_without_leaving_the_page(client, session, world):
     sign_in(client, "secretary@example.com")
     made = post_form(client, world.url, f"{world.url}/decisions", item_number="3", text=TRICKY)
-    assert made.status_code == 303 and made.headers["location"] == f"{world.url}#item-3"
+    # Back to the form, with a fresh row under the same item.
+    assert made.status_code == 303 and made.headers["location"] == f"{world.url}?item=3#record-decision"
     due = (date.today() + timedelta(days=14)).isoformat()
     raised = post_form(
         client,
@@ -270,8 +273,9 @@ def test_decisions_and_actions_are_added_without_leaving_the_page(client, sessio
         owner_id=str(world.seats["member"].id),
         due_on=due,
     )
-    assert raised.headers["location"] == f"{world.url}#item-3"
-    page = client.get(world.url).text
+    assert raised.headers["location"] == f"{world.url}?item=3#raise-action"
+    page = client.get(raised.headers["location"]).text
+    assert '<option value="3" selected>' in page
     assert flashes(page)[-1].startswith("Action raised: “Brief the call centre”")
     third = item_html(page, 3)
     assert "D1." in third and ESCAPED in third
@@ -282,12 +286,17 @@ def test_decisions_and_actions_are_added_without_leaving_the_page(client, sessio
         world.seats["member"].id,
     )
     assert f'href="/actions/{action.id}"' in third and "Aisha Rahman (Billing)" in third
+    # What a folded item says on a phone.
+    assert '<span class="fold-summary muted small">1 decision · 1 action</span>' in third
+    assert '<span class="fold-summary muted small">nothing recorded</span>' in item_html(page, 4)
 
-    # What a form leaves out is said plainly, and nothing is recorded.
-    post_form(client, world.url, f"{world.url}/actions", item_number="5", title="No owner", due_on=due)
-    assert flashes(client.get(world.url).text) == ["The action needs an owner before it can be raised."]
-    post_form(client, world.url, f"{world.url}/decisions", item_number="5", text="   ")
-    assert flashes(client.get(world.url).text) == ["Write the decision first, then record it."]
+    # What a form leaves out is said plainly, naming the row, and nothing is recorded; the page comes back as typed.
+    refused = post_form(client, world.url, f"{world.url}/actions", item_number="5", title="No owner", due_on=due)
+    assert refused.status_code == 422
+    assert flashes(refused.text) == ["Action 1: owner is required."]
+    assert 'value="No owner"' in refused.text
+    refused = post_form(client, world.url, f"{world.url}/decisions", item_number="5", text="   ")
+    assert flashes(refused.text) == ["Decision 1: write the decision first."]
 
     decision = session.exec(select(Decision)).one()
     struck = post_form(client, world.url, f"{world.url}/decisions/{decision.id}/delete", item_number="3")
@@ -367,8 +376,9 @@ def test_circulate_approve_and_then_only_amendments(client, session, world):
         ("items/5/notes", {"notes": "Late notes"}),
         ("next-meeting", {"note": "Late"}),
     ]:
-        post_form(client, world.url, f"{world.url}/{action}", **fields)
-        said = flashes(client.get(world.url).text)
+        answer = post_form(client, world.url, f"{world.url}/{action}", **fields)
+        # The rows forms answer with the page itself (what was typed kept); the others redirect to it.
+        said = flashes(answer.text if answer.status_code == 409 else client.get(world.url).text)
         assert said and said[0].startswith("These minutes were approved on") and "amendment below" in said[0]
     assert [d.text for d in session.exec(select(Decision))] == ["Extend the SMS pilot."]
 
@@ -391,17 +401,17 @@ def test_the_secretary_records_a_reviewed_theme_from_the_page(client, session, w
     session.commit()
     sign_in(client, "secretary@example.com")
     page = client.get(world.url).text
-    # One optional select per "Record a decision" form, listing this council's themes only.
-    assert page.count('<select name="theme_id">') == 9 and "Theme reviewed" in page
+    # One optional select in the one decision form, listing this council's themes only.
+    assert page.count('name="theme_id"') == 1 and "Theme reviewed" in page
     assert f'<option value="{theme.id}">Repeat engineer visit</option>' in page
     assert "Billing &lt;errors&gt; &amp; letters" in page and "Elsewhere" not in page
 
     made = post_form(
         client, world.url, f"{world.url}/decisions", item_number="6", text="Checklist stays.", theme_id=str(theme.id)
     )
-    assert made.status_code == 303 and made.headers["location"] == f"{world.url}#item-6"
+    assert made.status_code == 303 and made.headers["location"] == f"{world.url}?item=6#record-decision"
     page = client.get(world.url).text
-    assert flashes(page) == ["Decision D1 recorded under item 6."]
+    assert flashes(page) == ["Decision D1 recorded under item 6. Add another below."]
     sixth = item_html(page, 6)
     link = f'href="/councils/{council.id}/feedback?theme_id={theme.id}&amp;polarity=negative"'
     assert "Checklist stays." in sixth and "Theme reviewed: <a " in sixth and link in sixth
@@ -412,15 +422,16 @@ def test_the_secretary_records_a_reviewed_theme_from_the_page(client, session, w
 
     # A malformed or foreign theme id is named on the page, never a 500, and nothing is recorded.
     for bad, said in [
-        ("abc", "theme id: 'abc' is not a whole number"),
-        ("1e999", "theme id: '1e999' is not a whole number"),
-        ("9" * 40, "theme id: '" + "9" * 40 + "' is not a whole number"),
-        ("0", "theme id: must be greater than or equal to 1"),
-        (str(elsewhere.id), f"Theme {elsewhere.id} is not a theme of this council."),
+        ("abc", "Decision 1: theme id: 'abc' is not a whole number."),
+        ("1e999", "Decision 1: theme id: '1e999' is not a whole number."),
+        ("9" * 40, "Decision 1: theme id: '" + "9" * 40 + "' is not a whole number."),
+        ("0", "Decision 1: theme id: must be greater than or equal to 1."),
+        (str(elsewhere.id), f"Decision 1: Theme {elsewhere.id} is not a theme of this council."),
     ]:
         refused = post_form(client, world.url, f"{world.url}/decisions", item_number="6", text="Bad.", theme_id=bad)
-        assert refused.status_code == 303, (bad, refused.text)
-        assert [html.unescape(f) for f in flashes(client.get(world.url).text)] == [said], bad
+        assert refused.status_code == 422, (bad, refused.text)
+        assert [html.unescape(f) for f in flashes(refused.text)] == [said], bad
+        assert 'value="Bad."' in refused.text
     assert session.exec(select(Decision.text).order_by(Decision.number)).all() == ["Checklist stays.", "No theme here."]
 
 

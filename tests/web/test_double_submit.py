@@ -146,8 +146,8 @@ CREATE_FORMS = [
     ("research.html", "{{ action }}"),
     ("root_causes.html", "{{ action }}"),
     ("reports.html", "/meetings/{{ meeting.id }}/reports"),
-    ("minutes.html", "/meetings/{{ meeting.id }}/minutes/decisions"),
-    ("minutes.html", "/meetings/{{ meeting.id }}/minutes/actions"),
+    ("_minutes_record.html", "/meetings/{{ meeting.id }}/minutes/decisions#record-decision"),
+    ("_minutes_record.html", "/meetings/{{ meeting.id }}/minutes/actions#raise-action"),
     ("minutes.html", "/meetings/{{ meeting.id }}/minutes/amendments"),
 ]
 
