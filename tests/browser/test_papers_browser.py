@@ -33,7 +33,7 @@ def test_chair_attaches_a_paper_under_an_item_and_removes_it(demo, page, tmp_pat
     expect(page.locator("#department_reports .papers").get_by_role("link", name=FIELD_PAPER)).to_be_visible()
 
     item = page.locator("#aob > .papers")
-    item.get_by_text("Attach a paper to this item").click()
+    item.get_by_text("Attach a paper to “Any other business”").click()
     upload = tmp_path / "Storm rota.pdf"
     upload.write_bytes(PDF)
     item.get_by_label("File").set_input_files(upload)
@@ -53,7 +53,7 @@ def test_chair_attaches_a_paper_under_an_item_and_removes_it(demo, page, tmp_pat
     fake = tmp_path / "figures.xlsx"
     fake.write_bytes(b"<html><body>not a spreadsheet</body></html>")
     item = page.locator("#aob > .papers")
-    item.get_by_text("Attach a paper to this item").click()
+    item.get_by_text("Attach a paper to “Any other business”").click()
     item.get_by_label("File").set_input_files(fake)
     item.get_by_role("button", name="Attach").click()
     expect(page.get_by_role("alert")).to_contain_text("“figures.xlsx” is named as an Excel file (.xlsx)")
