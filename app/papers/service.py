@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from app.archive import archive_record
 from app.archived import INCLUDE_ARCHIVED
-from app.auth import Access, load_access
+from app.auth import Access, load_record_access
 from app.councils.sections import SECTION_KEYS, SECTION_TITLES, standing_id
 from app.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from app.models import (
@@ -252,13 +252,9 @@ def load_paper_access(*, session: Session, user: User, paper_id: int) -> PaperAc
     Not found for anyone without a seat there; observers read a meeting's papers once its
     agenda is published (as they read the agenda), and initiatives' papers as they read initiatives.
     """
-    paper = session.get(Paper, paper_id, execution_options=INCLUDE_ARCHIVED)
-    if paper is None:
-        raise NotFound("Paper not found.")
-    try:
-        access = load_access(session=session, user=user, council_id=paper.council_id)
-    except NotFound:
-        raise NotFound("Paper not found.") from None
+    paper, access = load_record_access(
+        session=session, user=user, model=Paper, record_id=paper_id, label="Paper", include_archived=True
+    )
     if access.is_(Role.observer) and paper.meeting_id is not None and not published(session, paper.meeting_id):
         refuse_observer()
     return PaperAccess(paper=paper, access=access)
