@@ -9,14 +9,14 @@ keys, so it outlives what it describes. Live records are refused: archive them f
 
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from app.archive import write_audit
 from app.archived import INCLUDE_ARCHIVED
 from app.errors import AppError, NotFound
-from app.models import Action, ActionEvent, AuditEntry, Council, Measure, Reading, User, metadata
+from app.models import Action, ActionEvent, AuditEntry, Council, Measure, Paper, PaperBlob, Reading, User, metadata
 
 
 class PurgeRefused(AppError):
@@ -79,4 +79,9 @@ def purge(*, session: Session, kind: str, record_id: int, by: str) -> AuditEntry
     )
     session.delete(record)
     session.flush()
+    if isinstance(record, Council):
+        # Its papers went with it (the database cascades them); their bytes go too, but for a file
+        # another council's paper holds as well (the store keeps each file once).
+        held = sa_select(Paper.__table__.c.storage_key)
+        session.execute(delete(PaperBlob).where(PaperBlob.__table__.c.key.not_in(held)))
     return entry

@@ -18,6 +18,7 @@ from app.web.idempotency import CreateRoute
 router = APIRouter(prefix="/api", tags=["papers"], route_class=CreateRoute)
 # What a download may be: the kinds of paper taken, by the type read from their content.
 MEDIA_TYPES = list(BY_MEDIA_TYPE)
+BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 UPLOAD_RESPONSES = {
     403: {"description": "This seat may not attach papers to that"},
@@ -86,7 +87,7 @@ def create_initiative_paper(session: SessionDep, found: InitiativeTargetDep, fil
 @router.get(
     "/papers/{paper_id}",
     response_class=Response,
-    responses={200: {"content": dict.fromkeys(MEDIA_TYPES, {}), "description": "The file, as uploaded"}},
+    responses={200: {"content": dict.fromkeys(MEDIA_TYPES, BINARY), "description": "The file, as uploaded"}},
 )
 def get_paper(session: SessionDep, found: PaperDep) -> Response:
     """Download a paper (removed ones too: circulated packs list them), always as an attachment under its

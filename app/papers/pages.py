@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
 from app.auth import load_record_access
-from app.common import IdPath
+from app.common import MAX_ID, IdPath
 from app.db import SessionDep
 from app.errors import Invalid
 from app.models import Initiative
@@ -46,7 +46,7 @@ def _id(value: str, field: str) -> int | None:
     number = whole_or_text(value)
     if number is None:
         return None
-    if not isinstance(number, int) or not 1 <= number <= 2_147_483_647:
+    if not isinstance(number, int) or not 1 <= number <= MAX_ID:
         raise Invalid(f"{field.replace('_', ' ')}: '{value[:20]}' is not an id.", field=field)
     return number
 

@@ -9,12 +9,12 @@ a meeting's papers once its agenda is published (as they read the agenda).
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from app.archive import archive_record
 from app.archived import INCLUDE_ARCHIVED
-from app.auth import Access, load_access
+from app.auth import Access, load_record_access
 from app.councils.sections import SECTION_KEYS, SECTION_TITLES, standing_id
 from app.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from app.models import (
@@ -131,10 +131,16 @@ def _refuse(target: Target) -> Forbidden:
     return Forbidden(f"Only the chair, the secretary or {whose} can attach papers to {target.label}.")
 
 
+# A meeting's paper whose report or AOB item is gone (a withdrawn AOB item is deleted) is on no agenda.
+STILL_ATTACHED = or_(
+    Paper.attached_to == PaperTarget.item, col(Paper.report_id).is_not(None), col(Paper.aob_item_id).is_not(None)
+)
+
+
 def meeting_total(session: Session, meeting_id: int) -> int:
-    """The bytes of a meeting's papers in use (archived ones no longer count)."""
+    """The bytes of a meeting's papers in use (archived ones, and those of withdrawn AOB items, no longer count)."""
     query = select(func.coalesce(func.sum(Paper.size), 0)).where(
-        Paper.meeting_id == meeting_id, col(Paper.archived_at).is_(None)
+        Paper.meeting_id == meeting_id, col(Paper.archived_at).is_(None), STILL_ATTACHED
     )
     return session.exec(query).one()
 
@@ -198,7 +204,9 @@ def meeting_papers(session: Session, meeting_id: int) -> list[Paper]:
     """A meeting's papers in use (items, reports, AOB), in the order they were attached."""
     return list(
         session.exec(
-            select(Paper).where(Paper.meeting_id == meeting_id).order_by(col(Paper.uploaded_at), col(Paper.id))
+            select(Paper)
+            .where(Paper.meeting_id == meeting_id, STILL_ATTACHED)
+            .order_by(col(Paper.uploaded_at), col(Paper.id))
         )
     )
 
@@ -252,13 +260,9 @@ def load_paper_access(*, session: Session, user: User, paper_id: int) -> PaperAc
     Not found for anyone without a seat there; observers read a meeting's papers once its
     agenda is published (as they read the agenda), and initiatives' papers as they read initiatives.
     """
-    paper = session.get(Paper, paper_id, execution_options=INCLUDE_ARCHIVED)
-    if paper is None:
-        raise NotFound("Paper not found.")
-    try:
-        access = load_access(session=session, user=user, council_id=paper.council_id)
-    except NotFound:
-        raise NotFound("Paper not found.") from None
+    paper, access = load_record_access(
+        session=session, user=user, model=Paper, record_id=paper_id, label="Paper", include_archived=True
+    )
     if access.is_(Role.observer) and paper.meeting_id is not None and not published(session, paper.meeting_id):
         refuse_observer()
     return PaperAccess(paper=paper, access=access)

@@ -172,3 +172,18 @@ def test_an_upload_sent_twice_with_one_idempotency_key_is_stored_once(app, clien
     assert send(PDF + b"other").status_code == 422
     session.expire_all()
     assert len(session.exec(select(Paper)).all()) == 1
+
+
+def test_a_withdrawn_aob_items_papers_leave_the_list_and_the_meetings_total(app, client, board, session):
+    board.council.paper_max_meeting_mb = 1
+    session.add(board.council)
+    session.commit()
+    big = PDF + b"a" * (700 * 1024)
+    aob = upload(client, app, board.member, board.meeting.id, "a.pdf", big, attached_to="aob", aob_item_id=board.aob.id)
+    assert aob.status_code == 201
+    withdrawn = client.delete(f"/api/meetings/{board.meeting.id}/aob/{board.aob.id}", headers=auth(app, board.member))
+    assert withdrawn.status_code == 204
+    assert client.get(f"/api/meetings/{board.meeting.id}/papers", headers=auth(app, board.chair)).json()["count"] == 0
+    assert upload(client, app, board.chair, board.meeting.id, "b.pdf", big + b"b").status_code == 201
+    # Its bytes stay, as for a removed paper.
+    assert client.get(aob.json()["url"], headers=auth(app, board.member)).content == big
