@@ -35,6 +35,7 @@ def initiative_row(data: AgendaData, initiative, links: list, measure_rows, name
                 measure_id=row.id,
                 name=row.name,
                 unit=row.unit,
+                direction=row.direction,
                 baseline=baseline,
                 current=current,
                 change=change,
