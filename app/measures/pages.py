@@ -227,6 +227,7 @@ def _render_measure(request: Request, session: Session, user, found: MeasureAcce
             "user": user,
             "access": found.access,
             "council": council,
+            "nav": nav(session=session, council=council, here="measures"),
             "m": public,
             "readings": readings,
             "can_write": found.may_write_readings,
