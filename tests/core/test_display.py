@@ -182,3 +182,32 @@ def test_the_actions_csv_keeps_accents_and_uses_the_councils_date(app, client, s
     disposition = response.headers["content-disposition"]
     assert 'filename="conseil-clientele-actions-2031-01-02.csv"' in disposition
     assert unquote(disposition.split("filename*=UTF-8''")[1]) == "conseil-clientèle-actions-2031-01-02.csv"
+
+
+def test_notes_read_as_paragraphs_and_bullets_the_same_for_page_and_word():
+    typed = "Agreed.\r\nSecond line\n\n- one\n*  two\n\nAfter <b>x</b>\n• three"
+    assert [(b.kind, b.lines) for b in display.note_blocks(typed)] == [
+        ("paragraph", ("Agreed.", "Second line")),
+        ("list", ("one", "two")),
+        ("paragraph", ("After <b>x</b>",)),
+        ("list", ("three",)),
+    ]
+    assert display.notes(typed) == (
+        "<p>Agreed.<br>Second line</p><ul><li>one</li><li>two</li></ul>"
+        "<p>After &lt;b&gt;x&lt;/b&gt;</p><ul><li>three</li></ul>"
+    )
+    assert display.notes("- first", lead="Outcome:") == "<p><strong>Outcome:</strong></p><ul><li>first</li></ul>"
+    assert display.notes("-not a bullet") == "<p>-not a bullet</p>" and display.notes("") == ""
+
+
+def test_status_changes_and_trends_read_in_one_vocabulary():
+    assert display.status_tag("amber") == '<span class="tag status-amber">Watch</span>'
+    assert display.status_tag(None) == '<span class="muted">—</span>'
+    falling = display.movement(-0.4, "%", "lower_is_better")
+    assert falling == '<span class="movement better">▼ \u22120.4 pts, better</span>'
+    assert display.movement(None) == '<span class="movement none">—</span>'
+    assert display.trend("rising") == '<span class="movement worse">▲ rising, worse</span>'  # a negative theme
+    assert display.trend("rising", rating=True) == '<span class="movement better">▲ rising, better</span>'
+    # Shares of feedback say their changes in the unit measures use.
+    assert display.signed_points(0.042) == "+4.2 pts" == display.format_change(4.2, "%")
+    assert display.signed_points(-0.03) == "\u22123 pts" and display.signed_points(0) == "no change"
