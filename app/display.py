@@ -16,8 +16,6 @@ from decimal import Decimal
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from markupsafe import Markup, escape
-
 NONE = "—"
 MINUS = "\u2212"  # a real minus sign: a hyphen reads as a dash next to a currency sign
 CURRENCIES = ("£", "$", "€")
@@ -294,51 +292,6 @@ def note_blocks(text: str | None) -> list[NoteBlock]:
         lines.append((_BULLET.sub("", line, count=1) if bullet else line).rstrip())
     flush()
     return blocks
-
-
-# -- the same words as HTML, for pages (Jinja filters) -----------------------------------
-
-
-def status_tag(key: str | None, help_text: str | None = None) -> Markup:
-    """The one tag for a status: `<span class="tag status-amber">Watch</span>` (style.css colours it)."""
-    if key not in STATUSES:
-        return Markup('<span class="muted">{}</span>').format(NONE)
-    title = Markup(' title="{}"').format(help_text) if help_text else ""
-    return Markup('<span class="tag status-{}"{}>{}</span>').format(key, title, status_word(key))
-
-
-def movement(change: float | None, unit: str = "", direction: str = "higher_is_better") -> Markup:
-    """A measure's change as every page shows it: `▼ −0.4 pts, better`, coloured by the judgement."""
-    judged = judgement(change, direction) or "none"
-    text = movement_text(change, unit, direction)
-    return Markup('<span class="movement {}">{}</span>').format(judged, text)
-
-
-def trend(direction: str | None, rating: bool = False) -> Markup:
-    """A negative theme's trend (or, with rating=True, the goal-support rating's): `▲ rising, worse`."""
-    key = direction or "no data"
-    words = RATING_TRENDS if rating else NEGATIVE_THEME_TRENDS
-    judged = (RATING_JUDGEMENTS if rating else NEGATIVE_THEME_JUDGEMENTS).get(key, "none")
-    return Markup('<span class="movement {}">{}</span>').format(judged, words.get(key, key))
-
-
-def notes(text: str | None, lead: str = "") -> Markup:
-    """Typed text as the Word documents render it: `<p>` per paragraph (line breaks kept), `<ul>` for "- " lines.
-
-    `lead` ("Outcome:") starts the first paragraph in bold, or stands alone when the text opens with a bullet."""
-    out = []
-    first = [Markup("<strong>{}</strong> ").format(lead)] if lead else []
-    for block in note_blocks(text):
-        if block.kind == "list" and first:
-            out.append(Markup("<p>{}</p>").format(first.pop().rstrip()))
-        if block.kind == "list":
-            out.append(
-                Markup("<ul>{}</ul>").format(Markup("").join(Markup("<li>{}</li>").format(i) for i in block.lines))
-            )
-        else:
-            body = Markup("<br>").join(escape(line) for line in block.lines)
-            out.append(Markup("<p>{}{}</p>").format(first.pop() if first else "", body))
-    return Markup("").join(out)
 
 
 # -- file names -------------------------------------------------------------------------

@@ -27,10 +27,9 @@ FILTERS = {
     "label": display.label,
     "percent": display.percent,
     "signed_points": display.signed_points,
-    "status_tag": display.status_tag,
-    "movement": display.movement,
-    "trend": display.trend,
-    "notes": display.notes,
+    "movement_text": display.movement_text,
+    "judgement": display.judgement,
+    "note_blocks": display.note_blocks,
 }
 GLOBALS = {
     "action_statuses": display.ACTION_STATUSES,
@@ -42,6 +41,11 @@ GLOBALS = {
     "measure_statuses": display.MEASURE_STATUS_LABELS,
     "measure_status_help": display.MEASURE_STATUS_HELP,
     "rag_heading": display.RAG_HEADING,
+    "statuses": display.STATUSES,
+    "negative_theme_trends": display.NEGATIVE_THEME_TRENDS,
+    "negative_theme_judgements": display.NEGATIVE_THEME_JUDGEMENTS,
+    "rating_trends": display.RATING_TRENDS,
+    "rating_judgements": display.RATING_JUDGEMENTS,
     "initiative_moves": display.INITIATIVE_MOVES,
     "polarities": display.POLARITY_LABELS,
 }

@@ -192,22 +192,37 @@ def test_notes_read_as_paragraphs_and_bullets_the_same_for_page_and_word():
         ("paragraph", ("After <b>x</b>",)),
         ("list", ("three",)),
     ]
-    assert display.notes(typed) == (
+    assert words("notes(t)", t=typed) == (
         "<p>Agreed.<br>Second line</p><ul><li>one</li><li>two</li></ul>"
         "<p>After &lt;b&gt;x&lt;/b&gt;</p><ul><li>three</li></ul>"
     )
-    assert display.notes("- first", lead="Outcome:") == "<p><strong>Outcome:</strong></p><ul><li>first</li></ul>"
-    assert display.notes("-not a bullet") == "<p>-not a bullet</p>" and display.notes("") == ""
+    assert words("notes(t, lead='Outcome:')", t="- first") == "<p><strong>Outcome:</strong></p><ul><li>first</li></ul>"
+    assert (
+        words("notes(t, lead='Outcome:')", t="Done\n- a") == "<p><strong>Outcome:</strong> Done</p><ul><li>a</li></ul>"
+    )
+    assert words("notes(t)", t="-not a bullet") == "<p>-not a bullet</p>" and words("notes(t)", t=None) == ""
+
+
+def words(call: str, **values) -> str:
+    """A macro of templates/_words.html rendered as a page renders it."""
+    page = templates.env.from_string(
+        '{% from "_words.html" import status_tag, movement, trend, notes %}{{ ' + call + " }}"
+    )
+    return page.render(**values)
 
 
 def test_status_changes_and_trends_read_in_one_vocabulary():
-    assert display.status_tag("amber") == '<span class="tag status-amber">Watch</span>'
-    assert display.status_tag(None) == '<span class="muted">—</span>'
-    falling = display.movement(-0.4, "%", "lower_is_better")
+    assert words("status_tag('amber')") == '<span class="tag status-amber">Watch</span>'
+    assert (
+        words("status_tag('red', 'Off <target>')")
+        == '<span class="tag status-red" title="Off &lt;target&gt;">Off track</span>'
+    )
+    assert words("status_tag(None)") == '<span class="muted">—</span>'
+    falling = words("movement(-0.4, '%', 'lower_is_better')")
     assert falling == '<span class="movement better">▼ \u22120.4 pts, better</span>'
-    assert display.movement(None) == '<span class="movement none">—</span>'
-    assert display.trend("rising") == '<span class="movement worse">▲ rising, worse</span>'  # a negative theme
-    assert display.trend("rising", rating=True) == '<span class="movement better">▲ rising, better</span>'
+    assert words("movement(None)") == '<span class="movement none">—</span>'
+    assert words("trend('rising')") == '<span class="movement worse">▲ rising, worse</span>'  # a negative theme
+    assert words("trend('rising', rating=true)") == '<span class="movement better">▲ rising, better</span>'
     # Shares of feedback say their changes in the unit measures use.
     assert display.signed_points(0.042) == "+4.2 pts" == display.format_change(4.2, "%")
     assert display.signed_points(-0.03) == "\u22123 pts" and display.signed_points(0) == "no change"
