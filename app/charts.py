@@ -15,13 +15,14 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal, Protocol
 
-from app.display import DIRECTION_LABELS, format_value
+from app.display import DIRECTION_LABELS, STATUSES, format_value
 
 Format = Literal["svg", "png"]
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 
 INK, MUTED, LINE = "#1d2433", "#5b6475", "#dde2ea"
-BRAND, GREEN, RED = "#1f5fae", "#1a7f37", "#b42318"
+# The last point is coloured as the status tags are (app.display.STATUSES).
+BRAND, GREEN, RED = "#1f5fae", STATUSES["green"].ink, STATUSES["red"].ink
 WIDTH_IN, HEIGHT_IN, PNG_DPI = 10.0, 3.6, 150
 # For a phone's width: fewer inches, so the same type size reads larger once scaled down.
 COMPACT_WIDTH_IN, COMPACT_HEIGHT_IN = 5.0, 3.4

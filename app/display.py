@@ -205,15 +205,10 @@ MEASURE_STATUS_HELP = {
     "amber": "Off target but holding or improving (or, without a target, getting worse)",
     "red": "Off target and getting worse",
 }
-MOVEMENTS = {
-    "improving": "↑ improving",
-    "worsening": "↓ worsening",
-    "flat": "→ flat",
-    "better": "better",
-    "worse": "worse",
-}
-# An initiative's RAG reads in the status words (its stored values are the same keys).
+# An initiative's RAG reads in the status words (its stored values are the same keys), under
+# one heading on every page and in the packs: "Health: Watch" (the owner's view of delivery).
 RAGS = MEASURE_STATUS_LABELS
+RAG_HEADING = "Health"
 
 
 def status_word(key: str | None) -> str:
@@ -222,7 +217,19 @@ def status_word(key: str | None) -> str:
 
 
 # -- movement: arrows say which way the value went, the word says whether that is better --
+# One rule on every page, in mail and in the packs: ▲ is "went up", ▼ "went down", → "no
+# change"; the word after the comma is the judgement. A falling lower-is-better measure is
+# "▼ −0.4 pts, better", never "↑ improving" (an arrow that meant "better" read as "up").
 ARROWS = {"up": "▲", "down": "▼", "flat": "→"}
+
+
+def judgement(change: float | None, direction: str = "higher_is_better") -> str | None:
+    """better / worse / flat for a change of a measure with this direction; None without a change."""
+    if change is None:
+        return None
+    if change == 0:
+        return "flat"
+    return "better" if (change > 0) == (direction != "lower_is_better") else "worse"
 
 
 def movement_text(change: float | None, unit: str = "", direction: str = "higher_is_better") -> str:
@@ -236,8 +243,7 @@ def movement_text(change: float | None, unit: str = "", direction: str = "higher
     if change == 0:
         return f"{ARROWS['flat']} no change"
     up = change > 0
-    better = up == (direction != "lower_is_better")
-    return f"{ARROWS['up' if up else 'down']} {format_change(change, unit)}, {'better' if better else 'worse'}"
+    return f"{ARROWS['up' if up else 'down']} {format_change(change, unit)}, {judgement(change, direction)}"
 
 
 # The button that moves an initiative to each status.
@@ -248,6 +254,44 @@ INITIATIVE_MOVES = {
     "on_hold": "Put on hold",
     "rejected": "Reject",
 }
+
+
+# -- notes as typed ----------------------------------------------------------------------
+# The secretary's notes (and any free text: report texts, item details) read the same on the
+# page and in Word: a blank line parts paragraphs, a line break inside one stays, and a line
+# starting "- ", "* " or "• " is a bullet. Both renderers walk these blocks.
+
+_BULLET = re.compile(r"^\s*[-*•]\s+(?=\S)")
+
+
+@dataclass(frozen=True)
+class NoteBlock:
+    kind: str  # "paragraph" (its lines, line breaks kept) or "list" (one item a line)
+    lines: tuple[str, ...]
+
+
+def note_blocks(text: str | None) -> list[NoteBlock]:
+    """Typed text as paragraphs and bulleted lists: "a\\n\\n- b\\n- c" → [paragraph (a), list (b, c)]."""
+    blocks: list[NoteBlock] = []
+    kind, lines = "", []
+
+    def flush() -> None:
+        if lines:
+            blocks.append(NoteBlock(kind, tuple(lines)))
+            lines.clear()
+
+    for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if not line.strip():
+            flush()
+            continue
+        bullet = _BULLET.match(line)
+        here = "list" if bullet else "paragraph"
+        if here != kind:
+            flush()
+            kind = here
+        lines.append((_BULLET.sub("", line, count=1) if bullet else line).rstrip())
+    flush()
+    return blocks
 
 
 # -- file names -------------------------------------------------------------------------
@@ -286,7 +330,24 @@ def sparkline(values: Sequence[float], *, width: int = 96, height: int = 24, pad
 
 # -- feedback shares and trends ---------------------------------------------------------
 
-THEME_DIRECTIONS = {"rising": "▲ rising", "falling": "▼ falling", "steady": "■ steady", "no data": "no data"}
+# Themes follow the measures' rule: the arrow is the trend of mentions, the word the judgement.
+# The feedback pages and the agenda list *negative* themes, so more mentions are worse; the
+# goal-support rating is better when it rises.
+NEGATIVE_THEME_TRENDS = {
+    "rising": f"{ARROWS['up']} rising, worse",
+    "falling": f"{ARROWS['down']} falling, better",
+    "steady": f"{ARROWS['flat']} steady",
+    "no data": "no data",
+}
+RATING_TRENDS = {
+    "rising": f"{ARROWS['up']} rising, better",
+    "falling": f"{ARROWS['down']} falling, worse",
+    "steady": f"{ARROWS['flat']} steady",
+    "no data": "no data",
+}
+# better / worse / flat for each trend, for the colour class beside the words.
+NEGATIVE_THEME_JUDGEMENTS = {"rising": "worse", "falling": "better", "steady": "flat", "no data": "none"}
+RATING_JUDGEMENTS = {"rising": "better", "falling": "worse", "steady": "flat", "no data": "none"}
 POLARITY_LABELS = {-1: "negative", 0: "neutral", 1: "positive"}
 
 
@@ -296,12 +357,10 @@ def percent(share: float | None) -> str:
 
 
 def signed_points(change: float | None) -> str:
-    """A change of share in percentage points: +4.2 pts, −3.0 pts."""
+    """A change of share (0.042) in percentage points, as format_change says a change of a percentage: +4.2 pts."""
     if change is None:
-        return "—"
-    value = change * 100
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return f"{sign}{abs(value):.1f} pts"
+        return NONE
+    return format_change(round(change * 100, 1), "%")
 
 
 def bars(

@@ -29,6 +29,7 @@ from app.web.csrf import CsrfChecked
 from app.web.deps import PageCouncil, PageUser
 from app.web.forms import TextField, field_errors, whole_or_text
 from app.web.idempotency import ALREADY_SAVED, spend_form_token
+from app.web.navigation import nav
 from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -137,6 +138,7 @@ def _render_log(
             "user": access.user,
             "access": access,
             "council": access.council,
+            "nav": nav(session=session, council=access.council, here="actions"),
             "actions": actions,
             "open_actions": [a for a in actions if a.status not in CLOSED_STATUSES],
             "closed_actions": [a for a in actions if a.status in CLOSED_STATUSES],

@@ -21,6 +21,7 @@ from app.models import CLOSED_STATUSES, Action, Initiative, Journey, Role, User
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageAction, PageUser, safe_next
 from app.web.forms import TextField, attempt, form_errors, whole_or_text
+from app.web.navigation import nav
 from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -126,6 +127,7 @@ def _render_action(
             "user": found.access.user,
             "access": found.access,
             "council": council,
+            "nav": nav(session=session, council=council, here="actions"),
             "a": public,
             "initiative": initiative if initiative and initiative.council_id == council.id else None,
             "journey": journey if journey and journey.council_id == council.id else None,

@@ -171,6 +171,8 @@ class AgendaLinkedMeasure(BaseModel):
     unit: str
     baseline: float | None
     current: float | None
+    # Whether up is better, so every renderer says "▲ +0.3 pts, better" the same way.
+    direction: str = "higher_is_better"
     change: float | None
     movement: str | None
 

@@ -24,6 +24,7 @@ from app.papers import view as paper_view
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageMeeting, PageUser
 from app.web.forms import attempt
+from app.web.navigation import nav
 from app.web.render import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -63,6 +64,7 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
             "user": user,
             "access": access,
             "council": access.council,
+            "nav": nav(session=session, council=access.council, here="agenda", meeting=meeting),
             "meeting": meeting,
             "local": service.meeting_public(meeting, access.council),
             "agenda": agenda,

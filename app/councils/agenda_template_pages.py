@@ -21,6 +21,7 @@ from app.models import Role
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageCouncil, PageUser
 from app.web.forms import attempt, whole_or_text
+from app.web.navigation import nav
 from app.web.render import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -42,6 +43,7 @@ def agenda_template_page(request: Request, session: SessionDep, user: PageUser, 
             "user": user,
             "access": access,
             "council": access.council,
+            "nav": nav(session=session, council=access.council, here="council"),
             "template": template,
             "total": sum(e.minutes for e in template.entries),
             "members": members,

@@ -30,7 +30,12 @@ from app.models import (
 NOTES = {
     2: "Net promoter score rose two points to +18; complaints about estimated bills fell for the second month.",
     3: "Field Engineering reported repeat visits down 6% since the fault-diagnosis checklist was trialled.",
-    5: "The council reviewed the arrival-window pilot: customers who got an SMS window called 30% less.",
+    # Typed with "- " bullets: the page shows them as a list, as the Word minutes do.
+    5: (
+        "The council reviewed the arrival-window pilot: customers who got an SMS window called 30% less.\n\n"
+        "- Digital to show the window in the app as well as by SMS\n"
+        "- Field Engineering to report missed windows each month"
+    ),
 }
 ACCEPTED = (
     "Net promoter score rose two points to +18; complaints about estimated bills fell for the third month running."

@@ -19,14 +19,13 @@ raised at the meeting is under its item and, while open, in the action log.
 """
 
 import io
-import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from docx.document import Document
 
 from app.agendas.model import ActionRow
-from app.display import local_time
+from app.display import local_time, note_blocks
 from app.docx.agenda_actions import OPEN_ACTION_COLUMNS, due_cell, open_action_cells, overdue_as_at
 from app.docx.agenda_measures import MEASURE_COLUMNS, ChartFn, _measure_cells, add_charts, drawn
 from app.docx.minutes_front import attendance, front_page, status_marks
@@ -47,10 +46,6 @@ from app.docx.word import (
 from app.docx.words import day, long_date, plural, say_none, small
 from app.minutes import model as mm
 
-# Lines of notes that start like a list item become Word bullets.
-_BULLET = re.compile(r"^\s*[-*•]\s+(?=\S)")
-
-
 # -- small pieces ---------------------------------------------------------------------
 
 
@@ -59,30 +54,20 @@ def _at(value: datetime, zone: ZoneInfo) -> str:
 
 
 def _notes(doc: Document, text: str, *, lead: Run | None = None) -> None:
-    """The secretary's notes as typed: blank lines part paragraphs, line breaks stay, "- " lines are bullets.
+    """The secretary's notes as typed (app.display.note_blocks, as the page shows them): paragraphs and bullets.
 
     `lead` ("Outcome: ") starts the first paragraph, or stands alone when the notes open with a bullet.
     """
-    lines: list[str] = []
     first = [lead] if lead else []
-
-    def flush() -> None:
-        if lines:
-            add_paragraph(doc, [*first, Run("\n".join(lines))])
-            first.clear()
-            lines.clear()
-
-    for line in clean(text).split("\n"):
-        if not line.strip():
-            flush()
-        elif _BULLET.match(line):
-            flush()
+    for block in note_blocks(clean(text)):
+        if block.kind == "list":
             if first:
                 add_paragraph(doc, first.pop(), keep_next=True)
-            add_paragraph(doc, _BULLET.sub("", line, count=1).rstrip(), "List Bullet")
+            for item in block.lines:
+                add_paragraph(doc, item, "List Bullet")
         else:
-            lines.append(line.rstrip())
-    flush()
+            add_paragraph(doc, [*first, Run("\n".join(block.lines))])
+            first.clear()
 
 
 def _decision(doc: Document, decision: mm.DecisionRow) -> None:

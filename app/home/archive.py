@@ -16,6 +16,7 @@ from app.meetings.service import restore_meeting
 from app.models import Action, Measure, Meeting, Role
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageCouncil, PageUser
+from app.web.navigation import nav
 from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -32,7 +33,11 @@ def archive_page(request: Request, session: SessionDep, user: PageUser, council_
     """What was archived in this council, newest first, each with a Restore button."""
     council = load_council_for_archive(session=session, user=user, council_id=council_id)
     rows = list_archived(session=session, council=council)
-    return render(request, "archive.html", {"user": user, "council": council, "rows": rows})
+    return render(
+        request,
+        "archive.html",
+        {"user": user, "council": council, "nav": nav(session=session, council=council, here="council"), "rows": rows},
+    )
 
 
 @router.get("/archived-councils")

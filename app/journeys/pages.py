@@ -103,6 +103,7 @@ def journey_page(request: Request, session: SessionDep, user: PageUser, found: P
             "user": user,
             "access": found.access,
             "council": council,
+            "nav": nav(session=session, council=council, here="journeys"),
             "journey": service.get_journey_public(session=session, council=council, journey=found.journey),
             "matrix": matrix,
             "handoff_before": _handoffs_before(matrix),

@@ -13,7 +13,15 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from app.db import settings_of
-from app.display import DIRECTION_LABELS, MEASURE_STATUS_HELP, MEASURE_STATUS_LABELS, format_value, period_label
+from app.display import (
+    DIRECTION_LABELS,
+    MEASURE_STATUS_HELP,
+    STATUSES,
+    format_value,
+    movement_text,
+    period_label,
+    status_word,
+)
 from app.measures.stats import Point, measure_stats
 from app.models import Council, Measure, Reading, Role
 from app.notifications.recipients import department_recipients, role_recipients, seat_recipients
@@ -21,13 +29,13 @@ from app.notifications.service import notify
 
 # Enough readings to know the latest two (the status uses the latest and its movement).
 RECENT = 2
-COLORS = {"green": "#1a7f37", "amber": "#9a6700", "red": "#b42318"}
 
 
 @dataclass(frozen=True)
 class StatusNow:
     status: str | None
     latest: Point | None
+    change: float | None = None  # since the reading before: "▼ −0.4 pts, better" in the mail
 
 
 def status_now(session: Session, measure: Measure) -> StatusNow:
@@ -49,7 +57,7 @@ def statuses_now(session: Session, measures: Iterable[Measure]) -> dict[int, Sta
             )
         ]
         stats = measure_stats(direction=measure.direction, target=measure.target, readings=points)
-        result[measure.id] = StatusNow(stats.status, stats.latest)
+        result[measure.id] = StatusNow(stats.status, stats.latest, stats.change)
     return result
 
 
@@ -68,7 +76,7 @@ def mail_if_crossed(
         owners = department_recipients(session, council, measure.department_id)
     else:
         owners = []
-    old_label, new_label = MEASURE_STATUS_LABELS[before.status], MEASURE_STATUS_LABELS[after.status]
+    old_label, new_label = status_word(before.status), status_word(after.status)
     notify(
         session,
         settings_of(session),
@@ -81,7 +89,8 @@ def mail_if_crossed(
             "measure": measure,
             "old_label": old_label,
             "new_label": new_label,
-            "new_color": COLORS[after.status],
+            "new_color": STATUSES[after.status].ink,
+            "change": movement_text(after.change, measure.unit, measure.direction),
             "status_help": MEASURE_STATUS_HELP[after.status],
             "reading_value": format_value(after.latest.value, measure.unit),
             "period": period_label(after.latest.period),

@@ -35,12 +35,6 @@ def _page_measure(measure_id: IdPath, user: PageUser, session: SessionDep) -> Me
 
 PageMeasure = Annotated[MeasureAccess, Depends(_page_measure)]
 
-STATUS_HELP = {
-    "green": "On target (or, without a target, not getting worse)",
-    "amber": "Off target but holding or improving (or, without a target, getting worse)",
-    "red": "Off target and getting worse",
-}
-
 
 def default_period(today: date, recorded: set[date]) -> date:
     """The month a new reading is most likely for: last month, or this month once last month is in.
@@ -233,6 +227,7 @@ def _render_measure(request: Request, session: Session, user, found: MeasureAcce
             "user": user,
             "access": found.access,
             "council": council,
+            "nav": nav(session=session, council=council, here="measures"),
             "m": public,
             "readings": readings,
             "can_write": found.may_write_readings,

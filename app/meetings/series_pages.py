@@ -14,6 +14,7 @@ from app.models import Role, utcnow
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageCouncil, PageUser
 from app.web.forms import attempt, form_errors, whole_or_text
+from app.web.navigation import nav
 from app.web.render import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -69,6 +70,7 @@ def _page(request, session, user, access, *, form: dict, preview=None, preview_e
             "user": user,
             "access": access,
             "council": council,
+            "nav": nav(session=session, council=council, here="council"),
             "is_chair": access.is_(Role.chair),
             "series": public,
             "dates": dates,

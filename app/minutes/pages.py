@@ -31,6 +31,7 @@ from app.models import Council, Meeting, MeetingStatus, Minutes, MinutesStatus, 
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageMeeting, PageUser
 from app.web.forms import attempt, whole_or_text
+from app.web.navigation import nav
 from app.web.render import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -102,6 +103,7 @@ def show_minutes(
             "user": user,
             "access": access,
             "council": access.council,
+            "nav": nav(session=session, council=access.council, here="minutes", meeting=meeting),
             "meeting": meeting,
             "doc": doc,
             "h": doc.meeting,

@@ -9,6 +9,7 @@ from app.notifications import outbox_service as service
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageCouncil, PageUser
 from app.web.forms import attempt
+from app.web.navigation import nav
 from app.web.render import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -26,6 +27,7 @@ def outbox_page(request: Request, session: SessionDep, user: PageUser, access: P
             "user": user,
             "access": access,
             "council": access.council,
+            "nav": nav(session=session, council=access.council, here="council"),
             "failed": [r for r in rows if r.status == "failed"],
             "queued": [r for r in rows if r.status == "queued"],
             "sent": [r for r in rows if r.status == "sent"],

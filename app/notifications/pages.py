@@ -15,6 +15,7 @@ from app.notifications.schemas import MAX_ATTACH_KB, ChoicesIn, NotificationSett
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageCouncil, PageUser, signed_in_user
 from app.web.forms import ListField, attempt, whole_or_text
+from app.web.navigation import nav
 from app.web.render import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -68,7 +69,7 @@ def _settings_page(council_id: int) -> str:
 
 
 @router.get("/councils/{council_id}/notification-settings")
-def notification_settings_page(request: Request, user: PageUser, access: PageCouncil):
+def notification_settings_page(request: Request, session: SessionDep, user: PageUser, access: PageCouncil):
     """The council's notification settings: the chair changes them, the secretary may read them."""
     access.require(Role.chair, Role.secretary, doing="see the council's notification settings")
     return render(
@@ -78,6 +79,7 @@ def notification_settings_page(request: Request, user: PageUser, access: PageCou
             "user": user,
             "access": access,
             "council": access.council,
+            "nav": nav(session=session, council=access.council, here="council"),
             "settings": service.settings_public(access.council),
             "is_chair": access.is_(Role.chair),
             "max_attach_kb": MAX_ATTACH_KB,

@@ -27,6 +27,9 @@ FILTERS = {
     "label": display.label,
     "percent": display.percent,
     "signed_points": display.signed_points,
+    "movement_text": display.movement_text,
+    "judgement": display.judgement,
+    "note_blocks": display.note_blocks,
 }
 GLOBALS = {
     "action_statuses": display.ACTION_STATUSES,
@@ -37,10 +40,13 @@ GLOBALS = {
     "directions": display.DIRECTION_LABELS,
     "measure_statuses": display.MEASURE_STATUS_LABELS,
     "measure_status_help": display.MEASURE_STATUS_HELP,
-    "movements": display.MOVEMENTS,
-    "rags": display.RAGS,
+    "rag_heading": display.RAG_HEADING,
+    "statuses": display.STATUSES,
+    "negative_theme_trends": display.NEGATIVE_THEME_TRENDS,
+    "negative_theme_judgements": display.NEGATIVE_THEME_JUDGEMENTS,
+    "rating_trends": display.RATING_TRENDS,
+    "rating_judgements": display.RATING_JUDGEMENTS,
     "initiative_moves": display.INITIATIVE_MOVES,
-    "theme_directions": display.THEME_DIRECTIONS,
     "polarities": display.POLARITY_LABELS,
 }
 

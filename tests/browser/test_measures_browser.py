@@ -52,7 +52,7 @@ def test_chair_imports_a_csv_and_sees_the_chart(demo, page, session):
     sign_in(page, "chair@example.com", f"/councils/{demo.id}/measures")
     assert page.get_by_role("heading", name="Customer measures").is_visible()
     assert page.locator("table.measures tbody tr").count() >= 8
-    assert page.locator(".tag.rag.red").count() >= 2
+    assert page.locator("table.measures .tag.status-red").count() >= 2
 
     # A file with mistakes: every problem listed by row, nothing saved.
     bad = f"measure,period,value\nNet Promoter Score,{this_month},thirty-two\nNPS,{this_month},1\n"

@@ -52,7 +52,7 @@ def test_secretary_minutes_the_meeting_and_the_chair_approves_it(demo, page, bro
     sign_in(page, "secretary@example.com", f"/councils/{council.id}")
     page.locator("#meetings-h + ul li.meeting a").first.click()
     page.wait_for_url("**/meetings/*/agenda")
-    page.get_by_role("link", name="Minutes", exact=True).click()
+    page.locator(".doc-links").get_by_role("link", name="Minutes", exact=True).click()
     page.wait_for_url(f"**{minutes_url}")
     assert page.get_by_text("Draft — not yet circulated").is_visible()
 

@@ -182,3 +182,47 @@ def test_the_actions_csv_keeps_accents_and_uses_the_councils_date(app, client, s
     disposition = response.headers["content-disposition"]
     assert 'filename="conseil-clientele-actions-2031-01-02.csv"' in disposition
     assert unquote(disposition.split("filename*=UTF-8''")[1]) == "conseil-clientèle-actions-2031-01-02.csv"
+
+
+def test_notes_read_as_paragraphs_and_bullets_the_same_for_page_and_word():
+    typed = "Agreed.\r\nSecond line\n\n- one\n*  two\n\nAfter <b>x</b>\n• three"
+    assert [(b.kind, b.lines) for b in display.note_blocks(typed)] == [
+        ("paragraph", ("Agreed.", "Second line")),
+        ("list", ("one", "two")),
+        ("paragraph", ("After <b>x</b>",)),
+        ("list", ("three",)),
+    ]
+    assert words("notes(t)", t=typed) == (
+        "<p>Agreed.<br>Second line</p><ul><li>one</li><li>two</li></ul>"
+        "<p>After &lt;b&gt;x&lt;/b&gt;</p><ul><li>three</li></ul>"
+    )
+    assert words("notes(t, lead='Outcome:')", t="- first") == "<p><strong>Outcome:</strong></p><ul><li>first</li></ul>"
+    assert (
+        words("notes(t, lead='Outcome:')", t="Done\n- a") == "<p><strong>Outcome:</strong> Done</p><ul><li>a</li></ul>"
+    )
+    assert words("notes(t)", t="-not a bullet") == "<p>-not a bullet</p>" and words("notes(t)", t=None) == ""
+
+
+def words(call: str, **values) -> str:
+    """A macro of templates/_words.html rendered as a page renders it."""
+    page = templates.env.from_string(
+        '{% from "_words.html" import status_tag, movement, trend, notes %}{{ ' + call + " }}"
+    )
+    return page.render(**values)
+
+
+def test_status_changes_and_trends_read_in_one_vocabulary():
+    assert words("status_tag('amber')") == '<span class="tag status-amber">Watch</span>'
+    assert (
+        words("status_tag('red', 'Off <target>')")
+        == '<span class="tag status-red" title="Off &lt;target&gt;">Off track</span>'
+    )
+    assert words("status_tag(None)") == '<span class="muted">—</span>'
+    falling = words("movement(-0.4, '%', 'lower_is_better')")
+    assert falling == '<span class="movement better">▼ \u22120.4 pts, better</span>'
+    assert words("movement(None)") == '<span class="movement none">—</span>'
+    assert words("trend('rising')") == '<span class="movement worse">▲ rising, worse</span>'  # a negative theme
+    assert words("trend('rising', rating=true)") == '<span class="movement better">▲ rising, better</span>'
+    # Shares of feedback say their changes in the unit measures use.
+    assert display.signed_points(0.042) == "+4.2 pts" == display.format_change(4.2, "%")
+    assert display.signed_points(-0.03) == "\u22123 pts" and display.signed_points(0) == "no change"

@@ -149,7 +149,7 @@ def test_the_owner_reports_progress_but_has_no_status_buttons(client, session, d
     url = f"/initiatives/{checklist.id}"
     page = text(client.get(url))
     assert "Mark done" not in page and "Report progress" in page
-    assert "First-contact resolution" in page and "improving" in page
+    assert "First-contact resolution" in page and "pts, better" in page
     saved = client.post(
         url,
         data={

@@ -73,6 +73,7 @@ def test_a_new_reading_that_changes_the_status_mails_the_owner_and_the_chair(ses
     assert "First-contact resolution moved from On track to Off track" in text
     assert "Reading: 70% for Mar 2026" in text
     assert "Target: 75% (higher is better)" in text
+    assert "Change: ▼ \u22128 pts, worse" in text  # the arrow and word every page shows
     assert f"http://council.example/measures/{fcr.id}" in text
     assert "Off track" in message.get_body(("html",)).get_content()
 

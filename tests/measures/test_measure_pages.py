@@ -55,7 +55,7 @@ def test_the_list_shows_figures_status_and_forms_by_role(client, council):
     assert page.status_code == 200
     html = unescape(page.text)
     assert "Repeat engineer visits" in html and "10.2%" in html and "+0.7 pts" in html
-    assert 'class="tag rag red"' in html  # off target and worsening
+    assert 'class="tag status-red" title="Off target and getting worse">Off track<' in html  # off target, worsening
     assert '<svg class="spark red"' in html
     assert "No readings yet" in html  # NPS
     assert "Add a measure" in html and "Import readings from CSV" in html

@@ -4,6 +4,7 @@ from app.agendas import model as m
 from app.agendas.data import AgendaData
 from app.agendas.sections.actions import counted_to
 from app.agendas.sections.rows import NameOf
+from app.display import RAG_HEADING, status_word
 from app.initiatives.economics import initiative_economics
 from app.measures.stats import is_better
 from app.models import InitiativeStatus
@@ -36,6 +37,7 @@ def initiative_row(data: AgendaData, initiative, links: list, measure_rows, name
                 measure_id=row.id,
                 name=row.name,
                 unit=row.unit,
+                direction=row.direction,
                 baseline=baseline,
                 current=current,
                 change=change,
@@ -65,7 +67,7 @@ def initiative_row(data: AgendaData, initiative, links: list, measure_rows, name
 def build_initiatives(
     data: AgendaData, base: dict, measure_rows: dict[int, m.MeasureRow], name_of: NameOf
 ) -> m.InitiativesSection:
-    """Current initiatives, with notes on those past their target date or rated red."""
+    """Current initiatives, with notes on those past their target date or off track."""
     links = links_by_initiative(data)
     current = [
         initiative_row(data, i, links.get(i.id, []), measure_rows, name_of)
@@ -78,5 +80,5 @@ def build_initiatives(
         notes.append(f"Past their target date: {', '.join(late)}.")
     red = [i.title for i in current if i.rag == "red"]
     if red:
-        notes.append(f"Rated red: {', '.join(red)}.")
+        notes.append(f"{RAG_HEADING} {status_word('red').lower()}: {', '.join(red)}.")
     return m.InitiativesSection(**base, notes=notes, initiatives=current)
