@@ -89,6 +89,17 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def file_size(size: int) -> str:
+    """A file's size as a reader says it: 812 bytes, 34 KB, 2.4 MB, 20 MB (1 KB = 1,024 bytes, as Windows shows).
+
+    The papers' lists on pages, in Word and in the PDF, and the limits' messages all use this."""
+    if size < 1024:
+        return plural(size, "byte")
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+
+
 # -- dates ------------------------------------------------------------------------------
 
 
@@ -405,3 +416,48 @@ def bars(
             }
         )
     return {"width": width, "height": height, "bars": out}
+
+
+# -- the words on templates ---------------------------------------------------------------
+# Every Jinja environment that renders for a council (the pages, the PDF pack) registers
+# these, so a template reads a value the same way whichever renderer it belongs to.
+TEMPLATE_FILTERS = {
+    "money": money,
+    "number": format_number,
+    "measured": format_value,
+    "signed": format_change,
+    "months": months,
+    "plain": plain_number,
+    "period": period_label,
+    "short_date": short_date,
+    "full_date": full_date,
+    "long_date": long_date,
+    "weekday_date": weekday_date,
+    "month_year": month_year,
+    "local_time": local_time,
+    "local_date": local_date,
+    "label": label,
+    "percent": percent,
+    "signed_points": signed_points,
+    "movement_text": movement_text,
+    "judgement": judgement,
+    "note_blocks": note_blocks,
+}
+TEMPLATE_GLOBALS = {
+    "action_statuses": ACTION_STATUSES,
+    "initiative_statuses": INITIATIVE_STATUSES,
+    "criteria_labels": CRITERIA_LABELS,
+    "measure_kinds": KIND_LABELS,
+    "measure_categories": CATEGORY_LABELS,
+    "directions": DIRECTION_LABELS,
+    "measure_statuses": MEASURE_STATUS_LABELS,
+    "measure_status_help": MEASURE_STATUS_HELP,
+    "rag_heading": RAG_HEADING,
+    "statuses": STATUSES,
+    "negative_theme_trends": NEGATIVE_THEME_TRENDS,
+    "negative_theme_judgements": NEGATIVE_THEME_JUDGEMENTS,
+    "rating_trends": RATING_TRENDS,
+    "rating_judgements": RATING_JUDGEMENTS,
+    "initiative_moves": INITIATIVE_MOVES,
+    "polarities": POLARITY_LABELS,
+}

@@ -5,13 +5,25 @@ Every number, date and label comes from app.display, so Word, pages and CSV read
 
 from docx.document import Document
 
-from app.display import ARROWS, STATUSES, format_change, label, long_date, money, movement_text, plural, status_word
+from app.display import (
+    ARROWS,
+    STATUSES,
+    file_size,
+    format_change,
+    label,
+    long_date,
+    money,
+    movement_text,
+    plural,
+    status_word,
+)
 from app.display import month_year as month
 from app.display import short_date as day
 from app.docx.word import GREEN, MUTED, RED, Run, add_paragraph, hex_color
 
 __all__ = [
     "day",
+    "file_size",
     "label",
     "linked_change_run",
     "long_date",
@@ -52,12 +64,3 @@ def linked_change_run(change: float | None, unit: str, movement: str | None) -> 
         return Run(format_change(change, unit))
     arrow = ARROWS["up" if change > 0 else "down"]
     return Run(f"{arrow} {format_change(change, unit)}, {movement}", color=GREEN if movement == "better" else RED)
-
-
-def file_size(size: int) -> str:
-    """A paper's size as a reader says it: 812 bytes, 34 KB, 2.4 MB (1 KB = 1,024 bytes, as Windows shows)."""
-    if size < 1024:
-        return plural(size, "byte")
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / (1024 * 1024):.1f} MB"

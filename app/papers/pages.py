@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from app.auth import load_record_access
 from app.common import MAX_ID, IdPath
 from app.db import SessionDep
+from app.display import file_size
 from app.errors import Invalid
 from app.models import Initiative
 from app.papers import service
@@ -39,7 +40,7 @@ def _back(back: str, fallback: str) -> str:
 
 
 def _attached(paper) -> str:
-    return f"Attached “{paper.name}” ({paper.kind}, {service.describe_mb(paper.size)})."
+    return f"Attached “{paper.name}” ({paper.kind}, {file_size(paper.size)})."
 
 
 def _id(value: str, field: str) -> int | None:

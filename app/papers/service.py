@@ -16,6 +16,7 @@ from app.archive import archive_record
 from app.archived import INCLUDE_ARCHIVED
 from app.auth import Access, load_record_access
 from app.councils.sections import SECTION_KEYS, SECTION_TITLES, standing_id
+from app.display import file_size
 from app.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from app.models import (
     AgendaSnapshot,
@@ -35,13 +36,6 @@ from app.papers.sniff import sniff
 from app.papers.store import content_key, paper_store
 
 MB = 1024 * 1024
-
-
-def describe_mb(size: int) -> str:
-    """3355443 -> "3.2 MB"; under 0.1 MB in KB."""
-    if size < MB // 10:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / MB:.1f}".removesuffix(".0") + " MB"
 
 
 @dataclass(frozen=True)
@@ -159,9 +153,9 @@ def check_limits(*, session: Session, access: Access, target: Target, name: str,
         meeting_limit = council.paper_max_meeting_mb * MB
         if used + size > meeting_limit:
             raise TooLarge(
-                f"“{name}” ({describe_mb(size)}) would take Meeting {target.meeting.number}'s papers to "
-                f"{describe_mb(used + size)}, over the council's limit of {council.paper_max_meeting_mb} MB "
-                f"a meeting ({describe_mb(used)} attached so far)."
+                f"“{name}” ({file_size(size)}) would take Meeting {target.meeting.number}'s papers to "
+                f"{file_size(used + size)}, over the council's limit of {council.paper_max_meeting_mb} MB "
+                f"a meeting ({file_size(used)} attached so far)."
             )
 
 

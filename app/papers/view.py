@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from app.auth import Access
+from app.display import file_size
 from app.models import AobItem, DepartmentReport, Initiative, Meeting, MeetingStatus, Paper, PaperTarget, Role
 from app.papers import service
 from app.papers.sniff import ACCEPT_ATTRIBUTE, ACCEPTED
@@ -53,7 +54,7 @@ class PagePapers:
         return self.live_by_key.get(key, [])
 
     def size(self, size: int) -> str:
-        return service.describe_mb(size)
+        return file_size(size)
 
     def assets_once(self) -> bool:
         """True the first time only: the page links the papers' stylesheet and script once."""

@@ -10,11 +10,11 @@ from collections.abc import Callable, Mapping
 from zoneinfo import ZoneInfo
 
 from app.agendas import model as m
-from app.display import short_date
+from app.display import file_size, short_date
 from app.pdf.papers import append_papers, plan_papers
 from app.pdf.render import data_uri, render
 from app.pdf.theme import Theme
-from app.pdf.words import chart_alt, context_for, size_text
+from app.pdf.words import chart_alt, context_for
 
 ChartFn = Callable[[m.MeasureRow], bytes | None]
 
@@ -53,7 +53,7 @@ def render_agenda_pdf(agenda: m.Agenda, *, theme: Theme, charts: ChartFn, papers
         chart_alt=chart_alt,
         papers=planned,
         papers_at=by_position,
-        size_text=size_text,
+        size_text=file_size,
     )
     if not planned:
         return rendered.pdf

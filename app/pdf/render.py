@@ -15,28 +15,13 @@ from app import display
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "pdf"
 
-# The display words every renderer shares (app.display), under the names the page templates use.
-FILTERS = {
-    "money": display.money,
-    "number": display.format_number,
-    "measured": display.format_value,
-    "signed": display.format_change,
-    "short_date": display.short_date,
-    "long_date": display.long_date,
-    "month_year": display.month_year,
-    "local_time": display.local_time,
-    "local_date": display.local_date,
-    "label": display.label,
-    "percent": display.percent,
-    "signed_points": display.signed_points,
-}
+# The display words every renderer shares (app.display), under the names the page templates
+# use, and a few the PDF templates call as functions.
+FILTERS = display.TEMPLATE_FILTERS
 GLOBALS = {
-    "statuses": display.STATUSES,
+    **display.TEMPLATE_GLOBALS,
     "status_word": display.status_word,
     "movement_text": display.movement_text,
-    "action_statuses": display.ACTION_STATUSES,
-    "initiative_statuses": display.INITIATIVE_STATUSES,
-    "criteria_labels": display.CRITERIA_LABELS,
     "plural": display.plural,
 }
 

@@ -2,16 +2,14 @@
 file sizes and the secretary's notes split into paragraphs and lists (as the Word minutes do)."""
 
 import re
-from dataclasses import dataclass, field
 
+from app import display
 from app.agendas import model as m
 from app.agendas.voice_model import VoiceTheme
-from app.display import ARROWS, format_value, period_label, signed_points
+from app.display import NEGATIVE_THEME_TRENDS, format_value, period_label, signed_points
 from app.pdf.render import data_uri
 from app.pdf.theme import Theme
 
-# Lines of notes that start like a list item are bullets (as in the Word minutes).
-BULLET = re.compile(r"^\s*[-*•]\s+(?=\S)")
 # Every character XML 1.0 forbids: typed text may carry them; the PDF's structure may not.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -30,17 +28,9 @@ def context_for(theme: Theme, *, header: m.Header, title: str, subject: str) -> 
     }
 
 
-# A negative theme's trend: the arrow is its share's direction, the word the judgement (more complaints is worse).
-THEME_TRENDS = {
-    "rising": f"{ARROWS['up']} rising, worse",
-    "falling": f"{ARROWS['down']} falling, better",
-    "steady": f"{ARROWS['flat']} steady",
-}
-
-
 def theme_trend(theme: VoiceTheme) -> str:
     """ "▲ rising, worse (+4.2 pts)": the same words as the page."""
-    word = THEME_TRENDS.get(theme.direction, theme.direction)
+    word = NEGATIVE_THEME_TRENDS.get(theme.direction, theme.direction)
     return word if theme.change is None else f"{word} ({signed_points(theme.change)})"
 
 
@@ -55,34 +45,7 @@ def chart_alt(row: m.MeasureRow) -> str:
     return text
 
 
-def size_text(size: int) -> str:
-    """1 234 567 → "1.2 MB"; 2 048 → "2 KB"."""
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    if size >= 1024:
-        return f"{round(size / 1024)} KB"
-    return f"{size} bytes"
-
-
-@dataclass
-class Block:
-    kind: str  # "p" or "ul"
-    lines: list[str] = field(default_factory=list)
-
-
-def note_blocks(text: str) -> list[Block]:
-    """Notes as typed: blank lines part paragraphs, line breaks stay, "- " lines make a list."""
-    out: list[Block] = []
-    for raw in _FORBIDDEN.sub("", text or "").replace("\r\n", "\n").split("\n"):
-        line = raw.rstrip()
-        if not line.strip():
-            if out and out[-1].kind == "p":
-                out.append(Block("gap"))
-            continue
-        kind = "ul" if BULLET.match(line) else "p"
-        if kind == "ul":
-            line = BULLET.sub("", line, count=1)
-        if not out or out[-1].kind != kind:
-            out.append(Block(kind))
-        out[-1].lines.append(line)
-    return [b for b in out if b.kind != "gap"]
+def note_blocks(text: str | None) -> list[display.NoteBlock]:
+    """The secretary's notes as paragraphs and lists, split as the page and Word split them
+    (app.display.note_blocks), without the characters XML forbids."""
+    return display.note_blocks(_FORBIDDEN.sub("", text or ""))

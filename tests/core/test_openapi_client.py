@@ -26,7 +26,6 @@ BINARY_MEDIA_TYPES = {
     "image/svg+xml",
     "text/calendar",
     # A paper's download (app/papers): one of the kinds of file a paper may be.
-    "application/pdf",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "image/jpeg",
