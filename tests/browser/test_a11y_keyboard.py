@@ -223,8 +223,8 @@ def test_the_secretary_minutes_a_meeting_with_the_keyboard(demo, page, session):
     ).one()
     assert item.notes == "Typed without a mouse."
 
-    # A decision: Tab to the first decision box, type, Enter.
-    tab_to(page, lambda f: f["label"] == "Record a decision")
+    # A decision: Tab to the one decision form's first row, type, Enter.
+    tab_to(page, lambda f: f["label"] == "What was decided")
     page.keyboard.type("Adopt the storm script for the winter.")
     page.keyboard.press("Enter")
     page.wait_for_load_state()
@@ -235,7 +235,7 @@ def test_the_secretary_minutes_a_meeting_with_the_keyboard(demo, page, session):
     ]
 
     # An action: its title, an owner chosen by typing a name, the due date as offered, then the button.
-    tab_to(page, lambda f: f["label"] == "Raise an action")
+    tab_to(page, lambda f: f["label"] == "What needs doing")
     page.keyboard.type("Refresh the storm script")
     tab_to(page, lambda f: f["name"] == "owner_id")
     page.keyboard.type("Priya")

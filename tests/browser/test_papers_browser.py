@@ -32,14 +32,14 @@ def test_chair_attaches_a_paper_under_an_item_and_removes_it(demo, page, tmp_pat
     # The demo's papers: Field Engineering's PDF under its report.
     expect(page.locator("#department_reports .papers").get_by_role("link", name=FIELD_PAPER)).to_be_visible()
 
-    item = page.locator("#aob > .papers")
+    item = page.locator("#aob > details.fold > .papers")
     item.get_by_text("Attach a paper to “Any other business”").click()
     upload = tmp_path / "Storm rota.pdf"
     upload.write_bytes(PDF)
     item.get_by_label("File").set_input_files(upload)
     item.get_by_role("button", name="Attach").click()
-    expect(page.get_by_role("status")).to_contain_text("Attached “Storm rota.pdf” (PDF, 1 KB).")
-    link = page.locator("#aob > .papers").get_by_role("link", name="Storm rota.pdf")
+    expect(page.get_by_role("status")).to_contain_text(f"Attached “Storm rota.pdf” (PDF, {len(PDF)} bytes).")
+    link = page.locator("#aob > details.fold > .papers").get_by_role("link", name="Storm rota.pdf")
     expect(link).to_be_visible()
 
     with page.expect_download() as download_info:
@@ -52,13 +52,13 @@ def test_chair_attaches_a_paper_under_an_item_and_removes_it(demo, page, tmp_pat
     # A file that is not what its name says is refused on the page, naming it.
     fake = tmp_path / "figures.xlsx"
     fake.write_bytes(b"<html><body>not a spreadsheet</body></html>")
-    item = page.locator("#aob > .papers")
+    item = page.locator("#aob > details.fold > .papers")
     item.get_by_text("Attach a paper to “Any other business”").click()
     item.get_by_label("File").set_input_files(fake)
     item.get_by_role("button", name="Attach").click()
     expect(page.get_by_role("alert")).to_contain_text("“figures.xlsx” is named as an Excel file (.xlsx)")
 
     page.once("dialog", lambda dialog: dialog.accept())
-    page.locator("#aob > .papers").get_by_role("button", name="Remove Storm rota.pdf").click()
+    page.locator("#aob > details.fold > .papers").get_by_role("button", name="Remove Storm rota.pdf").click()
     expect(page.get_by_role("status")).to_contain_text("Removed “Storm rota.pdf”")
-    expect(page.locator("#aob > .papers").get_by_role("link", name="Storm rota.pdf")).to_have_count(0)
+    expect(page.locator("#aob > details.fold > .papers").get_by_role("link", name="Storm rota.pdf")).to_have_count(0)

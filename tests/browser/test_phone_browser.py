@@ -78,13 +78,13 @@ def test_the_agenda_folds_its_sections_on_a_phone(demo, phone):
     expect(phone.locator("section.agenda-section details.fold:not([open])")).to_have_count(count)
     # Each folded section says what it holds: its time and a count of its rows.
     actions = phone.locator("#actions")
-    expect(actions.locator("summary")).to_contain_text("min")
+    expect(actions.locator("summary.section-head")).to_contain_text("min")
     expect(actions.locator(".fold-summary")).to_be_visible()
     expect(actions.locator(".fold-summary")).to_contain_text(re.compile(r"\d+ open actions?"))
     expect(actions.locator("table").first).to_be_hidden()
 
     # Tapping a heading opens its section; the others stay folded.
-    actions.locator("summary").tap()
+    actions.locator("summary.section-head").tap()
     expect(actions.locator("details.fold")).to_have_attribute("open", "")
     expect(actions.locator("table").first).to_be_visible()
     expect(actions.locator(".fold-summary")).to_be_hidden()

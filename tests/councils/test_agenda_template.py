@@ -155,7 +155,9 @@ def test_notes_and_decisions_under_a_standing_item_reach_the_minutes_page_and_wo
     with docx2python(io.BytesIO(word.content)) as reopened:
         text = reopened.text
     spot = text.index("2. Journey owner spotlight")
-    assert spot < text.index("Aisha walked the council through the move-in journey.") < text.index("3. Actions from")
+    assert spot < text.index("Aisha walked the council through the move-in journey.")
+    # The items nothing was recorded under are gathered into one line after the last minuted one.
+    assert "Nothing was recorded under item" in text
     assert "Not taken at this meeting: Department reports." in text
 
     # Taken off future agendas: archived, because the minutes recorded under it.

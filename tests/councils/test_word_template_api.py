@@ -17,7 +17,8 @@ from tests.helpers import auth, error_fields
 
 TITLES = [f"{n}. {SECTION_TITLES[key]}" for n, key in enumerate(SECTION_KEYS, start=1)]
 # The demo council has a standing item of its own just before any other business.
-DEMO_TITLES = [*TITLES[:8], "9. Journey owner spotlight", "10. Any other business"]
+# The demo meeting has two papers, so the pack ends with their list.
+DEMO_TITLES = [*TITLES[:8], "9. Journey owner spotlight", "10. Any other business", "Papers"]
 
 
 def demo(session):

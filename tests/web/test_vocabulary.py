@@ -137,7 +137,7 @@ def test_every_council_page_has_the_tabs_and_a_whole_breadcrumb_and_the_one_voca
         assert text_of(above[0][1]) == "My councils"
         assert not text_of(crumbs.group(1)).endswith("/"), url
         # One vocabulary: no Red/Amber/Green, no "↑ improving", no change of a percentage in "%".
-        body = text_of(html.split("<main>", 1)[1].split("</main>", 1)[0])
+        body = text_of(re.split(r"<main[^>]*>", html, maxsplit=1)[1].split("</main>", 1)[0])
         old = OLD_WORDS.search(body)
         assert old is None, f"{url}: {old.group(0)!r} in …{body[max(0, old.start() - 60) : old.end() + 60]}…"
 
