@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from app.demo.council import DEMO_PASSWORD
 from app.models import Action, Attendance, Membership
+from tests.browser.signin import sign_in
 from tests.demodb import load_demo
 from tests.factories import make_meeting
 
@@ -22,14 +22,6 @@ def demo(session):
     council = load_demo(session=session, today=date.today())
     session.commit()
     return council
-
-
-def sign_in(page, email: str, next_path: str) -> None:
-    page.goto(f"/login?next={next_path}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"**{next_path}")
 
 
 def test_secretary_raises_an_action_from_the_log_and_a_member_comments(demo, page, session):

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.demo.council import DEMO_PASSWORD
 from app.models import Action, ActionEvent
+from tests.browser.signin import sign_in
 from tests.demodb import load_demo
 
 pytestmark = pytest.mark.browser
@@ -27,14 +27,6 @@ def demo(session):
 def action_titled(session, title: str) -> Action:
     session.expire_all()
     return session.exec(select(Action).where(Action.title == title)).one()
-
-
-def sign_in(page, email: str, next_path: str = "/councils") -> None:
-    page.goto(f"/login?next={next_path}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"**{next_path}")
 
 
 def test_member_closes_an_action_from_my_actions_and_sees_it_in_history(demo, page, session):

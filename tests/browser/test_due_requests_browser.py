@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from app.demo.actions import DUE_REQUEST
-from app.demo.council import DEMO_PASSWORD
 from app.models import Action, ActionDueRequest, OutboxMessage
+from tests.browser.signin import sign_in
 from tests.demodb import load_demo
 
 pytestmark = pytest.mark.browser
@@ -22,14 +22,6 @@ def demo(session):
     council = load_demo(session=session, today=date.today())
     session.commit()
     return council
-
-
-def sign_in(page, email: str, next_path: str = "/home") -> None:
-    page.goto(f"/login?next={next_path}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"**{next_path}")
 
 
 def _action(session) -> Action:
@@ -55,7 +47,7 @@ def test_the_chair_approves_from_home_and_the_history_shows_it(demo, page, sessi
     expect(notice.get_by_role("button", name="Approve")).to_have_count(0)  # the owner cannot decide
     page.get_by_role("button", name="Sign out").click()
 
-    sign_in(page, "chair@example.com")
+    sign_in(page, "chair@example.com", "/home")
     waiting = page.locator("#waiting")
     expect(waiting.get_by_role("heading")).to_contain_text("Waiting for you")
     row = waiting.locator(f"#due-request-{asked.id}")

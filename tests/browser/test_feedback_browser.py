@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.demo.council import DEMO_PASSWORD
 from app.models import Theme
+from tests.browser.signin import sign_in
 from tests.demodb import load_demo
 
 pytestmark = pytest.mark.browser
@@ -23,14 +23,6 @@ def demo(session):
     council = load_demo(session=session, today=date.today())
     session.commit()
     return council
-
-
-def sign_in(page, email: str, next_path: str) -> None:
-    page.goto(f"/login?next={next_path}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"**{next_path}")
 
 
 def shoot(page, name: str) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.demo.council import DEMO_PASSWORD
 from app.models import Initiative
+from tests.browser.signin import sign_in
 from tests.initiatives.test_initiative_pages import load_everything
 
 pytestmark = pytest.mark.browser
@@ -17,14 +17,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def demo(session):
     return load_everything(session, date.today())
-
-
-def sign_in(page, email: str, next_path: str) -> None:
-    page.goto(f"/login?next={next_path}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"**{next_path}")
 
 
 def test_a_member_proposes_and_the_chair_approves(demo, browser_context, session):

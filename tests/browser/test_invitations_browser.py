@@ -8,8 +8,8 @@ from sqlmodel import select
 
 from app.councils.invitation_schemas import InvitationCreate
 from app.councils.invitation_service import invite_person
-from app.demo.council import DEMO_PASSWORD
 from app.models import Council, Invitation, Membership, User
+from tests.browser.signin import sign_in
 from tests.demodb import load_demo
 
 pytestmark = pytest.mark.browser
@@ -20,14 +20,6 @@ def demo(session):
     council = load_demo(session=session, today=date.today())
     session.commit()
     return council
-
-
-def sign_in(page, email: str, next_path: str = "/councils") -> None:
-    page.goto(f"/login?next={next_path}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"**{next_path}")
 
 
 def invitation_for(session, council: Council, email: str, name: str = "") -> str:

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from app.demo.council import DEMO_PASSWORD
 from app.demo.papers import FIELD_PAPER
+from tests.browser.signin import sign_in
 from tests.demodb import load_demo
 from tests.papers.conftest import PDF
 
@@ -21,11 +21,7 @@ def demo(session):
 
 
 def test_chair_attaches_a_paper_under_an_item_and_removes_it(demo, page, tmp_path):
-    page.goto(f"/login?next=/councils/{demo.id}")
-    page.get_by_label("Email").fill("chair@example.com")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"**/councils/{demo.id}")
+    sign_in(page, "chair@example.com", f"/councils/{demo.id}")
     page.locator("#meetings-h + ul li.meeting a").first.click()
     page.wait_for_url("**/meetings/*/agenda")
 
