@@ -32,6 +32,15 @@ def current_stamp(session: Session) -> str | None:
     return session.connection().execute(query).scalar_one_or_none()
 
 
+def stamp_for(session: Session, council_id: int) -> str | None:
+    """What a document about council `council_id` is cached under (None: do not cache).
+
+    It changes with every committed write to the council's data, and to the site-wide
+    data its documents show (people's names). Caches call this, never current_stamp.
+    """
+    return current_stamp(session)
+
+
 @event.listens_for(Session, "after_flush")
 def _note_flush(session: Session, _context) -> None:
     # During after_flush, new/dirty/deleted still list what this flush wrote.

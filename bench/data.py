@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import insert, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
@@ -116,25 +116,54 @@ def _fix_sequences(engine: Engine) -> None:
 
 def generate(url: str, size: Size, *, today: date | None = None, seed: int = SEED) -> Council_:
     """Migrate the empty database at `url` and load one council of `size`."""
+    return generate_many(url, [size], today=today, seed=seed)[0]
+
+
+def generate_many(url: str, sizes: list[Size], *, today: date | None = None, seed: int = SEED) -> list[Council_]:
+    """Migrate the database at `url` and add one council per size, after whatever it holds.
+
+    Each council is committed on its own, so thousands of them never sit in one transaction.
+    Council k uses the seed `seed + k`: the same sizes give the same councils every run.
+    """
     upgrade(url)
     engine = make_engine(url)
+    councils = []
     try:
-        with Session(engine) as session:
-            council = _load(session, size, today or date.today(), random.Random(seed))
-            session.commit()
+        for k, size in enumerate(sizes):
+            with Session(engine) as session:
+                base = _next_ids(session)
+                councils.append(_load(session, size, today or date.today(), random.Random(seed + k), base))
+                session.commit()
         _fix_sequences(engine)
     finally:
         engine.dispose()
-    return council
+    return councils
 
 
-def _load(session: Session, size: Size, today: date, rnd: random.Random) -> Council_:  # noqa: PLR0915
+# The tables whose ids the generator assigns (the others take the database's).
+ID_TABLES = (Council, Department, User, Membership, Meeting, Journey, JourneyStep, Measure, Reading, Initiative, Action)
+
+
+def _next_ids(session: Session) -> dict[type, int]:
+    """Each table's largest id so far: a council's ids start after it."""
+    return {model: session.execute(select(func.coalesce(func.max(model.id), 0))).scalar_one() for model in ID_TABLES}
+
+
+def _load(  # noqa: PLR0915
+    session: Session, size: Size, today: date, rnd: random.Random, base: dict[type, int] | None = None
+) -> Council_:
+    base = base or dict.fromkeys(ID_TABLES, 0)
     now = datetime.now(UTC).replace(microsecond=0)
-    council_id = 1
+    council_id = base[Council] + 1
     _bulk(session, Council, [{"id": council_id, "name": f"Bench council ({size.name})", "timezone": TIMEZONE}], now)
 
     departments = [
-        {"id": d, "council_id": council_id, "name": f"Department {d:02d}", "is_external": d % 10 == 0}
+        {
+            "id": base[Department] + d,
+            "council_id": council_id,
+            "name": f"Department {d:02d}",
+            "is_external": d % 10 == 0,
+        }
         for d in range(1, size.departments + 1)
     ]
     _bulk(session, Department, departments, now)
@@ -142,9 +171,16 @@ def _load(session: Session, size: Size, today: date, rnd: random.Random) -> Coun
     # Seats: a chair, a secretary, one member per department.
     people = [("chair", None), ("secretary", None)] + [("member", d["id"]) for d in departments]
     users, seats = [], []
+    # The first council's people are user1@…, as they always were; later councils' are c2-user1@… and so on.
+    prefix = "" if council_id == 1 else f"c{council_id}-"
     for n, (role, department_id) in enumerate(people, start=1):
-        users.append({"id": n, "email": f"user{n}@bench.example", "name": f"Person {n:03d}", "password_hash": "x"})
-        seats.append({"id": n, "council_id": council_id, "user_id": n, "role": role, "department_id": department_id})
+        user_id, seat_id = base[User] + n, base[Membership] + n
+        users.append(
+            {"id": user_id, "email": f"{prefix}user{n}@bench.example", "name": f"Person {n:03d}", "password_hash": "x"}
+        )
+        seats.append(
+            {"id": seat_id, "council_id": council_id, "user_id": user_id, "role": role, "department_id": department_id}
+        )
     _bulk(session, User, users, now)
     _bulk(session, Membership, seats, now)
     seat_ids = [s["id"] for s in seats]
@@ -157,7 +193,7 @@ def _load(session: Session, size: Size, today: date, rnd: random.Random) -> Coun
         back = size.meetings - number
         meetings.append(
             {
-                "id": number,
+                "id": base[Meeting] + number,
                 "council_id": council_id,
                 "number": number,
                 "title": f"Meeting {number}",
@@ -172,17 +208,24 @@ def _load(session: Session, size: Size, today: date, rnd: random.Random) -> Coun
 
     # Journeys and their steps.
     journeys, steps, step_departments = [], [], []
-    step_id = 0
-    for j in range(1, size.journeys + 1):
+    step_id = base[JourneyStep]
+    department_ids = [d["id"] for d in departments]
+    journey_ids = [base[Journey] + j for j in range(1, size.journeys + 1)]
+    for j in journey_ids:
         journeys.append(
-            {"id": j, "council_id": council_id, "name": f"Journey {j:02d}", "owner_id": rnd.choice(seat_ids)}
+            {
+                "id": j,
+                "council_id": council_id,
+                "name": f"Journey {j - base[Journey]:02d}",
+                "owner_id": rnd.choice(seat_ids),
+            }
         )
         for position in range(1, size.steps_per_journey + 1):
             step_id += 1
             steps.append(
                 {"id": step_id, "journey_id": j, "position": position, "name": f"Step {position}", "channel": "phone"}
             )
-            for k, d in enumerate(rnd.sample(range(1, size.departments + 1), k=min(2, size.departments))):
+            for k, d in enumerate(rnd.sample(department_ids, k=min(2, size.departments))):
                 step_departments.append(
                     {"step_id": step_id, "department_id": d, "responsibility": "owns" if k == 0 else "contributes"}
                 )
@@ -193,14 +236,14 @@ def _load(session: Session, size: Size, today: date, rnd: random.Random) -> Coun
     # Measures: a few overall, most per department, some per journey; monthly readings.
     kinds = ["nps", "csat", "ces", "fcr", "repeat_contact", "cost_to_serve", "custom"]
     measures, readings = [], []
-    reading_id = 0
+    reading_id = base[Reading]
     for m in range(1, size.measures + 1):
         scope = "overall" if m <= max(1, size.measures // 15) else ("journey" if m % 8 == 0 else "department")
         kind = kinds[m % len(kinds)]
         lower = kind in ("ces", "repeat_contact", "cost_to_serve")
         measures.append(
             {
-                "id": m,
+                "id": base[Measure] + m,
                 "council_id": council_id,
                 "name": f"Measure {m:03d} ({kind})",
                 "kind": kind,
@@ -210,8 +253,8 @@ def _load(session: Session, size: Size, today: date, rnd: random.Random) -> Coun
                 "target": round(rnd.uniform(20, 80), 1),
                 "owner_id": rnd.choice(seat_ids),
                 "scope": scope,
-                "department_id": rnd.randint(1, size.departments) if scope == "department" else None,
-                "journey_id": rnd.randint(1, size.journeys) if scope == "journey" else None,
+                "department_id": rnd.choice(department_ids) if scope == "department" else None,
+                "journey_id": rnd.choice(journey_ids) if scope == "journey" else None,
             }
         )
         value = rnd.uniform(20, 80)
@@ -221,7 +264,7 @@ def _load(session: Session, size: Size, today: date, rnd: random.Random) -> Coun
             readings.append(
                 {
                     "id": reading_id,
-                    "measure_id": m,
+                    "measure_id": base[Measure] + m,
                     "period": _month_start(today, back + 1),
                     "value": round(value, 2),
                     "sample_size": rnd.randint(50, 500),
@@ -237,13 +280,13 @@ def _load(session: Session, size: Size, today: date, rnd: random.Random) -> Coun
         status = statuses[i % len(statuses)]
         initiatives.append(
             {
-                "id": i,
+                "id": base[Initiative] + i,
                 "council_id": council_id,
                 "title": f"Initiative {i:03d}",
                 "status": status,
                 "proposed_by_id": rnd.choice(seat_ids),
                 "owner_id": rnd.choice(seat_ids),
-                "journey_id": rnd.randint(1, size.journeys),
+                "journey_id": rnd.choice(journey_ids),
                 "start_on": today - timedelta(days=rnd.randint(0, 300)),
                 "target_on": today + timedelta(days=rnd.randint(30, 300)),
                 "rag": rnd.choice(["green", "amber", "red"]) if status == "in_progress" else None,
@@ -260,7 +303,12 @@ def _load(session: Session, size: Size, today: date, rnd: random.Random) -> Coun
         )
         for m in rnd.sample(range(1, size.measures + 1), k=min(2, size.measures)):
             initiative_measures.append(
-                {"initiative_id": i, "measure_id": m, "baseline_value": 50.0, "baseline_on": today - timedelta(days=90)}
+                {
+                    "initiative_id": base[Initiative] + i,
+                    "measure_id": base[Measure] + m,
+                    "baseline_value": 50.0,
+                    "baseline_on": today - timedelta(days=90),
+                }
             )
     _bulk(session, Initiative, initiatives, now)
     _bulk(session, InitiativeMeasure, initiative_measures, now)
@@ -277,7 +325,7 @@ def _load(session: Session, size: Size, today: date, rnd: random.Random) -> Coun
             due = today + timedelta(days=rnd.randint(-60, 120))
             raised_meeting = meetings[-rnd.randint(2, min(6, len(meetings)))]["id"] if len(meetings) > 1 else None
             closed_at = None
-            open_ids.append(a)
+            open_ids.append(base[Action] + a)
         else:
             status = "done" if rnd.random() < 0.85 else "cancelled"
             if a <= size.open_actions + recent_closed:
@@ -288,7 +336,7 @@ def _load(session: Session, size: Size, today: date, rnd: random.Random) -> Coun
             raised_meeting = None
         actions.append(
             {
-                "id": a,
+                "id": base[Action] + a,
                 "council_id": council_id,
                 "title": f"Action {a:05d}: follow up on the customer feedback",
                 "description": "Generated for the benchmark.",
@@ -321,7 +369,7 @@ def _load(session: Session, size: Size, today: date, rnd: random.Random) -> Coun
             {
                 "meeting_id": meeting_id,
                 "department_id": d["id"],
-                "author_id": 3 + i if 3 + i <= len(users) else None,
+                "author_id": base[User] + 3 + i if 3 + i <= len(users) else None,
                 "summary": "Quieter month; repeat contacts down.",
                 "improvements": "New script for outage calls.",
                 "best_practice": "Call-backs within the hour.",
@@ -355,7 +403,6 @@ def _load(session: Session, size: Size, today: date, rnd: random.Random) -> Coun
         ],
         now,
     )
-    department_ids = [d["id"] for d in departments]
     add_feedback(
         session,
         council_id=council_id,
@@ -364,7 +411,9 @@ def _load(session: Session, size: Size, today: date, rnd: random.Random) -> Coun
         today=today,
         rnd=rnd,
     )
-    return Council_(council_id=council_id, meeting_id=meeting_id, chair_user_id=1, open_action_ids=open_ids)
+    return Council_(
+        council_id=council_id, meeting_id=meeting_id, chair_user_id=base[User] + 1, open_action_ids=open_ids
+    )
 
 
 def main() -> None:  # pragma: no cover - a manual check: python -m bench.data URL SIZE

@@ -13,7 +13,7 @@ from app.auth import Access
 from app.common import today_in
 from app.errors import Conflict, Forbidden
 from app.models import AgendaSnapshot, Meeting, MeetingStatus, Role, utcnow
-from app.revision import current_stamp
+from app.revision import stamp_for
 
 
 def latest_snapshot(*, session: Session, meeting: Meeting) -> AgendaSnapshot | None:
@@ -75,7 +75,7 @@ def _agenda(
 def agenda_json(*, session: Session, access: Access, meeting: Meeting, live: bool, cache: AgendaCache) -> AgendaJson:
     """get_agenda as JSON, from `cache` while the data is unchanged (see agenda_cache)."""
     snapshot = readable_snapshot(session=session, access=access, meeting=meeting, live=live)
-    stamp = current_stamp(session)
+    stamp = stamp_for(session, access.council.id)
     today = today_in(access.council.timezone)
     key = AgendaKey(meeting_id=meeting.id, live=live, today=today, stamp=stamp) if stamp else None
     if key is not None and (hit := cache.get(key)) is not None:

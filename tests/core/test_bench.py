@@ -10,18 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.run import TARGETS
+
 ROOT = Path(__file__).resolve().parents[2]  # the repository (this file is tests/core/test_bench.py)
-KEYS = {
-    "agenda_queries_small",
-    "agenda_queries_large",
-    "agenda_ms",
-    "agenda_growth",
-    "agenda_http_vs_health",
-    "minutes_docx_vs_pandoc",
-    "action_patch_rps_vs_health",
-    "feedback_import_100k_s",
-    "feedback_theme_100k_s",
-}
+KEYS = set(TARGETS)
 
 
 def test_bench_runs_on_a_tiny_council(tmp_path: Path) -> None:
@@ -42,8 +34,19 @@ def test_bench_runs_on_a_tiny_council(tmp_path: Path) -> None:
     assert {"nproc", "memory", "python", "platform", "date"} <= results["machine"].keys()
     assert "raw" in results
     # Null only where a tool is missing or skipped: pandoc (optional here) and PostgreSQL (skipped).
-    nullable = {"action_patch_rps_vs_health"} | (
-        {"minutes_docx_vs_pandoc"} if shutil.which("pandoc") is None else set()
+    # Not measured yet (issue 17's parts each take theirs out of this set as they land).
+    not_yet = {
+        "fresh_run_s",
+        "agenda_vs_sql_floor",
+        "pack_docx_warm_vs_json",
+        "pack_pdf_warm_vs_json",
+        "load_p95_vs_health_p95",
+        "councils_1000_agenda_ratio",
+    }
+    nullable = (
+        not_yet
+        | {"action_patch_rps_vs_health"}
+        | ({"minutes_docx_vs_pandoc"} if shutil.which("pandoc") is None else set())
     )
     for key in KEYS - nullable:
         assert isinstance(results[key], int | float), (key, results[key])
