@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain
 
-from sqlalchemy import event, inspect, select, tuple_, update
+from sqlalchemy import event, inspect, literal, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.util import identity_key
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 from app.models import (
     Action,
@@ -75,6 +75,7 @@ from app.models import (
     SiteIdentity,
     StepDepartment,
     ThemeMention,
+    TZDateTime,
     UsedFormToken,
     User,
     UserSession,
@@ -174,7 +175,6 @@ def touch(session: Session, council_id: int | None) -> None:
 class _Changes:
     councils: set[int] = field(default_factory=set)
     site: bool = False
-    gone: set[int] = field(default_factory=set)  # councils deleted: no stamp to replace
     # Rows written, by model and identity: the value of their link to a council or parent.
     seen: dict[type, dict[tuple, object]] = field(default_factory=lambda: defaultdict(dict))
     # Rows whose link is still to be read (their parents', or their own when not loaded).
@@ -259,8 +259,6 @@ def _note_flush(session: Session, _context) -> None:
         changes.note(model, tuple(ident), value)
         if isinstance(before := state.committed_state.get(attribute), int):
             changes.note(model, None, before)  # moved: the old owner changed too
-        if model is Council and id(obj) in deleted:
-            changes.gone.add(value)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -330,13 +328,17 @@ def _replace_stamps(session: Session) -> None:
         return
     _trace(session, changes)
     connection = session.connection()
-    now = utcnow()
-    councils = sorted(changes.councils - changes.gone)  # one order: two transactions cannot deadlock
-    if councils:
+    now, stamp = utcnow(), new_stamp()
+    if changes.councils:
+        # Only councils that exist: one made in a savepoint rolled back, or purged, has no row.
+        # In one order (council id), so two transactions bumping several councils cannot deadlock.
         dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-        insert = dialect.insert(CouncilRevision).values(
-            [{"council_id": c, "stamp": new_stamp(), "changed_at": now} for c in councils]
+        rows = (
+            select(Council.id, literal(stamp), literal(now, TZDateTime))
+            .where(col(Council.id).in_(sorted(changes.councils)))
+            .order_by(col(Council.id))
         )
+        insert = dialect.insert(CouncilRevision).from_select(["council_id", "stamp", "changed_at"], rows)
         excluded = insert.excluded
         connection.execute(
             insert.on_conflict_do_update(
@@ -344,7 +346,7 @@ def _replace_stamps(session: Session) -> None:
             )
         )
     if changes.site:
-        connection.execute(update(DataRevision).where(DataRevision.id == 1).values(stamp=new_stamp(), changed_at=now))
+        connection.execute(update(DataRevision).where(DataRevision.id == 1).values(stamp=stamp, changed_at=now))
 
 
 @event.listens_for(Session, "after_transaction_end")
