@@ -87,7 +87,8 @@ def _keep_closed_on(session: Session, _context, _instances) -> None:
             continue
         state = inspect(action)
         if state.pending or state.attrs.closed_at.history.has_changes():
-            council = session.get(Council, action.council_id)
+            # An archived council's too (app/archived.py hides it from other reads).
+            council = session.get(Council, action.council_id, execution_options={"include_archived": True})
             action.closed_on = closing_day(action.closed_at, council.timezone) if council else None
 
 
