@@ -154,6 +154,10 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     zone = ZoneInfo(council.timezone)
     today = today or datetime.now(zone).date()
     data = AgendaData(council=council, meeting=meeting, today=today)
+    # The big reads go to the connection as Core statements and come back as plain rows:
+    # the ORM's per-statement work (entity loading, the archived filter's criteria) costs
+    # more than SQLite's. Without that filter (app/archived.py) each says archived_at itself.
+    read = session.connection().execute
     data.previous = session.exec(
         select(Meeting)
         .where(
@@ -169,7 +173,7 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     )
     # Each seat with its answer to this meeting's invitation, if any (one row a seat).
     response_columns = [c.label(f"response_{c.name}") for c in MeetingResponse.__table__.columns]
-    for row in session.exec(
+    for row in read(
         select(
             Membership.id.label("seat_id"),
             Membership.role,
@@ -207,14 +211,13 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
             select(*columns(Action), owner_user.name.label("owner_name"))
             .join(Membership, Membership.id == Action.owner_id)
             .join(owner_user, owner_user.id == Membership.user_id)
-            # Core rows on the connection skip the ORM's archived filter (app/archived.py): say it here.
             .where(Action.council_id == council.id, col(Action.archived_at).is_(None), *conditions)
         )
 
     # Two halves, each read through its own index (council, status) and (council,
     # closed_at), sorted here: an ORDER BY or an OR would tempt SQLite to walk the
     # council's whole history by due date instead.
-    rows = session.connection().execute(
+    rows = read(
         union_all(
             actions_where(col(Action.status).in_(OPEN_STATUSES)),
             actions_where(col(Action.status).in_(CLOSED_STATUSES), col(Action.closed_at) >= since),
@@ -235,19 +238,18 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
         .scalar_subquery()
     )
     data.measures = list(
-        session.exec(
+        read(
             select(*columns(Measure), plan_since.label("plan_since"))
-            # Table columns, not the ORM entity: the archived filter is said here (app/archived.py).
             .where(Measure.council_id == council.id, col(Measure.archived_at).is_(None))
             .order_by(col(Measure.name))
         )
     )
     window_start = today - timedelta(days=READING_WINDOW_DAYS)
     # Straight into the stats' Points, grouped by measure: thousands of them.
-    for measure_id, period, value in session.exec(
+    for measure_id, period, value in read(
         select(Reading.measure_id, Reading.period, Reading.value)
         .join(Measure, Measure.id == Reading.measure_id)
-        .where(Measure.council_id == council.id, Reading.period >= window_start)
+        .where(Measure.council_id == council.id, col(Measure.archived_at).is_(None), Reading.period >= window_start)
         .order_by(col(Reading.measure_id), col(Reading.period))
     ):
         data.readings.setdefault(measure_id, []).append(Point(period, value))
@@ -266,7 +268,7 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     # One row per live initiative and measure it is linked to (one alone without links), as
     # the steps below: one query for both, so the customer's voice fits the query budget.
     link_columns = [c.label(f"link_{c.name}") for c in InitiativeMeasure.__table__.columns]
-    rows = session.exec(
+    rows = read(
         # created_at breaks ties in the ranking
         select(*columns(Initiative, unread=("description", "version", "updated_at")), *link_columns)
         .outerjoin(InitiativeMeasure, InitiativeMeasure.initiative_id == Initiative.id)
@@ -284,7 +286,7 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
             )
     # One row per journey, step and department serving it (a journey without steps, or a step
     # no one serves, comes once, alone): journeys by name, their steps in order.
-    rows = session.exec(
+    rows = read(
         select(
             Journey.id.label("journey_key"),
             Journey.name.label("journey_name"),
