@@ -157,7 +157,12 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     # The big reads go to the connection as Core statements and come back as plain rows:
     # the ORM's per-statement work (entity loading, the archived filter's criteria) costs
     # more than SQLite's. Without that filter (app/archived.py) each says archived_at itself.
-    read = session.connection().execute
+    # All rows at once (one fetchall): iterating a result fetches them one call at a time.
+    connection = session.connection()
+
+    def read(statement) -> list:
+        return connection.execute(statement).all()
+
     data.previous = session.exec(
         select(Meeting)
         .where(
@@ -168,8 +173,8 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
         .order_by(col(Meeting.scheduled_at).desc())
         .limit(1)
     ).first()
-    data.departments = list(
-        session.exec(select(Department).where(Department.council_id == council.id).order_by(col(Department.name)))
+    data.departments = read(
+        select(*columns(Department)).where(Department.council_id == council.id).order_by(col(Department.name))
     )
     # Each seat with its answer to this meeting's invitation, if any (one row a seat).
     response_columns = [c.label(f"response_{c.name}") for c in MeetingResponse.__table__.columns]
