@@ -39,9 +39,7 @@ def upgrade() -> None:
     with op.batch_alter_table("actions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("closed_on", sa.Date(), nullable=True))
     bind = op.get_bind()
-    update = (
-        actions.update().where(actions.c.id == sa.bindparam("action_id")).values(closed_on=sa.bindparam("day"))
-    )
+    update = actions.update().where(actions.c.id == sa.bindparam("action_id")).values(closed_on=sa.bindparam("day"))
     for council_id, timezone in bind.execute(sa.select(councils.c.id, councils.c.timezone)).all():
         zone = ZoneInfo(timezone)
         closed = bind.execute(

@@ -17,6 +17,13 @@ def _council(council_id: int, timezone: str) -> str:
     )
 
 
+def _seat(council_id: int) -> str:
+    return (
+        "INSERT INTO memberships (id, council_id, user_id, role, created_at) "
+        f"VALUES ({council_id}, {council_id}, 1, 'chair', '{NOW}')"
+    )
+
+
 def _action(action_id: int, council_id: int, status: str, closed_at: str | None) -> str:
     closed = "NULL" if closed_at is None else f"'{closed_at}'"
     return (
@@ -32,10 +39,7 @@ def _seed(engine) -> None:
         USER,
         _council(1, "Asia/Tokyo"),
         _council(2, "America/New_York"),
-        *(
-            f"INSERT INTO memberships (id, council_id, user_id, role, created_at) VALUES ({c}, {c}, 1, 'chair', '{NOW}')"
-            for c in (1, 2)
-        ),
+        *(_seat(c) for c in (1, 2)),
         _action(1, 1, "done", "2026-03-01 23:30:00"),  # 08:30 on 2 March in Tokyo
         _action(2, 2, "cancelled", "2026-03-02 02:00:00"),  # 21:00 on 1 March in New York
         _action(3, 2, "done", "2026-03-02 15:00:00"),  # the same day in both
