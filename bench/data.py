@@ -38,6 +38,7 @@ from app.models import (
     StepDepartment,
     User,
 )
+from app.models.actions import closing_day
 from bench.voice import add_feedback
 
 SEED = 20240607
@@ -348,6 +349,8 @@ def _load(  # noqa: PLR0915
                 "raised_at_item": rnd.randint(1, 9) if raised_meeting else None,
                 "percent_complete": 100 if status == "done" else rnd.randint(0, 90),
                 "closed_at": closed_at,
+                # Core inserts bypass the ORM's keeper of closed_on (app/models/actions.py).
+                "closed_on": closing_day(closed_at, TIMEZONE),
             }
         )
     _bulk(session, Action, actions, now)

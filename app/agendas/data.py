@@ -45,8 +45,8 @@ from app.models import (
 )
 from app.papers.service import agenda_papers
 from app.reports.facts import LoopFacts
-from app.reports.scorecard import ActionCounts, count_actions
-from app.reports.service import scored_actions
+from app.reports.scorecard import ActionCounts
+from app.reports.service import count_department_actions
 
 # Readings older than this cannot change what an agenda shows (12-period trends).
 READING_WINDOW_DAYS = 400
@@ -87,6 +87,15 @@ def columns(model, *, unread: tuple[str, ...] = UNREAD) -> list:
 
 
 @dataclass(frozen=True)
+class JourneyRow:
+    """The journey's columns the agenda reads."""
+
+    id: int
+    name: str
+    owner_id: int | None
+
+
+@dataclass(frozen=True)
 class InitiativeLink:
     """An initiative's link to a measure (InitiativeMeasure's columns)."""
 
@@ -123,7 +132,7 @@ class AgendaData:
     reports: list[tuple[DepartmentReport, str | None]] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
     initiative_measures: list[InitiativeLink | InitiativeMeasure] = field(default_factory=list)
-    journeys: list[Journey] = field(default_factory=list)
+    journeys: list[JourneyRow | Journey] = field(default_factory=list)
     steps: list[JourneyStep] = field(default_factory=list)
     step_departments: list[StepLink] = field(default_factory=list)
     research: list[Research] = field(default_factory=list)
@@ -145,6 +154,15 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     zone = ZoneInfo(council.timezone)
     today = today or datetime.now(zone).date()
     data = AgendaData(council=council, meeting=meeting, today=today)
+    # The big reads go to the connection as Core statements and come back as plain rows:
+    # the ORM's per-statement work (entity loading, the archived filter's criteria) costs
+    # more than SQLite's. Without that filter (app/archived.py) each says archived_at itself.
+    # All rows at once (one fetchall): iterating a result fetches them one call at a time.
+    connection = session.connection()
+
+    def read(statement) -> list:
+        return connection.execute(statement).all()
+
     data.previous = session.exec(
         select(Meeting)
         .where(
@@ -155,19 +173,37 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
         .order_by(col(Meeting.scheduled_at).desc())
         .limit(1)
     ).first()
-    data.departments = list(
-        session.exec(select(Department).where(Department.council_id == council.id).order_by(col(Department.name)))
+    data.departments = read(
+        select(*columns(Department)).where(Department.council_id == council.id).order_by(col(Department.name))
     )
-    data.seats = [
-        Seat(id=m.id, user_id=u.id, name=u.name, role=m.role, department_id=m.department_id)
-        for m, u in session.exec(
-            select(Membership, User)
-            .join(User, User.id == Membership.user_id)
-            .where(Membership.council_id == council.id)
-            .order_by(col(User.name))
+    # Each seat with its answer to this meeting's invitation, if any (one row a seat).
+    response_columns = [c.label(f"response_{c.name}") for c in MeetingResponse.__table__.columns]
+    for row in read(
+        select(
+            Membership.id.label("seat_id"),
+            Membership.role,
+            Membership.department_id,
+            User.id.label("user_id"),
+            User.name,
+            *response_columns,
         )
-    ]
-    data.responses = list(session.exec(select(MeetingResponse).where(MeetingResponse.meeting_id == meeting.id)))
+        .join(User, User.id == Membership.user_id)
+        .outerjoin(
+            MeetingResponse,
+            (MeetingResponse.membership_id == Membership.id) & (MeetingResponse.meeting_id == meeting.id),
+        )
+        .where(Membership.council_id == council.id)
+        .order_by(col(User.name))
+    ):
+        data.seats.append(
+            Seat(id=row.seat_id, user_id=row.user_id, name=row.name, role=row.role, department_id=row.department_id)
+        )
+        if row.response_id is not None:
+            data.responses.append(
+                MeetingResponse.model_construct(
+                    **{c.name: getattr(row, f"response_{c.name}") for c in MeetingResponse.__table__.columns}
+                )
+            )
 
     # Open actions, and those closed since the previous meeting: not the whole history.
     # Plain rows with the action's columns (attribute access like the ORM object, a
@@ -180,14 +216,13 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
             select(*columns(Action), owner_user.name.label("owner_name"))
             .join(Membership, Membership.id == Action.owner_id)
             .join(owner_user, owner_user.id == Membership.user_id)
-            # Core rows on the connection skip the ORM's archived filter (app/archived.py): say it here.
             .where(Action.council_id == council.id, col(Action.archived_at).is_(None), *conditions)
         )
 
     # Two halves, each read through its own index (council, status) and (council,
     # closed_at), sorted here: an ORDER BY or an OR would tempt SQLite to walk the
     # council's whole history by due date instead.
-    rows = session.connection().execute(
+    rows = read(
         union_all(
             actions_where(col(Action.status).in_(OPEN_STATUSES)),
             actions_where(col(Action.status).in_(CLOSED_STATUSES), col(Action.closed_at) >= since),
@@ -197,11 +232,8 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
         (ActionFact(action=row, owner_name=row.owner_name) for row in rows),
         key=lambda fact: (fact.action.due_on, fact.action.id),
     )
-    # The scorecard's action-plan metric, read and counted by the scorecard's own rules.
-    data.department_action_counts = {
-        d: count_actions(facts, today=today)
-        for d, facts in scored_actions(session=session, council=council, today=today).items()
-    }
+    # The scorecard's delivery line, counted by the database with the scorecard's own query.
+    data.department_action_counts = count_department_actions(session=session, council=council, today=today)
 
     # With the day of the first five-whys workshop that picked it as an action-plan metric.
     plan_since = (
@@ -211,19 +243,18 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
         .scalar_subquery()
     )
     data.measures = list(
-        session.exec(
+        read(
             select(*columns(Measure), plan_since.label("plan_since"))
-            # Table columns, not the ORM entity: the archived filter is said here (app/archived.py).
             .where(Measure.council_id == council.id, col(Measure.archived_at).is_(None))
             .order_by(col(Measure.name))
         )
     )
     window_start = today - timedelta(days=READING_WINDOW_DAYS)
     # Straight into the stats' Points, grouped by measure: thousands of them.
-    for measure_id, period, value in session.exec(
+    for measure_id, period, value in read(
         select(Reading.measure_id, Reading.period, Reading.value)
         .join(Measure, Measure.id == Reading.measure_id)
-        .where(Measure.council_id == council.id, Reading.period >= window_start)
+        .where(Measure.council_id == council.id, col(Measure.archived_at).is_(None), Reading.period >= window_start)
         .order_by(col(Reading.measure_id), col(Reading.period))
     ):
         data.readings.setdefault(measure_id, []).append(Point(period, value))
@@ -242,7 +273,7 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     # One row per live initiative and measure it is linked to (one alone without links), as
     # the steps below: one query for both, so the customer's voice fits the query budget.
     link_columns = [c.label(f"link_{c.name}") for c in InitiativeMeasure.__table__.columns]
-    rows = session.exec(
+    rows = read(
         # created_at breaks ties in the ranking
         select(*columns(Initiative, unread=("description", "version", "updated_at")), *link_columns)
         .outerjoin(InitiativeMeasure, InitiativeMeasure.initiative_id == Initiative.id)
@@ -258,24 +289,30 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
             data.initiative_measures.append(
                 InitiativeLink(**{c.name: getattr(row, f"link_{c.name}") for c in InitiativeMeasure.__table__.columns})
             )
-    data.journeys = list(
-        session.exec(select(Journey).where(Journey.council_id == council.id).order_by(col(Journey.name)))
-    )
-    # One row per step and department serving it (a step no one serves comes once, alone).
-    rows = session.exec(
+    # One row per journey, step and department serving it (a journey without steps, or a step
+    # no one serves, comes once, alone): journeys by name, their steps in order.
+    rows = read(
         select(
+            Journey.id.label("journey_key"),
+            Journey.name.label("journey_name"),
+            Journey.owner_id.label("journey_owner_id"),
             *columns(JourneyStep),
             StepDepartment.department_id.label("link_department_id"),
             StepDepartment.responsibility.label("link_responsibility"),
         )
-        .join(Journey, Journey.id == JourneyStep.journey_id)
+        .select_from(Journey)
+        .outerjoin(JourneyStep, JourneyStep.journey_id == Journey.id)
         .outerjoin(StepDepartment, StepDepartment.step_id == JourneyStep.id)
         .where(Journey.council_id == council.id)
-        .order_by(col(JourneyStep.journey_id), col(JourneyStep.position), col(JourneyStep.id))
+        .order_by(col(Journey.name), col(Journey.id), col(JourneyStep.position), col(JourneyStep.id))
     )
+    seen_journeys: set[int] = set()
     seen_steps: set[int] = set()
     for row in rows:
-        if row.id not in seen_steps:
+        if row.journey_key not in seen_journeys:
+            seen_journeys.add(row.journey_key)
+            data.journeys.append(JourneyRow(id=row.journey_key, name=row.journey_name, owner_id=row.journey_owner_id))
+        if row.id is not None and row.id not in seen_steps:
             seen_steps.add(row.id)
             data.steps.append(row)
         if row.link_department_id is not None:
@@ -295,17 +332,24 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
             .order_by(col(Research.conducted_on).desc(), col(Research.id))
         )
     )
+    # Each item with its submitter's name and, when it was carried, the number of the meeting it came from.
     submitter = aliased(User)
-    data.aob = list(
-        session.exec(
-            select(AobItem, submitter.name)
-            .outerjoin(Membership, Membership.id == AobItem.submitted_by_id)
-            .outerjoin(submitter, submitter.id == Membership.user_id)
-            .where(AobItem.meeting_id == meeting.id)
-            .order_by(col(AobItem.created_at), col(AobItem.id))
-        )
-    )
-    data.aob_carried_from = load_carried_from(session=session, items=[item for item, _ in data.aob])
+    origin = aliased(AobItem)
+    origin_meeting = aliased(Meeting)
+    for item, name, carried_from in session.exec(
+        select(AobItem, submitter.name, origin_meeting.number)
+        .outerjoin(Membership, Membership.id == AobItem.submitted_by_id)
+        .outerjoin(submitter, submitter.id == Membership.user_id)
+        .outerjoin(origin, origin.id == AobItem.carried_from_id)
+        .outerjoin(origin_meeting, origin_meeting.id == origin.meeting_id)
+        .where(AobItem.meeting_id == meeting.id)
+        .order_by(col(AobItem.created_at), col(AobItem.id))
+        # The meeting an item came from counts even if it was archived since.
+        .execution_options(include_archived=True)
+    ):
+        data.aob.append((item, name))
+        if carried_from is not None:
+            data.aob_carried_from[item.id] = carried_from
     data.standing = load_standing_items(session=session, council_id=council.id)
     data.papers = agenda_papers(session=session, meeting_id=meeting.id, council_id=council.id)
     return data

@@ -138,13 +138,22 @@ def loop_facts(data) -> LoopFacts:
     return LoopFacts(plan_metrics=metrics, plan_metric_ids=set(), feedback=feedback)
 
 
-def department_entry_voice(data, department_id: int, rows: dict) -> DepartmentVoice | None:
-    """Section 3's voice for one department: its themes, and its action-plan metrics' rows."""
-    metrics = [
-        plan_metric(rows[x.id], since.date())
-        for x in data.measures
-        if x.department_id == department_id and (since := getattr(x, "plan_since", None)) is not None
-    ]
+def plan_metrics_by_department(data, rows: dict) -> dict[int, list[PlanMetric]]:
+    """department id → its action-plan metrics' rows, grouped in one pass over the measures."""
+    metrics: dict[int, list[PlanMetric]] = {}
+    for x in data.measures:
+        if x.department_id is not None and (since := getattr(x, "plan_since", None)) is not None:
+            metrics.setdefault(x.department_id, []).append(plan_metric(rows[x.id], since.date()))
+    return metrics
+
+
+def department_entry_voice(
+    data, department_id: int, rows: dict, metrics: list[PlanMetric] | None = None
+) -> DepartmentVoice | None:
+    """Section 3's voice for one department: its themes, and its action-plan metrics' rows
+    (`metrics`, from plan_metrics_by_department, when the caller has grouped them already)."""
+    if metrics is None:
+        metrics = plan_metrics_by_department(data, rows).get(department_id, [])
     if data.voice is None:
         return DepartmentVoice(themes=[], plan_metrics=metrics) if metrics else None
     return department_voice(data.voice, department_id, metrics)

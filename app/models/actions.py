@@ -2,13 +2,16 @@
 
 from datetime import date, datetime
 from enum import StrEnum
+from itertools import chain
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint, false, text
-from sqlalchemy.orm import declared_attr
+from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint, event, false, inspect, text
+from sqlalchemy.orm import Session, declared_attr
 from sqlmodel import Field, SQLModel
 
 from app.models.base import TZDateTime, utcnow
+from app.models.councils import Council
 
 
 class ActionStatus(StrEnum):
@@ -52,6 +55,10 @@ class Action(SQLModel, table=True):
     percent_complete: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
     version: int = Field(default=1)
     closed_at: datetime | None = Field(default=None, sa_type=TZDateTime)
+    # The day closed_at fell on in the council's time zone at the time of closing, kept
+    # with closed_at by every ORM write (_keep_closed_on below), so that on-time counts
+    # compare two dates in SQL. A writer that bypasses the ORM must set both.
+    closed_on: date | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
     # Archived instead of deleted (app/archive.py): hidden everywhere but the record.
@@ -63,6 +70,26 @@ class Action(SQLModel, table=True):
     @declared_attr
     def __mapper_args__(cls) -> dict:
         return {"version_id_col": cls.__table__.c.version}
+
+
+def closing_day(closed_at: datetime | None, timezone: str) -> date | None:
+    """The council's calendar date of a closing moment (None while open)."""
+    return closed_at.astimezone(ZoneInfo(timezone)).date() if closed_at is not None else None
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_closed_on(session: Session, _context, _instances) -> None:
+    # One place no writer can forget (API, pages, minutes, five whys, demo, tests): a new
+    # action, or one whose closed_at moved, gets the day of its closing on the council's
+    # calendar. The council is usually in the identity map already (the request loaded it).
+    for action in chain(session.new, session.dirty):
+        if not isinstance(action, Action):
+            continue
+        state = inspect(action)
+        if state.pending or state.attrs.closed_at.history.has_changes():
+            # An archived council's too (app/archived.py hides it from other reads).
+            council = session.get(Council, action.council_id, execution_options={"include_archived": True})
+            action.closed_on = closing_day(action.closed_at, council.timezone) if council else None
 
 
 class ActionEvent(SQLModel, table=True):

@@ -2,8 +2,8 @@
 
 from collections import defaultdict
 from datetime import date
-from zoneinfo import ZoneInfo
 
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from app.auth import Access
@@ -13,6 +13,7 @@ from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.measures.stats import Point
 from app.models import (
     Action,
+    ActionStatus,
     Council,
     Department,
     DepartmentReport,
@@ -37,7 +38,7 @@ from app.reports.schemas import (
     ScoreComponent,
 )
 from app.reports.scorecard import (
-    ActionFact,
+    ActionCounts,
     DepartmentScore,
     MeasureFact,
     action_window_start,
@@ -166,26 +167,47 @@ def update_report(
 # The scorecard
 
 
-def scored_actions(
+def count_department_actions(
     *, session: Session, council: Council, today: date, department_ids: list[int] | None = None
-) -> dict[int, list[ActionFact]]:
-    """department id → the facts of its actions in the scorecard's window (due in the last
-    year, or later), closed dates on the council's calendar. The agenda reads them too."""
-    zone = ZoneInfo(council.timezone)
+) -> dict[int, ActionCounts]:
+    """department id → delivery's counts of its actions (app/reports/scorecard.py count_actions's rules),
+    counted by the database in one GROUP BY over the closing and due dates. The agenda reads them too."""
     in_departments = (
         col(Action.department_id).is_not(None)
         if department_ids is None
         else col(Action.department_id).in_(department_ids)
     )
-    facts: dict[int, list[ActionFact]] = defaultdict(list)
-    for department_id, due_on, status, closed_at in session.exec(
-        select(Action.department_id, Action.due_on, Action.status, Action.closed_at).where(
-            Action.council_id == council.id, in_departments, Action.due_on >= action_window_start(today)
+    fell_due = col(Action.due_on) <= today
+    # Cancelled on or before the due date (or with no closing day): withdrawn, not missed.
+    withdrawn = (col(Action.status) == ActionStatus.cancelled) & (
+        col(Action.closed_on).is_(None) | (col(Action.closed_on) <= col(Action.due_on))
+    )
+    on_time = (col(Action.status) == ActionStatus.done) & (col(Action.closed_on) <= col(Action.due_on))
+
+    def number(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    # Core rows on the connection (cheaper than the ORM's); archived actions are left out here (app/archived.py).
+    rows = session.connection().execute(
+        select(
+            Action.department_id,
+            number(fell_due & ~withdrawn),
+            number(fell_due & on_time),
+            number(fell_due & withdrawn),
+            number(col(Action.due_on) > today),
         )
-    ):
-        closed_on = closed_at.astimezone(zone).date() if closed_at else None
-        facts[department_id].append(ActionFact(due_on=due_on, status=status, closed_on=closed_on))
-    return facts
+        .where(
+            Action.council_id == council.id,
+            col(Action.archived_at).is_(None),
+            in_departments,
+            Action.due_on >= action_window_start(today),
+        )
+        .group_by(col(Action.department_id))
+    )
+    return {
+        department_id: ActionCounts(counted=counted, on_time=on_time, withdrawn=withdrawn, not_yet=not_yet)
+        for department_id, counted, on_time, withdrawn, not_yet in rows
+    }
 
 
 def scorecard(
@@ -199,7 +221,7 @@ def scorecard(
         departments = list_departments(session=session, council=council)
     ids = [d.id for d in departments]
     weights = effective_weights(council.scorecard_weights, SCORECARD_DEFAULTS)
-    actions = scored_actions(session=session, council=council, today=today, department_ids=ids)
+    action_counts = count_department_actions(session=session, council=council, today=today, department_ids=ids)
     loop = load_loop_facts(session=session, council=council, today=today)
     measures = list(
         session.exec(
@@ -226,7 +248,7 @@ def scorecard(
         department.name: score_department(
             plan_metrics=loop.plan_metrics.get(department.id, ()),
             feedback=loop.feedback.get(department.id),
-            actions=actions[department.id],
+            action_counts=action_counts.get(department.id),
             comment_measures=facts[(department.id, MeasureCategory.comment_theme)],
             survey_measures=facts[(department.id, MeasureCategory.survey_rating)],
             weights=weights,

@@ -163,7 +163,7 @@ def test_agenda_queries_do_not_grow_with_the_data(engine, session):
     _grow(session, council, seat, 30)
     large = count_queries(engine, lambda: Session(engine), council, meeting)
     assert small == large
-    assert small <= 17  # 15, the council's standing items (one query) and the papers (one)
+    assert small <= 15
 
 
 def test_agenda_scorecard_agrees_with_the_scorecard_in_the_councils_own_calendar(app, client, session):

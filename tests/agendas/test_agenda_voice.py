@@ -176,4 +176,4 @@ def test_the_agenda_reads_the_voice_in_the_same_number_of_queries_whatever_the_r
         with count_statements(engine) as statements:
             load_agenda_data(session=session, council=council, meeting=meeting)
         counts.append(len(statements))
-    assert counts[0] == counts[1] <= 17  # 17 with the standing items and the papers
+    assert counts[0] == counts[1] <= 15

@@ -9,7 +9,7 @@ from app.display import local_date
 from app.models import CLOSED_STATUSES
 
 
-def action_row(fact, today: date, zone: ZoneInfo) -> m.ActionRow:
+def action_row(fact, today: date, zone: ZoneInfo, department: str | None = None) -> m.ActionRow:
     """One action as the agenda (and the minutes) show it: overdue, closed on time."""
     action = fact.action
     closed = action.status in CLOSED_STATUSES
@@ -19,7 +19,7 @@ def action_row(fact, today: date, zone: ZoneInfo) -> m.ActionRow:
         id=action.id,
         title=action.title,
         owner_name=fact.owner_name,
-        department=None,
+        department=department,
         due_on=action.due_on,
         status=action.status,
         percent_complete=action.percent_complete,
@@ -44,9 +44,7 @@ def build_actions(data: AgendaData, base: dict, zone: ZoneInfo) -> m.ActionsSect
     rows = []
     day = counted_to(data)
     for fact in data.actions:
-        row = action_row(fact, day, zone)
-        row.department = departments.get(fact.action.department_id)
-        rows.append(row)
+        rows.append(action_row(fact, day, zone, departments.get(fact.action.department_id)))
     open_rows = [r for r in rows if r.status not in CLOSED_STATUSES]
     closed_rows = [r for r in rows if r.status in CLOSED_STATUSES]
     done_rows = [r for r in closed_rows if r.status == "done"]

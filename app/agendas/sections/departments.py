@@ -3,7 +3,7 @@ practice those reports offer."""
 
 from app.agendas import model as m
 from app.agendas.data import AgendaData
-from app.agendas.voice import department_entry_voice, loop_facts
+from app.agendas.voice import department_entry_voice, loop_facts, plan_metrics_by_department
 from app.models import Measure
 from app.reports.scorecard import MeasureFact, left_out_note, score_department
 from app.scoring import SCORECARD_DEFAULTS, effective_weights
@@ -58,6 +58,11 @@ def build_department_reports(
     for x in data.measures:
         if x.scope == "department":
             department_measures.setdefault(x.department_id, []).append(x)
+    # Grouped once: a pass over the seats or the measures per department grows as their product.
+    presenters: dict[int, list[str]] = {}
+    for s in data.seats:
+        presenters.setdefault(s.department_id, []).append(s.name)
+    plan_metrics = plan_metrics_by_department(data, measure_rows)
     entries, missing = [], []
     for department in data.departments:
         own_measures = department_measures.get(department.id, [])
@@ -69,7 +74,7 @@ def build_department_reports(
                 department_id=department.id,
                 name=department.name,
                 is_external=department.is_external,
-                presenters=[s.name for s in data.seats if s.department_id == department.id],
+                presenters=presenters.get(department.id, []),
                 measures=[measure_rows[x.id] for x in own_measures],
                 scorecard=department_scorecard(data, department.id, own_measures, weights),
                 report=m.ReportBody(
@@ -83,7 +88,7 @@ def build_department_reports(
                 if found
                 else None,
                 submitted=found is not None,
-                voice=department_entry_voice(data, department.id, measure_rows),
+                voice=department_entry_voice(data, department.id, measure_rows, plan_metrics.get(department.id, [])),
             )
         )
     notes = []
