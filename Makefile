@@ -59,14 +59,11 @@ $(OPENAPI_STAMP): tools/openapi-client.lock
 	fi
 	@touch $@
 
-# Bytecode is written as in `make test`: the three commands share what the first compiles.
+# One process migrates, loads the demo when the database has none, and serves (each
+# command on its own would import the app again). Bytecode is written as in `make test`.
 run: $(RUN_STAMP)
-	@echo "==> migrating the database"
-	@PYTHONDONTWRITEBYTECODE= ENVIRONMENT=development $(BIN)/council db upgrade
-	@echo "==> loading the demo council (when the database has none)"
-	@PYTHONDONTWRITEBYTECODE= ENVIRONMENT=development $(BIN)/council demo --if-empty
-	@echo "==> starting the server at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	@PYTHONDONTWRITEBYTECODE= ENVIRONMENT=development BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/council serve --port $(PORT)
+	@PYTHONDONTWRITEBYTECODE= ENVIRONMENT=development BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)} \
+		$(BIN)/council serve --port $(PORT) --upgrade --demo-if-empty
 
 test: install $(OPENAPI_STAMP)
 	@PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)

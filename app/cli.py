@@ -191,10 +191,24 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PORT", help="Port (env PORT)")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes (use PostgreSQL for more than one)")] = 1,
+    upgrade: Annotated[bool, typer.Option("--upgrade", help="First bring the schema up to date (db upgrade)")] = False,
+    with_demo: Annotated[
+        bool, typer.Option("--demo-if-empty", help="Then load the demo council when there is none (demo --if-empty)")
+    ] = False,
 ) -> None:
     """Serve the web app and the API."""
     import uvicorn
 
+    # `make run` does all three in this one process: each Python process would import the
+    # app again (about a third of a fresh machine's first run, after the install).
+    if upgrade:
+        typer.echo("==> migrating the database")
+        db_upgrade()
+    if with_demo:
+        typer.echo("==> loading the demo council (when the database has none)")
+        demo(if_empty=True)
+    if upgrade or with_demo:
+        typer.echo("==> starting the server")
     check_schema()
     typer.echo(f"CX Council on http://{host}:{port}/  (API docs at /docs)")
     # uvicorn's own proxy handling is off: by default it believes X-Forwarded-For from
