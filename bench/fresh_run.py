@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import statistics
@@ -93,6 +94,11 @@ def installer_from(lines: list[tuple[float, str]]) -> str:
     return "pip" if " with pip" in said else "unknown"
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def stop(proc: subprocess.Popen) -> None:
     """Stop make and everything it started (its own process group): Ctrl-C first, then kill."""
     for sig, wait in ((signal.SIGINT, 15), (signal.SIGKILL, 5)):
@@ -118,6 +124,7 @@ def measure_fresh_run(*, warm: bool = False, timeout: float = 600) -> dict:
         env, python = fresh_env(tmp, warm=warm)
         port = free_port()
         load_before = os.getloadavg()[0]
+        cpu_before = _children_cpu()
         started = time.perf_counter()
         proc = subprocess.Popen(
             ["make", "--no-print-directory", "run", f"PORT={port}"],
@@ -153,8 +160,11 @@ def measure_fresh_run(*, warm: bool = False, timeout: float = 600) -> dict:
             reader.join(timeout=5)
             tail = "\n".join(text for _, text in lines[-30:])
             raise RuntimeError(f"make run did not serve /api/health within {timeout:.0f} s:\n{tail}")
+        stop(proc)  # make reaps what it started: their CPU time is then counted
         return {
             "seconds": round(seconds, 1),
+            # The machine is shared: CPU seconds say what wall seconds under load do not.
+            "cpu_s": round(_children_cpu() - cpu_before, 1),
             "steps": steps_from(lines, seconds),
             "installer": installer_from(lines),
             "caches": "warm (the machine's uv and pip caches)" if warm else "cold (empty uv and pip caches)",
