@@ -21,6 +21,18 @@ fail() {
 	exit 1
 }
 seconds_since() { echo "$(($(date +%s) - $1)) s"; }
+# Run a command showing its progress (uv's downloads, counts and times) indented, less
+# its line per package; its exit status.
+progress() {
+	status=$(mktemp)
+	{
+		"$@" 2>&1
+		echo $? >"$status"
+	} | sed -e '/^ *[-+~] /d' -e 's/^ */    /'
+	code=$(cat "$status")
+	rm -f "$status"
+	return "$code"
+}
 
 [ -f "$lock" ] || fail "$lock not found (make lock writes it)"
 command -v "$python" >/dev/null 2>&1 || fail "$python not found: install Python 3.11 or newer, or name one with PYTHON=…"
@@ -64,7 +76,7 @@ if [ -n "$uv" ]; then
 		"$uv" venv --quiet --python "$python" "$venv"
 	fi
 	say "installing $packages packages from $lock with $("$uv" --version | cut -d' ' -f1-2) …"
-	"$uv" pip sync --quiet --python "$venv/bin/python" --require-hashes "$lock"
+	progress "$uv" pip sync --python "$venv/bin/python" --require-hashes "$lock"
 	say "installing cx-council itself (editable)"
 	"$uv" pip install --quiet --python "$venv/bin/python" --no-deps -e .
 else
