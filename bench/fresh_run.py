@@ -120,7 +120,9 @@ def measure_fresh_run(*, warm: bool = False, timeout: float = 600) -> dict:
     lines: list[tuple[float, str]] = []
     try:
         repo = tmp / "repo"
+        cloning = time.perf_counter()
         commit = clone_head(repo)
+        clone_s = time.perf_counter() - cloning
         env, python = fresh_env(tmp, warm=warm)
         port = free_port()
         load_before = os.getloadavg()[0]
@@ -160,7 +162,9 @@ def measure_fresh_run(*, warm: bool = False, timeout: float = 600) -> dict:
             reader.join(timeout=5)
             tail = "\n".join(text for _, text in lines[-30:])
             raise RuntimeError(f"make run did not serve /api/health within {timeout:.0f} s:\n{tail}")
+        stopping = time.perf_counter()
         stop(proc)  # make reaps what it started: their CPU time is then counted
+        stop_s = time.perf_counter() - stopping
         return {
             "seconds": round(seconds, 1),
             # The machine is shared: CPU seconds say what wall seconds under load do not.
@@ -171,6 +175,8 @@ def measure_fresh_run(*, warm: bool = False, timeout: float = 600) -> dict:
             "python": python,
             "commit": commit,
             "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+            "clone_s": round(clone_s, 1),  # before the clock starts
+            "stop_s": round(stop_s, 1),  # after it stops
         }
     finally:
         if proc is not None:
