@@ -191,11 +191,26 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PORT", help="Port (env PORT)")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes (use PostgreSQL for more than one)")] = 1,
+    upgrade: Annotated[bool, typer.Option("--upgrade", help="First bring the schema up to date (db upgrade)")] = False,
+    with_demo: Annotated[
+        bool, typer.Option("--demo-if-empty", help="Then load the demo council when there is none (demo --if-empty)")
+    ] = False,
 ) -> None:
     """Serve the web app and the API."""
     import uvicorn
 
-    check_schema()
+    # `make run` does all three in this one process: each Python process would import the
+    # app again (about a third of a fresh machine's first run, after the install).
+    if upgrade:
+        typer.echo("==> migrating the database")
+        db_upgrade()  # the schema is then at head: nothing left to check
+    else:
+        check_schema()
+    if with_demo:
+        typer.echo("==> loading the demo council (when the database has none)")
+        _load_demo(if_empty=True)
+    if upgrade or with_demo:
+        typer.echo("==> starting the server")
     typer.echo(f"CX Council on http://{host}:{port}/  (API docs at /docs)")
     # uvicorn's own proxy handling is off: by default it believes X-Forwarded-For from
     # 127.0.0.1. The app applies the FORWARDED_ALLOW_IPS setting itself (app/main.py), one
@@ -208,12 +223,16 @@ def demo(
     if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing when a council already exists")] = False,
 ) -> None:
     """Load the demo council (a utility with call centre, engineers, billing, digital and a supplier)."""
+    check_schema()
+    _load_demo(if_empty=if_empty)
+
+
+def _load_demo(*, if_empty: bool) -> None:
     from sqlmodel import Session
 
     from app.demo.council import DEMO_PASSWORD, PEOPLE, has_data, load_demo
     from app.demo.mail import load_mail_demo
 
-    check_schema()
     with Session(_engine()) as session:
         if if_empty and has_data(session):
             typer.echo("Database already has a council; demo not loaded.")

@@ -92,6 +92,13 @@ def main(argv: list[str] | None = None) -> dict:  # noqa: PLR0915
     raw: dict = {"datasets": {"small": small.__dict__, "large": large.__dict__}}
     # A figure a part did not measure (skipped, or its tool missing) stays null.
     results: dict = dict.fromkeys(TARGETS)
+    if "fresh" in parts:
+        from bench.fresh_run import measure_fresh_run
+
+        # --tiny keeps the machine's uv and pip caches (raw.fresh_run.caches says so): the test stays short.
+        raw["fresh_run"] = measure_fresh_run(warm=args.tiny)
+        print(f"measured a fresh make run: {raw['fresh_run']['seconds']} s, {raw['fresh_run']['caches']}")
+        results["fresh_run_s"] = raw["fresh_run"]["seconds"]
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         urls = {}
         councils = {}

@@ -36,7 +36,6 @@ def test_bench_runs_on_a_tiny_council(tmp_path: Path) -> None:
     # Null only where a tool is missing or skipped: pandoc (optional here) and PostgreSQL (skipped).
     # Not measured yet (issue 17's parts each take theirs out of this set as they land).
     not_yet = {
-        "fresh_run_s",
         "pack_docx_warm_vs_json",
         "pack_pdf_warm_vs_json",
         "load_p95_vs_health_p95",

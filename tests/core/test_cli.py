@@ -80,3 +80,27 @@ def test_default_secret_is_refused_outside_development(monkeypatch):
     result = runner.invoke(cli, ["db", "current"])
     assert result.exit_code == 2
     assert "SECRET_KEY" in result.output
+
+
+def test_serve_can_migrate_and_load_the_demo_first_in_one_process(monkeypatch, empty_db_url):
+    """`make run`: `council serve --upgrade --demo-if-empty` on an empty database, then again on the loaded one."""
+    import uvicorn
+
+    served = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: served.append(kwargs["port"]))
+    monkeypatch.setenv("DATABASE_URL", empty_db_url)
+    monkeypatch.setenv("ENVIRONMENT", "development")
+    first = runner.invoke(cli, ["serve", "--port", "8123", "--upgrade", "--demo-if-empty"])
+    assert first.exit_code == 0, first.output
+    said = [line for line in first.output.splitlines() if line.startswith("==> ")]
+    assert said == [
+        "==> migrating the database",
+        "==> loading the demo council (when the database has none)",
+        "==> starting the server",
+    ]
+    assert "Loaded demo council" in first.output
+    assert "chair@example.com" in first.output
+    again = runner.invoke(cli, ["serve", "--port", "8123", "--upgrade", "--demo-if-empty"])
+    assert again.exit_code == 0, again.output
+    assert "demo not loaded" in again.output
+    assert served == [8123, 8123]
