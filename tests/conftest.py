@@ -59,6 +59,37 @@ def unavailable(reason: str) -> None:
 # -- collection ----------------------------------------------------------------------
 
 
+# The longest tests, longest first (node id prefixes; measured with `--durations`): under
+# `make test` each starts as soon as its phase (browser tests or the rest) does, so the run
+# does not end with one worker finishing a long test while the other waits. A test missing
+# here runs in collection order after these; one listed that no longer exists costs nothing.
+SLOW_FIRST = (
+    "tests/core/test_bench.py::",  # the whole bench on a tiny council, in a subprocess
+    "tests/security/test_fuzz_pages.py::",
+    "tests/security/test_throttle.py::test_council_serve_believes_forwarded_for_only_from_named_proxies",
+    "tests/migrations/test_migrations.py::test_each_revision_downgrades_and_upgrades_again",
+    "tests/security/test_permissions.py::test_permission_matrix[postgresql-GET /api/meetings/{meeting_id}/agenda.pdf]",
+    "tests/security/test_permissions.py::test_permission_matrix[postgresql-GET /api/meetings/{meeting_id}/minutes.pdf]",
+    "tests/security/test_permissions.py::test_permission_matrix[sqlite-GET /api/meetings/{meeting_id}/agenda.pdf]",
+    # Browser tests (they run after the others, longest first too).
+    "tests/browser/test_a11y_pages.py::test_every_page_has_no_wcag_violations[chair-",
+    "tests/browser/test_a11y_pages.py::test_every_page_has_no_wcag_violations[member-",
+    "tests/browser/test_a11y_pages.py::test_every_page_has_no_wcag_violations[secretary-",
+    "tests/browser/test_a11y_pages.py::test_agenda_and_minutes_at_phone_width_have_no_wcag_violations[secretary-",
+    "tests/browser/test_minutes_browser.py::test_secretary_minutes_the_meeting_and_the_chair_approves_it",
+    "tests/browser/test_a11y_keyboard.py::test_the_chair_works_the_agenda_with_the_keyboard",
+    "tests/browser/test_month_to_month_browser.py::test_a_council_runs_month_to_month",
+    "tests/browser/test_corrections_browser.py::",
+    "tests/browser/test_actions_browser.py::test_action_pages_on_a_laptop_and_a_phone",
+    "tests/browser/test_minutes_browser.py::test_two_people_write_one_item_and_the_second_chooses",
+    "tests/browser/test_a11y_pages.py::test_agenda_and_minutes_at_phone_width_have_no_wcag_violations[chair-",
+)
+
+
+def _slow_rank(nodeid: str) -> int:
+    return next((rank for rank, prefix in enumerate(SLOW_FIRST) if nodeid.startswith(prefix)), len(SLOW_FIRST))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
@@ -66,7 +97,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
     # Browser tests last: the fast tests report first, and Playwright's event loop
     # (which stays current on the main thread once started) cannot upset the others.
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    # Within each part, the longest tests first (SLOW_FIRST); the rest keep their order.
+    items.sort(key=lambda item: (item.get_closest_marker("browser") is not None, _slow_rank(item.nodeid)))
 
 
 # Tests that must share one worker under `make test` (pytest -n auto --dist loadgroup), by

@@ -5,6 +5,7 @@ Generated from the app's route table, so a new route without an entry here fails
 """
 
 import importlib
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -14,6 +15,7 @@ from app.auth import hash_password
 from app.errors import _api_routes, requires_if_match
 from app.main import create_app
 from app.models import Action, Council, Department, Meeting, Membership, User
+from tests import snapshot as snapshots
 from tests.helpers import access_token
 
 ACTORS = ["anonymous", "outsider", "observer", "member", "owner", "secretary", "chair", "admin"]
@@ -126,11 +128,87 @@ class World:
 PASSWORD = "pw-12345678"
 
 
+# World 0 is built once per process and engine (again after WORLD_MAX_AGE_S or a new day), kept
+# (tests/snapshot.py) and copied into each fresh database: building it (a record of every kind,
+# ~30 tables) cost more than the requests of most permission tests.
+WORLD_MAX_AGE_S = 120.0
+
+
+@dataclass
+class _KeptWorld:
+    taken: float
+    today: date
+    rows: snapshots.Snapshot
+    ids: dict[str, int]
+    users: dict[str, int]
+    seats: dict[str, int]
+    council_id: int
+    department_id: int
+    meeting_id: int
+
+
+_KEPT: dict[str, _KeptWorld] = {}
+
+
 def build_world(session, tag: int = 0) -> World:
     """One council with a seat of every kind, an action owned by `owner`, and an outsider.
 
-    `tag` keeps the emails of several worlds in one database apart.
+    `tag` keeps the emails of several worlds in one database apart. World 0 in a fresh database
+    (the usual case) is a copy of the one this process built last: the same rows and ids.
     """
+    if tag != 0 or session.new or session.dirty or session.deleted:
+        return _build_world(session, tag)
+    session.commit()  # nothing pending: ends any transaction the session held open
+    engine = session.get_bind()
+    if not snapshots.is_empty(engine):
+        return _build_world(session, tag)
+    kept = _KEPT.get(engine.dialect.name)
+    if kept is None or kept.today != date.today() or time.monotonic() - kept.taken > WORLD_MAX_AGE_S:
+        world = _build_world(session, 0)
+        _KEPT[engine.dialect.name] = _KeptWorld(
+            taken=time.monotonic(),
+            today=date.today(),
+            rows=snapshots.take(engine),
+            ids=dict(world.ids),
+            users={name: user.id for name, user in world.users.items()},
+            seats={name: seat.id for name, seat in world.seats.items()},
+            council_id=world.council.id,
+            department_id=world.department.id,
+            meeting_id=world.meeting.id,
+        )
+        return world
+    snapshots.restore(engine, kept.rows)
+    return _world_of(session, kept)
+
+
+def fresh_world(session) -> World:
+    """The database holding world 0 alone again, as it was before any request (this test's world 0).
+
+    What each accepted write in the permission matrix is followed by: the next actor's request
+    meets untouched records, and no other world's.
+    """
+    session.expunge_all()  # the app may have deleted what this session still holds
+    session.rollback()
+    engine = session.get_bind()
+    kept = _KEPT.get(engine.dialect.name)
+    assert kept is not None, "fresh_world follows a build_world(session) in a fresh database"
+    snapshots.restore(engine, kept.rows)
+    return _world_of(session, kept)
+
+
+def _world_of(session, kept: _KeptWorld) -> World:
+    session.expire_all()
+    return World(
+        ids=dict(kept.ids),
+        users={name: session.get(User, user_id) for name, user_id in kept.users.items()},
+        council=session.get(Council, kept.council_id),
+        seats={name: session.get(Membership, seat_id) for name, seat_id in kept.seats.items()},
+        department=session.get(Department, kept.department_id),
+        meeting=session.get(Meeting, kept.meeting_id),
+    )
+
+
+def _build_world(session, tag: int) -> World:
     password_hash = hash_password(PASSWORD)
     users = {
         name: User(
@@ -261,10 +339,9 @@ def test_permission_matrix(app, client, session, method, path):
     """Every kind of person against one route: refusals first, then each allowed write on a fresh world."""
     rule = MATRIX[(method, path)]
     # Refused actors change nothing, so they share a world; after an accepted write the
-    # next actor gets a new world, so each success is measured on untouched records.
+    # next actor gets a new world (world 0 again, alone), so each success is measured on untouched records.
     order = sorted(ACTORS, key=lambda actor: actor in rule["ok"])
-    worlds = iter(range(len(ACTORS) + 1))
-    world = build_world(session, next(worlds))
+    world = build_world(session)
     failures = []
     for actor in order:
         # A rule may name other records for its path's ids ("ids": {"meeting_id": "upcoming_meeting_id"}).
@@ -293,6 +370,5 @@ def test_permission_matrix(app, client, session, method, path):
         elif expected != "ok" and (response.status_code != expected or "detail" not in response.json()):
             failures.append(f"{actor}: expected {expected}, got {response.status_code} {response.text[:300]}")
         if succeeded and method not in SAFE:
-            session.expunge_all()  # the app may have deleted what this session still holds
-            world = build_world(session, next(worlds))
+            world = fresh_world(session)
     assert not failures, "\n".join(failures)
