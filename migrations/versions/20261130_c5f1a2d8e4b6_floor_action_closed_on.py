@@ -6,7 +6,7 @@ council's time zone (today's zone: the best the history tells); downgrading drop
 and closed_at, which it is derived from, stays.
 
 Revision ID: c5f1a2d8e4b6
-Revises: 8e4b2c6d1f37
+Revises: 5d2f8a91c6e4
 Create Date: 2026-11-30 09:20:00.000000
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 import app.models.base
 
 revision: str = "c5f1a2d8e4b6"
-down_revision: str | None = "8e4b2c6d1f37"
+down_revision: str | None = "5d2f8a91c6e4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

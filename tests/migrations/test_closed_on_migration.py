@@ -7,7 +7,7 @@ from sqlalchemy import inspect, text
 
 from tests.migrations.helpers import NOW, USER, execute, roundtrip
 
-BEFORE, REVISION = "8e4b2c6d1f37", "c5f1a2d8e4b6"
+BEFORE, REVISION = "5d2f8a91c6e4", "c5f1a2d8e4b6"
 
 
 def _council(council_id: int, timezone: str) -> str:
