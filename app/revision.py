@@ -1,73 +1,357 @@
-"""Every committed write replaces the data revision's stamp, in the same transaction.
+"""Every committed write replaces the stamp of the council it wrote in, in the same transaction.
 
-Session events, so every writer is covered (requests, CLI commands, the demo, tests):
-a flush that inserted, changed or deleted a row (or an ORM bulk UPDATE/DELETE/INSERT)
-marks the session; before its commit the stamp is replaced. A reader that sees stamp
-S sees exactly the data committed with S, so a document derived from the data can be
-reused for as long as the stamp reads S (app/meetings/agenda_cache.py).
+Each council has a revision (council_revisions) and the site has one (data_revision, for
+what belongs to no council: accounts, the site's identity). Session events, so every writer
+is covered (requests, CLI commands, the demo, jobs, tests): a flush notes the rows it
+inserted, changed or deleted, an ORM bulk statement notes its table; before the commit each
+noted row is traced to its council (its `council_id`, or its parent's: PARENTS) and the
+stamps of those councils alone are replaced, plus the site's when site data changed. So a
+reader that sees a council's stamp S sees exactly the data committed with S, and writes in
+two councils never touch the same row (nor wait on each other on PostgreSQL).
 
-Only bookkeeping (login failures, sign-in sessions, idempotency keys, spent form tokens, home
-page visits) is left out: it changes no document.
+A change that cannot be traced (a bulk statement that does not say its council, a row gone
+before it was traced) replaces the site's stamp, which every cache key holds: never stale.
+A bulk statement says its council with `execution_options=in_council(id)`; an INSERT whose
+rows carry their council (or parent) id needs nothing.
+
+Only bookkeeping (UNTRACKED: sign-in failures and sessions, idempotency keys, spent form
+tokens, home page visits, the mail queue, the audit log, paper bytes) is left out: it
+changes no document.
 """
 
 import secrets
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
 from itertools import chain
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, inspect, literal, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm.util import identity_key
+from sqlmodel import SQLModel, col
 
-from app.models import DataRevision, HomeVisit, IdempotencyKey, LoginFailure, UsedFormToken, UserSession, utcnow
+from app.models import (
+    Action,
+    ActionEvent,
+    AgendaSnapshot,
+    AobItem,
+    Attendance,
+    AuditEntry,
+    Council,
+    CouncilRevision,
+    DataRevision,
+    Decision,
+    DepartmentReport,
+    FeedbackResponse,
+    HomeVisit,
+    IdempotencyKey,
+    Initiative,
+    InitiativeDepartment,
+    InitiativeMeasure,
+    Journey,
+    JourneyStep,
+    LoginFailure,
+    Measure,
+    Meeting,
+    MeetingResponse,
+    Minutes,
+    MinutesAmendment,
+    MinutesCorrection,
+    MinutesEvent,
+    MinutesItem,
+    OutboxMessage,
+    PaperBlob,
+    Reading,
+    ReminderDigest,
+    Research,
+    ResearchInitiative,
+    ResearchMeasure,
+    RootCause,
+    RootCauseAction,
+    RootCauseInitiative,
+    RootCauseMeasure,
+    SiteIdentity,
+    StepDepartment,
+    ThemeMention,
+    TZDateTime,
+    UsedFormToken,
+    User,
+    UserSession,
+    utcnow,
+)
 
-CHANGED = "cxc_data_changed"
-UNTRACKED = (LoginFailure, DataRevision, UserSession, IdempotencyKey, UsedFormToken, HomeVisit)
+# Rows without a council_id of their own: the attribute naming their parent, and the parent.
+_MEETING = ("meeting_id", Meeting)
+PARENTS: dict[type, tuple[str, type]] = {
+    ActionEvent: ("action_id", Action),
+    AgendaSnapshot: _MEETING,
+    AobItem: _MEETING,
+    Attendance: _MEETING,
+    Decision: _MEETING,
+    DepartmentReport: _MEETING,
+    MeetingResponse: _MEETING,
+    Minutes: _MEETING,
+    MinutesAmendment: _MEETING,
+    MinutesCorrection: _MEETING,
+    MinutesEvent: _MEETING,
+    MinutesItem: _MEETING,
+    InitiativeDepartment: ("initiative_id", Initiative),
+    InitiativeMeasure: ("initiative_id", Initiative),
+    JourneyStep: ("journey_id", Journey),
+    StepDepartment: ("step_id", JourneyStep),
+    Reading: ("measure_id", Measure),
+    ResearchInitiative: ("research_id", Research),
+    ResearchMeasure: ("research_id", Research),
+    RootCauseAction: ("root_cause_id", RootCause),
+    RootCauseInitiative: ("root_cause_id", RootCause),
+    RootCauseMeasure: ("root_cause_id", RootCause),
+    ThemeMention: ("response_id", FeedbackResponse),
+}
+# Data of no council: a change replaces the site's stamp (every document shows people's names).
+SITE_WIDE = (User, SiteIdentity)
+# Bookkeeping no document is derived from. The mail queue, the audit log and paper bytes are
+# written beside the change they follow (a queued mail, an archive, a paper), which is traced.
+UNTRACKED = (
+    LoginFailure,
+    DataRevision,
+    CouncilRevision,
+    UserSession,
+    IdempotencyKey,
+    UsedFormToken,
+    HomeVisit,
+    OutboxMessage,
+    ReminderDigest,
+    AuditEntry,
+    PaperBlob,
+)
+
+CHANGES = "cxc_changes"
+COUNCIL_OPTION = "cxc_council"
+_MISSING = object()
 
 
 def new_stamp() -> str:
     return secrets.token_hex(16)
 
 
-def current_stamp(session: Session) -> str | None:
-    """The stamp as this transaction sees it (None on a database without the row)."""
-    query = select(DataRevision.stamp).where(DataRevision.id == 1)
-    return session.connection().execute(query).scalar_one_or_none()
+def in_council(council_id: int) -> dict[str, int]:
+    """Execution options for a bulk statement writing in council `council_id` only."""
+    return {COUNCIL_OPTION: council_id}
+
+
+def stamps(session: Session, council_id: int) -> tuple[str | None, str | None]:
+    """(the council's stamp, the site's) as this transaction sees them, in one statement."""
+    council = select(CouncilRevision.stamp).where(CouncilRevision.council_id == council_id).scalar_subquery()
+    site = select(DataRevision.stamp).where(DataRevision.id == 1).scalar_subquery()
+    row = session.connection().execute(select(council, site)).one()
+    return row[0], row[1]
 
 
 def stamp_for(session: Session, council_id: int) -> str | None:
     """What a document about council `council_id` is cached under (None: do not cache).
 
     It changes with every committed write to the council's data, and to the site-wide
-    data its documents show (people's names). Caches call this, never current_stamp.
+    data its documents show (people's names). Caches call this, never the tables.
     """
-    return current_stamp(session)
+    council, site = stamps(session, council_id)
+    return None if council is None or site is None else f"{council}.{site}"
+
+
+def touch(session: Session, council_id: int | None) -> None:
+    """At commit, replace council `council_id`'s stamp (None: the site's): for raw SQL the events cannot see."""
+    changes = _changes(session)
+    if council_id is None:
+        changes.site = True
+    else:
+        changes.councils.add(council_id)
+
+
+# -- noting what a transaction wrote ---------------------------------------------------
+
+
+@dataclass
+class _Changes:
+    councils: set[int] = field(default_factory=set)
+    site: bool = False
+    # Rows written, by model and identity: the value of their link to a council or parent.
+    seen: dict[type, dict[tuple, object]] = field(default_factory=lambda: defaultdict(dict))
+    # Rows whose link is still to be read (their parents', or their own when not loaded).
+    wanted: dict[type, set[tuple]] = field(default_factory=lambda: defaultdict(set))
+
+    def note(self, model: type, ident: tuple | None, value: object) -> None:
+        """Row `ident` of `model` links to `value` (_MISSING: not known yet, ask at commit)."""
+        attribute, parent = link(model)
+        if value is _MISSING:
+            if ident is None:
+                self.site = True
+            else:
+                self.wanted[model].add(ident)
+            return
+        if ident is not None:
+            self.seen[model][ident] = value
+        if value is None:
+            self.site = True
+        elif parent is None:
+            self.councils.add(value)
+        else:
+            self.wanted[parent].add((value,))
+
+
+def _changes(session: Session) -> _Changes:
+    changes = session.info.get(CHANGES)
+    if changes is None:
+        changes = session.info[CHANGES] = _Changes()
+    return changes
+
+
+@cache
+def link(model: type) -> tuple[str, type | None]:
+    """The attribute tying a row of `model` to its council (parent None) or to its parent's row."""
+    if model is Council:
+        return "id", None
+    if model in PARENTS:
+        return PARENTS[model]
+    if "council_id" in model.__table__.c:
+        return "council_id", None
+    raise KeyError(f"{model.__name__}: no council_id and not in app.revision.PARENTS, SITE_WIDE or UNTRACKED")
+
+
+@cache
+def _models() -> dict[str, type]:
+    return {m.local_table.name: m.class_ for m in SQLModel._sa_registry.mappers}
+
+
+def _classify(changes: _Changes, model: type | None) -> bool:
+    """Note what needs no tracing; True when rows of `model` are traced to their council."""
+    if model is None or issubclass(model, SITE_WIDE):
+        changes.site = True
+        return False
+    try:
+        link(model)
+    except KeyError:
+        changes.site = True
+        return False
+    return True
 
 
 @event.listens_for(Session, "after_flush")
 def _note_flush(session: Session, _context) -> None:
-    # During after_flush, new/dirty/deleted still list what this flush wrote.
-    if any(not isinstance(o, UNTRACKED) for o in chain(session.new, session.dirty, session.deleted)):
-        session.info[CHANGED] = True
+    # During after_flush, new/dirty/deleted still list what this flush wrote, and each
+    # object's committed_state still holds the values its changed attributes had.
+    rows = [o for o in chain(session.new, session.dirty, session.deleted) if not isinstance(o, UNTRACKED)]
+    if not rows:
+        return
+    changes = _changes(session)
+    deleted = set(map(id, session.deleted))
+    for obj in rows:
+        model = type(obj)
+        if not _classify(changes, model):
+            continue
+        state = inspect(obj)
+        ident = state.key[1] if state.key else state.mapper.primary_key_from_instance(obj)
+        attribute = link(model)[0]
+        value = state.dict.get(attribute, _MISSING)
+        if value is _MISSING and id(obj) in deleted:
+            changes.site = True  # gone, and its link never loaded: nothing left to ask
+            continue
+        changes.note(model, tuple(ident), value)
+        if isinstance(before := state.committed_state.get(attribute), int):
+            changes.note(model, None, before)  # moved: the old owner changed too
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_bulk(state: ORMExecuteState) -> None:
-    if state.is_update or state.is_delete or state.is_insert:
-        mapper = state.bind_mapper
-        if mapper is None or not issubclass(mapper.class_, UNTRACKED):
-            state.session.info[CHANGED] = True
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    model = _models().get(getattr(state.statement.table, "name", None))
+    if model is not None and issubclass(model, UNTRACKED):
+        return
+    changes = _changes(state.session)
+    if not _classify(changes, model):
+        return
+    council = state.execution_options.get(COUNCIL_OPTION)
+    if council is not None:
+        changes.councils.add(council)
+    elif state.is_insert and state.parameters:
+        # Rows that carry their link: traced like flushed rows (an id given keeps it for children).
+        attribute = link(model)[0]
+        keys = [c.key for c in inspect(model).primary_key]
+        rows = state.parameters if isinstance(state.parameters, list) else [state.parameters]
+        for row in rows:
+            ident = tuple(row.get(k) for k in keys)
+            changes.note(model, None if None in ident else ident, row.get(attribute, _MISSING))
+    else:
+        changes.site = True  # the statement did not say its council
+
+
+# -- tracing and stamping at commit ----------------------------------------------------
+
+
+def _links(session: Session, model: type, idents: Iterable[tuple], seen: Mapping[tuple, object]) -> dict:
+    """Each row's link value: from this transaction's writes, the identity map, or one query."""
+    attribute = link(model)[0]
+    found, ask = {}, []
+    for ident in idents:
+        if ident in seen:
+            found[ident] = seen[ident]
+        elif (obj := session.identity_map.get(identity_key(model, ident))) is not None and attribute in (
+            values := inspect(obj).dict
+        ):
+            found[ident] = values[attribute]
+        else:
+            ask.append(ident)
+    if ask:
+        keys = inspect(model).primary_key
+        where = keys[0].in_([i[0] for i in ask]) if len(keys) == 1 else tuple_(*keys).in_(ask)
+        # Core on the connection: no ORM events (archived rows count too).
+        for *ident, value in session.connection().execute(select(*keys, getattr(model, attribute)).where(where)):
+            found[tuple(ident)] = value
+    return found
+
+
+def _trace(session: Session, changes: _Changes) -> None:
+    """Turn every wanted row into its council; a row not found replaces the site's stamp."""
+    while changes.wanted:
+        model, idents = changes.wanted.popitem()
+        found = _links(session, model, idents, changes.seen.get(model, {}))
+        for ident in idents:
+            changes.note(model, None, found.get(ident))
 
 
 @event.listens_for(Session, "before_commit")
-def _replace_stamp(session: Session) -> None:
+def _replace_stamps(session: Session) -> None:
     session.flush()  # the commit would flush anyway; do it now so its changes are noted
-    if session.info.pop(CHANGED, False):
-        session.connection().execute(
-            update(DataRevision).where(DataRevision.id == 1).values(stamp=new_stamp(), changed_at=utcnow())
+    changes = session.info.pop(CHANGES, None)
+    if changes is None:
+        return
+    _trace(session, changes)
+    connection = session.connection()
+    now, stamp = utcnow(), new_stamp()
+    if changes.councils:
+        # Only councils that exist: one made in a savepoint rolled back, or purged, has no row.
+        # In one order (council id), so two transactions bumping several councils cannot deadlock.
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        rows = (
+            select(Council.id, literal(stamp), literal(now, TZDateTime))
+            .where(col(Council.id).in_(sorted(changes.councils)))
+            .order_by(col(Council.id))
         )
+        insert = dialect.insert(CouncilRevision).from_select(["council_id", "stamp", "changed_at"], rows)
+        excluded = insert.excluded
+        connection.execute(
+            insert.on_conflict_do_update(
+                index_elements=["council_id"], set_={"stamp": excluded.stamp, "changed_at": excluded.changed_at}
+            )
+        )
+    if changes.site:
+        connection.execute(update(DataRevision).where(DataRevision.id == 1).values(stamp=stamp, changed_at=now))
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction) -> None:
-    # Only when the whole transaction ends (a rollback: a commit has taken the mark
-    # already). A savepoint rolled back inside it leaves the outer changes, and the mark.
+    # Only when the whole transaction ends (a rollback: a commit has taken the notes
+    # already). A savepoint rolled back inside it leaves the outer changes, and the notes.
     if transaction.parent is None:
-        session.info.pop(CHANGED, None)
+        session.info.pop(CHANGES, None)

@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 
 from app.feedback.themes import POLARITY_OF_FIELD, Matcher, ThemeSpec, comment_polarity
 from app.models import FeedbackMonth, FeedbackResponse, Theme, ThemeMention, ThemeMonth
+from app.revision import in_council
 
 BATCH = 5000
 FIELDS = ("helped", "hindered", "comment")
@@ -127,11 +128,11 @@ def _key(key: tuple) -> tuple:
     return tuple((-1 if part is None else part) if not isinstance(part, date) else part.toordinal() for part in key)
 
 
-def _insert(session: Session, model, rows: list[dict]) -> None:
+def _insert(session: Session, model, rows: list[dict], council_id: int) -> None:
     # Core executemany through the session: fast, and the session still notes the write
-    # (app/revision.py replaces the data revision stamp on commit).
+    # (app/revision.py replaces the council's stamp on commit).
     for start in range(0, len(rows), BATCH):
-        session.execute(insert(model.__table__), rows[start : start + BATCH])
+        session.execute(insert(model.__table__), rows[start : start + BATCH], execution_options=in_council(council_id))
 
 
 def load_responses(session: Session, council_id: int) -> list:
@@ -161,11 +162,11 @@ def retheme_council(*, session: Session, council_id: int) -> ThemingResult:
     council_themes = select(Theme.id).where(Theme.council_id == council_id).scalar_subquery()
     # No ORM objects of these tables are held, so there is nothing to synchronise (and
     # "auto" would first SELECT every id it is about to delete).
-    plain = {"synchronize_session": False}
+    plain = {"synchronize_session": False, **in_council(council_id)}
     session.execute(delete(ThemeMention).where(col(ThemeMention.theme_id).in_(council_themes)), execution_options=plain)
     session.execute(delete(ThemeMonth).where(ThemeMonth.council_id == council_id), execution_options=plain)
     session.execute(delete(FeedbackMonth).where(FeedbackMonth.council_id == council_id), execution_options=plain)
-    _insert(session, ThemeMention, mentions)
-    _insert(session, ThemeMonth, theme_months(council_id, responses, mentions))
-    _insert(session, FeedbackMonth, feedback_months(council_id, responses))
+    _insert(session, ThemeMention, mentions, council_id)
+    _insert(session, ThemeMonth, theme_months(council_id, responses, mentions), council_id)
+    _insert(session, FeedbackMonth, feedback_months(council_id, responses), council_id)
     return ThemingResult(responses=len(responses), mentions=len(mentions))

@@ -20,6 +20,7 @@ from app.feedback.service import WRITERS, get_settings
 from app.feedback.themes import sentiment
 from app.measures.imports import ImportRejected, reject_file
 from app.models import Council, Department, FeedbackResponse, Journey, utcnow
+from app.revision import in_council
 
 BATCH = 2000
 
@@ -114,7 +115,7 @@ def import_feedback(
     for statement, batch_rows in statements:
         for start in range(0, len(batch_rows), BATCH):
             batch = batch_rows[start : start + BATCH]
-            session.execute(statement, batch)
+            session.execute(statement, batch, execution_options=in_council(council.id))
             done += len(batch)
             if on_progress:
                 on_progress("write", done, len(rows))

@@ -22,6 +22,7 @@ from app.measures.csvfile import (
 from app.measures.schemas import ImportProblem, ImportResult
 from app.measures.service import writable_measure_ids
 from app.models import Council, Measure, Reading, Role, utcnow
+from app.revision import in_council
 
 # Rows per INSERT/UPDATE statement: well under SQLite's and PostgreSQL's parameter limits.
 BATCH = 1000
@@ -118,7 +119,7 @@ def import_readings(
     for statement, batch_rows in ((insert(Reading), inserts), (update(Reading), updates)):
         for start in range(0, len(batch_rows), BATCH):
             batch = batch_rows[start : start + BATCH]
-            session.exec(statement, params=batch)
+            session.exec(statement, params=batch, execution_options=in_council(council.id))
             done += len(batch)
             if on_progress:
                 on_progress("write", done, len(rows))

@@ -17,6 +17,7 @@ from app.errors import Conflict
 from app.meetings.responses import seed_attendance
 from app.models import Meeting, MeetingStatus, Minutes, MinutesEvent, MinutesStatus, Role, User, utcnow
 from app.models.meetings import has_started
+from app.revision import in_council
 
 RECORDERS = (Role.chair, Role.secretary)
 # Notes saved as they are typed: one person's saves of one text within this window are
@@ -84,7 +85,8 @@ def lock_minutes(session: Session, meeting: Meeting, *, started_by: int | None =
             created_at=now,
             updated_at=now,
         )
-        .on_conflict_do_nothing(index_elements=["meeting_id"])
+        .on_conflict_do_nothing(index_elements=["meeting_id"]),
+        execution_options=in_council(meeting.council_id),
     )
     minutes = session.exec(_locking(meeting)).one()
     # The record starts from what members answered; the secretary corrects it.

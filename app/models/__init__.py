@@ -52,7 +52,7 @@ from app.models.research import (
     RootCauseMeasure,
 )
 from app.models.responses import Answer, HomeVisit, MeetingResponse
-from app.models.revision import DataRevision
+from app.models.revision import CouncilRevision, DataRevision
 from app.models.series import MeetingSeries
 from app.models.sessions import UserSession
 from app.models.site import SiteIdentity
@@ -81,6 +81,7 @@ __all__ = [
     "ActionStatus",
     "ActionEvent",
     "Council",
+    "CouncilRevision",
     "StandingItem",
     "DataRevision",
     "Department",
