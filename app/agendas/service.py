@@ -13,7 +13,7 @@ from app.auth import Access
 from app.common import today_in
 from app.errors import Conflict, Forbidden
 from app.models import AgendaSnapshot, Meeting, MeetingStatus, Role, utcnow
-from app.revision import CHANGED, stamp_for
+from app.revision import CHANGES, stamp_for
 
 
 def latest_snapshot(*, session: Session, meeting: Meeting) -> AgendaSnapshot | None:
@@ -91,7 +91,7 @@ def kept_entry(
 def agenda_stamp(*, session: Session, council_id: int) -> str | None:
     """What the council's agendas are kept under; None (not kept) inside a transaction that has written:
     its data is not the data the stamp names until it commits (publishing builds its pack so)."""
-    if session.info.get(CHANGED):
+    if session.info.get(CHANGES) is not None:
         return None
     return stamp_for(session, council_id)
 
