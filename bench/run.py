@@ -115,6 +115,8 @@ def main(argv: list[str] | None = None) -> dict:  # noqa: PLR0915
             print("measured the agenda over HTTP")
             results["agenda_http_vs_health"] = raw["agenda_http"]["ratio"]
             results["cold_agenda_vs_health"] = raw["agenda_http"]["cold_ratio"]
+            results["pack_docx_warm_vs_json"] = raw["agenda_http"]["docx_warm_vs_json"]
+            results["pack_pdf_warm_vs_json"] = raw["agenda_http"]["pdf_warm_vs_json"]
         if "feedback" in parts:
             from bench.feedback import measure_feedback
 
