@@ -5,10 +5,12 @@ seconds to build and its PDF far longer; members open the same one again and aga
 between changes. So each worker keeps:
 
 - the built `Agenda` object, with its JSON body and ETag (derived from it once, on first
-  use), in an LRU of MAX_ENTRIES entries. The page, the JSON, the Word pack, the PDF
+  use), in an LRU of AGENDA_CACHE_ENTRIES entries. The page, the JSON, the Word pack, the PDF
   pack and the calendar all read it (app/agendas/service.py `agenda_entry`), so a change
   costs one build, whichever renderer asks first;
 - the Word and PDF bytes, in an LRU bounded by their total size (PACK_CACHE_MB).
+
+Both are settings (app/config.py); 0 keeps nothing.
 
 Entries are keyed by what the document depends on: the meeting, live or as circulated,
 the council's date (overdue counts move with it) and the council's data stamp, which
@@ -33,8 +35,8 @@ from cachetools import LRUCache
 from app.agendas.model import Agenda
 from app.common import FileOut
 
-# A five-year council's agenda is about 0.8 MB of JSON and a few MB as objects: a few
-# dozen meetings' worth per worker.
+# A five-year council's agenda is about 1.8 MB as objects and 0.8 MB of JSON: a few dozen
+# meetings' worth per worker (Settings.AGENDA_CACHE_ENTRIES sets it).
 MAX_ENTRIES = 32
 
 
@@ -105,7 +107,8 @@ class AgendaCache:
 
     def put(self, key: AgendaKey, value: AgendaEntry) -> None:
         with self._lock:
-            self._entries[key] = value
+            if self._entries.maxsize > 0:
+                self._entries[key] = value
 
     def entries(self) -> list[AgendaEntry]:
         """What is kept, least recently used first (for tests and diagnostics)."""

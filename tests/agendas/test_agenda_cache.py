@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import docx
 from sqlmodel import Session, select
 
-from app.agendas.cache import AgendaCache, AgendaKey, PackKey, PackOut
+from app.agendas.cache import AgendaCache, AgendaEntry, AgendaKey, PackKey, PackOut
 from app.agendas.data import load_agenda_data
 from app.demo.council import DEMO_PASSWORD
 from app.models import Council, Meeting, User
@@ -173,3 +173,11 @@ def test_the_pack_cache_keeps_packs_within_its_bytes_least_recently_used_first()
     assert cache.pack_bytes == 8
     cache.put_pack(key(4), pack(11))  # larger than the whole bound: never kept, nothing evicted
     assert cache.get_pack(key(4)) is None and cache.pack_count() == 2
+
+
+def test_a_cache_of_no_size_keeps_nothing() -> None:
+    cache = AgendaCache(max_entries=0, pack_bytes=0)
+    key = AgendaKey(meeting_id=1, live=False, today=date.today(), stamp="s")
+    cache.put(key, AgendaEntry(agenda=None, key=key))  # type: ignore[arg-type]
+    cache.put_pack(PackKey(kind="pdf", agenda=key, template_at=None), PackOut(b"x", "application/pdf", "", '"e"'))
+    assert len(cache) == 0 and cache.pack_count() == 0
