@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import docx
 from sqlmodel import Session, select
 
-from app.agendas.cache import AgendaCache, AgendaEntry, AgendaKey, PackKey, PackOut
+from app.agendas.cache import AgendaCache, AgendaEntry, AgendaKey, PackKey, PackOut, agenda_json_body
 from app.agendas.data import load_agenda_data
+from app.agendas.model import LiveAgenda
 from app.demo.council import DEMO_PASSWORD
 from app.models import Council, Meeting, User
 from tests.agendas.test_agenda_api import arrange
@@ -66,6 +67,10 @@ def test_renderers_leave_the_shared_agenda_as_they_found_it(app, client, session
     url = f"/api/meetings/{meeting.id}/agenda"
     assert client.get(url, headers=headers).status_code == 200
     [entry] = app.state.agenda_cache.entries()
+    # The JSON as pydantic writes it (agenda_json_body serialises the sections one by one).
+    assert entry.json.body == entry.agenda.model_dump_json().encode()
+    live = LiveAgenda(**entry.agenda.model_dump(), changed_sections=["actions"])
+    assert agenda_json_body(live) == live.model_dump_json().encode()
     before = entry.agenda.model_dump(mode="json")
     for renderer in (f"/meetings/{meeting.id}/agenda", f"{url}.docx", f"{url}.pdf"):
         assert client.get(renderer, headers=headers).status_code == 200, renderer
