@@ -8,7 +8,7 @@ import time
 
 import httpx
 
-from bench.common import ThreadServer, median_ms, settings_for, token_for
+from bench.common import ThreadServer, settings_for, token_for
 from bench.data import Council_
 
 
@@ -32,14 +32,17 @@ def measure_agenda_http(url: str, council: Council_, runs: int) -> dict:
         base = f"http://127.0.0.1:{server.port}"
         with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=600) as client:
 
-            def get(path: str):
-                def fetch() -> None:
-                    client.get(path).raise_for_status()
+            def timed(path: str) -> float:
+                started = time.perf_counter()
+                client.get(path).raise_for_status()
+                return round((time.perf_counter() - started) * 1000, 3)
 
-                return fetch
-
-            agenda, health = get(agenda_url), get("/api/health")
-            docx, pdf = get(f"{agenda_url}.docx"), get(f"{agenda_url}.pdf")
+            paths = {
+                "health": "/api/health",
+                "json": agenda_url,
+                "docx": f"{agenda_url}.docx",
+                "pdf": f"{agenda_url}.pdf",
+            }
             action_ids = itertools.cycle(council.open_action_ids)
             notes = itertools.count(1)
 
@@ -51,19 +54,23 @@ def measure_agenda_http(url: str, council: Council_, runs: int) -> dict:
                     action, headers={"If-Match": found.headers["ETag"]}, json={"note": f"Bench note {next(notes)}"}
                 ).raise_for_status()
 
-            agenda_ms, agenda_times = median_ms(agenda, runs, warmup=2)
-            health_ms, health_times = median_ms(health, runs, warmup=2)
-            # The first download builds a pack (the warm-up); the rest are the unchanged meeting's.
-            docx_ms, docx_times = median_ms(docx, runs, warmup=1)
-            pdf_ms, pdf_times = median_ms(pdf, runs, warmup=1)
-            json_ms, json_times = median_ms(agenda, runs, warmup=0)  # beside the packs, same server and run
-            cold_times = []
+            # Warm-up: the first reads build the agenda and each pack; two more settle the server.
+            for _ in range(3):
+                for path in paths.values():
+                    timed(path)
+            # Interleaved rounds, so a busy moment on a shared machine weighs on every figure alike.
+            times: dict[str, list[float]] = {name: [] for name in paths}
+            for _ in range(runs):
+                for name, path in paths.items():
+                    times[name].append(timed(path))
+            cold_times, cold_health = [], []
             for _ in range(max(3, runs // 3)):
                 write()  # not timed
-                started = time.perf_counter()
-                agenda()
-                cold_times.append(round((time.perf_counter() - started) * 1000, 3))
-            cold_ms = statistics.median(cold_times)
+                cold_times.append(timed(agenda_url))
+                cold_health.append(timed(paths["health"]))
+    median = {name: statistics.median(values) for name, values in times.items()}
+    health_ms, agenda_ms = median["health"], median["json"]
+    cold_ms = statistics.median(cold_times)
     return {
         "agenda_median_ms": round(agenda_ms, 3),
         "health_median_ms": round(health_ms, 3),
@@ -71,15 +78,14 @@ def measure_agenda_http(url: str, council: Council_, runs: int) -> dict:
         "cold_agenda_median_ms": round(cold_ms, 3),
         "cold_ratio": round(cold_ms / health_ms, 2),
         "cold_after": "a PATCH of an action's note in the same council (If-Match), not timed",
-        "docx_warm_median_ms": round(docx_ms, 3),
-        "pdf_warm_median_ms": round(pdf_ms, 3),
-        "json_beside_packs_median_ms": round(json_ms, 3),
-        "docx_warm_vs_json": round(docx_ms / json_ms, 2),
-        "pdf_warm_vs_json": round(pdf_ms / json_ms, 2),
-        "agenda_runs_ms": agenda_times,
-        "health_runs_ms": health_times,
+        "docx_warm_median_ms": round(median["docx"], 3),
+        "pdf_warm_median_ms": round(median["pdf"], 3),
+        "docx_warm_vs_json": round(median["docx"] / agenda_ms, 2),
+        "pdf_warm_vs_json": round(median["pdf"] / agenda_ms, 2),
+        "agenda_runs_ms": times["json"],
+        "health_runs_ms": times["health"],
         "cold_agenda_runs_ms": cold_times,
-        "docx_warm_runs_ms": docx_times,
-        "pdf_warm_runs_ms": pdf_times,
-        "json_beside_packs_runs_ms": json_times,
+        "health_beside_cold_runs_ms": cold_health,
+        "docx_warm_runs_ms": times["docx"],
+        "pdf_warm_runs_ms": times["pdf"],
     }
