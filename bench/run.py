@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> dict:  # noqa: PLR0915
     os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="bench-mpl-"))
 
     small, large = (SIZES["tiny"], SIZES["tiny"]) if args.tiny else (SIZES["small"], SIZES["large"])
-    agenda_runs, http_runs, docx_runs = (3, 5, 2) if args.tiny else (15, 30, 10)
+    agenda_runs, http_runs, docx_runs = (3, 5, 2) if args.tiny else (15, 30, 20)
     raw: dict = {"datasets": {"small": small.__dict__, "large": large.__dict__}}
     # A figure a part did not measure (skipped, or its tool missing) stays null.
     results: dict = dict.fromkeys(TARGETS)
