@@ -25,8 +25,8 @@ from app.models import metadata
 
 BATCH_SIZE = 1000
 # Tables whose rows the migrations create themselves: replaced by the source's, and no
-# sign that the target is in use.
-MIGRATION_ROWS = frozenset({"data_revision", "site_identity"})
+# sign that the target is in use. (The revisions come with the data they stamp.)
+MIGRATION_ROWS = frozenset({"data_revision", "council_revisions", "site_identity"})
 
 
 class CopyRefused(Exception):

@@ -276,7 +276,7 @@ def test_every_table_is_traced_to_a_council_or_is_site_wide_or_bookkeeping():
             assert not kinds[1], table.name
 
 
-def test_a_write_in_one_council_keeps_another_councils_cached_agenda(app, client, session):
+def test_a_write_in_one_council_keeps_another_councils_cached_agenda(app, client, engine, session):
     agendas = {}
     for name in ("A", "B"):
         chair = make_user(session)
@@ -290,12 +290,14 @@ def test_a_write_in_one_council_keeps_another_councils_cached_agenda(app, client
     assert first.status_code == 200 and len(app.state.agenda_cache) == 1
 
     chair_a, council_a, seat_a, url_a = agendas["A"]
+    site = site_stamp(engine)
     created = client.post(
         f"/api/councils/{council_a.id}/actions",
         headers=auth(app, chair_a),
         json={"title": "Only in A", "owner_id": seat_a.id, "due_on": str(date.today() + timedelta(days=5))},
     )
     assert created.status_code == 201, created.text
+    assert site_stamp(engine) == site  # a request in a council writes nothing site-wide
     again = client.get(url_b, headers=auth(app, chair_b))
     assert again.headers["etag"] == first.headers["etag"]
     assert len(app.state.agenda_cache) == 1  # B's agenda came from the cache: nothing was built

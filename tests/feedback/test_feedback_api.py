@@ -307,19 +307,19 @@ def test_a_file_over_the_size_limit_is_refused(client, app, session, world, monk
     assert stored(session) == 0
 
 
-def test_an_import_replaces_the_data_revision_stamp(client, app, session, world):
-    from app.models import DataRevision
+def test_an_import_replaces_the_councils_revision_stamp(client, app, session, world):
+    from app.revision import stamps
 
-    def stamp() -> str:
-        session.expire_all()
-        return session.get(DataRevision, 1).stamp
+    def stamp() -> tuple:
+        session.commit()  # a fresh transaction sees the request's commit
+        return stamps(session, world["council"].id)
 
     before = stamp()
     assert upload(client, app, world, CSV).status_code == 200
     after = stamp()
-    assert after != before
+    assert after[0] != before[0] and after[1] == before[1]  # the council's data, not the site's
     add_themes(client, app, world)
-    assert stamp() != after
+    assert stamp()[0] != after[0]
 
 
 def test_the_page_forms_save_settings_and_remove_a_theme(client, app, session, world):
