@@ -68,6 +68,13 @@ class Settings(BaseSettings):
     DELIVER_IN_SERVE: bool = False
     # Seconds between two passes of that loop (and the default of `council deliver --loop`).
     DELIVER_INTERVAL_SECONDS: int = Field(default=30, ge=1, le=3600)
+    # Built agendas each worker keeps (app/agendas/cache.py), least recently used going first: a
+    # five-year council's is about 1.8 MB as objects plus 0.8 MB of JSON, so 32 is at most ~85 MB.
+    AGENDA_CACHE_ENTRIES: int = Field(default=32, ge=0, le=10_000)
+    # Megabytes of agenda packs (Word and PDF) each worker keeps for meetings whose data is unchanged
+    # (app/agendas/cache.py); the least recently used go first, a pack larger than this is never kept.
+    # A five-year council's Word pack is about 1 MB, its PDF about 2 MB. 0 keeps none.
+    PACK_CACHE_MB: int = Field(default=64, ge=0, le=4096)
 
     @model_validator(mode="after")
     def refuse_default_secret(self) -> "Settings":

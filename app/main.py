@@ -126,7 +126,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.DATABASE_URL, echo=settings.SQL_ECHO)
-    app.state.agenda_cache = AgendaCache()
+    app.state.agenda_cache = AgendaCache(
+        max_entries=settings.AGENDA_CACHE_ENTRIES, pack_bytes=settings.PACK_CACHE_MB * 1024 * 1024
+    )
     redact_feed_tokens_in_access_log()
     configure_csrf(settings)
     app.add_middleware(

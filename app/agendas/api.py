@@ -7,6 +7,7 @@ from fastapi import APIRouter, Header, Request, Response
 
 from app.agendas import calendar, carry, export, publish
 from app.agendas import service as agenda_service
+from app.agendas.cache import PackOut
 from app.agendas.ics import MEDIA_TYPE as ICS_MEDIA_TYPE
 from app.agendas.model import Agenda, LiveAgenda
 from app.auth import CouncilAccess, MeetingDep
@@ -53,20 +54,41 @@ def get_agenda(
     return Response(found_json.body, media_type="application/json", headers=headers)
 
 
-@router.get("/meetings/{meeting_id}/agenda.docx", response_class=Response, responses={200: DOCX_RESPONSE})
-def get_agenda_docx(session: SessionDep, found: MeetingDep) -> Response:
+PACK_RESPONSES = {304: {"description": "Not modified: the pack still has the ETag sent in If-None-Match"}}
+
+
+@router.get(
+    "/meetings/{meeting_id}/agenda.docx", response_class=Response, responses={200: DOCX_RESPONSE, **PACK_RESPONSES}
+)
+def get_agenda_docx(
+    request: Request, session: SessionDep, found: MeetingDep, if_none_match: Annotated[str | None, Header()] = None
+) -> Response:
     """The agenda pack in Word: cover, running order, the nine sections with tables and trend charts
-    (observers once it is published, as for the agenda)."""
-    pack = export.agenda_docx(session=session, access=found.access, meeting=found.meeting)
-    return Response(pack.content, media_type=pack.media_type, headers=download_headers(pack.disposition))
+    (observers once it is published, as for the agenda). It carries an ETag, as the agenda does."""
+    cache = request.app.state.agenda_cache
+    pack = export.agenda_docx(session=session, access=found.access, meeting=found.meeting, cache=cache)
+    return _pack_response(pack, if_none_match)
 
 
-@router.get("/meetings/{meeting_id}/agenda.pdf", response_class=Response, responses={200: PDF_RESPONSE})
-def get_agenda_pdf(session: SessionDep, found: MeetingDep) -> Response:
+@router.get(
+    "/meetings/{meeting_id}/agenda.pdf", response_class=Response, responses={200: PDF_RESPONSE, **PACK_RESPONSES}
+)
+def get_agenda_pdf(
+    request: Request, session: SessionDep, found: MeetingDep, if_none_match: Annotated[str | None, Header()] = None
+) -> Response:
     """The agenda pack as a tagged PDF: bookmarks per item, page numbers, the council's colours and logo, and the
-    PDF papers appended with a bookmark each (the others listed); read like the agenda."""
-    pack = export.agenda_pdf(session=session, access=found.access, meeting=found.meeting)
-    return Response(pack.content, media_type=pack.media_type, headers=download_headers(pack.disposition))
+    PDF papers appended with a bookmark each (the others listed); read like the agenda. It carries an ETag."""
+    cache = request.app.state.agenda_cache
+    pack = export.agenda_pdf(session=session, access=found.access, meeting=found.meeting, cache=cache)
+    return _pack_response(pack, if_none_match)
+
+
+def _pack_response(pack: PackOut, if_none_match: str | None) -> Response:
+    # Like the agenda: browsers keep it and ask again each time (download_headers: no-cache).
+    headers = {**download_headers(pack.disposition), "ETag": pack.etag}
+    if matches_any(if_none_match, pack.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(pack.content, media_type=pack.media_type, headers=headers)
 
 
 @router.post("/meetings/{meeting_id}/agenda/publish", response_model=Agenda, responses={409: {"description": "Held"}})
@@ -109,6 +131,7 @@ def get_meeting_invite(request: Request, session: SessionDep, found: MeetingDep)
     content = calendar.meeting_invite(
         session=session,
         access=found.access,
+        cache=request.app.state.agenda_cache,
         meeting=meeting,
         settings=request.app.state.settings,
         now=utcnow(),
@@ -122,6 +145,10 @@ def get_meeting_invite(request: Request, session: SessionDep, found: MeetingDep)
 def get_council_calendar(request: Request, session: SessionDep, access: CouncilAccess) -> Response:
     """Every meeting of the council as a calendar feed to subscribe to (any seat); cancelled ones marked."""
     content = calendar.council_calendar(
-        session=session, access=access, settings=request.app.state.settings, now=utcnow()
+        session=session,
+        access=access,
+        settings=request.app.state.settings,
+        now=utcnow(),
+        cache=request.app.state.agenda_cache,
     )
     return _ics(content, access.council.name, "-meetings.ics")

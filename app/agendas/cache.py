@@ -1,21 +1,42 @@
-"""The agenda as JSON, kept while the data it was built from is unchanged.
+"""The built agenda, its JSON and its packs, kept while the data they show is unchanged.
 
-An agenda reads fifteen tables and serialises to most of a megabyte; members open the
-same one again and again between changes. Entries are keyed by what the document
-depends on: the meeting, live or as circulated, the council's date (overdue counts
-move with it) and the data revision's stamp, which every committed write replaces
-(app/revision.py). So an entry can never outlive the data it shows, whichever worker or
-command wrote, and there is nothing to invalidate by hand.
+An agenda reads fifteen tables and serialises to most of a megabyte; its Word pack takes
+seconds to build and its PDF far longer; members open the same one again and again
+between changes. So each worker keeps:
+
+- the built `Agenda` object, with its JSON body and ETag (derived from it once, on first
+  use), in an LRU of AGENDA_CACHE_ENTRIES entries. The page, the JSON, the Word pack, the PDF
+  pack and the calendar all read it (app/agendas/service.py `agenda_entry`), so a change
+  costs one build, whichever renderer asks first;
+- the Word and PDF bytes, in an LRU bounded by their total size (PACK_CACHE_MB).
+
+Both are settings (app/config.py); 0 keeps nothing.
+
+Entries are keyed by what the document depends on: the meeting, live or as circulated,
+the council's date (overdue counts move with it) and the council's data stamp, which
+every committed write to what its documents show replaces (app/revision.py
+`stamp_for`); a pack adds the council's Word template's upload time. So an entry can
+never outlive the data it shows, whichever worker or command wrote, and there is
+nothing to invalidate by hand.
+
+The `Agenda` in an entry is shared by every request (and thread) that reads it:
+renderers read it and never change it (tests/agendas/test_agenda_cache.py checks that
+page, Word and PDF leave it as they found it). Freezing the models deeply would cost
+more than the build saves.
 """
 
 import hashlib
 import threading
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from cachetools import LRUCache
 
-# About 0.8 MB per entry for a five-year council: a few dozen meetings' worth.
+from app.agendas.model import Agenda
+from app.common import FileOut
+
+# A five-year council's agenda is about 1.8 MB as objects and 0.8 MB of JSON: a few dozen
+# meetings' worth per worker (Settings.AGENDA_CACHE_ENTRIES sets it).
 MAX_ENTRIES = 32
 
 
@@ -35,23 +56,102 @@ class AgendaJson:
     @classmethod
     def of(cls, body: bytes) -> "AgendaJson":
         """The body with a strong validator: equal bodies get equal ETags, whatever the key."""
-        return cls(body=body, etag=f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"')
+        return cls(body=body, etag=strong_etag(body))
+
+
+def strong_etag(content: bytes) -> str:
+    return f'"{hashlib.blake2b(content, digest_size=16).hexdigest()}"'
+
+
+@dataclass
+class AgendaEntry:
+    """One built agenda and, once asked for, its JSON. `key` is None when it may not be kept."""
+
+    agenda: Agenda
+    key: AgendaKey | None
+    _json: AgendaJson | None = field(default=None, repr=False)
+
+    @property
+    def json(self) -> AgendaJson:
+        # Two threads may both serialise on a first read: the same bytes, so either may win.
+        if self._json is None:
+            self._json = AgendaJson.of(agenda_json_body(self.agenda))
+        return self._json
+
+
+_NO_SECTIONS = b'"sections":[]'
+
+
+def agenda_json_body(agenda: Agenda) -> bytes:
+    """`agenda.model_dump_json()`, the same bytes, in a third of the time.
+
+    pydantic (2.14) serialises the sections through their tagged union about four times
+    slower than each section's own serializer does (~120 ms against ~30 ms for a five-year
+    council: most of the JSON cost of a cold read). So the agenda is serialised without its
+    sections and each section by its own class, then put in their place. Equal to
+    model_dump_json (tests/agendas/test_agenda_cache.py); the plain way if the shell is not
+    as expected."""
+    shell = agenda.model_copy(update={"sections": []}).model_dump_json().encode()
+    if shell.count(_NO_SECTIONS) != 1:
+        return agenda.model_dump_json().encode()
+    sections = b",".join(section.model_dump_json().encode() for section in agenda.sections)
+    return shell.replace(_NO_SECTIONS, b'"sections":[' + sections + b"]")
+
+
+@dataclass(frozen=True)
+class PackKey:
+    kind: str  # "docx" or "pdf"
+    agenda: AgendaKey
+    template_at: datetime | None  # when the council's Word template was uploaded (None: ours)
+
+
+@dataclass(frozen=True)
+class PackOut(FileOut):
+    """A pack and its strong ETag (the same bytes give the same tag on every worker)."""
+
+    etag: str = ""
 
 
 class AgendaCache:
-    """A bounded, thread-safe map from AgendaKey to AgendaJson (least recently used goes)."""
+    """Bounded, thread-safe maps: AgendaKey → AgendaEntry (by count), PackKey → PackOut (by total bytes)."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
-        self._entries: LRUCache[AgendaKey, AgendaJson] = LRUCache(maxsize=max_entries)
+    def __init__(self, max_entries: int = MAX_ENTRIES, pack_bytes: int = 64 * 1024 * 1024) -> None:
+        self._entries: LRUCache[AgendaKey, AgendaEntry] = LRUCache(maxsize=max_entries)
+        self._packs: LRUCache[PackKey, PackOut] = LRUCache(maxsize=pack_bytes, getsizeof=lambda p: len(p.content))
         self._lock = threading.Lock()
 
-    def get(self, key: AgendaKey) -> AgendaJson | None:
+    def get(self, key: AgendaKey) -> AgendaEntry | None:
         with self._lock:
             return self._entries.get(key)
 
-    def put(self, key: AgendaKey, value: AgendaJson) -> None:
+    def put(self, key: AgendaKey, value: AgendaEntry) -> None:
         with self._lock:
-            self._entries[key] = value
+            if self._entries.maxsize > 0:
+                self._entries[key] = value
+
+    def entries(self) -> list[AgendaEntry]:
+        """What is kept, least recently used first (for tests and diagnostics)."""
+        with self._lock:
+            return list(self._entries.values())
+
+    def get_pack(self, key: PackKey) -> PackOut | None:
+        with self._lock:
+            return self._packs.get(key)
+
+    def put_pack(self, key: PackKey, value: PackOut) -> None:
+        """Keep a pack, the least recently used going to make room; one larger than the whole bound is not kept."""
+        with self._lock:
+            if len(value.content) <= self._packs.maxsize:
+                self._packs[key] = value
+
+    @property
+    def pack_bytes(self) -> int:
+        with self._lock:
+            return int(self._packs.currsize)
+
+    def pack_count(self) -> int:
+        with self._lock:
+            return len(self._packs)
 
     def __len__(self) -> int:
         with self._lock:

@@ -18,6 +18,7 @@ from email.utils import parseaddr
 from sqlmodel import Session, col, select
 
 from app.agendas import service as agenda_service
+from app.agendas.cache import AgendaCache
 from app.agendas.ics import CalendarEntry, Person, Seat, calendar_feed, meeting_request
 from app.agendas.model import Agenda
 from app.auth import Access
@@ -35,9 +36,9 @@ def agenda_path(meeting_id: int) -> str:
     return f"/meetings/{meeting_id}/agenda"
 
 
-def _readable_agenda(*, session: Session, access: Access, meeting: Meeting) -> Agenda | None:
+def _readable_agenda(*, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None) -> Agenda | None:
     try:
-        return agenda_service.get_agenda(session=session, access=access, meeting=meeting)
+        return agenda_service.get_agenda(session=session, access=access, meeting=meeting, cache=cache)
     except Forbidden:
         return None
 
@@ -73,6 +74,7 @@ def meeting_invite(
     settings: Settings,
     now: datetime,
     answers: Mapping[int, str] | None = None,
+    cache: AgendaCache | None = None,
 ) -> bytes:
     """One meeting as a meeting request to every seat, with the running order when the reader may see it.
 
@@ -81,7 +83,7 @@ def meeting_invite(
     """
     entry = CalendarEntry(
         meeting=meeting,
-        agenda=_readable_agenda(session=session, access=access, meeting=meeting),
+        agenda=_readable_agenda(session=session, access=access, meeting=meeting, cache=cache),
         url=settings.BASE_URL.rstrip("/") + agenda_path(meeting.id),
     )
     seats = council_seats(session=session, council=access.council)
@@ -96,7 +98,9 @@ def meeting_invite(
     )
 
 
-def council_calendar(*, session: Session, access: Access, settings: Settings, now: datetime) -> bytes:
+def council_calendar(
+    *, session: Session, access: Access, settings: Settings, now: datetime, cache: AgendaCache | None = None
+) -> bytes:
     """Every meeting of the council, cancelled ones marked so, for a calendar to subscribe to.
 
     Each event carries the published agenda when there is one (one query for all of
@@ -113,16 +117,19 @@ def council_calendar(*, session: Session, access: Access, settings: Settings, no
         ):
             published[snapshot.meeting_id] = snapshot  # the newest version wins
     entries = []
+    stamp = agenda_service.agenda_stamp(session=session, council_id=access.council.id)
     for meeting in meetings:
         agenda = None
-        if meeting.id in published:
-            agenda = Agenda.model_validate(published[meeting.id].content)
-        elif (
+        if meeting.id in published or (
             not access.is_(Role.observer)
             and meeting.status == MeetingStatus.scheduled
             and meeting.scheduled_at + timedelta(minutes=meeting.duration_minutes) >= now
         ):
-            agenda = agenda_service.live_agenda(session=session, access=access, meeting=meeting, snapshot=None)
+            # The agenda the page and the packs show, from their cache (built here if none has been).
+            snapshot = published.get(meeting.id)
+            agenda = agenda_service.kept_entry(
+                session=session, access=access, meeting=meeting, live=False, snapshot=snapshot, cache=cache, stamp=stamp
+            ).agenda
         entries.append(
             CalendarEntry(meeting=meeting, agenda=agenda, url=settings.BASE_URL.rstrip("/") + agenda_path(meeting.id))
         )

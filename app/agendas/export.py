@@ -1,35 +1,79 @@
-"""The agenda pack as a file: in Word, and as PDF with the PDF papers appended; what GET /agenda shows."""
+"""The agenda pack as a file: in Word, and as PDF with the PDF papers appended; what GET /agenda shows.
 
-from sqlmodel import Session
+Both are rendered from the agenda entry the page and the JSON share (service.agenda_entry), and the
+bytes of an unchanged meeting are kept in the same cache (app/agendas/cache.py): the key adds the
+council's Word template (its upload time), the one input that is not in the agenda. The PDF papers
+appended are the council's data, so the agenda's stamp covers them.
+"""
 
-from app.agendas.service import get_agenda
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from app.agendas.cache import AgendaCache, AgendaEntry, PackKey, PackOut, strong_etag
+from app.agendas.service import agenda_entry
 from app.auth import Access
 from app.charts import measure_chart_png
-from app.common import FileOut
 from app.councils.template_service import template_for_export
 from app.docx.agenda import build_agenda_docx
-from app.models import Meeting
+from app.models import CouncilTemplate, Meeting
 from app.papers.service import contents
 from app.pdf.agenda import render_agenda_pdf
 from app.pdf.theme import theme_from_template
 from app.web.downloads import DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE, content_disposition
 
 
-def agenda_docx(*, session: Session, access: Access, meeting: Meeting) -> FileOut:
+def agenda_docx(*, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None = None) -> PackOut:
     """The agenda pack: what GET /agenda shows (the snapshot once published), in the council's Word styles."""
-    agenda = get_agenda(session=session, access=access, meeting=meeting)
-    template = template_for_export(session=session, council_id=access.council.id)
-    content = build_agenda_docx(agenda, template=template, charts=measure_chart_png)
-    disposition = content_disposition(agenda.meeting.council_name, f"-agenda-{agenda.meeting.date.isoformat()}.docx")
-    return FileOut(content=content, media_type=DOCX_MEDIA_TYPE, disposition=disposition)
+
+    def build(entry: AgendaEntry) -> bytes:
+        template = template_for_export(session=session, council_id=access.council.id)
+        return build_agenda_docx(entry.agenda, template=template, charts=measure_chart_png)
+
+    return _pack("docx", build, session=session, access=access, meeting=meeting, cache=cache)
 
 
-def agenda_pdf(*, session: Session, access: Access, meeting: Meeting) -> FileOut:
+def agenda_pdf(*, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None = None) -> PackOut:
     """The agenda pack as PDF: what GET /agenda shows (a published agenda with the papers it was published
     with), in the council's colours, each PDF paper appended after it."""
-    agenda = get_agenda(session=session, access=access, meeting=meeting)
-    template = template_for_export(session=session, council_id=access.council.id)
-    papers = contents(session, [listing.paper.id for listing in agenda.paper_listing() if listing.paper.is_pdf])
-    content = render_agenda_pdf(agenda, theme=theme_from_template(template), charts=measure_chart_png, papers=papers)
-    disposition = content_disposition(agenda.meeting.council_name, f"-agenda-{agenda.meeting.date.isoformat()}.pdf")
-    return FileOut(content=content, media_type=PDF_MEDIA_TYPE, disposition=disposition)
+
+    def build(entry: AgendaEntry) -> bytes:
+        agenda = entry.agenda
+        template = template_for_export(session=session, council_id=access.council.id)
+        papers = contents(session, [listing.paper.id for listing in agenda.paper_listing() if listing.paper.is_pdf])
+        return render_agenda_pdf(agenda, theme=theme_from_template(template), charts=measure_chart_png, papers=papers)
+
+    return _pack("pdf", build, session=session, access=access, meeting=meeting, cache=cache)
+
+
+MEDIA_TYPES = {"docx": DOCX_MEDIA_TYPE, "pdf": PDF_MEDIA_TYPE}
+
+
+def _pack(
+    kind: str,
+    build: Callable[[AgendaEntry], bytes],
+    *,
+    session: Session,
+    access: Access,
+    meeting: Meeting,
+    cache: AgendaCache | None,
+) -> PackOut:
+    entry = agenda_entry(session=session, access=access, meeting=meeting, cache=cache)
+    key = None
+    if cache is not None and entry.key is not None:
+        key = PackKey(kind=kind, agenda=entry.key, template_at=_template_at(session, access.council.id))
+        if (hit := cache.get_pack(key)) is not None:
+            return hit
+    content = build(entry)
+    h = entry.agenda.meeting
+    disposition = content_disposition(h.council_name, f"-agenda-{h.date.isoformat()}.{kind}")
+    pack = PackOut(content=content, media_type=MEDIA_TYPES[kind], disposition=disposition, etag=strong_etag(content))
+    if cache is not None and key is not None:
+        cache.put_pack(key, pack)
+    return pack
+
+
+def _template_at(session: Session, council_id: int) -> datetime | None:
+    # The upload time only: the template itself (up to 5 MB) is read when a pack is built.
+    return session.exec(select(CouncilTemplate.uploaded_at).where(CouncilTemplate.council_id == council_id)).first()

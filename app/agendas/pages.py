@@ -40,7 +40,9 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
     observer = access.is_(Role.observer)
     live = live.strip().lower() in ("1", "true", "yes", "on") and not observer
     try:
-        agenda = agenda_service.get_agenda(session=session, access=access, meeting=meeting, live=live)
+        agenda = agenda_service.get_agenda(
+            session=session, access=access, meeting=meeting, live=live, cache=request.app.state.agenda_cache
+        )
     except Forbidden:
         agenda = None  # an observer, before the chair has published
     if agenda is not None and agenda.status == "draft":

@@ -79,7 +79,11 @@ def subscribed_calendar(request: Request, session: SessionDep, token: str) -> Re
     the secret in the URL is the key). Unknown, reset or stopped links get 404."""
     access = calendar_links.access_for_token(session=session, token=token)
     content = calendar.council_calendar(
-        session=session, access=access, settings=request.app.state.settings, now=utcnow()
+        session=session,
+        access=access,
+        settings=request.app.state.settings,
+        now=utcnow(),
+        cache=request.app.state.agenda_cache,
     )
     # Calendar apps poll; each fetch must come here, not from a shared cache.
     return Response(content, media_type=ICS_MEDIA_TYPE, headers={"Cache-Control": "private, no-cache"})

@@ -5,7 +5,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from app.agendas.build import build_agenda
-from app.agendas.cache import AgendaCache, AgendaJson, AgendaKey
+from app.agendas.cache import AgendaCache, AgendaEntry, AgendaJson, AgendaKey
 from app.agendas.changes import comparable
 from app.agendas.data import load_agenda_data
 from app.agendas.model import Agenda, LiveAgenda
@@ -13,7 +13,7 @@ from app.auth import Access
 from app.common import today_in
 from app.errors import Conflict, Forbidden
 from app.models import AgendaSnapshot, Meeting, MeetingStatus, Role, utcnow
-from app.revision import stamp_for
+from app.revision import CHANGES, stamp_for
 
 
 def latest_snapshot(*, session: Session, meeting: Meeting) -> AgendaSnapshot | None:
@@ -44,10 +44,56 @@ def readable_snapshot(*, session: Session, access: Access, meeting: Meeting, liv
     return snapshot
 
 
-def get_agenda(*, session: Session, access: Access, meeting: Meeting, live: bool = False) -> Agenda:
-    """What was circulated once published (or the live draft before); `live` compares the two."""
+def get_agenda(
+    *, session: Session, access: Access, meeting: Meeting, live: bool = False, cache: AgendaCache | None = None
+) -> Agenda:
+    """What was circulated once published (or the live draft before); `live` compares the two.
+
+    Read-only: the object may be shared with other requests through `cache` (see app/agendas/cache.py)."""
+    return agenda_entry(session=session, access=access, meeting=meeting, live=live, cache=cache).agenda
+
+
+def agenda_entry(
+    *, session: Session, access: Access, meeting: Meeting, live: bool = False, cache: AgendaCache | None = None
+) -> AgendaEntry:
+    """The agenda get_agenda answers, built once per change of the council's data and kept in `cache`:
+    every renderer (page, JSON, Word, PDF, calendar) comes through here or kept_entry."""
     snapshot = readable_snapshot(session=session, access=access, meeting=meeting, live=live)
-    return _agenda(session=session, access=access, meeting=meeting, live=live, snapshot=snapshot)
+    stamp = agenda_stamp(session=session, council_id=access.council.id)
+    return kept_entry(
+        session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, cache=cache, stamp=stamp
+    )
+
+
+def kept_entry(
+    *,
+    session: Session,
+    access: Access,
+    meeting: Meeting,
+    live: bool,
+    snapshot: AgendaSnapshot | None,
+    cache: AgendaCache | None,
+    stamp: str | None,
+) -> AgendaEntry:
+    """The agenda of `meeting` from `snapshot` (None: the draft), from `cache` under `stamp` (agenda_stamp) or
+    built and kept there; for a caller that has checked the read rule and found the snapshot itself."""
+    today = today_in(access.council.timezone)
+    key = AgendaKey(meeting_id=meeting.id, live=live, today=today, stamp=stamp) if stamp else None
+    if cache is not None and key is not None and (hit := cache.get(key)) is not None:
+        return hit
+    agenda = _agenda(session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, today=today)
+    entry = AgendaEntry(agenda=agenda, key=key)
+    if cache is not None and key is not None:
+        cache.put(key, entry)
+    return entry
+
+
+def agenda_stamp(*, session: Session, council_id: int) -> str | None:
+    """What the council's agendas are kept under; None (not kept) inside a transaction that has written:
+    its data is not the data the stamp names until it commits (publishing builds its pack so)."""
+    if session.info.get(CHANGES) is not None:
+        return None
+    return stamp_for(session, council_id)
 
 
 def _agenda(
@@ -73,18 +119,8 @@ def _agenda(
 
 
 def agenda_json(*, session: Session, access: Access, meeting: Meeting, live: bool, cache: AgendaCache) -> AgendaJson:
-    """get_agenda as JSON, from `cache` while the data is unchanged (see agenda_cache)."""
-    snapshot = readable_snapshot(session=session, access=access, meeting=meeting, live=live)
-    stamp = stamp_for(session, access.council.id)
-    today = today_in(access.council.timezone)
-    key = AgendaKey(meeting_id=meeting.id, live=live, today=today, stamp=stamp) if stamp else None
-    if key is not None and (hit := cache.get(key)) is not None:
-        return hit
-    agenda = _agenda(session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, today=today)
-    found = AgendaJson.of(agenda.model_dump_json().encode())
-    if key is not None:
-        cache.put(key, found)
-    return found
+    """get_agenda as JSON, serialised once per cached build (see agenda_entry)."""
+    return agenda_entry(session=session, access=access, meeting=meeting, live=live, cache=cache).json
 
 
 def publish_agenda(*, session: Session, access: Access, meeting: Meeting) -> Agenda:

@@ -8,7 +8,6 @@ items, and a section with no data says in italics what is missing. Each item lis
 papers, and a last page lists them all (agenda_papers.py).
 """
 
-import io
 from zoneinfo import ZoneInfo
 
 from docx.document import Document
@@ -35,6 +34,7 @@ from app.docx.word import (
     Run,
     add_paragraph,
     add_table,
+    document_bytes,
     set_properties,
     set_running_heads,
 )
@@ -311,6 +311,4 @@ def build_agenda_docx(agenda: m.Agenda, *, template: bytes | None, charts: Chart
             # A section with nothing but its heading and notes: nothing to keep them with.
             last.paragraph_format.keep_with_next = False
     papers_appendix(doc, papers)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return document_bytes(doc)

@@ -53,19 +53,23 @@ class Need:
 
 def _words_and_width(line: Line) -> tuple[int, int]:
     """The widest unbreakable word of a line and the line's whole width, in twips (rounded up)."""
+    # Every table cell's every character passes here: the loop is kept lean (names bound
+    # locally, no call per character); the sums are the same, in the same order.
     widest = whole = current = 0.0
+    breaks = BREAK_AFTER
     for piece in line:
-        widths = BOLD if piece.bold else REGULAR
+        width_of = (BOLD if piece.bold else REGULAR).get
         scale = piece.size * TWIPS_PER_POINT / UNITS_PER_EM
         for ch in piece.text:
-            width = widths.get(ord(ch), UNITS_PER_EM) * scale
+            width = width_of(ord(ch), UNITS_PER_EM) * scale
             whole += width
             if ch.isspace():
                 current = 0.0
                 continue
             current += width
-            widest = max(widest, current)
-            if ch in BREAK_AFTER:
+            if current > widest:
+                widest = current
+            if ch in breaks:
                 current = 0.0
     return math.ceil(widest), math.ceil(whole)
 

@@ -18,7 +18,6 @@ they index by design: a decision is under its item and in the register, an actio
 raised at the meeting is under its item and, while open, in the action log.
 """
 
-import io
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -40,6 +39,7 @@ from app.docx.word import (
     add_paragraph,
     add_table,
     clean,
+    document_bytes,
     set_properties,
     set_running_heads,
 )
@@ -386,6 +386,4 @@ def build_minutes_docx(minutes: mm.MinutesDoc, *, template: bytes | None, charts
     _amendments(doc, minutes, zone)
     _sign_off(doc, minutes, zone)
     _action_log(doc, minutes)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return document_bytes(doc)

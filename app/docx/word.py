@@ -9,12 +9,15 @@ C0 controls) are dropped first, because lxml refuses them outright.
 
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from functools import cache
 
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 from docx.table import Table
@@ -118,9 +121,17 @@ def _append_run(paragraph, run: Run) -> None:
 
 
 def text_width(doc: Document) -> int:
-    """The width between the margins of the document's last section, in twentieths of a point."""
-    section = doc.sections[-1]
-    return int((section.page_width - section.left_margin - section.right_margin) / 635)
+    """The width between the margins of the document's last section, in twentieths of a point.
+
+    Read once per document (the sections come from the template and do not change while a
+    document is built): finding the last section searches the whole body, once per table."""
+    found = doc.__dict__.get("_cxc_text_width")
+    if found is None:
+        section = doc.sections[-1]
+        found = doc.__dict__["_cxc_text_width"] = int(
+            (section.page_width - section.left_margin - section.right_margin) / 635
+        )
+    return found
 
 
 def _lines(runs: Sequence[Run], *, size: float, bold: bool = False) -> list[list[Piece]]:
@@ -136,7 +147,14 @@ def _lines(runs: Sequence[Run], *, size: float, bold: bool = False) -> list[list
 
 
 def _style_size(doc: Document, name: str) -> float:
-    """The font size (points) of a paragraph style, following its base styles and the defaults."""
+    """The font size (points) of a paragraph style, following its base styles and the defaults (once per document)."""
+    sizes = doc.__dict__.setdefault("_cxc_style_sizes", {})
+    if name not in sizes:
+        sizes[name] = _read_style_size(doc, name)
+    return sizes[name]
+
+
+def _read_style_size(doc: Document, name: str) -> float:
     style = doc.styles[name]
     while style is not None:
         if style.font.size is not None:
@@ -150,12 +168,18 @@ def table_widths(
     doc: Document, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *, header: bool
 ) -> list[int]:
     """Each column's width in twips for this document's page: see columns.py."""
+    return _widths(doc, columns, [[_as_runs(cell) for cell in cells] for cells in rows], header=header)
+
+
+def _widths(
+    doc: Document, columns: Sequence[Column], rows: Sequence[Sequence[list[Run]]], *, header: bool
+) -> list[int]:
     size = _style_size(doc, "Table Text")
     heads = [_lines(_as_runs(c.title), size=size, bold=True) if header else [] for c in columns]
     body: list[list[list[Piece]]] = [list(h) for h in heads]
     for cells in rows:
-        for index, cell in enumerate(cells):
-            body[index].extend(_lines(_as_runs(cell), size=size))
+        for index, runs in enumerate(cells):
+            body[index].extend(_lines(runs, size=size))
     return column_widths([need_of(b) for b in body], [need_of(h) for h in heads], total=text_width(doc))
 
 
@@ -172,32 +196,53 @@ def _set_cell_margins(tbl) -> None:
         tbl_pr.append(margins)
 
 
-def _row(cells: Sequence[Cell], *, widths, columns, style_id, header=False, keep_next=False, label=False):
-    tr = OxmlElement("w:tr")
-    trpr = _sub(tr, "w:trPr")
-    _sub(trpr, "w:cantSplit")  # a row never breaks across pages
-    if header:
-        _sub(trpr, "w:tblHeader")  # Word repeats this row at the top of every page
-    for index, (cell, width, column) in enumerate(zip(cells, widths, columns, strict=True)):
-        tc = _sub(tr, "w:tc")
-        tcpr = _sub(tc, "w:tcPr")
-        _sub(tcpr, "w:tcW", w=str(width), type="dxa")
-        fill = HEADER_FILL if header else (LABEL_FILL if label and index == 0 else None)
-        if fill:
-            _sub(tcpr, "w:shd", val="clear", color="auto", fill=fill)
-        p = _sub(tc, "w:p")
-        ppr = _sub(p, "w:pPr")
-        _sub(ppr, "w:pStyle", val=style_id)
-        if header or keep_next:
-            _sub(ppr, "w:keepNext")
-        if column.align != "left":
-            _sub(ppr, "w:jc", val=column.align)
-        runs = _as_runs(cell)
-        if header:
-            runs = [Run(r.text, bold=True, italic=r.italic, color=r.color, size=r.size) for r in runs]
-        for run in runs:
-            _append_run(p, run)
-    return tr
+class _Rows:
+    """A table's rows, each cell copied from an empty one made once per kind of cell.
+
+    Big tables have thousands of cells; copying a made cell (lxml copies in C) costs a
+    fraction of making its half-dozen elements one by one, and gives the same XML."""
+
+    def __init__(self, *, widths, columns, style_id, label: bool) -> None:
+        self.widths, self.columns, self.style_id, self.label = widths, columns, style_id, label
+        self._made: dict[tuple, object] = {}
+
+    def _empty(self, index: int, *, header: bool, keep_next: bool):
+        key = (index, header, keep_next)
+        if key not in self._made:
+            tr = self._made[key] = OxmlElement("w:tr")
+            if index < 0:  # the row itself
+                trpr = _sub(tr, "w:trPr")
+                _sub(trpr, "w:cantSplit")  # a row never breaks across pages
+                if header:
+                    _sub(trpr, "w:tblHeader")  # Word repeats this row at the top of every page
+            else:
+                column = self.columns[index]
+                tc = _sub(tr, "w:tc")
+                tcpr = _sub(tc, "w:tcPr")
+                _sub(tcpr, "w:tcW", w=str(self.widths[index]), type="dxa")
+                fill = HEADER_FILL if header else (LABEL_FILL if self.label and index == 0 else None)
+                if fill:
+                    _sub(tcpr, "w:shd", val="clear", color="auto", fill=fill)
+                p = _sub(tc, "w:p")
+                ppr = _sub(p, "w:pPr")
+                _sub(ppr, "w:pStyle", val=self.style_id)
+                if header or keep_next:
+                    _sub(ppr, "w:keepNext")
+                if column.align != "left":
+                    _sub(ppr, "w:jc", val=column.align)
+        return self._made[key]
+
+    def row(self, cells: Sequence[list[Run]], *, header: bool = False, keep_next: bool = False):
+        tr = deepcopy(self._empty(-1, header=header, keep_next=False))
+        for index, runs in enumerate(cells):
+            tc = deepcopy(self._empty(index, header=header, keep_next=keep_next)[0])
+            p = tc[-1]
+            if header:
+                runs = [Run(r.text, bold=True, italic=r.italic, color=r.color, size=r.size) for r in runs]
+            for run in runs:
+                _append_run(p, run)
+            tr.append(tc)
+        return tr
 
 
 def style_id(doc: Document, name: str) -> str:
@@ -227,11 +272,14 @@ def add_table(
     each cell's width in a fixed layout, which Word and LibreOffice both honour; rows
     that never split across a page, and a short table kept on one page with what precedes it.
     """
-    rows = list(rows)
+    rows = [[_as_runs(cell) for cell in cells] for cells in rows]
+    for cells in rows:
+        if len(cells) != len(columns):
+            raise ValueError(f"a row of {len(cells)} cells in a table of {len(columns)} columns")
     table = doc.add_table(rows=0, cols=len(columns))
     table._tbl.tblStyle_val = style_id(doc, "Table Grid")
     table.autofit = False  # fixed layout: Word and LibreOffice honour the widths
-    widths = table_widths(doc, columns, rows, header=header)
+    widths = _widths(doc, columns, rows, header=header)
     tbl = table._tbl
     _set_cell_margins(tbl)
     tbl_width = tbl.tblPr.find(qn("w:tblW"))
@@ -239,13 +287,13 @@ def add_table(
     tbl_width.set(qn("w:type"), "dxa")
     for grid_col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         grid_col.set(qn("w:w"), str(width))
-    common = {"widths": widths, "columns": columns, "style_id": style_id(doc, "Table Text")}
+    made = _Rows(widths=widths, columns=columns, style_id=style_id(doc, "Table Text"), label=label_column)
     if header:
-        tbl.append(_row([c.title for c in columns], header=True, **common))
+        tbl.append(made.row([_as_runs(c.title) for c in columns], header=True))
     keep = len(rows) <= KEEP_TOGETHER_ROWS
     last = len(rows) - 1
     for i, cells in enumerate(rows):
-        tbl.append(_row(cells, keep_next=keep and i < last, label=label_column, **common))
+        tbl.append(made.row(cells, keep_next=keep and i < last))
     return table
 
 
@@ -331,3 +379,39 @@ def set_running_heads(doc: Document, *, header_text: str) -> None:
         _field(paragraph, "PAGE", "1")
         paragraph.add_run(" of ")
         _field(paragraph, "NUMPAGES", "1")
+
+
+# Every part of the zip dated alike (python-docx stamps the time of saving), so the same document
+# is the same bytes: a cached pack equals a fresh build, and every worker gives it the same ETag.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+class _DatedZip:
+    """The writer python-docx's PackageWriter expects, with a fixed date on each part."""
+
+    def __init__(self, out: io.BytesIO) -> None:
+        self._zip = zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=ZIP_DATE)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        self._zip.writestr(info, blob)
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+def document_bytes(doc: Document) -> bytes:
+    """`doc` saved as .docx bytes, as doc.save writes them but with every part dated ZIP_DATE."""
+    package = doc.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    out = io.BytesIO()
+    writer = _DatedZip(out)
+    PackageWriter._write_content_types_stream(writer, parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, parts)
+    writer.close()
+    return out.getvalue()
