@@ -10,13 +10,16 @@ Ids are assigned here, so rows can point at each other without reading anything 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
+from app.councils.sections import SECTION_KEYS
 from app.db import make_engine
 from app.migrate import upgrade
 from app.models import (
@@ -24,6 +27,7 @@ from app.models import (
     AobItem,
     Attendance,
     Council,
+    Decision,
     Department,
     DepartmentReport,
     Initiative,
@@ -33,11 +37,16 @@ from app.models import (
     Measure,
     Meeting,
     Membership,
+    Minutes,
+    MinutesItem,
+    Paper,
+    PaperBlob,
     Reading,
     Research,
     StepDepartment,
     User,
 )
+from app.papers.store import content_key
 from bench.voice import add_feedback
 
 SEED = 20240607
@@ -58,6 +67,8 @@ class Size:
     steps_per_journey: int
     research: int
     feedback_responses: int = 0  # goal-support survey responses over the last year (bench/voice.py)
+    minutes: bool = False  # minutes for the held meetings (approved; the last one a draft), with decisions
+    papers: int = 0  # PDF papers on the next meeting's department reports, each its own bytes
 
 
 SIZES = {
@@ -68,6 +79,31 @@ SIZES = {
     # For the test: seconds, not minutes; still 32+ open actions for the write load.
     "tiny": Size("tiny", 4, 6, 40, 40, 6, 12, 5, 2, 3, 4),
 }
+
+
+def starter(k: int, seed: int = SEED) -> Size:
+    """The k-th small council of a many-council database: a year or two old, 6–10 departments.
+
+    Deterministic in `k`, varied so that no two neighbours are the same shape. Every tenth has
+    some themed feedback and every hundredth a few papers, so those tables hold many councils too.
+    """
+    rnd = random.Random(seed * 31 + k)
+    return Size(
+        "starter",
+        departments=rnd.randint(6, 10),
+        meetings=rnd.randint(12, 24),
+        open_actions=rnd.randint(30, 80),
+        closed_actions=rnd.randint(150, 350),
+        measures=20,
+        readings_per_measure=24,
+        initiatives=rnd.randint(8, 20),
+        journeys=rnd.randint(2, 4),
+        steps_per_journey=6,
+        research=rnd.randint(4, 12),
+        feedback_responses=300 if k % 10 == 3 else 0,
+        minutes=True,
+        papers=4 if k % 100 == 7 else 0,
+    )
 
 
 @dataclass(frozen=True)
@@ -96,7 +132,7 @@ def _bulk(session: Session, model: type[SQLModel], rows: list[dict], now: dateti
             defaults[name] = now if isinstance(value, datetime) else value
     filled = [{**defaults, **row} for row in rows]
     for start in range(0, len(filled), 5_000):
-        session.execute(insert(model), filled[start : start + 5_000])
+        session.execute(insert(model.__table__), filled[start : start + 5_000])
 
 
 def _fix_sequences(engine: Engine) -> None:
@@ -119,21 +155,35 @@ def generate(url: str, size: Size, *, today: date | None = None, seed: int = SEE
     return generate_many(url, [size], today=today, seed=seed)[0]
 
 
-def generate_many(url: str, sizes: list[Size], *, today: date | None = None, seed: int = SEED) -> list[Council_]:
+def generate_many(
+    url: str,
+    sizes: list[Size],
+    *,
+    today: date | None = None,
+    seed: int = SEED,
+    seeds: list[int] | None = None,
+    per_commit: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> list[Council_]:
     """Migrate the database at `url` and add one council per size, after whatever it holds.
 
-    Each council is committed on its own, so thousands of them never sit in one transaction.
-    Council k uses the seed `seed + k`: the same sizes give the same councils every run.
+    Council k uses the seed `seed + k` (or `seeds[k]`): the same sizes give the same councils
+    every run. Councils are committed `per_commit` at a time (each on its own by default),
+    so thousands of them never sit in one transaction; `progress(k)` is called after each commit.
     """
     upgrade(url)
     engine = make_engine(url)
-    councils = []
+    councils: list[Council_] = []
+    today = today or date.today()
     try:
-        for k, size in enumerate(sizes):
+        for start in range(0, len(sizes), per_commit):
             with Session(engine) as session:
-                base = _next_ids(session)
-                councils.append(_load(session, size, today or date.today(), random.Random(seed + k), base))
+                for k in range(start, min(start + per_commit, len(sizes))):
+                    rnd = random.Random(seeds[k] if seeds else seed + k)
+                    councils.append(_load(session, sizes[k], today, rnd, _next_ids(session)))
                 session.commit()
+            if progress is not None:
+                progress(len(councils))
         _fix_sequences(engine)
     finally:
         engine.dispose()
@@ -411,17 +461,94 @@ def _load(  # noqa: PLR0915
         today=today,
         rnd=rnd,
     )
+    # Last, so that the rows above are the same with or without them.
+    if size.minutes:
+        _add_minutes(session, meetings[:-1], chair_user_id=base[User] + 1, now=now)
+    _add_papers(session, council_id=council_id, meeting_id=meeting_id, count=size.papers, now=now)
     return Council_(
         council_id=council_id, meeting_id=meeting_id, chair_user_id=base[User] + 1, open_action_ids=open_ids
     )
 
 
-def main() -> None:  # pragma: no cover - a manual check: python -m bench.data URL SIZE
+MINUTES_NOTES = (
+    "The chair welcomed members; apologies as recorded.",
+    "Repeat contacts fell for the third month; the call centre will share its script.",
+    "Field Engineering reported fewer second visits since vans carry the common parts.",
+    "The council reviewed the initiatives at amber and agreed the owners' recovery dates.",
+)
+
+
+def _add_minutes(session: Session, held: list[dict], *, chair_user_id: int, now: datetime) -> None:
+    """Minutes of the held meetings: approved, the last one still a draft; notes under each item, two decisions."""
+    minutes, items, decisions = [], [], []
+    for index, meeting in enumerate(held):
+        draft = index == len(held) - 1
+        minutes.append(
+            {
+                "meeting_id": meeting["id"],
+                "status": "draft" if draft else "approved",
+                "approved_at": None if draft else meeting["scheduled_at"] + timedelta(days=30),
+                "approved_by_id": None if draft else chair_user_id,
+                "taken_by_id": chair_user_id,
+                "previous_minutes_approved": index > 0,
+            }
+        )
+        items += [
+            {"meeting_id": meeting["id"], "number": n, "notes": MINUTES_NOTES[n % len(MINUTES_NOTES)]}
+            for n in range(1, 10)
+        ]
+        decisions += [
+            {"meeting_id": meeting["id"], "number": n, "item_number": 4 + n, "text": f"Agreed: decision {n}."}
+            for n in (1, 2)
+        ]
+    _bulk(session, Minutes, minutes, now)
+    _bulk(session, MinutesItem, items, now)
+    _bulk(session, Decision, decisions, now)
+
+
+PAPER = Path(__file__).resolve().parent.parent / "app" / "demo" / "files" / "field-repeat-visits.pdf"
+
+
+def _add_papers(session: Session, *, council_id: int, meeting_id: int, count: int, now: datetime) -> None:
+    """`count` PDF papers on the next meeting's items, each with its own bytes (the demo's PDF, marked)."""
+    if count <= 0:
+        return
+    pdf = PAPER.read_bytes()
+    papers, blobs = [], []
+    for n in range(1, count + 1):
+        # A comment after the end marker: a valid PDF, and bytes of its own (the store keeps each file once).
+        content = pdf + f"%bench council {council_id} paper {n}\n".encode()
+        key = content_key(content)
+        blobs.append({"key": key, "content": content, "size": len(content), "created_at": now})
+        papers.append(
+            {
+                "council_id": council_id,
+                "attached_to": "item",
+                "meeting_id": meeting_id,
+                "section_key": SECTION_KEYS[n % len(SECTION_KEYS)],
+                "name": f"Paper {n}.pdf",
+                "media_type": "application/pdf",
+                "kind": "PDF",
+                "size": len(content),
+                "sha256": key,
+                "storage_key": key,
+            }
+        )
+    _bulk(session, PaperBlob, blobs, now)
+    _bulk(session, Paper, papers, now)
+
+
+def main() -> None:  # pragma: no cover - a manual check: python -m bench.data URL [SIZE | --councils N]
     import sys
     import time
 
     started = time.perf_counter()
-    council = generate(sys.argv[1], SIZES[sys.argv[2] if len(sys.argv) > 2 else "small"])
+    if len(sys.argv) > 3 and sys.argv[2] == "--councils":  # noqa: PLR2004
+        from bench.many import build_many
+
+        council = build_many(sys.argv[1], int(sys.argv[3]), max(1, int(sys.argv[3]) // 100))
+    else:
+        council = generate(sys.argv[1], SIZES[sys.argv[2] if len(sys.argv) > 2 else "small"])  # noqa: PLR2004
     print(council.meeting_id, len(council.open_action_ids), f"{time.perf_counter() - started:.1f}s")
 
 
