@@ -28,6 +28,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from bench.common import SECRET_KEY, ThreadServer, settings_for, token_for
@@ -231,19 +232,33 @@ def measure_backup(url: str, folder: Path) -> dict:
     """`council db backup` of the database (the function the command runs): its time and the file's size."""
     from app.backup import backup
 
-    file = folder / "many.backup"
+    file = folder / f"many-{time.monotonic_ns()}.backup"
     started = time.perf_counter()
     counts = backup(url, file)
-    return {
+    result = {
         "backup_s": round(time.perf_counter() - started, 2),
         "backup_mb": round(file.stat().st_size / 1e6, 1),
         "tables": len(counts),
     }
+    file.unlink()
+    return result
 
 
-def _database_mb(url: str) -> float:
-    path = Path(url.removeprefix("sqlite:///"))
-    return round(sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6, 1)
+def database_mb(url: str) -> float:
+    """The database's size on disk: the SQLite file with its WAL, or PostgreSQL's pg_database_size."""
+    if url.startswith("sqlite"):
+        path = Path(url.removeprefix("sqlite:///"))
+        return round(sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6, 1)
+    from sqlalchemy import text
+
+    from app.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return round(conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one() / 1e6, 1)
+    finally:
+        engine.dispose()
 
 
 def _rows(url: str) -> dict[str, int]:
@@ -254,17 +269,22 @@ def _rows(url: str) -> dict[str, int]:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
+            if engine.dialect.name == "postgresql":
+                # As a freshly restored or bulk-loaded database would be after autovacuum: the planner's statistics.
+                conn.execute(text("ANALYZE"))
             return {
                 table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()  # noqa: S608 (fixed names)
-                for table in ("councils", "users", "memberships", "meetings", "actions", "readings", "minutes_items")
+                for table in ROW_TABLES
             }
     finally:
         engine.dispose()
 
 
-def measure_many(folder: str, *, councils: int, five_year: int, big: Size, runs: int) -> dict:
-    """Build both SQLite databases under `folder`, measure, and answer every figure with its raw timings."""
-    urls = {"alone": f"sqlite:///{folder}/alone.db", "many": f"sqlite:///{folder}/many.db"}
+ROW_TABLES = ("councils", "users", "memberships", "meetings", "actions", "readings", "minutes_items", "paper_blobs")
+
+
+def measure_many(urls: dict[str, str], folder: Path, *, councils: int, five_year: int, big: Size, runs: int) -> dict:
+    """Fill the empty databases `urls["alone"]` and `urls["many"]`, measure, and answer every figure and timing."""
     started = time.perf_counter()
     alone = generate(urls["alone"], big)
     alone_s = time.perf_counter() - started
@@ -272,26 +292,45 @@ def measure_many(folder: str, *, councils: int, five_year: int, big: Size, runs:
     started = time.perf_counter()
     many = build_many(urls["many"], councils, five_year, big=big)
     many_s = time.perf_counter() - started
+    rows = {label: _rows(url) for label, url in urls.items()}
     pair = {"alone": (urls["alone"], alone), "many": (urls["many"], many)}
     agenda = measure_agenda_pair(pair, runs)
     print(f"measured the agenda alone and among {councils:,}: ratio {agenda['ratio']}")
     pages = measure_pages_pair(pair, max(3, runs // 2))
     print("measured the pages alone and among many")
     return {
-        "engine": "sqlite",
+        "engine": make_url(urls["many"]).get_backend_name(),
         "councils": councils,
         "five_year_councils": five_year,
         "measured_council": {"alone": alone.council_id, "many": many.council_id, "size": big.__dict__},
         "generate_alone_s": round(alone_s, 2),
         "generate_many_s": round(many_s, 2),
-        "rows_many": _rows(urls["many"]),
-        "database_mb": {"alone": _database_mb(urls["alone"]), "many": _database_mb(urls["many"])},
-        "backup": measure_backup(urls["many"], Path(folder)),
+        "rows": rows,
+        "database_mb": {"alone": database_mb(urls["alone"]), "many": database_mb(urls["many"])},
+        "backup": measure_backup(urls["many"], folder),
         "agenda_build": agenda,
         "pages": pages,
         "ratio": agenda["ratio"],
         "worst_page": max((p for p in pages if p != "health"), key=lambda p: pages[p]["ratio"]),
     }
+
+
+def measure_many_sqlite(folder: Path, **kwargs) -> dict:
+    """`measure_many` on two SQLite files in `folder`."""
+    urls = {label: f"sqlite:///{folder}/{label}.db" for label in ("alone", "many")}
+    return measure_many(urls, folder, **kwargs)
+
+
+def measure_many_postgres(folder: Path, **kwargs) -> dict:
+    """`measure_many` on two databases of a throwaway PostgreSQL cluster (a note instead when it is not installed)."""
+    from tests.pg import PostgresCluster, find_bin_dir
+
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        return {"note": "PostgreSQL not installed", "ratio": None}
+    with PostgresCluster(bin_dir) as cluster:
+        urls = {label: cluster.create_database(label) for label in ("alone", "many")}
+        return measure_many(urls, folder, **kwargs)
 
 
 def main() -> None:  # pragma: no cover - an operator's try: python -m bench.many URL --councils 1000
@@ -306,11 +345,10 @@ def main() -> None:  # pragma: no cover - an operator's try: python -m bench.man
         print(f"{args.councils:,} councils in {time.perf_counter() - started:.0f} s; the measured one is {council}")
         return
     with tempfile.TemporaryDirectory(prefix="bench-many-") as folder:
-        print(
-            json.dumps(
-                measure_many(folder, councils=args.councils, five_year=args.five_year, big=FIVE_YEAR, runs=9), indent=2
-            )
+        figures = measure_many_sqlite(
+            Path(folder), councils=args.councils, five_year=args.five_year, big=FIVE_YEAR, runs=9
         )
+        print(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":
