@@ -164,23 +164,33 @@ def generate_many(
     seeds: list[int] | None = None,
     per_commit: int = 1,
     progress: Callable[[int], None] | None = None,
+    interleave: bool = False,
 ) -> list[Council_]:
     """Migrate the database at `url` and add one council per size, after whatever it holds.
 
     Council k uses the seed `seed + k` (or `seeds[k]`): the same sizes give the same councils
     every run. Councils are committed `per_commit` at a time (each on its own by default),
     so thousands of them never sit in one transaction; `progress(k)` is called after each commit.
+
+    `interleave`: the actions and readings of the councils take turns in id order (council k's
+    n-th row gets id start + (n - 1) × len(sizes) + k + 1), as in a database where every council
+    wrote its history over the same months, rather than each council's rows side by side.
+    Rows are stored in id order, so one council's rows are then spread over the whole table.
     """
     upgrade(url)
     engine = make_engine(url)
     councils: list[Council_] = []
     today = today or date.today()
     try:
+        with Session(engine) as session:
+            first = _next_ids(session)
         for start in range(0, len(sizes), per_commit):
             with Session(engine) as session:
                 for k in range(start, min(start + per_commit, len(sizes))):
                     rnd = random.Random(seeds[k] if seeds else seed + k)
-                    councils.append(_load(session, sizes[k], today, rnd, _next_ids(session)))
+                    base = _next_ids(session)
+                    spread = Spread(first, len(sizes), k) if interleave else None
+                    councils.append(_load(session, sizes[k], today, rnd, base, spread))
                 session.commit()
             if progress is not None:
                 progress(len(councils))
@@ -199,10 +209,32 @@ def _next_ids(session: Session) -> dict[type, int]:
     return {model: session.execute(select(func.coalesce(func.max(model.id), 0))).scalar_one() for model in ID_TABLES}
 
 
+@dataclass(frozen=True)
+class Spread:
+    """Interleaved ids for the big tables (generate_many's `interleave`): council `k` of `councils`."""
+
+    first: dict[type, int]  # each table's largest id before the first council
+    councils: int
+    k: int
+
+    def id(self, model: type, n: int) -> int:
+        return self.first[model] + (n - 1) * self.councils + self.k + 1
+
+
 def _load(  # noqa: PLR0915
-    session: Session, size: Size, today: date, rnd: random.Random, base: dict[type, int] | None = None
+    session: Session,
+    size: Size,
+    today: date,
+    rnd: random.Random,
+    base: dict[type, int] | None = None,
+    spread: Spread | None = None,
 ) -> Council_:
     base = base or dict.fromkeys(ID_TABLES, 0)
+
+    def big_id(model: type, n: int) -> int:
+        """The n-th row's id in the actions or readings: after the others', or interleaved with them."""
+        return base[model] + n if spread is None else spread.id(model, n)
+
     now = datetime.now(UTC).replace(microsecond=0)
     council_id = base[Council] + 1
     _bulk(session, Council, [{"id": council_id, "name": f"Bench council ({size.name})", "timezone": TIMEZONE}], now)
@@ -286,7 +318,7 @@ def _load(  # noqa: PLR0915
     # Measures: a few overall, most per department, some per journey; monthly readings.
     kinds = ["nps", "csat", "ces", "fcr", "repeat_contact", "cost_to_serve", "custom"]
     measures, readings = [], []
-    reading_id = base[Reading]
+    reading_n = 0
     for m in range(1, size.measures + 1):
         scope = "overall" if m <= max(1, size.measures // 15) else ("journey" if m % 8 == 0 else "department")
         kind = kinds[m % len(kinds)]
@@ -310,10 +342,10 @@ def _load(  # noqa: PLR0915
         value = rnd.uniform(20, 80)
         for back in range(size.readings_per_measure - 1, -1, -1):
             value = min(100.0, max(0.0, value + rnd.uniform(-3, 3)))
-            reading_id += 1
+            reading_n += 1
             readings.append(
                 {
-                    "id": reading_id,
+                    "id": big_id(Reading, reading_n),
                     "measure_id": base[Measure] + m,
                     "period": _month_start(today, back + 1),
                     "value": round(value, 2),
@@ -375,7 +407,7 @@ def _load(  # noqa: PLR0915
             due = today + timedelta(days=rnd.randint(-60, 120))
             raised_meeting = meetings[-rnd.randint(2, min(6, len(meetings)))]["id"] if len(meetings) > 1 else None
             closed_at = None
-            open_ids.append(base[Action] + a)
+            open_ids.append(big_id(Action, a))
         else:
             status = "done" if rnd.random() < 0.85 else "cancelled"
             if a <= size.open_actions + recent_closed:
@@ -386,7 +418,7 @@ def _load(  # noqa: PLR0915
             raised_meeting = None
         actions.append(
             {
-                "id": base[Action] + a,
+                "id": big_id(Action, a),
                 "council_id": council_id,
                 "title": f"Action {a:05d}: follow up on the customer feedback",
                 "description": "Generated for the benchmark.",

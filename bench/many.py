@@ -47,7 +47,7 @@ def many_sizes(councils: int, five_year: int, big: Size = FIVE_YEAR) -> tuple[li
     """
     step = councils // max(1, five_year)
     big_at = {step // 2 + i * step for i in range(five_year)}
-    measured = min(big_at, key=lambda k: abs(k - councils // 2))
+    measured = min(sorted(big_at), key=lambda k: abs(k - councils // 2))
     sizes = [big if k in big_at else starter(k) for k in range(councils)]
     seeds = [SEED if k == measured else SEED + 1 + k for k in range(councils)]
     return sizes, seeds, measured
@@ -64,7 +64,7 @@ def build_many(
         if not quiet and (done % 100 == 0 or done == councils):
             print(f"  {done:,} councils ({time.perf_counter() - started:.0f} s)", flush=True)
 
-    return generate_many(url, sizes, seeds=seeds, per_commit=50, progress=progress)[measured]
+    return generate_many(url, sizes, seeds=seeds, per_commit=50, progress=progress, interleave=True)[measured]
 
 
 # -- signing in -----------------------------------------------------------------------
@@ -132,20 +132,30 @@ def _pages(council: Council_) -> dict[str, tuple[str, str]]:
     }
 
 
-def _timed(fn: Callable[[], object]) -> float:
-    started = time.perf_counter()
+def _timed(fn: Callable[[], object], times: list[tuple[float, float]]) -> None:
+    """Run `fn` and note its wall time and this process's CPU time (ms).
+
+    The CPU time is what the work itself cost: on a machine shared with other busy processes
+    the wall time also holds their turns on the CPU. The servers run in this process, so a
+    request's CPU time is the client's and the server's together.
+    """
+    cpu, wall = time.process_time(), time.perf_counter()
     fn()
-    return (time.perf_counter() - started) * 1000
+    times.append(((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000))
 
 
-def _summary(alone: list[float], big: list[float]) -> dict:
-    a, b = statistics.median(alone), statistics.median(big)
+def _summary(alone: list[tuple[float, float]], big: list[tuple[float, float]]) -> dict:
+    wall = [statistics.median(t[0] for t in runs) for runs in (alone, big)]
+    cpu = [statistics.median(t[1] for t in runs) for runs in (alone, big)]
     return {
-        "ratio": round(b / a, 3),
-        "alone_median_ms": round(a, 3),
-        "many_median_ms": round(b, 3),
-        "alone_runs_ms": [round(t, 3) for t in alone],
-        "many_runs_ms": [round(t, 3) for t in big],
+        "ratio": round(wall[1] / wall[0], 3),
+        "alone_median_ms": round(wall[0], 3),
+        "many_median_ms": round(wall[1], 3),
+        "cpu_ratio": round(cpu[1] / cpu[0], 3) if cpu[0] else None,
+        "alone_cpu_median_ms": round(cpu[0], 3),
+        "many_cpu_median_ms": round(cpu[1], 3),
+        "alone_runs_ms": [round(t[0], 3) for t in alone],
+        "many_runs_ms": [round(t[0], 3) for t in big],
     }
 
 
@@ -155,14 +165,14 @@ def measure_agenda_pair(pair: dict[str, tuple[str, Council_]], runs: int) -> dic
 
     settle_heap()
     builds = {label: _agenda_build(url, council) for label, (url, council) in pair.items()}
-    times: dict[str, list[float]] = {label: [] for label in pair}
+    times: dict[str, list[tuple[float, float]]] = {label: [] for label in pair}
     try:
         for build, _ in builds.values():
             build()
         for run in range(runs):
             order = list(builds) if run % 2 == 0 else list(reversed(builds))
             for label in order:
-                times[label].append(_timed(builds[label][0]))
+                _timed(builds[label][0], times[label])
     finally:
         for _, dispose in builds.values():
             dispose()
@@ -206,17 +216,17 @@ def measure_pages_pair(pair: dict[str, tuple[str, Council_]], runs: int) -> dict
 
             return get
 
-        health: dict[str, list[float]] = {label: [] for label in pair}
+        health: dict[str, list[tuple[float, float]]] = {label: [] for label in pair}
         result = {}
         for page in _pages(pair["alone"][1]):
-            times: dict[str, list[float]] = {label: [] for label in pair}
+            times: dict[str, list[tuple[float, float]]] = {label: [] for label in pair}
             for label in pair:
                 read(label, page)()  # a warm-up each
             for run in range(runs):
                 order = list(pair) if run % 2 == 0 else list(reversed(list(pair)))
                 for label in order:
-                    times[label].append(_timed(read(label, page)))
-                    health[label].append(_timed(lambda c=clients[label]["chair"]: c.get("/api/health")))
+                    _timed(read(label, page), times[label])
+                    _timed(lambda c=clients[label]["chair"]: c.get("/api/health"), health[label])
             result[page] = _summary(times["alone"], times["many"])
         result["health"] = _summary(health["alone"], health["many"])
         return result
