@@ -5,6 +5,9 @@
 meetings, readings) but the same open work. Rows come from a seeded random generator
 and are anchored on the day of the run, so "open", "overdue" and "recent" stay true.
 Ids are assigned here, so rows can point at each other without reading anything back.
+
+`generate_many` adds councils after whatever a database holds; `starter(k)` sizes the small
+councils of the many-council database (bench/many.py, `python -m bench.data URL --councils 1000`).
 """
 
 from __future__ import annotations
