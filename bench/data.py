@@ -5,18 +5,24 @@
 meetings, readings) but the same open work. Rows come from a seeded random generator
 and are anchored on the day of the run, so "open", "overdue" and "recent" stay true.
 Ids are assigned here, so rows can point at each other without reading anything back.
+
+`generate_many` adds councils after whatever a database holds; `starter(k)` sizes the small
+councils of the many-council database (bench/many.py, `python -m bench.data URL --councils 1000`).
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
+from app.councils.sections import SECTION_KEYS
 from app.db import make_engine
 from app.migrate import upgrade
 from app.models import (
@@ -24,6 +30,7 @@ from app.models import (
     AobItem,
     Attendance,
     Council,
+    Decision,
     Department,
     DepartmentReport,
     Initiative,
@@ -33,12 +40,17 @@ from app.models import (
     Measure,
     Meeting,
     Membership,
+    Minutes,
+    MinutesItem,
+    Paper,
+    PaperBlob,
     Reading,
     Research,
     StepDepartment,
     User,
 )
 from app.models.actions import closing_day
+from app.papers.store import content_key
 from bench.voice import add_feedback
 
 SEED = 20240607
@@ -59,6 +71,8 @@ class Size:
     steps_per_journey: int
     research: int
     feedback_responses: int = 0  # goal-support survey responses over the last year (bench/voice.py)
+    minutes: bool = False  # minutes for the held meetings (approved; the last one a draft), with decisions
+    papers: int = 0  # PDF papers on the next meeting's department reports, each its own bytes
 
 
 SIZES = {
@@ -69,6 +83,31 @@ SIZES = {
     # For the test: seconds, not minutes; still 32+ open actions for the write load.
     "tiny": Size("tiny", 4, 6, 40, 40, 6, 12, 5, 2, 3, 4),
 }
+
+
+def starter(k: int, seed: int = SEED) -> Size:
+    """The k-th small council of a many-council database: a year or two old, 6–10 departments.
+
+    Deterministic in `k`, varied so that no two neighbours are the same shape. Every tenth has
+    some themed feedback and every hundredth a few papers, so those tables hold many councils too.
+    """
+    rnd = random.Random(seed * 31 + k)
+    return Size(
+        "starter",
+        departments=rnd.randint(6, 10),
+        meetings=rnd.randint(12, 24),
+        open_actions=rnd.randint(30, 80),
+        closed_actions=rnd.randint(150, 350),
+        measures=20,
+        readings_per_measure=24,
+        initiatives=rnd.randint(8, 20),
+        journeys=rnd.randint(2, 4),
+        steps_per_journey=6,
+        research=rnd.randint(4, 12),
+        feedback_responses=300 if k % 10 == 3 else 0,
+        minutes=True,
+        papers=4 if k % 100 == 7 else 0,
+    )
 
 
 @dataclass(frozen=True)
@@ -97,7 +136,7 @@ def _bulk(session: Session, model: type[SQLModel], rows: list[dict], now: dateti
             defaults[name] = now if isinstance(value, datetime) else value
     filled = [{**defaults, **row} for row in rows]
     for start in range(0, len(filled), 5_000):
-        session.execute(insert(model), filled[start : start + 5_000])
+        session.execute(insert(model.__table__), filled[start : start + 5_000])
 
 
 def _fix_sequences(engine: Engine) -> None:
@@ -120,21 +159,45 @@ def generate(url: str, size: Size, *, today: date | None = None, seed: int = SEE
     return generate_many(url, [size], today=today, seed=seed)[0]
 
 
-def generate_many(url: str, sizes: list[Size], *, today: date | None = None, seed: int = SEED) -> list[Council_]:
+def generate_many(
+    url: str,
+    sizes: list[Size],
+    *,
+    today: date | None = None,
+    seed: int = SEED,
+    seeds: list[int] | None = None,
+    per_commit: int = 1,
+    progress: Callable[[int], None] | None = None,
+    interleave: bool = False,
+) -> list[Council_]:
     """Migrate the database at `url` and add one council per size, after whatever it holds.
 
-    Each council is committed on its own, so thousands of them never sit in one transaction.
-    Council k uses the seed `seed + k`: the same sizes give the same councils every run.
+    Council k uses the seed `seed + k` (or `seeds[k]`): the same sizes give the same councils
+    every run. Councils are committed `per_commit` at a time (each on its own by default),
+    so thousands of them never sit in one transaction; `progress(k)` is called after each commit.
+
+    `interleave`: the actions and readings of the councils take turns in id order (council k's
+    n-th row gets id start + (n - 1) × len(sizes) + k + 1), as in a database where every council
+    wrote its history over the same months, rather than each council's rows side by side.
+    Rows are stored in id order, so one council's rows are then spread over the whole table.
     """
     upgrade(url)
     engine = make_engine(url)
-    councils = []
+    councils: list[Council_] = []
+    today = today or date.today()
     try:
-        for k, size in enumerate(sizes):
+        with Session(engine) as session:
+            first = _next_ids(session)
+        for start in range(0, len(sizes), per_commit):
             with Session(engine) as session:
-                base = _next_ids(session)
-                councils.append(_load(session, size, today or date.today(), random.Random(seed + k), base))
+                for k in range(start, min(start + per_commit, len(sizes))):
+                    rnd = random.Random(seeds[k] if seeds else seed + k)
+                    base = _next_ids(session)
+                    spread = Spread(first, len(sizes), k) if interleave else None
+                    councils.append(_load(session, sizes[k], today, rnd, base, spread))
                 session.commit()
+            if progress is not None:
+                progress(len(councils))
         _fix_sequences(engine)
     finally:
         engine.dispose()
@@ -150,10 +213,32 @@ def _next_ids(session: Session) -> dict[type, int]:
     return {model: session.execute(select(func.coalesce(func.max(model.id), 0))).scalar_one() for model in ID_TABLES}
 
 
+@dataclass(frozen=True)
+class Spread:
+    """Interleaved ids for the big tables (generate_many's `interleave`): council `k` of `councils`."""
+
+    first: dict[type, int]  # each table's largest id before the first council
+    councils: int
+    k: int
+
+    def id(self, model: type, n: int) -> int:
+        return self.first[model] + (n - 1) * self.councils + self.k + 1
+
+
 def _load(  # noqa: PLR0915
-    session: Session, size: Size, today: date, rnd: random.Random, base: dict[type, int] | None = None
+    session: Session,
+    size: Size,
+    today: date,
+    rnd: random.Random,
+    base: dict[type, int] | None = None,
+    spread: Spread | None = None,
 ) -> Council_:
     base = base or dict.fromkeys(ID_TABLES, 0)
+
+    def big_id(model: type, n: int) -> int:
+        """The n-th row's id in the actions or readings: after the others', or interleaved with them."""
+        return base[model] + n if spread is None else spread.id(model, n)
+
     now = datetime.now(UTC).replace(microsecond=0)
     council_id = base[Council] + 1
     _bulk(session, Council, [{"id": council_id, "name": f"Bench council ({size.name})", "timezone": TIMEZONE}], now)
@@ -237,7 +322,7 @@ def _load(  # noqa: PLR0915
     # Measures: a few overall, most per department, some per journey; monthly readings.
     kinds = ["nps", "csat", "ces", "fcr", "repeat_contact", "cost_to_serve", "custom"]
     measures, readings = [], []
-    reading_id = base[Reading]
+    reading_n = 0
     for m in range(1, size.measures + 1):
         scope = "overall" if m <= max(1, size.measures // 15) else ("journey" if m % 8 == 0 else "department")
         kind = kinds[m % len(kinds)]
@@ -261,10 +346,10 @@ def _load(  # noqa: PLR0915
         value = rnd.uniform(20, 80)
         for back in range(size.readings_per_measure - 1, -1, -1):
             value = min(100.0, max(0.0, value + rnd.uniform(-3, 3)))
-            reading_id += 1
+            reading_n += 1
             readings.append(
                 {
-                    "id": reading_id,
+                    "id": big_id(Reading, reading_n),
                     "measure_id": base[Measure] + m,
                     "period": _month_start(today, back + 1),
                     "value": round(value, 2),
@@ -326,7 +411,7 @@ def _load(  # noqa: PLR0915
             due = today + timedelta(days=rnd.randint(-60, 120))
             raised_meeting = meetings[-rnd.randint(2, min(6, len(meetings)))]["id"] if len(meetings) > 1 else None
             closed_at = None
-            open_ids.append(base[Action] + a)
+            open_ids.append(big_id(Action, a))
         else:
             status = "done" if rnd.random() < 0.85 else "cancelled"
             if a <= size.open_actions + recent_closed:
@@ -337,7 +422,7 @@ def _load(  # noqa: PLR0915
             raised_meeting = None
         actions.append(
             {
-                "id": base[Action] + a,
+                "id": big_id(Action, a),
                 "council_id": council_id,
                 "title": f"Action {a:05d}: follow up on the customer feedback",
                 "description": "Generated for the benchmark.",
@@ -414,17 +499,94 @@ def _load(  # noqa: PLR0915
         today=today,
         rnd=rnd,
     )
+    # Last, so that the rows above are the same with or without them.
+    if size.minutes:
+        _add_minutes(session, meetings[:-1], chair_user_id=base[User] + 1, now=now)
+    _add_papers(session, council_id=council_id, meeting_id=meeting_id, count=size.papers, now=now)
     return Council_(
         council_id=council_id, meeting_id=meeting_id, chair_user_id=base[User] + 1, open_action_ids=open_ids
     )
 
 
-def main() -> None:  # pragma: no cover - a manual check: python -m bench.data URL SIZE
+MINUTES_NOTES = (
+    "The chair welcomed members; apologies as recorded.",
+    "Repeat contacts fell for the third month; the call centre will share its script.",
+    "Field Engineering reported fewer second visits since vans carry the common parts.",
+    "The council reviewed the initiatives at amber and agreed the owners' recovery dates.",
+)
+
+
+def _add_minutes(session: Session, held: list[dict], *, chair_user_id: int, now: datetime) -> None:
+    """Minutes of the held meetings: approved, the last one still a draft; notes under each item, two decisions."""
+    minutes, items, decisions = [], [], []
+    for index, meeting in enumerate(held):
+        draft = index == len(held) - 1
+        minutes.append(
+            {
+                "meeting_id": meeting["id"],
+                "status": "draft" if draft else "approved",
+                "approved_at": None if draft else meeting["scheduled_at"] + timedelta(days=30),
+                "approved_by_id": None if draft else chair_user_id,
+                "taken_by_id": chair_user_id,
+                "previous_minutes_approved": index > 0,
+            }
+        )
+        items += [
+            {"meeting_id": meeting["id"], "number": n, "notes": MINUTES_NOTES[n % len(MINUTES_NOTES)]}
+            for n in range(1, 10)
+        ]
+        decisions += [
+            {"meeting_id": meeting["id"], "number": n, "item_number": 4 + n, "text": f"Agreed: decision {n}."}
+            for n in (1, 2)
+        ]
+    _bulk(session, Minutes, minutes, now)
+    _bulk(session, MinutesItem, items, now)
+    _bulk(session, Decision, decisions, now)
+
+
+PAPER = Path(__file__).resolve().parent.parent / "app" / "demo" / "files" / "field-repeat-visits.pdf"
+
+
+def _add_papers(session: Session, *, council_id: int, meeting_id: int, count: int, now: datetime) -> None:
+    """`count` PDF papers on the next meeting's items, each with its own bytes (the demo's PDF, marked)."""
+    if count <= 0:
+        return
+    pdf = PAPER.read_bytes()
+    papers, blobs = [], []
+    for n in range(1, count + 1):
+        # A comment after the end marker: a valid PDF, and bytes of its own (the store keeps each file once).
+        content = pdf + f"%bench council {council_id} paper {n}\n".encode()
+        key = content_key(content)
+        blobs.append({"key": key, "content": content, "size": len(content), "created_at": now})
+        papers.append(
+            {
+                "council_id": council_id,
+                "attached_to": "item",
+                "meeting_id": meeting_id,
+                "section_key": SECTION_KEYS[n % len(SECTION_KEYS)],
+                "name": f"Paper {n}.pdf",
+                "media_type": "application/pdf",
+                "kind": "PDF",
+                "size": len(content),
+                "sha256": key,
+                "storage_key": key,
+            }
+        )
+    _bulk(session, PaperBlob, blobs, now)
+    _bulk(session, Paper, papers, now)
+
+
+def main() -> None:  # pragma: no cover - a manual check: python -m bench.data URL [SIZE | --councils N]
     import sys
     import time
 
     started = time.perf_counter()
-    council = generate(sys.argv[1], SIZES[sys.argv[2] if len(sys.argv) > 2 else "small"])
+    if len(sys.argv) > 3 and sys.argv[2] == "--councils":  # noqa: PLR2004
+        from bench.many import build_many
+
+        council = build_many(sys.argv[1], int(sys.argv[3]), max(1, int(sys.argv[3]) // 100))
+    else:
+        council = generate(sys.argv[1], SIZES[sys.argv[2] if len(sys.argv) > 2 else "small"])  # noqa: PLR2004
     print(council.meeting_id, len(council.open_action_ids), f"{time.perf_counter() - started:.1f}s")
 
 

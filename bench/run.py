@@ -136,6 +136,22 @@ def main(argv: list[str] | None = None) -> dict:  # noqa: PLR0915
             # Seconds for 100,000 responses (2,000 with --tiny; raw.feedback.rows says which).
             results["feedback_import_100k_s"] = raw["feedback"]["import_s"]
             results["feedback_theme_100k_s"] = raw["feedback"]["theme_s"]
+        if "many" in parts:
+            from bench.many import FIVE_YEAR, TINY, measure_many_postgres, measure_many_sqlite
+
+            # --tiny: 20 councils (2 of the tiny size) and three runs: seconds, for the test.
+            councils, five_year, big, runs = (20, 2, TINY, 3) if args.tiny else (1000, 10, FIVE_YEAR, 15)
+            many = {"councils": councils, "five_year": five_year, "big": big, "runs": runs}
+            (Path(tmp) / "many").mkdir()
+            raw["many"] = measure_many_sqlite(Path(tmp) / "many", **many)
+            print(f"measured one council among {councils:,} (SQLite)")
+            if args.skip_postgres:
+                raw["many_postgres"] = {"note": "skipped (--skip-postgres)", "ratio": None}
+            else:
+                raw["many_postgres"] = measure_many_postgres(Path(tmp) / "many", **many)
+                print(f"measured one council among {councils:,} (PostgreSQL)")
+            # The headline is SQLite's (the default install); raw.many_postgres has the same figures there.
+            results["councils_1000_agenda_ratio"] = raw["many"]["ratio"]
     if "docx" in parts:
         raw["minutes_docx"] = measure_minutes_docx(docx_runs)
         print("measured the Word minutes")

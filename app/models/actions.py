@@ -36,6 +36,17 @@ class Action(SQLModel, table=True):
         # year of due dates. Without them both walk the council's whole history.
         Index("ix_actions_council_closed_at", "council_id", "closed_at"),
         Index("ix_actions_council_due_on", "council_id", "due_on"),
+        # The scorecard's delivery counts read only these columns: from the index alone, not
+        # from rows spread among every other council's (issue 17, many councils).
+        Index(
+            "ix_actions_council_due_on_delivery",
+            "council_id",
+            "due_on",
+            "department_id",
+            "status",
+            "closed_at",
+            "archived_at",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

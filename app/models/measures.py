@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -83,6 +83,9 @@ class Reading(SQLModel, table=True):
     __table_args__ = (
         # Also the index that loads a measure's readings in period order.
         UniqueConstraint("measure_id", "period", name="uq_readings_measure_period"),
+        # The trends' reads (measure, period, value) from the index alone: in a database of many
+        # councils a council's readings are spread over the whole table (issue 17).
+        Index("ix_readings_measure_period_value", "measure_id", "period", "value"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
