@@ -44,7 +44,7 @@ class Action(SQLModel, table=True):
             "due_on",
             "department_id",
             "status",
-            "closed_at",
+            "closed_on",
             "archived_at",
         ),
     )

@@ -4,7 +4,7 @@ from sqlalchemy import inspect, text
 
 from tests.migrations.helpers import ACTION, COUNCIL, USER, execute, roundtrip, seat
 
-BEFORE, REVISION = "8e4b2c6d1f37", "c5d2a9e7f410"
+BEFORE, REVISION = "c5f1a2d8e4b6", "c5d2a9e7f410"
 NOW = "2026-01-01 10:00:00"
 MEASURE = (
     "INSERT INTO measures (id, council_id, name, description, kind, category, unit, direction, scope, version, "
