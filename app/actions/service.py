@@ -127,7 +127,7 @@ def get_action_public(*, session: Session, action: Action) -> ActionPublic:
     return public
 
 
-def _public_query():
+def _build_public_query():
     owner_user = aliased(User)
     return (
         select(Action, owner_user.name, Department.name, Council.name, Council.timezone, Meeting.number)
@@ -137,6 +137,15 @@ def _public_query():
         .outerjoin(Department, Department.id == Action.department_id)
         .outerjoin(Meeting, Meeting.id == Action.raised_at_meeting_id)
     )
+
+
+# Built once: a select is immutable (each .where makes a new one), and building this one
+# took about a twentieth of an action update's time.
+_PUBLIC_QUERY = _build_public_query()
+
+
+def _public_query():
+    return _PUBLIC_QUERY
 
 
 def _publics(session: Session, query) -> list[ActionPublic]:
