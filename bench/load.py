@@ -274,7 +274,9 @@ def warm_up(base: str, people: list[dict]) -> float:
     return round(time.perf_counter() - started, 1)
 
 
-def run_locust(base: str, people: list[dict], *, seconds: float, max_requests: int, health_every: float) -> dict:
+def run_locust(  # noqa: PLR0913
+    base: str, people: list[dict], *, seconds: float, max_requests: int, health_every: float, pace: float
+) -> dict:
     """Locust headless in a subprocess (it patches the process with gevent), timings back through a file."""
     with tempfile.TemporaryDirectory(prefix="bench-locust-") as tmp:
         people_file, out_file = Path(tmp) / "people.json", Path(tmp) / "timings.json"
@@ -287,6 +289,10 @@ def run_locust(base: str, people: list[dict], *, seconds: float, max_requests: i
             "LOAD_OUT": str(out_file),
             "LOAD_MAX_REQUESTS": str(max_requests),
             "LOAD_HEALTH_EVERY": str(health_every),
+            "LOAD_PACE": str(pace),
+            "LOAD_NEEDED": ",".join(
+                [*PAGES[:3], "minutes save", "health"] + (["publish", "pack download"] if counts["chair"] else [])
+            ),
             **{f"LOAD_{role.upper()}S": str(n) for role, n in counts.items()},
         }
         locust = str(Path(sys.executable).parent / "locust")
@@ -302,7 +308,7 @@ def run_locust(base: str, people: list[dict], *, seconds: float, max_requests: i
             raise RuntimeError(f"locust wrote no timings (exit {done.returncode}): {done.stderr[-2000:]}")
         measured = json.loads(out_file.read_text(encoding="utf-8"))
     summary = summarise(measured["timings"], measured["errors"], measured.get("seconds", elapsed))
-    return {"people": counts, "monitor": {"health_every_s": health_every}, **summary}
+    return {"people": counts, "monitor": {"health_every_s": health_every}, "pace": pace, **summary}
 
 
 # -- 2. action updates ------------------------------------------------------------------
@@ -335,7 +341,8 @@ def measure_action_patch(base: str, clients: list[dict], seconds: float, limit: 
         "workers": 2,
         "patch": {**writes, "rps": round(writes["rps"], 1)},
         "health": {**reads, "rps": round(reads["rps"], 1)},
-        "ratio": round(writes["rps"] / reads["rps"], 3),
+        # None when a machine too busy to start the clients in time measured no health check.
+        "ratio": round(writes["rps"] / reads["rps"], 3) if reads["rps"] else None,
     }
 
 
@@ -351,6 +358,7 @@ def measure_load(  # noqa: PLR0913
     seconds: float = 60,
     max_requests: int = 20_000,
     health_every: float = 0.5,
+    pace: float = 1.0,
     patch_councils: int = 8,
     patch_clients: int = 32,
     patch_seconds: float = 20,
@@ -377,7 +385,9 @@ def measure_load(  # noqa: PLR0913
         owners = owners_with_tokens(url, generated[:patch_councils], patch_clients // patch_councils)
         server, base = start_server(url)
         warm_s = warm_up(base, browsers)
-        load = run_locust(base, browsers, seconds=seconds, max_requests=max_requests, health_every=health_every)
+        load = run_locust(
+            base, browsers, seconds=seconds, max_requests=max_requests, health_every=health_every, pace=pace
+        )
         load |= {"councils": councils, "size": size.name, "generate_s": generate_s, "warm_up_s": warm_s, "workers": 2}
         print(f"load run: {load['requests']} requests, worst page {load['worst_page']} p95 {load['ratio']} × health")
         action_patch = measure_action_patch(base, owners, patch_seconds, patch_limit)

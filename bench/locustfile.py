@@ -13,7 +13,8 @@ Everyone is a browser signed in with the session cookie bench/load.py minted for
 
 Every response time is kept (Locust's own percentiles are rounded) and written to
 LOAD_OUT as {"timings": {page: [ms, …]}, "errors": {page: {status: n}}, "seconds": s}.
-The run stops after LOAD_MAX_REQUESTS requests or Locust's -t, whichever comes first.
+The run stops after LOAD_MAX_REQUESTS requests once every page in LOAD_NEEDED has been timed,
+or at Locust's -t, whichever comes first; LOAD_PACE scales the think times.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ from locust import FastHttpUser, between, constant, events, task
 PEOPLE = json.loads(Path(os.environ["LOAD_PEOPLE"]).read_text(encoding="utf-8"))
 MAX_REQUESTS = int(os.environ.get("LOAD_MAX_REQUESTS", "20000"))
 HEALTH_EVERY = float(os.environ.get("LOAD_HEALTH_EVERY", "0.5"))
+# Think times are multiplied by this (the tiny run for the test is quicker than people are).
+PACE = float(os.environ.get("LOAD_PACE", "1"))
+# The run ends once it has made LOAD_MAX_REQUESTS requests and timed each of these at least once.
+NEEDED = [name for name in os.environ.get("LOAD_NEEDED", "").split(",") if name]
 COOKIE = "cxc_session"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 NOTES_FORM = re.compile(r'data-item="(\d+)"[^>]*data-version="(\d+)"')
@@ -42,6 +47,7 @@ timings: dict[str, list[float]] = defaultdict(list)
 errors: dict[str, Counter] = defaultdict(Counter)
 started = {"at": None}
 counted = itertools.count(1)
+stopping: list[bool] = []
 _queues = {role: iter([p for p in PEOPLE if p["role"] == role]) for role in ("member", "secretary", "chair")}
 
 
@@ -54,9 +60,9 @@ def _record(request_type, name, response_time, response_length, response, except
     else:
         status = getattr(response, "status_code", None) or type(exception).__name__
         errors[name][str(status)] += 1
-    if next(counted) == MAX_REQUESTS:
-        runner = _record.environment.runner  # type: ignore[attr-defined]
-        gevent.spawn(runner.quit)
+    if next(counted) >= MAX_REQUESTS and not stopping and all(timings[n] for n in NEEDED):
+        stopping.append(True)
+        gevent.spawn(_record.environment.runner.quit)  # type: ignore[attr-defined]
 
 
 @events.init.add_listener
@@ -88,7 +94,7 @@ class Person(FastHttpUser):
         self.meeting = self.me["meeting_id"]
         self.headers = {"Cookie": f"{COOKIE}={self.me['cookie']}"}
         # People arrive over the first seconds, not all in the same millisecond.
-        gevent.sleep(random.uniform(0, 3))
+        gevent.sleep(random.uniform(0, 3 * PACE))
 
     def page(self, path: str, name: str) -> str:
         """GET a page as a browser does; a redirect (to the login page) or an error counts as a failure."""
@@ -104,7 +110,7 @@ class Person(FastHttpUser):
 class Member(Person):
     role = "member"
     fixed_count = int(os.environ.get("LOAD_MEMBERS", "0"))
-    wait_time = between(2, 6)
+    wait_time = between(2 * PACE, 6 * PACE)
 
     @task(3)
     def home(self) -> None:
@@ -122,7 +128,7 @@ class Member(Person):
 class Secretary(Person):
     role = "secretary"
     fixed_count = int(os.environ.get("LOAD_SECRETARYS", "0"))
-    wait_time = between(2, 4)
+    wait_time = between(2 * PACE, 4 * PACE)
 
     def on_start(self) -> None:
         super().on_start()
@@ -164,7 +170,7 @@ class Secretary(Person):
 class Chair(Person):
     role = "chair"
     fixed_count = int(os.environ.get("LOAD_CHAIRS", "0"))
-    wait_time = between(10, 20)
+    wait_time = between(10 * PACE, 20 * PACE)
 
     @task
     def publish_and_download(self) -> None:

@@ -132,8 +132,18 @@ def main(argv: list[str] | None = None) -> dict:  # noqa: PLR0915
             raw["load"] = raw["action_patch"] = {"note": "skipped (--skip-postgres)", "ratio": None}
         else:
             if args.tiny:
+                # Tiny: 20 people at four times a person's pace, until 100 requests have timed every page (≤ 60 s).
                 measured = measure_load(
-                    size=SIZES["tiny"], seconds=8, max_requests=400, health_every=0.2, patch_seconds=2, patch_limit=200
+                    size=SIZES["tiny"],
+                    councils=8,
+                    people=20,
+                    chairs=1,
+                    seconds=60,
+                    max_requests=100,
+                    health_every=0.2,
+                    pace=0.25,
+                    patch_seconds=5,
+                    patch_limit=300,
                 )
             else:
                 measured = measure_load(size=SIZES["small"])
