@@ -58,7 +58,8 @@ def _record(request_type, name, response_time, response_length, response, except
     if exception is None:
         timings[name].append(response_time)
     else:
-        status = getattr(response, "status_code", None) or type(exception).__name__
+        # The status a page answered with, else what went wrong (a timeout, a refused connection).
+        status = getattr(response, "status_code", None) or f"{type(exception).__name__}: {str(exception)[:80]}"
         errors[name][str(status)] += 1
     if next(counted) >= MAX_REQUESTS and not stopping and all(timings[n] for n in NEEDED):
         stopping.append(True)
@@ -102,7 +103,7 @@ class Person(FastHttpUser):
             path, name=name, headers=self.headers, allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != 200:
-                response.failure(f"{response.status_code}")
+                response.failure(f"{response.status_code} {response.error or ''}".strip())
                 return ""
             return response.text or ""
 
@@ -162,7 +163,7 @@ class Secretary(Person):
             catch_response=True,
         ) as response:
             if response.status_code != 200:
-                response.failure(f"{response.status_code}")
+                response.failure(f"{response.status_code} {response.error or ''}".strip())
                 return
             self.versions[number] = response.json()["version"]
 
@@ -187,7 +188,7 @@ class Chair(Person):
             catch_response=True,
         ) as response:
             if response.status_code != 303:
-                response.failure(f"{response.status_code}")
+                response.failure(f"{response.status_code} {response.error or ''}".strip())
         self.page(f"/api/meetings/{self.meeting}/agenda.docx", "pack download")
 
 
