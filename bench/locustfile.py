@@ -103,7 +103,7 @@ class Person(FastHttpUser):
             path, name=name, headers=self.headers, allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != 200:
-                response.failure(f"{response.status_code} {response.error or ''}".strip())
+                response.failure(f"{response.status_code} {getattr(response, 'error', None) or ''}".strip())
                 return ""
             return response.text or ""
 
@@ -163,7 +163,7 @@ class Secretary(Person):
             catch_response=True,
         ) as response:
             if response.status_code != 200:
-                response.failure(f"{response.status_code} {response.error or ''}".strip())
+                response.failure(f"{response.status_code} {getattr(response, 'error', None) or ''}".strip())
                 return
             self.versions[number] = response.json()["version"]
 
@@ -188,7 +188,7 @@ class Chair(Person):
             catch_response=True,
         ) as response:
             if response.status_code != 303:
-                response.failure(f"{response.status_code} {response.error or ''}".strip())
+                response.failure(f"{response.status_code} {getattr(response, 'error', None) or ''}".strip())
         self.page(f"/api/meetings/{self.meeting}/agenda.docx", "pack download")
 
 
