@@ -346,6 +346,24 @@ def measure_action_patch(base: str, clients: list[dict], seconds: float, limit: 
     }
 
 
+def statements_per_patch(url: str, owner: dict) -> int:
+    """The SQL statements one PATCH of an action's note sends (in process, on the same database)."""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+    from tests.helpers import count_statements
+
+    app = create_app(settings_for(url))
+    path, headers = f"/api/actions/{owner['action_id']}", {"Authorization": f"Bearer {owner['token']}"}
+    with TestClient(app) as client:
+        etag = client.get(path, headers=headers).headers["ETag"]
+        with count_statements(app.state.engine) as sent:
+            response = client.patch(path, json={"note": "Counted"}, headers={**headers, "If-Match": etag})
+    if response.status_code != 200:
+        raise RuntimeError(f"the counted PATCH answered {response.status_code}: {response.text[:500]}")
+    return len(sent)
+
+
 # -- both, on one cluster and one server ------------------------------------------------
 
 
@@ -391,6 +409,7 @@ def measure_load(  # noqa: PLR0913
         load |= {"councils": councils, "size": size.name, "generate_s": generate_s, "warm_up_s": warm_s, "workers": 2}
         print(f"load run: {load['requests']} requests, worst page {load['worst_page']} p95 {load['ratio']} × health")
         action_patch = measure_action_patch(base, owners, patch_seconds, patch_limit)
+        action_patch["statements_per_patch"] = statements_per_patch(url, owners[0])
         return {"load": load, "action_patch": action_patch}
     finally:
         if server is not None:
