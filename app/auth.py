@@ -91,12 +91,20 @@ def start_session(*, session: Session, user: User, kind: str, lifetime: timedelt
 
 def find_session(*, session: Session, secret: object) -> UserSession | None:
     """The live sign-in with this secret id: not ended, not expired; None otherwise."""
-    if not isinstance(secret, str) or not secret or len(secret) > 100:
+    if not _is_secret(secret):
         return None
     row = session.exec(select(UserSession).where(UserSession.token_hash == _digest(secret))).first()
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
-        return None
-    return row
+    return row if row is not None and _is_live(row) else None
+
+
+def _is_secret(secret: object) -> bool:
+    """Shaped like a sign-in's secret id (anything else is not looked up)."""
+    return isinstance(secret, str) and bool(secret) and len(secret) <= 100
+
+
+def _is_live(row: UserSession) -> bool:
+    """Not ended and not expired."""
+    return row.revoked_at is None and row.expires_at > utcnow()
 
 
 def end_session(*, session: Session, row: UserSession) -> None:
@@ -210,11 +218,18 @@ def _touch(request: Request, session: Session, row: UserSession) -> None:
 
 def _signed_in(request: Request, session: Session, *, user_id: object, sid: object) -> User | None:
     """The active user whose live sign-in `sid` is, noted on the request as its current sign-in."""
-    row = find_session(session=session, secret=sid)
-    if row is None or str(row.user_id) != str(user_id):
+    if not _is_secret(sid):
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
+    # The sign-in and its person in one query (find_session, then the user): every signed-in request asks.
+    found = session.exec(
+        select(UserSession, User)
+        .join(User, col(User.id) == UserSession.user_id)
+        .where(UserSession.token_hash == _digest(sid))
+    ).first()
+    if found is None:
+        return None
+    row, user = found
+    if not _is_live(row) or str(row.user_id) != str(user_id) or not user.is_active:
         return None
     _touch(request, session, row)
     request.state.user_session = row
@@ -333,14 +348,22 @@ def load_record_access(
     so an id never tells an outsider that the record exists. Archived records are not
     found either unless asked for (an action's page and history stay readable).
     """
-    record = session.get(model, record_id, execution_options={"include_archived": include_archived})
-    if record is None:
+    # One query for the record, its council and the user's seat there: these loaders run on every
+    # request about a record. Outer-joined, so a record without a seat reads like a missing one.
+    query = (
+        select(model, Council, Membership)
+        .join(Council, Council.id == model.council_id)
+        .outerjoin(Membership, (Membership.council_id == Council.id) & (Membership.user_id == user.id))
+        .where(model.id == record_id)
+    )
+    if include_archived:
+        # Archived records are asked for, archived councils still are not (the global filter is off here).
+        query = query.where(col(Council.archived_at).is_(None)).execution_options(include_archived=True)
+    row = session.exec(query).first()
+    if row is None or row[2] is None:
         raise NotFound(f"{label} not found.")
-    try:
-        access = load_access(session=session, user=user, council_id=record.council_id)
-    except NotFound:
-        raise NotFound(f"{label} not found.") from None
-    return record, access
+    record, council, membership = row
+    return record, Access(user=user, council=council, membership=membership)
 
 
 def get_council_access(council_id: IdPath, user: CurrentUser, session: SessionDep) -> Access:

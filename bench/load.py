@@ -1,100 +1,417 @@
-"""Load on PostgreSQL with two workers: action updates against /api/health."""
+"""Load on PostgreSQL with two workers: people using the pages (Locust), and action updates.
+
+One throwaway PostgreSQL cluster, `councils` generated councils and one `council serve
+--workers 2` on a free loopback port serve both runs; all three are always stopped.
+
+1. The load run (`bench/locustfile.py`, Locust headless in a subprocess): 50 people over 10
+   councils (members opening the home page, their actions and the agenda; one secretary per
+   council saving minutes notes every few seconds; a few chairs publishing the agenda and
+   downloading the Word pack now and then) and a monitor asking /api/health at a low rate,
+   so health's p50/p95 are measured under the same load. Each page's p50/p95 is reported
+   as a ratio to health's; `load_p95_vs_health_p95` is the worst page's p95 over health's.
+2. Action updates: `patch_clients` clients over the first `patch_councils` councils, each an
+   action's owner PATCHing its note (If-Match), then as many clients asking /api/health;
+   `action_patch_rps_vs_health` is the ratio of their requests per second.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from base64 import b64encode
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 
-from bench.common import ROOT, SECRET_KEY, drive, free_port, token_for
-from bench.data import SIZES, generate
+from bench.common import ROOT, SECRET_KEY, drive, free_port, settings_for
+from bench.data import Council_, Size, generate_many
+
+LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
+SESSION_COOKIE = "cxc_session"  # app.main.SESSION_COOKIE
+# The pages a person opens, in the order the report lists them; health is the yardstick.
+PAGES = ("home", "my actions", "agenda page", "minutes page", "minutes save", "publish", "pack download")
 
 
-def measure_action_patch(clients: int = 32, seconds: float = 20, limit: int = 2000) -> dict:
+# -- the people -------------------------------------------------------------------------
+
+
+def _cookie(user_id: int, sid: str) -> str:
+    """The signed session cookie the app's SessionMiddleware would set for this sign-in."""
+    import itsdangerous
+
+    data = b64encode(json.dumps({"user_id": user_id, "sid": sid}).encode("utf-8"))
+    return itsdangerous.TimestampSigner(SECRET_KEY).sign(data).decode("ascii")
+
+
+def _seats(session, council: Council_) -> list[tuple[str, int, int]]:
+    """(role, user id, seat id) of the council's people: chair, secretary, then members."""
+    from sqlmodel import col, select
+
+    from app.models import Membership
+
+    rows = session.exec(
+        select(Membership.role, Membership.user_id, Membership.id)
+        .where(Membership.council_id == council.council_id)
+        .order_by(col(Membership.id))
+    )
+    return [(str(role), user_id, seat_id) for role, user_id, seat_id in rows]
+
+
+def sign_in_people(url: str, councils: list[Council_], people: int, chairs: int) -> list[dict]:
+    """`people` signed-in browsers over `councils`: a secretary in each, `chairs` chairs, the rest members.
+
+    Each gets a sign-in row and its signed cookie, as logging in would give (without paying
+    the password hash 50 times at the start of the run).
+    """
+    from sqlmodel import Session
+
+    from app.auth import start_session
+    from app.db import make_engine
+    from app.models import User
+
+    engine = make_engine(url)
+    chosen: list[dict] = []
+    try:
+        with Session(engine) as session:
+            seats = {c.council_id: _seats(session, c) for c in councils}
+            members = {c.council_id: [s for s in seats[c.council_id] if s[0] == "member"] for c in councils}
+            wanted = [(c, "secretary") for c in councils] + [(c, "chair") for c in councils[:chairs]]
+            # Members round-robin over the councils until everyone is placed.
+            taken = dict.fromkeys(members, 0)
+            k = 0
+            while len(wanted) < people:
+                council = councils[k % len(councils)]
+                if taken[council.council_id] < len(members[council.council_id]):
+                    wanted.append((council, "member"))
+                    taken[council.council_id] += 1
+                k += 1
+            taken = dict.fromkeys(members, 0)
+            for council, role in wanted:
+                if role == "member":
+                    seat = members[council.council_id][taken[council.council_id]]
+                    taken[council.council_id] += 1
+                else:
+                    seat = next(s for s in seats[council.council_id] if s[0] == role)
+                _, user_id, seat_id = seat
+                sid = start_session(
+                    session=session,
+                    user=session.get(User, user_id),
+                    kind="browser",
+                    lifetime=timedelta(hours=12),
+                    user_agent="bench (locust)",
+                )
+                chosen.append(
+                    {
+                        "role": role,
+                        "council_id": council.council_id,
+                        "meeting_id": council.meeting_id,
+                        "seat_id": seat_id,
+                        "cookie": _cookie(user_id, sid),
+                    }
+                )
+            session.commit()
+    finally:
+        engine.dispose()
+    return chosen
+
+
+def owners_with_tokens(url: str, councils: list[Council_], per_council: int) -> list[dict]:
+    """`per_council` different owners of open actions in each council, each with a bearer token and one action."""
+    from sqlmodel import Session, col, select
+
+    from app.auth import create_access_token
+    from app.db import make_engine
+    from app.models import Action, Membership, User
+
+    engine = make_engine(url)
+    clients = []
+    try:
+        with Session(engine) as session:
+            for council in councils:
+                seen: set[int] = set()
+                rows = session.exec(
+                    select(Action.id, Membership.user_id)
+                    .join(Membership, Membership.id == Action.owner_id)
+                    .where(col(Action.id).in_(council.open_action_ids))
+                    .order_by(col(Action.id))
+                )
+                for action_id, user_id in rows:
+                    if user_id in seen:
+                        continue
+                    seen.add(user_id)
+                    token = create_access_token(
+                        session=session, user=session.get(User, user_id), settings=settings_for(url), user_agent="bench"
+                    )
+                    clients.append({"council_id": council.council_id, "action_id": action_id, "token": token})
+                    if len(seen) == per_council:
+                        break
+            session.commit()
+    finally:
+        engine.dispose()
+    return clients
+
+
+# -- the server -------------------------------------------------------------------------
+
+
+def start_server(url: str, workers: int = 2) -> tuple[subprocess.Popen, str]:
+    """`council serve --workers N` on a free loopback port, once /api/health answers."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": SECRET_KEY,
+        "ENVIRONMENT": "production",
+        "COOKIE_SECURE": "false",
+    }
+    council_cli = str(Path(sys.executable).parent / "council")
+    server = subprocess.Popen(
+        [council_cli, "serve", "--workers", str(workers), "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    # Two workers each import the app: on a busy shared 2-core machine that alone took 15 s.
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
+                return server, base
+        except httpx.HTTPError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            if server.poll() is None:
+                # Reading the stderr of a live server would wait for it forever.
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+            raise RuntimeError(f"council serve did not start: {server.stderr.read().decode()[-2000:]}")
+        time.sleep(0.1)
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+# -- 1. the load run --------------------------------------------------------------------
+
+
+def _percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100), linear between the closest ranks."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def summarise(timings: dict[str, list[float]], errors: dict[str, dict[str, int]], seconds: float) -> dict:
+    """p50/p95 per page (ms and as ratios to health's), errors per page, and the worst page's p95 ratio."""
+    health = timings.get("health") or []
+    if not health:
+        # Nothing to compare with (a machine too busy for one health check to finish): report, do not guess.
+        return {"pages": {}, "errors": errors, "seconds": round(seconds, 1), "worst_page": None, "ratio": None}
+    health_p50, health_p95 = statistics.median(health), _percentile(health, 95)
+    pages = {}
+    for name in (*PAGES, "health"):
+        values = timings.get(name) or []
+        failed = errors.get(name, {})
+        if not values and not failed:
+            continue
+        row: dict = {"requests": len(values) + sum(failed.values()), "errors": failed}
+        if values:
+            p50, p95 = statistics.median(values), _percentile(values, 95)
+            row |= {
+                "p50_ms": round(p50, 2),
+                "p95_ms": round(p95, 2),
+                "p50_vs_health": round(p50 / health_p50, 2),
+                "p95_vs_health": round(p95 / health_p95, 2),
+            }
+        pages[name] = row
+    measured = {name: row for name, row in pages.items() if name != "health" and "p95_ms" in row}
+    worst = max(measured, key=lambda name: measured[name]["p95_ms"]) if measured else None
+    return {
+        "pages": pages,
+        "requests": sum(row["requests"] for row in pages.values()),
+        "errors": sum(sum(row["errors"].values()) for row in pages.values()),
+        "seconds": round(seconds, 1),
+        "worst_page": worst,
+        "ratio": measured[worst]["p95_vs_health"] if worst else None,
+    }
+
+
+def warm_up(base: str, people: list[dict]) -> float:
+    """Open each kind of page a few times first, so the workers' first renders (templates, imports) are not timed."""
+    started = time.perf_counter()
+    by_role = {p["role"]: p for p in people}
+    with httpx.Client(base_url=base, timeout=120) as client:
+        for person in by_role.values():
+            cookies = {SESSION_COOKIE: person["cookie"]}
+            meeting = person["meeting_id"]
+            paths = ["/home", f"/councils/{person['council_id']}/actions", f"/meetings/{meeting}/agenda"]
+            if person["role"] != "member":
+                paths += [f"/meetings/{meeting}/minutes", f"/api/meetings/{meeting}/agenda.docx"]
+            for _ in range(2):  # two workers
+                for path in paths:
+                    client.get(path, cookies=cookies)
+    return round(time.perf_counter() - started, 1)
+
+
+def run_locust(  # noqa: PLR0913
+    base: str, people: list[dict], *, seconds: float, max_requests: int, health_every: float, pace: float
+) -> dict:
+    """Locust headless in a subprocess (it patches the process with gevent), timings back through a file."""
+    with tempfile.TemporaryDirectory(prefix="bench-locust-") as tmp:
+        people_file, out_file = Path(tmp) / "people.json", Path(tmp) / "timings.json"
+        people_file.write_text(json.dumps(people), encoding="utf-8")
+        counts = {role: sum(1 for p in people if p["role"] == role) for role in ("member", "secretary", "chair")}
+        users = len(people) + 1  # the people and one health monitor
+        env = {
+            **os.environ,
+            "LOAD_PEOPLE": str(people_file),
+            "LOAD_OUT": str(out_file),
+            "LOAD_MAX_REQUESTS": str(max_requests),
+            "LOAD_HEALTH_EVERY": str(health_every),
+            "LOAD_PACE": str(pace),
+            "LOAD_NEEDED": ",".join(
+                [*PAGES[:3], "minutes save", "health"] + (["publish", "pack download"] if counts["chair"] else [])
+            ),
+            **{f"LOAD_{role.upper()}S": str(n) for role, n in counts.items()},
+        }
+        locust = str(Path(sys.executable).parent / "locust")
+        command = [
+            locust, "-f", str(LOCUSTFILE), "--headless", "--host", base,
+            "-u", str(users), "-r", str(users), "-t", f"{max(1, round(seconds))}s",
+            "--stop-timeout", "10", "--only-summary", "--loglevel", "WARNING",
+        ]  # fmt: skip
+        started = time.perf_counter()
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=seconds + 120)
+        elapsed = time.perf_counter() - started
+        if not out_file.exists():
+            raise RuntimeError(f"locust wrote no timings (exit {done.returncode}): {done.stderr[-2000:]}")
+        measured = json.loads(out_file.read_text(encoding="utf-8"))
+    summary = summarise(measured["timings"], measured["errors"], measured.get("seconds", elapsed))
+    return {"people": counts, "monitor": {"health_every_s": health_every}, "pace": pace, **summary}
+
+
+# -- 2. action updates ------------------------------------------------------------------
+
+
+def measure_action_patch(base: str, clients: list[dict], seconds: float, limit: int) -> dict:
+    """Each client PATCHes its own action's note (If-Match), then as many clients ask /api/health."""
+
+    def patch(client: httpx.Client, index: int, state: dict) -> bool:
+        action_id = clients[index]["action_id"]
+        headers = {"Authorization": f"Bearer {clients[index]['token']}"}
+        if "etag" not in state:
+            state["etag"] = client.get(f"/api/actions/{action_id}", headers=headers).headers.get("ETag")
+        response = client.patch(
+            f"/api/actions/{action_id}",
+            json={"note": f"Progress from client {index}"},
+            headers={**headers, "If-Match": state["etag"]},
+        )
+        state["etag"] = response.headers.get("ETag", state["etag"])
+        return response.status_code == 200
+
+    def health(client: httpx.Client, index: int, state: dict) -> bool:
+        return client.get("/api/health").status_code == 200
+
+    writes = drive(base, clients[0]["token"], len(clients), seconds, limit, patch)
+    reads = drive(base, clients[0]["token"], len(clients), seconds, limit, health)
+    return {
+        "clients": len(clients),
+        "councils": len({c["council_id"] for c in clients}),
+        "workers": 2,
+        "patch": {**writes, "rps": round(writes["rps"], 1)},
+        "health": {**reads, "rps": round(reads["rps"], 1)},
+        # None when a machine too busy to start the clients in time measured no health check.
+        "ratio": round(writes["rps"] / reads["rps"], 3) if reads["rps"] else None,
+    }
+
+
+def statements_per_patch(url: str, owner: dict) -> int:
+    """The SQL statements one PATCH of an action's note sends (in process, on the same database)."""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+    from tests.helpers import count_statements
+
+    app = create_app(settings_for(url))
+    path, headers = f"/api/actions/{owner['action_id']}", {"Authorization": f"Bearer {owner['token']}"}
+    with TestClient(app) as client:
+        etag = client.get(path, headers=headers).headers["ETag"]
+        with count_statements(app.state.engine) as sent:
+            response = client.patch(path, json={"note": "Counted"}, headers={**headers, "If-Match": etag})
+    if response.status_code != 200:
+        raise RuntimeError(f"the counted PATCH answered {response.status_code}: {response.text[:500]}")
+    return len(sent)
+
+
+# -- both, on one cluster and one server ------------------------------------------------
+
+
+def measure_load(  # noqa: PLR0913
+    *,
+    size: Size,
+    councils: int = 10,
+    people: int = 50,
+    chairs: int = 3,
+    seconds: float = 60,
+    max_requests: int = 20_000,
+    health_every: float = 0.5,
+    pace: float = 1.0,
+    patch_councils: int = 8,
+    patch_clients: int = 32,
+    patch_seconds: float = 20,
+    patch_limit: int = 2000,
+) -> dict:
+    """Both runs on PostgreSQL; {"load": …, "action_patch": …}, each with its "ratio" (None without PostgreSQL)."""
     from tests.pg import PostgresCluster, find_bin_dir
 
     bin_dir = find_bin_dir()
     if bin_dir is None:
-        print("PostgreSQL not found under /usr/lib/postgresql: skipping action_patch_rps_vs_health.")
-        return {"note": "PostgreSQL not installed", "ratio": None}
+        print("PostgreSQL not found under /usr/lib/postgresql: skipping the load run and action updates.")
+        note = {"note": "PostgreSQL not installed", "ratio": None}
+        return {"load": note, "action_patch": note}
     cluster = PostgresCluster(bin_dir)
     server: subprocess.Popen | None = None
     try:
         cluster.start()
         url = cluster.create_database("bench")
-        council = generate(url, SIZES["tiny"])
-        action_ids = council.open_action_ids[:clients]
-        token = token_for(url, council.chair_user_id)
-        port = free_port()
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "SECRET_KEY": SECRET_KEY,
-            "ENVIRONMENT": "production",
-            "COOKIE_SECURE": "false",
-        }
-        council_cli = str(Path(sys.executable).parent / "council")
-        server = subprocess.Popen(
-            [council_cli, "serve", "--workers", "2", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
+        started = time.perf_counter()
+        generated = generate_many(url, [size] * councils)
+        generate_s = round(time.perf_counter() - started, 1)
+        print(f"generated {councils} {size.name} councils on PostgreSQL in {generate_s} s")
+        browsers = sign_in_people(url, generated, people, chairs)
+        owners = owners_with_tokens(url, generated[:patch_councils], patch_clients // patch_councils)
+        server, base = start_server(url)
+        warm_s = warm_up(base, browsers)
+        load = run_locust(
+            base, browsers, seconds=seconds, max_requests=max_requests, health_every=health_every, pace=pace
         )
-        base = f"http://127.0.0.1:{port}"
-        # Two workers each import the app: on a busy shared 2-core machine that alone took 15 s.
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                if server.poll() is None:
-                    # Reading the stderr of a live server would wait for it forever.
-                    os.killpg(server.pid, signal.SIGKILL)
-                    server.wait()
-                raise RuntimeError(f"council serve did not start: {server.stderr.read().decode()[-2000:]}")
-            time.sleep(0.1)
-
-        def patch(client: httpx.Client, index: int, state: dict) -> bool:
-            action_id = action_ids[index % len(action_ids)]
-            if "etag" not in state:
-                got = client.get(f"/api/actions/{action_id}")
-                state["etag"] = got.headers.get("ETag")
-            response = client.patch(
-                f"/api/actions/{action_id}",
-                json={"note": f"Progress from client {index}"},
-                headers={"If-Match": state["etag"]},
-            )
-            state["etag"] = response.headers.get("ETag", state["etag"])
-            return response.status_code == 200
-
-        def health(client: httpx.Client, index: int, state: dict) -> bool:
-            return client.get("/api/health").status_code == 200
-
-        writes = drive(base, token, clients, seconds, limit, patch)
-        reads = drive(base, token, clients, seconds, limit, health)
-        return {
-            "clients": clients,
-            "workers": 2,
-            "patch": {**writes, "rps": round(writes["rps"], 1)},
-            "health": {**reads, "rps": round(reads["rps"], 1)},
-            "ratio": round(writes["rps"] / reads["rps"], 3),
-        }
+        load |= {"councils": councils, "size": size.name, "generate_s": generate_s, "warm_up_s": warm_s, "workers": 2}
+        print(f"load run: {load['requests']} requests, worst page {load['worst_page']} p95 {load['ratio']} × health")
+        action_patch = measure_action_patch(base, owners, patch_seconds, patch_limit)
+        action_patch["statements_per_patch"] = statements_per_patch(url, owners[0])
+        return {"load": load, "action_patch": action_patch}
     finally:
-        if server is not None and server.poll() is None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
+        if server is not None:
+            stop_server(server)
         cluster.stop()

@@ -22,7 +22,7 @@ from bench.common import DEFAULT_OUT, machine
 from bench.data import SIZES, generate
 from bench.docx import measure_minutes_docx
 from bench.http import measure_agenda_http
-from bench.load import measure_action_patch
+from bench.load import measure_load
 
 # key: (target description, test on the value)
 TARGETS: dict[str, tuple[str, Callable[[float], bool] | None]] = {
@@ -158,13 +158,27 @@ def main(argv: list[str] | None = None) -> dict:  # noqa: PLR0915
         results["minutes_docx_vs_pandoc"] = raw["minutes_docx"]["ratio"]
     if "load" in parts:
         if args.skip_postgres:
-            raw["action_patch"] = {"note": "skipped (--skip-postgres)", "ratio": None}
+            raw["load"] = raw["action_patch"] = {"note": "skipped (--skip-postgres)", "ratio": None}
         else:
             if args.tiny:
-                raw["action_patch"] = measure_action_patch(clients=32, seconds=3, limit=200)
+                # Tiny: 20 people at four times a person's pace, until 100 requests have timed every page (≤ 60 s).
+                measured = measure_load(
+                    size=SIZES["tiny"],
+                    councils=8,
+                    people=20,
+                    chairs=1,
+                    seconds=60,
+                    max_requests=100,
+                    health_every=0.2,
+                    pace=0.25,
+                    patch_seconds=5,
+                    patch_limit=300,
+                )
             else:
-                raw["action_patch"] = measure_action_patch()
-            print("measured action updates on PostgreSQL")
+                measured = measure_load(size=SIZES["small"])
+            raw["load"], raw["action_patch"] = measured["load"], measured["action_patch"]
+            print("measured the load run and action updates on PostgreSQL")
+        results["load_p95_vs_health_p95"] = raw["load"]["ratio"]
         results["action_patch_rps_vs_health"] = raw["action_patch"]["ratio"]
 
     results["machine"] = machine()
