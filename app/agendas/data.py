@@ -7,6 +7,8 @@ reports), so the cost follows the council's open work, not its history.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import groupby
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, union_all
@@ -15,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from app.agendas.voice import loop_facts
 from app.agendas.voice_data import Voice, load_voice
-from app.measures.stats import Point
+from app.measures.stats import points
 from app.models import (
     CLOSED_STATUSES,
     Action,
@@ -127,7 +129,7 @@ class AgendaData:
     actions: list[ActionFact] = field(default_factory=list)
     department_action_counts: dict[int, ActionCounts] = field(default_factory=dict)
     measures: list[Measure] = field(default_factory=list)
-    # measure id -> its readings as Points (period, value), oldest first
+    # measure id -> its readings as stats Points (period, value), oldest first
     readings: dict[int, list] = field(default_factory=dict)
     reports: list[tuple[DepartmentReport, str | None]] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
@@ -250,14 +252,15 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
         )
     )
     window_start = today - timedelta(days=READING_WINDOW_DAYS)
-    # Straight into the stats' Points, grouped by measure: thousands of them.
-    for measure_id, period, value in read(
+    # Straight into the stats' Points, grouped by measure, oldest first: thousands of them.
+    rows = read(
         select(Reading.measure_id, Reading.period, Reading.value)
         .join(Measure, Measure.id == Reading.measure_id)
         .where(Measure.council_id == council.id, col(Measure.archived_at).is_(None), Reading.period >= window_start)
         .order_by(col(Reading.measure_id), col(Reading.period))
-    ):
-        data.readings.setdefault(measure_id, []).append(Point(period, value))
+    )
+    for measure_id, group in groupby(rows, key=itemgetter(0)):
+        data.readings[measure_id] = points((period, value) for _, period, value in group)
 
     data.voice = load_voice(session=session, council=council, today=today)
     data.loop = loop_facts(data)

@@ -29,6 +29,7 @@ def measure_rows(data: AgendaData) -> dict[int, m.MeasureRow]:
             direction=measure.direction,
             target=measure.target,
             readings=data.readings.get(measure.id, ()),
+            presorted=True,  # load_agenda_data reads them by period
         )
         for measure in data.measures
     }
