@@ -7,11 +7,12 @@ reports), so the cost follows the council's open work, not its history.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from itertools import groupby
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, union_all
+from sqlalchemy import bindparam, func, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -162,74 +163,30 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     # All rows at once (one fetchall): iterating a result fetches them one call at a time.
     connection = session.connection()
 
-    def read(statement) -> list:
-        return connection.execute(statement).all()
+    # The statements are built once (the functions below) and given this agenda's values.
+    values = {"council_id": council.id, "meeting_id": meeting.id}
+
+    def read(statement, **more) -> list:
+        return connection.execute(statement, {**values, **more}).all()
 
     data.previous = session.exec(
-        select(Meeting)
-        .where(
-            Meeting.council_id == council.id,
-            Meeting.scheduled_at < meeting.scheduled_at,
-            Meeting.status != MeetingStatus.cancelled,
-        )
-        .order_by(col(Meeting.scheduled_at).desc())
-        .limit(1)
+        _previous_meeting(), params={"council_id": council.id, "scheduled_at": meeting.scheduled_at}
     ).first()
-    data.departments = read(
-        select(*columns(Department)).where(Department.council_id == council.id).order_by(col(Department.name))
-    )
-    # Each seat with its answer to this meeting's invitation, if any (one row a seat).
-    response_columns = [c.label(f"response_{c.name}") for c in MeetingResponse.__table__.columns]
-    for row in read(
-        select(
-            Membership.id.label("seat_id"),
-            Membership.role,
-            Membership.department_id,
-            User.id.label("user_id"),
-            User.name,
-            *response_columns,
-        )
-        .join(User, User.id == Membership.user_id)
-        .outerjoin(
-            MeetingResponse,
-            (MeetingResponse.membership_id == Membership.id) & (MeetingResponse.meeting_id == meeting.id),
-        )
-        .where(Membership.council_id == council.id)
-        .order_by(col(User.name))
-    ):
+    data.departments = read(_departments())
+    for row in read(_seats()):
         data.seats.append(
             Seat(id=row.seat_id, user_id=row.user_id, name=row.name, role=row.role, department_id=row.department_id)
         )
         if row.response_id is not None:
             data.responses.append(
-                MeetingResponse.model_construct(
-                    **{c.name: getattr(row, f"response_{c.name}") for c in MeetingResponse.__table__.columns}
-                )
+                MeetingResponse.model_construct(**{name: getattr(row, f"response_{name}") for name in RESPONSE_COLUMNS})
             )
 
     # Open actions, and those closed since the previous meeting: not the whole history.
     # Plain rows with the action's columns (attribute access like the ORM object, a
     # fraction of the cost): the agenda only reads them.
     since = data.previous.scheduled_at if data.previous else meeting.scheduled_at - timedelta(days=90)
-    owner_user = aliased(User)
-
-    def actions_where(*conditions):
-        return (
-            select(*columns(Action), owner_user.name.label("owner_name"))
-            .join(Membership, Membership.id == Action.owner_id)
-            .join(owner_user, owner_user.id == Membership.user_id)
-            .where(Action.council_id == council.id, col(Action.archived_at).is_(None), *conditions)
-        )
-
-    # Two halves, each read through its own index (council, status) and (council,
-    # closed_at), sorted here: an ORDER BY or an OR would tempt SQLite to walk the
-    # council's whole history by due date instead.
-    rows = read(
-        union_all(
-            actions_where(col(Action.status).in_(OPEN_STATUSES)),
-            actions_where(col(Action.status).in_(CLOSED_STATUSES), col(Action.closed_at) >= since),
-        )
-    )
+    rows = read(_actions(), since=since)
     data.actions = sorted(
         (ActionFact(action=row, owner_name=row.owner_name) for row in rows),
         key=lambda fact: (fact.action.due_on, fact.action.id),
@@ -238,27 +195,9 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     data.department_action_counts = count_department_actions(session=session, council=council, today=today)
 
     # With the day of the first five-whys workshop that picked it as an action-plan metric.
-    plan_since = (
-        select(func.min(RootCause.created_at))
-        .join(RootCauseMeasure, RootCauseMeasure.root_cause_id == RootCause.id)
-        .where(RootCauseMeasure.measure_id == Measure.id)
-        .scalar_subquery()
-    )
-    data.measures = list(
-        read(
-            select(*columns(Measure), plan_since.label("plan_since"))
-            .where(Measure.council_id == council.id, col(Measure.archived_at).is_(None))
-            .order_by(col(Measure.name))
-        )
-    )
-    window_start = today - timedelta(days=READING_WINDOW_DAYS)
+    data.measures = read(_measures())
     # Straight into the stats' Points, grouped by measure, oldest first: thousands of them.
-    rows = read(
-        select(Reading.measure_id, Reading.period, Reading.value)
-        .join(Measure, Measure.id == Reading.measure_id)
-        .where(Measure.council_id == council.id, col(Measure.archived_at).is_(None), Reading.period >= window_start)
-        .order_by(col(Reading.measure_id), col(Reading.period))
-    )
+    rows = read(_readings(), window_start=today - timedelta(days=READING_WINDOW_DAYS))
     for measure_id, group in groupby(rows, key=itemgetter(0)):
         data.readings[measure_id] = points((period, value) for _, period, value in group)
 
@@ -272,17 +211,9 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
             .where(DepartmentReport.meeting_id == meeting.id)
         )
     )
-    live_statuses = [InitiativeStatus.approved, InitiativeStatus.in_progress, InitiativeStatus.proposed]
     # One row per live initiative and measure it is linked to (one alone without links), as
     # the steps below: one query for both, so the customer's voice fits the query budget.
-    link_columns = [c.label(f"link_{c.name}") for c in InitiativeMeasure.__table__.columns]
-    rows = read(
-        # created_at breaks ties in the ranking
-        select(*columns(Initiative, unread=("description", "version", "updated_at")), *link_columns)
-        .outerjoin(InitiativeMeasure, InitiativeMeasure.initiative_id == Initiative.id)
-        .where(Initiative.council_id == council.id, col(Initiative.status).in_(live_statuses))
-        .order_by(col(Initiative.created_at), col(Initiative.id))
-    )
+    rows = read(_initiatives())
     seen_initiatives: set[int] = set()
     for row in rows:
         if row.id not in seen_initiatives:
@@ -294,21 +225,7 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
             )
     # One row per journey, step and department serving it (a journey without steps, or a step
     # no one serves, comes once, alone): journeys by name, their steps in order.
-    rows = read(
-        select(
-            Journey.id.label("journey_key"),
-            Journey.name.label("journey_name"),
-            Journey.owner_id.label("journey_owner_id"),
-            *columns(JourneyStep),
-            StepDepartment.department_id.label("link_department_id"),
-            StepDepartment.responsibility.label("link_responsibility"),
-        )
-        .select_from(Journey)
-        .outerjoin(JourneyStep, JourneyStep.journey_id == Journey.id)
-        .outerjoin(StepDepartment, StepDepartment.step_id == JourneyStep.id)
-        .where(Journey.council_id == council.id)
-        .order_by(col(Journey.name), col(Journey.id), col(JourneyStep.position), col(JourneyStep.id))
-    )
+    rows = read(_journeys())
     seen_journeys: set[int] = set()
     seen_steps: set[int] = set()
     for row in rows:
@@ -356,6 +273,148 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     data.standing = load_standing_items(session=session, council_id=council.id)
     data.papers = agenda_papers(session=session, meeting_id=meeting.id, council_id=council.id)
     return data
+
+
+# The agenda's statements, each built on first use and kept: building a select costs about
+# as much Python as reading its rows, so each agenda only gives them its values (bindparams).
+COUNCIL_ID = "council_id"
+
+
+def _council_id():
+    return bindparam(COUNCIL_ID)
+
+
+@cache
+def _previous_meeting():
+    return (
+        select(Meeting)
+        .where(
+            Meeting.council_id == _council_id(),
+            Meeting.scheduled_at < bindparam("scheduled_at"),
+            Meeting.status != MeetingStatus.cancelled,
+        )
+        .order_by(col(Meeting.scheduled_at).desc())
+        .limit(1)
+    )
+
+
+@cache
+def _departments():
+    return select(*columns(Department)).where(Department.council_id == _council_id()).order_by(col(Department.name))
+
+
+RESPONSE_COLUMNS = [c.name for c in MeetingResponse.__table__.columns]
+
+
+@cache
+def _seats():
+    """Each seat with its answer to this meeting's invitation, if any (one row a seat)."""
+    return (
+        select(
+            Membership.id.label("seat_id"),
+            Membership.role,
+            Membership.department_id,
+            User.id.label("user_id"),
+            User.name,
+            *[c.label(f"response_{c.name}") for c in MeetingResponse.__table__.columns],
+        )
+        .join(User, User.id == Membership.user_id)
+        .outerjoin(
+            MeetingResponse,
+            (MeetingResponse.membership_id == Membership.id) & (MeetingResponse.meeting_id == bindparam("meeting_id")),
+        )
+        .where(Membership.council_id == _council_id())
+        .order_by(col(User.name))
+    )
+
+
+@cache
+def _actions():
+    """Open actions, and those closed since `since`, with their owner's name.
+
+    Two halves, each read through its own index (council, status) and (council,
+    closed_at), sorted by the caller: an ORDER BY or an OR would tempt SQLite to walk the
+    council's whole history by due date instead.
+    """
+    owner_user = aliased(User)
+
+    def actions_where(*conditions):
+        return (
+            select(*columns(Action), owner_user.name.label("owner_name"))
+            .join(Membership, Membership.id == Action.owner_id)
+            .join(owner_user, owner_user.id == Membership.user_id)
+            .where(Action.council_id == _council_id(), col(Action.archived_at).is_(None), *conditions)
+        )
+
+    return union_all(
+        actions_where(col(Action.status).in_(OPEN_STATUSES)),
+        actions_where(col(Action.status).in_(CLOSED_STATUSES), col(Action.closed_at) >= bindparam("since")),
+    )
+
+
+@cache
+def _measures():
+    """The council's measures in use, with the day of the first five-whys workshop that picked each as
+    an action-plan metric."""
+    plan_since = (
+        select(func.min(RootCause.created_at))
+        .join(RootCauseMeasure, RootCauseMeasure.root_cause_id == RootCause.id)
+        .where(RootCauseMeasure.measure_id == Measure.id)
+        .scalar_subquery()
+    )
+    return (
+        select(*columns(Measure), plan_since.label("plan_since"))
+        .where(Measure.council_id == _council_id(), col(Measure.archived_at).is_(None))
+        .order_by(col(Measure.name))
+    )
+
+
+@cache
+def _readings():
+    return (
+        select(Reading.measure_id, Reading.period, Reading.value)
+        .join(Measure, Measure.id == Reading.measure_id)
+        .where(
+            Measure.council_id == _council_id(),
+            col(Measure.archived_at).is_(None),
+            Reading.period >= bindparam("window_start"),
+        )
+        .order_by(col(Reading.measure_id), col(Reading.period))
+    )
+
+
+LIVE_INITIATIVES = [InitiativeStatus.approved, InitiativeStatus.in_progress, InitiativeStatus.proposed]
+
+
+@cache
+def _initiatives():
+    link_columns = [c.label(f"link_{c.name}") for c in InitiativeMeasure.__table__.columns]
+    return (
+        # created_at breaks ties in the ranking
+        select(*columns(Initiative, unread=("description", "version", "updated_at")), *link_columns)
+        .outerjoin(InitiativeMeasure, InitiativeMeasure.initiative_id == Initiative.id)
+        .where(Initiative.council_id == _council_id(), col(Initiative.status).in_(LIVE_INITIATIVES))
+        .order_by(col(Initiative.created_at), col(Initiative.id))
+    )
+
+
+@cache
+def _journeys():
+    return (
+        select(
+            Journey.id.label("journey_key"),
+            Journey.name.label("journey_name"),
+            Journey.owner_id.label("journey_owner_id"),
+            *columns(JourneyStep),
+            StepDepartment.department_id.label("link_department_id"),
+            StepDepartment.responsibility.label("link_responsibility"),
+        )
+        .select_from(Journey)
+        .outerjoin(JourneyStep, JourneyStep.journey_id == Journey.id)
+        .outerjoin(StepDepartment, StepDepartment.step_id == JourneyStep.id)
+        .where(Journey.council_id == _council_id())
+        .order_by(col(Journey.name), col(Journey.id), col(JourneyStep.position), col(JourneyStep.id))
+    )
 
 
 def load_standing_items(*, session: Session, council_id: int) -> list[StandingItem]:
