@@ -204,13 +204,7 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     data.voice = load_voice(session=session, council=council, today=today)
     data.loop = loop_facts(data)
 
-    data.reports = list(
-        session.exec(
-            select(DepartmentReport, User.name)
-            .outerjoin(User, User.id == DepartmentReport.author_id)
-            .where(DepartmentReport.meeting_id == meeting.id)
-        )
-    )
+    data.reports = list(session.exec(_reports(), params=values))
     # One row per live initiative and measure it is linked to (one alone without links), as
     # the steps below: one query for both, so the customer's voice fits the query budget.
     rows = read(_initiatives())
@@ -245,28 +239,8 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
         if data.previous
         else (today - timedelta(days=RESEARCH_FALLBACK_DAYS))
     )
-    data.research = list(
-        session.exec(
-            select(Research)
-            .where(Research.council_id == council.id, Research.conducted_on >= research_since)
-            .order_by(col(Research.conducted_on).desc(), col(Research.id))
-        )
-    )
-    # Each item with its submitter's name and, when it was carried, the number of the meeting it came from.
-    submitter = aliased(User)
-    origin = aliased(AobItem)
-    origin_meeting = aliased(Meeting)
-    for item, name, carried_from in session.exec(
-        select(AobItem, submitter.name, origin_meeting.number)
-        .outerjoin(Membership, Membership.id == AobItem.submitted_by_id)
-        .outerjoin(submitter, submitter.id == Membership.user_id)
-        .outerjoin(origin, origin.id == AobItem.carried_from_id)
-        .outerjoin(origin_meeting, origin_meeting.id == origin.meeting_id)
-        .where(AobItem.meeting_id == meeting.id)
-        .order_by(col(AobItem.created_at), col(AobItem.id))
-        # The meeting an item came from counts even if it was archived since.
-        .execution_options(include_archived=True)
-    ):
+    data.research = list(session.exec(_research(), params={**values, "since": research_since}))
+    for item, name, carried_from in session.exec(_aob(), params=values):
         data.aob.append((item, name))
         if carried_from is not None:
             data.aob_carried_from[item.id] = carried_from
@@ -417,15 +391,55 @@ def _journeys():
     )
 
 
+@cache
+def _reports():
+    return (
+        select(DepartmentReport, User.name)
+        .outerjoin(User, User.id == DepartmentReport.author_id)
+        .where(DepartmentReport.meeting_id == bindparam("meeting_id"))
+    )
+
+
+@cache
+def _research():
+    return (
+        select(Research)
+        .where(Research.council_id == _council_id(), Research.conducted_on >= bindparam("since"))
+        .order_by(col(Research.conducted_on).desc(), col(Research.id))
+    )
+
+
+@cache
+def _aob():
+    """Each item with its submitter's name and, when it was carried, the number of the meeting it came from."""
+    submitter = aliased(User)
+    origin = aliased(AobItem)
+    origin_meeting = aliased(Meeting)
+    return (
+        select(AobItem, submitter.name, origin_meeting.number)
+        .outerjoin(Membership, Membership.id == AobItem.submitted_by_id)
+        .outerjoin(submitter, submitter.id == Membership.user_id)
+        .outerjoin(origin, origin.id == AobItem.carried_from_id)
+        .outerjoin(origin_meeting, origin_meeting.id == origin.meeting_id)
+        .where(AobItem.meeting_id == bindparam("meeting_id"))
+        .order_by(col(AobItem.created_at), col(AobItem.id))
+        # The meeting an item came from counts even if it was archived since.
+        .execution_options(include_archived=True)
+    )
+
+
+@cache
+def _standing_items():
+    return (
+        select(StandingItem)
+        .where(StandingItem.council_id == _council_id(), col(StandingItem.archived_at).is_(None))
+        .order_by(col(StandingItem.id))
+    )
+
+
 def load_standing_items(*, session: Session, council_id: int) -> list[StandingItem]:
     """The council's standing items in use (archived ones are kept only for the minutes that name them)."""
-    return list(
-        session.exec(
-            select(StandingItem)
-            .where(StandingItem.council_id == council_id, col(StandingItem.archived_at).is_(None))
-            .order_by(col(StandingItem.id))
-        )
-    )
+    return list(session.exec(_standing_items(), params={COUNCIL_ID: council_id}))
 
 
 def load_carried_from(*, session: Session, items: list[AobItem]) -> dict[int, int]:
