@@ -117,13 +117,21 @@ def measure_stats(
     else:
         # No target to judge by: only the direction of travel.
         status = "amber" if movement == "worsening" else "green"
-    return MeasureStats(
-        latest=latest,
-        previous=previous,
-        change=change,
-        on_target=on_target,
-        movement=movement,
-        status=status,
-        trend=trend,
-        slope=slope([p.value for p in trend]),
+    # The frozen dataclass made as its __init__ would (every field given), without its per-field
+    # checks: the agenda derives these for hundreds of measures.
+    stats = _new(MeasureStats)
+    _set(
+        stats,
+        "__dict__",
+        {
+            "latest": latest,
+            "previous": previous,
+            "change": change,
+            "on_target": on_target,
+            "movement": movement,
+            "status": status,
+            "trend": trend,
+            "slope": slope([p.value for p in trend]),
+        },
     )
+    return stats
