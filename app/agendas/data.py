@@ -76,8 +76,9 @@ class StepLink:
     responsibility: str
 
 
-# Columns no part of the agenda reads: long texts and bookkeeping.
-UNREAD = ("description", "version", "created_at", "updated_at")
+# Columns no part of the agenda reads: long texts and bookkeeping (archived_at: each read keeps
+# only the records in use, whose archived_at is empty).
+UNREAD = ("description", "version", "created_at", "updated_at", "archived_at")
 
 
 def columns(model, *, unread: tuple[str, ...] = UNREAD) -> list:
