@@ -7,15 +7,18 @@ reports), so the cost follows the council's open work, not its history.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
+from itertools import groupby
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, union_all
+from sqlalchemy import bindparam, func, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.agendas.voice import loop_facts
 from app.agendas.voice_data import Voice, load_voice
-from app.measures.stats import Point
+from app.measures.stats import points
 from app.models import (
     CLOSED_STATUSES,
     Action,
@@ -73,8 +76,9 @@ class StepLink:
     responsibility: str
 
 
-# Columns no part of the agenda reads: long texts and bookkeeping.
-UNREAD = ("description", "version", "created_at", "updated_at")
+# Columns no part of the agenda reads: long texts and bookkeeping (archived_at: each read keeps
+# only the records in use, whose archived_at is empty).
+UNREAD = ("description", "version", "created_at", "updated_at", "archived_at")
 
 
 def columns(model, *, unread: tuple[str, ...] = UNREAD) -> list:
@@ -127,7 +131,7 @@ class AgendaData:
     actions: list[ActionFact] = field(default_factory=list)
     department_action_counts: dict[int, ActionCounts] = field(default_factory=dict)
     measures: list[Measure] = field(default_factory=list)
-    # measure id -> its readings as Points (period, value), oldest first
+    # measure id -> its readings as stats Points (period, value), oldest first
     readings: dict[int, list] = field(default_factory=dict)
     reports: list[tuple[DepartmentReport, str | None]] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
@@ -160,74 +164,30 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     # All rows at once (one fetchall): iterating a result fetches them one call at a time.
     connection = session.connection()
 
-    def read(statement) -> list:
-        return connection.execute(statement).all()
+    # The statements are built once (the functions below) and given this agenda's values.
+    values = {"council_id": council.id, "meeting_id": meeting.id}
+
+    def read(statement, **more) -> list:
+        return connection.execute(statement, {**values, **more}).all()
 
     data.previous = session.exec(
-        select(Meeting)
-        .where(
-            Meeting.council_id == council.id,
-            Meeting.scheduled_at < meeting.scheduled_at,
-            Meeting.status != MeetingStatus.cancelled,
-        )
-        .order_by(col(Meeting.scheduled_at).desc())
-        .limit(1)
+        _previous_meeting(), params={"council_id": council.id, "scheduled_at": meeting.scheduled_at}
     ).first()
-    data.departments = read(
-        select(*columns(Department)).where(Department.council_id == council.id).order_by(col(Department.name))
-    )
-    # Each seat with its answer to this meeting's invitation, if any (one row a seat).
-    response_columns = [c.label(f"response_{c.name}") for c in MeetingResponse.__table__.columns]
-    for row in read(
-        select(
-            Membership.id.label("seat_id"),
-            Membership.role,
-            Membership.department_id,
-            User.id.label("user_id"),
-            User.name,
-            *response_columns,
-        )
-        .join(User, User.id == Membership.user_id)
-        .outerjoin(
-            MeetingResponse,
-            (MeetingResponse.membership_id == Membership.id) & (MeetingResponse.meeting_id == meeting.id),
-        )
-        .where(Membership.council_id == council.id)
-        .order_by(col(User.name))
-    ):
+    data.departments = read(_departments())
+    for row in read(_seats()):
         data.seats.append(
             Seat(id=row.seat_id, user_id=row.user_id, name=row.name, role=row.role, department_id=row.department_id)
         )
         if row.response_id is not None:
             data.responses.append(
-                MeetingResponse.model_construct(
-                    **{c.name: getattr(row, f"response_{c.name}") for c in MeetingResponse.__table__.columns}
-                )
+                MeetingResponse.model_construct(**{name: getattr(row, f"response_{name}") for name in RESPONSE_COLUMNS})
             )
 
     # Open actions, and those closed since the previous meeting: not the whole history.
     # Plain rows with the action's columns (attribute access like the ORM object, a
     # fraction of the cost): the agenda only reads them.
     since = data.previous.scheduled_at if data.previous else meeting.scheduled_at - timedelta(days=90)
-    owner_user = aliased(User)
-
-    def actions_where(*conditions):
-        return (
-            select(*columns(Action), owner_user.name.label("owner_name"))
-            .join(Membership, Membership.id == Action.owner_id)
-            .join(owner_user, owner_user.id == Membership.user_id)
-            .where(Action.council_id == council.id, col(Action.archived_at).is_(None), *conditions)
-        )
-
-    # Two halves, each read through its own index (council, status) and (council,
-    # closed_at), sorted here: an ORDER BY or an OR would tempt SQLite to walk the
-    # council's whole history by due date instead.
-    rows = read(
-        union_all(
-            actions_where(col(Action.status).in_(OPEN_STATUSES)),
-            actions_where(col(Action.status).in_(CLOSED_STATUSES), col(Action.closed_at) >= since),
-        )
-    )
+    rows = read(_actions(), since=since)
     data.actions = sorted(
         (ActionFact(action=row, owner_name=row.owner_name) for row in rows),
         key=lambda fact: (fact.action.due_on, fact.action.id),
@@ -236,50 +196,19 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     data.department_action_counts = count_department_actions(session=session, council=council, today=today)
 
     # With the day of the first five-whys workshop that picked it as an action-plan metric.
-    plan_since = (
-        select(func.min(RootCause.created_at))
-        .join(RootCauseMeasure, RootCauseMeasure.root_cause_id == RootCause.id)
-        .where(RootCauseMeasure.measure_id == Measure.id)
-        .scalar_subquery()
-    )
-    data.measures = list(
-        read(
-            select(*columns(Measure), plan_since.label("plan_since"))
-            .where(Measure.council_id == council.id, col(Measure.archived_at).is_(None))
-            .order_by(col(Measure.name))
-        )
-    )
-    window_start = today - timedelta(days=READING_WINDOW_DAYS)
-    # Straight into the stats' Points, grouped by measure: thousands of them.
-    for measure_id, period, value in read(
-        select(Reading.measure_id, Reading.period, Reading.value)
-        .join(Measure, Measure.id == Reading.measure_id)
-        .where(Measure.council_id == council.id, col(Measure.archived_at).is_(None), Reading.period >= window_start)
-        .order_by(col(Reading.measure_id), col(Reading.period))
-    ):
-        data.readings.setdefault(measure_id, []).append(Point(period, value))
+    data.measures = read(_measures())
+    # Straight into the stats' Points, grouped by measure, oldest first: thousands of them.
+    rows = read(_readings(), window_start=today - timedelta(days=READING_WINDOW_DAYS))
+    for measure_id, group in groupby(rows, key=itemgetter(0)):
+        data.readings[measure_id] = points((period, value) for _, period, value in group)
 
     data.voice = load_voice(session=session, council=council, today=today)
     data.loop = loop_facts(data)
 
-    data.reports = list(
-        session.exec(
-            select(DepartmentReport, User.name)
-            .outerjoin(User, User.id == DepartmentReport.author_id)
-            .where(DepartmentReport.meeting_id == meeting.id)
-        )
-    )
-    live_statuses = [InitiativeStatus.approved, InitiativeStatus.in_progress, InitiativeStatus.proposed]
+    data.reports = list(session.exec(_reports(), params=values))
     # One row per live initiative and measure it is linked to (one alone without links), as
     # the steps below: one query for both, so the customer's voice fits the query budget.
-    link_columns = [c.label(f"link_{c.name}") for c in InitiativeMeasure.__table__.columns]
-    rows = read(
-        # created_at breaks ties in the ranking
-        select(*columns(Initiative, unread=("description", "version", "updated_at")), *link_columns)
-        .outerjoin(InitiativeMeasure, InitiativeMeasure.initiative_id == Initiative.id)
-        .where(Initiative.council_id == council.id, col(Initiative.status).in_(live_statuses))
-        .order_by(col(Initiative.created_at), col(Initiative.id))
-    )
+    rows = read(_initiatives())
     seen_initiatives: set[int] = set()
     for row in rows:
         if row.id not in seen_initiatives:
@@ -291,21 +220,7 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
             )
     # One row per journey, step and department serving it (a journey without steps, or a step
     # no one serves, comes once, alone): journeys by name, their steps in order.
-    rows = read(
-        select(
-            Journey.id.label("journey_key"),
-            Journey.name.label("journey_name"),
-            Journey.owner_id.label("journey_owner_id"),
-            *columns(JourneyStep),
-            StepDepartment.department_id.label("link_department_id"),
-            StepDepartment.responsibility.label("link_responsibility"),
-        )
-        .select_from(Journey)
-        .outerjoin(JourneyStep, JourneyStep.journey_id == Journey.id)
-        .outerjoin(StepDepartment, StepDepartment.step_id == JourneyStep.id)
-        .where(Journey.council_id == council.id)
-        .order_by(col(Journey.name), col(Journey.id), col(JourneyStep.position), col(JourneyStep.id))
-    )
+    rows = read(_journeys())
     seen_journeys: set[int] = set()
     seen_steps: set[int] = set()
     for row in rows:
@@ -325,28 +240,8 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
         if data.previous
         else (today - timedelta(days=RESEARCH_FALLBACK_DAYS))
     )
-    data.research = list(
-        session.exec(
-            select(Research)
-            .where(Research.council_id == council.id, Research.conducted_on >= research_since)
-            .order_by(col(Research.conducted_on).desc(), col(Research.id))
-        )
-    )
-    # Each item with its submitter's name and, when it was carried, the number of the meeting it came from.
-    submitter = aliased(User)
-    origin = aliased(AobItem)
-    origin_meeting = aliased(Meeting)
-    for item, name, carried_from in session.exec(
-        select(AobItem, submitter.name, origin_meeting.number)
-        .outerjoin(Membership, Membership.id == AobItem.submitted_by_id)
-        .outerjoin(submitter, submitter.id == Membership.user_id)
-        .outerjoin(origin, origin.id == AobItem.carried_from_id)
-        .outerjoin(origin_meeting, origin_meeting.id == origin.meeting_id)
-        .where(AobItem.meeting_id == meeting.id)
-        .order_by(col(AobItem.created_at), col(AobItem.id))
-        # The meeting an item came from counts even if it was archived since.
-        .execution_options(include_archived=True)
-    ):
+    data.research = list(session.exec(_research(), params={**values, "since": research_since}))
+    for item, name, carried_from in session.exec(_aob(), params=values):
         data.aob.append((item, name))
         if carried_from is not None:
             data.aob_carried_from[item.id] = carried_from
@@ -355,15 +250,197 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     return data
 
 
+# The agenda's statements, each built on first use and kept: building a select costs about
+# as much Python as reading its rows, so each agenda only gives them its values (bindparams).
+COUNCIL_ID = "council_id"
+
+
+def _council_id():
+    return bindparam(COUNCIL_ID)
+
+
+@cache
+def _previous_meeting():
+    return (
+        select(Meeting)
+        .where(
+            Meeting.council_id == _council_id(),
+            Meeting.scheduled_at < bindparam("scheduled_at"),
+            Meeting.status != MeetingStatus.cancelled,
+        )
+        .order_by(col(Meeting.scheduled_at).desc())
+        .limit(1)
+    )
+
+
+@cache
+def _departments():
+    return select(*columns(Department)).where(Department.council_id == _council_id()).order_by(col(Department.name))
+
+
+RESPONSE_COLUMNS = [c.name for c in MeetingResponse.__table__.columns]
+
+
+@cache
+def _seats():
+    """Each seat with its answer to this meeting's invitation, if any (one row a seat)."""
+    return (
+        select(
+            Membership.id.label("seat_id"),
+            Membership.role,
+            Membership.department_id,
+            User.id.label("user_id"),
+            User.name,
+            *[c.label(f"response_{c.name}") for c in MeetingResponse.__table__.columns],
+        )
+        .join(User, User.id == Membership.user_id)
+        .outerjoin(
+            MeetingResponse,
+            (MeetingResponse.membership_id == Membership.id) & (MeetingResponse.meeting_id == bindparam("meeting_id")),
+        )
+        .where(Membership.council_id == _council_id())
+        .order_by(col(User.name))
+    )
+
+
+@cache
+def _actions():
+    """Open actions, and those closed since `since`, with their owner's name.
+
+    Two halves, each read through its own index (council, status) and (council,
+    closed_at), sorted by the caller: an ORDER BY or an OR would tempt SQLite to walk the
+    council's whole history by due date instead.
+    """
+    owner_user = aliased(User)
+
+    def actions_where(*conditions):
+        return (
+            select(*columns(Action), owner_user.name.label("owner_name"))
+            .join(Membership, Membership.id == Action.owner_id)
+            .join(owner_user, owner_user.id == Membership.user_id)
+            .where(Action.council_id == _council_id(), col(Action.archived_at).is_(None), *conditions)
+        )
+
+    return union_all(
+        actions_where(col(Action.status).in_(OPEN_STATUSES)),
+        actions_where(col(Action.status).in_(CLOSED_STATUSES), col(Action.closed_at) >= bindparam("since")),
+    )
+
+
+@cache
+def _measures():
+    """The council's measures in use, with the day of the first five-whys workshop that picked each as
+    an action-plan metric."""
+    plan_since = (
+        select(func.min(RootCause.created_at))
+        .join(RootCauseMeasure, RootCauseMeasure.root_cause_id == RootCause.id)
+        .where(RootCauseMeasure.measure_id == Measure.id)
+        .scalar_subquery()
+    )
+    return (
+        select(*columns(Measure), plan_since.label("plan_since"))
+        .where(Measure.council_id == _council_id(), col(Measure.archived_at).is_(None))
+        .order_by(col(Measure.name))
+    )
+
+
+@cache
+def _readings():
+    return (
+        select(Reading.measure_id, Reading.period, Reading.value)
+        .join(Measure, Measure.id == Reading.measure_id)
+        .where(
+            Measure.council_id == _council_id(),
+            col(Measure.archived_at).is_(None),
+            Reading.period >= bindparam("window_start"),
+        )
+        .order_by(col(Reading.measure_id), col(Reading.period))
+    )
+
+
+LIVE_INITIATIVES = [InitiativeStatus.approved, InitiativeStatus.in_progress, InitiativeStatus.proposed]
+
+
+@cache
+def _initiatives():
+    link_columns = [c.label(f"link_{c.name}") for c in InitiativeMeasure.__table__.columns]
+    return (
+        # created_at breaks ties in the ranking
+        select(*columns(Initiative, unread=("description", "version", "updated_at")), *link_columns)
+        .outerjoin(InitiativeMeasure, InitiativeMeasure.initiative_id == Initiative.id)
+        .where(Initiative.council_id == _council_id(), col(Initiative.status).in_(LIVE_INITIATIVES))
+        .order_by(col(Initiative.created_at), col(Initiative.id))
+    )
+
+
+@cache
+def _journeys():
+    return (
+        select(
+            Journey.id.label("journey_key"),
+            Journey.name.label("journey_name"),
+            Journey.owner_id.label("journey_owner_id"),
+            *columns(JourneyStep),
+            StepDepartment.department_id.label("link_department_id"),
+            StepDepartment.responsibility.label("link_responsibility"),
+        )
+        .select_from(Journey)
+        .outerjoin(JourneyStep, JourneyStep.journey_id == Journey.id)
+        .outerjoin(StepDepartment, StepDepartment.step_id == JourneyStep.id)
+        .where(Journey.council_id == _council_id())
+        .order_by(col(Journey.name), col(Journey.id), col(JourneyStep.position), col(JourneyStep.id))
+    )
+
+
+@cache
+def _reports():
+    return (
+        select(DepartmentReport, User.name)
+        .outerjoin(User, User.id == DepartmentReport.author_id)
+        .where(DepartmentReport.meeting_id == bindparam("meeting_id"))
+    )
+
+
+@cache
+def _research():
+    return (
+        select(Research)
+        .where(Research.council_id == _council_id(), Research.conducted_on >= bindparam("since"))
+        .order_by(col(Research.conducted_on).desc(), col(Research.id))
+    )
+
+
+@cache
+def _aob():
+    """Each item with its submitter's name and, when it was carried, the number of the meeting it came from."""
+    submitter = aliased(User)
+    origin = aliased(AobItem)
+    origin_meeting = aliased(Meeting)
+    return (
+        select(AobItem, submitter.name, origin_meeting.number)
+        .outerjoin(Membership, Membership.id == AobItem.submitted_by_id)
+        .outerjoin(submitter, submitter.id == Membership.user_id)
+        .outerjoin(origin, origin.id == AobItem.carried_from_id)
+        .outerjoin(origin_meeting, origin_meeting.id == origin.meeting_id)
+        .where(AobItem.meeting_id == bindparam("meeting_id"))
+        .order_by(col(AobItem.created_at), col(AobItem.id))
+        # The meeting an item came from counts even if it was archived since.
+        .execution_options(include_archived=True)
+    )
+
+
+@cache
+def _standing_items():
+    return (
+        select(StandingItem)
+        .where(StandingItem.council_id == _council_id(), col(StandingItem.archived_at).is_(None))
+        .order_by(col(StandingItem.id))
+    )
+
+
 def load_standing_items(*, session: Session, council_id: int) -> list[StandingItem]:
     """The council's standing items in use (archived ones are kept only for the minutes that name them)."""
-    return list(
-        session.exec(
-            select(StandingItem)
-            .where(StandingItem.council_id == council_id, col(StandingItem.archived_at).is_(None))
-            .order_by(col(StandingItem.id))
-        )
-    )
+    return list(session.exec(_standing_items(), params={COUNCIL_ID: council_id}))
 
 
 def load_carried_from(*, session: Session, items: list[AobItem]) -> dict[int, int]:

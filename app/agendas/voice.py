@@ -78,10 +78,18 @@ def _department_themes(voice) -> dict[int, list[int]]:
 
 def department_voice(voice, department_id: int, plan_metrics: list[PlanMetric]) -> DepartmentVoice | None:
     """One department's top negative themes and action-plan metrics; None with neither."""
-    trends = [
-        build_theme_trend(voice.trends, t, department_id) for t in _department_themes(voice).get(department_id, [])
-    ]
-    trends.sort(key=lambda t: (-t.negative, t.name.lower(), t.theme_id))  # as the trends page ranks them
+    data = voice.trends
+    counts, months = data.theme_counts, data.months
+    # Ranked as the trends page ranks them (most negative mentions, then name), by the same
+    # window total build_theme_trend counts; only the top few are shown, so only they are built
+    # in full (a trend a department × theme costs most of a large council's agenda otherwise).
+    ranked = []
+    for theme_id in _department_themes(voice).get(department_id, []):
+        negative = sum(counts.get((theme_id, department_id, month), (0, 0, 0))[0] for month in months)
+        if negative > 0:
+            ranked.append((-negative, data.themes.get(theme_id, "").lower(), theme_id))
+    ranked.sort()
+    trends = [build_theme_trend(data, theme_id, department_id) for _, _, theme_id in ranked[:TOP_DEPARTMENT]]
     themes = [_theme(t, voice) for t in _top(trends, TOP_DEPARTMENT)]
     if not themes and not plan_metrics:
         return None

@@ -17,8 +17,9 @@ the agenda as they serve the trends page.
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
-from sqlalchemy import Integer, String, cast, exists, func, literal, null, union_all
+from sqlalchemy import Integer, String, bindparam, cast, exists, func, literal, null, union_all
 from sqlmodel import Session, col, select
 
 from app.feedback.trends import TrendData, add_months, window
@@ -59,7 +60,33 @@ def load_voice(*, session: Session, council: Council, today: date) -> Voice:
     """The window's monthly counts, the scale, workshops and example comments: one statement."""
     last = add_months(today.replace(day=1), -1)
     months = window(last, MONTHS)
-    first = months[0]
+    trends = TrendData(months=months, themes={}, departments={})
+    voice = Voice(trends=trends)
+    rows = session.connection().execute(
+        _voice_statement(),
+        {"council_id": council.id, "first": months[0], "last": last, "after": add_months(last, 1)},
+    )
+    for kind, theme_id, department_id, text, day, a, b, c, d in rows.all():
+        if kind == "theme":
+            trends.themes[theme_id] = text
+            trends.theme_counts[(theme_id, department_id, day)] = (a, b, c)
+            if d:
+                voice.workshops.add(theme_id)
+        elif kind == "month":
+            trends.response_counts[(department_id, day)] = (a, b, c)
+        elif kind == "scale":
+            voice.trends = trends = TrendData(**{**trends.__dict__, "rating_min": a, "rating_max": b})
+        else:
+            voice.examples.setdefault(theme_id, []).append((a, text))
+    voice.examples = {t: [text for _, text in sorted(found)] for t, found in voice.examples.items()}
+    return voice
+
+
+@cache
+def _voice_statement():
+    """The UNION ALL of tagged rows, built once: the council and the window (first and last month,
+    and the first day after it) are bind parameters."""
+    council_id, first, last = bindparam("council_id"), bindparam("first"), bindparam("last")
     workshop = exists().where(RootCause.theme_id == Theme.id)
     themes = (
         select(
@@ -74,7 +101,7 @@ def load_voice(*, session: Session, council: Council, today: date) -> Voice:
             cast(workshop, Integer).label("d"),
         )
         .join(Theme, Theme.id == ThemeMonth.theme_id)
-        .where(ThemeMonth.council_id == council.id, ThemeMonth.month >= first, ThemeMonth.month <= last)
+        .where(ThemeMonth.council_id == council_id, ThemeMonth.month >= first, ThemeMonth.month <= last)
     )
     responses = select(
         literal("month"),
@@ -86,7 +113,7 @@ def load_voice(*, session: Session, council: Council, today: date) -> Voice:
         FeedbackMonth.rating_sum,
         FeedbackMonth.rating_count,
         _int(),
-    ).where(FeedbackMonth.council_id == council.id, FeedbackMonth.month >= first, FeedbackMonth.month <= last)
+    ).where(FeedbackMonth.council_id == council_id, FeedbackMonth.month >= first, FeedbackMonth.month <= last)
     scale = select(
         literal("scale"),
         _int(),
@@ -97,12 +124,12 @@ def load_voice(*, session: Session, council: Council, today: date) -> Voice:
         FeedbackSettings.rating_max,
         _int(),
         _int(),
-    ).where(FeedbackSettings.council_id == council.id)
+    ).where(FeedbackSettings.council_id == council_id)
     top = (
         select(ThemeMonth.theme_id)
         .join(Theme, Theme.id == ThemeMonth.theme_id)
         .where(
-            ThemeMonth.council_id == council.id,
+            ThemeMonth.council_id == council_id,
             col(ThemeMonth.department_id).is_(None),
             ThemeMonth.month >= first,
             ThemeMonth.month <= last,
@@ -119,9 +146,9 @@ def load_voice(*, session: Session, council: Council, today: date) -> Voice:
     pool = (
         select(FeedbackResponse.id, FeedbackResponse.hindered, FeedbackResponse.responded_on)
         .where(
-            FeedbackResponse.council_id == council.id,
+            FeedbackResponse.council_id == council_id,
             FeedbackResponse.responded_on >= first,
-            FeedbackResponse.responded_on < add_months(last, 1),
+            FeedbackResponse.responded_on < bindparam("after"),
             func.length(FeedbackResponse.hindered).between(10, EXAMPLE_MAX_CHARS),
         )
         .order_by(col(FeedbackResponse.responded_on).desc(), col(FeedbackResponse.id).desc())
@@ -152,21 +179,4 @@ def load_voice(*, session: Session, council: Council, today: date) -> Voice:
         _int(),
         _int(),
     ).where(ranked.c.rank <= EXAMPLES)
-    trends = TrendData(months=months, themes={}, departments={})
-    voice = Voice(trends=trends)
-    for kind, theme_id, department_id, text, day, a, b, c, d in session.connection().execute(
-        union_all(themes, responses, scale, comments)
-    ):
-        if kind == "theme":
-            trends.themes[theme_id] = text
-            trends.theme_counts[(theme_id, department_id, day)] = (a, b, c)
-            if d:
-                voice.workshops.add(theme_id)
-        elif kind == "month":
-            trends.response_counts[(department_id, day)] = (a, b, c)
-        elif kind == "scale":
-            voice.trends = trends = TrendData(**{**trends.__dict__, "rating_min": a, "rating_max": b})
-        else:
-            voice.examples.setdefault(theme_id, []).append((a, text))
-    voice.examples = {t: [text for _, text in sorted(found)] for t, found in voice.examples.items()}
-    return voice
+    return union_all(themes, responses, scale, comments)

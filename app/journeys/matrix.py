@@ -113,8 +113,7 @@ def _column_order(steps: Sequence[MatrixStep], departments: Sequence[MatrixDepar
     return sorted(departments, key=lambda d: (first_step.get(d.id, never), d.name.casefold(), d.id))
 
 
-def journey_matrix(steps: Sequence[MatrixStep], departments: Sequence[MatrixDepartment]) -> JourneyMatrix:
-    """The steps × departments grid with its gaps, overlaps and handoffs."""
+def _check(steps: Sequence[MatrixStep], departments: Sequence[MatrixDepartment]) -> None:
     known = {d.id for d in departments}
     for step in steps:
         for department_id, responsibility in step.responsibilities.items():
@@ -122,6 +121,38 @@ def journey_matrix(steps: Sequence[MatrixStep], departments: Sequence[MatrixDepa
                 raise ValueError(f"step {step.id} names department {department_id}, which is not in the matrix")
             if responsibility not in RESPONSIBILITIES:
                 raise ValueError(f"step {step.id}: responsibility must be owns or contributes, not {responsibility!r}")
+
+
+def gaps_and_overlaps(
+    steps: Sequence[MatrixStep], departments: Sequence[MatrixDepartment]
+) -> tuple[list[StepRef], list[Overlap]]:
+    """`journey_matrix`'s gap steps and overlaps alone, by the same rules and in the same order, without
+    building the grid: the agenda reviews every journey and shows only these."""
+    _check(steps, departments)
+    gaps: list[StepRef] = []
+    overlaps: list[Overlap] = []
+    column_of: dict[int, int] | None = None
+    refs: dict[int, DepartmentRef] = {}
+    ordered_steps = sorted(steps, key=lambda s: (s.position, s.id))
+    for step in ordered_steps:
+        owners = [d for d, r in step.responsibilities.items() if r == OWNS]
+        if len(owners) == 1:
+            continue
+        if not owners:
+            gaps.append(StepRef(step.id, step.position, step.name))
+            continue
+        if column_of is None:  # the columns' order names the owners, as the grid does
+            columns = _column_order(ordered_steps, departments)
+            column_of = {d.id: index for index, d in enumerate(columns)}
+            refs = {d.id: DepartmentRef(d.id, d.name) for d in columns}
+        owners.sort(key=column_of.__getitem__)
+        overlaps.append(Overlap(StepRef(step.id, step.position, step.name), [refs[d] for d in owners]))
+    return gaps, overlaps
+
+
+def journey_matrix(steps: Sequence[MatrixStep], departments: Sequence[MatrixDepartment]) -> JourneyMatrix:
+    """The steps × departments grid with its gaps, overlaps and handoffs."""
+    _check(steps, departments)
 
     ordered_steps = sorted(steps, key=lambda s: (s.position, s.id))
     columns = _column_order(ordered_steps, departments)

@@ -2,8 +2,9 @@
 
 from collections import defaultdict
 from datetime import date
+from functools import cache
 
-from sqlalchemy import case, func
+from sqlalchemy import bindparam, case, func
 from sqlmodel import Session, col, select
 
 from app.auth import Access
@@ -172,11 +173,27 @@ def count_department_actions(
 ) -> dict[int, ActionCounts]:
     """department id → delivery's counts of its actions (app/reports/scorecard.py count_actions's rules),
     counted by the database in one GROUP BY over the closing and due dates. The agenda reads them too."""
+    # Core rows on the connection (cheaper than the ORM's); archived actions are left out here (app/archived.py).
+    values = {"council_id": council.id, "today": today, "window_start": action_window_start(today)}
+    if department_ids is None:
+        rows = session.connection().execute(_department_counts(every=True), values)
+    else:
+        rows = session.connection().execute(_department_counts(every=False), {**values, "ids": department_ids})
+    return {
+        department_id: ActionCounts(counted=counted, on_time=on_time, withdrawn=withdrawn, not_yet=not_yet)
+        for department_id, counted, on_time, withdrawn, not_yet in rows.all()
+    }
+
+
+@cache
+def _department_counts(*, every: bool):
+    """The GROUP BY, built once for every department (`every`) or those in the `ids` parameter."""
     in_departments = (
         col(Action.department_id).is_not(None)
-        if department_ids is None
-        else col(Action.department_id).in_(department_ids)
+        if every
+        else col(Action.department_id).in_(bindparam("ids", expanding=True))
     )
+    today = bindparam("today")
     fell_due = col(Action.due_on) <= today
     # Cancelled on or before the due date (or with no closing day): withdrawn, not missed.
     withdrawn = (col(Action.status) == ActionStatus.cancelled) & (
@@ -187,8 +204,7 @@ def count_department_actions(
     def number(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    # Core rows on the connection (cheaper than the ORM's); archived actions are left out here (app/archived.py).
-    rows = session.connection().execute(
+    return (
         select(
             Action.department_id,
             number(fell_due & ~withdrawn),
@@ -197,17 +213,13 @@ def count_department_actions(
             number(col(Action.due_on) > today),
         )
         .where(
-            Action.council_id == council.id,
+            Action.council_id == bindparam("council_id"),
             col(Action.archived_at).is_(None),
             in_departments,
-            Action.due_on >= action_window_start(today),
+            Action.due_on >= bindparam("window_start"),
         )
         .group_by(col(Action.department_id))
     )
-    return {
-        department_id: ActionCounts(counted=counted, on_time=on_time, withdrawn=withdrawn, not_yet=not_yet)
-        for department_id, counted, on_time, withdrawn, not_yet in rows
-    }
 
 
 def scorecard(

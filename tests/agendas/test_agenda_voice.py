@@ -6,7 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 from docx2python import docx2python
 
 from app.agendas.data import load_agenda_data
-from app.feedback.trends import add_months
+from app.agendas.voice import department_voice
+from app.agendas.voice_data import Voice
+from app.feedback.trends import TrendData, add_months, build_theme_trends
 from app.models import (
     FeedbackMonth,
     FeedbackResponse,
@@ -177,3 +179,17 @@ def test_the_agenda_reads_the_voice_in_the_same_number_of_queries_whatever_the_r
             load_agenda_data(session=session, council=council, meeting=meeting)
         counts.append(len(statements))
     assert counts[0] == counts[1] <= 15
+
+
+def test_a_department_shows_its_three_most_mentioned_negative_themes_ranked_as_the_trends_page():
+    # Ties on mentions go by name (case aside), then id; a theme with no negative mention is not shown.
+    names = {1: "billing", 2: "Access", 3: "delays", 4: "Calls", 5: "praise", 6: "access"}
+    negatives = {1: [4, 1], 2: [3, 2], 3: [1, 0], 4: [2, 3], 5: [0, 0], 6: [5, 0]}
+    counts = {(t, 7, MONTHS[i]): (n, 1, 0) for t, pair in negatives.items() for i, n in zip((3, 9), pair, strict=True)}
+    counts[(3, None, MONTHS[0])] = (40, 0, 0)  # the council-wide count is not the department's
+    responses = {(7, m): (10, 0, 0) for m in MONTHS}
+    data = TrendData(tuple(MONTHS), names, {7: "Billing"}, theme_counts=counts, response_counts=responses)
+    shown = department_voice(Voice(trends=data), 7, [])
+    assert [(t.name, t.negative) for t in shown.themes] == [("Access", 5), ("access", 5), ("billing", 5)]
+    every = build_theme_trends(data, 7)  # the trends page's own ranking, every theme in full
+    assert [t.theme_id for t in shown.themes] == [t.theme_id for t in every if t.negative > 0][:3]

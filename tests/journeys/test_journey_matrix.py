@@ -10,6 +10,7 @@ from app.journeys.matrix import (
     MatrixStep,
     Overlap,
     StepRef,
+    gaps_and_overlaps,
     journey_matrix,
 )
 
@@ -175,3 +176,22 @@ def test_a_department_not_in_the_matrix_is_a_programming_error():
 def test_an_unknown_responsibility_is_a_programming_error():
     with pytest.raises(ValueError, match="responsibility"):
         journey_matrix([MatrixStep(1, 1, "Call", responsibilities={CALLS.id: "leads"})], ALL)
+
+
+def test_gaps_and_overlaps_alone_are_the_matrix_own():
+    # The agenda's review reads only these: the same steps, owners in the same column order.
+    steps = [
+        step(14, 4, supplier="owns", billing="owns", calls="owns"),
+        step(10, 1, field="owns", calls="contributes"),
+        step(12, 2, billing="contributes"),
+        step(11, 2),
+        step(13, 3, field="owns", calls="owns"),
+    ]
+    matrix = journey_matrix(steps, ALL)
+    gaps, overlaps = gaps_and_overlaps(steps, ALL)
+    assert gaps == [g.step for g in matrix.gaps] == [sref(steps[3]), sref(steps[2])]
+    assert overlaps == matrix.overlaps
+    assert [d.name for d in overlaps[1].owners] == ["Call Centre", "Billing", "ContactPlus"]
+    assert gaps_and_overlaps([], ALL) == ([], [])
+    with pytest.raises(ValueError):
+        gaps_and_overlaps([step(1, 1, calls="leads")], ALL)

@@ -1,10 +1,10 @@
 """Measure statistics on plain values, with hand-checked numbers."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from app.measures.stats import Point, measure_stats, slope
+from app.measures.stats import Point, measure_stats, points, slope
 
 
 def months(*values: float) -> list[Point]:
@@ -62,3 +62,16 @@ def test_slope_by_hand():
     # x = 0, 1, 2; y = 10, 8, 9 → mean x 1, mean y 9; Σ(dx·dy) = (-1)(1) + 0 + (1)(0) = -1; Σdx² = 2.
     assert slope([10, 8, 9]) == pytest.approx(-0.5)
     assert slope([5]) is None
+
+
+def test_points_read_from_the_database_are_the_same_points():
+    made = points([(date(2026, 1, 1), 30.0), (date(2026, 2, 1), 31.5)])
+    assert made == months(30.0, 31.5) and hash(made[0]) == hash(Point(date(2026, 1, 1), 30.0))
+    with pytest.raises(AttributeError):
+        made[0].value = 1.0  # frozen, as Point(…) is
+
+
+def test_presorted_readings_give_the_same_stats():
+    readings = [Point(date(2026, 1, 1) + timedelta(days=7 * i), v) for i, v in enumerate([3, 1.5, 2.25, 7, 0.1] * 3)]
+    sorted_stats = measure_stats(direction="lower_is_better", target=2, readings=readings, presorted=True)
+    assert sorted_stats == measure_stats(direction="lower_is_better", target=2, readings=list(reversed(readings)))

@@ -4,7 +4,7 @@ from app.agendas import model as m
 from app.agendas.data import AgendaData
 from app.agendas.sections.rows import NameOf
 from app.agendas.voice import flag_notes, overall_voice, theme_flags
-from app.journeys.matrix import MatrixDepartment, MatrixStep, journey_matrix
+from app.journeys.matrix import MatrixDepartment, MatrixStep, gaps_and_overlaps
 
 
 def build_overall_measures(data: AgendaData, base: dict, rows: list[m.MeasureRow]) -> m.OverallMeasuresSection:
@@ -42,15 +42,15 @@ def journey_issues(data: AgendaData, name_of: NameOf) -> tuple[list[m.JourneyIss
         if not steps:
             notes.append(f"Journey “{journey.name}” has no steps mapped yet.")
             continue
-        matrix = journey_matrix(steps, departments)
-        if matrix.gaps or matrix.overlaps:
+        gaps, overlaps = gaps_and_overlaps(steps, departments)
+        if gaps or overlaps:
             issues.append(
                 m.JourneyIssue(
                     journey_id=journey.id,
                     name=journey.name,
                     owner_name=name_of(journey.owner_id),
-                    gaps=[g.step.name for g in matrix.gaps],
-                    overlaps=[f"{o.step.name} ({', '.join(d.name for d in o.owners)})" for o in matrix.overlaps],
+                    gaps=[g.name for g in gaps],
+                    overlaps=[f"{o.step.name} ({', '.join(d.name for d in o.owners)})" for o in overlaps],
                 )
             )
         if journey.owner_id is None:
