@@ -153,8 +153,12 @@ def stamp_for(session: Session, council_id: int) -> str | None:
     """What a document about council `council_id` is cached under (None: do not cache).
 
     It changes with every committed write to the council's data, and to the site-wide
-    data its documents show (people's names). Caches call this, never the tables.
+    data its documents show (people's names). Caches call this, never the tables. None
+    inside a transaction that has written: its data is not the data any stamp names until
+    it commits (publishing builds the pack it mails so), so nothing may be kept under one.
     """
+    if session.info.get(CHANGES) is not None:
+        return None
     council, site = stamps(session, council_id)
     return None if council is None or site is None else f"{council}.{site}"
 

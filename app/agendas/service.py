@@ -13,7 +13,7 @@ from app.auth import Access
 from app.common import today_in
 from app.errors import Conflict, Forbidden
 from app.models import AgendaSnapshot, Meeting, MeetingStatus, Role, utcnow
-from app.revision import CHANGES, stamp_for
+from app.revision import stamp_for
 
 
 def latest_snapshot(*, session: Session, meeting: Meeting) -> AgendaSnapshot | None:
@@ -59,7 +59,7 @@ def agenda_entry(
     """The agenda get_agenda answers, built once per change of the council's data and kept in `cache`:
     every renderer (page, JSON, Word, PDF, calendar) comes through here or kept_entry."""
     snapshot = readable_snapshot(session=session, access=access, meeting=meeting, live=live)
-    stamp = agenda_stamp(session=session, council_id=access.council.id)
+    stamp = stamp_for(session, access.council.id)
     return kept_entry(
         session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, cache=cache, stamp=stamp
     )
@@ -75,7 +75,7 @@ def kept_entry(
     cache: AgendaCache | None,
     stamp: str | None,
 ) -> AgendaEntry:
-    """The agenda of `meeting` from `snapshot` (None: the draft), from `cache` under `stamp` (agenda_stamp) or
+    """The agenda of `meeting` from `snapshot` (None: the draft), from `cache` under `stamp` (revision.stamp_for) or
     built and kept there; for a caller that has checked the read rule and found the snapshot itself."""
     today = today_in(access.council.timezone)
     key = AgendaKey(meeting_id=meeting.id, live=live, today=today, stamp=stamp) if stamp else None
@@ -86,14 +86,6 @@ def kept_entry(
     if cache is not None and key is not None:
         cache.put(key, entry)
     return entry
-
-
-def agenda_stamp(*, session: Session, council_id: int) -> str | None:
-    """What the council's agendas are kept under; None (not kept) inside a transaction that has written:
-    its data is not the data the stamp names until it commits (publishing builds its pack so)."""
-    if session.info.get(CHANGES) is not None:
-        return None
-    return stamp_for(session, council_id)
 
 
 def _agenda(
