@@ -43,13 +43,20 @@ def _top(trends: Iterable[ThemeTrend], n: int) -> list[ThemeTrend]:
     return [t for t in trends if t.negative > 0][:n]
 
 
+def _overall(voice) -> list[ThemeTrend]:
+    """The council-wide theme trends, top negative first: built once for sections 2 and 6."""
+    if voice.overall is None:
+        voice.overall = build_theme_trends(voice.trends, points=False)
+    return voice.overall
+
+
 def overall_voice(voice) -> CustomerVoice | None:
     """Section 2's rating trend and top negative themes; None when the council has no feedback."""
     data = voice.trends
     if not data.response_counts:
         return None
     rating = build_rating_trend(data)
-    themes = [_theme(t, voice, examples=True) for t in _top(build_theme_trends(data), TOP_OVERALL)]
+    themes = [_theme(t, voice, examples=True) for t in _top(_overall(voice), TOP_OVERALL)]
     notes = [] if themes else ["No negative themes found in the feedback of the last 12 months."]
     return CustomerVoice(
         months=len(data.months),
@@ -64,14 +71,16 @@ def overall_voice(voice) -> CustomerVoice | None:
     )
 
 
-def _department_themes(voice) -> dict[int, list[int]]:
-    """department id → the themes it has counts of: grouped once, not searched per department."""
+def _department_themes(voice) -> dict[int, dict[int, int]]:
+    """department id → {theme id: negative mentions over the window}: load_voice sums them as
+    its rows arrive; grouped here once, not searched per department, for a Voice made otherwise."""
     grouped = voice.department_themes
     if grouped is None:
-        grouped = {}
-        for theme_id, department_id, _month in voice.trends.theme_counts:
-            if department_id is not None and theme_id not in grouped.setdefault(department_id, []):
-                grouped[department_id].append(theme_id)
+        grouped, window = {}, set(voice.trends.months)
+        for (theme_id, department_id, month), (negative, _, _) in voice.trends.theme_counts.items():
+            if department_id is not None and month in window:
+                totals = grouped.setdefault(department_id, {})
+                totals[theme_id] = totals.get(theme_id, 0) + negative
         voice.department_themes = grouped
     return grouped
 
@@ -79,17 +88,17 @@ def _department_themes(voice) -> dict[int, list[int]]:
 def department_voice(voice, department_id: int, plan_metrics: list[PlanMetric]) -> DepartmentVoice | None:
     """One department's top negative themes and action-plan metrics; None with neither."""
     data = voice.trends
-    counts, months = data.theme_counts, data.months
     # Ranked as the trends page ranks them (most negative mentions, then name), by the same
     # window total build_theme_trend counts; only the top few are shown, so only they are built
-    # in full (a trend a department × theme costs most of a large council's agenda otherwise).
-    ranked = []
-    for theme_id in _department_themes(voice).get(department_id, []):
-        negative = sum(counts.get((theme_id, department_id, month), (0, 0, 0))[0] for month in months)
-        if negative > 0:
-            ranked.append((-negative, data.themes.get(theme_id, "").lower(), theme_id))
-    ranked.sort()
-    trends = [build_theme_trend(data, theme_id, department_id) for _, _, theme_id in ranked[:TOP_DEPARTMENT]]
+    # (a trend a department × theme costs most of a large council's agenda otherwise).
+    ranked = sorted(
+        (-negative, data.themes.get(theme_id, "").lower(), theme_id)
+        for theme_id, negative in _department_themes(voice).get(department_id, {}).items()
+        if negative > 0
+    )
+    trends = [
+        build_theme_trend(data, theme_id, department_id, points=False) for _, _, theme_id in ranked[:TOP_DEPARTMENT]
+    ]
     themes = [_theme(t, voice) for t in _top(trends, TOP_DEPARTMENT)]
     if not themes and not plan_metrics:
         return None
@@ -100,7 +109,7 @@ def theme_flags(voice) -> ThemeFlags | None:
     """Rising negative themes, and the top ones with no five-whys workshop yet; None without feedback."""
     if not voice.trends.response_counts:
         return None
-    trends = build_theme_trends(voice.trends)
+    trends = _overall(voice)
     rising = [_theme(t, voice) for t in trends if t.direction == "rising" and t.negative > 0]
     waiting = [_theme(t, voice) for t in _top(trends, TOP_OVERALL) if t.theme_id not in voice.workshops]
     return ThemeFlags(rising=rising, no_workshop=waiting)

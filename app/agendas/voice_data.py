@@ -2,8 +2,11 @@
 
 One UNION ALL of tagged rows (the way the actions are read in app/agendas/data.py):
 
-- `theme`: the stored monthly theme counts (ThemeMonth) of the window, with the theme's
-  name and whether a five-whys workshop (a root cause) has started from it;
+- `name`: each theme of the council, with whether a five-whys workshop (a root cause) has
+  started from it: once per theme, not repeated on each of its counts;
+- `theme`: the stored monthly theme counts (ThemeMonth) of the window that have negative
+  mentions (the agenda shows and scores negative themes only; positive-only months are
+  left in the database);
 - `month`: the stored monthly responses and ratings (FeedbackMonth);
 - `scale`: the council's rating scale (FeedbackSettings), if it set one;
 - `comment`: two short example comments (what hindered, newest first) for each of the
@@ -48,8 +51,11 @@ class Voice:
     workshops: set[int] = field(default_factory=set)
     # theme id → up to EXAMPLES short comments, newest first
     examples: dict[int, list[str]] = field(default_factory=dict)
-    # department id → theme ids it has counts of (filled by app/agendas/voice.py on first use)
-    department_themes: dict[int, list[int]] | None = None
+    # department id → {theme id: its negative mentions over the window}, summed as the rows
+    # arrive (app/agendas/voice.py groups them from `trends` itself when this is None)
+    department_themes: dict[int, dict[int, int]] | None = None
+    # the council-wide theme trends, top negative first, built once for sections 2 and 6
+    overall: list | None = None
 
 
 def _int(value=None):
@@ -61,15 +67,22 @@ def load_voice(*, session: Session, council: Council, today: date) -> Voice:
     last = add_months(today.replace(day=1), -1)
     months = window(last, MONTHS)
     trends = TrendData(months=months, themes={}, departments={})
-    voice = Voice(trends=trends)
+    voice = Voice(trends=trends, department_themes={})
+    counts, departments = trends.theme_counts, voice.department_themes
     rows = session.connection().execute(
         _voice_statement(),
         {"council_id": council.id, "first": months[0], "last": last, "after": add_months(last, 1)},
     )
     for kind, theme_id, department_id, text, day, a, b, c, d in rows.all():
         if kind == "theme":
+            counts[(theme_id, department_id, day)] = (a, b, c)
+            if department_id is not None:
+                totals = departments.get(department_id)
+                if totals is None:
+                    totals = departments[department_id] = {}
+                totals[theme_id] = totals.get(theme_id, 0) + a
+        elif kind == "name":
             trends.themes[theme_id] = text
-            trends.theme_counts[(theme_id, department_id, day)] = (a, b, c)
             if d:
                 voice.workshops.add(theme_id)
         elif kind == "month":
@@ -87,21 +100,32 @@ def _voice_statement():
     """The UNION ALL of tagged rows, built once: the council and the window (first and last month,
     and the first day after it) are bind parameters."""
     council_id, first, last = bindparam("council_id"), bindparam("first"), bindparam("last")
-    workshop = exists().where(RootCause.theme_id == Theme.id)
-    themes = (
-        select(
-            literal("theme").label("kind"),
-            ThemeMonth.theme_id,
-            ThemeMonth.department_id,
-            Theme.name.label("text"),
-            ThemeMonth.month.label("day"),
-            ThemeMonth.negative.label("a"),
-            ThemeMonth.positive.label("b"),
-            ThemeMonth.neutral.label("c"),
-            cast(workshop, Integer).label("d"),
-        )
-        .join(Theme, Theme.id == ThemeMonth.theme_id)
-        .where(ThemeMonth.council_id == council_id, ThemeMonth.month >= first, ThemeMonth.month <= last)
+    names = select(
+        literal("name").label("kind"),
+        Theme.id.label("theme_id"),
+        _int().label("department_id"),
+        Theme.name.label("text"),
+        cast(null(), ThemeMonth.month.type).label("day"),
+        _int().label("a"),
+        _int().label("b"),
+        _int().label("c"),
+        cast(exists().where(RootCause.theme_id == Theme.id), Integer).label("d"),
+    ).where(Theme.council_id == council_id)
+    themes = select(
+        literal("theme"),
+        ThemeMonth.theme_id,
+        ThemeMonth.department_id,
+        cast(null(), String),
+        ThemeMonth.month,
+        ThemeMonth.negative,
+        ThemeMonth.positive,
+        ThemeMonth.neutral,
+        _int(),
+    ).where(
+        ThemeMonth.council_id == council_id,
+        ThemeMonth.month >= first,
+        ThemeMonth.month <= last,
+        ThemeMonth.negative > 0,
     )
     responses = select(
         literal("month"),
@@ -179,4 +203,4 @@ def _voice_statement():
         _int(),
         _int(),
     ).where(ranked.c.rank <= EXAMPLES)
-    return union_all(themes, responses, scale, comments)
+    return union_all(names, themes, responses, scale, comments)

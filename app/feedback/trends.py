@@ -26,6 +26,7 @@ from app.models import Department, FeedbackMonth, FeedbackSettings, Theme, Theme
 MIN_SHARE_CHANGE = 0.01
 RELATIVE_CHANGE = 0.2
 RATING_CHANGE = 0.05  # of the scale's range
+NO_COUNTS = (0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -177,22 +178,25 @@ def load_trend_data(*, session: Session, council_id: int, months: int = 12, unti
     )
 
 
-def build_theme_trend(data: TrendData, theme_id: int, department_id: int | None) -> ThemeTrend:
-    points = []
-    for month in data.months:
-        negative, positive, neutral = data.theme_counts.get((theme_id, department_id, month), (0, 0, 0))
-        responses = data.response_counts.get((department_id, month), (0, 0, 0))[0]
-        share = round(negative / responses, 6) if responses else None
-        points.append(MonthPoint(month, responses, negative, positive, neutral, share))
-    negative = sum(p.negative for p in points)
-    responses = sum(p.responses for p in points)
+def build_theme_trend(data: TrendData, theme_id: int, department_id: int | None, *, points: bool = True) -> ThemeTrend:
+    """One theme's trend over the window; `points=False` leaves out the monthly points (the
+    agenda shows only the window's figures, and building them is most of the cost)."""
+    counts = [data.theme_counts.get((theme_id, department_id, month), NO_COUNTS) for month in data.months]
+    asked = [data.response_counts.get((department_id, month), NO_COUNTS)[0] for month in data.months]
+    shares = [round(c[0] / n, 6) if n else None for c, n in zip(counts, asked, strict=True)]
+    negative = sum(c[0] for c in counts)
+    responses = sum(asked)
     share = round(negative / responses, 6) if responses else None
-    change = fitted_change([p.share for p in points], [p.responses for p in points])
+    change = fitted_change(shares, asked)
     return ThemeTrend(
         theme_id=theme_id,
         name=data.themes.get(theme_id, ""),
         department_id=department_id,
-        points=tuple(points),
+        points=tuple(
+            MonthPoint(month, n, *c, s) for month, n, c, s in zip(data.months, asked, counts, shares, strict=True)
+        )
+        if points
+        else (),
         negative=negative,
         share=share,
         change=change,
@@ -205,10 +209,10 @@ def _ranked(trends: list[ThemeTrend]) -> list[ThemeTrend]:
     return sorted(trends, key=lambda t: (-t.negative, t.name.lower(), t.theme_id))
 
 
-def build_theme_trends(data: TrendData, department_id: int | None = None) -> list[ThemeTrend]:
+def build_theme_trends(data: TrendData, department_id: int | None = None, *, points: bool = True) -> list[ThemeTrend]:
     """Every theme of the council for all departments (None) or one: top negative first."""
     if department_id is None:
-        return _ranked([build_theme_trend(data, theme_id, None) for theme_id in data.themes])
+        return _ranked([build_theme_trend(data, theme_id, None, points=points) for theme_id in data.themes])
     present = {t for (t, d, _m) in data.theme_counts if d == department_id}
     return _ranked(
         [build_theme_trend(data, theme_id, department_id) for theme_id in present if theme_id in data.themes]
