@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Integer, String, bindparam, cast, exists, func, literal, null, union_all
+from sqlalchemy import Integer, String, bindparam, cast, exists, func, literal, null, tuple_, union_all
 from sqlmodel import Session, col, select
 
 from app.feedback.trends import TrendData, add_months, window
@@ -90,8 +90,9 @@ def load_voice(*, session: Session, council: Council, today: date) -> Voice:
         elif kind == "scale":
             voice.trends = trends = TrendData(**{**trends.__dict__, "rating_min": a, "rating_max": b})
         else:
-            voice.examples.setdefault(theme_id, []).append((a, text))
-    voice.examples = {t: [text for _, text in sorted(found)] for t, found in voice.examples.items()}
+            voice.examples.setdefault(theme_id, []).append((day, a, text))
+    # Newest first (the day, then the response id), as the pool is read.
+    voice.examples = {t: [text for *_, text in sorted(found, reverse=True)] for t, found in voice.examples.items()}
     return voice
 
 
@@ -149,8 +150,14 @@ def _voice_statement():
         _int(),
         _int(),
     ).where(FeedbackSettings.council_id == council_id)
+    # The top negative themes of the window (council-wide counts), numbered 1…TOP_THEMES.
     top = (
-        select(ThemeMonth.theme_id)
+        select(
+            ThemeMonth.theme_id,
+            func.row_number()
+            .over(order_by=(func.sum(ThemeMonth.negative).desc(), func.lower(Theme.name), ThemeMonth.theme_id))
+            .label("place"),
+        )
         .join(Theme, Theme.id == ThemeMonth.theme_id)
         .where(
             ThemeMonth.council_id == council_id,
@@ -162,45 +169,63 @@ def _voice_statement():
         .having(func.sum(ThemeMonth.negative) > 0)
         .order_by(func.sum(ThemeMonth.negative).desc(), func.lower(Theme.name), ThemeMonth.theme_id)
         .limit(TOP_THEMES)
+        .cte("top_themes")
     )
     # The candidates: the council's newest short "hindered" answers in the window, read
     # backwards along (council_id, responded_on) and cut at EXAMPLE_POOL, so the work does
-    # not grow with the number of responses. The top themes are common by definition:
-    # a pool this size holds plenty of each.
-    pool = (
-        select(FeedbackResponse.id, FeedbackResponse.hindered, FeedbackResponse.responded_on)
-        .where(
-            FeedbackResponse.council_id == council_id,
-            FeedbackResponse.responded_on >= first,
-            FeedbackResponse.responded_on < bindparam("after"),
-            func.length(FeedbackResponse.hindered).between(10, EXAMPLE_MAX_CHARS),
-        )
-        .order_by(col(FeedbackResponse.responded_on).desc(), col(FeedbackResponse.id).desc())
-        .limit(EXAMPLE_POOL)
-        .subquery()
+    # not grow with the number of responses. `pool_end` is the oldest answer of that pool
+    # (none when the window has fewer): each top theme then walks the same answers newest
+    # first and stops at its EXAMPLES, instead of every answer of the pool being matched
+    # against every top theme. The top themes are common by definition: a few steps each.
+    newest_first = (col(FeedbackResponse.responded_on).desc(), col(FeedbackResponse.id).desc())
+    short = (
+        FeedbackResponse.council_id == council_id,
+        FeedbackResponse.responded_on < bindparam("after"),
+        func.length(FeedbackResponse.hindered).between(10, EXAMPLE_MAX_CHARS),
     )
-    ranked = (
-        select(
-            ThemeMention.theme_id,
-            pool.c.hindered,
-            pool.c.responded_on,
-            func.row_number()
-            .over(partition_by=ThemeMention.theme_id, order_by=(pool.c.responded_on.desc(), pool.c.id.desc()))
-            .label("rank"),
-        )
-        .join(ThemeMention, ThemeMention.response_id == pool.c.id)
-        .where(col(ThemeMention.theme_id).in_(top.scalar_subquery()), ThemeMention.field == "hindered")
-        .subquery()
+    pool_end = (
+        select(FeedbackResponse.responded_on, FeedbackResponse.id)
+        .where(FeedbackResponse.responded_on >= first, *short)
+        .order_by(*newest_first)
+        .limit(1)
+        .offset(EXAMPLE_POOL - 1)
+        .cte("pool_end")
     )
-    comments = select(
-        literal("comment"),
-        ranked.c.theme_id,
-        _int(),
-        ranked.c.hindered,
-        ranked.c.responded_on,
-        cast(ranked.c.rank, Integer),
-        _int(),
-        _int(),
-        _int(),
-    ).where(ranked.c.rank <= EXAMPLES)
-    return union_all(names, themes, responses, scale, comments)
+    # The day bounds the walk (the index range's start, so a theme with fewer examples stops
+    # there; it is the window's first day when the pool is not full); the day and id together
+    # cut it exactly where the pool ends.
+    end_day = func.coalesce(select(pool_end.c.responded_on).scalar_subquery(), first)
+    in_pool = (
+        FeedbackResponse.responded_on >= end_day,
+        tuple_(FeedbackResponse.responded_on, FeedbackResponse.id)
+        >= tuple_(end_day, func.coalesce(select(pool_end.c.id).scalar_subquery(), 0)),
+    )
+    comments = []
+    for place in range(1, TOP_THEMES + 1):
+        theme_id = select(top.c.theme_id).where(top.c.place == place).scalar_subquery()
+        mentioned = exists().where(
+            ThemeMention.response_id == FeedbackResponse.id,
+            ThemeMention.theme_id == theme_id,
+            ThemeMention.field == "hindered",
+        )
+        found = (
+            select(FeedbackResponse.id, FeedbackResponse.hindered, FeedbackResponse.responded_on)
+            .where(theme_id.is_not(None), *short, *in_pool, mentioned)
+            .order_by(*newest_first)
+            .limit(EXAMPLES)
+            .subquery()
+        )
+        comments.append(
+            select(
+                literal("comment"),
+                theme_id,
+                _int(),
+                found.c.hindered,
+                found.c.responded_on,
+                found.c.id,
+                _int(),
+                _int(),
+                _int(),
+            )
+        )
+    return union_all(names, themes, responses, scale, *comments)
