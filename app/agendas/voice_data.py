@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Integer, String, bindparam, cast, exists, func, literal, null, tuple_, union_all
+from sqlalchemy import Integer, String, bindparam, cast, exists, func, literal, null, tuple_, type_coerce, union_all
 from sqlmodel import Session, col, select
 
 from app.feedback.trends import TrendData, add_months, window
@@ -69,13 +69,18 @@ def load_voice(*, session: Session, council: Council, today: date) -> Voice:
     trends = TrendData(months=months, themes={}, departments={})
     voice = Voice(trends=trends, department_themes={})
     counts, departments = trends.theme_counts, voice.department_themes
+    # `day` comes as the driver gives it (SQLite's text, PostgreSQL's date): a month of the
+    # window is looked up, not parsed on each of thousands of rows.
+    month_of = {key: month for month in months for key in (month, month.isoformat())}
     rows = session.connection().execute(
         _voice_statement(),
         {"council_id": council.id, "first": months[0], "last": last, "after": add_months(last, 1)},
     )
     for kind, theme_id, department_id, text, day, a, b, c, d in rows.all():
         if kind == "theme":
-            counts[(theme_id, department_id, day)] = (a, b, c)
+            if (month := month_of.get(day)) is None:
+                continue  # not the first day of a month: no trend reads it
+            counts[(theme_id, department_id, month)] = (a, b, c)
             if department_id is not None:
                 totals = departments.get(department_id)
                 if totals is None:
@@ -86,12 +91,14 @@ def load_voice(*, session: Session, council: Council, today: date) -> Voice:
             if d:
                 voice.workshops.add(theme_id)
         elif kind == "month":
-            trends.response_counts[(department_id, day)] = (a, b, c)
+            if (month := month_of.get(day)) is not None:
+                trends.response_counts[(department_id, month)] = (a, b, c)
         elif kind == "scale":
             voice.trends = trends = TrendData(**{**trends.__dict__, "rating_min": a, "rating_max": b})
         else:
             voice.examples.setdefault(theme_id, []).append((day, a, text))
-    # Newest first (the day, then the response id), as the pool is read.
+    # Newest first (the day, then the response id), as the pool is read; the day is text or a
+    # date (the driver's), either of which orders as the dates do.
     voice.examples = {t: [text for *_, text in sorted(found, reverse=True)] for t, found in voice.examples.items()}
     return voice
 
@@ -106,7 +113,8 @@ def _voice_statement():
         Theme.id.label("theme_id"),
         _int().label("department_id"),
         Theme.name.label("text"),
-        cast(null(), ThemeMonth.month.type).label("day"),
+        # Typed as text for SQLAlchemy: no conversion per row (load_voice looks the months up).
+        type_coerce(cast(null(), ThemeMonth.month.type), String).label("day"),
         _int().label("a"),
         _int().label("b"),
         _int().label("c"),
