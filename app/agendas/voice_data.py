@@ -22,7 +22,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Integer, String, bindparam, cast, exists, func, literal, null, tuple_, type_coerce, union_all
+from sqlalchemy import (
+    Integer,
+    String,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal,
+    literal_column,
+    null,
+    tuple_,
+    type_coerce,
+    union_all,
+)
 from sqlmodel import Session, col, select
 
 from app.feedback.trends import TrendData, add_months, window
@@ -36,12 +49,13 @@ from app.models import (
     ThemeMention,
     ThemeMonth,
 )
+from app.models.feedback import SHORT_ANSWER_CHARS
 
 MONTHS = 12  # the trend window, ending with the last complete month
 TOP_THEMES = 5  # the top negative themes on the agenda, each with example comments
 EXAMPLES = 2  # example comments per theme
 EXAMPLE_POOL = 2000  # examples come from this many of the newest short answers
-EXAMPLE_MAX_CHARS = 160  # "short": a line in the pack
+EXAMPLE_MAX_CHARS = SHORT_ANSWER_CHARS[1]  # "short": a line in the pack
 
 
 @dataclass
@@ -189,7 +203,9 @@ def _voice_statement():
     short = (
         FeedbackResponse.council_id == council_id,
         FeedbackResponse.responded_on < bindparam("after"),
-        func.length(FeedbackResponse.hindered).between(10, EXAMPLE_MAX_CHARS),
+        # In the words of the partial index's condition, numbers inline (app/models/feedback.py):
+        # the answers are walked along that index, never read from the table to be measured.
+        func.length(FeedbackResponse.hindered).between(*(literal_column(str(n)) for n in SHORT_ANSWER_CHARS)),
     )
     pool_end = (
         select(FeedbackResponse.responded_on, FeedbackResponse.id)

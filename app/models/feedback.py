@@ -25,6 +25,10 @@ from sqlmodel import Field, SQLModel
 from app.models.base import TZDateTime, utcnow
 
 ALL_DEPARTMENTS = text("department_id IS NULL")
+# A "hindered" answer short enough to quote on the agenda (app/agendas/voice_data.py): the
+# condition of a partial index, so the query must say it in these words, numbers inline.
+SHORT_ANSWER_CHARS = (10, 160)
+SHORT_HINDERED = text(f"length(hindered) BETWEEN {SHORT_ANSWER_CHARS[0]} AND {SHORT_ANSWER_CHARS[1]}")
 
 
 class MentionField(StrEnum):
@@ -64,6 +68,16 @@ class FeedbackResponse(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("council_id", "response_ref", name="uq_feedback_responses_council_ref"),
         Index("ix_feedback_responses_council_responded", "council_id", "responded_on"),
+        # The agenda's example comments: a council's short "hindered" answers, newest first
+        # (the id orders a day's answers on PostgreSQL too, so a walk can stop early).
+        Index(
+            "ix_feedback_responses_short_hindered",
+            "council_id",
+            "responded_on",
+            "id",
+            sqlite_where=SHORT_HINDERED,
+            postgresql_where=SHORT_HINDERED,
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
