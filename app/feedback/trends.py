@@ -215,7 +215,11 @@ def build_theme_trends(data: TrendData, department_id: int | None = None, *, poi
         return _ranked([build_theme_trend(data, theme_id, None, points=points) for theme_id in data.themes])
     present = {t for (t, d, _m) in data.theme_counts if d == department_id}
     return _ranked(
-        [build_theme_trend(data, theme_id, department_id) for theme_id in present if theme_id in data.themes]
+        [
+            build_theme_trend(data, theme_id, department_id, points=points)
+            for theme_id in present
+            if theme_id in data.themes
+        ]
     )
 
 
