@@ -64,25 +64,35 @@ def unavailable(reason: str) -> None:
 # does not end with one worker finishing a long test while the other waits. A test missing
 # here runs in collection order after these; one listed that no longer exists costs nothing.
 SLOW_FIRST = (
-    "tests/core/test_bench.py::",  # the whole bench on a tiny council, in a subprocess
+    "tests/core/test_bench.py::",  # the whole bench on a tiny council, in subprocesses
     "tests/security/test_fuzz_pages.py::",
     "tests/security/test_throttle.py::test_council_serve_believes_forwarded_for_only_from_named_proxies",
     "tests/migrations/test_migrations.py::test_each_revision_downgrades_and_upgrades_again",
+    "tests/core/test_faults.py::test_kill_9_during_a_burst_of_writes_loses_no_acknowledged_write",
+    "tests/core/test_workers.py::test_two_workers_every_concurrent_write_lands",
+    "tests/core/test_openapi_client.py::",
     "tests/security/test_permissions.py::test_permission_matrix[postgresql-GET /api/meetings/{meeting_id}/agenda.pdf]",
     "tests/security/test_permissions.py::test_permission_matrix[postgresql-GET /api/meetings/{meeting_id}/minutes.pdf]",
     "tests/security/test_permissions.py::test_permission_matrix[sqlite-GET /api/meetings/{meeting_id}/agenda.pdf]",
     # Browser tests (they run after the others, longest first too).
-    "tests/browser/test_a11y_pages.py::test_every_page_has_no_wcag_violations[chair-",
     "tests/browser/test_a11y_pages.py::test_every_page_has_no_wcag_violations[member-",
+    "tests/browser/test_a11y_pages.py::test_every_page_has_no_wcag_violations[chair-",
     "tests/browser/test_a11y_pages.py::test_every_page_has_no_wcag_violations[secretary-",
+    "tests/browser/test_a11y_pages.py::test_agenda_and_minutes_at_phone_width_have_no_wcag_violations[chair-",
+    "tests/browser/test_initiatives_browser.py::test_pages_on_a_laptop_and_a_phone",
+    "tests/browser/test_schedule_browser.py::test_chair_moves_one_meeting_and_cancels_another",
+    "tests/browser/test_papers_browser.py::test_chair_attaches_a_paper_under_an_item_and_removes_it",
+    "tests/browser/test_a11y_keyboard.py::test_the_secretary_minutes_a_meeting_with_the_keyboard",
+    "tests/browser/test_invitations_browser.py::test_the_chair_invites_from_the_council_page_and_starts_a_council",
+    "tests/browser/test_journeys_browser.py::test_the_journey_owner_adds_a_step_and_a_member_only_reads",
+    "tests/browser/test_phone_browser.py::test_nothing_folds_on_a_laptop",
+    "tests/browser/test_minutes_browser.py::",
+    "tests/browser/test_notifications_browser.py::",
     "tests/browser/test_a11y_pages.py::test_agenda_and_minutes_at_phone_width_have_no_wcag_violations[secretary-",
-    "tests/browser/test_minutes_browser.py::test_secretary_minutes_the_meeting_and_the_chair_approves_it",
     "tests/browser/test_a11y_keyboard.py::test_the_chair_works_the_agenda_with_the_keyboard",
     "tests/browser/test_month_to_month_browser.py::test_a_council_runs_month_to_month",
     "tests/browser/test_corrections_browser.py::",
     "tests/browser/test_actions_browser.py::test_action_pages_on_a_laptop_and_a_phone",
-    "tests/browser/test_minutes_browser.py::test_two_people_write_one_item_and_the_second_chooses",
-    "tests/browser/test_a11y_pages.py::test_agenda_and_minutes_at_phone_width_have_no_wcag_violations[chair-",
 )
 
 

@@ -8,6 +8,12 @@ the test and says where to add it. Every `<details>` and collapsed section is op
 reader can expand is checked too. The agenda and minutes pages are checked again at phone width.
 
 Only "violations" fail: axe's "incomplete" (needs a person to review) results are not violations.
+
+Axe runs once per page template and state, not once per address: every address is opened (it must
+answer, be HTML, and have everything expanded), but where a page of the same route was checked
+earlier in the walk and this one shows no kind of element that those did not (tag, classes, role,
+type, aria attributes, whether it has text or a name; `ELEMENT_KINDS`), it is a near-duplicate
+(say the second of two held meetings' agendas) and axe is not run on it again.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -50,6 +57,14 @@ OPEN_EVERYTHING = """() => {
   document.querySelectorAll('button[aria-expanded="false"]').forEach(c => c.click());
   return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
 }"""
+# What a page is made of, element by element: what axe's rules read (the element, its classes, which
+# set its colours under the CSP, its role, type and aria attributes) and whether it has text or a name.
+ELEMENT_KINDS = """() => Array.from(document.querySelectorAll('*'), e => [
+  e.tagName, e.getAttribute('class') || '', e.getAttribute('role') || '', e.getAttribute('type') || '',
+  e.getAttributeNames().filter(n => n.startsWith('aria-')).sort().join(' '),
+  e.textContent.trim() ? 'text' : 'empty',
+  ['alt', 'title', 'aria-label', 'for', 'id'].filter(n => (e.getAttribute(n) || '').trim()).join(' '),
+].join('|'))"""
 
 
 @dataclass
@@ -176,8 +191,20 @@ def describe(address: str, violations: list[dict]) -> list[str]:
     return lines
 
 
-def check(page, address: str, *, allowed: set[int] = frozenset()) -> list[str]:
-    """Open `address`, expand everything, run axe; the violations as readable lines."""
+def already_checked(checked: dict[str, set[str]], address: str, kinds: set[str]) -> bool:
+    """Whether axe checked every kind of element on `address` on other pages of its route in this walk.
+
+    If not, the page is to be checked, and its kinds count as checked on its route from now on.
+    """
+    route = re.sub(r"/\d+(?=/|$)", "/{id}", urlsplit(address).path)
+    if route in checked and kinds <= checked[route]:
+        return True
+    checked.setdefault(route, set()).update(kinds)
+    return False
+
+
+def check(page, address: str, *, allowed: set[int] = frozenset(), checked: dict[str, set[str]]) -> list[str]:
+    """Open `address`, expand everything, run axe unless it is a near-duplicate; the violations as readable lines."""
     response = page.goto(address)
     assert response is not None
     problems = []
@@ -185,14 +212,17 @@ def check(page, address: str, *, allowed: set[int] = frozenset()) -> list[str]:
         problems.append(f"{address}: answered {response.status}")
     assert "text/html" in response.headers.get("content-type", ""), f"{address} is no page; add it to NOT_PAGES"
     page.evaluate(OPEN_EVERYTHING)
+    if already_checked(checked, address, set(page.evaluate(ELEMENT_KINDS))):
+        return problems
     results = Axe().run(page, options=WCAG_21_AA)
     return problems + describe(address, results.response["violations"])
 
 
 def _run(page, addresses_: list[str], allowed: set[int] = frozenset()) -> None:
     problems = []
+    checked: dict[str, set[str]] = {}  # route -> the kinds of element axe has checked on its pages
     for address in addresses_:
-        problems += check(page, address, allowed=allowed)
+        problems += check(page, address, allowed=allowed, checked=checked)
     assert not problems, f"axe-core found WCAG 2.1 AA violations on {len(addresses_)} pages:\n" + "\n".join(problems)
 
 
@@ -232,3 +262,16 @@ def test_a_page_route_the_walk_cannot_fill_fails_and_says_where_to_add_it() -> N
         addresses([new_page], known)
     filled = Demo(council_id=1, values={"widget_id": ["7", "8"]}, routes={}, extra=[])
     assert addresses([new_page], filled) == ["/widgets/7", "/widgets/8"]
+
+
+def test_axe_skips_a_page_of_a_checked_route_only_when_it_shows_nothing_new() -> None:
+    checked: dict[str, set[str]] = {}
+    assert not already_checked(checked, "/meetings/3/agenda", {"H1|||||text|", "A|button||||text|"})
+    # Another meeting's agenda made of the same kinds of element: a near-duplicate.
+    assert already_checked(checked, "/meetings/2/agenda?live=1", {"A|button||||text|"})
+    # One with an element the others did not show (here a link with no text) is checked, and then counts.
+    assert not already_checked(checked, "/meetings/1/agenda", {"A|button||||empty|"})
+    assert already_checked(checked, "/meetings/4/agenda", {"A|button||||empty|", "H1|||||text|"})
+    # The same kinds on another route are checked there too.
+    assert not already_checked(checked, "/meetings/3/minutes", {"H1|||||text|"})
+    assert not already_checked(checked, "/councils/1", {"H1|||||text|"})

@@ -5,6 +5,7 @@ from sqlalchemy import inspect, text
 
 from app.db import make_engine
 from tests.databases import alembic_config
+from tests.migrations.helpers import upgrade_empty
 
 BEFORE, REVISION = "3c9e5b7a1d24", "8e4b2c6d1f37"
 NOW = "2026-01-01 10:00:00"
@@ -12,7 +13,7 @@ NOW = "2026-01-01 10:00:00"
 
 def test_councils_get_the_default_limits_and_downgrading_drops_only_the_papers(empty_db_url):
     config = alembic_config(url=empty_db_url)
-    command.upgrade(config, BEFORE)
+    upgrade_empty(empty_db_url, BEFORE)
     engine = make_engine(empty_db_url)
     try:
         # Raw SQL, not the models: later revisions may add columns this one lacks.
