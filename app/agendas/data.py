@@ -8,8 +8,7 @@ reports), so the cost follows the council's open work, not its history.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
-from itertools import groupby
-from operator import itemgetter
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, union_all
@@ -18,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from app.agendas.voice import loop_facts
 from app.agendas.voice_data import Voice, load_voice
-from app.measures.stats import points
+from app.measures.stats import points_by_measure
 from app.models import (
     CLOSED_STATUSES,
     Action,
@@ -188,19 +187,18 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     # fraction of the cost): the agenda only reads them.
     since = data.previous.scheduled_at if data.previous else meeting.scheduled_at - timedelta(days=90)
     rows = read(_actions(), since=since)
-    data.actions = sorted(
-        (ActionFact(action=row, owner_name=row.owner_name) for row in rows),
-        key=lambda fact: (fact.action.due_on, fact.action.id),
-    )
+    rows.sort(key=attrgetter("due_on", "id"))
+    data.actions = [ActionFact(action=row, owner_name=row.owner_name) for row in rows]
     # The scorecard's delivery line, counted by the database with the scorecard's own query.
     data.department_action_counts = count_department_actions(session=session, council=council, today=today)
 
     # With the day of the first five-whys workshop that picked it as an action-plan metric.
     data.measures = read(_measures())
-    # Straight into the stats' Points, grouped by measure, oldest first: thousands of them.
-    rows = read(_readings(), window_start=today - timedelta(days=READING_WINDOW_DAYS))
-    for measure_id, group in groupby(rows, key=itemgetter(0)):
-        data.readings[measure_id] = points((period, value) for _, period, value in group)
+    # Straight from the driver's tuples into the stats' Points, grouped by measure, oldest first:
+    # thousands of them, so no Row objects on the way (only the period converted, where the
+    # driver gives text).
+    rows = driver_rows(connection, _readings(), {**values, "window_start": today - timedelta(days=READING_WINDOW_DAYS)})
+    data.readings = points_by_measure(rows, to_date=result_converter(connection, Reading.period))
 
     data.voice = load_voice(session=session, council=council, today=today)
     data.loop = loop_facts(data)
@@ -248,6 +246,27 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     data.standing = load_standing_items(session=session, council_id=council.id)
     data.papers = agenda_papers(session=session, meeting_id=meeting.id, council_id=council.id)
     return data
+
+
+def driver_rows(connection, statement, parameters: dict) -> list[tuple]:
+    """`statement`'s rows as the database driver's own tuples: sent through Core as any other
+    statement, but without its per-row result processing (Row objects, type conversions).
+
+    For the few big reads whose columns the driver already gives typed, or which the caller
+    converts itself (see `result_converter`).
+    """
+    result = connection.execute(statement, parameters)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
+def result_converter(connection, column):
+    """What turns `column`'s value as the driver gives it into the column's Python type on this
+    connection's database (None where the driver gives it typed, as PostgreSQL's does)."""
+    dialect = connection.dialect
+    return column.type.dialect_impl(dialect).result_processor(dialect, None)
 
 
 # The agenda's statements, each built on first use and kept: building a select costs about

@@ -32,7 +32,27 @@ def points(rows) -> list[Point]:
     append = out.append
     for period, value in rows:
         point = _new(Point)
-        _set(point, "__dict__", {"period": period, "value": value})
+        # Its instance dict filled in place: the frozen __setattr__ is not called, and this is
+        # several times cheaper than assigning a new __dict__.
+        fields = point.__dict__
+        fields["period"] = period
+        fields["value"] = value
+        append(point)
+    return out
+
+
+def points_by_measure(rows, to_date=None) -> dict[int, list[Point]]:
+    """measure id → its Points, from (measure id, period, value) rows grouped by measure (in the
+    rows' order), as `points` makes them; `to_date` converts a period the driver gave as text."""
+    out: dict[int, list[Point]] = {}
+    current = append = None
+    for measure_id, period, value in rows:
+        if measure_id != current:
+            current, append = measure_id, out.setdefault(measure_id, []).append
+        point = _new(Point)
+        fields = point.__dict__
+        fields["period"] = period if to_date is None else to_date(period)
+        fields["value"] = value
         append(point)
     return out
 
