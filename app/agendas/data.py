@@ -169,9 +169,7 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     def read(statement, **more) -> list:
         return connection.execute(statement, {**values, **more}).all()
 
-    data.previous = session.exec(
-        _previous_meeting(), params={"council_id": council.id, "scheduled_at": meeting.scheduled_at}
-    ).first()
+    data.previous = connection.execute(_previous_meeting(), {**values, "scheduled_at": meeting.scheduled_at}).first()
     data.departments = read(_departments())
     for row in read(_seats()):
         data.seats.append(
@@ -203,7 +201,7 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     data.voice = load_voice(session=session, council=council, today=today)
     data.loop = loop_facts(data)
 
-    data.reports = list(session.exec(_reports(), params=values))
+    data.reports = [(row, row.author_name) for row in read(_reports())]
     # One row per live initiative and measure it is linked to (one alone without links), as
     # the steps below: one query for both, so the customer's voice fits the query budget.
     rows = read(_initiatives())
@@ -238,12 +236,12 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
         if data.previous
         else (today - timedelta(days=RESEARCH_FALLBACK_DAYS))
     )
-    data.research = list(session.exec(_research(), params={**values, "since": research_since}))
-    for item, name, carried_from in session.exec(_aob(), params=values):
-        data.aob.append((item, name))
-        if carried_from is not None:
-            data.aob_carried_from[item.id] = carried_from
-    data.standing = load_standing_items(session=session, council_id=council.id)
+    data.research = read(_research(), since=research_since)
+    for item in read(_aob()):
+        data.aob.append((item, item.submitter_name))
+        if item.carried_from_meeting is not None:
+            data.aob_carried_from[item.id] = item.carried_from_meeting
+    data.standing = read(_standing_items())
     data.papers = agenda_papers(session=session, meeting_id=meeting.id, council_id=council.id)
     return data
 
@@ -281,11 +279,12 @@ def _council_id():
 @cache
 def _previous_meeting():
     return (
-        select(Meeting)
+        select(*columns(Meeting))
         .where(
             Meeting.council_id == _council_id(),
             Meeting.scheduled_at < bindparam("scheduled_at"),
             Meeting.status != MeetingStatus.cancelled,
+            col(Meeting.archived_at).is_(None),
         )
         .order_by(col(Meeting.scheduled_at).desc())
         .limit(1)
@@ -414,7 +413,7 @@ def _journeys():
 @cache
 def _reports():
     return (
-        select(DepartmentReport, User.name)
+        select(*columns(DepartmentReport, unread=("version", "created_at")), User.name.label("author_name"))
         .outerjoin(User, User.id == DepartmentReport.author_id)
         .where(DepartmentReport.meeting_id == bindparam("meeting_id"))
     )
@@ -423,7 +422,7 @@ def _reports():
 @cache
 def _research():
     return (
-        select(Research)
+        select(*columns(Research, unread=()))
         .where(Research.council_id == _council_id(), Research.conducted_on >= bindparam("since"))
         .order_by(col(Research.conducted_on).desc(), col(Research.id))
     )
@@ -436,30 +435,29 @@ def _aob():
     origin = aliased(AobItem)
     origin_meeting = aliased(Meeting)
     return (
-        select(AobItem, submitter.name, origin_meeting.number)
+        select(
+            *AobItem.__table__.columns,
+            submitter.name.label("submitter_name"),
+            origin_meeting.number.label("carried_from_meeting"),
+        )
         .outerjoin(Membership, Membership.id == AobItem.submitted_by_id)
         .outerjoin(submitter, submitter.id == Membership.user_id)
         .outerjoin(origin, origin.id == AobItem.carried_from_id)
         .outerjoin(origin_meeting, origin_meeting.id == origin.meeting_id)
         .where(AobItem.meeting_id == bindparam("meeting_id"))
         .order_by(col(AobItem.created_at), col(AobItem.id))
-        # The meeting an item came from counts even if it was archived since.
-        .execution_options(include_archived=True)
+        # The meeting an item came from counts even if it was archived since (a Core statement:
+        # app/archived.py's filter is the ORM's, so none is added).
     )
 
 
 @cache
 def _standing_items():
     return (
-        select(StandingItem)
+        select(*StandingItem.__table__.columns)
         .where(StandingItem.council_id == _council_id(), col(StandingItem.archived_at).is_(None))
         .order_by(col(StandingItem.id))
     )
-
-
-def load_standing_items(*, session: Session, council_id: int) -> list[StandingItem]:
-    """The council's standing items in use (archived ones are kept only for the minutes that name them)."""
-    return list(session.exec(_standing_items(), params={COUNCIL_ID: council_id}))
 
 
 def load_carried_from(*, session: Session, items: list[AobItem]) -> dict[int, int]:
