@@ -37,6 +37,7 @@ from app.models import (
     MeetingStatus,
     Membership,
     Paper,
+    PaperTarget,
     Reading,
     Research,
     RootCause,
@@ -45,7 +46,6 @@ from app.models import (
     StepDepartment,
     User,
 )
-from app.papers.service import agenda_papers
 from app.reports.facts import LoopFacts
 from app.reports.scorecard import ActionCounts
 from app.reports.service import count_department_actions
@@ -186,7 +186,7 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     since = data.previous.scheduled_at if data.previous else meeting.scheduled_at - timedelta(days=90)
     rows = read(_actions(), since=since)
     rows.sort(key=attrgetter("due_on", "id"))
-    data.actions = [ActionFact(action=row, owner_name=row.owner_name) for row in rows]
+    data.actions = [made(ActionFact, action=row, owner_name=row.owner_name) for row in rows]
     # The scorecard's delivery line, counted by the database with the scorecard's own query.
     data.department_action_counts = count_department_actions(session=session, council=council, today=today)
 
@@ -204,32 +204,38 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     data.reports = [(row, row.author_name) for row in read(_reports())]
     # One row per live initiative and measure it is linked to (one alone without links), as
     # the steps below: one query for both, so the customer's voice fits the query budget.
-    rows = read(_initiatives())
     seen_initiatives: set[int] = set()
-    for row in rows:
+    for row in read(_initiatives()):
         if row.id not in seen_initiatives:
             seen_initiatives.add(row.id)
             data.initiatives.append(row)
         if row.link_measure_id is not None:
             data.initiative_measures.append(
-                InitiativeLink(**{c.name: getattr(row, f"link_{c.name}") for c in InitiativeMeasure.__table__.columns})
+                made(
+                    InitiativeLink,
+                    initiative_id=row.link_initiative_id,
+                    measure_id=row.link_measure_id,
+                    baseline_value=row.link_baseline_value,
+                    baseline_on=row.link_baseline_on,
+                )
             )
     # One row per journey, step and department serving it (a journey without steps, or a step
     # no one serves, comes once, alone): journeys by name, their steps in order.
-    rows = read(_journeys())
     seen_journeys: set[int] = set()
     seen_steps: set[int] = set()
-    for row in rows:
+    for row in read(_journeys()):
         if row.journey_key not in seen_journeys:
             seen_journeys.add(row.journey_key)
-            data.journeys.append(JourneyRow(id=row.journey_key, name=row.journey_name, owner_id=row.journey_owner_id))
+            journey = made(JourneyRow, id=row.journey_key, name=row.journey_name, owner_id=row.journey_owner_id)
+            data.journeys.append(journey)
         if row.id is not None and row.id not in seen_steps:
             seen_steps.add(row.id)
             data.steps.append(row)
         if row.link_department_id is not None:
-            data.step_departments.append(
-                StepLink(step_id=row.id, department_id=row.link_department_id, responsibility=row.link_responsibility)
+            link = made(
+                StepLink, step_id=row.id, department_id=row.link_department_id, responsibility=row.link_responsibility
             )
+            data.step_departments.append(link)
 
     research_since = (
         data.previous.scheduled_at.astimezone(zone).date()
@@ -242,8 +248,20 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
         if item.carried_from_meeting is not None:
             data.aob_carried_from[item.id] = item.carried_from_meeting
     data.standing = read(_standing_items())
-    data.papers = agenda_papers(session=session, meeting_id=meeting.id, council_id=council.id)
+    # app/papers' agenda_papers, as Core rows through a statement built once.
+    data.papers = read(_papers())
     return data
+
+
+_new = object.__new__
+
+
+def made(cls, /, **fields):
+    """One of the frozen dataclasses above, with every field given, as its __init__ makes it but without
+    the frozen per-field setattr calls: the agenda makes hundreds of them from rows already typed."""
+    instance = _new(cls)
+    instance.__dict__.update(fields)
+    return instance
 
 
 def driver_rows(connection, statement, parameters: dict) -> list[tuple]:
@@ -448,6 +466,21 @@ def _aob():
         .order_by(col(AobItem.created_at), col(AobItem.id))
         # The meeting an item came from counts even if it was archived since (a Core statement:
         # app/archived.py's filter is the ORM's, so none is added).
+    )
+
+
+@cache
+def _papers():
+    """What an agenda lists: the meeting's papers in use and the council's initiatives' (app/papers/service.py
+    agenda_papers' query; archived papers left out in the SQL itself, as a Core statement)."""
+    return (
+        select(*Paper.__table__.columns)
+        .where(
+            Paper.council_id == _council_id(),
+            (Paper.meeting_id == bindparam("meeting_id")) | (Paper.attached_to == PaperTarget.initiative),
+            col(Paper.archived_at).is_(None),
+        )
+        .order_by(col(Paper.uploaded_at), col(Paper.id))
     )
 
 
