@@ -5,9 +5,10 @@ filtered to what an agenda can show (open work, recent readings, this meeting's
 reports), so the cost follows the council's open work, not its history.
 """
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from operator import attrgetter
 from zoneinfo import ZoneInfo
 
@@ -167,7 +168,8 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     values = {"council_id": council.id, "meeting_id": meeting.id}
 
     def read(statement, **more) -> list:
-        return connection.execute(statement, {**values, **more}).all()
+        result = connection.execute(statement, {**values, **more})
+        return list(map(_record(tuple(result.keys())), result.all()))
 
     data.previous = connection.execute(_previous_meeting(), {**values, "scheduled_at": meeting.scheduled_at}).first()
     data.departments = read(_departments())
@@ -262,6 +264,16 @@ def made(cls, /, **fields):
     instance = _new(cls)
     instance.__dict__.update(fields)
     return instance
+
+
+@cache
+def _record(keys: tuple[str, ...]):
+    """What makes a named tuple of the row's values, for rows with these columns (a class per statement).
+
+    Its attributes read as fast as a tuple's items, where a Row's cost about ten times more: the
+    agenda reads several columns of thousands of rows a few times each.
+    """
+    return partial(tuple.__new__, namedtuple("Record", keys))
 
 
 def driver_rows(connection, statement, parameters: dict) -> list[tuple]:
