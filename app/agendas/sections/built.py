@@ -27,3 +27,8 @@ def built(model: type[M], fields: dict) -> M:
     _set(made, "__pydantic_extra__", None)
     _set(made, "__pydantic_private__", None)
     return made
+
+
+def real(value: float | None) -> float | None:
+    """`value` as a float field validates it (an int column's 3 as 3.0), None kept."""
+    return None if value is None else float(value)
