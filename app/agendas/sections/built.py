@@ -11,6 +11,7 @@ Only for fields of exactly the declared types: a float field given a float (not 
 a list field a list, a nested model an instance of it.
 """
 
+from functools import cache
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -23,10 +24,17 @@ def built(model: type[M], fields: dict) -> M:
     """`model` with exactly `fields` (every field, each already of its type), not validated again."""
     made = model.__new__(model)
     _set(made, "__dict__", fields)
-    _set(made, "__pydantic_fields_set__", set(fields))
+    # Every field is set, so every model made here shares one set of them per class: setting a
+    # field later adds a name already in it, and a copy (model_copy) copies the set.
+    _set(made, "__pydantic_fields_set__", _every_field(model))
     _set(made, "__pydantic_extra__", None)
     _set(made, "__pydantic_private__", None)
     return made
+
+
+@cache
+def _every_field(model: type[BaseModel]) -> set[str]:
+    return set(model.model_fields)
 
 
 def real(value: float | None) -> float | None:
