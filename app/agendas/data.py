@@ -5,11 +5,11 @@ filtered to what an agenda can show (open work, recent readings, this meeting's
 reports), so the cost follows the council's open work, not its history.
 """
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
-from itertools import groupby
-from operator import itemgetter
+from functools import cache, partial
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, union_all
@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from app.agendas.voice import loop_facts
 from app.agendas.voice_data import Voice, load_voice
-from app.measures.stats import points
+from app.measures.stats import points_by_measure
 from app.models import (
     CLOSED_STATUSES,
     Action,
@@ -38,6 +38,7 @@ from app.models import (
     MeetingStatus,
     Membership,
     Paper,
+    PaperTarget,
     Reading,
     Research,
     RootCause,
@@ -46,7 +47,6 @@ from app.models import (
     StepDepartment,
     User,
 )
-from app.papers.service import agenda_papers
 from app.reports.facts import LoopFacts
 from app.reports.scorecard import ActionCounts
 from app.reports.service import count_department_actions
@@ -168,11 +168,10 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     values = {"council_id": council.id, "meeting_id": meeting.id}
 
     def read(statement, **more) -> list:
-        return connection.execute(statement, {**values, **more}).all()
+        result = connection.execute(statement, {**values, **more})
+        return list(map(_record(tuple(result.keys())), result.all()))
 
-    data.previous = session.exec(
-        _previous_meeting(), params={"council_id": council.id, "scheduled_at": meeting.scheduled_at}
-    ).first()
+    data.previous = connection.execute(_previous_meeting(), {**values, "scheduled_at": meeting.scheduled_at}).first()
     data.departments = read(_departments())
     for row in read(_seats()):
         data.seats.append(
@@ -188,66 +187,114 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     # fraction of the cost): the agenda only reads them.
     since = data.previous.scheduled_at if data.previous else meeting.scheduled_at - timedelta(days=90)
     rows = read(_actions(), since=since)
-    data.actions = sorted(
-        (ActionFact(action=row, owner_name=row.owner_name) for row in rows),
-        key=lambda fact: (fact.action.due_on, fact.action.id),
-    )
+    rows.sort(key=attrgetter("due_on", "id"))
+    data.actions = [made(ActionFact, action=row, owner_name=row.owner_name) for row in rows]
     # The scorecard's delivery line, counted by the database with the scorecard's own query.
     data.department_action_counts = count_department_actions(session=session, council=council, today=today)
 
     # With the day of the first five-whys workshop that picked it as an action-plan metric.
     data.measures = read(_measures())
-    # Straight into the stats' Points, grouped by measure, oldest first: thousands of them.
-    rows = read(_readings(), window_start=today - timedelta(days=READING_WINDOW_DAYS))
-    for measure_id, group in groupby(rows, key=itemgetter(0)):
-        data.readings[measure_id] = points((period, value) for _, period, value in group)
+    # Straight from the driver's tuples into the stats' Points, grouped by measure, oldest first:
+    # thousands of them, so no Row objects on the way (only the period converted, where the
+    # driver gives text).
+    rows = driver_rows(connection, _readings(), {**values, "window_start": today - timedelta(days=READING_WINDOW_DAYS)})
+    data.readings = points_by_measure(rows, to_date=result_converter(connection, Reading.period))
 
     data.voice = load_voice(session=session, council=council, today=today)
     data.loop = loop_facts(data)
 
-    data.reports = list(session.exec(_reports(), params=values))
+    data.reports = [(row, row.author_name) for row in read(_reports())]
     # One row per live initiative and measure it is linked to (one alone without links), as
     # the steps below: one query for both, so the customer's voice fits the query budget.
-    rows = read(_initiatives())
     seen_initiatives: set[int] = set()
-    for row in rows:
+    for row in read(_initiatives()):
         if row.id not in seen_initiatives:
             seen_initiatives.add(row.id)
             data.initiatives.append(row)
         if row.link_measure_id is not None:
             data.initiative_measures.append(
-                InitiativeLink(**{c.name: getattr(row, f"link_{c.name}") for c in InitiativeMeasure.__table__.columns})
+                made(
+                    InitiativeLink,
+                    initiative_id=row.link_initiative_id,
+                    measure_id=row.link_measure_id,
+                    baseline_value=row.link_baseline_value,
+                    baseline_on=row.link_baseline_on,
+                )
             )
     # One row per journey, step and department serving it (a journey without steps, or a step
     # no one serves, comes once, alone): journeys by name, their steps in order.
-    rows = read(_journeys())
     seen_journeys: set[int] = set()
     seen_steps: set[int] = set()
-    for row in rows:
+    for row in read(_journeys()):
         if row.journey_key not in seen_journeys:
             seen_journeys.add(row.journey_key)
-            data.journeys.append(JourneyRow(id=row.journey_key, name=row.journey_name, owner_id=row.journey_owner_id))
+            journey = made(JourneyRow, id=row.journey_key, name=row.journey_name, owner_id=row.journey_owner_id)
+            data.journeys.append(journey)
         if row.id is not None and row.id not in seen_steps:
             seen_steps.add(row.id)
             data.steps.append(row)
         if row.link_department_id is not None:
-            data.step_departments.append(
-                StepLink(step_id=row.id, department_id=row.link_department_id, responsibility=row.link_responsibility)
+            link = made(
+                StepLink, step_id=row.id, department_id=row.link_department_id, responsibility=row.link_responsibility
             )
+            data.step_departments.append(link)
 
     research_since = (
         data.previous.scheduled_at.astimezone(zone).date()
         if data.previous
         else (today - timedelta(days=RESEARCH_FALLBACK_DAYS))
     )
-    data.research = list(session.exec(_research(), params={**values, "since": research_since}))
-    for item, name, carried_from in session.exec(_aob(), params=values):
-        data.aob.append((item, name))
-        if carried_from is not None:
-            data.aob_carried_from[item.id] = carried_from
-    data.standing = load_standing_items(session=session, council_id=council.id)
-    data.papers = agenda_papers(session=session, meeting_id=meeting.id, council_id=council.id)
+    data.research = read(_research(), since=research_since)
+    for item in read(_aob()):
+        data.aob.append((item, item.submitter_name))
+        if item.carried_from_meeting is not None:
+            data.aob_carried_from[item.id] = item.carried_from_meeting
+    data.standing = read(_standing_items())
+    # app/papers' agenda_papers, as Core rows through a statement built once.
+    data.papers = read(_papers())
     return data
+
+
+_new = object.__new__
+
+
+def made(cls, /, **fields):
+    """One of the frozen dataclasses above, with every field given, as its __init__ makes it but without
+    the frozen per-field setattr calls: the agenda makes hundreds of them from rows already typed."""
+    instance = _new(cls)
+    instance.__dict__.update(fields)
+    return instance
+
+
+@cache
+def _record(keys: tuple[str, ...]):
+    """What makes a named tuple of the row's values, for rows with these columns (a class per statement).
+
+    Its attributes read as fast as a tuple's items, where a Row's cost about ten times more: the
+    agenda reads several columns of thousands of rows a few times each.
+    """
+    return partial(tuple.__new__, namedtuple("Record", keys))
+
+
+def driver_rows(connection, statement, parameters: dict) -> list[tuple]:
+    """`statement`'s rows as the database driver's own tuples: sent through Core as any other
+    statement, but without its per-row result processing (Row objects, type conversions).
+
+    For the few big reads whose columns the driver already gives typed, or which the caller
+    converts itself (see `result_converter`).
+    """
+    result = connection.execute(statement, parameters)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
+def result_converter(connection, column):
+    """What turns `column`'s value as the driver gives it into the column's Python type on this
+    connection's database (None where the driver gives it typed, as PostgreSQL's does)."""
+    dialect = connection.dialect
+    return column.type.dialect_impl(dialect).result_processor(dialect, None)
 
 
 # The agenda's statements, each built on first use and kept: building a select costs about
@@ -262,11 +309,12 @@ def _council_id():
 @cache
 def _previous_meeting():
     return (
-        select(Meeting)
+        select(*columns(Meeting))
         .where(
             Meeting.council_id == _council_id(),
             Meeting.scheduled_at < bindparam("scheduled_at"),
             Meeting.status != MeetingStatus.cancelled,
+            col(Meeting.archived_at).is_(None),
         )
         .order_by(col(Meeting.scheduled_at).desc())
         .limit(1)
@@ -395,7 +443,7 @@ def _journeys():
 @cache
 def _reports():
     return (
-        select(DepartmentReport, User.name)
+        select(*columns(DepartmentReport, unread=("version", "created_at")), User.name.label("author_name"))
         .outerjoin(User, User.id == DepartmentReport.author_id)
         .where(DepartmentReport.meeting_id == bindparam("meeting_id"))
     )
@@ -404,7 +452,7 @@ def _reports():
 @cache
 def _research():
     return (
-        select(Research)
+        select(*columns(Research, unread=()))
         .where(Research.council_id == _council_id(), Research.conducted_on >= bindparam("since"))
         .order_by(col(Research.conducted_on).desc(), col(Research.id))
     )
@@ -417,30 +465,44 @@ def _aob():
     origin = aliased(AobItem)
     origin_meeting = aliased(Meeting)
     return (
-        select(AobItem, submitter.name, origin_meeting.number)
+        select(
+            *AobItem.__table__.columns,
+            submitter.name.label("submitter_name"),
+            origin_meeting.number.label("carried_from_meeting"),
+        )
         .outerjoin(Membership, Membership.id == AobItem.submitted_by_id)
         .outerjoin(submitter, submitter.id == Membership.user_id)
         .outerjoin(origin, origin.id == AobItem.carried_from_id)
         .outerjoin(origin_meeting, origin_meeting.id == origin.meeting_id)
         .where(AobItem.meeting_id == bindparam("meeting_id"))
         .order_by(col(AobItem.created_at), col(AobItem.id))
-        # The meeting an item came from counts even if it was archived since.
-        .execution_options(include_archived=True)
+        # The meeting an item came from counts even if it was archived since (a Core statement:
+        # app/archived.py's filter is the ORM's, so none is added).
+    )
+
+
+@cache
+def _papers():
+    """What an agenda lists: the meeting's papers in use and the council's initiatives' (app/papers/service.py
+    agenda_papers' query; archived papers left out in the SQL itself, as a Core statement)."""
+    return (
+        select(*Paper.__table__.columns)
+        .where(
+            Paper.council_id == _council_id(),
+            (Paper.meeting_id == bindparam("meeting_id")) | (Paper.attached_to == PaperTarget.initiative),
+            col(Paper.archived_at).is_(None),
+        )
+        .order_by(col(Paper.uploaded_at), col(Paper.id))
     )
 
 
 @cache
 def _standing_items():
     return (
-        select(StandingItem)
+        select(*StandingItem.__table__.columns)
         .where(StandingItem.council_id == _council_id(), col(StandingItem.archived_at).is_(None))
         .order_by(col(StandingItem.id))
     )
-
-
-def load_standing_items(*, session: Session, council_id: int) -> list[StandingItem]:
-    """The council's standing items in use (archived ones are kept only for the minutes that name them)."""
-    return list(session.exec(_standing_items(), params={COUNCIL_ID: council_id}))
 
 
 def load_carried_from(*, session: Session, items: list[AobItem]) -> dict[int, int]:

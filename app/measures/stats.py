@@ -32,7 +32,27 @@ def points(rows) -> list[Point]:
     append = out.append
     for period, value in rows:
         point = _new(Point)
-        _set(point, "__dict__", {"period": period, "value": value})
+        # Its instance dict filled in place: the frozen __setattr__ is not called, and this is
+        # several times cheaper than assigning a new __dict__.
+        fields = point.__dict__
+        fields["period"] = period
+        fields["value"] = value
+        append(point)
+    return out
+
+
+def points_by_measure(rows, to_date=None) -> dict[int, list[Point]]:
+    """measure id → its Points, from (measure id, period, value) rows grouped by measure (in the
+    rows' order), as `points` makes them; `to_date` converts a period the driver gave as text."""
+    out: dict[int, list[Point]] = {}
+    current = append = None
+    for measure_id, period, value in rows:
+        if measure_id != current:
+            current, append = measure_id, out.setdefault(measure_id, []).append
+        point = _new(Point)
+        fields = point.__dict__
+        fields["period"] = period if to_date is None else to_date(period)
+        fields["value"] = value
         append(point)
     return out
 
@@ -89,15 +109,10 @@ def _by_period(p: Point):
     return p.period
 
 
-def measure_stats(
-    *, direction: str, target: float | None, readings: Sequence[Point], presorted: bool = False
-) -> MeasureStats:
-    """Derive the figures a council reviews from a measure's readings (any order; `presorted=True` says
-    they are already oldest first, as a query sorted by period gives them, and skips the sort)."""
-    ordered = readings if presorted else sorted(readings, key=_by_period)
-    trend = tuple(ordered[-TREND_PERIODS:])
-    latest = ordered[-1] if ordered else None
-    previous = ordered[-2] if len(ordered) > 1 else None
+def judge(
+    direction: str, target: float | None, latest: Point | None, previous: Point | None
+) -> tuple[float | None, bool | None, Movement | None, Status | None]:
+    """(change, on_target, movement, status) from a measure's latest and previous readings."""
     change = None if latest is None or previous is None else latest.value - previous.value
     if change is None:
         movement = None
@@ -117,6 +132,19 @@ def measure_stats(
     else:
         # No target to judge by: only the direction of travel.
         status = "amber" if movement == "worsening" else "green"
+    return change, on_target, movement, status
+
+
+def measure_stats(
+    *, direction: str, target: float | None, readings: Sequence[Point], presorted: bool = False
+) -> MeasureStats:
+    """Derive the figures a council reviews from a measure's readings (any order; `presorted=True` says
+    they are already oldest first, as a query sorted by period gives them, and skips the sort)."""
+    ordered = readings if presorted else sorted(readings, key=_by_period)
+    trend = tuple(ordered[-TREND_PERIODS:])
+    latest = ordered[-1] if ordered else None
+    previous = ordered[-2] if len(ordered) > 1 else None
+    change, on_target, movement, status = judge(direction, target, latest, previous)
     # The frozen dataclass made as its __init__ would (every field given), without its per-field
     # checks: the agenda derives these for hundreds of measures.
     stats = _new(MeasureStats)

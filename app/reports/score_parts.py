@@ -24,9 +24,11 @@ the method's (DOMAIN.md, "The improvement loop"); app/reports/scorecard.py weigh
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 
-from app.measures.stats import Point, measure_stats, meets_target
+from app.measures.stats import TREND_PERIODS, Point, meets_target
 
+_period = attrgetter("period")
 TREND_THRESHOLD = 0.10
 WINDOW_MONTHS = 3
 
@@ -102,7 +104,7 @@ def plan_metric_score(metric: MeasureFact) -> tuple[float | None, str]:
     """One action-plan metric: met → 100, else the average of attainment and gap closed since the workshop."""
     if metric.target is None:
         return None, f"{metric.name}: no target, not scored"
-    ordered = sorted(metric.readings, key=lambda p: p.period)
+    ordered = sorted(metric.readings, key=_period)
     if not ordered:
         return None, f"{metric.name}: no readings yet"
     latest, target = ordered[-1].value, metric.target
@@ -126,7 +128,8 @@ def plan_metric_score(metric: MeasureFact) -> tuple[float | None, str]:
 
 def theme_measure_score(measure: MeasureFact) -> tuple[float | None, str]:
     """A hand-typed negative comment-theme measure: first → last of its trend readings."""
-    trend = measure_stats(direction=measure.direction, target=measure.target, readings=measure.readings).trend
+    # measure_stats' trend: the last TREND_PERIODS readings by period.
+    trend = sorted(measure.readings, key=_period)[-TREND_PERIODS:]
     if len(trend) < 2:
         return None, f"{measure.name}: fewer than 2 readings, no trend yet"
     first, last = trend[0].value, trend[-1].value
@@ -182,7 +185,7 @@ def survey_measure_score(measure: MeasureFact) -> tuple[float | None, str]:
         return None, f"{measure.name}: no target, not counted"
     if not measure.readings:
         return None, f"{measure.name}: no readings yet"
-    latest = max(measure.readings, key=lambda p: p.period).value
+    latest = max(measure.readings, key=_period).value
     score = attainment(measure.direction, latest, measure.target)
     return score, f"{measure.name}: latest {latest:g} against target {measure.target:g} scores {score:.0f}"
 

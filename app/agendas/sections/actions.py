@@ -3,10 +3,9 @@
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from pydantic import TypeAdapter
-
 from app.agendas import model as m
 from app.agendas.data import AgendaData
+from app.agendas.sections.built import built
 from app.display import local_date
 from app.models import CLOSED_STATUSES
 
@@ -14,10 +13,6 @@ from app.models import CLOSED_STATUSES
 def action_row(fact, today: date, zone: ZoneInfo, department: str | None = None) -> m.ActionRow:
     """One action as the agenda (and the minutes) show it: overdue, closed on time."""
     return m.ActionRow(**action_fields(fact, today, zone, department))
-
-
-# The agenda's action rows validated as one list: one call into pydantic-core for hundreds of rows.
-ACTION_ROWS = TypeAdapter(list[m.ActionRow])
 
 
 def action_fields(fact, today: date, zone: ZoneInfo, department: str | None = None) -> dict:
@@ -52,9 +47,11 @@ def build_actions(data: AgendaData, base: dict, zone: ZoneInfo) -> m.ActionsSect
     """Open actions, those closed since the previous meeting, and the on-time rate."""
     departments = {d.id: d.name for d in data.departments}
     day = counted_to(data)
-    rows = ACTION_ROWS.validate_python(
-        [action_fields(fact, day, zone, departments.get(fact.action.department_id)) for fact in data.actions]
-    )
+    # Every field of action_fields is already of its type (typed columns, or computed there).
+    rows = [
+        built(m.ActionRow, action_fields(fact, day, zone, departments.get(fact.action.department_id)))
+        for fact in data.actions
+    ]
     open_rows = [r for r in rows if r.status not in CLOSED_STATUSES]
     closed_rows = [r for r in rows if r.status in CLOSED_STATUSES]
     done_rows = [r for r in closed_rows if r.status == "done"]

@@ -3,49 +3,60 @@ practice those reports offer."""
 
 from app.agendas import model as m
 from app.agendas.data import AgendaData
+from app.agendas.sections.built import built
 from app.agendas.voice import department_entry_voice, loop_facts, plan_metrics_by_department
 from app.models import Measure
+from app.reports.facts import LoopFacts
 from app.reports.scorecard import MeasureFact, left_out_note, score_department
 from app.scoring import SCORECARD_DEFAULTS, effective_weights
 
 
-def department_scorecard(data: AgendaData, department_id: int, measures: list[Measure], weights) -> m.AgendaScorecard:
+def department_scorecard(
+    data: AgendaData, department_id: int, measures: list[Measure], weights, loop: LoopFacts | None = None
+) -> m.AgendaScorecard:
     """The department's scorecard from its action counts and its comment and survey measures."""
-
-    def fact(measure: Measure) -> MeasureFact:
-        return MeasureFact(
-            name=measure.name,
-            direction=measure.direction,
-            target=measure.target,
-            readings=tuple(data.readings.get(measure.id, ())),
-        )
-
-    loop = data.loop or loop_facts(data)
+    readings = data.readings
+    comment_measures, survey_measures = [], []
+    for x in measures:
+        if x.category in SCORED_CATEGORIES:
+            fact = MeasureFact(x.name, x.direction, x.target, tuple(readings.get(x.id, ())))
+            (comment_measures if x.category == "comment_theme" else survey_measures).append(fact)
+    loop = loop or data.loop or loop_facts(data)
     score = score_department(
         plan_metrics=loop.plan_metrics.get(department_id, ()),
         feedback=loop.feedback.get(department_id),
         action_counts=data.department_action_counts.get(department_id),
-        comment_measures=[fact(x) for x in measures if x.category == "comment_theme"],
-        survey_measures=[fact(x) for x in measures if x.category == "survey_rating"],
+        comment_measures=comment_measures,
+        survey_measures=survey_measures,
         weights=weights,
         today=data.today,
     )
-    return m.AgendaScorecard(
-        total=round(score.total, 1) if score.total is not None else None,
-        components=[
-            m.AgendaScoreComponent(
-                component=c.component,
-                label=c.label,
-                value=round(c.value, 1) if c.value is not None else None,
-                weight=c.weight,
-                points=round(c.points, 1),
-                detail="; ".join(c.inputs),
-            )
-            for c in score.components
-        ],
-        note=" ".join(score.notes),
-        delivery=score.delivery,
+    # Every value below is of its field's type (the score's figures are floats): made, not validated again.
+    return built(
+        m.AgendaScorecard,
+        {
+            "total": round(score.total, 1) if score.total is not None else None,
+            "components": [
+                built(
+                    m.AgendaScoreComponent,
+                    {
+                        "component": c.component,
+                        "label": c.label,
+                        "value": round(float(c.value), 1) if c.value is not None else None,
+                        "weight": c.weight,
+                        "points": round(float(c.points), 1),
+                        "detail": "; ".join(c.inputs),
+                    },
+                )
+                for c in score.components
+            ],
+            "note": " ".join(score.notes),
+            "delivery": score.delivery,
+        },
     )
+
+
+SCORED_CATEGORIES = ("comment_theme", "survey_rating")
 
 
 def build_department_reports(
@@ -63,32 +74,31 @@ def build_department_reports(
     for s in data.seats:
         presenters.setdefault(s.department_id, []).append(s.name)
     plan_metrics = plan_metrics_by_department(data, measure_rows)
+    loop = data.loop or loop_facts(data)
     entries, missing = [], []
     for department in data.departments:
         own_measures = department_measures.get(department.id, [])
         found = reports.get(department.id)
         if found is None:
             missing.append(department.name)
+        # Made from values already of their fields' types (typed columns, the rows and models built above).
         entries.append(
-            m.DepartmentEntry(
-                department_id=department.id,
-                name=department.name,
-                is_external=department.is_external,
-                presenters=presenters.get(department.id, []),
-                measures=[measure_rows[x.id] for x in own_measures],
-                scorecard=department_scorecard(data, department.id, own_measures, weights),
-                report=m.ReportBody(
-                    id=found[0].id,
-                    summary=found[0].summary,
-                    improvements=found[0].improvements,
-                    best_practice=found[0].best_practice,
-                    author_name=found[1],
-                    updated_at=found[0].updated_at,
-                )
-                if found
-                else None,
-                submitted=found is not None,
-                voice=department_entry_voice(data, department.id, measure_rows, plan_metrics.get(department.id, [])),
+            built(
+                m.DepartmentEntry,
+                {
+                    "department_id": department.id,
+                    "name": department.name,
+                    "is_external": bool(department.is_external),
+                    "presenters": presenters.get(department.id, []),
+                    "measures": [measure_rows[x.id] for x in own_measures],
+                    "scorecard": department_scorecard(data, department.id, own_measures, weights, loop),
+                    "report": report_body(*found) if found else None,
+                    "submitted": found is not None,
+                    "voice": department_entry_voice(
+                        data, department.id, measure_rows, plan_metrics.get(department.id, [])
+                    ),
+                    "papers": [],
+                },
             )
         )
     notes = []
@@ -99,6 +109,19 @@ def build_department_reports(
     if left_out := left_out_note({e.name: e.scorecard for e in entries if e.scorecard}):
         notes.append(left_out)  # once for every scorecard in the section
     return m.DepartmentReportsSection(**base, notes=notes, departments=entries)
+
+
+def report_body(report, author_name: str | None) -> m.ReportBody:
+    """A department's report as the agenda shows it."""
+    fields = {
+        "id": report.id,
+        "summary": report.summary,
+        "improvements": report.improvements,
+        "best_practice": report.best_practice,
+        "author_name": author_name,
+        "updated_at": report.updated_at,
+    }
+    return built(m.ReportBody, fields)
 
 
 def build_best_practice(base: dict, departments: list[m.DepartmentEntry]) -> m.BestPracticeSection:

@@ -1,8 +1,11 @@
 """Section 5: the approved and in-progress initiatives, with their linked measures."""
 
+from datetime import date
+
 from app.agendas import model as m
 from app.agendas.data import AgendaData
 from app.agendas.sections.actions import counted_to
+from app.agendas.sections.built import built, real
 from app.agendas.sections.rows import NameOf
 from app.display import RAG_HEADING, status_word
 from app.initiatives.economics import initiative_economics
@@ -18,8 +21,12 @@ def links_by_initiative(data: AgendaData) -> dict[int, list]:
     return links
 
 
-def initiative_row(data: AgendaData, initiative, links: list, measure_rows, name_of: NameOf) -> m.InitiativeRow:
-    """One initiative: owner, RAG, progress, saving, and its measures against their baselines."""
+def initiative_row(
+    data: AgendaData, initiative, links: list, measure_rows, name_of: NameOf, day: date | None = None
+) -> m.InitiativeRow:
+    """One initiative: owner, RAG, progress, saving, and its measures against their baselines (`day`:
+    counted_to(data), given by a caller making many rows)."""
+    day = day or counted_to(data)
     linked = []
     for link in links:
         if link.measure_id not in measure_rows:
@@ -32,16 +39,20 @@ def initiative_row(data: AgendaData, initiative, links: list, measure_rows, name
         if change is not None:
             direction = row.direction
             movement = "flat" if change == 0 else ("better" if is_better(direction, current, baseline) else "worse")
+        # Made, not validated again: the row's and the link's values are already of these types.
         linked.append(
-            m.AgendaLinkedMeasure(
-                measure_id=row.id,
-                name=row.name,
-                unit=row.unit,
-                direction=row.direction,
-                baseline=baseline,
-                current=current,
-                change=change,
-                movement=movement,
+            built(
+                m.AgendaLinkedMeasure,
+                {
+                    "measure_id": row.id,
+                    "name": row.name,
+                    "unit": row.unit,
+                    "baseline": real(baseline),
+                    "current": real(current),
+                    "direction": row.direction,
+                    "change": real(change),
+                    "movement": movement,
+                },
             )
         )
     economics = initiative_economics(
@@ -49,18 +60,22 @@ def initiative_row(data: AgendaData, initiative, links: list, measure_rows, name
         unit_cost=initiative.unit_cost,
         implementation_cost=initiative.implementation_cost,
     )
-    return m.InitiativeRow(
-        id=initiative.id,
-        title=initiative.title,
-        status=initiative.status,
-        owner_name=name_of(initiative.owner_id),
-        rag=initiative.rag,
-        percent_complete=initiative.percent_complete,
-        start_on=initiative.start_on,
-        target_on=initiative.target_on,
-        overdue=bool(initiative.target_on and initiative.target_on < counted_to(data)),
-        yearly_saving=economics.yearly_saving,
-        measures=linked,
+    return built(
+        m.InitiativeRow,
+        {
+            "id": initiative.id,
+            "title": initiative.title,
+            "status": initiative.status,
+            "owner_name": name_of(initiative.owner_id),
+            "rag": initiative.rag,
+            "percent_complete": initiative.percent_complete,
+            "start_on": initiative.start_on,
+            "target_on": initiative.target_on,
+            "overdue": bool(initiative.target_on and initiative.target_on < day),
+            "yearly_saving": float(economics.yearly_saving),
+            "measures": linked,
+            "papers": [],
+        },
     )
 
 
@@ -69,8 +84,9 @@ def build_initiatives(
 ) -> m.InitiativesSection:
     """Current initiatives, with notes on those past their target date or off track."""
     links = links_by_initiative(data)
+    day = counted_to(data)
     current = [
-        initiative_row(data, i, links.get(i.id, []), measure_rows, name_of)
+        initiative_row(data, i, links.get(i.id, []), measure_rows, name_of, day)
         for i in data.initiatives
         if i.status in (InitiativeStatus.approved, InitiativeStatus.in_progress)
     ]

@@ -1,7 +1,7 @@
 """Sections 2 and 6: the overall measures, and the review of every measure and journey."""
 
 from app.agendas import model as m
-from app.agendas.data import AgendaData
+from app.agendas.data import AgendaData, made
 from app.agendas.sections.rows import NameOf
 from app.agendas.voice import flag_notes, overall_voice, theme_flags
 from app.journeys.matrix import MatrixDepartment, MatrixStep, gaps_and_overlaps
@@ -27,8 +27,10 @@ def journey_issues(data: AgendaData, name_of: NameOf) -> tuple[list[m.JourneyIss
         responsibilities.setdefault(link.step_id, {})[link.department_id] = link.responsibility
     steps_of: dict[int, list[MatrixStep]] = {}
     for s in data.steps:
+        # Hundreds of steps: the frozen dataclass made without its per-field setattr calls.
         steps_of.setdefault(s.journey_id, []).append(
-            MatrixStep(
+            made(
+                MatrixStep,
                 id=s.id,
                 position=s.position,
                 name=s.name,

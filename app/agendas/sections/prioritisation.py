@@ -2,6 +2,7 @@
 
 from app.agendas import model as m
 from app.agendas.data import AgendaData
+from app.agendas.sections.built import built, real
 from app.agendas.sections.rows import NameOf
 from app.initiatives.economics import initiative_economics
 from app.initiatives.priorities import Candidate, Criteria, rank_initiatives
@@ -38,26 +39,33 @@ def build_prioritisation(data: AgendaData, base: dict, name_of: NameOf) -> m.Pri
         effective_weights(data.council.priority_weights, PRIORITY_DEFAULTS),
     )
     by_id = {i.id: i for i in proposed}
+    # Made, not validated again: each float field is given a float (real), the rest their own types.
     proposals = [
-        m.Proposal(
-            rank=r.rank,
-            id=r.candidate.id,
-            title=by_id[r.candidate.id].title,
-            proposed_by=name_of(by_id[r.candidate.id].proposed_by_id),
-            score=round(r.score.total, 1),
-            breakdown=[
-                m.PriorityComponent(
-                    criterion=p.criterion,
-                    raw=p.raw,
-                    normalised=round(p.normalised, 2),
-                    weight=p.weight,
-                    points=round(p.points, 1),
-                )
-                for p in r.score.breakdown
-            ],
-            yearly_saving=economics[r.candidate.id].yearly_saving,
-            net_saving=economics[r.candidate.id].net_first_year,
-            payback_months=economics[r.candidate.id].payback_months,
+        built(
+            m.Proposal,
+            {
+                "rank": r.rank,
+                "id": r.candidate.id,
+                "title": by_id[r.candidate.id].title,
+                "proposed_by": name_of(by_id[r.candidate.id].proposed_by_id),
+                "score": round(float(r.score.total), 1),
+                "breakdown": [
+                    built(
+                        m.PriorityComponent,
+                        {
+                            "criterion": p.criterion,
+                            "raw": real(p.raw),
+                            "normalised": round(float(p.normalised), 2),
+                            "weight": float(p.weight),
+                            "points": round(float(p.points), 1),
+                        },
+                    )
+                    for p in r.score.breakdown
+                ],
+                "yearly_saving": float(economics[r.candidate.id].yearly_saving),
+                "net_saving": float(economics[r.candidate.id].net_first_year),
+                "payback_months": real(economics[r.candidate.id].payback_months),
+            },
         )
         for r in ranked
     ]

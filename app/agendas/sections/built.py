@@ -1,0 +1,42 @@
+"""Agenda models made from fields the builders typed themselves, without validating them again.
+
+The agenda makes thousands of rows (measures, actions, initiatives) from values that are
+already of their fields' types: read from typed columns, or computed here. Validation
+would only check them once more, at about a tenth of a build's time. `built` makes the
+model as `Model.model_construct(**fields)` does when every field is given (which
+pydantic's own Python loop makes slower than validating), and the tests check that every
+model built so equals its validated self (tests/agendas/test_build_speed.py).
+
+Only for fields of exactly the declared types: a float field given a float (not an int),
+a list field a list, a nested model an instance of it.
+"""
+
+from functools import cache
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+M = TypeVar("M", bound=BaseModel)
+_set = object.__setattr__
+
+
+def built(model: type[M], fields: dict) -> M:
+    """`model` with exactly `fields` (every field, each already of its type), not validated again."""
+    made = model.__new__(model)
+    _set(made, "__dict__", fields)
+    # Every field is set, so every model made here shares one set of them per class: setting a
+    # field later adds a name already in it, and a copy (model_copy) copies the set.
+    _set(made, "__pydantic_fields_set__", _every_field(model))
+    _set(made, "__pydantic_extra__", None)
+    _set(made, "__pydantic_private__", None)
+    return made
+
+
+@cache
+def _every_field(model: type[BaseModel]) -> set[str]:
+    return set(model.model_fields)
+
+
+def real(value: float | None) -> float | None:
+    """`value` as a float field validates it (an int column's 3 as 3.0), None kept."""
+    return None if value is None else float(value)

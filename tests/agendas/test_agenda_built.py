@@ -1,0 +1,178 @@
+"""The agenda's cheaper build shows what the validated, one-object-at-a-time build showed.
+
+The builders make their rows without validating them again (app/agendas/sections/built.py), the
+loader reads Core rows as named tuples and the readings as the driver's tuples, and the measure
+rows judge their readings without the whole measure_stats. Each of those must give the agenda a
+validated build gives, on both engines, for the demo and for a generated council.
+"""
+
+import warnings
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from app.agendas import model as m
+from app.agendas.build import build_agenda
+from app.agendas.data import AgendaData, load_agenda_data
+from app.agendas.sections.built import built
+from app.agendas.sections.rows import measure_rows
+from app.measures.stats import TREND_PERIODS, Point, measure_stats, points, points_by_measure
+from app.models import Council, Meeting, Reading
+from app.reports.score_parts import MeasureFact, theme_measure_score
+from bench.data import SIZES, generate
+from tests.demodb import load_demo
+from tests.helpers import count_statements
+
+TODAY = date(2026, 11, 30)
+
+
+def models_in(value):
+    """Every pydantic model in `value`, depth first."""
+    if isinstance(value, BaseModel):
+        yield value
+        for name in type(value).model_fields:
+            yield from models_in(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from models_in(item)
+
+
+def assert_as_validated(agenda: m.Agenda) -> None:
+    """Each model has every field and no other, and the agenda's JSON is the JSON of the same data
+    validated afresh (a float field holding an int, say, would print differently, and warn)."""
+    for model in models_in(agenda):
+        assert set(model.__dict__) == set(type(model).model_fields), type(model).__name__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pydantic's "serialized value may not be as expected"
+        shown = agenda.model_dump_json()
+    validated = m.Agenda.model_validate(agenda.model_dump())
+    assert validated.model_dump_json() == shown
+    assert validated == agenda
+
+
+def test_the_demo_agenda_is_the_validated_agenda(engine, session):
+    council = load_demo(session=session, today=TODAY)
+    meeting = next_meeting(session, council)
+    with Session(engine) as fresh:
+        agenda = build_agenda(load_agenda_data(session=fresh, council=council, meeting=meeting, today=TODAY))
+    assert_as_validated(agenda)
+    assert any(r.trend for r in section(agenda, m.OverallMeasuresSection).measures)
+    departments = section(agenda, m.DepartmentReportsSection).departments
+    assert any(e.scorecard and e.scorecard.total is not None for e in departments)
+
+
+def test_a_generated_council_agenda_is_the_validated_agenda_and_its_readings_the_databases(db_url, engine):
+    found = generate(db_url, SIZES["tiny"], today=TODAY)
+    with Session(engine) as session:
+        council = session.get(Council, found.council_id)
+        meeting = session.get(Meeting, found.meeting_id)
+        with count_statements(engine) as statements:
+            data = load_agenda_data(session=session, council=council, meeting=meeting, today=TODAY)
+        agenda = build_agenda(data)
+        assert len(statements) <= 15
+        assert_as_validated(agenda)
+        # The readings read as the driver's tuples are the ORM's readings, typed the same.
+        start = TODAY - timedelta(days=400)
+        for measure in data.measures:
+            stored = session.exec(
+                Reading.__table__.select()
+                .where(Reading.measure_id == measure.id, Reading.period >= start)
+                .order_by(Reading.period)
+            ).all()
+            assert data.readings.get(measure.id, []) == [Point(r.period, r.value) for r in stored]
+            assert all(type(p.period) is date and type(p.value) is float for p in data.readings.get(measure.id, []))
+        assert data.readings, "the tiny council has readings to compare"
+    rows = {r.id: r for r in section(agenda, m.MeasuresReviewSection).off_target}
+    assert all(r.on_target is False for r in rows.values())
+
+
+def next_meeting(session: Session, council: Council) -> Meeting:
+    meetings = session.exec(Meeting.__table__.select().where(Meeting.council_id == council.id)).all()
+    upcoming = [x for x in meetings if x.scheduled_at.date() >= TODAY] or meetings
+    return session.get(Meeting, min(upcoming, key=lambda x: x.scheduled_at).id)
+
+
+def section(agenda: m.Agenda, kind):
+    return next(s for s in agenda.sections if isinstance(s, kind))
+
+
+# The measure rows against measure_stats (the measures API's and the scorecard's own figures) on any readings.
+
+values = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
+readings = st.lists(values, max_size=15).map(
+    lambda vs: [Point(date(2025, 1, 1) + timedelta(days=31 * i), v) for i, v in enumerate(vs)]
+)
+
+
+class Measure:
+    """The measure columns the rows read (a Row answers the same names)."""
+
+    def __init__(self, measure_id: int, direction: str, target: float | None):
+        self.id, self.direction, self.target = measure_id, direction, target
+        self.name, self.kind, self.category, self.unit = f"M{measure_id}", "custom", "operational", "%"
+        self.owner_id = self.department_id = self.journey_id = None
+        self.scope = "overall"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["higher_is_better", "lower_is_better"]), st.none() | values, readings),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_measure_rows_say_what_measure_stats_says(measures):
+    data = AgendaData(council=None, meeting=None, today=TODAY)
+    for measure_id, (direction, target, points_) in enumerate(measures, start=1):
+        data.measures.append(Measure(measure_id, direction, target))
+        if points_:
+            data.readings[measure_id] = points_
+    rows = measure_rows(data)
+    stats = {
+        x.id: measure_stats(direction=x.direction, target=x.target, readings=data.readings.get(x.id, ()))
+        for x in data.measures
+    }
+    latest = max((s.latest.period for s in stats.values() if s.latest), default=None)
+    for measure_id, s in stats.items():
+        row = rows[measure_id]
+        assert (row.latest, row.previous, row.change, row.on_target, row.movement, row.status) == (
+            s.latest,
+            s.previous,
+            s.change,
+            s.on_target,
+            s.movement,
+            s.status,
+        )
+        assert row.trend == list(s.trend)
+        assert row.stale == (s.latest is None or s.latest.period < latest)
+        assert built(m.MeasureRow, dict(row.__dict__)) == m.MeasureRow.model_validate(row.model_dump())
+
+
+@given(readings)
+def test_a_comment_measure_scores_the_trend_measure_stats_gives(points_):
+    fact = MeasureFact("Waiting", "lower_is_better", 10.0, tuple(reversed(points_)))
+    trend = measure_stats(direction="lower_is_better", target=10.0, readings=fact.readings).trend
+    score, line = theme_measure_score(fact)
+    if len(trend) < 2:
+        assert score is None
+    else:
+        assert f"over {len(trend)} readings" in line
+        assert f"{trend[0].value:g} → {trend[-1].value:g}" in line
+    assert len(trend) <= TREND_PERIODS
+
+
+@given(st.lists(st.tuples(st.integers(1, 4), values), max_size=30))
+def test_points_made_in_place_are_the_points_their_constructor_makes(pairs):
+    rows = sorted((measure_id, date(2025, 1, 1) + timedelta(days=i), v) for i, (measure_id, v) in enumerate(pairs))
+    expected: dict[int, list[Point]] = {}
+    for measure_id, period, value in rows:
+        expected.setdefault(measure_id, []).append(Point(period, value))
+    assert points_by_measure(rows) == expected
+    assert points_by_measure([(i, p.isoformat(), v) for i, p, v in rows], date.fromisoformat) == expected
+    made = points([(p, v) for _, p, v in rows])
+    assert made == [Point(p, v) for _, p, v in rows]
+    assert {hash(p) for p in made} == {hash(Point(p, v)) for _, p, v in rows}
