@@ -9,7 +9,6 @@ C0 controls) are dropped first, because lxml refuses them outright.
 
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
@@ -17,7 +16,6 @@ from functools import cache
 
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 from docx.table import Table
@@ -379,39 +377,3 @@ def set_running_heads(doc: Document, *, header_text: str) -> None:
         _field(paragraph, "PAGE", "1")
         paragraph.add_run(" of ")
         _field(paragraph, "NUMPAGES", "1")
-
-
-# Every part of the zip dated alike (python-docx stamps the time of saving), so the same document
-# is the same bytes: a cached pack equals a fresh build, and every worker gives it the same ETag.
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-
-
-class _DatedZip:
-    """The writer python-docx's PackageWriter expects, with a fixed date on each part."""
-
-    def __init__(self, out: io.BytesIO) -> None:
-        self._zip = zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED)
-
-    def write(self, pack_uri, blob: bytes) -> None:
-        info = zipfile.ZipInfo(pack_uri.membername, date_time=ZIP_DATE)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o600 << 16
-        self._zip.writestr(info, blob)
-
-    def close(self) -> None:
-        self._zip.close()
-
-
-def document_bytes(doc: Document) -> bytes:
-    """`doc` saved as .docx bytes, as doc.save writes them but with every part dated ZIP_DATE."""
-    package = doc.part.package
-    parts = list(package.parts)
-    for part in parts:
-        part.before_marshal()
-    out = io.BytesIO()
-    writer = _DatedZip(out)
-    PackageWriter._write_content_types_stream(writer, parts)
-    PackageWriter._write_pkg_rels(writer, package.rels)
-    PackageWriter._write_parts(writer, parts)
-    writer.close()
-    return out.getvalue()
