@@ -53,6 +53,8 @@ class Kept:
 
     blobs: Mapping[int, tuple[object, bytes]] = field(default_factory=dict)  # id(element) → (element, its XML)
     deflated: Mapping[bytes, Deflated] = field(default_factory=dict)
+    # What word.py reads from the template's styles and page (style ids and sizes, the text width), by kind.
+    lookups: dict[str, dict] = field(default_factory=dict)
 
 
 KEPT_KEY = "_cxc_kept"  # where open_template leaves a document's Kept (in its __dict__)
