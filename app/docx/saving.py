@@ -12,11 +12,13 @@ import struct
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from docx.document import Document
 from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
 from docx.opc.part import XmlPart
 from docx.opc.pkgwriter import _ContentTypesItem
+from docx.parts.image import ImagePart
 
 # Every part of the zip dated alike (python-docx stamps the time of saving), so the same document
 # is the same bytes: a cached pack equals a fresh build, and every worker gives it the same ETag.
@@ -43,6 +45,16 @@ def deflate(blob: bytes) -> Deflated:
     """`blob` as `zipfile` compresses a member at the default level."""
     compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
     return Deflated(zlib.crc32(blob), len(blob), compressor.compress(blob) + compressor.flush())
+
+
+# Pictures compressed once per process, by their bytes: the charts come from a cache by content
+# (app.charts), so a measure's chart is the same PNG in every pack and minutes until it changes.
+IMAGES_KEPT = 64
+
+
+@lru_cache(maxsize=IMAGES_KEPT)
+def _deflated_picture(blob: bytes) -> Deflated:
+    return deflate(blob)
 
 
 @dataclass(frozen=True)
@@ -81,10 +93,10 @@ class _Zip:
         self._chunks.append(chunk)
         self._offset += len(chunk)
 
-    def write(self, pack_uri, blob: bytes) -> None:
+    def write(self, pack_uri, blob: bytes, *, picture: bool = False) -> None:
         name = pack_uri.membername
         encoded, flags = (name.encode("ascii"), 0) if name.isascii() else (name.encode("utf-8"), _UTF8_NAME)
-        member = self._kept.deflated.get(blob) or deflate(blob)
+        member = self._kept.deflated.get(blob) or (_deflated_picture(blob) if picture else deflate(blob))
         sizes = (member.crc, len(member.data), member.size, len(encoded))
         header = struct.pack(
             "<4s2B4HL2L2H", b"PK\003\004", _VERSION, 0, flags, _DEFLATED, _DOS_TIME, _DOS_DATE, *sizes, 0
@@ -133,7 +145,7 @@ def document_bytes(doc: Document) -> bytes:
     out.write(CONTENT_TYPES_URI, _ContentTypesItem.from_parts(parts).blob)
     out.write(PACKAGE_URI.rels_uri, package.rels.xml)
     for part in parts:
-        out.write(part.partname, part_blob(part, kept))
+        out.write(part.partname, part_blob(part, kept), picture=isinstance(part, ImagePart))
         if len(part.rels):
             out.write(part.partname.rels_uri, part.rels.xml)
     return out.close()
