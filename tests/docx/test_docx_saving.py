@@ -19,6 +19,7 @@ from app.docx.minutes import build_minutes_docx
 from app.docx.saving import ZIP_DATE
 from tests.docx.test_agenda_docx import PNG, council_template, known_agenda
 from tests.docx.test_minutes_docx import known_minutes
+from tests.helpers import if_match
 
 
 def minutes(template: bytes | None = None) -> bytes:
@@ -84,3 +85,29 @@ def test_building_leaves_the_kept_template_as_it_was():
     assert sorted(str(p.partname) for p in pristine.part.package.parts) == parts
     assert sorted(pristine.part.rels) == rels
     assert [child.tag for child in pristine.element.body] == body
+
+
+def test_the_downloaded_minutes_follow_a_new_template_and_new_notes_at_once(app, client, session):
+    """What a process keeps is keyed by content (the template's bytes, a chart's PNG): a write in the council
+    (a new template, notes saved) shows in the very next download."""
+    from tests.councils.test_word_template_api import georgia_template, upload
+    from tests.docx.test_minutes_docx import open_docx, under
+    from tests.minutes.test_minutes_api import arrange, as_, url
+
+    w = arrange(session)
+    secretary = as_(app, w, "secretary")
+    before = open_docx(client.get(url(w, "/minutes.docx"), headers=secretary).content)
+    assert before.styles["Normal"].font.name == "Calibri"
+
+    assert upload(client, app, w.users["chair"], w.council.id, georgia_template()).status_code == 200
+    notes = url(w, "/minutes/items/3")
+    saved = client.put(notes, headers=if_match(client, notes, secretary), json={"notes": "Repeat visits fell."})
+    assert saved.status_code == 200
+    after = open_docx(client.get(url(w, "/minutes.docx"), headers=secretary).content)
+    assert after.styles["Normal"].font.name == "Georgia"
+    assert after.sections[0].header.paragraphs[0].text == "Northern Utilities"
+    assert "Repeat visits fell." in under(after, "3. Department reports")
+
+    assert client.delete(f"/api/councils/{w.council.id}/template", headers=as_(app, w, "chair")).status_code == 204
+    again = open_docx(client.get(url(w, "/minutes.docx"), headers=secretary).content)
+    assert again.styles["Normal"].font.name == "Calibri"
