@@ -280,7 +280,10 @@ def _open(template: bytes | None) -> Document:
 @lru_cache(maxsize=TEMPLATES_KEPT)
 def _prepared(template: bytes | None) -> tuple[Document, Kept]:
     """The template opened, cleaned and emptied (see open_template), and what every document built from it reuses:
-    its styles' XML, and the compressed form of each part, worked out here once."""
+    its styles' XML, and the compressed form of each part, worked out here once.
+
+    Nothing else may be read through the returned document: a python-docx object it caches (the
+    body, a section) would hold an element that deepcopy copies apart from the tree it belongs to."""
     doc = _open(sanitise_template(template).content if template else None)
     styles = doc.styles.element
     blobs = {}

@@ -2,9 +2,9 @@
 
 Tables are built as row XML appended to the table element: python-docx's
 `table.add_row().cells` and `cell.text` walk the whole table on every call, which turns
-a few hundred rows into seconds. Text always goes in through lxml, so quotes,
-ampersands and angle brackets are escaped for us; characters XML 1.0 forbids (most
-C0 controls) are dropped first, because lxml refuses them outright.
+a few hundred rows into seconds. The rows, and each paragraph, are written as XML text and
+parsed in one go (markup.py escapes the text: quotes, ampersands, angle brackets);
+characters XML 1.0 forbids (most C0 controls) are dropped first, because lxml refuses them.
 """
 
 import io
@@ -157,7 +157,7 @@ def _lines(runs: Sequence[Run], *, size: float, bold: bool = False) -> list[list
 
 
 def _style_size(doc: Document, name: str) -> float:
-    """The font size (points) of a paragraph style, following its base styles and the defaults (once per document)."""
+    """The font size (points) of a paragraph style, following its base styles and the defaults (once per template)."""
     sizes = _lookups(doc, "style sizes")
     if name not in sizes:
         sizes[name] = _read_style_size(doc, name)

@@ -111,3 +111,30 @@ def test_the_downloaded_minutes_follow_a_new_template_and_new_notes_at_once(app,
     assert client.delete(f"/api/councils/{w.council.id}/template", headers=as_(app, w, "chair")).status_code == 204
     again = open_docx(client.get(url(w, "/minutes.docx"), headers=secretary).content)
     assert again.styles["Normal"].font.name == "Calibri"
+
+
+def test_any_text_arrives_as_typed_in_paragraphs_and_table_cells():
+    """Paragraphs and rows are written as XML text and parsed (markup.py): whatever is typed reads back the same,
+    less the characters XML cannot hold."""
+    from app.docx.saving import document_bytes
+    from app.docx.word import Column, Run, add_paragraph, add_table
+
+    typed = [
+        "   ",
+        "a]]>b",
+        "&amp; &lt;b&gt;",
+        "quote \" ' end",
+        "tab\there",
+        "two\nlines",
+        "bell\x07 nul\x00",
+        "🎉 مرحبا 中文",
+    ]
+    typed.append("x" * 30_000)
+    built = word_template.open_template(None)
+    for text in typed:
+        add_paragraph(built, [Run(text), Run(text, bold=True, color='"&<')], "Heading 2")
+    add_table(built, [Column("Typed"), Column("Bold")], [[text, Run(text, bold=True)] for text in typed])
+    doc = docx.Document(io.BytesIO(document_bytes(built)))
+    expected = [text.replace("\x07", "").replace("\x00", "") for text in typed]
+    assert [p.text for p in doc.paragraphs] == [text * 2 for text in expected]
+    assert [[c.text for c in row.cells] for row in doc.tables[0].rows][1:] == [[text, text] for text in expected]
