@@ -40,8 +40,10 @@ FONT = "Calibri"  # LibreOffice shows Carlito, which has the same metrics
 INK, ACCENT, MUTED = "1F3864", "2E74B5", "595959"
 # What the exports use, by the names Word shows. Built-in names keep the navigation
 # pane, the table of contents and a council's own look working.
-# Templates kept opened per process (ours and the councils' last used): a few MB each at most.
+# Templates kept opened per process (ours and the councils' last used). A template is usually tens of
+# kB; one larger than KEEP_TEMPLATE_BYTES (big pictures in its header) is opened for each export instead.
 TEMPLATES_KEPT = 8
+KEEP_TEMPLATE_BYTES = 1024 * 1024
 REQUIRED_STYLES = (
     "Normal",
     "Title",
@@ -277,8 +279,7 @@ def _open(template: bytes | None) -> Document:
     return doc
 
 
-@lru_cache(maxsize=TEMPLATES_KEPT)
-def _prepared(template: bytes | None) -> tuple[Document, Kept]:
+def _prepare(template: bytes | None) -> tuple[Document, Kept]:
     """The template opened, cleaned and emptied (see open_template), and what every document built from it reuses:
     its styles' XML, and the compressed form of each part, worked out here once.
 
@@ -295,6 +296,9 @@ def _prepared(template: bytes | None) -> tuple[Document, Kept]:
     return doc, Kept(blobs=blobs, deflated=deflated)
 
 
+_prepared = lru_cache(maxsize=TEMPLATES_KEPT)(_prepare)
+
+
 def open_template(template: bytes | None) -> Document:
     """A document to build into: the council's template (or ours), cleaned again, emptied, with every style we use.
 
@@ -305,9 +309,13 @@ def open_template(template: bytes | None) -> Document:
     them, and saving writes the XML serialised once (saving.py). Parsing the styles, writing
     them out and compressing them were a fifth of a large minutes' time.
     """
-    pristine, kept = _prepared(template)
-    styles = pristine.styles.element
-    doc = deepcopy(pristine, {id(styles): styles})
+    small = template is None or len(template) <= KEEP_TEMPLATE_BYTES
+    if not small:
+        doc, kept = _prepare(template)  # this document's own, not kept
+    else:
+        pristine, kept = _prepared(template)
+        styles = pristine.styles.element
+        doc = deepcopy(pristine, {id(styles): styles})
     doc.__dict__[KEPT_KEY] = kept
     return doc
 

@@ -138,3 +138,12 @@ def test_any_text_arrives_as_typed_in_paragraphs_and_table_cells():
     expected = [text.replace("\x07", "").replace("\x00", "") for text in typed]
     assert [p.text for p in doc.paragraphs] == [text * 2 for text in expected]
     assert [[c.text for c in row.cells] for row in doc.tables[0].rows][1:] == [[text, text] for text in expected]
+
+
+def test_a_large_template_is_opened_for_each_export_and_gives_the_same_file(monkeypatch):
+    template = council_template()
+    kept = minutes(template)
+    monkeypatch.setattr(word_template, "KEEP_TEMPLATE_BYTES", len(template) - 1)
+    word_template._prepared.cache_clear()
+    assert minutes(template) == kept
+    assert word_template._prepared.cache_info().currsize == 0
