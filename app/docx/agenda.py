@@ -25,6 +25,7 @@ from app.docx.agenda_measures import (
     overall_section,
 )
 from app.docx.agenda_papers import item_papers, papers_appendix
+from app.docx.saving import document_bytes
 from app.docx.template import open_template
 from app.docx.word import (
     MUTED,
@@ -34,7 +35,6 @@ from app.docx.word import (
     Run,
     add_paragraph,
     add_table,
-    document_bytes,
     set_properties,
     set_running_heads,
 )

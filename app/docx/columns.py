@@ -15,6 +15,7 @@ keeps its room there too.
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.docx.metrics import TWIPS_PER_POINT
 from app.docx.metrics_table import BOLD, REGULAR, UNITS_PER_EM
@@ -31,9 +32,8 @@ BREAK_AFTER = frozenset("-\u2010\u2013\u2014/")
 KEEP_WHOLE = 12
 
 
-@dataclass(frozen=True)
-class Piece:
-    """Text on one line of a cell, in one font: what the widths are measured from."""
+class Piece(NamedTuple):
+    """Text on one line of a cell, in one font: what the widths are measured from (a tuple: tables make thousands)."""
 
     text: str
     size: float  # points

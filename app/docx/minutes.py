@@ -28,6 +28,7 @@ from app.display import local_time, note_blocks
 from app.docx.agenda_actions import OPEN_ACTION_COLUMNS, due_cell, open_action_cells, overdue_as_at
 from app.docx.agenda_measures import MEASURE_COLUMNS, ChartFn, _measure_cells, add_charts, drawn
 from app.docx.minutes_front import attendance, front_page, status_marks
+from app.docx.saving import document_bytes
 from app.docx.template import open_template
 from app.docx.word import (
     AMBER,
@@ -39,7 +40,6 @@ from app.docx.word import (
     add_paragraph,
     add_table,
     clean,
-    document_bytes,
     set_properties,
     set_running_heads,
 )

@@ -23,11 +23,13 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
 from docx.oxml.ns import qn
 from docx.parts.numbering import NumberingPart
 from docx.shared import Cm, Pt, RGBColor
 
 from app.docx.sanitise import MAX_TEMPLATE_BYTES, MAX_UNPACKED_BYTES, Sanitised, TemplateError, sanitise_template
+from app.docx.saving import KEPT_KEY, Kept, deflate, part_blob
 from app.docx.word import Column, add_paragraph, add_table, set_running_heads
 
 __all__ = ["MAX_TEMPLATE_BYTES", "MAX_UNPACKED_BYTES", "TemplateError", "check_template", "open_template"]
@@ -38,6 +40,10 @@ FONT = "Calibri"  # LibreOffice shows Carlito, which has the same metrics
 INK, ACCENT, MUTED = "1F3864", "2E74B5", "595959"
 # What the exports use, by the names Word shows. Built-in names keep the navigation
 # pane, the table of contents and a council's own look working.
+# Templates kept opened per process (ours and the councils' last used). A template is usually tens of
+# kB; one larger than KEEP_TEMPLATE_BYTES (big pictures in its header) is opened for each export instead.
+TEMPLATES_KEPT = 8
+KEEP_TEMPLATE_BYTES = 1024 * 1024
 REQUIRED_STYLES = (
     "Normal",
     "Title",
@@ -273,13 +279,45 @@ def _open(template: bytes | None) -> Document:
     return doc
 
 
+def _prepare(template: bytes | None) -> tuple[Document, Kept]:
+    """The template opened, cleaned and emptied (see open_template), and what every document built from it reuses:
+    its styles' XML, and the compressed form of each part, worked out here once.
+
+    Nothing else may be read through the returned document: a python-docx object it caches (the
+    body, a section) would hold an element that deepcopy copies apart from the tree it belongs to."""
+    doc = _open(sanitise_template(template).content if template else None)
+    styles = doc.styles.element
+    blobs = {}
+    for part in doc.part.package.parts:
+        if isinstance(part, XmlPart) and part.element is styles:
+            blobs[id(styles)] = (styles, part.blob)
+    blobs_only = Kept(blobs=blobs)
+    deflated = {blob: deflate(blob) for blob in (part_blob(part, blobs_only) for part in doc.part.package.parts)}
+    return doc, Kept(blobs=blobs, deflated=deflated)
+
+
+_prepared = lru_cache(maxsize=TEMPLATES_KEPT)(_prepare)
+
+
 def open_template(template: bytes | None) -> Document:
     """A document to build into: the council's template (or ours), cleaned again, emptied, with every style we use.
 
     Cleaning here, not only at upload, covers templates stored before the sanitiser and any
-    rule added since; a clean template comes back unchanged, so it costs one read.
+    rule added since. The cleaned, emptied template is kept per process by its bytes (a
+    council that uploads a new template has new bytes, so never gets the old one's styles) and
+    copied for each document, except its styles, which the exports only read: the copy shares
+    them, and saving writes the XML serialised once (saving.py). Parsing the styles, writing
+    them out and compressing them were a fifth of a large minutes' time.
     """
-    return _open(sanitise_template(template).content if template else None)
+    small = template is None or len(template) <= KEEP_TEMPLATE_BYTES
+    if not small:
+        doc, kept = _prepare(template)  # this document's own, not kept
+    else:
+        pristine, kept = _prepared(template)
+        styles = pristine.styles.element
+        doc = deepcopy(pristine, {id(styles): styles})
+    doc.__dict__[KEPT_KEY] = kept
+    return doc
 
 
 def main(argv: list[str]) -> None:

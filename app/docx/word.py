@@ -2,30 +2,32 @@
 
 Tables are built as row XML appended to the table element: python-docx's
 `table.add_row().cells` and `cell.text` walk the whole table on every call, which turns
-a few hundred rows into seconds. Text always goes in through lxml, so quotes,
-ampersands and angle brackets are escaped for us; characters XML 1.0 forbids (most
-C0 controls) are dropped first, because lxml refuses them outright.
+a few hundred rows into seconds. The rows, and each paragraph, are written as XML text and
+parsed in one go (markup.py escapes the text: quotes, ampersands, angle brackets);
+characters XML 1.0 forbids (most C0 controls) are dropped first, because lxml refuses them.
 """
 
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
-from copy import deepcopy
 from dataclasses import dataclass
 from functools import cache
 
 from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
+from docx.oxml.table import CT_Tbl
+from docx.shared import Emu
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from app.display import STATUSES
 from app.docx.columns import CELL_MARGIN, Piece, column_widths, need_of
+from app.docx.markup import attribute, parse_children, run_xml
+from app.docx.saving import KEPT_KEY
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 HEADER_FILL, LABEL_FILL = "DCE6F2", "F2F2F2"
@@ -95,43 +97,51 @@ def _sub(parent, tag: str, **attrs: str):
     return element
 
 
+def _run(run: Run) -> str:
+    """`run` as a `w:r` (markup.py); "\\n" breaks the line."""
+    return run_xml(clean(run.text).split("\n"), bold=run.bold, italic=run.italic, color=run.color, size=run.size)
+
+
 def _append_run(paragraph, run: Run) -> None:
-    """A `w:r` for `run` at the end of `paragraph` (an lxml `w:p`); "\\n" breaks the line."""
-    r = _sub(paragraph, "w:r")
-    if run.bold or run.italic or run.color or run.size:
-        rpr = _sub(r, "w:rPr")  # children in schema order: b, i, color, sz
-        if run.bold:
-            _sub(rpr, "w:b")
-        if run.italic:
-            _sub(rpr, "w:i")
-        if run.color:
-            _sub(rpr, "w:color", val=run.color)
-        if run.size:
-            _sub(rpr, "w:sz", val=str(round(run.size * 2)))
-    for i, line in enumerate(clean(run.text).split("\n")):
-        if i:
-            _sub(r, "w:br")
-        for j, piece in enumerate(line.split("\t")):
-            if j:
-                _sub(r, "w:tab")
-            if piece:
-                t = _sub(r, "w:t")
-                t.text = piece
-                t.set(_XML_SPACE, "preserve")
+    """A `w:r` for `run` at the end of `paragraph` (an lxml `w:p`)."""
+    paragraph.extend(parse_children(_run(run)))
+
+
+def _insert(doc: Document, element) -> None:
+    """`element` at the end of the body, before its section properties, as python-docx adds a paragraph.
+
+    The body's `w:sectPr` is found once per document: python-docx looks for it among every block
+    of the body on each paragraph and table it adds."""
+    end = doc.__dict__.get("_cxc_body_end", False)
+    if end is False:
+        end = doc.__dict__["_cxc_body_end"] = doc.element.body.find(_clark("w:sectPr"))
+    if end is None:
+        doc.element.body.append(element)
+    else:
+        end.addprevious(element)
+
+
+def _lookups(doc: Document, kind: str) -> dict:
+    """What has been read from `doc`'s template, by `kind`: style ids, style sizes, the text width.
+
+    A document from a kept template (open_template) shares that template's styles and page, so
+    these are read once per template per process, not once per document: finding a style by
+    name searches every style in the template, a few milliseconds each in ours."""
+    kept = doc.__dict__.get(KEPT_KEY)
+    store = kept.lookups if kept is not None else doc.__dict__.setdefault("_cxc_lookups", {})
+    return store.setdefault(kind, {})
 
 
 def text_width(doc: Document) -> int:
     """The width between the margins of the document's last section, in twentieths of a point.
 
-    Read once per document (the sections come from the template and do not change while a
-    document is built): finding the last section searches the whole body, once per table."""
-    found = doc.__dict__.get("_cxc_text_width")
-    if found is None:
+    Read once (the sections come from the template and do not change while a document is
+    built): finding the last section searches the whole body, once per table."""
+    widths = _lookups(doc, "text width")
+    if "last" not in widths:
         section = doc.sections[-1]
-        found = doc.__dict__["_cxc_text_width"] = int(
-            (section.page_width - section.left_margin - section.right_margin) / 635
-        )
-    return found
+        widths["last"] = int((section.page_width - section.left_margin - section.right_margin) / 635)
+    return widths["last"]
 
 
 def _lines(runs: Sequence[Run], *, size: float, bold: bool = False) -> list[list[Piece]]:
@@ -147,8 +157,8 @@ def _lines(runs: Sequence[Run], *, size: float, bold: bool = False) -> list[list
 
 
 def _style_size(doc: Document, name: str) -> float:
-    """The font size (points) of a paragraph style, following its base styles and the defaults (once per document)."""
-    sizes = doc.__dict__.setdefault("_cxc_style_sizes", {})
+    """The font size (points) of a paragraph style, following its base styles and the defaults (once per template)."""
+    sizes = _lookups(doc, "style sizes")
     if name not in sizes:
         sizes[name] = _read_style_size(doc, name)
     return sizes[name]
@@ -197,52 +207,41 @@ def _set_cell_margins(tbl) -> None:
 
 
 class _Rows:
-    """A table's rows, each cell copied from an empty one made once per kind of cell.
-
-    Big tables have thousands of cells; copying a made cell (lxml copies in C) costs a
-    fraction of making its half-dozen elements one by one, and gives the same XML."""
+    """A table's rows as Word XML text (markup.py), each cell's opening made once per kind of cell."""
 
     def __init__(self, *, widths, columns, style_id, label: bool) -> None:
-        self.widths, self.columns, self.style_id, self.label = widths, columns, style_id, label
-        self._made: dict[tuple, object] = {}
+        self.widths, self.columns, self.style_id, self.label = widths, columns, attribute(style_id), label
+        self._made: dict[tuple, str] = {}
 
-    def _empty(self, index: int, *, header: bool, keep_next: bool):
+    def _opening(self, index: int, *, header: bool, keep_next: bool) -> str:
+        """A cell's `w:tc` up to its paragraph's runs: width, fill, style, keep-with-next, alignment."""
         key = (index, header, keep_next)
         if key not in self._made:
-            tr = self._made[key] = OxmlElement("w:tr")
-            if index < 0:  # the row itself
-                trpr = _sub(tr, "w:trPr")
-                _sub(trpr, "w:cantSplit")  # a row never breaks across pages
-                if header:
-                    _sub(trpr, "w:tblHeader")  # Word repeats this row at the top of every page
-            else:
-                column = self.columns[index]
-                tc = _sub(tr, "w:tc")
-                tcpr = _sub(tc, "w:tcPr")
-                _sub(tcpr, "w:tcW", w=str(self.widths[index]), type="dxa")
-                fill = HEADER_FILL if header else (LABEL_FILL if self.label and index == 0 else None)
-                if fill:
-                    _sub(tcpr, "w:shd", val="clear", color="auto", fill=fill)
-                p = _sub(tc, "w:p")
-                ppr = _sub(p, "w:pPr")
-                _sub(ppr, "w:pStyle", val=self.style_id)
-                if header or keep_next:
-                    _sub(ppr, "w:keepNext")
-                if column.align != "left":
-                    _sub(ppr, "w:jc", val=column.align)
+            column = self.columns[index]
+            fill = HEADER_FILL if header else (LABEL_FILL if self.label and index == 0 else None)
+            shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
+            keep = "<w:keepNext/>" if header or keep_next else ""
+            align = f'<w:jc w:val="{column.align}"/>' if column.align != "left" else ""
+            self._made[key] = (
+                f'<w:tc><w:tcPr><w:tcW w:w="{self.widths[index]}" w:type="dxa"/>{shading}</w:tcPr>'
+                f'<w:p><w:pPr><w:pStyle w:val="{self.style_id}"/>{keep}{align}</w:pPr>'
+            )
         return self._made[key]
 
-    def row(self, cells: Sequence[list[Run]], *, header: bool = False, keep_next: bool = False):
-        tr = deepcopy(self._empty(-1, header=header, keep_next=False))
+    def row(self, cells: Sequence[list[Run]], *, header: bool = False, keep_next: bool = False) -> str:
+        # A row never breaks across pages; Word repeats the header row at the top of every page.
+        out = ["<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else _ROW]
         for index, runs in enumerate(cells):
-            tc = deepcopy(self._empty(index, header=header, keep_next=keep_next)[0])
-            p = tc[-1]
+            out.append(self._opening(index, header=header, keep_next=keep_next))
             if header:
                 runs = [Run(r.text, bold=True, italic=r.italic, color=r.color, size=r.size) for r in runs]
-            for run in runs:
-                _append_run(p, run)
-            tr.append(tc)
-        return tr
+            out.extend(_run(run) for run in runs)
+            out.append("</w:p></w:tc>")
+        out.append("</w:tr>")
+        return "".join(out)
+
+
+_ROW = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
 
 
 def style_id(doc: Document, name: str) -> str:
@@ -252,9 +251,17 @@ def style_id(doc: Document, name: str) -> str:
     the default one first: a few hundred paragraphs and tables made that most of an
     export's time. The id is written into the paragraph or table directly instead.
     """
-    ids = doc.__dict__.setdefault("_cxc_style_ids", {})
+    ids = _lookups(doc, "style ids")
     if name not in ids:
         ids[name] = doc.styles[name].style_id
+    return ids[name]
+
+
+def _paragraph_style(doc: Document, name: str) -> str | None:
+    """What python-docx writes for `paragraph.style = doc.styles[name]` (None for the default style), looked up once."""
+    ids = _lookups(doc, "paragraph styles")
+    if name not in ids:
+        ids[name] = doc.part.get_style_id(doc.styles[name], WD_STYLE_TYPE.PARAGRAPH)
     return ids[name]
 
 
@@ -276,7 +283,8 @@ def add_table(
     for cells in rows:
         if len(cells) != len(columns):
             raise ValueError(f"a row of {len(cells)} cells in a table of {len(columns)} columns")
-    table = doc.add_table(rows=0, cols=len(columns))
+    table = Table(CT_Tbl.new_tbl(0, len(columns), Emu(text_width(doc) * 635)), doc._body)
+    _insert(doc, table._tbl)
     table._tbl.tblStyle_val = style_id(doc, "Table Grid")
     table.autofit = False  # fixed layout: Word and LibreOffice honour the widths
     widths = _widths(doc, columns, rows, header=header)
@@ -288,25 +296,23 @@ def add_table(
     for grid_col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         grid_col.set(qn("w:w"), str(width))
     made = _Rows(widths=widths, columns=columns, style_id=style_id(doc, "Table Text"), label=label_column)
-    if header:
-        tbl.append(made.row([_as_runs(c.title) for c in columns], header=True))
     keep = len(rows) <= KEEP_TOGETHER_ROWS
     last = len(rows) - 1
-    for i, cells in enumerate(rows):
-        tbl.append(made.row(cells, keep_next=keep and i < last))
+    xml = [made.row([_as_runs(c.title) for c in columns], header=True)] if header else []
+    xml.extend(made.row(cells, keep_next=keep and i < last) for i, cells in enumerate(rows))
+    tbl.extend(parse_children("".join(xml)))
     return table
 
 
 def add_paragraph(doc: Document, content: Cell, style: str | None = None, *, keep_next: bool = False) -> Paragraph:
     """A paragraph of text or runs, cleaned, in a style the template defines."""
-    paragraph = doc.add_paragraph()
-    if style:
-        paragraph._p.style = style_id(doc, style)
-    for run in _as_runs(content):
-        _append_run(paragraph._p, run)
-    if keep_next:
-        paragraph.paragraph_format.keep_with_next = True
-    return paragraph
+    properties = ""
+    if style or keep_next:
+        named = f'<w:pStyle w:val="{attribute(style_id(doc, style))}"/>' if style else ""
+        properties = f"<w:pPr>{named}{'<w:keepNext/>' if keep_next else ''}</w:pPr>"
+    (p,) = parse_children(f"<w:p>{properties}{''.join(_run(run) for run in _as_runs(content))}</w:p>")
+    _insert(doc, p)
+    return Paragraph(p, doc._body)
 
 
 def set_properties(doc: Document, *, title: str, subject: str, author: str, revision: int) -> None:
@@ -362,7 +368,7 @@ def set_running_heads(doc: Document, *, header_text: str) -> None:
         paragraphs = header.paragraphs
         empty = len(paragraphs) == 1 and not paragraphs[0].text and not paragraphs[0]._p.xpath(".//w:drawing")
         paragraph = paragraphs[0] if empty else header.add_paragraph()
-        paragraph.style = doc.styles["Header"]
+        paragraph._p.style = _paragraph_style(doc, "Header")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         _append_run(paragraph._p, Run(header_text))
 
@@ -373,45 +379,9 @@ def set_running_heads(doc: Document, *, header_text: str) -> None:
         paragraphs = footer.paragraphs
         empty = len(paragraphs) == 1 and not paragraphs[0].text
         paragraph = paragraphs[0] if empty else footer.add_paragraph()
-        paragraph.style = doc.styles["Footer"]
+        paragraph._p.style = _paragraph_style(doc, "Footer")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.add_run("Page ")
         _field(paragraph, "PAGE", "1")
         paragraph.add_run(" of ")
         _field(paragraph, "NUMPAGES", "1")
-
-
-# Every part of the zip dated alike (python-docx stamps the time of saving), so the same document
-# is the same bytes: a cached pack equals a fresh build, and every worker gives it the same ETag.
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-
-
-class _DatedZip:
-    """The writer python-docx's PackageWriter expects, with a fixed date on each part."""
-
-    def __init__(self, out: io.BytesIO) -> None:
-        self._zip = zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED)
-
-    def write(self, pack_uri, blob: bytes) -> None:
-        info = zipfile.ZipInfo(pack_uri.membername, date_time=ZIP_DATE)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o600 << 16
-        self._zip.writestr(info, blob)
-
-    def close(self) -> None:
-        self._zip.close()
-
-
-def document_bytes(doc: Document) -> bytes:
-    """`doc` saved as .docx bytes, as doc.save writes them but with every part dated ZIP_DATE."""
-    package = doc.part.package
-    parts = list(package.parts)
-    for part in parts:
-        part.before_marshal()
-    out = io.BytesIO()
-    writer = _DatedZip(out)
-    PackageWriter._write_content_types_stream(writer, parts)
-    PackageWriter._write_pkg_rels(writer, package.rels)
-    PackageWriter._write_parts(writer, parts)
-    writer.close()
-    return out.getvalue()
