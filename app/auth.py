@@ -10,12 +10,14 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from typing import Annotated, Protocol, TypeVar
 
 import jwt
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from pwdlib import PasswordHash
+from sqlalchemy import bindparam
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, delete, or_, select, update
@@ -216,16 +218,22 @@ def _touch(request: Request, session: Session, row: UserSession) -> None:
     set_committed_value(row, "last_seen_at", now)
 
 
+# The sign-in and its person in one query (find_session, then the user): every signed-in request
+# asks, so it is built once (a select is immutable; the values are bound on each run). Neither
+# table is archivable, so the archived-rows filter (app/archived.py) has nothing to add to it.
+_SIGNED_IN = (
+    select(UserSession, User)
+    .join(User, col(User.id) == UserSession.user_id)
+    .where(UserSession.token_hash == bindparam("token_hash"))
+    .execution_options(include_archived=True)
+)
+
+
 def _signed_in(request: Request, session: Session, *, user_id: object, sid: object) -> User | None:
     """The active user whose live sign-in `sid` is, noted on the request as its current sign-in."""
     if not _is_secret(sid):
         return None
-    # The sign-in and its person in one query (find_session, then the user): every signed-in request asks.
-    found = session.exec(
-        select(UserSession, User)
-        .join(User, col(User.id) == UserSession.user_id)
-        .where(UserSession.token_hash == _digest(sid))
-    ).first()
+    found = session.exec(_SIGNED_IN, params={"token_hash": _digest(sid)}).first()
     if found is None:
         return None
     row, user = found
@@ -348,22 +356,54 @@ def load_record_access(
     so an id never tells an outsider that the record exists. Archived records are not
     found either unless asked for (an action's page and history stay readable).
     """
-    # One query for the record, its council and the user's seat there: these loaders run on every
-    # request about a record. Outer-joined, so a record without a seat reads like a missing one.
+    row = load_record_row(
+        session=session, user=user, model=model, record_id=record_id, label=label, include_archived=include_archived
+    )
+    return row[0], Access(user=user, council=row[1], membership=row[2])
+
+
+def load_record_row(  # noqa: PLR0913
+    *,
+    session: Session,
+    user: User,
+    model: type,
+    record_id: int,
+    label: str,
+    include_archived: bool = False,
+    query=None,
+) -> tuple:
+    """The row of record_access_query, or of `query` (that query with columns added): not found as above."""
+    if query is None:
+        query = record_access_query(model, include_archived)
+    row = session.exec(query, params=record_params(user, record_id)).first()
+    if row is None or row[2] is None:
+        raise NotFound(f"{label} not found.")
+    return tuple(row)
+
+
+def record_params(user: User, record_id: int) -> dict[str, int]:
+    """The values record_access_query binds."""
+    return {"record_id": record_id, "user_id": user.id}
+
+
+@cache
+def record_access_query(model: type, include_archived: bool = False):
+    """(record, its council, the user's seat there or None) for `record_id` and `user_id`, bound when run.
+
+    One query: these loaders run on every request about a record, so each is built once per
+    model. Outer-joined, so a record without a seat reads like a missing one. Callers may add
+    columns (outer joins, so the row is still there when what they add is not).
+    """
     query = (
         select(model, Council, Membership)
         .join(Council, Council.id == model.council_id)
-        .outerjoin(Membership, (Membership.council_id == Council.id) & (Membership.user_id == user.id))
-        .where(model.id == record_id)
+        .outerjoin(Membership, (Membership.council_id == Council.id) & (Membership.user_id == bindparam("user_id")))
+        .where(model.id == bindparam("record_id"))
     )
     if include_archived:
         # Archived records are asked for, archived councils still are not (the global filter is off here).
         query = query.where(col(Council.archived_at).is_(None)).execution_options(include_archived=True)
-    row = session.exec(query).first()
-    if row is None or row[2] is None:
-        raise NotFound(f"{label} not found.")
-    record, council, membership = row
-    return record, Access(user=user, council=council, membership=membership)
+    return query
 
 
 def get_council_access(council_id: IdPath, user: CurrentUser, session: SessionDep) -> Access:
@@ -396,6 +436,8 @@ MeetingDep = Annotated[MeetingAccess, Depends(get_meeting_access)]
 class ActionAccess:
     action: Action
     access: Access
+    # What the loading query read beside the action when it was extended (action_access's `query`).
+    extra: tuple = ()
 
     @property
     def is_owner(self) -> bool:
@@ -403,10 +445,23 @@ class ActionAccess:
 
 
 def get_action_access(action_id: IdPath, user: CurrentUser, session: SessionDep) -> ActionAccess:
-    action, access = load_record_access(
-        session=session, user=user, model=Action, record_id=action_id, label="Action", include_archived=True
+    return action_access(session=session, user=user, action_id=action_id)
+
+
+def action_access(*, session: Session, user: User, action_id: int, query=None) -> ActionAccess:
+    """The action (archived too: its page and history stay) with the user's seat; `query` extends
+    record_access_query(Action, True) with columns, which land in `extra`."""
+    row = load_record_row(
+        session=session,
+        user=user,
+        model=Action,
+        record_id=action_id,
+        label="Action",
+        include_archived=True,
+        query=query,
     )
-    found = ActionAccess(action=action, access=access)
+    access = Access(user=user, council=row[1], membership=row[2])
+    found = ActionAccess(action=row[0], access=access, extra=row[3:])
     # Observers see their own actions only.
     if access.is_(Role.observer) and not found.is_owner:
         raise NotFound("Action not found.")
