@@ -280,7 +280,8 @@ def get_optional_user(
     return None
 
 
-def get_current_user(user: Annotated[User | None, Depends(get_optional_user)]) -> User:
+# async: it only looks at what get_optional_user found, so it need not wait for a worker thread.
+async def get_current_user(user: Annotated[User | None, Depends(get_optional_user)]) -> User:
     if user is None:
         raise _unauthorized("Sign in first: send a bearer token from POST /api/auth/token.")
     return user
