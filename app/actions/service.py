@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, func
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -401,6 +402,26 @@ _UPDATE_ACTION = _ACTIONS.update().where(
 _INSERT_EVENT = ActionEvent.__table__.insert()
 
 
+@cache
+def _update_with_history(columns: tuple[str, ...]):
+    """PostgreSQL: the UPDATE and its history row in one statement (a data-modifying WITH), answering how many
+    actions it updated (0: the version moved on, and no history row was written either)."""
+    events = ActionEvent.__table__
+    moved = (
+        _ACTIONS.update()
+        .where(_ACTIONS.c.id == bindparam("where_id"), _ACTIONS.c.version == bindparam("where_version"))
+        .values({name: bindparam(f"set_{name}", type_=_ACTIONS.c[name].type) for name in columns})
+        .returning(_ACTIONS.c.id)
+        .cte("moved")
+    )
+    names = [c.name for c in events.c if c.name not in ("id", "action_id")]
+    history = events.insert().from_select(
+        ["action_id", *names],
+        select(moved.c.id, *(bindparam(f"event_{name}", type_=events.c[name].type) for name in names)),
+    )
+    return select(func.count()).select_from(moved).add_cte(history.cte("history"))
+
+
 def _write_update(session: Session, action: Action, values: dict, event: dict) -> None:
     """The action's new values and version, and its history row: two statements, without the unit of work.
 
@@ -413,10 +434,17 @@ def _write_update(session: Session, action: Action, values: dict, event: dict) -
     connection = session.connection()
     version = action.version
     values = values | {"version": version + 1}
-    result = connection.execute(_UPDATE_ACTION, values | {"where_id": action.id, "where_version": version})
-    if result.rowcount != 1:
-        raise StaleDataError(f"UPDATE of action {action.id} at version {version} matched {result.rowcount} rows.")
-    connection.execute(_INSERT_EVENT, event)
+    where = {"where_id": action.id, "where_version": version}
+    if connection.dialect.name == "postgresql":
+        statement = _update_with_history(tuple(sorted(values)))
+        params = {f"set_{name}": value for name, value in values.items()} | where
+        matched = connection.execute(statement, params | {f"event_{k}": v for k, v in event.items()}).scalar_one()
+    else:
+        matched = connection.execute(_UPDATE_ACTION, values | where).rowcount
+        if matched == 1:
+            connection.execute(_INSERT_EVENT, event)
+    if matched != 1:
+        raise StaleDataError(f"UPDATE of action {action.id} at version {version} matched {matched} rows.")
     for field, value in values.items():
         set_committed_value(action, field, value)
     touch(session, action.council_id)

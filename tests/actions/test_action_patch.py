@@ -16,8 +16,9 @@ from app.revision import stamps
 from tests.factories import make_action, make_council, make_department, make_meeting, make_membership, make_user
 from tests.helpers import auth, count_statements, if_match
 
-# The sign-in, the action with its seat and names, the action's UPDATE, its history row, the council's stamp.
-MOST_STATEMENTS_PER_PATCH = 5
+# The sign-in, the action with its seat and names, the action's UPDATE and its history row (one statement on
+# PostgreSQL, two on SQLite), the council's stamp.
+MOST_STATEMENTS_PER_PATCH = {"postgresql": 4, "sqlite": 5}
 
 
 def _arrange(session: Session, *, approval: bool = False):
@@ -129,7 +130,7 @@ def test_a_stale_if_match_is_412_and_writes_nothing(app, client, session):
     assert session.exec(select(ActionEvent).where(ActionEvent.note == "Late")).first() is None
 
 
-def test_a_patch_sends_a_bounded_number_of_statements(app, client, session):
+def test_a_patch_sends_a_bounded_number_of_statements(app, client, session, db_backend):
     _, _, owner, _, _, _, action = _arrange(session)
     url = f"/api/actions/{action.id}"
     headers = if_match(client, url, auth(app, session.get(User, owner.user_id)))
@@ -137,7 +138,7 @@ def test_a_patch_sends_a_bounded_number_of_statements(app, client, session):
         response = client.patch(url, json={"note": "Counted"}, headers=headers)
     assert response.status_code == 200, response.text
     queries = [s for s in sent if not s.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT"))]
-    assert len(queries) <= MOST_STATEMENTS_PER_PATCH, queries
+    assert len(queries) <= MOST_STATEMENTS_PER_PATCH[db_backend], queries
 
 
 def test_an_owner_of_an_archived_councils_action_is_not_found(app, client, session):
