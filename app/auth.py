@@ -233,10 +233,14 @@ def _signed_in(request: Request, session: Session, *, user_id: object, sid: obje
     """The active user whose live sign-in `sid` is, noted on the request as its current sign-in."""
     if not _is_secret(sid):
         return None
-    found = session.exec(_SIGNED_IN, params={"token_hash": _digest(sid)}).first()
+    return _accept(request, session, session.exec(_SIGNED_IN, params={"token_hash": _digest(sid)}).first(), user_id)
+
+
+def _accept(request: Request, session: Session, found, user_id: object) -> User | None:
+    """The user of a row of _SIGNED_IN (or of a query extending it) while the sign-in is live and theirs."""
     if found is None:
         return None
-    row, user = found
+    row, user = found[0], found[1]
     if not _is_live(row) or str(row.user_id) != str(user_id) or not user.is_active:
         return None
     _touch(request, session, row)
@@ -259,19 +263,11 @@ def get_optional_user(
     request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> User | None:
     """The signed-in user: a bearer token, or for reads the web session cookie."""
-    settings: Settings = request.app.state.settings
     if token:
-        try:
-            claims = jwt.decode(
-                token, settings.SECRET_KEY, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "sub", "sid"]}
-            )
-        except jwt.ExpiredSignatureError:
-            raise _unauthorized("Your token has expired; sign in again.") from None
-        except jwt.InvalidTokenError:
-            raise _unauthorized("That token is not valid.") from None
+        claims = _claims(request, token)
         user = _signed_in(request, session, user_id=claims["sub"], sid=claims["sid"])
         if user is None:
-            raise _unauthorized("That token has been signed out (or its account is not active); sign in again.")
+            raise _signed_out()
         return user
     if request.method in SAFE_METHODS or not request.url.path.startswith("/api"):
         # The cookie lets a signed-in browser follow download links; API writes need a
@@ -280,11 +276,59 @@ def get_optional_user(
     return None
 
 
+def _claims(request: Request, token: str) -> dict:
+    """The bearer token's claims; 401 for one expired or not ours."""
+    settings: Settings = request.app.state.settings
+    try:
+        return jwt.decode(
+            token, settings.SECRET_KEY, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "sub", "sid"]}
+        )
+    except jwt.ExpiredSignatureError:
+        raise _unauthorized("Your token has expired; sign in again.") from None
+    except jwt.InvalidTokenError:
+        raise _unauthorized("That token is not valid.") from None
+
+
+def _signed_out() -> HTTPException:
+    return _unauthorized("That token has been signed out (or its account is not active); sign in again.")
+
+
+def _sign_in_first() -> HTTPException:
+    return _unauthorized("Sign in first: send a bearer token from POST /api/auth/token.")
+
+
 # async: it only looks at what get_optional_user found, so it need not wait for a worker thread.
 async def get_current_user(user: Annotated[User | None, Depends(get_optional_user)]) -> User:
     if user is None:
-        raise _unauthorized("Sign in first: send a bearer token from POST /api/auth/token.")
+        raise _sign_in_first()
     return user
+
+
+async def get_write_claims(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> dict:
+    """An API write's bearer token claims (API writes take no cookie), refused as get_current_user refuses it
+    before anything is read: for a route that reads the sign-in with its record (signed_in_with)."""
+    if not token:
+        raise _sign_in_first()
+    return _claims(request, token)
+
+
+WriteClaims = Annotated[dict, Depends(get_write_claims)]
+
+
+def sign_in_query():
+    """(the sign-in, its person) for `token_hash`: a query a route may extend (signed_in_with)."""
+    return _SIGNED_IN
+
+
+def signed_in_with(request: Request, session: Session, claims: dict, *, query, params: dict) -> tuple[User, tuple]:
+    """The user get_current_user would answer for `claims`, and the rest of the row of `query` (sign_in_query
+    extended with outer joins), read in one statement: a write reads its sign-in and its record together."""
+    sid = claims["sid"]
+    found = session.exec(query, params=params | {"token_hash": _digest(sid)}).first() if _is_secret(sid) else None
+    user = _accept(request, session, found, claims["sub"])
+    if user is None:
+        raise _signed_out()
+    return user, tuple(found[2:])
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
@@ -461,8 +505,16 @@ def action_access(*, session: Session, user: User, action_id: int, query=None) -
         include_archived=True,
         query=query,
     )
+    return action_of_row(user, row)
+
+
+def action_of_row(user: User, row: tuple) -> ActionAccess:
+    """From (action, its council, the user's seat there, …extra) as record_access_query reads it, or
+    None where an outer join found none: as get_action_access answers, not found the same way."""
+    if row[0] is None or row[1] is None or row[2] is None:
+        raise NotFound("Action not found.")
     access = Access(user=user, council=row[1], membership=row[2])
-    found = ActionAccess(action=row[0], access=access, extra=row[3:])
+    found = ActionAccess(action=row[0], access=access, extra=tuple(row[3:]))
     # Observers see their own actions only.
     if access.is_(Role.observer) and not found.is_owner:
         raise NotFound("Action not found.")

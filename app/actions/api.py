@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from app.actions import due_requests, service
-from app.actions.deps import ActionDep, ActionShownDep
+from app.actions.deps import ActionDep, ActionShownDep, ActionWriteDep
 from app.actions.export import actions_csv
 from app.actions.schemas import (
     ActionCreate,
@@ -100,7 +100,7 @@ def get_action(session: SessionDep, found: ActionShownDep, response: Response):
     responses={412: {"description": "Stale If-Match: someone changed the action since you loaded it"}},
 )
 def update_action(
-    session: SessionDep, found: ActionShownDep, action_in: ActionUpdate, response: Response, if_match: IfMatch
+    session: SessionDep, found: ActionWriteDep, action_in: ActionUpdate, response: Response, if_match: IfMatch
 ):
     """Update an action: its owner changes status, due date (with a note), progress and notes; chair and secretary
     anything. Where the council has the chair approve due-date moves (`due_moves_need_approval`), an owner's new

@@ -25,7 +25,7 @@ from app.actions.schemas import (
 )
 from app.archive import archive_record, restore_record
 from app.archived import INCLUDE_ARCHIVED
-from app.auth import Access, ActionAccess, action_access, record_access_query
+from app.auth import Access, ActionAccess, action_access, record_access_query, sign_in_query
 from app.common import today_in
 from app.councils.service import check_department
 from app.errors import Conflict, Forbidden, Invalid
@@ -153,8 +153,32 @@ def _build_shown_query():
 
 
 # The action, the caller's seat, and what get_action_public adds (owner, department, meeting,
-# pending due request): the one read of GET and PATCH of an action, built once.
+# pending due request): the one read of GET of an action, built once.
 _SHOWN_QUERY = _build_shown_query()
+
+
+def _build_write_query():
+    owner_seat, owner_user = aliased(Membership), aliased(User)
+    return (
+        sign_in_query()
+        .add_columns(Action, Council, Membership, owner_user.name, Department.name, Meeting.number, ActionDueRequest)
+        .outerjoin(Action, Action.id == bindparam("record_id"))
+        # As record_access_query(Action, include_archived=True): archived actions, not archived councils.
+        .outerjoin(Council, (Council.id == Action.council_id) & col(Council.archived_at).is_(None))
+        .outerjoin(Membership, (Membership.council_id == Council.id) & (Membership.user_id == User.id))
+        .outerjoin(owner_seat, owner_seat.id == Action.owner_id)
+        .outerjoin(owner_user, owner_user.id == owner_seat.user_id)
+        .outerjoin(Department, Department.id == Action.department_id)
+        .outerjoin(Meeting, Meeting.id == Action.raised_at_meeting_id)
+        .outerjoin(
+            ActionDueRequest,
+            (col(ActionDueRequest.action_id) == Action.id) & (ActionDueRequest.status == DueRequestStatus.pending),
+        )
+    )
+
+
+# The PATCH of an action reads its sign-in with all of that: (sign-in, person, then as _SHOWN_QUERY).
+WRITE_QUERY = _build_write_query()
 # Writes that change what those names or the pending request show: get_action_public reads them afresh.
 _RESHOWN = frozenset({"owner_id", "department_id", "raised_at_meeting_id", "due_on"})
 
