@@ -10,12 +10,14 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from typing import Annotated, Protocol, TypeVar
 
 import jwt
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from pwdlib import PasswordHash
+from sqlalchemy import bindparam
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, delete, or_, select, update
@@ -216,19 +218,29 @@ def _touch(request: Request, session: Session, row: UserSession) -> None:
     set_committed_value(row, "last_seen_at", now)
 
 
+# The sign-in and its person in one query (find_session, then the user): every signed-in request
+# asks, so it is built once (a select is immutable; the values are bound on each run). Neither
+# table is archivable, so the archived-rows filter (app/archived.py) has nothing to add to it.
+_SIGNED_IN = (
+    select(UserSession, User)
+    .join(User, col(User.id) == UserSession.user_id)
+    .where(UserSession.token_hash == bindparam("token_hash"))
+    .execution_options(include_archived=True)
+)
+
+
 def _signed_in(request: Request, session: Session, *, user_id: object, sid: object) -> User | None:
     """The active user whose live sign-in `sid` is, noted on the request as its current sign-in."""
     if not _is_secret(sid):
         return None
-    # The sign-in and its person in one query (find_session, then the user): every signed-in request asks.
-    found = session.exec(
-        select(UserSession, User)
-        .join(User, col(User.id) == UserSession.user_id)
-        .where(UserSession.token_hash == _digest(sid))
-    ).first()
+    return _accept(request, session, session.exec(_SIGNED_IN, params={"token_hash": _digest(sid)}).first(), user_id)
+
+
+def _accept(request: Request, session: Session, found, user_id: object) -> User | None:
+    """The user of a row of _SIGNED_IN (or of a query extending it) while the sign-in is live and theirs."""
     if found is None:
         return None
-    row, user = found
+    row, user = found[0], found[1]
     if not _is_live(row) or str(row.user_id) != str(user_id) or not user.is_active:
         return None
     _touch(request, session, row)
@@ -251,19 +263,11 @@ def get_optional_user(
     request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> User | None:
     """The signed-in user: a bearer token, or for reads the web session cookie."""
-    settings: Settings = request.app.state.settings
     if token:
-        try:
-            claims = jwt.decode(
-                token, settings.SECRET_KEY, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "sub", "sid"]}
-            )
-        except jwt.ExpiredSignatureError:
-            raise _unauthorized("Your token has expired; sign in again.") from None
-        except jwt.InvalidTokenError:
-            raise _unauthorized("That token is not valid.") from None
+        claims = _claims(request, token)
         user = _signed_in(request, session, user_id=claims["sub"], sid=claims["sid"])
         if user is None:
-            raise _unauthorized("That token has been signed out (or its account is not active); sign in again.")
+            raise _signed_out()
         return user
     if request.method in SAFE_METHODS or not request.url.path.startswith("/api"):
         # The cookie lets a signed-in browser follow download links; API writes need a
@@ -272,10 +276,59 @@ def get_optional_user(
     return None
 
 
-def get_current_user(user: Annotated[User | None, Depends(get_optional_user)]) -> User:
+def _claims(request: Request, token: str) -> dict:
+    """The bearer token's claims; 401 for one expired or not ours."""
+    settings: Settings = request.app.state.settings
+    try:
+        return jwt.decode(
+            token, settings.SECRET_KEY, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "sub", "sid"]}
+        )
+    except jwt.ExpiredSignatureError:
+        raise _unauthorized("Your token has expired; sign in again.") from None
+    except jwt.InvalidTokenError:
+        raise _unauthorized("That token is not valid.") from None
+
+
+def _signed_out() -> HTTPException:
+    return _unauthorized("That token has been signed out (or its account is not active); sign in again.")
+
+
+def _sign_in_first() -> HTTPException:
+    return _unauthorized("Sign in first: send a bearer token from POST /api/auth/token.")
+
+
+# async: it only looks at what get_optional_user found, so it need not wait for a worker thread.
+async def get_current_user(user: Annotated[User | None, Depends(get_optional_user)]) -> User:
     if user is None:
-        raise _unauthorized("Sign in first: send a bearer token from POST /api/auth/token.")
+        raise _sign_in_first()
     return user
+
+
+async def get_write_claims(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> dict:
+    """An API write's bearer token claims (API writes take no cookie), refused as get_current_user refuses it
+    before anything is read: for a route that reads the sign-in with its record (signed_in_with)."""
+    if not token:
+        raise _sign_in_first()
+    return _claims(request, token)
+
+
+WriteClaims = Annotated[dict, Depends(get_write_claims)]
+
+
+def sign_in_query():
+    """(the sign-in, its person) for `token_hash`: a query a route may extend (signed_in_with)."""
+    return _SIGNED_IN
+
+
+def signed_in_with(request: Request, session: Session, claims: dict, *, query, params: dict) -> tuple[User, tuple]:
+    """The user get_current_user would answer for `claims`, and the rest of the row of `query` (sign_in_query
+    extended with outer joins), read in one statement: a write reads its sign-in and its record together."""
+    sid = claims["sid"]
+    found = session.exec(query, params=params | {"token_hash": _digest(sid)}).first() if _is_secret(sid) else None
+    user = _accept(request, session, found, claims["sub"])
+    if user is None:
+        raise _signed_out()
+    return user, tuple(found[2:])
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
@@ -348,22 +401,54 @@ def load_record_access(
     so an id never tells an outsider that the record exists. Archived records are not
     found either unless asked for (an action's page and history stay readable).
     """
-    # One query for the record, its council and the user's seat there: these loaders run on every
-    # request about a record. Outer-joined, so a record without a seat reads like a missing one.
+    row = load_record_row(
+        session=session, user=user, model=model, record_id=record_id, label=label, include_archived=include_archived
+    )
+    return row[0], Access(user=user, council=row[1], membership=row[2])
+
+
+def load_record_row(  # noqa: PLR0913
+    *,
+    session: Session,
+    user: User,
+    model: type,
+    record_id: int,
+    label: str,
+    include_archived: bool = False,
+    query=None,
+) -> tuple:
+    """The row of record_access_query, or of `query` (that query with columns added): not found as above."""
+    if query is None:
+        query = record_access_query(model, include_archived)
+    row = session.exec(query, params=record_params(user, record_id)).first()
+    if row is None or row[2] is None:
+        raise NotFound(f"{label} not found.")
+    return tuple(row)
+
+
+def record_params(user: User, record_id: int) -> dict[str, int]:
+    """The values record_access_query binds."""
+    return {"record_id": record_id, "user_id": user.id}
+
+
+@cache
+def record_access_query(model: type, include_archived: bool = False):
+    """(record, its council, the user's seat there or None) for `record_id` and `user_id`, bound when run.
+
+    One query: these loaders run on every request about a record, so each is built once per
+    model. Outer-joined, so a record without a seat reads like a missing one. Callers may add
+    columns (outer joins, so the row is still there when what they add is not).
+    """
     query = (
         select(model, Council, Membership)
         .join(Council, Council.id == model.council_id)
-        .outerjoin(Membership, (Membership.council_id == Council.id) & (Membership.user_id == user.id))
-        .where(model.id == record_id)
+        .outerjoin(Membership, (Membership.council_id == Council.id) & (Membership.user_id == bindparam("user_id")))
+        .where(model.id == bindparam("record_id"))
     )
     if include_archived:
         # Archived records are asked for, archived councils still are not (the global filter is off here).
         query = query.where(col(Council.archived_at).is_(None)).execution_options(include_archived=True)
-    row = session.exec(query).first()
-    if row is None or row[2] is None:
-        raise NotFound(f"{label} not found.")
-    record, council, membership = row
-    return record, Access(user=user, council=council, membership=membership)
+    return query
 
 
 def get_council_access(council_id: IdPath, user: CurrentUser, session: SessionDep) -> Access:
@@ -396,6 +481,8 @@ MeetingDep = Annotated[MeetingAccess, Depends(get_meeting_access)]
 class ActionAccess:
     action: Action
     access: Access
+    # What the loading query read beside the action when it was extended (action_access's `query`).
+    extra: tuple = ()
 
     @property
     def is_owner(self) -> bool:
@@ -403,10 +490,31 @@ class ActionAccess:
 
 
 def get_action_access(action_id: IdPath, user: CurrentUser, session: SessionDep) -> ActionAccess:
-    action, access = load_record_access(
-        session=session, user=user, model=Action, record_id=action_id, label="Action", include_archived=True
+    return action_access(session=session, user=user, action_id=action_id)
+
+
+def action_access(*, session: Session, user: User, action_id: int, query=None) -> ActionAccess:
+    """The action (archived too: its page and history stay) with the user's seat; `query` extends
+    record_access_query(Action, True) with columns, which land in `extra`."""
+    row = load_record_row(
+        session=session,
+        user=user,
+        model=Action,
+        record_id=action_id,
+        label="Action",
+        include_archived=True,
+        query=query,
     )
-    found = ActionAccess(action=action, access=access)
+    return action_of_row(user, row)
+
+
+def action_of_row(user: User, row: tuple) -> ActionAccess:
+    """From (action, its council, the user's seat there, …extra) as record_access_query reads it, or
+    None where an outer join found none: as get_action_access answers, not found the same way."""
+    if row[0] is None or row[1] is None or row[2] is None:
+        raise NotFound("Action not found.")
+    access = Access(user=user, council=row[1], membership=row[2])
+    found = ActionAccess(action=row[0], access=access, extra=tuple(row[3:]))
     # Observers see their own actions only.
     if access.is_(Role.observer) and not found.is_owner:
         raise NotFound("Action not found.")

@@ -65,6 +65,7 @@ from app.web.deps import LoginRequired, login_redirect
 from app.web.headers import SecurityHeaders
 from app.web.limits import BodyLimit, BodyTooLarge, Upload, body_too_large
 from app.web.render import STATIC_DIR, render_error
+from app.web.routing import skip_unmatchable_routers
 
 SESSION_COOKIE = "cxc_session"
 
@@ -223,4 +224,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if not public_docs:
         app.include_router(accounts_api.docs_router)
     document_error_responses(app)
+    skip_unmatchable_routers(app)
     return app

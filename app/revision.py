@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain
 
-from sqlalchemy import event, inspect, literal, select, tuple_, update
+from sqlalchemy import bindparam, event, inspect, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.util import identity_key
@@ -324,6 +324,28 @@ def _trace(session: Session, changes: _Changes) -> None:
             changes.note(model, None, found.get(ident))
 
 
+@cache
+def _replace_council_stamps(dialect_name: str):
+    """The upsert of the stamps of `councils`, built once per dialect (every write commits one)."""
+    # Only councils that exist: one made in a savepoint rolled back, or purged, has no row.
+    # In one order (council id), so two transactions bumping several councils cannot deadlock.
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    rows = (
+        select(
+            Council.id,
+            bindparam("stamp", type_=CouncilRevision.__table__.c.stamp.type),
+            bindparam("changed_at", type_=TZDateTime()),
+        )
+        .where(col(Council.id).in_(bindparam("councils", expanding=True)))
+        .order_by(col(Council.id))
+    )
+    insert = dialect.insert(CouncilRevision).from_select(["council_id", "stamp", "changed_at"], rows)
+    excluded = insert.excluded
+    return insert.on_conflict_do_update(
+        index_elements=["council_id"], set_={"stamp": excluded.stamp, "changed_at": excluded.changed_at}
+    )
+
+
 @event.listens_for(Session, "before_commit")
 def _replace_stamps(session: Session) -> None:
     session.flush()  # the commit would flush anyway; do it now so its changes are noted
@@ -334,20 +356,9 @@ def _replace_stamps(session: Session) -> None:
     connection = session.connection()
     now, stamp = utcnow(), new_stamp()
     if changes.councils:
-        # Only councils that exist: one made in a savepoint rolled back, or purged, has no row.
-        # In one order (council id), so two transactions bumping several councils cannot deadlock.
-        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-        rows = (
-            select(Council.id, literal(stamp), literal(now, TZDateTime))
-            .where(col(Council.id).in_(sorted(changes.councils)))
-            .order_by(col(Council.id))
-        )
-        insert = dialect.insert(CouncilRevision).from_select(["council_id", "stamp", "changed_at"], rows)
-        excluded = insert.excluded
         connection.execute(
-            insert.on_conflict_do_update(
-                index_elements=["council_id"], set_={"stamp": excluded.stamp, "changed_at": excluded.changed_at}
-            )
+            _replace_council_stamps(connection.dialect.name),
+            {"councils": sorted(changes.councils), "stamp": stamp, "changed_at": now},
         )
     if changes.site:
         connection.execute(update(DataRevision).where(DataRevision.id == 1).values(stamp=stamp, changed_at=now))

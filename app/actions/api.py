@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from app.actions import due_requests, service
-from app.actions.deps import ActionDep
+from app.actions.deps import ActionDep, ActionShownDep, ActionWriteDep
 from app.actions.export import actions_csv
 from app.actions.schemas import (
     ActionCreate,
@@ -88,10 +88,10 @@ def create_action(session: SessionDep, access: CouncilAccess, action_in: ActionC
 
 
 @router.get("/actions/{action_id}", response_model=ActionPublic)
-def get_action(session: SessionDep, found: ActionDep, response: Response):
+def get_action(session: SessionDep, found: ActionShownDep, response: Response):
     """One action; its ETag guards later updates."""
     response.headers["ETag"] = etag(found.action.version)
-    return service.get_action_public(session=session, action=found.action)
+    return service.shown_public(session=session, found=found)
 
 
 @router.patch(
@@ -100,7 +100,7 @@ def get_action(session: SessionDep, found: ActionDep, response: Response):
     responses={412: {"description": "Stale If-Match: someone changed the action since you loaded it"}},
 )
 def update_action(
-    session: SessionDep, found: ActionDep, action_in: ActionUpdate, response: Response, if_match: IfMatch
+    session: SessionDep, found: ActionWriteDep, action_in: ActionUpdate, response: Response, if_match: IfMatch
 ):
     """Update an action: its owner changes status, due date (with a note), progress and notes; chair and secretary
     anything. Where the council has the chair approve due-date moves (`due_moves_need_approval`), an owner's new
@@ -117,7 +117,7 @@ def update_action(
         with_if_match=if_match.strip() != "*",
     )
     response.headers["ETag"] = etag(action.version)
-    return service.get_action_public(session=session, action=action)
+    return service.shown_public(session=session, found=found, written=frozenset(action_in.model_fields_set))
 
 
 @router.delete("/actions/{action_id}", status_code=204)
