@@ -121,7 +121,11 @@ def publish_agenda_form(request: Request, session: SessionDep, found: PageMeetin
         request,
         session,
         lambda: publish.publish_agenda(
-            session=session, settings=request.app.state.settings, access=found.access, meeting=found.meeting
+            session=session,
+            settings=request.app.state.settings,
+            access=found.access,
+            meeting=found.meeting,
+            cache=request.app.state.agenda_cache,
         ),
         keep=(404,),
         success="Agenda published as version {result.version}: this is the version members now see, "
