@@ -63,7 +63,8 @@ def agenda_entry(
     every renderer (page, JSON, Word, PDF, calendar) comes through here or kept_entry."""
     snapshot = readable_snapshot(session=session, access=access, meeting=meeting, live=live)
     # The circulated agenda is its snapshot's (kept_entry): the council's stamp would not change its key.
-    stamp = None if snapshot is not None and not live else stamp_for(session, access.council.id)
+    # The draft reads none of the minutes' record: a secretary's autosave leaves it cached (minutes=False).
+    stamp = None if snapshot is not None and not live else stamp_for(session, access.council.id, minutes=False)
     return kept_entry(
         session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, cache=cache, stamp=stamp
     )
@@ -83,9 +84,9 @@ def kept_entry(
     that has checked the read rule and found the snapshot itself.
 
     The draft and the live comparison are kept under `stamp` (revision.stamp_for: every write to the council's
-    data replaces it; None keeps nothing). The circulated agenda is the snapshot's content and nothing else, so
-    it is kept under the snapshot (circulated_tag) whatever `stamp` says: a secretary's autosave, an action's
-    note, leave it warm; publishing again makes a new snapshot, hence a new key."""
+    data but the minutes' record replaces it; None keeps nothing). The circulated agenda is the snapshot's
+    content and nothing else, so it is kept under the snapshot (circulated_tag) whatever `stamp` says: an
+    action's note leaves it warm; publishing again makes a new snapshot, hence a new key."""
     today = today_in(access.council.timezone)
     if snapshot is not None and not live:
         stamp = circulated_tag(snapshot)

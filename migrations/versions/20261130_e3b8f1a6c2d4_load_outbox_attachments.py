@@ -1,4 +1,5 @@
-"""outbox_attachments: each mail attachment's bytes stored once, however many queued mails carry it.
+"""outbox_attachments: each mail attachment's bytes stored once, however many queued mails carry it;
+council_revisions.minutes_stamp: what a write to the minutes' record alone replaces.
 
 A published agenda mailed its ~1 MB Word pack to every seat, and each outbox row kept it
 base64 inside its body: about 50 MB written per publish of a forty-seat council. Now the
@@ -8,6 +9,10 @@ where they go back into its body (outbox_message_attachments).
 Upgrading moves the base64 attachments of every existing row out of its body (the same
 bytes, spliced back exactly when it is sent; a row whose parts cannot be found byte for
 byte keeps its body whole). Downgrading puts them back into each body and drops both tables.
+
+council_revisions.minutes_stamp starts empty (NULL) in every council (app/revision.py: the
+minutes' record's writes replace it instead of the council's stamp, so a secretary's autosave
+leaves the cached agenda alone); downgrading drops it and keeps the stamps.
 
 Revision ID: e3b8f1a6c2d4
 Revises: c5d2a9e7f410
@@ -78,9 +83,13 @@ def upgrade() -> None:
         op.f("ix_outbox_message_attachments_sha256"), "outbox_message_attachments", ["sha256"], unique=False
     )
     _move_out(op.get_bind())
+    with op.batch_alter_table("council_revisions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("minutes_stamp", sa.String(length=32), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("council_revisions", schema=None) as batch_op:
+        batch_op.drop_column("minutes_stamp")
     _put_back(op.get_bind())
     op.drop_index(op.f("ix_outbox_message_attachments_sha256"), table_name="outbox_message_attachments")
     op.drop_table("outbox_message_attachments")
