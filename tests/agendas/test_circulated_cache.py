@@ -1,6 +1,7 @@
 """The circulated agenda is kept under its snapshot: writes that cannot change it leave it (and its Word pack)
 warm; every write that changes what a reader sees of it does show (app/agendas/service.py kept_entry)."""
 
+import re
 from datetime import date
 
 import pytest
@@ -121,3 +122,36 @@ def test_every_write_that_changes_what_is_circulated_shows_at_once(app, client, 
     text = docx_text(client.get(f"{url}.docx", headers=headers).content)
     assert "Call back within an hour" in text and "Call back within a day" not in text
     assert "Call back within an hour" in client.get(f"/meetings/{meeting.id}/agenda").text
+
+
+@pytest.mark.parametrize("publish", [False, True])
+def test_the_sections_kept_as_html_are_the_page_it_renders_itself(app, client, session, monkeypatch, publish):
+    from sqlmodel import select
+
+    from app.agendas import pages
+    from app.demo.council import DEMO_PASSWORD
+    from app.models import Meeting, User
+    from tests.demodb import load_demo
+
+    council = load_demo(session=session, today=date.today())
+    session.commit()
+    chair = session.exec(select(User).where(User.email == "chair@example.com")).one()
+    meeting = session.exec(select(Meeting).where(Meeting.council_id == council.id, Meeting.number == 3)).one()
+    if publish:
+        assert client.post(f"/api/meetings/{meeting.id}/agenda/publish", headers=auth(app, chair)).status_code == 200
+    sign_in(client, email=chair.email, password=DEMO_PASSWORD)
+    url = f"/meetings/{meeting.id}/agenda"
+
+    def page() -> str:
+        # The CSRF and once-only form tokens differ per render: compared without them.
+        return re.sub(r'(name="(?:csrf_token|form_once)" value=|data-csrf=)"[^"]*"', r"\1", client.get(url).text)
+
+    kept = page()
+    [entry] = [e for e in app.state.agenda_cache.entries() if e.bodies]
+    assert {s.key for s in entry.agenda.sections if s.anchor in entry.bodies} == pages.SAME_FOR_EVERYONE & {
+        s.key for s in entry.agenda.sections
+    }
+    assert page() == kept  # the second view reads the kept HTML
+    monkeypatch.setattr(pages, "SAME_FOR_EVERYONE", frozenset())
+    app.state.agenda_cache = AgendaCache()
+    assert page() == kept  # every section rendered with the page: the same page
