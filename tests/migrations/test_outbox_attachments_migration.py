@@ -1,8 +1,9 @@
-"""e3b8f1a6c2d4: each outbox attachment stored once; existing rows' inline attachments moved out, and back."""
+"""e3b8f1a6c2d4: each outbox attachment stored once; existing rows' inline attachments moved out, and back;
+council_revisions.minutes_stamp added and dropped."""
 
 import os
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from app.notifications.service import Attachment, Recipient, build_message
 from app.outbox.queue import WIRE, splice
@@ -71,10 +72,14 @@ def _upgraded(engine) -> None:
         parts = [(position, stored[sha]) for row, position, sha in refs if row == n]
         assert splice(bodies[n], parts) == BODIES[n]  # the very bytes it would have sent
     assert bodies[3] == BODIES[3]
+    assert "minutes_stamp" in {c["name"] for c in inspect(engine).get_columns("council_revisions")}
 
 
 def _downgraded(engine) -> None:
     assert _bodies(engine) == BODIES
+    tables = inspect(engine).get_table_names()
+    assert "outbox_attachments" not in tables and "outbox_message_attachments" not in tables
+    assert "minutes_stamp" not in {c["name"] for c in inspect(engine).get_columns("council_revisions")}
 
 
 def test_inline_attachments_move_out_once_and_back(empty_db_url):
