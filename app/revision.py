@@ -14,6 +14,11 @@ before it was traced) replaces the site's stamp, which every cache key holds: ne
 A bulk statement says its council with `execution_options=in_council(id)`; an INSERT whose
 rows carry their council (or parent) id needs nothing.
 
+The minutes' record as it is typed (MINUTES_RECORD: a secretary autosaves every few
+seconds) replaces the council's `minutes_stamp` instead of its stamp: stamp_for covers both,
+and a document that reads none of those tables (the agenda: tests/core/test_revision.py
+checks its statements) asks stamp_for(…, minutes=False) and stays cached while they change.
+
 Only bookkeeping (UNTRACKED: sign-in failures and sessions, idempotency keys, spent form
 tokens, home page visits, the mail queue, the audit log, paper bytes) is left out: it
 changes no document.
@@ -61,7 +66,9 @@ from app.models import (
     MinutesCorrection,
     MinutesEvent,
     MinutesItem,
+    OutboxAttachment,
     OutboxMessage,
+    OutboxMessageAttachment,
     PaperBlob,
     Reading,
     ReminderDigest,
@@ -109,6 +116,8 @@ PARENTS: dict[type, tuple[str, type]] = {
     RootCauseMeasure: ("root_cause_id", RootCause),
     ThemeMention: ("response_id", FeedbackResponse),
 }
+# The minutes' record: traced to its council like the rest, but a change replaces the council's minutes_stamp.
+MINUTES_RECORD = (Minutes, MinutesItem, MinutesEvent, MinutesAmendment, MinutesCorrection, Decision)
 # Data of no council: a change replaces the site's stamp (every document shows people's names).
 SITE_WIDE = (User, SiteIdentity)
 # Bookkeeping no document is derived from. The mail queue, the audit log and paper bytes are
@@ -122,6 +131,8 @@ UNTRACKED = (
     UsedFormToken,
     HomeVisit,
     OutboxMessage,
+    OutboxAttachment,
+    OutboxMessageAttachment,
     ReminderDigest,
     AuditEntry,
     PaperBlob,
@@ -143,24 +154,35 @@ def in_council(council_id: int) -> dict[str, int]:
 
 def stamps(session: Session, council_id: int) -> tuple[str | None, str | None]:
     """(the council's stamp, the site's) as this transaction sees them, in one statement."""
-    council = select(CouncilRevision.stamp).where(CouncilRevision.council_id == council_id).scalar_subquery()
+    council, _, site = _stamps(session, council_id)
+    return council, site
+
+
+def _stamps(session: Session, council_id: int) -> tuple[str | None, str | None, str | None]:
+    """(the council's stamp, its minutes_stamp, the site's), in one statement."""
+    mine = CouncilRevision.council_id == council_id
+    council = select(CouncilRevision.stamp).where(mine).scalar_subquery()
+    minutes = select(CouncilRevision.minutes_stamp).where(mine).scalar_subquery()
     site = select(DataRevision.stamp).where(DataRevision.id == 1).scalar_subquery()
-    row = session.connection().execute(select(council, site)).one()
-    return row[0], row[1]
+    row = session.connection().execute(select(council, minutes, site)).one()
+    return row[0], row[1], row[2]
 
 
-def stamp_for(session: Session, council_id: int) -> str | None:
+def stamp_for(session: Session, council_id: int, *, minutes: bool = True) -> str | None:
     """What a document about council `council_id` is cached under (None: do not cache).
 
     It changes with every committed write to the council's data, and to the site-wide
     data its documents show (people's names). Caches call this, never the tables. None
     inside a transaction that has written: its data is not the data any stamp names until
     it commits (publishing builds the pack it mails so), so nothing may be kept under one.
+    `minutes=False` leaves out the minutes' record (MINUTES_RECORD), for a document that reads none of it.
     """
     if session.info.get(CHANGES) is not None:
         return None
-    council, site = stamps(session, council_id)
-    return None if council is None or site is None else f"{council}.{site}"
+    council, record, site = _stamps(session, council_id)
+    if council is None or site is None:
+        return None
+    return f"{council}.{record or ''}.{site}" if minutes else f"{council}.{site}"
 
 
 def touch(session: Session, council_id: int | None) -> None:
@@ -183,6 +205,16 @@ class _Changes:
     seen: dict[type, dict[tuple, object]] = field(default_factory=lambda: defaultdict(dict))
     # Rows whose link is still to be read (their parents', or their own when not loaded).
     wanted: dict[type, set[tuple]] = field(default_factory=lambda: defaultdict(set))
+    # The minutes' record's writes, traced the same way to the councils whose minutes_stamp they replace.
+    record: "_Changes | None" = None
+
+    def of(self, model: type | None) -> "_Changes":
+        """Where a write to `model` is noted: here, or for the minutes' record in `record`."""
+        if model is None or not issubclass(model, MINUTES_RECORD):
+            return self
+        if self.record is None:
+            self.record = _Changes()
+        return self.record
 
     def note(self, model: type, ident: tuple | None, value: object) -> None:
         """Row `ident` of `model` links to `value` (_MISSING: not known yet, ask at commit)."""
@@ -247,10 +279,11 @@ def _note_flush(session: Session, _context) -> None:
     rows = [o for o in chain(session.new, session.dirty, session.deleted) if not isinstance(o, UNTRACKED)]
     if not rows:
         return
-    changes = _changes(session)
+    noted = _changes(session)
     deleted = set(map(id, session.deleted))
     for obj in rows:
         model = type(obj)
+        changes = noted.of(model)
         if not _classify(changes, model):
             continue
         state = inspect(obj)
@@ -272,7 +305,7 @@ def _note_bulk(state: ORMExecuteState) -> None:
     model = _models().get(getattr(state.statement.table, "name", None))
     if model is not None and issubclass(model, UNTRACKED):
         return
-    changes = _changes(state.session)
+    changes = _changes(state.session).of(model)
     if not _classify(changes, model):
         return
     council = state.execution_options.get(COUNCIL_OPTION)
@@ -325,24 +358,25 @@ def _trace(session: Session, changes: _Changes) -> None:
 
 
 @cache
-def _replace_council_stamps(dialect_name: str):
-    """The upsert of the stamps of `councils`, built once per dialect (every write commits one)."""
+def _replace_council_stamps(dialect_name: str, column: str = "stamp"):
+    """The upsert that replaces `column` ("stamp", or "minutes_stamp" for the minutes' record alone) of the
+    revision rows of `councils`, making the rows that are missing; built once per dialect and column."""
     # Only councils that exist: one made in a savepoint rolled back, or purged, has no row.
     # In one order (council id), so two transactions bumping several councils cannot deadlock.
     dialect = postgresql if dialect_name == "postgresql" else sqlite
+    stamp = bindparam("stamp", type_=CouncilRevision.__table__.c.stamp.type)
+    # A row made for the minutes alone needs a council stamp too: the same new one.
+    names = ["council_id", "stamp", *(["minutes_stamp"] if column == "minutes_stamp" else []), "changed_at"]
+    values = [stamp] * (len(names) - 2)
     rows = (
-        select(
-            Council.id,
-            bindparam("stamp", type_=CouncilRevision.__table__.c.stamp.type),
-            bindparam("changed_at", type_=TZDateTime()),
-        )
+        select(Council.id, *values, bindparam("changed_at", type_=TZDateTime()))
         .where(col(Council.id).in_(bindparam("councils", expanding=True)))
         .order_by(col(Council.id))
     )
-    insert = dialect.insert(CouncilRevision).from_select(["council_id", "stamp", "changed_at"], rows)
+    insert = dialect.insert(CouncilRevision).from_select(names, rows)
     excluded = insert.excluded
     return insert.on_conflict_do_update(
-        index_elements=["council_id"], set_={"stamp": excluded.stamp, "changed_at": excluded.changed_at}
+        index_elements=["council_id"], set_={column: getattr(excluded, column), "changed_at": excluded.changed_at}
     )
 
 
@@ -353,13 +387,18 @@ def _replace_stamps(session: Session) -> None:
     if changes is None:
         return
     _trace(session, changes)
+    record = changes.record or _Changes()
+    _trace(session, record)
+    changes.site = changes.site or record.site
     connection = session.connection()
     now, stamp = utcnow(), new_stamp()
-    if changes.councils:
-        connection.execute(
-            _replace_council_stamps(connection.dialect.name),
-            {"councils": sorted(changes.councils), "stamp": stamp, "changed_at": now},
-        )
+    # A council whose data changed gets a new stamp; one whose minutes' record alone changed, a new minutes_stamp.
+    for column, councils in (("stamp", changes.councils), ("minutes_stamp", record.councils - changes.councils)):
+        if councils:
+            connection.execute(
+                _replace_council_stamps(connection.dialect.name, column),
+                {"councils": sorted(councils), "stamp": stamp, "changed_at": now},
+            )
     if changes.site:
         connection.execute(update(DataRevision).where(DataRevision.id == 1).values(stamp=stamp, changed_at=now))
 

@@ -18,6 +18,7 @@ class Inbox:
     """What the test SMTP server received; addresses in `refuse` get a 550."""
 
     messages: list[EmailMessage] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)  # each message's bytes as the server received them
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
     logins: list[tuple[str, str]] = field(default_factory=list)
@@ -31,6 +32,7 @@ class Inbox:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.raw.append(envelope.original_content)
         self.messages.append(email.message_from_bytes(envelope.original_content, policy=policy.default))
         return "250 Message accepted for delivery"
 

@@ -96,7 +96,11 @@ def publish_agenda(request: Request, session: SessionDep, found: MeetingDep):
     """Freeze and circulate the agenda (chair): every seat is mailed the running order, what changed,
     the Word pack and the meeting request. Republishing is allowed until the meeting is held."""
     return publish.publish_agenda(
-        session=session, settings=request.app.state.settings, access=found.access, meeting=found.meeting
+        session=session,
+        settings=request.app.state.settings,
+        access=found.access,
+        meeting=found.meeting,
+        cache=request.app.state.agenda_cache,
     )
 
 

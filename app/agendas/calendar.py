@@ -118,7 +118,7 @@ def council_calendar(
         ):
             published[snapshot.meeting_id] = snapshot  # the newest version wins
     entries = []
-    stamp = stamp_for(session, access.council.id)
+    stamp = stamp_for(session, access.council.id, minutes=False)  # as agenda_service.agenda_entry
     for meeting in meetings:
         agenda = None
         if meeting.id in published or (

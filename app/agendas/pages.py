@@ -5,9 +5,11 @@ content of its own; the only extra reads are the reader's own answer to the invi
 forecast, which must show their current state even on an agenda frozen before them.
 """
 
+from types import SimpleNamespace
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
+from markupsafe import Markup
 
 from app.agendas import carry, publish
 from app.agendas import service as agenda_service
@@ -25,7 +27,7 @@ from app.web.csrf import CsrfChecked
 from app.web.deps import PageMeeting, PageUser
 from app.web.forms import attempt
 from app.web.navigation import nav
-from app.web.render import redirect, render
+from app.web.render import redirect, render, templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,11 +42,12 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
     observer = access.is_(Role.observer)
     live = live.strip().lower() in ("1", "true", "yes", "on") and not observer
     try:
-        agenda = agenda_service.get_agenda(
+        entry = agenda_service.agenda_entry(
             session=session, access=access, meeting=meeting, live=live, cache=request.app.state.agenda_cache
         )
+        agenda = entry.agenda
     except Forbidden:
-        agenda = None  # an observer, before the chair has published
+        entry = agenda = None  # an observer, before the chair has published
     if agenda is not None and agenda.status == "draft":
         live = False  # a draft is already today's data
     # AOB raised after publication is not on the circulated agenda yet; the person who
@@ -94,8 +97,30 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
             ),
             # What each section holds, shown while it is collapsed on a phone.
             "summaries": {s.anchor: section_summary(s) for s in agenda.sections} if agenda else {},
+            "bodies": section_bodies(entry, council_id=access.council.id) if entry else {},
         },
     )
+
+
+# Sections whose body shows every reader the same (no papers, forms or answers of the reader's own):
+# rendered once per kept agenda, not on every view. The others are rendered with the page.
+SAME_FOR_EVERYONE = frozenset(
+    {"actions", "overall_measures", "measures_review", "prioritisation", "research", "best_practice", "standing"}
+)
+
+
+def section_bodies(entry, *, council_id: int) -> dict[str, Markup]:
+    """The HTML of each SAME_FOR_EVERYONE section's body (its template included alone, as the page would),
+    kept with the agenda entry: most of a five-year council's page, rendered once per change of the agenda."""
+    if entry.bodies is None:
+        # Two threads may both render on a first view: the same HTML, so either may win.
+        council = SimpleNamespace(id=council_id)  # the one thing of the council's these templates show
+        entry.bodies = {
+            s.anchor: templates.env.get_template(f"agenda/_{s.key}.html").render(s=s, council=council)
+            for s in entry.agenda.sections
+            if s.key in SAME_FOR_EVERYONE
+        }
+    return {anchor: Markup(html) for anchor, html in entry.bodies.items()}  # noqa: S704 - our templates' output
 
 
 def agenda_papers_view(*, session, access, meeting, agenda, live: bool):
@@ -121,7 +146,11 @@ def publish_agenda_form(request: Request, session: SessionDep, found: PageMeetin
         request,
         session,
         lambda: publish.publish_agenda(
-            session=session, settings=request.app.state.settings, access=found.access, meeting=found.meeting
+            session=session,
+            settings=request.app.state.settings,
+            access=found.access,
+            meeting=found.meeting,
+            cache=request.app.state.agenda_cache,
         ),
         keep=(404,),
         success="Agenda published as version {result.version}: this is the version members now see, "

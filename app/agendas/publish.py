@@ -7,6 +7,12 @@ papers, as board portals send them: members who cannot come read the pack and se
 comments through a colleague. The Word pack and the invite are built once per publish
 and attached to every mail; a pack above the council's `pack_attach_limit_kb` (0: any
 size) is linked instead. A publish that is refused or rolled back queues nothing.
+
+Everything is built once per publish, from the snapshot just written as every reader
+will read it: the agenda (kept in the agenda cache under its snapshot), the Word pack
+(kept in the pack cache, so the chair's download right after is not built again), the
+invite, and the mail's shared parts (running order, what changed); the outbox stores the
+attachments once for all the seats (app/outbox/queue.py).
 """
 
 from dataclasses import dataclass
@@ -16,6 +22,7 @@ from sqlmodel import Session
 
 from app.agendas import calendar, export
 from app.agendas import service as agenda_service
+from app.agendas.cache import AgendaCache
 from app.agendas.calendar import agenda_path
 from app.agendas.changes import agenda_changes, papers
 from app.agendas.model import Agenda, BestPracticeSection, DepartmentReportsSection, StandingSection
@@ -48,12 +55,23 @@ class RunningItem:
     details: list[str]
 
 
-def publish_agenda(*, session: Session, settings: Settings, access: Access, meeting: Meeting) -> Agenda:
-    """Freeze today's agenda as the one circulated (chair) and queue its mail to every seat."""
+def publish_agenda(
+    *, session: Session, settings: Settings, access: Access, meeting: Meeting, cache: AgendaCache | None = None
+) -> Agenda:
+    """Freeze today's agenda as the one circulated (chair) and queue its mail to every seat.
+
+    `cache` (the app's agenda cache) is given the agenda and its Word pack as readers will ask for them."""
     previous = agenda_service.latest_snapshot(session=session, meeting=meeting)
     before = Agenda.model_validate(previous.content) if previous else None
-    agenda = agenda_service.publish_agenda(session=session, access=access, meeting=meeting)
-    mail_agenda(session=session, settings=settings, access=access, meeting=meeting, agenda=agenda, before=before)
+    snapshot = agenda_service.publish_snapshot(session=session, access=access, meeting=meeting)
+    # Without the app's cache, one for this publish: the pack and the invite still share one agenda.
+    cache = cache if cache is not None else AgendaCache(max_entries=1, pack_bytes=0)
+    agenda = agenda_service.kept_entry(
+        session=session, access=access, meeting=meeting, live=False, snapshot=snapshot, cache=cache, stamp=None
+    ).agenda
+    mail_agenda(
+        session=session, settings=settings, access=access, meeting=meeting, agenda=agenda, before=before, cache=cache
+    )
     return agenda
 
 
@@ -107,11 +125,14 @@ def mail_agenda(
     agenda: Agenda,
     before: Agenda | None,
     now: datetime | None = None,
+    cache: AgendaCache | None = None,
 ) -> list[OutboxMessage]:
-    """Queue the published `agenda` to every active seat, with what changed since `before`; the rows queued."""
+    """Queue the published `agenda` to every active seat, with what changed since `before`; the rows queued.
+
+    The pack and the invite read the agenda through `cache`, where publish_agenda has put it."""
     council = access.council
     now = now or utcnow()
-    pack = export.agenda_docx(session=session, access=access, meeting=meeting)
+    pack = export.agenda_docx(session=session, access=access, meeting=meeting, cache=cache)
     limit = council.pack_attach_limit_kb * 1024
     attach_pack = 0 < len(pack.content) <= limit
     h = agenda.meeting
@@ -125,6 +146,7 @@ def mail_agenda(
                 settings=settings,
                 now=now,
                 answers=responses.partstats(session, meeting),
+                cache=cache,
             ),
             media_type="text/calendar",
             params={"method": "REQUEST", "charset": "utf-8"},

@@ -1,7 +1,8 @@
 """Agendas: live drafts, published snapshots, and what changed since publishing."""
 
-from datetime import date
+from datetime import UTC, date
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from app.agendas.build import build_agenda
@@ -17,9 +18,11 @@ from app.revision import stamp_for
 
 
 def latest_snapshot(*, session: Session, meeting: Meeting) -> AgendaSnapshot | None:
-    """The agenda as last circulated, if it has been."""
+    """The agenda as last circulated, if it has been (its content, most of a megabyte, read when first used:
+    a reader the cache answers needs only the row's key)."""
     return session.exec(
         select(AgendaSnapshot)
+        .options(defer(AgendaSnapshot.content))
         .where(AgendaSnapshot.meeting_id == meeting.id)
         .order_by(col(AgendaSnapshot.version).desc())
         .limit(1)
@@ -56,10 +59,12 @@ def get_agenda(
 def agenda_entry(
     *, session: Session, access: Access, meeting: Meeting, live: bool = False, cache: AgendaCache | None = None
 ) -> AgendaEntry:
-    """The agenda get_agenda answers, built once per change of the council's data and kept in `cache`:
+    """The agenda get_agenda answers, built once per change of what it shows and kept in `cache`:
     every renderer (page, JSON, Word, PDF, calendar) comes through here or kept_entry."""
     snapshot = readable_snapshot(session=session, access=access, meeting=meeting, live=live)
-    stamp = stamp_for(session, access.council.id)
+    # The circulated agenda is its snapshot's (kept_entry): the council's stamp would not change its key.
+    # The draft reads none of the minutes' record: a secretary's autosave leaves it cached (minutes=False).
+    stamp = None if snapshot is not None and not live else stamp_for(session, access.council.id, minutes=False)
     return kept_entry(
         session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, cache=cache, stamp=stamp
     )
@@ -75,9 +80,16 @@ def kept_entry(
     cache: AgendaCache | None,
     stamp: str | None,
 ) -> AgendaEntry:
-    """The agenda of `meeting` from `snapshot` (None: the draft), from `cache` under `stamp` (revision.stamp_for) or
-    built and kept there; for a caller that has checked the read rule and found the snapshot itself."""
+    """The agenda of `meeting` from `snapshot` (None: the draft), from `cache` or built and kept there; for a caller
+    that has checked the read rule and found the snapshot itself.
+
+    The draft and the live comparison are kept under `stamp` (revision.stamp_for: every write to the council's
+    data but the minutes' record replaces it; None keeps nothing). The circulated agenda is the snapshot's
+    content and nothing else, so it is kept under the snapshot (circulated_tag) whatever `stamp` says: an
+    action's note leaves it warm; publishing again makes a new snapshot, hence a new key."""
     today = today_in(access.council.timezone)
+    if snapshot is not None and not live:
+        stamp = circulated_tag(snapshot)
     key = AgendaKey(meeting_id=meeting.id, live=live, today=today, stamp=stamp) if stamp else None
     if cache is not None and key is not None and (hit := cache.get(key)) is not None:
         return hit
@@ -86,6 +98,12 @@ def kept_entry(
     if cache is not None and key is not None:
         cache.put(key, entry)
     return entry
+
+
+def circulated_tag(snapshot: AgendaSnapshot) -> str:
+    """What a circulated agenda is kept under: its snapshot, which is never changed once written. The publishing
+    time too: a publish rolled back leaves nothing, and the next may reuse its id and version, never its time."""
+    return f"snapshot:{snapshot.id}:v{snapshot.version}:{snapshot.published_at.astimezone(UTC).isoformat()}"
 
 
 def _agenda(
@@ -117,6 +135,11 @@ def agenda_json(*, session: Session, access: Access, meeting: Meeting, live: boo
 
 def publish_agenda(*, session: Session, access: Access, meeting: Meeting) -> Agenda:
     """Freeze today's agenda as the one circulated (chair); allowed again until the meeting is held."""
+    return Agenda.model_validate(publish_snapshot(session=session, access=access, meeting=meeting).content)
+
+
+def publish_snapshot(*, session: Session, access: Access, meeting: Meeting) -> AgendaSnapshot:
+    """publish_agenda's snapshot row (flushed: it has its id)."""
     access.require(Role.chair, doing="publish the agenda")
     if meeting.status == MeetingStatus.held:
         raise Conflict("This meeting has been held: the agenda that was circulated stands.")
@@ -127,14 +150,13 @@ def publish_agenda(*, session: Session, access: Access, meeting: Meeting) -> Age
     now = utcnow()
     data = load_agenda_data(session=session, council=access.council, meeting=meeting)
     agenda = build_agenda(data, status="published", version=version, published_at=now)
-    session.add(
-        AgendaSnapshot(
-            meeting_id=meeting.id,
-            version=version,
-            content=agenda.model_dump(mode="json"),
-            published_by_id=access.user.id,
-            published_at=now,
-        )
+    snapshot = AgendaSnapshot(
+        meeting_id=meeting.id,
+        version=version,
+        content=agenda.model_dump(mode="json"),
+        published_by_id=access.user.id,
+        published_at=now,
     )
+    session.add(snapshot)
     session.flush()
-    return agenda
+    return snapshot

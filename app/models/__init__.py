@@ -39,7 +39,13 @@ from app.models.minutes import (
     MinutesItem,
     MinutesStatus,
 )
-from app.models.outbox import NotificationPreference, OutboxMessage, OutboxStatus
+from app.models.outbox import (
+    NotificationPreference,
+    OutboxAttachment,
+    OutboxMessage,
+    OutboxMessageAttachment,
+    OutboxStatus,
+)
 from app.models.papers import Paper, PaperBlob, PaperTarget
 from app.models.reports import DepartmentReport
 from app.models.research import (
@@ -60,7 +66,9 @@ from app.models.users import LoginFailure, User
 
 __all__ = [
     "NotificationPreference",
+    "OutboxAttachment",
     "OutboxMessage",
+    "OutboxMessageAttachment",
     "OutboxStatus",
     "Paper",
     "PaperBlob",

@@ -8,13 +8,18 @@ marks them sent. The message is stored whole, with its Message-ID, when it is qu
 retry sends the very same message, so the rare duplicate (a crash between the SMTP
 server's acceptance and marking the row sent) has the same Message-ID and mail clients
 fold it.
+
+An attachment is stored once however many mails carry it (outbox_attachments, keyed by
+the SHA-256 of its bytes as sent): a published agenda mails its ~1 MB pack to every seat,
+and each row keeps only where those bytes go back into its body
+(outbox_message_attachments); the deliverer splices them in before sending.
 """
 
 from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Index, LargeBinary, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Relationship, SQLModel
 
 from app.models.base import TZDateTime, utcnow
 
@@ -57,6 +62,34 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str = Field(default="", max_length=1000)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=TZDateTime)
+    # The attachments cut out of `body`, in the order they go back (app/outbox/queue.py message_bytes).
+    parts: list["OutboxMessageAttachment"] = Relationship(
+        sa_relationship_kwargs={
+            "order_by": "OutboxMessageAttachment.position",
+            "lazy": "raise",
+            "passive_deletes": True,
+        }
+    )
+
+
+class OutboxAttachment(SQLModel, table=True):
+    """One attachment's bytes as they go on the wire (its encoded lines), kept once for every mail carrying it."""
+
+    __tablename__ = "outbox_attachments"
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    content: bytes = Field(sa_type=LargeBinary)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+
+
+class OutboxMessageAttachment(SQLModel, table=True):
+    """Where a stored attachment goes back into a queued message: at `position` of the body as stored."""
+
+    __tablename__ = "outbox_message_attachments"
+
+    outbox_id: int | None = Field(default=None, foreign_key="outbox.id", ondelete="CASCADE", primary_key=True)
+    position: int = Field(primary_key=True)
+    sha256: str = Field(foreign_key="outbox_attachments.sha256", ondelete="RESTRICT", index=True, max_length=64)
 
 
 class NotificationPreference(SQLModel, table=True):

@@ -37,3 +37,6 @@ class CouncilRevision(SQLModel, table=True):
     )
     stamp: str = Field(max_length=32)
     changed_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+    # Replaced instead of `stamp` by writes to the minutes' record alone (app.revision.MINUTES_RECORD): a
+    # secretary's autosave every few seconds leaves what reads only the rest (the agenda) as it was.
+    minutes_stamp: str | None = Field(default=None, max_length=32)

@@ -6,12 +6,16 @@ who want this kind (app/notifications/preferences.py), renders the text and HTML
 adds the unsubscribe link and headers for optional kinds, attaches files, and queues one
 outbox row per person (app/outbox/queue.py). Nothing is sent here: the deliverer sends
 after the transaction commits, so a rolled-back request mails nobody.
+
+Attachments are encoded and stored once per call, whatever the number of people (a
+published agenda's pack goes to every seat): each mail carries a stand-in the outbox
+swaps for the stored bytes when it sends (app/outbox/queue.py `store_part`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -23,7 +27,7 @@ from app.models import Council, OutboxMessage
 from app.notifications.compose import render_mail
 from app.notifications.kinds import ACCOUNT, KINDS
 from app.notifications.preferences import is_required, unsubscribe_url, wanting
-from app.outbox.queue import enqueue, queued_keys
+from app.outbox.queue import WIRE, StoredPart, enqueue, queued_keys, store_part
 
 if TYPE_CHECKING:
     from app.config import Settings
@@ -73,13 +77,28 @@ def build_message(
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     for attachment in attachments:
-        maintype, subtype = attachment.media_type.split("/", 1)
-        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
-        if attachment.params:
-            part = message.get_payload()[-1]
-            for name, value in attachment.params.items():
-                part.set_param(name, value)
+        _attach(message, attachment)
     return message
+
+
+def _attach(message: EmailMessage, attachment: Attachment) -> None:
+    maintype, subtype = attachment.media_type.split("/", 1)
+    message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
+    if attachment.params:
+        part = message.get_payload()[-1]
+        for name, value in attachment.params.items():
+            part.set_param(name, value)
+
+
+def stored_attachment(session: Session, attachment: Attachment) -> tuple[Attachment, StoredPart]:
+    """`attachment` encoded once and stored in the outbox; the stand-in each mail attaches in its place.
+
+    Encoded as build_message attaches it, so the bytes put back are the bytes it would have carried."""
+    alone = EmailMessage()
+    _attach(alone, attachment)
+    wire = alone.get_payload()[-1].as_bytes(policy=WIRE).split(b"\r\n\r\n", 1)[1]
+    part = store_part(session, wire)
+    return replace(attachment, content=part.stand_in), part
 
 
 def notify(
@@ -115,6 +134,7 @@ def notify(
     keys = {user_id: dedupe_key(r) for user_id, r in unique.items() if user_id in wanted} if dedupe_key else {}
     taken = queued_keys(session, keys.values())
     queued: list[OutboxMessage] = []
+    stored: list[tuple[Attachment, StoredPart]] | None = None  # once someone is mailed
     for recipient in unique.values():
         key = keys.get(recipient.user_id)
         if recipient.user_id not in wanted or key in taken:
@@ -132,12 +152,14 @@ def notify(
             "unsubscribe_url": unsubscribe,
         }
         text, html = render_mail(template, full)
+        if stored is None:
+            stored = [stored_attachment(session, attachment) for attachment in attachments]
         message = build_message(
             recipient=recipient,
             subject=subject(recipient) if callable(subject) else subject,
             text=text,
             html=html,
-            attachments=attachments,
+            attachments=[stand_in for stand_in, _ in stored],
             unsubscribe=unsubscribe,
         )
         row = enqueue(
@@ -149,6 +171,7 @@ def notify(
             user_id=recipient.user_id,
             dedupe_key=key,
             now=now,
+            parts=[part for _, part in stored],
         )
         if key is not None:
             taken.add(key)

@@ -42,6 +42,7 @@ from app.db import open_session
 from app.mail import smtp_connection
 from app.models import OutboxMessage, OutboxStatus
 from app.models.base import utcnow
+from app.outbox.queue import message_bytes
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -201,6 +202,7 @@ def deliver_batch(
         return run  # nothing to send with: the rows wait, untouched
     ids = claim(engine, worker=worker, limit=limit, now=now or utcnow(), lease=lease)
     run.claimed = len(ids)
+    payloads: dict[str, bytes] = {}  # stored attachments read once per batch (a pack mailed to every seat)
     with ExitStack() as stack:
         connection: smtplib.SMTP | None = None
         for position, row_id in enumerate(ids):
@@ -208,7 +210,8 @@ def deliver_batch(
                 row = session.get(OutboxMessage, row_id)
                 if row is None or row.status != OutboxStatus.queued or row.lease_owner != worker:
                     continue  # sent again by hand, or our lease passed and another deliverer took it
-                sender, recipient, body = _envelope_sender(settings, row.body), row.recipient, row.body
+                sender, recipient = _envelope_sender(settings, row.body), row.recipient
+                body = message_bytes(session, row, payloads)
             try:
                 if connection is None:
                     connection = stack.enter_context(smtp_connection(settings))
