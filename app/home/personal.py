@@ -21,7 +21,10 @@ def home_page(request: Request, session: SessionDep, user: PageUser):
     """My next meetings (answer the invitation in one click), reports owed, actions due, and what changed."""
     settings = request.app.state.settings
     since = note_visit(
-        engine=request.app.state.engine, user=user, gap=timedelta(minutes=settings.HOME_VISIT_GAP_MINUTES)
+        engine=request.app.state.engine,
+        user=user,
+        gap=timedelta(minutes=settings.HOME_VISIT_GAP_MINUTES),
+        session=session,
     )
     home = load_home(session=session, user=user, since=since)
     return render(

@@ -2,7 +2,7 @@
 their department owes, their actions falling due, and what changed since their last visit.
 
 It reads the domains below it and computes nothing they own: `is_upcoming` says which meetings
-are next, `list_my_actions` which actions are overdue, the answers come from app/meetings/responses.
+are next, `open_actions_of` which actions are open and due, the answers come from app/meetings/responses.
 Observers get the meetings and what was published, not reports or actions to do.
 """
 
@@ -15,15 +15,14 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from app.actions.due_requests import WaitingRequest, list_waiting_for_chair
+from app.actions.log import open_actions_of
 from app.actions.schemas import ActionPublic
-from app.actions.service import list_my_actions
 from app.auth import Access
 from app.councils.service import list_my_councils
 from app.db import open_session
 from app.meetings.responses import answers_open
 from app.meetings.state import is_upcoming
 from app.models import (
-    CLOSED_STATUSES,
     Action,
     ActionEvent,
     AgendaSnapshot,
@@ -47,6 +46,8 @@ DUE_SOON_DAYS = 14
 NEXT_MEETINGS = 6
 # With no earlier visit, "what changed" looks back this far.
 FIRST_VISIT_LOOKBACK = timedelta(days=14)
+# Views this close together (at most half the visit gap) note no new time: no write transaction.
+VISIT_REFRESH = timedelta(minutes=1)
 
 
 @dataclass
@@ -90,14 +91,23 @@ class Home:
     observer_only: bool = False
 
 
-def note_visit(*, engine: Engine, user: User, gap: timedelta, now: datetime | None = None) -> datetime | None:
+def note_visit(
+    *, engine: Engine, user: User, gap: timedelta, now: datetime | None = None, session: Session | None = None
+) -> datetime | None:
     """Record this visit and answer when the one before it was (None: the first).
 
     Page views within `gap` of each other are one visit, so reloading the page keeps
     showing what changed since the last real visit. A GET's transaction stays a reader,
     so this goes in a short transaction of its own (home_visits is bookkeeping: no data
-    revision); losing one to a busy database only repeats the changes next time."""
+    revision); losing one to a busy database only repeats the changes next time. With the request's
+    `session`, a view within VISIT_REFRESH of the last one is read there and writes nothing."""
     now = now or utcnow()
+    if session is not None:
+        # A reload within moments of the last view changes nothing worth a write transaction:
+        # the visit goes on, and the time it began moves by less than a minute.
+        row = session.get(HomeVisit, user.id)
+        if row is not None and timedelta(0) <= now - row.seen_at < min(gap / 2, VISIT_REFRESH):
+            return row.previous_seen_at
     try:
         with open_session(engine, write=True) as writer:
             row = writer.get(HomeVisit, user.id)
@@ -267,11 +277,11 @@ def load_home(*, session: Session, user: User, since: datetime | None, today: da
     home.reports = _owed_reports(session, seats, home.meetings)
     doing = {s.council.id for s in seats if not s.is_(Role.observer)}
     today = today or now.date()
-    mine = [
-        a
-        for a in list_my_actions(session=session, user=user)
-        if a.council_id in doing and a.status not in CLOSED_STATUSES
-    ]
+    # Only my open actions up to the due-soon horizon are read (a day's margin: each council has its
+    # own "today", and overdue ones are due before it): the page shows no others.
+    mine = open_actions_of(
+        session=session, user=user, council_ids=doing, due_by=today + timedelta(days=DUE_SOON_DAYS + 1)
+    )
     home.overdue = sorted((a for a in mine if a.overdue), key=lambda a: (a.due_on, a.id))
     home.due_soon = [a for a in mine if not a.overdue and a.due_on <= today + timedelta(days=DUE_SOON_DAYS)]
     home.changes = _changes(session, user, seats, since or now - FIRST_VISIT_LOOKBACK)
