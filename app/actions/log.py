@@ -54,7 +54,8 @@ class LogPage:
 
 def page_number(value: str) -> int:
     """A page asked for in a query string: a whole number from 1; anything else is the first page."""
-    return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else 1
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 1_000_000 else 1
 
 
 def _is_closed():
