@@ -34,6 +34,10 @@ TARGETS: dict[str, tuple[str, Callable[[float], bool] | None]] = {
     "agenda_growth": ("≤ 1.2", lambda v: v <= 1.2),
     "agenda_http_vs_health": ("report", None),
     "cold_agenda_vs_health": ("≤ 30", lambda v: v <= 30),
+    "home_cold_vs_health": ("report", None),
+    "action_list_cold_vs_health": ("report", None),
+    "minutes_page_cold_vs_health": ("report", None),
+    "autosave_vs_health": ("report", None),
     "minutes_docx_vs_pandoc": ("≤ 0.4", lambda v: v <= 0.4),
     "pack_docx_warm_vs_json": ("≤ 3", lambda v: v <= 3),
     "pack_pdf_warm_vs_json": ("report", None),
@@ -68,7 +72,7 @@ def print_table(results: dict) -> None:
     print(f"\nmachine: {m['nproc']} CPUs, {m['memory']}, Python {m['python']}, {m['platform']}, {m['date']}")
 
 
-PARTS = ("fresh", "agenda", "http", "feedback", "docx", "load", "many")
+PARTS = ("fresh", "agenda", "http", "pages", "feedback", "docx", "load", "many")
 
 
 def main(argv: list[str] | None = None) -> dict:  # noqa: PLR0915
@@ -102,7 +106,7 @@ def main(argv: list[str] | None = None) -> dict:  # noqa: PLR0915
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         urls = {}
         councils = {}
-        if parts & {"agenda", "http"}:
+        if parts & {"agenda", "http", "pages"}:
             for label, size in (("small", small), ("large", large)):
                 if label == "large" and "agenda" not in parts:
                     continue  # only the in-process agenda part reads the large council
@@ -128,6 +132,16 @@ def main(argv: list[str] | None = None) -> dict:  # noqa: PLR0915
             results["cold_agenda_vs_health"] = raw["agenda_http"]["cold_ratio"]
             results["pack_docx_warm_vs_json"] = raw["agenda_http"]["docx_warm_vs_json"]
             results["pack_pdf_warm_vs_json"] = raw["agenda_http"]["pdf_warm_vs_json"]
+        if "pages" in parts:
+            from bench.pages import measure_pages
+
+            raw["pages"] = measure_pages(urls["small"], councils["small"], http_runs)
+            print("measured the pages people open most")
+            # bench/pages.py: each page's median over /api/health's in the same run.
+            results["home_cold_vs_health"] = raw["pages"]["home"]["vs_health"]
+            results["action_list_cold_vs_health"] = raw["pages"]["action_list"]["vs_health"]
+            results["minutes_page_cold_vs_health"] = raw["pages"]["minutes_page"]["vs_health"]
+            results["autosave_vs_health"] = raw["pages"]["autosave"]["vs_health"]
         if "feedback" in parts:
             from bench.feedback import measure_feedback
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from app.actions import service
+from app.actions import log, service
 from app.actions.schemas import ActionCreate
 from app.auth import Access
 from app.common import IdQuery, today_in
@@ -24,7 +24,7 @@ from app.display import short_date
 from app.errors import AppError, Invalid
 from app.meetings.service import list_meetings
 from app.meetings.state import MeetingState, meeting_state
-from app.models import CLOSED_STATUSES, Initiative, Journey
+from app.models import Initiative, Journey
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageCouncil, PageUser
 from app.web.forms import TextField, field_errors, whole_or_text
@@ -120,14 +120,19 @@ def _render_log(
     access: Access,
     filters: service.ActionFilters,
     *,
+    pages: tuple[int, int] = (1, 1),
     typed: dict | None = None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ):
-    actions = service.list_actions(session=session, access=access, filters=filters)
+    """The log page: a page of open actions and one of closed ones (app/actions/log.py), with their totals."""
+    open_total, closed_total = log.count_log(session=session, access=access, filters=filters)
+    open_actions = log.open_page(session=session, access=access, filters=filters, page=pages[0], total=open_total)
+    closed_actions = log.closed_page(session=session, access=access, filters=filters, page=pages[1], total=closed_total)
     query = _query(
         status=filters.status, owner_id=filters.owner_id, department_id=filters.department_id, overdue=filters.overdue
     )
+    base = f"/councils/{access.council.id}/actions?" + (f"{query}&" if query else "")
     can_raise = service.may_raise_actions(access=access) and (
         access.is_(*service.MANAGERS) or access.membership.department_id is not None
     )
@@ -139,9 +144,12 @@ def _render_log(
             "access": access,
             "council": access.council,
             "nav": nav(session=session, council=access.council, here="actions"),
-            "actions": actions,
-            "open_actions": [a for a in actions if a.status not in CLOSED_STATUSES],
-            "closed_actions": [a for a in actions if a.status in CLOSED_STATUSES],
+            "total": open_total + closed_total,
+            "open_actions": open_actions,
+            "closed_actions": closed_actions,
+            # Where each pager's links go: the same filters, the other list's page kept.
+            "open_page_url": f"{base}closed_page={closed_actions.page}&open_page=",
+            "closed_page_url": f"{base}open_page={open_actions.page}&closed_page=",
             "filters": filters,
             "filtered": bool(query),
             "csv_url": f"/api/councils/{access.council.id}/actions.csv" + (f"?{query}" if query else ""),
@@ -164,12 +172,16 @@ def action_log_page(
     owner_id: IdQuery = None,
     department_id: IdQuery = None,
     overdue: str = "",
+    open_page: str = "",
+    closed_page: str = "",
 ):
-    """The council's action log: open actions first (overdue leading), then closed; filters, CSV, a raise form."""
+    """The council's action log: open actions first (overdue leading), then closed, a page of each; filters, CSV,
+    a raise form."""
     filters = service.ActionFilters(
         status=status_param(status), owner_id=owner_id, department_id=department_id, overdue=overdue_param(overdue)
     )
-    return _render_log(request, session, access, filters)
+    pages = (log.page_number(open_page), log.page_number(closed_page))
+    return _render_log(request, session, access, filters, pages=pages)
 
 
 @router.post("/councils/{council_id}/actions", dependencies=[CsrfChecked])

@@ -77,18 +77,25 @@ class ActionFilters:
 
 def list_actions(*, session: Session, access: Access, filters: ActionFilters) -> list[ActionPublic]:
     """The council's action log (see log_order: open first, overdue leading); observers see only their own."""
-    query = _public_query().where(Action.council_id == access.council.id)
+    query = _public_query().where(*log_conditions(access=access, filters=filters))
+    return sorted(_publics(session, query.order_by(col(Action.due_on), col(Action.id))), key=log_order)
+
+
+def log_conditions(*, access: Access, filters: ActionFilters) -> list:
+    """The WHERE conditions of the council's log with `filters` (the pages' paged log uses them too)."""
+    conditions = [Action.council_id == access.council.id]
     if access.is_(Role.observer):
-        query = query.where(Action.owner_id == access.membership.id)
+        conditions.append(Action.owner_id == access.membership.id)
     for field in ("status", "owner_id", "department_id", "raised_at_meeting_id"):
         value = getattr(filters, field)
         if value is not None:
-            query = query.where(getattr(Action, field) == value)
-    today = today_in(access.council.timezone)
+            conditions.append(getattr(Action, field) == value)
     if filters.overdue is not None:
-        is_overdue = (col(Action.due_on) < today) & col(Action.status).not_in(list(CLOSED_STATUSES))
-        query = query.where(is_overdue if filters.overdue else ~is_overdue)
-    return sorted(_publics(session, query.order_by(col(Action.due_on), col(Action.id))), key=log_order)
+        is_overdue = (col(Action.due_on) < today_in(access.council.timezone)) & col(Action.status).not_in(
+            list(CLOSED_STATUSES)
+        )
+        conditions.append(is_overdue if filters.overdue else ~is_overdue)
+    return conditions
 
 
 def log_order(action: ActionPublic) -> tuple:

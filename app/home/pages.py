@@ -6,18 +6,22 @@ actions each keep their own pages, and none of them imports another's.
 
 from fastapi import APIRouter, Request
 
-from app.actions.service import ActionFilters, list_actions
+from app.actions import log
+from app.actions.service import ActionFilters
 from app.councils import invitation_service, service
 from app.db import SessionDep
 from app.meetings import calendar_links
 from app.meetings.service import list_meetings, meeting_public
-from app.models import CLOSED_STATUSES, Role, utcnow
+from app.models import Role, utcnow
 from app.notifications.outbox_service import failed_count
 from app.web.deps import PageCouncil, PageUser
 from app.web.navigation import nav
 from app.web.render import render
 
 router = APIRouter(include_in_schema=False)
+
+# Open actions the council page lists; a longer list links to the rest on the action log.
+COUNCIL_OPEN_ACTIONS = 25
 
 
 @router.get("/councils/{council_id}")
@@ -26,11 +30,11 @@ def council_page(request: Request, session: SessionDep, user: PageUser, access: 
     council = access.council
     now = utcnow()
     meetings = [meeting_public(m, council, now) for m in list_meetings(session=session, council=council)]
-    actions = [
-        a
-        for a in list_actions(session=session, access=access, filters=ActionFilters())
-        if a.status not in CLOSED_STATUSES
-    ]
+    # The soonest due of the open actions (overdue first), with how many there are: the log has the rest.
+    open_total, _ = log.count_log(session=session, access=access, filters=ActionFilters())
+    actions = log.open_page(
+        session=session, access=access, filters=ActionFilters(), page=1, total=open_total, size=COUNCIL_OPEN_ACTIONS
+    )
     invitations = (
         invitation_service.list_council_invitations(session=session, council=council) if access.is_(Role.chair) else []
     )

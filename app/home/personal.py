@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 
 from app.db import SessionDep
 from app.display import local_date
-from app.home.personal_data import DUE_SOON_DAYS, load_home, note_visit
+from app.home.personal_data import CHANGES_SHOWN, DUE_SOON_DAYS, load_home, note_visit
 from app.meetings.responses import delegate_choices
 from app.meetings.service import meeting_public
 from app.web.deps import PageUser
@@ -17,13 +17,17 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/home")
-def home_page(request: Request, session: SessionDep, user: PageUser):
-    """My next meetings (answer the invitation in one click), reports owed, actions due, and what changed."""
+def home_page(request: Request, session: SessionDep, user: PageUser, changes: str = ""):
+    """My next meetings (answer the invitation in one click), reports owed, actions due, and what changed
+    (the latest few; `changes=all` lists every one)."""
     settings = request.app.state.settings
     since = note_visit(
-        engine=request.app.state.engine, user=user, gap=timedelta(minutes=settings.HOME_VISIT_GAP_MINUTES)
+        engine=request.app.state.engine,
+        user=user,
+        gap=timedelta(minutes=settings.HOME_VISIT_GAP_MINUTES),
+        session=session,
     )
-    home = load_home(session=session, user=user, since=since)
+    home = load_home(session=session, user=user, since=since, changes_shown=None if changes == "all" else CHANGES_SHOWN)
     return render(
         request,
         "home.html",

@@ -2,7 +2,7 @@
 their department owes, their actions falling due, and what changed since their last visit.
 
 It reads the domains below it and computes nothing they own: `is_upcoming` says which meetings
-are next, `list_my_actions` which actions are overdue, the answers come from app/meetings/responses.
+are next, `open_actions_of` which actions are open and due, the answers come from app/meetings/responses.
 Observers get the meetings and what was published, not reports or actions to do.
 """
 
@@ -15,15 +15,14 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from app.actions.due_requests import WaitingRequest, list_waiting_for_chair
+from app.actions.log import open_actions_of
 from app.actions.schemas import ActionPublic
-from app.actions.service import list_my_actions
 from app.auth import Access
 from app.councils.service import list_my_councils
 from app.db import open_session
 from app.meetings.responses import answers_open
 from app.meetings.state import is_upcoming
 from app.models import (
-    CLOSED_STATUSES,
     Action,
     ActionEvent,
     AgendaSnapshot,
@@ -47,6 +46,10 @@ DUE_SOON_DAYS = 14
 NEXT_MEETINGS = 6
 # With no earlier visit, "what changed" looks back this far.
 FIRST_VISIT_LOOKBACK = timedelta(days=14)
+# What changed: the latest this many, then a link to all of them.
+CHANGES_SHOWN = 20
+# Views this close together (at most half the visit gap) note no new time: no write transaction.
+VISIT_REFRESH = timedelta(minutes=1)
 
 
 @dataclass
@@ -83,6 +86,8 @@ class Home:
     overdue: list[ActionPublic] = field(default_factory=list)
     due_soon: list[ActionPublic] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    # More changed than `changes` lists (the page links to all of them).
+    more_changes: bool = False
     # The chair's: owners' due-date changes waiting for approval, in every council they chair.
     waiting: list[WaitingRequest] = field(default_factory=list)
     since: datetime | None = None
@@ -90,14 +95,23 @@ class Home:
     observer_only: bool = False
 
 
-def note_visit(*, engine: Engine, user: User, gap: timedelta, now: datetime | None = None) -> datetime | None:
+def note_visit(
+    *, engine: Engine, user: User, gap: timedelta, now: datetime | None = None, session: Session | None = None
+) -> datetime | None:
     """Record this visit and answer when the one before it was (None: the first).
 
     Page views within `gap` of each other are one visit, so reloading the page keeps
     showing what changed since the last real visit. A GET's transaction stays a reader,
     so this goes in a short transaction of its own (home_visits is bookkeeping: no data
-    revision); losing one to a busy database only repeats the changes next time."""
+    revision); losing one to a busy database only repeats the changes next time. With the request's
+    `session`, a view within VISIT_REFRESH of the last one is read there and writes nothing."""
     now = now or utcnow()
+    if session is not None:
+        # A reload within moments of the last view changes nothing worth a write transaction:
+        # the visit goes on, and the time it began moves by less than a minute.
+        row = session.get(HomeVisit, user.id)
+        if row is not None and timedelta(0) <= now - row.seen_at < min(gap / 2, VISIT_REFRESH):
+            return row.previous_seen_at
     try:
         with open_session(engine, write=True) as writer:
             row = writer.get(HomeVisit, user.id)
@@ -180,23 +194,32 @@ def _owed_reports(session: Session, seats: list[Access], meetings: list[NextMeet
     return owed
 
 
-def _changes(session: Session, user: User, seats: list[Access], since: datetime) -> list[Change]:
+def _changes(
+    session: Session, user: User, seats: list[Access], since: datetime, limit: int | None = None
+) -> list[Change]:
+    """What changed since `since`, latest first; with `limit`, the latest `limit` + 1 at most (so the page
+    knows there are more): each kind reads no more than that many, newest first."""
     names = {s.council.id: s.council.name for s in seats}
     zones = {s.council.id: s.council.timezone for s in seats}
     doing = {s.membership.id for s in seats if not s.is_(Role.observer)}
+    keep = None if limit is None else limit + 1
     changes: list[Change] = []
     if doing:
-        for a in session.exec(
-            select(Action).where(col(Action.owner_id).in_(doing), Action.created_at > since).order_by(col(Action.id))
+        # Newest first; among actions created together, in the order they were raised (the list's order).
+        for action_id, title, council_id, created_at in session.exec(
+            select(Action.id, Action.title, Action.council_id, Action.created_at)
+            .where(col(Action.owner_id).in_(doing), Action.created_at > since)
+            .order_by(col(Action.created_at).desc(), col(Action.id))
+            .limit(keep)
         ):
             changes.append(
                 Change(
-                    a.created_at,
+                    created_at,
                     "action",
-                    f"Action assigned to you: {a.title}",
-                    f"/actions/{a.id}",
-                    names[a.council_id],
-                    zones[a.council_id],
+                    f"Action assigned to you: {title}",
+                    f"/actions/{action_id}",
+                    names[council_id],
+                    zones[council_id],
                 )
             )
         # Reassigned to me since: the action's history says whose it was and whose it is.
@@ -224,6 +247,8 @@ def _changes(session: Session, user: User, seats: list[Access], since: datetime)
             select(AgendaSnapshot, Meeting)
             .join(Meeting, col(Meeting.id) == AgendaSnapshot.meeting_id)
             .where(col(Meeting.council_id).in_(names), AgendaSnapshot.published_at > since)
+            .order_by(col(AgendaSnapshot.published_at).desc(), col(AgendaSnapshot.id))
+            .limit(keep)
         )
         for snap, m in published:
             what = "published" if snap.version == 1 else f"republished (version {snap.version})"
@@ -242,6 +267,8 @@ def _changes(session: Session, user: User, seats: list[Access], since: datetime)
             .join(Meeting, col(Meeting.id) == Minutes.meeting_id)
             .where(col(Meeting.council_id).in_(names), col(Minutes.circulated_at).is_not(None))
             .where(col(Minutes.circulated_at) > since)
+            .order_by(col(Minutes.circulated_at).desc(), col(Minutes.meeting_id))
+            .limit(keep)
         )
         for minutes, m in circulated:
             changes.append(
@@ -254,11 +281,20 @@ def _changes(session: Session, user: User, seats: list[Access], since: datetime)
                     zones[m.council_id],
                 )
             )
-    return sorted(changes, key=lambda c: c.at, reverse=True)
+    return sorted(changes, key=lambda c: c.at, reverse=True)[:keep]
 
 
-def load_home(*, session: Session, user: User, since: datetime | None, today: date | None = None) -> Home:
-    """Everything the home page shows for `user`; `since` is the previous visit (None: the first)."""
+def load_home(
+    *,
+    session: Session,
+    user: User,
+    since: datetime | None,
+    today: date | None = None,
+    changes_shown: int | None = CHANGES_SHOWN,
+) -> Home:
+    """Everything the home page shows for `user`; `since` is the previous visit (None: the first).
+
+    What changed: the latest `changes_shown` (None: all of them), `more_changes` saying whether there are more."""
     now = utcnow()
     seats = list_my_councils(session=session, user=user)
     home = Home(seats=seats, since=since)
@@ -267,14 +303,16 @@ def load_home(*, session: Session, user: User, since: datetime | None, today: da
     home.reports = _owed_reports(session, seats, home.meetings)
     doing = {s.council.id for s in seats if not s.is_(Role.observer)}
     today = today or now.date()
-    mine = [
-        a
-        for a in list_my_actions(session=session, user=user)
-        if a.council_id in doing and a.status not in CLOSED_STATUSES
-    ]
+    # Only my open actions up to the due-soon horizon are read (a day's margin: each council has its
+    # own "today", and overdue ones are due before it): the page shows no others.
+    mine = open_actions_of(
+        session=session, user=user, council_ids=doing, due_by=today + timedelta(days=DUE_SOON_DAYS + 1)
+    )
     home.overdue = sorted((a for a in mine if a.overdue), key=lambda a: (a.due_on, a.id))
     home.due_soon = [a for a in mine if not a.overdue and a.due_on <= today + timedelta(days=DUE_SOON_DAYS)]
-    home.changes = _changes(session, user, seats, since or now - FIRST_VISIT_LOOKBACK)
+    changes = _changes(session, user, seats, since or now - FIRST_VISIT_LOOKBACK, limit=changes_shown)
+    home.more_changes = changes_shown is not None and len(changes) > changes_shown
+    home.changes = changes[:changes_shown]
     if any(s.is_(Role.chair) for s in seats):
         home.waiting = list_waiting_for_chair(session=session, user=user)
     return home

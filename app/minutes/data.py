@@ -13,9 +13,10 @@ from sqlalchemy import or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from app.agendas.cache import AgendaCache
 from app.agendas.data import ActionFact, Seat, load_carried_from
 from app.agendas.model import Agenda
-from app.agendas.service import latest_snapshot, live_agenda
+from app.agendas.service import kept_entry, latest_snapshot, live_agenda
 from app.archived import INCLUDE_ARCHIVED
 from app.auth import Access
 from app.meetings.responses import answers_as_attendance
@@ -38,11 +39,19 @@ from app.models import (
     Theme,
     User,
 )
+from app.revision import stamp_for
 
 
-def agenda_for(*, session: Session, access: Access, meeting: Meeting) -> Agenda:
-    """The agenda the meeting followed: the one last published, else the live agenda."""
+def agenda_for(*, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None = None) -> Agenda:
+    """The agenda the meeting followed: the one last published, else the live agenda.
+
+    With the app's agenda `cache`, the one the agenda page keeps for the council's data (read-only)."""
     snapshot = latest_snapshot(session=session, meeting=meeting)
+    if cache is not None:
+        stamp = stamp_for(session, access.council.id)
+        return kept_entry(
+            session=session, access=access, meeting=meeting, live=False, snapshot=snapshot, cache=cache, stamp=stamp
+        ).agenda
     if snapshot is None:
         return live_agenda(session=session, access=access, meeting=meeting, snapshot=None)
     return Agenda.model_validate(snapshot.content)
@@ -193,10 +202,16 @@ def taken_by(session: Session, minutes: Minutes | None) -> str | None:
 
 
 def current_doc(
-    *, session: Session, access: Access, meeting: Meeting, minutes: Minutes | None, agenda: Agenda | None = None
+    *,
+    session: Session,
+    access: Access,
+    meeting: Meeting,
+    minutes: Minutes | None,
+    agenda: Agenda | None = None,
+    cache: AgendaCache | None = None,
 ) -> MinutesDoc:
     """The minutes built from the rows as they are now."""
-    agenda = agenda or agenda_for(session=session, access=access, meeting=meeting)
+    agenda = agenda or agenda_for(session=session, access=access, meeting=meeting, cache=cache)
     approved_by = None
     if minutes is not None and minutes.approved_by_id is not None:
         approver = session.get(User, minutes.approved_by_id)

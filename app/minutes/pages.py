@@ -84,7 +84,9 @@ def show_minutes(
 ):
     """The minutes page; `typed` is a refused decision or action form, shown again as it was typed."""
     access, meeting = found.access, found.meeting
-    doc = minutes_service.load_minutes(session=session, access=access, meeting=meeting)
+    doc = minutes_service.load_minutes(
+        session=session, access=access, meeting=meeting, cache=request.app.state.agenda_cache
+    )
     zone = ZoneInfo(access.council.timezone)
     recorder = access.is_(*RECORDERS)
     cancelled = meeting.status == MeetingStatus.cancelled

@@ -20,6 +20,7 @@ from datetime import datetime
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from app.agendas.cache import AgendaCache
 from app.auth import Access
 from app.common import check_if_match
 from app.config import Settings
@@ -78,15 +79,16 @@ def _approved_doc(session: Session, meeting: Meeting, minutes: Minutes) -> Minut
     return doc
 
 
-def load_minutes(*, session: Session, access: Access, meeting: Meeting) -> MinutesDoc:
-    """The minutes as they stand (any seat; observers once approved), built by a fixed number of queries."""
+def load_minutes(*, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None = None) -> MinutesDoc:
+    """The minutes as they stand (any seat; observers once approved), built by a fixed number of queries;
+    the agenda they follow from the app's agenda `cache` when given (minutes_data.agenda_for)."""
     minutes = session.get(Minutes, meeting.id)
     _check_may_read(access, minutes)
     if minutes is not None and minutes.status == MinutesStatus.approved:
         frozen = _approved_doc(session, meeting, minutes)
         if frozen is not None:
             return frozen
-    return minutes_data.current_doc(session=session, access=access, meeting=meeting, minutes=minutes)
+    return minutes_data.current_doc(session=session, access=access, meeting=meeting, minutes=minutes, cache=cache)
 
 
 def get_item_notes(*, session: Session, access: Access, meeting: Meeting, number: int) -> MinutesItemPublic:

@@ -1,0 +1,50 @@
+"""What changed, on the home page: the latest few, saying when more changed and linking to every one."""
+
+import re
+from datetime import date, timedelta
+
+from app.home.personal_data import CHANGES_SHOWN
+from app.models import Role
+from tests.factories import make_action, make_council, make_department, make_membership, make_user
+from tests.home.test_home_page import panel
+from tests.web.test_pages import sign_in
+
+
+def changes(page: str) -> list[str]:
+    return re.findall(r"Action assigned to you: ([^<]+)</a>", panel(page, "changes-h"))
+
+
+def arrange(session, count: int):
+    council = make_council(session, chair=make_user(session), name="Utility council")
+    billing = make_department(session, council=council, name="Billing")
+    member = make_user(session, name="Aisha Rahman", email="member@example.com")
+    seat = make_membership(session, council=council, user=member, role=Role.member, department=billing)
+    for n in range(count):
+        make_action(
+            session, council=council, owner=seat, title=f"Task {n:02d}", due_on=date.today() + timedelta(days=30)
+        )
+    session.commit()
+
+
+def test_home_shows_the_latest_changes_and_links_to_every_one(client, session):
+    arrange(session, CHANGES_SHOWN + 4)
+    sign_in(client, "member@example.com", next_path="")
+    page = client.get("/home").text
+    shown = changes(page)
+    assert len(shown) == CHANGES_SHOWN
+    assert f'<span class="count">{CHANGES_SHOWN}+</span>' in panel(page, "changes-h")
+    assert f"Showing the latest {CHANGES_SHOWN}; more changed." in page
+    assert '<a href="/home?changes=all#changes-h">Show every change' in page
+    every = client.get("/home", params={"changes": "all"}).text
+    assert sorted(changes(every)) == [f"Task {n:02d}" for n in range(CHANGES_SHOWN + 4)]
+    # The short list is the start of the whole one, in the same order.
+    assert changes(every)[:CHANGES_SHOWN] == shown
+    assert "more changed" not in every
+
+
+def test_a_few_changes_are_all_shown_without_a_link(client, session):
+    arrange(session, 3)
+    sign_in(client, "member@example.com", next_path="")
+    page = client.get("/home").text
+    assert len(changes(page)) == 3
+    assert "Show every change" not in page
