@@ -48,7 +48,8 @@ def agenda_for(*, session: Session, access: Access, meeting: Meeting, cache: Age
     With the app's agenda `cache`, the one the agenda page keeps for the council's data (read-only)."""
     snapshot = latest_snapshot(session=session, meeting=meeting)
     if cache is not None:
-        stamp = stamp_for(session, access.council.id)
+        # The agenda page's key (agenda_service.agenda_entry): the draft reads none of the minutes' record.
+        stamp = stamp_for(session, access.council.id, minutes=False)
         return kept_entry(
             session=session, access=access, meeting=meeting, live=False, snapshot=snapshot, cache=cache, stamp=stamp
         ).agenda
