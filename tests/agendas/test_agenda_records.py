@@ -12,11 +12,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.agendas import data as agenda_data
+from app.agendas.voice_data import _voice_statement, driver_tuples
 from app.feedback.trends import NO_COUNTS, TrendData, build_theme_trend, fitted_change
-from app.models import Council, Meeting
+from app.models import Council, Meeting, Reading
 from app.reports.score_parts import FeedbackFacts, _windows, month_span, rating_from_feedback, windows
 from bench.data import SIZES, generate
 from tests.demodb import load_demo
@@ -164,3 +165,18 @@ def test_the_rating_part_averages_the_recent_months_ratings(rating_sums):
     else:
         assert score == max(0.0, min(100.0, 100 * (total / count - 1) / 4))
         assert f"{total / count:.2f}" in line
+
+
+def test_the_voices_driver_tuples_are_its_rows_and_a_converted_column_keeps_sqlalchemys_rows(engine, session):
+    council = load_demo(session=session, today=TODAY)
+    session.commit()
+    with Session(engine) as fresh:
+        connection = fresh.connection()
+        window = {"first": date(2025, 11, 1), "last": date(2026, 10, 1), "after": date(2026, 11, 1)}
+        values = {"council_id": council.id, **window}
+        rows = driver_tuples(connection.execute(_voice_statement(), values))
+        assert rows
+        assert [tuple(r) for r in rows] == [tuple(r) for r in connection.execute(_voice_statement(), values)]
+        # A date column SQLAlchemy converts (SQLite gives text): its own rows, typed.
+        periods = driver_tuples(connection.execute(select(Reading.period).limit(3)))
+        assert periods and all(type(r[0]) is date for r in periods)
