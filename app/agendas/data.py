@@ -168,8 +168,7 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     values = {"council_id": council.id, "meeting_id": meeting.id}
 
     def read(statement, **more) -> list:
-        result = connection.execute(statement, {**values, **more})
-        return list(map(_record(tuple(result.keys())), result.all()))
+        return records(connection.execute(statement, {**values, **more}))
 
     data.previous = connection.execute(_previous_meeting(), {**values, "scheduled_at": meeting.scheduled_at}).first()
     data.departments = read(_departments())
@@ -274,6 +273,30 @@ def _record(keys: tuple[str, ...]):
     agenda reads several columns of thousands of rows a few times each.
     """
     return partial(tuple.__new__, namedtuple("Record", keys))
+
+
+def records(result) -> list:
+    """`result`'s rows as named tuples (`_record`), made from the driver's tuples with only the
+    columns SQLAlchemy would convert converted, by its own converters (dates in SQLite's text,
+    the UTC datetime type): no Row objects on the way."""
+    metadata = result._metadata
+    make = _record(tuple(result.keys()))
+    if metadata._tuplefilter is not None:  # columns the driver gives twice: SQLAlchemy's own rows
+        return list(map(make, result.all()))
+    try:
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
+    converters = [(i, convert) for i, convert in enumerate(metadata._processors) if convert is not None]
+    if not converters:
+        return list(map(make, rows))
+    made_rows = []
+    for row in rows:
+        row = list(row)
+        for i, convert in converters:
+            row[i] = convert(row[i])
+        made_rows.append(make(row))
+    return made_rows
 
 
 def driver_rows(connection, statement, parameters: dict) -> list[tuple]:

@@ -86,11 +86,11 @@ def load_voice(*, session: Session, council: Council, today: date) -> Voice:
     # `day` comes as the driver gives it (SQLite's text, PostgreSQL's date): a month of the
     # window is looked up, not parsed on each of thousands of rows.
     month_of = {key: month for month in months for key in (month, month.isoformat())}
-    rows = session.connection().execute(
+    result = session.connection().execute(
         _voice_statement(),
         {"council_id": council.id, "first": months[0], "last": last, "after": add_months(last, 1)},
     )
-    for kind, theme_id, department_id, text, day, a, b, c, d in rows.all():
+    for kind, theme_id, department_id, text, day, a, b, c, d in driver_tuples(result):
         if kind == "theme":
             if (month := month_of.get(day)) is None:
                 continue  # not the first day of a month: no trend reads it
@@ -115,6 +115,18 @@ def load_voice(*, session: Session, council: Council, today: date) -> Voice:
     # date (the driver's), either of which orders as the dates do.
     voice.examples = {t: [text for *_, text in sorted(found, reverse=True)] for t, found in voice.examples.items()}
     return voice
+
+
+def driver_tuples(result) -> list[tuple]:
+    """`result`'s rows as the driver's own tuples when SQLAlchemy would convert none of its columns
+    (as here: integers and text, the day typed as text), without a Row object a row; its rows otherwise."""
+    metadata = result._metadata
+    if metadata._tuplefilter is not None or any(metadata._processors):
+        return result.all()
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
 
 
 @cache

@@ -111,17 +111,26 @@ def fitted_change(values: list[float | None], weights: list[float] | None = None
 
     Weighted by each month's responses when given: a month of two responses (a
     partial month just imported) must not swing a trend built on hundreds a month.
+    Two passes over the months (the sums, then the spread and the slope about their means),
+    each term added in the months' order as `sum` would add it: the same float to the bit.
     """
     weights = weights or [1.0] * len(values)
-    points = [(i, v, w) for i, (v, w) in enumerate(zip(values, weights, strict=True)) if v is not None and w > 0]
+    points = []
+    total = sum_x = sum_y = 0
+    for i, (v, w) in enumerate(zip(values, weights, strict=True)):
+        if v is not None and w > 0:
+            points.append((i, v, w))
+            total += w
+            sum_x += i * w
+            sum_y += v * w
     if len(points) < 2:
         return None
-    total = sum(w for _, _, w in points)
-    mean_x = sum(i * w for i, _, w in points) / total
-    mean_y = sum(v * w for _, v, w in points) / total
-    spread = sum(w * (i - mean_x) ** 2 for i, _, w in points)
-    slope = sum(w * (i - mean_x) * (v - mean_y) for i, v, w in points) / spread
-    return round(slope * (points[-1][0] - points[0][0]), 6)
+    mean_x, mean_y = sum_x / total, sum_y / total
+    spread = moment = 0
+    for i, v, w in points:
+        spread += w * (i - mean_x) ** 2
+        moment += w * (i - mean_x) * (v - mean_y)
+    return round(moment / spread * (points[-1][0] - points[0][0]), 6)
 
 
 def direction_of(change: float | None, level: float | None, floor: float) -> str:
@@ -181,11 +190,17 @@ def load_trend_data(*, session: Session, council_id: int, months: int = 12, unti
 def build_theme_trend(data: TrendData, theme_id: int, department_id: int | None, *, points: bool = True) -> ThemeTrend:
     """One theme's trend over the window; `points=False` leaves out the monthly points (the
     agenda shows only the window's figures, and building them is most of the cost)."""
-    counts = [data.theme_counts.get((theme_id, department_id, month), NO_COUNTS) for month in data.months]
-    asked = [data.response_counts.get((department_id, month), NO_COUNTS)[0] for month in data.months]
-    shares = [round(c[0] / n, 6) if n else None for c, n in zip(counts, asked, strict=True)]
-    negative = sum(c[0] for c in counts)
-    responses = sum(asked)
+    theme_counts, response_counts = data.theme_counts, data.response_counts
+    counts, asked, shares = [], [], []
+    negative = responses = 0
+    for month in data.months:  # one pass over the window's months
+        c = theme_counts.get((theme_id, department_id, month), NO_COUNTS)
+        n = response_counts.get((department_id, month), NO_COUNTS)[0]
+        counts.append(c)
+        asked.append(n)
+        shares.append(round(c[0] / n, 6) if n else None)
+        negative += c[0]
+        responses += n
     share = round(negative / responses, 6) if responses else None
     change = fitted_change(shares, asked)
     return ThemeTrend(

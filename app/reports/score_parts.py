@@ -24,6 +24,7 @@ the method's (DOMAIN.md, "The improvement loop"); app/reports/scorecard.py weigh
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from operator import attrgetter
 
 from app.measures.stats import TREND_PERIODS, Point, meets_target
@@ -70,13 +71,21 @@ def _add_months(month: date, n: int) -> date:
 
 def windows(today: date) -> tuple[list[date], list[date]]:
     """(the 3 complete months before today's month, the 3 before those), oldest first."""
+    recent, before = _windows(today)
+    return list(recent), list(before)
+
+
+@cache
+def _windows(today: date) -> tuple[tuple[date, ...], tuple[date, ...]]:
+    """`windows`, kept per day: an agenda scores every department on the same day."""
     this_month = today.replace(day=1)
-    recent = [_add_months(this_month, n) for n in range(-WINDOW_MONTHS, 0)]
-    before = [_add_months(this_month, n) for n in range(-2 * WINDOW_MONTHS, -WINDOW_MONTHS)]
+    recent = tuple(_add_months(this_month, n) for n in range(-WINDOW_MONTHS, 0))
+    before = tuple(_add_months(this_month, n) for n in range(-2 * WINDOW_MONTHS, -WINDOW_MONTHS))
     return recent, before
 
 
-def month_span(months: Sequence[date]) -> str:
+@cache
+def month_span(months: tuple[date, ...]) -> str:
     return f"{months[0]:%b}–{months[-1]:%b %Y}"
 
 
@@ -140,7 +149,7 @@ def theme_measure_score(measure: MeasureFact) -> tuple[float | None, str]:
 
 def comment_trend_from_feedback(facts: FeedbackFacts, *, today: date) -> tuple[float | None, list[str]]:
     """Negative themes' share of responses, last 3 months vs the 3 before, mention-weighted."""
-    recent, before = windows(today)
+    recent, before = _windows(today)
     asked_recent = sum(facts.responses.get(m, 0) for m in recent)
     asked_before = sum(facts.responses.get(m, 0) for m in before)
     if not asked_recent or not asked_before:
@@ -163,11 +172,17 @@ def comment_trend_from_feedback(facts: FeedbackFacts, *, today: date) -> tuple[f
     return sum(s * w for s, w, _ in scored) / weight, [line for *_, line in scored]
 
 
+NO_RATINGS = (0, 0)
+
+
 def rating_from_feedback(facts: FeedbackFacts, *, today: date) -> tuple[float | None, str | None]:
     """The goal-support rating of the last 3 complete months on the council's scale, as 0–100."""
-    recent, _ = windows(today)
-    total = sum(facts.rating_sums.get(m, (0, 0))[0] for m in recent)
-    count = sum(facts.rating_sums.get(m, (0, 0))[1] for m in recent)
+    recent, _ = _windows(today)
+    total = count = 0
+    for m in recent:
+        rating_sum, rated = facts.rating_sums.get(m, NO_RATINGS)
+        total += rating_sum
+        count += rated
     if not count:
         return None, None
     low, high = facts.rating_min, facts.rating_max
