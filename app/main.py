@@ -70,15 +70,26 @@ from app.web.routing import skip_unmatchable_routers
 SESSION_COOKIE = "cxc_session"
 
 
+# How many net allocations between collections of the youngest generation (CPython's default: 700).
+YOUNG_COLLECTION_EVERY = 10_000
+
+
 def settle_heap() -> None:
     """Move what start-up built (modules, routes, schemas) out of the collector's way.
 
     Those objects live as long as the process; without this every full collection
     walks all of them again, a pause of about 100 ms in the middle of a request.
     Objects freed later are still freed: freezing only spares the cycle collector.
+
+    Then the youngest generation is collected every 10,000 net allocations instead of 700: a
+    request builds tens of thousands of short-lived objects (rows, models, template output)
+    that reference counting frees on its own, and at 700 the collector walked them about 50
+    times in one agenda build, a third of its CPU. Garbage in cycles is still collected, a
+    little later; the older generations keep their default pace relative to the young one.
     """
     gc.collect()
     gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION_EVERY, *gc.get_threshold()[1:])
 
 
 def start_delivery(engine, settings: Settings) -> DeliveryLoop | None:
