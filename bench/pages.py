@@ -9,8 +9,9 @@ figure is what one request of that page costs:
 - action list: the member's actions, as the load run opens them (the council's log filtered
   to their seat, `?owner_id=`);
 - minutes page: the secretary's page of the next meeting's minutes, right after a save of
-  notes in the same council (the save replaces the council's stamp, so the agenda the
-  minutes follow is built afresh: cold, as under the load run's autosaves);
+  notes in the same council, as under the load run's autosaves (the save replaces the
+  council's minutes stamp only, so the agenda the minutes follow stays kept; the record
+  itself is read afresh);
 - autosave: the secretary's save of an item's notes (POST …/autosave with the version).
 
 Every round runs the four and a health check, interleaved, so a busy moment on a shared
