@@ -4,8 +4,18 @@ matplotlib is imported on the first chart, not when the app starts (about 0.4 s)
 Rendering is cached by everything drawn (points, target, title, unit, direction and
 format): a measure whose readings, target and name have not changed costs nothing the
 second time, and any change to them is a different key, so a stale chart is never served.
+
+Drawn charts are also kept on disk (`use_disk_cache`, settings CHART_CACHE_DIR), one file per
+content, so every worker process (and the next start) reuses a chart any of them drew: a
+five-year council's Word pack holds about twenty, 2-4 s of CPU to draw. A file's name is a
+hash of everything drawn plus this module's source and matplotlib's version, so a change to
+the data or to the drawing is a new file; files are written whole (a temporary file renamed
+into place), a missing or damaged one is simply drawn again, and the oldest go first once
+the folder holds more than CHART_CACHE_FILES.
 """
 
+import contextlib
+import hashlib
 import io
 import os
 import tempfile
@@ -13,6 +23,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
+from importlib import metadata
 from typing import Literal, Protocol
 
 from app.display import DIRECTION_LABELS, STATUSES, format_value
@@ -153,6 +164,71 @@ def _draw(
     return buffer.getvalue()
 
 
+# Where drawn charts are kept on disk (None: not kept) and how many files at most.
+DEFAULT_FOLDER = os.path.join(tempfile.gettempdir(), f"cx-council-charts-{os.getuid()}")
+_disk: dict = {"folder": DEFAULT_FOLDER, "files": 2000}
+_PRUNE_EVERY = 50  # files written between two looks at the folder's size
+_written = [0]
+# What every whole file ends with: a damaged or half-written one is drawn again.
+_ENDINGS = {"png": b"IEND\xaeB`\x82", "svg": b"</svg>\n"}
+
+
+def use_disk_cache(folder: str | None, files: int = 2000) -> None:
+    """Keep drawn charts in `folder` (created when first needed), at most `files` of them; None keeps none."""
+    _disk.update(folder=folder, files=files)
+
+
+@lru_cache(maxsize=1)
+def _drawing_version() -> bytes:
+    """This module's source and matplotlib's version: a new drawing never reads an old file."""
+    with open(__file__, "rb") as source:
+        code = source.read()
+    return hashlib.sha256(code + metadata.version("matplotlib").encode()).digest()
+
+
+def _chart_path(folder: str, drawn: tuple) -> str:
+    key = hashlib.sha256(_drawing_version() + repr(drawn).encode()).hexdigest()
+    return os.path.join(folder, f"{key}.{drawn[5]}")
+
+
+def _read_kept(path: str, fmt: Format) -> bytes | None:
+    try:
+        with open(path, "rb") as kept:
+            content = kept.read()
+        os.utime(path)  # recently used: the last to be pruned
+    except OSError:
+        return None
+    return content if content.endswith(_ENDINGS[fmt]) else None
+
+
+def _keep(folder: str, path: str, content: bytes) -> None:
+    """Write `content` whole at `path` (a temporary file renamed), then prune now and then; errors are ignored."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".drawing-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(content)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+        _written[0] += 1
+        if _written[0] % _PRUNE_EVERY == 0:
+            _prune(folder, _disk["files"])
+    except OSError:
+        pass
+
+
+def _prune(folder: str, files: int) -> None:
+    """Remove the least recently used charts beyond `files`."""
+    with os.scandir(folder) as entries:
+        kept = [(e.stat().st_mtime, e.path) for e in entries if not e.name.startswith(".") and e.is_file()]
+    for _, path in sorted(kept)[: max(len(kept) - files, 0)]:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
 @lru_cache(maxsize=128)
 def _render(
     points: tuple[tuple[date, float], ...],
@@ -163,8 +239,16 @@ def _render(
     fmt: Format,
     compact: bool,
 ) -> bytes:
+    drawn = (points, target, title, unit, direction, fmt, compact)
+    folder = _disk["folder"]
+    path = _chart_path(folder, drawn) if folder else None
+    if path and (content := _read_kept(path, fmt)) is not None:
+        return content
     with _lock:
-        return _draw(points, target, title, unit, direction, fmt, compact)
+        content = _draw(*drawn)
+    if path:
+        _keep(folder, path, content)
+    return content
 
 
 def _as_pairs(points: Iterable) -> tuple[tuple[date, float], ...]:

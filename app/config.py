@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     # (app/agendas/cache.py); the least recently used go first, a pack larger than this is never kept.
     # A five-year council's Word pack is about 1 MB, its PDF about 2 MB. 0 keeps none.
     PACK_CACHE_MB: int = Field(default=64, ge=0, le=4096)
+    # Where drawn trend charts are kept for every worker and the next start (app/charts.py), one
+    # PNG or SVG file (~30-90 KB) per chart content; unset: a folder in the system's temporary
+    # folder; empty: none kept on disk (each worker draws its own). The oldest go beyond CHART_CACHE_FILES.
+    CHART_CACHE_DIR: str | None = None
+    CHART_CACHE_FILES: int = Field(default=2000, ge=1, le=1_000_000)
 
     @model_validator(mode="after")
     def refuse_default_secret(self) -> "Settings":

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from app import __version__
+from app import __version__, charts
 from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
 from app.actions import api as actions_api
@@ -143,6 +143,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     redact_feed_tokens_in_access_log()
     configure_csrf(settings)
+    folder = charts.DEFAULT_FOLDER if settings.CHART_CACHE_DIR is None else settings.CHART_CACHE_DIR or None
+    charts.use_disk_cache(folder, settings.CHART_CACHE_FILES)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.SECRET_KEY,

@@ -61,11 +61,18 @@ def publish_agenda(
     """Freeze today's agenda as the one circulated (chair) and queue its mail to every seat.
 
     `cache` (the app's agenda cache) is given the agenda and its Word pack as readers will ask for them."""
-    previous = agenda_service.latest_snapshot(session=session, meeting=meeting)
-    before = Agenda.model_validate(previous.content) if previous else None
-    snapshot = agenda_service.publish_snapshot(session=session, access=access, meeting=meeting)
     # Without the app's cache, one for this publish: the pack and the invite still share one agenda.
     cache = cache if cache is not None else AgendaCache(max_entries=1, pack_bytes=0)
+    previous = agenda_service.latest_snapshot(session=session, meeting=meeting)
+    # What was circulated until now, as its readers have it (most often still kept: no second read of it).
+    before = (
+        agenda_service.kept_entry(
+            session=session, access=access, meeting=meeting, live=False, snapshot=previous, cache=cache, stamp=None
+        ).agenda
+        if previous
+        else None
+    )
+    snapshot = agenda_service.publish_snapshot(session=session, access=access, meeting=meeting)
     agenda = agenda_service.kept_entry(
         session=session, access=access, meeting=meeting, live=False, snapshot=snapshot, cache=cache, stamp=None
     ).agenda

@@ -64,9 +64,11 @@ def build_message(
     subject: str,
     text: str,
     html: str,
-    attachments: Sequence[Attachment] = (),
+    attachments: Sequence[Attachment | EmailMessage] = (),
     unsubscribe: str | None = None,
 ) -> EmailMessage:
+    """One person's mail: text and HTML alternatives, then the attachments (an `Attachment`, or its part as
+    `attachment_part` built it, which many messages may share: serialising a message does not change it)."""
     message = EmailMessage()
     message["To"] = Address(display_name=one_line(recipient.name), addr_spec=recipient.email)
     message["Subject"] = one_line(subject)
@@ -77,26 +79,31 @@ def build_message(
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     for attachment in attachments:
-        _attach(message, attachment)
+        _attach(message, attachment if isinstance(attachment, EmailMessage) else attachment_part(attachment))
     return message
 
 
-def _attach(message: EmailMessage, attachment: Attachment) -> None:
+def attachment_part(attachment: Attachment) -> EmailMessage:
+    """The MIME part of `attachment`, as EmailMessage.add_attachment builds it."""
     maintype, subtype = attachment.media_type.split("/", 1)
-    message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
-    if attachment.params:
-        part = message.get_payload()[-1]
-        for name, value in attachment.params.items():
-            part.set_param(name, value)
+    part = EmailMessage()
+    part.set_content(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
+    for name, value in attachment.params.items():
+        part.set_param(name, value)
+    return part
+
+
+def _attach(message: EmailMessage, part: EmailMessage) -> None:
+    if message.get_content_type() != "multipart/mixed":
+        message.make_mixed()
+    message.attach(part)
 
 
 def stored_attachment(session: Session, attachment: Attachment) -> tuple[Attachment, StoredPart]:
     """`attachment` encoded once and stored in the outbox; the stand-in each mail attaches in its place.
 
     Encoded as build_message attaches it, so the bytes put back are the bytes it would have carried."""
-    alone = EmailMessage()
-    _attach(alone, attachment)
-    wire = alone.get_payload()[-1].as_bytes(policy=WIRE).split(b"\r\n\r\n", 1)[1]
+    wire = attachment_part(attachment).as_bytes(policy=WIRE).split(b"\r\n\r\n", 1)[1]
     part = store_part(session, wire)
     return replace(attachment, content=part.stand_in), part
 
@@ -135,6 +142,7 @@ def notify(
     taken = queued_keys(session, keys.values())
     queued: list[OutboxMessage] = []
     stored: list[tuple[Attachment, StoredPart]] | None = None  # once someone is mailed
+    shared: list[EmailMessage] = []  # the stand-ins' parts, built once for every mail
     for recipient in unique.values():
         key = keys.get(recipient.user_id)
         if recipient.user_id not in wanted or key in taken:
@@ -154,12 +162,13 @@ def notify(
         text, html = render_mail(template, full)
         if stored is None:
             stored = [stored_attachment(session, attachment) for attachment in attachments]
+            shared = [attachment_part(stand_in) for stand_in, _ in stored]
         message = build_message(
             recipient=recipient,
             subject=subject(recipient) if callable(subject) else subject,
             text=text,
             html=html,
-            attachments=[stand_in for stand_in, _ in stored],
+            attachments=shared,
             unsubscribe=unsubscribe,
         )
         row = enqueue(

@@ -13,6 +13,7 @@ import pytest
 import vobject
 from sqlmodel import select
 
+from app.agendas.model import Agenda
 from app.councils.sections import SECTION_TITLES
 from app.display import long_date
 from app.models import AobItem, Council, Meeting, NotificationPreference, OutboxMessage, Role
@@ -207,3 +208,19 @@ def test_publishing_from_the_page_mails_the_seats_too(mail_app, session, inbox):
     published = client.post(f"{page}/publish", data={"csrf_token": token})  # the redirect followed
     assert "every seat is being mailed it" in published.text
     assert len(flush(app, inbox)) == 7
+
+
+def test_republishing_compares_with_the_circulated_agenda_kept_rather_than_reading_its_snapshot_again(
+    mail_app, session, monkeypatch
+):
+    app, client = mail_app
+    chair, council, seats, meeting = seven_seats(session)
+    url = f"/api/meetings/{meeting.id}/agenda/publish"
+    assert client.post(url, headers=auth(app, chair)).status_code == 200
+    read = []
+    validate = Agenda.model_validate.__func__
+    monkeypatch.setattr(
+        Agenda, "model_validate", classmethod(lambda cls, *a, **k: read.append(1) or validate(cls, *a, **k))
+    )
+    assert client.post(url, headers=auth(app, chair)).status_code == 200
+    assert len(read) == 1  # the new snapshot, read back as its readers will; version 1 came from the cache

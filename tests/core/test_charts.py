@@ -68,7 +68,8 @@ def test_a_warm_render_returns_the_same_bytes_without_drawing(monkeypatch):
         chart("svg", title="Cached chart", target=7.5)
 
 
-def test_svg_bytes_are_deterministic():
+def test_svg_bytes_are_deterministic(monkeypatch):
+    monkeypatch.setitem(charts._disk, "folder", None)  # drawn twice, not read back
     charts._render.cache_clear()
     first = chart("svg", title="Deterministic")
     charts._render.cache_clear()
@@ -96,3 +97,68 @@ def test_the_word_files_chart_a_measure_row_as_png_and_skip_one_without_readings
     )
     assert charts.measure_chart_png(row) == chart("png")
     assert charts.measure_chart_png(SimpleNamespace(**{**vars(row), "trend": []})) is None
+
+
+def kept_charts(tmp_path, monkeypatch, files=2000):
+    monkeypatch.setitem(charts._disk, "folder", str(tmp_path))
+    monkeypatch.setitem(charts._disk, "files", files)
+    charts._render.cache_clear()
+    return tmp_path
+
+
+def test_a_chart_drawn_once_is_read_back_by_another_process_without_drawing(tmp_path, monkeypatch):
+    folder = kept_charts(tmp_path, monkeypatch)
+    drawn = chart("png", title="Kept on disk")
+    assert [p.suffix for p in folder.iterdir()] == [".png"]
+    code = (
+        "import sys; from app import charts; from tests.core.test_charts import chart; "
+        f"charts.use_disk_cache({str(folder)!r}); out = chart('png', title='Kept on disk'); "
+        "sys.stdout.buffer.write(out); sys.stderr.write(str('matplotlib' in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
+    assert result.stdout == drawn
+    assert result.stderr.decode().strip() == "False"  # read, not drawn
+
+
+def test_a_cleared_memory_reads_the_file_and_changed_data_draws_a_new_chart(tmp_path, monkeypatch):
+    kept_charts(tmp_path, monkeypatch)
+    first = chart("svg", title="Kept")
+    charts._render.cache_clear()
+    draw = charts._draw
+    calls = []
+    monkeypatch.setattr(charts, "_draw", lambda *args: calls.append(args) or draw(*args))
+    assert chart("svg", title="Kept") == first
+    assert calls == []
+    changed = chart("svg", title="Kept", target=7.5)
+    assert len(calls) == 1 and changed != first
+    assert len(list(tmp_path.iterdir())) == 2
+
+
+def test_a_damaged_or_missing_file_is_drawn_again(tmp_path, monkeypatch):
+    kept_charts(tmp_path, monkeypatch)
+    whole = chart("png", title="Damaged")
+    (path,) = tmp_path.iterdir()
+    path.write_bytes(whole[: len(whole) // 2])  # as a crash mid-write would leave it, were it not renamed
+    charts._render.cache_clear()
+    assert chart("png", title="Damaged") == whole
+    assert path.read_bytes() == whole
+    path.unlink()
+    charts._render.cache_clear()
+    assert chart("png", title="Damaged") == whole and path.exists()
+
+
+def test_an_unwritable_folder_still_gives_the_chart(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setitem(charts._disk, "folder", str(blocker / "charts"))
+    charts._render.cache_clear()
+    assert chart("png", title="Nowhere to keep").startswith(b"\x89PNG")
+
+
+def test_the_folder_keeps_the_most_recently_used_charts_only(tmp_path, monkeypatch):
+    kept_charts(tmp_path, monkeypatch, files=3)
+    monkeypatch.setattr(charts, "_PRUNE_EVERY", 1)
+    monkeypatch.setattr(charts, "_draw", lambda *args: b"<svg>" + repr(args).encode() + b"</svg>\n")
+    for n in range(5):
+        chart("svg", title=f"Chart {n}")
+    assert len(list(tmp_path.iterdir())) == 3

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from app.db import make_engine
 from app.models import OutboxAttachment, OutboxMessage, OutboxMessageAttachment
-from app.notifications.service import Attachment, Recipient, build_message, notify
+from app.notifications.service import Attachment, Recipient, attachment_part, build_message, notify
 from app.outbox.deliver import deliver_all
 from app.outbox.queue import WIRE, message_bytes, store_part
 from tests.factories import make_council, make_user
@@ -81,6 +81,18 @@ def test_a_pack_mailed_to_every_seat_is_stored_once_and_arrives_whole(session, s
         # (the server adds nothing before the message; smtplib ends it with CRLF as it was)
         assert _boundaries(raw.replace(b"\r\n", b"\n")) == _boundaries(whole_raw.replace(b"\r\n", b"\n"))
         assert message_bytes(session, session.get(OutboxMessage, row.id)) == raw
+
+
+def test_attachment_parts_built_once_give_every_mail_the_bytes_attaching_each_file_gives():
+    shared = [attachment_part(file) for file in FILES]
+    for name in ("Zoë Ünal", "Bob", "A name long enough to be folded " * 4):
+        person = Recipient(1, name, "seat@example.org")
+        each = [
+            build_message(recipient=person, subject="Agenda", text=f"Hello {name}", html="<p>é</p>", attachments=files)
+            for files in (FILES, shared)
+        ]
+        assert _boundaries(each[0].as_bytes(policy=WIRE)) == _boundaries(each[1].as_bytes(policy=WIRE))
+    assert [part.as_bytes() for part in shared] == [attachment_part(file).as_bytes() for file in FILES]
 
 
 def test_the_same_bytes_are_stored_once_across_mailings(session, settings):
