@@ -70,8 +70,9 @@ class AgendaEntry:
     agenda: Agenda
     key: AgendaKey | None
     _json: AgendaJson | None = field(default=None, repr=False)
-    # The page's HTML of the sections that show the same to every reader (app/agendas/pages.py section_bodies).
-    bodies: dict[str, str] | None = field(default=None, repr=False)
+    # The page's HTML of the sections that show the same to every reader (app/agendas/pages.py section_bodies):
+    # each section's template rendered alone (a jinja2 TemplateModule; str() of it is the HTML).
+    bodies: dict[str, object] | None = field(default=None, repr=False)
 
     @property
     def json(self) -> AgendaJson:

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from markupsafe import Markup
+from jinja2.environment import TemplateModule
 
 from app.agendas import carry, publish
 from app.agendas import service as agenda_service
@@ -109,18 +109,21 @@ SAME_FOR_EVERYONE = frozenset(
 )
 
 
-def section_bodies(entry, *, council_id: int) -> dict[str, Markup]:
-    """The HTML of each SAME_FOR_EVERYONE section's body (its template included alone, as the page would),
-    kept with the agenda entry: most of a five-year council's page, rendered once per change of the agenda."""
+def section_bodies(entry, *, council_id: int) -> dict[str, TemplateModule]:
+    """The HTML of each SAME_FOR_EVERYONE section's body (its template rendered alone, as the page would include
+    it), kept with the agenda entry: most of a five-year council's page, rendered once per change of the agenda.
+
+    Each is Jinja's own rendered template (a TemplateModule: escaped as the template escapes, and inserted by the
+    page as the output of a template, as an include would be), never a string of ours marked safe."""
     if entry.bodies is None:
         # Two threads may both render on a first view: the same HTML, so either may win.
         council = SimpleNamespace(id=council_id)  # the one thing of the council's these templates show
         entry.bodies = {
-            s.anchor: templates.env.get_template(f"agenda/_{s.key}.html").render(s=s, council=council)
+            s.anchor: templates.env.get_template(f"agenda/_{s.key}.html").make_module({"s": s, "council": council})
             for s in entry.agenda.sections
             if s.key in SAME_FOR_EVERYONE
         }
-    return {anchor: Markup(html) for anchor, html in entry.bodies.items()}  # noqa: S704 - our templates' output
+    return entry.bodies
 
 
 def agenda_papers_view(*, session, access, meeting, agenda, live: bool):
