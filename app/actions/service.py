@@ -143,12 +143,12 @@ def _with_pending(public: ActionPublic, pending: ActionDueRequest | None) -> Act
     return public
 
 
-def _build_shown_query():
+def _with_shown(query):
+    """`query` joined to what get_action_public adds to an action: its owner's and department's names, the
+    meeting's number and any pending due-date request (the columns are the caller's to add)."""
     owner_seat, owner_user = aliased(Membership), aliased(User)
-    return (
-        record_access_query(Action, include_archived=True)
-        .add_columns(owner_user.name, Department.name, Meeting.number, ActionDueRequest)
-        .outerjoin(owner_seat, owner_seat.id == Action.owner_id)
+    joined = (
+        query.outerjoin(owner_seat, owner_seat.id == Action.owner_id)
         .outerjoin(owner_user, owner_user.id == owner_seat.user_id)
         .outerjoin(Department, Department.id == Action.department_id)
         .outerjoin(Meeting, Meeting.id == Action.raised_at_meeting_id)
@@ -157,6 +157,12 @@ def _build_shown_query():
             (col(ActionDueRequest.action_id) == Action.id) & (ActionDueRequest.status == DueRequestStatus.pending),
         )
     )
+    return joined, owner_user
+
+
+def _build_shown_query():
+    query, owner_user = _with_shown(record_access_query(Action, include_archived=True))
+    return query.add_columns(owner_user.name, Department.name, Meeting.number, ActionDueRequest)
 
 
 # The action, the caller's seat, and what get_action_public adds (owner, department, meeting,
@@ -165,23 +171,15 @@ _SHOWN_QUERY = _build_shown_query()
 
 
 def _build_write_query():
-    owner_seat, owner_user = aliased(Membership), aliased(User)
-    return (
+    query, owner_user = _with_shown(
         sign_in_query()
-        .add_columns(Action, Council, Membership, owner_user.name, Department.name, Meeting.number, ActionDueRequest)
+        .add_columns(Action, Council, Membership)
         .outerjoin(Action, Action.id == bindparam("record_id"))
         # As record_access_query(Action, include_archived=True): archived actions, not archived councils.
         .outerjoin(Council, (Council.id == Action.council_id) & col(Council.archived_at).is_(None))
         .outerjoin(Membership, (Membership.council_id == Council.id) & (Membership.user_id == User.id))
-        .outerjoin(owner_seat, owner_seat.id == Action.owner_id)
-        .outerjoin(owner_user, owner_user.id == owner_seat.user_id)
-        .outerjoin(Department, Department.id == Action.department_id)
-        .outerjoin(Meeting, Meeting.id == Action.raised_at_meeting_id)
-        .outerjoin(
-            ActionDueRequest,
-            (col(ActionDueRequest.action_id) == Action.id) & (ActionDueRequest.status == DueRequestStatus.pending),
-        )
     )
+    return query.add_columns(owner_user.name, Department.name, Meeting.number, ActionDueRequest)
 
 
 # The PATCH of an action reads its sign-in with all of that: (sign-in, person, then as _SHOWN_QUERY).
