@@ -158,6 +158,8 @@ def test_the_chair_works_the_agenda_with_the_keyboard(demo, page):
     link = tab_to(page, lambda f: f["href"].startswith("#") and f["tag"] == "a")
     anchor = link["href"][1:]
     page.keyboard.press("Enter")
+    # The browser moves to the fragment after the key event: wait for it rather than read the URL at once.
+    page.wait_for_url(f"**#{anchor}", timeout=10_000)
     assert page.url.endswith(f"#{anchor}")
     press(page, "Tab")
     assert page.evaluate(
