@@ -20,7 +20,7 @@ and a document that reads none of those tables (the agenda: tests/core/test_revi
 checks its statements) asks stamp_for(…, minutes=False) and stays cached while they change.
 
 Only bookkeeping (UNTRACKED: sign-in failures and sessions, idempotency keys, spent form
-tokens, home page visits, the mail queue, the audit log, paper bytes) is left out: it
+tokens, home page visits, the mail queue, the job queue, the audit log, paper bytes) is left out: it
 changes no document.
 """
 
@@ -55,6 +55,7 @@ from app.models import (
     Initiative,
     InitiativeDepartment,
     InitiativeMeasure,
+    Job,
     Journey,
     JourneyStep,
     LoginFailure,
@@ -136,6 +137,7 @@ UNTRACKED = (
     ReminderDigest,
     AuditEntry,
     PaperBlob,
+    Job,
 )
 
 CHANGES = "cxc_changes"

@@ -26,6 +26,7 @@ from app.models.feedback import (
 from app.models.idempotency import IdempotencyKey, UsedFormToken
 from app.models.initiatives import Initiative, InitiativeDepartment, InitiativeMeasure, InitiativeStatus, Rag
 from app.models.invitations import Invitation, InvitationStatus
+from app.models.jobs import Job, JobStatus
 from app.models.journeys import Journey, JourneyStep, Responsibility, StepDepartment
 from app.models.measures import Direction, Measure, MeasureCategory, MeasureKind, MeasureScope, Reading
 from app.models.meetings import Meeting, MeetingStatus
@@ -105,6 +106,8 @@ __all__ = [
     "InitiativeStatus",
     "Invitation",
     "InvitationStatus",
+    "Job",
+    "JobStatus",
     "Journey",
     "LoginFailure",
     "JourneyStep",
