@@ -1,6 +1,8 @@
 """Settings, read once from the environment and an optional `.env` file."""
 
 import ipaddress
+import os
+import tempfile
 from functools import lru_cache
 from typing import Literal
 
@@ -80,6 +82,21 @@ class Settings(BaseSettings):
     # folder; empty: none kept on disk (each worker draws its own). The oldest go beyond CHART_CACHE_FILES.
     CHART_CACHE_DIR: str | None = None
     CHART_CACHE_FILES: int = Field(default=2000, ge=1, le=1_000_000)
+    # Where the Word and PDF packs of circulated agendas are kept for every worker (app/agendas/cache.py): the
+    # pack the publish job built is what people download. Unset: a folder in the system's temporary folder;
+    # empty: none kept on disk. The least recently used go beyond PACK_CACHE_FILES (~1-2 MB each).
+    PACK_CACHE_DIR: str | None = None
+    PACK_CACHE_FILES: int = Field(default=200, ge=1, le=100_000)
+    # Who runs the jobs requests hand on (an agenda's pack and mail, app/jobs.py): "process", one job process
+    # per `council serve` worker (what `council serve` sets when unset); "inline", after the response in the
+    # same process; "off", only the delivery passes (`council deliver`, DELIVER_IN_SERVE).
+    JOBS_RUN_IN: Literal["process", "inline", "off"] = "inline"
+    # A job is tried this many times (then failed, shown on the agenda page with "Send again"); a runner's claim
+    # on it lasts JOBS_LEASE_SECONDS (a killed runner's job is taken again after it); the job process also
+    # looks for due jobs every JOBS_POLL_SECONDS (retries, and jobs another worker left).
+    JOBS_MAX_ATTEMPTS: int = Field(default=5, ge=1, le=100)
+    JOBS_LEASE_SECONDS: int = Field(default=600, ge=10, le=24 * 3600)
+    JOBS_POLL_SECONDS: int = Field(default=30, ge=1, le=3600)
 
     @model_validator(mode="after")
     def refuse_default_secret(self) -> "Settings":
@@ -119,6 +136,12 @@ class Settings(BaseSettings):
         if self.API_DOCS_PUBLIC is not None:
             return self.API_DOCS_PUBLIC
         return self.ENVIRONMENT != "production"
+
+    @property
+    def pack_folder(self) -> str | None:
+        if self.PACK_CACHE_DIR is None:
+            return os.path.join(tempfile.gettempdir(), f"cx-council-packs-{os.getuid()}")
+        return self.PACK_CACHE_DIR or None
 
     @property
     def is_sqlite(self) -> bool:

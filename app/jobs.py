@@ -1,4 +1,21 @@
-"""Periodic jobs: what must happen every so often, run before each delivery pass.
+"""Periodic jobs, and the durable jobs requests hand on (an agenda's pack and mail to every seat).
+
+Durable jobs (app/models/jobs.py) are rows a request writes in its own transaction.
+`run_queued_jobs` claims them one at a time with a lease (an UPDATE that only one runner's
+WHERE still matches, on SQLite and PostgreSQL alike), runs each in its own transaction,
+marked done in that transaction; on error it is rolled back, the error recorded, and the
+job tried again later (OUTBOX_FIRST_RETRY_SECONDS, doubling) until JOBS_MAX_ATTEMPTS, then
+failed (the agenda page shows it and offers to send again). Who runs them (JOBS_RUN_IN):
+- `process`: each `council serve` worker starts ONE job process (`JobProcess`: spawned, its
+  own engine), asks it to run the queued jobs after a request that recorded one has
+  committed, and every JOBS_POLL_SECONDS (retries, and jobs another worker or a crashed
+  one left). The worker's requests never wait for a job's CPU (or its GIL);
+- `inline`: after the response, in the same process (a background task): tests, `make run`;
+- `off`: only the delivery passes run them.
+Every delivery pass (`council deliver`, the DeliveryLoop) also runs jobs left queued for a
+while (a worker that crashed before its job process took one): they survive any crash.
+
+Periodic jobs: what must happen every so often, run before each delivery pass.
 
 `council deliver` (each --once run, each --loop pass) and the loop in `council serve`
 call `run_periodic` before they deliver, so what a job queues leaves in the same pass.
@@ -13,15 +30,27 @@ it flushes, never commits) and add one line to JOBS.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+import signal
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from sqlalchemy import or_, update
+from sqlmodel import col, select
+
+from app import charts
 from app.actions.reminders import queue_digests
-from app.db import open_session
+from app.agendas import publish
+from app.agendas.cache import AgendaCache
+from app.db import make_engine, open_session
+from app.models import Job, JobStatus
 from app.models.base import utcnow
-from app.outbox.deliver import DeliveryRun, deliver_all
+from app.outbox.deliver import DeliveryRun, deliver_all, retry_wait
 from app.reports.reminders import queue_report_reminders
 
 if TYPE_CHECKING:
@@ -32,7 +61,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("council.jobs")
 
-Job = Callable[..., int]
+Periodic = Callable[..., int]
 
 
 def digests(session: Session, settings: Settings, *, now: datetime) -> int:
@@ -41,7 +70,7 @@ def digests(session: Session, settings: Settings, *, now: datetime) -> int:
 
 
 # -- the jobs, in the order they run; one line each ------------------------------------
-JOBS: dict[str, Job] = {
+JOBS: dict[str, Periodic] = {
     "digests": digests,
     "report_reminders": queue_report_reminders,
 }
@@ -66,10 +95,242 @@ def run_periodic(engine: Engine, settings: Settings, *, now: datetime | None = N
     return done
 
 
-def deliver_pass(engine: Engine, settings: Settings, *, batch: int = 50) -> tuple[dict[str, int], DeliveryRun]:
-    """One pass of a deliverer: the periodic jobs, then every due message."""
+def deliver_pass(
+    engine: Engine, settings: Settings, *, batch: int = 50, waited: timedelta = timedelta(0)
+) -> tuple[dict[str, int], DeliveryRun]:
+    """One pass of a deliverer: the periodic jobs, the durable jobs queued at least `waited` ago, every due message."""
     jobs = run_periodic(engine, settings)
+    jobs["queued_jobs"] = run_queued_jobs(engine, settings, waited=waited)
     return jobs, deliver_all(engine, settings, batch=batch)
+
+
+# -- durable jobs ---------------------------------------------------------------------------
+
+# What each kind of job does: fn(session, settings, payload, cache) -> (status, things done); it flushes, never
+# commits. And what it may build first in a read transaction (outside SQLite's write lock), or None.
+Runner = Callable[..., tuple[JobStatus, int]]
+KINDS: dict[str, tuple[Runner, Callable[..., None] | None]] = {
+    publish.JOB_KIND: (publish.send_agenda_mail, publish.prepare_agenda_mail),
+}
+# A job still waiting after this long is run by any delivery pass in `council serve` too.
+WAITED_IN_SERVE = timedelta(minutes=2)
+
+
+def claim_job(engine: Engine, settings: Settings, *, now: datetime, waited: timedelta = timedelta(0)) -> Job | None:
+    """Take one due job (queued, or running with its lease passed) for JOBS_LEASE_SECONDS; None when none is due.
+
+    Only one runner's UPDATE matches a row: the others see it claimed (rowcount 0) and try the next."""
+    due = (
+        col(Job.status).in_((JobStatus.queued, JobStatus.running)),
+        or_(col(Job.lease_until).is_(None), col(Job.lease_until) < now),
+        col(Job.created_at) <= now - waited,
+    )
+    lease = timedelta(seconds=settings.JOBS_LEASE_SECONDS)
+    with open_session(engine, write=True) as session:
+        for job_id in session.exec(select(Job.id).where(*due).order_by(col(Job.id)).limit(10)).all():
+            taken = session.exec(
+                update(Job)
+                .where(col(Job.id) == job_id, *due)
+                .values(status=JobStatus.running, attempts=Job.attempts + 1, lease_until=now + lease)
+            )
+            if taken.rowcount == 1:
+                job = session.get(Job, job_id)
+                session.commit()
+                return job
+        session.commit()
+    return None
+
+
+def _finish(engine: Engine, job: Job, **values) -> bool:
+    """Record the outcome of the attempt `job` holds; False when its lease passed and another runner took it."""
+    with open_session(engine, write=True) as session:
+        ended = session.exec(
+            update(Job)
+            .where(col(Job.id) == job.id, Job.attempts == job.attempts, Job.status == JobStatus.running)
+            # The value, not the instance's Python default of "": the column is NOT NULL.
+            .values(**values)
+        )
+        session.commit()
+    return ended.rowcount == 1
+
+
+def run_job(engine: Engine, settings: Settings, job: Job, cache: AgendaCache | None = None) -> JobStatus:
+    """Run a claimed job in its own transaction, marked done (or superseded) in it; on error roll back, record the
+    error and queue it again after a wait, or fail it after its last attempt. Its status afterwards."""
+    runner, prepare = KINDS.get(job.kind, (None, None))
+    now = utcnow()
+    try:
+        if runner is None:
+            raise LookupError(f"no runner for jobs of kind {job.kind!r}")
+        if prepare is not None and cache is not None:
+            with open_session(engine, write=False) as session:
+                prepare(session=session, payload=job.payload, cache=cache)
+        with open_session(engine, write=True) as session:
+            status, done = runner(session=session, settings=settings, payload=job.payload, cache=cache)
+            ended = session.exec(
+                update(Job)
+                .where(col(Job.id) == job.id, Job.attempts == job.attempts, Job.status == JobStatus.running)
+                .values(
+                    status=status,
+                    finished_at=utcnow(),
+                    lease_until=None,
+                    last_error="",
+                    payload={**job.payload, "sent": done},
+                )
+            )
+            if ended.rowcount != 1:
+                # Our lease passed and another runner took it: its attempt counts, ours is rolled back.
+                session.rollback()
+                log.warning("job %s (%s): lease lost, attempt rolled back", job.id, job.key)
+                return JobStatus.running
+            session.commit()
+        log.info("job %s (%s): %s, %s queued", job.id, job.key, status, done)
+        return JobStatus(status)
+    except Exception as exc:
+        give_up = job.attempts >= settings.JOBS_MAX_ATTEMPTS
+        log.exception("job %s (%s) failed on attempt %s%s", job.id, job.key, job.attempts, ": giving up" * give_up)
+        status = JobStatus.failed if give_up else JobStatus.queued
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        later = None if give_up else now + retry_wait(settings, job.attempts)
+        _finish(engine, job, status=status, lease_until=later, last_error=error, finished_at=now if give_up else None)
+        return status
+
+
+def run_queued_jobs(
+    engine: Engine,
+    settings: Settings,
+    *,
+    cache: AgendaCache | None = None,
+    waited: timedelta = timedelta(0),
+    limit: int = 50,
+) -> int:
+    """Claim and run due jobs one at a time until none is due (at most `limit`); how many ran."""
+    cache = cache if cache is not None else job_cache(settings)
+    ran = 0
+    while ran < limit:
+        job = claim_job(engine, settings, now=utcnow(), waited=waited)
+        if job is None:
+            break
+        run_job(engine, settings, job, cache)
+        ran += 1
+    return ran
+
+
+# -- the job process of a `council serve` worker ----------------------------------------------
+
+
+def chart_folder(settings: Settings) -> str | None:
+    """Where charts are kept on disk for every worker and job process (CHART_CACHE_DIR; None: not kept)."""
+    return charts.DEFAULT_FOLDER if settings.CHART_CACHE_DIR is None else settings.CHART_CACHE_DIR or None
+
+
+def job_cache(settings: Settings) -> AgendaCache:
+    """A runner's agenda cache: the few agendas of the jobs under way, the packs it builds kept on disk too."""
+    return AgendaCache(
+        max_entries=4, pack_bytes=64 * 1024 * 1024, folder=settings.pack_folder, files=settings.PACK_CACHE_FILES
+    )
+
+
+_child: dict = {}
+
+
+def _start_child(values: dict) -> None:
+    """The job process's start: its own settings, engine, chart folder and agenda cache (nothing inherited)."""
+    from app.config import Settings
+
+    # Ctrl-C reaches the whole process group: the worker's shutdown lets the job under way finish.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Its CPU yields to the requests' (people waiting on a page) when both want the same core.
+    os.nice(5)
+    settings = Settings(**values)
+    charts.use_disk_cache(chart_folder(settings), settings.CHART_CACHE_FILES)
+    _child.update(settings=settings, engine=make_engine(settings.DATABASE_URL), cache=job_cache(settings))
+
+
+def _run_in_child() -> int:
+    return run_queued_jobs(_child["engine"], _child["settings"], cache=_child["cache"])
+
+
+def _ready() -> bool:
+    return True
+
+
+class JobProcess:
+    """ONE spawned process per worker that runs the queued jobs when asked (`kick`), and every poll seconds."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._stop = threading.Event()
+        self._poller = threading.Thread(target=self._poll, name="council-jobs", daemon=True)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_child,
+            initargs=(self.settings.model_dump(),),
+        )
+
+    def start(self) -> None:
+        with self._lock:
+            self._pool = self._new_pool()
+            # Started (and its imports done) now, not on the first publish.
+            self._pool.submit(_ready)
+        self._poller.start()
+
+    def kick(self) -> None:
+        """Ask the job process to run what is due (after the request that queued a job has committed)."""
+        with self._lock:
+            if self._pool is None:
+                return
+            try:
+                future = self._pool.submit(_run_in_child)
+            except BrokenProcessPool:
+                log.warning("the job process died: starting another")
+                self._pool = self._new_pool()
+                future = self._pool.submit(_run_in_child)
+        future.add_done_callback(_log_failure)
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self.settings.JOBS_POLL_SECONDS):
+            self.kick()
+
+    def stop(self) -> None:
+        """Stop polling and wait for the job under way (the queued asks are dropped: the jobs stay queued)."""
+        self._stop.set()
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _log_failure(future: Future) -> None:
+    if not future.cancelled() and (error := future.exception()) is not None:
+        log.error("the job process failed: %r", error)
+
+
+class Jobs:
+    """What a request that recorded a job calls once it has committed (app.state.jobs.after_commit), by JOBS_RUN_IN."""
+
+    def __init__(self, engine: Engine, settings: Settings, cache: AgendaCache | None) -> None:
+        self.engine, self.settings, self.cache = engine, settings, cache
+        self.process = JobProcess(settings) if settings.JOBS_RUN_IN == "process" else None
+
+    def start(self) -> None:
+        if self.process is not None:
+            self.process.start()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.stop()
+
+    def after_commit(self) -> None:
+        if self.process is not None:
+            self.process.kick()
+        elif self.settings.JOBS_RUN_IN == "inline":
+            run_queued_jobs(self.engine, self.settings, cache=self.cache)
 
 
 class DeliveryLoop:
@@ -96,7 +357,8 @@ class DeliveryLoop:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                jobs, run = deliver_pass(self.engine, self.settings)
+                waited = timedelta(0) if self.settings.JOBS_RUN_IN == "off" else WAITED_IN_SERVE
+                jobs, run = deliver_pass(self.engine, self.settings, waited=waited)
                 if run.claimed or any(jobs.values()):
                     log.info("deliver: jobs %s; %s", jobs, run.summary())
             except Exception:

@@ -36,7 +36,7 @@ from app.home import pages as home_pages
 from app.home import personal as home_personal
 from app.initiatives import api as initiatives_api
 from app.initiatives import pages as initiatives_pages
-from app.jobs import DeliveryLoop
+from app.jobs import DeliveryLoop, Jobs, chart_folder
 from app.journeys import api as journeys_api
 from app.journeys import pages as journeys_pages
 from app.measures import api as measures_api
@@ -118,10 +118,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         settle_heap()
+        app.state.jobs.start()
         loop = start_delivery(app.state.engine, settings)
         yield
         if loop is not None:
             await run_in_threadpool(loop.stop)
+        # The job under way is finished (its mail is committed whole or not at all, and retried then).
+        await run_in_threadpool(app.state.jobs.stop)
         app.state.engine.dispose()
 
     # Outside development and test the API's documentation is for signed-in people only
@@ -139,12 +142,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.DATABASE_URL, echo=settings.SQL_ECHO)
     app.state.agenda_cache = AgendaCache(
-        max_entries=settings.AGENDA_CACHE_ENTRIES, pack_bytes=settings.PACK_CACHE_MB * 1024 * 1024
+        max_entries=settings.AGENDA_CACHE_ENTRIES,
+        pack_bytes=settings.PACK_CACHE_MB * 1024 * 1024,
+        folder=settings.pack_folder,
+        files=settings.PACK_CACHE_FILES,
     )
+    # Who runs the jobs a request hands on (JOBS_RUN_IN), after it has committed: app.state.jobs.after_commit.
+    app.state.jobs = Jobs(app.state.engine, settings, app.state.agenda_cache)
     redact_feed_tokens_in_access_log()
     configure_csrf(settings)
-    folder = charts.DEFAULT_FOLDER if settings.CHART_CACHE_DIR is None else settings.CHART_CACHE_DIR or None
-    charts.use_disk_cache(folder, settings.CHART_CACHE_FILES)
+    charts.use_disk_cache(chart_folder(settings), settings.CHART_CACHE_FILES)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.SECRET_KEY,

@@ -3,7 +3,7 @@ that carry its running order."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Header, Request, Response
 
 from app.agendas import calendar, carry, export, publish
 from app.agendas import service as agenda_service
@@ -92,9 +92,10 @@ def _pack_response(pack: PackOut, if_none_match: str | None) -> Response:
 
 
 @router.post("/meetings/{meeting_id}/agenda/publish", response_model=Agenda, responses={409: {"description": "Held"}})
-def publish_agenda(request: Request, session: SessionDep, found: MeetingDep):
+def publish_agenda(request: Request, session: SessionDep, found: MeetingDep, after: BackgroundTasks):
     """Freeze and circulate the agenda (chair): every seat is mailed the running order, what changed,
     the Word pack and the meeting request. Republishing is allowed until the meeting is held."""
+    after.add_task(request.app.state.jobs.after_commit)
     return publish.publish_agenda(
         session=session,
         settings=request.app.state.settings,

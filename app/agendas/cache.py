@@ -8,9 +8,11 @@ between changes. So each worker keeps:
   use), in an LRU of AGENDA_CACHE_ENTRIES entries. The page, the JSON, the Word pack, the PDF
   pack and the calendar all read it (app/agendas/service.py `agenda_entry`), so a change
   costs one build, whichever renderer asks first;
-- the Word and PDF bytes, in an LRU bounded by their total size (PACK_CACHE_MB).
+- the Word and PDF bytes, in an LRU bounded by their total size (PACK_CACHE_MB); those of a
+  circulated agenda also on disk (PACK_CACHE_DIR, shared by every worker and the job process:
+  the pack the publish job built and mailed is what people then download, never built again).
 
-Both are settings (app/config.py); 0 keeps nothing.
+All are settings (app/config.py); 0 (or an empty folder name) keeps nothing.
 
 Entries are keyed by what the document depends on: the meeting, live or as circulated,
 the council's date (overdue counts move with it) and the council's data stamp, which
@@ -25,7 +27,10 @@ page, Word and PDF leave it as they found it). Freezing the models deeply would 
 more than the build saves.
 """
 
+import contextlib
 import hashlib
+import os
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -115,13 +120,79 @@ class PackOut(FileOut):
     etag: str = ""
 
 
-class AgendaCache:
-    """Bounded, thread-safe maps: AgendaKey → AgendaEntry (by count), PackKey → PackOut (by total bytes)."""
+# How each kind of pack ends when whole: a damaged or half-written file is built again.
+_WHOLE = {"docx": lambda c: c[-22:-18] == b"PK\x05\x06", "pdf": lambda c: b"%%EOF" in c[-32:]}
+_PRUNE_EVERY = 20  # packs written between two looks at the folder's size
 
-    def __init__(self, max_entries: int = MAX_ENTRIES, pack_bytes: int = 64 * 1024 * 1024) -> None:
+
+class PackFiles:
+    """Circulated agendas' packs as files in `folder`, one per (kind, snapshot, template), at most `files`.
+
+    Written whole (a temporary file renamed), so a reader in another process sees the whole pack
+    or none; a damaged one is ignored; errors are ignored (the pack is then built)."""
+
+    def __init__(self, folder: str, files: int = 200) -> None:
+        self.folder, self.files, self._written = folder, files, 0
+
+    @staticmethod
+    def keeps(key: PackKey) -> bool:
+        """Only a circulated agenda's: its snapshot never changes, and is all the pack shows but the template."""
+        return key.agenda.stamp.startswith("snapshot:") and not key.agenda.live
+
+    def path(self, key: PackKey, media_type: str) -> str:
+        at = key.template_at.isoformat() if key.template_at else ""
+        name = hashlib.sha256(f"{key.kind}|{key.agenda.meeting_id}|{key.agenda.stamp}|{at}|{media_type}".encode())
+        return os.path.join(self.folder, f"{name.hexdigest()}.{key.kind}")
+
+    def read(self, key: PackKey, media_type: str) -> bytes | None:
+        path = self.path(key, media_type)
+        try:
+            with open(path, "rb") as kept:
+                content = kept.read()
+            os.utime(path)  # recently used: the last to be pruned
+        except OSError:
+            return None
+        return content if _WHOLE[key.kind](content) else None
+
+    def write(self, key: PackKey, media_type: str, content: bytes) -> None:
+        with contextlib.suppress(OSError):
+            os.makedirs(self.folder, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".pack-")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(content)
+                os.replace(temporary, self.path(key, media_type))
+            except BaseException:
+                os.unlink(temporary)
+                raise
+            self._written += 1
+            if self._written % _PRUNE_EVERY == 0:
+                self.prune()
+
+    def prune(self) -> None:
+        """Remove the least recently used packs beyond `files`."""
+        with os.scandir(self.folder) as entries:
+            kept = [(e.stat().st_mtime, e.path) for e in entries if not e.name.startswith(".") and e.is_file()]
+        for _, path in sorted(kept)[: max(len(kept) - self.files, 0)]:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+
+
+class AgendaCache:
+    """Bounded, thread-safe maps: AgendaKey → AgendaEntry (by count), PackKey → PackOut (by total bytes); and a
+    circulated agenda's packs in `folder` (None: not on disk) for every process."""
+
+    def __init__(
+        self,
+        max_entries: int = MAX_ENTRIES,
+        pack_bytes: int = 64 * 1024 * 1024,
+        folder: str | None = None,
+        files: int = 200,
+    ) -> None:
         self._entries: LRUCache[AgendaKey, AgendaEntry] = LRUCache(maxsize=max_entries)
         self._packs: LRUCache[PackKey, PackOut] = LRUCache(maxsize=pack_bytes, getsizeof=lambda p: len(p.content))
         self._lock = threading.Lock()
+        self.files = PackFiles(folder, files) if folder else None
 
     def get(self, key: AgendaKey) -> AgendaEntry | None:
         with self._lock:
@@ -141,11 +212,18 @@ class AgendaCache:
         with self._lock:
             return self._packs.get(key)
 
-    def put_pack(self, key: PackKey, value: PackOut) -> None:
-        """Keep a pack, the least recently used going to make room; one larger than the whole bound is not kept."""
+    def pack_file(self, key: PackKey, media_type: str) -> bytes | None:
+        """The pack's bytes as another process (the publish job) kept them on disk, if it did."""
+        return self.files.read(key, media_type) if self.files is not None and PackFiles.keeps(key) else None
+
+    def put_pack(self, key: PackKey, value: PackOut, *, on_disk: bool = True) -> None:
+        """Keep a pack, the least recently used going to make room; one larger than the whole bound is not kept.
+        A circulated agenda's is written to disk too, unless it was read from there (`on_disk=False`)."""
         with self._lock:
             if len(value.content) <= self._packs.maxsize:
                 self._packs[key] = value
+        if on_disk and self.files is not None and PackFiles.keeps(key):
+            self.files.write(key, value.media_type, value.content)
 
     @property
     def pack_bytes(self) -> int:

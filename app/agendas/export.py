@@ -2,7 +2,8 @@
 
 Both are rendered from the agenda entry the page and the JSON share (service.agenda_entry), and the
 bytes of an unchanged meeting are kept in the same cache (app/agendas/cache.py): the key adds the
-council's Word template (its upload time), the one input that is not in the agenda. The PDF papers
+council's Word template (its upload time), the one input that is not in the agenda. A circulated
+agenda's are also kept on disk, where the publish job leaves the pack it mailed for every worker. The PDF papers
 appended are the council's data, so the agenda's stamp covers them.
 """
 
@@ -65,12 +66,14 @@ def _pack(
         key = PackKey(kind=kind, agenda=entry.key, template_at=_template_at(session, access.council.id))
         if (hit := cache.get_pack(key)) is not None:
             return hit
-    content = build(entry)
+    # A circulated agenda's pack as the publish job built it (on disk, for every worker), else built here.
+    kept = cache.pack_file(key, MEDIA_TYPES[kind]) if cache is not None and key is not None else None
+    content = kept if kept is not None else build(entry)
     h = entry.agenda.meeting
     disposition = content_disposition(h.council_name, f"-agenda-{h.date.isoformat()}.{kind}")
     pack = PackOut(content=content, media_type=MEDIA_TYPES[kind], disposition=disposition, etag=strong_etag(content))
     if cache is not None and key is not None:
-        cache.put_pack(key, pack)
+        cache.put_pack(key, pack, on_disk=kept is None)
     return pack
 
 

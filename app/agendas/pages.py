@@ -8,7 +8,7 @@ forecast, which must show their current state even on an agenda frozen before th
 from types import SimpleNamespace
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Request
 from jinja2.environment import TemplateModule
 
 from app.agendas import carry, publish
@@ -98,6 +98,7 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
             # What each section holds, shown while it is collapsed on a phone.
             "summaries": {s.anchor: section_summary(s) for s in agenda.sections} if agenda else {},
             "bodies": section_bodies(entry, council_id=access.council.id) if entry else {},
+            "notices": notices_view(session=session, access=access, meeting=meeting, agenda=agenda, live=live),
         },
     )
 
@@ -126,6 +127,15 @@ def section_bodies(entry, *, council_id: int) -> dict[str, TemplateModule]:
     return entry.bodies
 
 
+def notices_view(*, session, access, meeting, agenda, live: bool):
+    """The circulated version's notices as the chair and secretary follow them: being sent, sent, or failed."""
+    if agenda is None or agenda.status != "published" or live or not access.is_(Role.chair, Role.secretary):
+        return None
+    return publish.notices_state(
+        session=session, meeting_id=meeting.id, version=agenda.version, timezone=access.council.timezone
+    )
+
+
 def agenda_papers_view(*, session, access, meeting, agenda, live: bool):
     """Who may attach and remove papers on this agenda, and (on the circulated one) what was attached since."""
     if agenda is None:
@@ -143,9 +153,9 @@ def agenda_papers_view(*, session, access, meeting, agenda, live: bool):
 
 
 @router.post("/meetings/{meeting_id}/agenda/publish", dependencies=[CsrfChecked])
-def publish_agenda_form(request: Request, session: SessionDep, found: PageMeeting):
-    """Freeze and circulate the agenda (chair)."""
-    attempt(
+def publish_agenda_form(request: Request, session: SessionDep, found: PageMeeting, after: BackgroundTasks):
+    """Freeze and circulate the agenda (chair); the pack and the notices are prepared by a job, after the commit."""
+    done, _ = attempt(
         request,
         session,
         lambda: publish.publish_agenda(
@@ -156,10 +166,27 @@ def publish_agenda_form(request: Request, session: SessionDep, found: PageMeetin
             cache=request.app.state.agenda_cache,
         ),
         keep=(404,),
-        success="Agenda published as version {result.version}: this is the version members now see, "
-        "and every seat is being mailed it with the pack and the meeting request.",
+        success="Agenda published as version {result.version}: this is the version members now see. "
+        "The pack and the notices to every seat are being prepared and will be on their way shortly.",
     )
+    if done:
+        after.add_task(request.app.state.jobs.after_commit)
     return redirect(agenda_path(found.meeting.id))
+
+
+@router.post("/meetings/{meeting_id}/agenda/notices/again", dependencies=[CsrfChecked])
+def send_notices_again_form(request: Request, session: SessionDep, found: PageMeeting, after: BackgroundTasks):
+    """Queue the failed notices of the circulated agenda again (chair or secretary, as publishing)."""
+    done, _ = attempt(
+        request,
+        session,
+        lambda: publish.send_again(session=session, access=found.access, meeting=found.meeting),
+        keep=(404,),
+        success="The notices are being sent again.",
+    )
+    if done:
+        after.add_task(request.app.state.jobs.after_commit)
+    return redirect(agenda_path(found.meeting.id) + "#notices")
 
 
 @router.post("/meetings/{meeting_id}/aob/{item_id}/carry", dependencies=[CsrfChecked])

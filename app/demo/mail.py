@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
-from app.agendas.publish import publish_agenda
+from app.agendas.publish import mail_now, publish_agenda
 from app.auth import Access
 from app.config import Settings
 from app.models import Council, Meeting, MeetingStatus, Membership, OutboxMessage, Role, User, utcnow
@@ -38,6 +38,7 @@ def load_mail_demo(*, session: Session, settings: Settings, council: Council, no
     ).first()
     access = Access(user=user, council=council, membership=chair)
     publish_agenda(session=session, settings=settings, access=access, meeting=meeting)
+    mail_now(session=session, settings=settings, meeting=meeting)
     council.report_reminder_days = REPORT_REMINDER_DAYS
     session.add(council)
     session.flush()

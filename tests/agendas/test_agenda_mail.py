@@ -206,7 +206,8 @@ def test_publishing_from_the_page_mails_the_seats_too(mail_app, session, inbox):
     sign_in(client, chair.email)
     token = csrf_from(client.get(page).text)
     published = client.post(f"{page}/publish", data={"csrf_token": token})  # the redirect followed
-    assert "every seat is being mailed it" in published.text
+    assert "notices to every seat are being prepared" in published.text
+    assert "Sent to 7 members" in published.text  # the job ran after the publish committed (inline in tests)
     assert len(flush(app, inbox)) == 7
 
 
