@@ -34,6 +34,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -158,7 +159,7 @@ def run_job(engine: Engine, settings: Settings, job: Job, cache: AgendaCache | N
     """Run a claimed job in its own transaction, marked done (or superseded) in it; on error roll back, record the
     error and queue it again after a wait, or fail it after its last attempt. Its status afterwards."""
     runner, prepare = KINDS.get(job.kind, (None, None))
-    now = utcnow()
+    now, cpu = utcnow(), time.process_time()
     try:
         if runner is None:
             raise LookupError(f"no runner for jobs of kind {job.kind!r}")
@@ -175,7 +176,8 @@ def run_job(engine: Engine, settings: Settings, job: Job, cache: AgendaCache | N
                     finished_at=utcnow(),
                     lease_until=None,
                     last_error="",
-                    payload={**job.payload, "sent": done},
+                    # What it did, and the CPU it took (the process's: all of it in a job process).
+                    payload={**job.payload, "sent": done, "cpu_ms": round((time.process_time() - cpu) * 1000)},
                 )
             )
             if ended.rowcount != 1:

@@ -38,7 +38,16 @@ from bench.data import Council_, Size, generate_many
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 SESSION_COOKIE = "cxc_session"  # app.main.SESSION_COOKIE
 # The pages a person opens, in the order the report lists them; health is the yardstick.
-PAGES = ("home", "my actions", "agenda page", "minutes page", "minutes save", "publish", "pack download")
+PAGES = (
+    "home",
+    "my actions",
+    "agenda page",
+    "minutes page",
+    "minutes save",
+    "publish",
+    "agenda after publish",
+    "pack download",
+)
 
 
 # -- the people -------------------------------------------------------------------------
@@ -179,9 +188,13 @@ def start_server(url: str, workers: int = 2) -> tuple[subprocess.Popen, str]:
         "SECRET_KEY": SECRET_KEY,
         "ENVIRONMENT": "production",
         "COOKIE_SECURE": "false",
-        # The workers share a chart folder of this run's own (app.charts): what an earlier run or
-        # another program drew never makes this run's first publish cheaper.
+        # The workers and their job processes share a chart folder and a pack folder of this run's own
+        # (app.charts, app/agendas/cache.py): what an earlier run or another program drew or built never
+        # makes this run's first publish cheaper.
         "CHART_CACHE_DIR": _fresh_folder("bench-charts-"),
+        "PACK_CACHE_DIR": _fresh_folder("bench-packs-"),
+        # Each worker runs the publish jobs (pack, mail) in a job process of its own (what serve sets anyway).
+        "JOBS_RUN_IN": "process",
     }
     council_cli = str(Path(sys.executable).parent / "council")
     server = subprocess.Popen(
@@ -269,6 +282,35 @@ def summarise(timings: dict[str, list[float]], errors: dict[str, dict[str, int]]
     }
 
 
+def publish_jobs(url: str) -> dict:
+    """The publish jobs of the run: how many, their outcome, the CPU each took in its job process, and how long
+    after the publish its mail was queued (p50/p95, ms)."""
+    from sqlmodel import Session, select
+
+    from app.db import make_engine
+    from app.models import Job
+
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            jobs = session.exec(select(Job)).all()
+    finally:
+        engine.dispose()
+    done = [j for j in jobs if j.finished_at is not None and "cpu_ms" in j.payload]
+    cpu = [j.payload["cpu_ms"] for j in done]
+    queued_after = [(j.finished_at - j.created_at).total_seconds() * 1000 for j in done]
+    statuses = {status: sum(1 for j in jobs if j.status == status) for status in sorted({j.status for j in jobs})}
+    report: dict = {"jobs": len(jobs), "statuses": statuses}
+    if done:
+        report |= {
+            "cpu_ms_p50": round(statistics.median(cpu)),
+            "cpu_ms_max": max(cpu),
+            "mail_queued_after_ms_p50": round(statistics.median(queued_after)),
+            "mail_queued_after_ms_p95": round(_percentile(queued_after, 95)),
+        }
+    return report
+
+
 def warm_up(base: str, people: list[dict]) -> float:
     """Open each kind of page a few times first, so the workers' first renders (templates, imports) are not timed."""
     started = time.perf_counter()
@@ -303,7 +345,8 @@ def run_locust(  # noqa: PLR0913
             "LOAD_HEALTH_EVERY": str(health_every),
             "LOAD_PACE": str(pace),
             "LOAD_NEEDED": ",".join(
-                [*PAGES[:3], "minutes save", "health"] + (["publish", "pack download"] if counts["chair"] else [])
+                [*PAGES[:3], "minutes save", "health"]
+                + (["publish", "agenda after publish", "pack download"] if counts["chair"] else [])
             ),
             **{f"LOAD_{role.upper()}S": str(n) for role, n in counts.items()},
         }
@@ -419,6 +462,7 @@ def measure_load(  # noqa: PLR0913
             base, browsers, seconds=seconds, max_requests=max_requests, health_every=health_every, pace=pace
         )
         load |= {"councils": councils, "size": size.name, "generate_s": generate_s, "warm_up_s": warm_s, "workers": 2}
+        load["publish_jobs"] = publish_jobs(url)
         print(f"load run: {load['requests']} requests, worst page {load['worst_page']} p95 {load['ratio']} × health")
         action_patch = measure_action_patch(base, owners, patch_seconds, patch_limit)
         action_patch["statements_per_patch"] = statements_per_patch(url, owners[0])
