@@ -197,14 +197,18 @@ def start_server(url: str, workers: int = 2) -> tuple[subprocess.Popen, str]:
         "JOBS_RUN_IN": "process",
     }
     council_cli = str(Path(sys.executable).parent / "council")
+    # The server's errors go to a file (SERVER_LOG, kept for the run): a pipe nobody reads would fill with a few
+    # tracebacks and then block every worker that writes one.
+    log = Path(_fresh_folder("bench-server-")) / "stderr.log"
     server = subprocess.Popen(
         [council_cli, "serve", "--workers", str(workers), "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log.open("wb"),
         start_new_session=True,
     )
+    server.log = log  # type: ignore[attr-defined]
     base = f"http://127.0.0.1:{port}"
     # Two workers each import the app: on a busy shared 2-core machine that alone took 15 s.
     deadline = time.monotonic() + 90
@@ -219,8 +223,13 @@ def start_server(url: str, workers: int = 2) -> tuple[subprocess.Popen, str]:
                 # Reading the stderr of a live server would wait for it forever.
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait()
-            raise RuntimeError(f"council serve did not start: {server.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(f"council serve did not start: {server_errors(server)}")
         time.sleep(0.1)
+
+
+def server_errors(server: subprocess.Popen, tail: int = 2000) -> str:
+    """The end of what the server wrote to stderr."""
+    return server.log.read_text(encoding="utf-8", errors="replace")[-tail:]  # type: ignore[attr-defined]
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -464,6 +473,8 @@ def measure_load(  # noqa: PLR0913
         load |= {"councils": councils, "size": size.name, "generate_s": generate_s, "warm_up_s": warm_s, "workers": 2}
         load["publish_jobs"] = publish_jobs(url)
         print(f"load run: {load['requests']} requests, worst page {load['worst_page']} p95 {load['ratio']} × health")
+        if load["errors"]:
+            print(f"the server's errors (the end of its stderr):\n{server_errors(server)}")
         action_patch = measure_action_patch(base, owners, patch_seconds, patch_limit)
         action_patch["statements_per_patch"] = statements_per_patch(url, owners[0])
         return {"load": load, "action_patch": action_patch}

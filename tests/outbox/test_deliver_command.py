@@ -36,7 +36,7 @@ def test_deliver_once_sends_what_is_due_and_says_so(env, inbox, session, setting
     env.setenv("SMTP_URL", inbox.url)
     result = deliver("--once")
     assert result.exit_code == 0, result.output
-    assert "jobs: digests 0, report_reminders 0; sent 3, 0 will be retried, 0 given up" in result.stdout
+    assert "jobs: digests 0, report_reminders 0, queued_jobs 0; sent 3, 0 will be retried, 0 given up" in result.stdout
     assert len(inbox.messages) == 3
     again = deliver()
     assert "sent 0, 0 will be retried, 0 given up" in again.stdout and len(inbox.messages) == 3
