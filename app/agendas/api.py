@@ -66,7 +66,7 @@ def get_agenda_docx(
     """The agenda pack in Word: cover, running order, the nine sections with tables and trend charts
     (observers once it is published, as for the agenda). It carries an ETag, as the agenda does."""
     cache = request.app.state.agenda_cache
-    pack = export.agenda_docx(session=session, access=found.access, meeting=found.meeting, cache=cache)
+    pack = export.agenda_docx(session=session, access=found.access, meeting=found.meeting, cache=cache, download=True)
     return _pack_response(pack, if_none_match)
 
 

@@ -7,6 +7,7 @@ agenda's are also kept on disk, where the publish job leaves the pack it mailed 
 appended are the council's data, so the agenda's stamp covers them.
 """
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -18,21 +19,25 @@ from app.auth import Access
 from app.charts import measure_chart_png
 from app.councils.template_service import template_for_export
 from app.docx.agenda import build_agenda_docx
-from app.models import CouncilTemplate, Meeting
+from app.models import CouncilTemplate, Job, JobStatus, Meeting
 from app.papers.service import contents
 from app.pdf.agenda import render_agenda_pdf
 from app.pdf.theme import theme_from_template
 from app.web.downloads import DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE, content_disposition
 
 
-def agenda_docx(*, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None = None) -> PackOut:
-    """The agenda pack: what GET /agenda shows (the snapshot once published), in the council's Word styles."""
+def agenda_docx(
+    *, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None = None, download: bool = False
+) -> PackOut:
+    """The agenda pack: what GET /agenda shows (the snapshot once published), in the council's Word styles.
+
+    `download`: for a person, who waits for the pack a publish job is building rather than build it again."""
 
     def build(entry: AgendaEntry) -> bytes:
         template = template_for_export(session=session, council_id=access.council.id)
         return build_agenda_docx(entry.agenda, template=template, charts=measure_chart_png)
 
-    return _pack("docx", build, session=session, access=access, meeting=meeting, cache=cache)
+    return _pack("docx", build, session=session, access=access, meeting=meeting, cache=cache, download=download)
 
 
 def agenda_pdf(*, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None = None) -> PackOut:
@@ -49,6 +54,10 @@ def agenda_pdf(*, session: Session, access: Access, meeting: Meeting, cache: Age
 
 
 MEDIA_TYPES = {"docx": DOCX_MEDIA_TYPE, "pdf": PDF_MEDIA_TYPE}
+# The publish job of a version (app/agendas/publish.py), which builds its Word pack first.
+JOB_KEY = "agenda-mail:{meeting_id}:v{version}"
+# How long a download waits for the pack a publish job is building before building it too.
+JOB_PACK_WAIT_SECONDS = 20.0
 
 
 def _pack(
@@ -59,6 +68,7 @@ def _pack(
     access: Access,
     meeting: Meeting,
     cache: AgendaCache | None,
+    download: bool = False,
 ) -> PackOut:
     entry = agenda_entry(session=session, access=access, meeting=meeting, cache=cache)
     key = None
@@ -68,6 +78,8 @@ def _pack(
             return hit
     # A circulated agenda's pack as the publish job built it (on disk, for every worker), else built here.
     kept = cache.pack_file(key, MEDIA_TYPES[kind]) if cache is not None and key is not None else None
+    if kept is None and download and cache is not None and key is not None and cache.files is not None:
+        kept = _job_pack(session, cache, key, entry)
     content = kept if kept is not None else build(entry)
     h = entry.agenda.meeting
     disposition = content_disposition(h.council_name, f"-agenda-{h.date.isoformat()}.{kind}")
@@ -75,6 +87,25 @@ def _pack(
     if cache is not None and key is not None:
         cache.put_pack(key, pack, on_disk=kept is None)
     return pack
+
+
+def _job_pack(session: Session, cache: AgendaCache, key: PackKey, entry: AgendaEntry) -> bytes | None:
+    """The Word pack of a circulated version whose publish job is building it right now, once it is on disk
+    (at most JOB_PACK_WAIT_SECONDS): building it here too would cost the worker seconds of CPU, and every
+    request it serves would wait on them. None when no job is under way for it (or it took longer)."""
+    agenda = entry.agenda
+    if agenda.status != "published" or not cache.files.keeps(key):
+        return None
+    job_key = JOB_KEY.format(meeting_id=key.agenda.meeting_id, version=agenda.version)
+    status = session.exec(select(Job.status).where(Job.key == job_key)).first()
+    if status not in (JobStatus.queued, JobStatus.running):
+        return None
+    deadline = time.monotonic() + JOB_PACK_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.2)  # no GIL held: the worker's other requests go on
+        if (content := cache.pack_file(key, MEDIA_TYPES["docx"])) is not None:
+            return content
+    return None
 
 
 def _template_at(session: Session, council_id: int) -> datetime | None:

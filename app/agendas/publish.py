@@ -84,7 +84,7 @@ class RunningItem:
 
 def job_key(meeting_id: int, version: int) -> str:
     """The job that mails version `version` of a meeting's agenda: one per version."""
-    return f"agenda-mail:{meeting_id}:v{version}"
+    return export.JOB_KEY.format(meeting_id=meeting_id, version=version)
 
 
 def publish_agenda(

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from app.agendas import publish
 from app.agendas.cache import AgendaCache
@@ -265,3 +265,38 @@ def test_a_job_process_of_its_own_runs_the_job_after_the_commit(settings, sessio
     assert jobs(session)[0].status == JobStatus.done
     assert len(mails(session)) == 7
     assert list((tmp_path / "packs").glob("*.docx"))  # the pack, where every worker reads it
+
+
+def test_a_download_while_the_job_builds_the_pack_waits_for_it_rather_than_building_it_too(
+    off_app, session, inbox, tmp_path, monkeypatch
+):
+    import threading
+
+    from app.agendas import export
+
+    app, client = off_app
+    chair, council, seats, meeting = seven_seats(session)
+    folder = str(tmp_path / "packs")
+    settings = app.state.settings.model_copy(update={"PACK_CACHE_DIR": folder})
+    app.state.agenda_cache = AgendaCache(folder=folder)
+    assert client.post(f"/api/meetings/{meeting.id}/agenda/publish", headers=auth(app, chair)).status_code == 200
+    built = export.build_agenda_docx
+    runner = threading.Timer(1.0, run_queued_jobs, (app.state.engine, settings))  # the job process, a moment later
+    runner.start()
+    try:
+        # Built once, by the job (its own cache); the worker's download reads what the job left.
+        monkeypatch.setattr(
+            export,
+            "build_agenda_docx",
+            lambda *a, **k: threading.current_thread() is runner and built(*a, **k) or _never(),
+        )
+        download = client.get(f"/api/meetings/{meeting.id}/agenda.docx", headers=auth(app, chair))
+    finally:
+        runner.join()
+    assert download.status_code == 200
+    attached = next(p for n, p in attachments(flush(app, inbox)[0]).items() if n.endswith(".docx")).get_content()
+    assert download.content == attached
+
+
+def _never():
+    raise AssertionError("the worker built the pack the job was building")
