@@ -61,12 +61,18 @@ def open_session(engine: Engine, *, write: bool) -> Session:
     return session
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: commit on success, roll back on any error."""
+def request_session(request: Request) -> Session:
+    """The request's session, its transaction begun: a writer unless the method is safe."""
     session = open_session(request.app.state.engine, write=request.method not in SAFE_METHODS)
     # The app's settings travel with the session, so a service deep in a request can queue
     # mail (links need BASE_URL) without every caller passing them: see settings_of.
     session.info["settings"] = request.app.state.settings
+    return session
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: commit on success, roll back on any error."""
+    session = request_session(request)
     with session:
         try:
             yield session

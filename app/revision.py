@@ -375,11 +375,22 @@ def _replace_council_stamps(dialect_name: str, column: str = "stamp"):
         .where(col(Council.id).in_(bindparam("councils", expanding=True)))
         .order_by(col(Council.id))
     )
+    return _upsert(dialect, names, rows, column)
+
+
+def _upsert(dialect, names: list[str], rows, column: str):
     insert = dialect.insert(CouncilRevision).from_select(names, rows)
     excluded = insert.excluded
     return insert.on_conflict_do_update(
         index_elements=["council_id"], set_={column: getattr(excluded, column), "changed_at": excluded.changed_at}
     )
+
+
+def replace_stamp_from(rows):
+    """PostgreSQL: the upsert that replaces the stamp of the council each of `rows` names (a select of council
+    id, new_stamp(), changed_at), as the commit does for touch(), for a write that does it in its own statement
+    (a data-modifying WITH: app/actions/service.py) rather than in one more at commit."""
+    return _upsert(postgresql, ["council_id", "stamp", "changed_at"], rows, "stamp")
 
 
 @event.listens_for(Session, "before_commit")

@@ -3,9 +3,10 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
+from fastapi.concurrency import run_in_threadpool
 
 from app.actions import due_requests, service
-from app.actions.deps import ActionDep, ActionShownDep, ActionWriteDep
+from app.actions.deps import ActionDep, ActionShownDep, ActionWrite, ActionWriteDep
 from app.actions.export import actions_csv
 from app.actions.schemas import (
     ActionCreate,
@@ -99,25 +100,33 @@ def get_action(session: SessionDep, found: ActionShownDep, response: Response):
     response_model=ActionPublic,
     responses={412: {"description": "Stale If-Match: someone changed the action since you loaded it"}},
 )
-def update_action(
-    session: SessionDep, found: ActionWriteDep, action_in: ActionUpdate, response: Response, if_match: IfMatch
-):
+async def update_action(write: ActionWriteDep, action_in: ActionUpdate, response: Response, if_match: IfMatch):
     """Update an action: its owner changes status, due date (with a note), progress and notes; chair and secretary
     anything. Where the council has the chair approve due-date moves (`due_moves_need_approval`), an owner's new
     `due_on` does not apply: the answer is still 200, with `due_on` unchanged and the request in
     `pending_due_change` (a second request while one is pending replaces it).
     If-Match (the ETag from GET) is required: a newer change answers 412 rather than being overwritten;
     `If-Match: *` overwrites whatever is there, and the history marks that write."""
+    # async, with the work in one trip to a worker thread (see get_action_for_write): the answer is then
+    # checked against ActionPublic here rather than in yet another trip.
+    shown = await run_in_threadpool(_update_action, write, action_in, if_match)
+    response.headers["ETag"] = etag(write.found.action.version)
+    return shown
+
+
+def _update_action(write: ActionWrite, action_in: ActionUpdate, if_match: str) -> ActionPublic:
+    session, found = write.session, write.found
     check_if_match(if_match, found.action.version)
-    action = service.update_action(
+    service.update_action(
         session=session,
         access=found.access,
         action=found.action,
         action_in=action_in,
         with_if_match=if_match.strip() != "*",
     )
-    response.headers["ETag"] = etag(action.version)
-    return service.shown_public(session=session, found=found, written=frozenset(action_in.model_fields_set))
+    shown = service.shown_public(session=session, found=found, written=frozenset(action_in.model_fields_set))
+    session.commit()
+    return shown
 
 
 @router.delete("/actions/{action_id}", status_code=204)
