@@ -77,9 +77,8 @@ SLOW_FIRST = (
     # Browser tests (they run after the others, longest first too; re-measured after the three
     # roles' accessibility walks became one test and screenshots became opt-in).
     "tests/browser/test_a11y_pages.py::test_every_page_has_no_wcag_violations[",
-    "tests/browser/test_a11y_pages.py::test_agenda_and_minutes_at_phone_width_have_no_wcag_violations[chair-",
+    "tests/browser/test_a11y_pages.py::test_agenda_and_minutes_at_phone_width_have_no_wcag_violations[",
     "tests/browser/test_minutes_browser.py::test_secretary_minutes_the_meeting_and_the_chair_approves_it",
-    "tests/browser/test_a11y_pages.py::test_agenda_and_minutes_at_phone_width_have_no_wcag_violations[secretary-",
     "tests/browser/test_minutes_browser.py::",
     "tests/browser/test_month_to_month_browser.py::test_a_council_runs_month_to_month",
     "tests/browser/test_a11y_keyboard.py::test_the_secretary_minutes_a_meeting_with_the_keyboard",
