@@ -1,13 +1,12 @@
 """Action owners report progress in a real browser; a stale tab is told, and keeps what it typed."""
 
-import os
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
 from app.models import Action, ActionEvent
+from tests.browser.shots import shoot
 from tests.browser.signin import sign_in
 from tests.demodb import load_demo
 
@@ -84,10 +83,8 @@ def test_a_stale_tab_is_told_keeps_its_note_and_saves_on_the_second_try(demo, br
     assert typed in notes
 
 
-def test_action_pages_on_a_laptop_and_a_phone(demo, browser_context, session, tmp_path):
+def test_action_pages_on_a_laptop_and_a_phone(demo, browser_context, session):
     """Screenshots for a person to look at (SHOTS_DIR keeps them); no page may scroll sideways."""
-    shots = Path(os.environ.get("SHOTS_DIR") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
     action = action_titled(session, REPORT)
     page = browser_context.new_page()
     sign_in(page, "field@example.com")
@@ -102,9 +99,9 @@ def test_action_pages_on_a_laptop_and_a_phone(demo, browser_context, session, tm
     stale.get_by_role("button", name="Save update").click()
     assert CONFLICT in stale.get_by_role("alert").inner_text()
 
-    def shoot(tab, name: str, width: int) -> None:
+    def look(tab, name: str, width: int) -> None:
         tab.set_viewport_size({"width": width, "height": 900})
-        tab.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+        shoot(tab, f"{name}-{width}.png")
         overflow = tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{name} at {width}px scrolls sideways by {overflow}px"
 
@@ -112,5 +109,5 @@ def test_action_pages_on_a_laptop_and_a_phone(demo, browser_context, session, tm
     for width in (1280, 390):
         for name, path in views.items():
             page.goto(path)
-            shoot(page, name, width)
-        shoot(stale, "conflict", width)
+            look(page, name, width)
+        look(stale, "conflict", width)

@@ -1,21 +1,20 @@
 """A member gets a calendar link on the council page, and a calendar app can read it."""
 
-import os
 from datetime import date
-from pathlib import Path
 
 import httpx
 import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
 
+from tests.browser.shots import shoot
 from tests.browser.test_initiatives_browser import sign_in
 from tests.initiatives.test_initiative_pages import load_everything
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_member_subscribes_their_calendar(session, browser_context, live_server, tmp_path):
+def test_a_member_subscribes_their_calendar(session, browser_context, live_server):
     demo = load_everything(session, date.today())
     page = browser_context.new_page()
     sign_in(page, "billing@example.com", f"/councils/{demo.council.id}")
@@ -23,10 +22,8 @@ def test_a_member_subscribes_their_calendar(session, browser_context, live_serve
     expect(page.get_by_role("status")).to_have_text("Calendar link made: add it to your calendar.")
     link = page.get_by_label("Your calendar link").input_value()
     assert link.startswith(live_server) and link.endswith(".ics")
-    shots = Path(os.environ.get("SHOTS_DIR") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
     page.locator("#calendar-h").scroll_into_view_if_needed()
-    page.screenshot(path=str(shots / "council-calendar-link.png"))
+    shoot(page, "council-calendar-link.png", full_page=False)
 
     # What a calendar app does: fetch the address, with no cookie and no sign-in.
     feed = httpx.get(link, timeout=30)

@@ -1,13 +1,12 @@
 """Initiatives, priorities, department reports and the scorecard in a real browser, on the demo council."""
 
-import os
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
 from app.models import Initiative
+from tests.browser.shots import shoot
 from tests.browser.signin import sign_in
 from tests.initiatives.test_initiative_pages import load_everything
 
@@ -45,10 +44,8 @@ def test_a_member_proposes_and_the_chair_approves(demo, browser_context, session
     assert session.get(Initiative, proposal.id).status == "approved"
 
 
-def test_pages_on_a_laptop_and_a_phone(demo, browser_context, tmp_path):
+def test_pages_on_a_laptop_and_a_phone(demo, browser_context):
     """Screenshots for a person to look at (SHOTS_DIR keeps them); no page may scroll sideways."""
-    shots = Path(os.environ.get("SHOTS_DIR") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
     checklist = demo.created["initiatives"]["Fault-diagnosis checklist on every call"]
     upcoming = demo.meetings[2]
     page = browser_context.new_page()
@@ -66,7 +63,7 @@ def test_pages_on_a_laptop_and_a_phone(demo, browser_context, tmp_path):
             page.goto(path)
             if name == "priorities":
                 page.locator(".ranking details summary").first.click()
-            page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+            shoot(page, f"{name}-{width}.png")
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, f"{name} at {width}px scrolls sideways by {overflow}px"
     # A member's view of the reports: their own department's form first.
@@ -76,4 +73,4 @@ def test_pages_on_a_laptop_and_a_phone(demo, browser_context, tmp_path):
     for width in (1280, 390):
         member.set_viewport_size({"width": width, "height": 900})
         member.goto(views["reports"])
-        member.screenshot(path=str(shots / f"reports-member-{width}.png"), full_page=True)
+        shoot(member, f"reports-member-{width}.png")

@@ -1,20 +1,19 @@
 """A chair sets the council's cadence in plain words, previews it, saves it and sees the meetings created."""
 
-import os
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
 from app.models import Meeting
+from tests.browser.shots import shoot
 from tests.factories import PASSWORD, make_council, make_user
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_chair_sets_the_cadence_and_sees_the_meetings(session, browser_context, tmp_path):
+def test_a_chair_sets_the_cadence_and_sees_the_meetings(session, browser_context):
     chair = make_user(session)
     council = make_council(session, chair=chair, timezone="Europe/London")
     session.commit()
@@ -41,9 +40,7 @@ def test_a_chair_sets_the_cadence_and_sees_the_meetings(session, browser_context
     assert session.exec(select(Meeting).where(Meeting.council_id == council.id)).first() is None, (
         "preview saves nothing"
     )
-    shots = Path(os.environ.get("SHOTS_DIR") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shots / "cadence-preview-1366.png"), full_page=True)
+    shoot(page, "cadence-preview-1366.png")
 
     page.get_by_role("button", name="Save cadence").click()
     expect(page.get_by_role("status")).to_contain_text("Cadence saved. Meetings 1, 2, 3, 4, 5, 6 created.")
@@ -55,14 +52,14 @@ def test_a_chair_sets_the_cadence_and_sees_the_meetings(session, browser_context
     page.get_by_role("button", name="Skip").first.click()
     expect(page.get_by_role("status")).to_contain_text("the rest of the cadence is unchanged")
     expect(page.get_by_role("button", name="Meet after all")).to_have_count(1)
-    page.screenshot(path=str(shots / "cadence-1366.png"), full_page=True)
+    shoot(page, "cadence-1366.png")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path=str(shots / "cadence-390.png"), full_page=True)
+    shoot(page, "cadence-390.png")
 
     page.get_by_role("link", name=council.name).click()
     expect(page.locator("#meetings-h + ul li")).to_have_count(6)
     expect(page.locator("#meetings-h + ul").get_by_role("link", name="cadence")).to_have_count(6)
-    page.screenshot(path=str(shots / "council-cadence-390.png"), full_page=True)
+    shoot(page, "council-cadence-390.png")
     meetings = session.exec(select(Meeting).where(Meeting.council_id == council.id)).all()
     assert len(meetings) == 6 and all(m.series_id and m.location == "Board room" for m in meetings)
     assert {m.scheduled_at.astimezone(m.scheduled_at.tzinfo).weekday() for m in meetings} == {4}

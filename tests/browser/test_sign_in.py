@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from app.demo.council import DEMO_PASSWORD
+from tests.browser.shots import shoot
 from tests.demodb import load_demo
 
 pytestmark = pytest.mark.browser
@@ -17,7 +18,7 @@ def demo(session):
     return council
 
 
-def test_chair_signs_in_and_sees_the_demo_council(demo, page, tmp_path):
+def test_chair_signs_in_and_sees_the_demo_council(demo, page):
     page.goto("/")
     page.get_by_label("Email").fill("chair@example.com")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
@@ -30,7 +31,7 @@ def test_chair_signs_in_and_sees_the_demo_council(demo, page, tmp_path):
         assert page.get_by_text(text).first.is_visible(), text
     # Overdue actions are highlighted, not just listed.
     assert page.locator("tr.overdue").count() >= 2
-    page.screenshot(path=str(tmp_path / "council.png"), full_page=True)
+    shoot(page, "council.png")
 
 
 def test_wrong_password_is_explained_and_then_sign_in_works(demo, page):
