@@ -98,6 +98,7 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
             # What each section holds, shown while it is collapsed on a phone.
             "summaries": {s.anchor: section_summary(s) for s in agenda.sections} if agenda else {},
             "bodies": section_bodies(entry, council_id=access.council.id) if entry else {},
+            "dept_parts": department_parts(entry) if entry else {},
         },
     )
 
@@ -124,6 +125,27 @@ def section_bodies(entry, *, council_id: int) -> dict[str, TemplateModule]:
             if s.key in SAME_FOR_EVERYONE
         }
     return entry.bodies
+
+
+DEPARTMENT_PARTS = "department_reports:parts"
+
+
+def department_parts(entry) -> dict[int, tuple[TemplateModule, TemplateModule]]:
+    """Each department's report on the agenda as two rendered templates, the part before its papers and the part
+    after (agenda/_dept_top.html, _dept_bottom.html), kept with the agenda entry like section_bodies: the papers
+    between them show each reader's own rights, so only they are rendered on every view."""
+    assert entry.bodies is not None  # section_bodies ran first
+    parts = entry.bodies.get(DEPARTMENT_PARTS)
+    if parts is None:
+        # Two threads may both render on a first view: the same HTML, so either may win.
+        top, bottom = (templates.env.get_template(f"agenda/_dept_{part}.html") for part in ("top", "bottom"))
+        parts = entry.bodies[DEPARTMENT_PARTS] = {
+            d.department_id: (top.make_module({"d": d}), bottom.make_module({"d": d}))
+            for s in entry.agenda.sections
+            if s.key == "department_reports"
+            for d in s.departments
+        }
+    return parts
 
 
 def agenda_papers_view(*, session, access, meeting, agenda, live: bool):
