@@ -98,7 +98,7 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
             # What each section holds, shown while it is collapsed on a phone.
             "summaries": {s.anchor: section_summary(s) for s in agenda.sections} if agenda else {},
             "bodies": section_bodies(entry, council_id=access.council.id) if entry else {},
-            "dept_parts": department_parts(entry) if entry else {},
+            "row_parts": row_parts(entry) if entry else {key: {} for key in SPLIT_ROWS},
         },
     )
 
@@ -127,24 +127,34 @@ def section_bodies(entry, *, council_id: int) -> dict[str, TemplateModule]:
     return entry.bodies
 
 
-DEPARTMENT_PARTS = "department_reports:parts"
+# Sections whose rows hold the reader's own papers between parts that read the same to every reader: the section,
+# its rows, a row's id, the templates of the parts before and after its papers (agenda/_<name>_top.html, _bottom)
+# and the name they give the row.
+SPLIT_ROWS = {
+    "department_reports": ("departments", "department_id", "dept", "d"),
+    "initiatives": ("initiatives", "id", "initiative", "i"),
+}
+ROW_PARTS = "rows:parts"
 
 
-def department_parts(entry) -> dict[int, tuple[TemplateModule, TemplateModule]]:
-    """Each department's report on the agenda as two rendered templates, the part before its papers and the part
-    after (agenda/_dept_top.html, _dept_bottom.html), kept with the agenda entry like section_bodies: the papers
-    between them show each reader's own rights, so only they are rendered on every view."""
+def row_parts(entry) -> dict[str, dict[int, tuple[TemplateModule, TemplateModule]]]:
+    """Each SPLIT_ROWS row as two rendered templates, the part before its papers and the part after, by section and
+    row id: kept with the agenda entry like section_bodies, so a view renders only the papers between them (each
+    reader's own rights), not most of a five-year council's page again."""
     assert entry.bodies is not None  # section_bodies ran first
-    parts = entry.bodies.get(DEPARTMENT_PARTS)
+    parts = entry.bodies.get(ROW_PARTS)
     if parts is None:
         # Two threads may both render on a first view: the same HTML, so either may win.
-        top, bottom = (templates.env.get_template(f"agenda/_dept_{part}.html") for part in ("top", "bottom"))
-        parts = entry.bodies[DEPARTMENT_PARTS] = {
-            d.department_id: (top.make_module({"d": d}), bottom.make_module({"d": d}))
-            for s in entry.agenda.sections
-            if s.key == "department_reports"
-            for d in s.departments
-        }
+        parts = {key: {} for key in SPLIT_ROWS}
+        for s in entry.agenda.sections:
+            if s.key in SPLIT_ROWS:
+                rows, ident, name, var = SPLIT_ROWS[s.key]
+                top, bottom = (templates.env.get_template(f"agenda/_{name}_{part}.html") for part in ("top", "bottom"))
+                parts[s.key] |= {
+                    getattr(row, ident): (top.make_module({var: row}), bottom.make_module({var: row}))
+                    for row in getattr(s, rows)
+                }
+        entry.bodies[ROW_PARTS] = parts
     return parts
 
 
