@@ -34,3 +34,10 @@ def test_the_kept_rows_read_as_the_page_rendered_whole(app, client, board, monke
         # The papers between the kept parts are the reader's own: the report's author may attach to it.
         attach = f'name="report_id" value="{board.report.id}"' in kept
         assert attach == (reader in (board.member, board.chair))
+    # What is kept for every reader holds no reader's form or token.
+    [entry] = [e for e in app.state.agenda_cache.entries() if e.bodies]
+    kept_rows = agenda_pages.row_parts(entry)
+    assert board.report.department_id in kept_rows["department_reports"]
+    assert board.initiative.id in kept_rows["initiatives"]
+    html = [str(part) for rows in kept_rows.values() for pair in rows.values() for part in pair]
+    assert not any(word in text for text in html for word in ("<form", "csrf", "form_once", "Q3.pdf", "Plan.pdf"))
