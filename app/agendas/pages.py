@@ -5,6 +5,7 @@ content of its own; the only extra reads are the reader's own answer to the invi
 forecast, which must show their current state even on an agenda frozen before them.
 """
 
+import threading
 from types import SimpleNamespace
 from typing import Annotated
 
@@ -99,6 +100,7 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
             "summaries": {s.anchor: section_summary(s) for s in agenda.sections} if agenda else {},
             "bodies": section_bodies(entry, council_id=access.council.id) if entry else {},
             "notices": notices_view(session=session, access=access, meeting=meeting, agenda=agenda, live=live),
+            "row_parts": row_parts(entry) if entry else {key: {} for key in SPLIT_ROWS},
         },
     )
 
@@ -110,20 +112,27 @@ SAME_FOR_EVERYONE = frozenset(
 )
 
 
-def section_bodies(entry, *, council_id: int) -> dict[str, TemplateModule]:
+def section_bodies(entry, *, council_id: int) -> dict[str, object]:
     """The HTML of each SAME_FOR_EVERYONE section's body (its template rendered alone, as the page would include
     it), kept with the agenda entry: most of a five-year council's page, rendered once per change of the agenda.
 
     Each is Jinja's own rendered template (a TemplateModule: escaped as the template escapes, and inserted by the
     page as the output of a template, as an include would be), never a string of ours marked safe."""
     if entry.bodies is None:
-        # Two threads may both render on a first view: the same HTML, so either may win.
-        council = SimpleNamespace(id=council_id)  # the one thing of the council's these templates show
-        entry.bodies = {
-            s.anchor: templates.env.get_template(f"agenda/_{s.key}.html").make_module({"s": s, "council": council})
-            for s in entry.agenda.sections
-            if s.key in SAME_FOR_EVERYONE
-        }
+        # Readers arriving together at a new agenda (as the agenda cache's build, service.kept_entry) wait for the
+        # first one's rendering rather than each rendering the same HTML: the kept bodies are set once complete.
+        with _RENDERING:
+            if entry.bodies is None:
+                council = SimpleNamespace(id=council_id)  # the one thing of the council's these templates show
+                bodies: dict[str, object] = {
+                    s.anchor: templates.env.get_template(f"agenda/_{s.key}.html").make_module(
+                        {"s": s, "council": council}
+                    )
+                    for s in entry.agenda.sections
+                    if s.key in SAME_FOR_EVERYONE
+                }
+                bodies[ROW_PARTS] = _row_parts(entry.agenda)
+                entry.bodies = bodies
     return entry.bodies
 
 
@@ -134,6 +143,39 @@ def notices_view(*, session, access, meeting, agenda, live: bool):
     return publish.notices_state(
         session=session, meeting_id=meeting.id, version=agenda.version, timezone=access.council.timezone
     )
+
+
+# Sections whose rows hold the reader's own papers between parts that read the same to every reader: the section,
+# its rows, a row's id, the templates of the parts before and after its papers (agenda/_<name>_top.html, _bottom)
+# and the name they give the row.
+SPLIT_ROWS = {
+    "department_reports": ("departments", "department_id", "dept", "d"),
+    "initiatives": ("initiatives", "id", "initiative", "i"),
+}
+ROW_PARTS = "rows:parts"
+# One thread of the worker renders a kept agenda's shared HTML at a time (section_bodies).
+_RENDERING = threading.Lock()
+
+
+def row_parts(entry) -> dict[str, dict[int, tuple[TemplateModule, TemplateModule]]]:
+    """Each SPLIT_ROWS row as two rendered templates, the part before its papers and the part after, by section and
+    row id: kept with the agenda entry with section_bodies, so a view renders only the papers between them (each
+    reader's own rights), not most of a five-year council's page again."""
+    assert entry.bodies is not None  # kept by section_bodies, which the page calls first
+    return entry.bodies[ROW_PARTS]
+
+
+def _row_parts(agenda) -> dict[str, dict[int, tuple[TemplateModule, TemplateModule]]]:
+    parts: dict[str, dict[int, tuple[TemplateModule, TemplateModule]]] = {key: {} for key in SPLIT_ROWS}
+    for s in agenda.sections:
+        if s.key in SPLIT_ROWS:
+            rows, ident, name, var = SPLIT_ROWS[s.key]
+            top, bottom = (templates.env.get_template(f"agenda/_{name}_{part}.html") for part in ("top", "bottom"))
+            parts[s.key] |= {
+                getattr(row, ident): (top.make_module({var: row}), bottom.make_module({var: row}))
+                for row in getattr(s, rows)
+            }
+    return parts
 
 
 def agenda_papers_view(*, session, access, meeting, agenda, live: bool):

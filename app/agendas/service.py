@@ -1,5 +1,7 @@
 """Agendas: live drafts, published snapshots, and what changed since publishing."""
 
+import threading
+import weakref
 from datetime import UTC, date
 
 from sqlalchemy.orm import defer
@@ -91,13 +93,43 @@ def kept_entry(
     if snapshot is not None and not live:
         stamp = circulated_tag(snapshot)
     key = AgendaKey(meeting_id=meeting.id, live=live, today=today, stamp=stamp) if stamp else None
-    if cache is not None and key is not None and (hit := cache.get(key)) is not None:
+    if cache is None or key is None:
+        agenda = _agenda(session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, today=today)
+        return AgendaEntry(agenda=agenda, key=key)
+    if (hit := cache.get(key)) is not None:
         return hit
-    agenda = _agenda(session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, today=today)
-    entry = AgendaEntry(agenda=agenda, key=key)
-    if cache is not None and key is not None:
+    # Readers of the same cold agenda in this worker (a council's members arriving together) wait for the first
+    # one's build instead of each building it again: one build per key at a time, then the others find it kept.
+    building = _building(key)
+    with building.lock:
+        if (hit := cache.get(key)) is not None:
+            return hit
+        agenda = _agenda(session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, today=today)
+        entry = AgendaEntry(agenda=agenda, key=key)
         cache.put(key, entry)
-    return entry
+        return entry
+
+
+class _Build:
+    """The lock of one key's build, held by whoever builds it; it lives as long as a request refers to it."""
+
+    __slots__ = ("__weakref__", "lock")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+
+
+_builds: "weakref.WeakValueDictionary[AgendaKey, _Build]" = weakref.WeakValueDictionary()
+_builds_guard = threading.Lock()
+
+
+def _building(key: AgendaKey) -> _Build:
+    """The one lock under which `key` is built in this worker (gone once no request holds it)."""
+    with _builds_guard:
+        build = _builds.get(key)
+        if build is None:
+            build = _builds[key] = _Build()
+        return build
 
 
 def circulated_tag(snapshot: AgendaSnapshot) -> str:

@@ -243,18 +243,19 @@ def _changes(
                     )
                 )
     if names:
+        # The snapshot's version and time, never its content (most of a megabyte of JSON per publish).
         published = session.exec(
-            select(AgendaSnapshot, Meeting)
+            select(AgendaSnapshot.version, AgendaSnapshot.published_at, Meeting)
             .join(Meeting, col(Meeting.id) == AgendaSnapshot.meeting_id)
             .where(col(Meeting.council_id).in_(names), AgendaSnapshot.published_at > since)
             .order_by(col(AgendaSnapshot.published_at).desc(), col(AgendaSnapshot.id))
             .limit(keep)
         )
-        for snap, m in published:
-            what = "published" if snap.version == 1 else f"republished (version {snap.version})"
+        for version, published_at, m in published:
+            what = "published" if version == 1 else f"republished (version {version})"
             changes.append(
                 Change(
-                    snap.published_at,
+                    published_at,
                     "agenda",
                     f"Agenda {what} for meeting {m.number}{': ' + m.title if m.title else ''}",
                     f"/meetings/{m.id}/agenda",

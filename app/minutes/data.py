@@ -93,8 +93,13 @@ def load_minutes_data(
     agenda: Agenda,
     approved_by: str | None = None,
     today: date | None = None,
+    register: bool = True,
 ) -> MinutesData:
-    """Read what the minutes of `meeting` need: one query per kind of record."""
+    """Read what the minutes of `meeting` need: one query per kind of record.
+
+    `register=False` leaves out the council's open-action register (every open action, however long the log),
+    reading only the actions raised at this meeting: for the minutes page, which lists those under their items
+    and not the register (the JSON and the Word minutes do)."""
     council = access.council
     zone = ZoneInfo(council.timezone)
     data = MinutesData(
@@ -131,7 +136,9 @@ def load_minutes_data(
             .join(owner, owner.id == Membership.user_id)
             .where(
                 Action.council_id == council.id,
-                or_(col(Action.status).not_in(list(CLOSED_STATUSES)), Action.raised_at_meeting_id == meeting.id),
+                or_(col(Action.status).not_in(list(CLOSED_STATUSES)), Action.raised_at_meeting_id == meeting.id)
+                if register
+                else Action.raised_at_meeting_id == meeting.id,
                 # An action raised here stays in these minutes when archived: they recorded it.
                 or_(col(Action.archived_at).is_(None), Action.raised_at_meeting_id == meeting.id),
             )
@@ -210,15 +217,23 @@ def current_doc(
     minutes: Minutes | None,
     agenda: Agenda | None = None,
     cache: AgendaCache | None = None,
+    register: bool = True,
 ) -> MinutesDoc:
-    """The minutes built from the rows as they are now."""
+    """The minutes built from the rows as they are now (`register=False`: without the open-action register,
+    load_minutes_data)."""
     agenda = agenda or agenda_for(session=session, access=access, meeting=meeting, cache=cache)
     approved_by = None
     if minutes is not None and minutes.approved_by_id is not None:
         approver = session.get(User, minutes.approved_by_id)
         approved_by = approver.name if approver else None
     data = load_minutes_data(
-        session=session, access=access, meeting=meeting, minutes=minutes, agenda=agenda, approved_by=approved_by
+        session=session,
+        access=access,
+        meeting=meeting,
+        minutes=minutes,
+        agenda=agenda,
+        approved_by=approved_by,
+        register=register,
     )
     data.taken_by = taken_by(session, minutes)
     return build_minutes(data)

@@ -84,8 +84,10 @@ def show_minutes(
 ):
     """The minutes page; `typed` is a refused decision or action form, shown again as it was typed."""
     access, meeting = found.access, found.meeting
+    # The page lists the actions raised under each item, not the council's open-action register (the JSON and
+    # the Word minutes do): it reads none of it, however long the council's log.
     doc = minutes_service.load_minutes(
-        session=session, access=access, meeting=meeting, cache=request.app.state.agenda_cache
+        session=session, access=access, meeting=meeting, cache=request.app.state.agenda_cache, register=False
     )
     zone = ZoneInfo(access.council.timezone)
     recorder = access.is_(*RECORDERS)

@@ -79,16 +79,21 @@ def _approved_doc(session: Session, meeting: Meeting, minutes: Minutes) -> Minut
     return doc
 
 
-def load_minutes(*, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None = None) -> MinutesDoc:
+def load_minutes(
+    *, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None = None, register: bool = True
+) -> MinutesDoc:
     """The minutes as they stand (any seat; observers once approved), built by a fixed number of queries;
-    the agenda they follow from the app's agenda `cache` when given (minutes_data.agenda_for)."""
+    the agenda they follow from the app's agenda `cache` when given (minutes_data.agenda_for). `register=False`
+    (the page) leaves the open-action register out of minutes not yet approved (minutes_data.load_minutes_data)."""
     minutes = session.get(Minutes, meeting.id)
     _check_may_read(access, minutes)
     if minutes is not None and minutes.status == MinutesStatus.approved:
         frozen = _approved_doc(session, meeting, minutes)
         if frozen is not None:
             return frozen
-    return minutes_data.current_doc(session=session, access=access, meeting=meeting, minutes=minutes, cache=cache)
+    return minutes_data.current_doc(
+        session=session, access=access, meeting=meeting, minutes=minutes, cache=cache, register=register
+    )
 
 
 def get_item_notes(*, session: Session, access: Access, meeting: Meeting, number: int) -> MinutesItemPublic:

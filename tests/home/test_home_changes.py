@@ -1,11 +1,14 @@
 """What changed, on the home page: the latest few, saying when more changed and linking to every one."""
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+
+from sqlmodel import select
 
 from app.home.personal_data import CHANGES_SHOWN
-from app.models import Role
-from tests.factories import make_action, make_council, make_department, make_membership, make_user
+from app.models import AgendaSnapshot, Council, Role
+from tests.factories import make_action, make_council, make_department, make_meeting, make_membership, make_user
+from tests.helpers import count_statements
 from tests.home.test_home_page import panel
 from tests.web.test_pages import sign_in
 
@@ -48,3 +51,25 @@ def test_a_few_changes_are_all_shown_without_a_link(client, session):
     page = client.get("/home").text
     assert len(changes(page)) == 3
     assert "Show every change" not in page
+
+
+def test_publishing_shows_on_home_without_reading_the_agendas_published(app, client, session):
+    arrange(session, 0)
+    council = session.exec(select(Council).where(Council.name == "Utility council")).one()
+    meeting = make_meeting(session, council=council, title="December council")
+    now = datetime.now(UTC)
+    big = {"sections": [{"rows": ["x" * 200] * 500}]}  # an agenda's worth of JSON
+    for version in (1, 2, 3):
+        session.add(
+            AgendaSnapshot(
+                meeting_id=meeting.id, version=version, content=big, published_at=now - timedelta(hours=4 - version)
+            )
+        )
+    session.commit()
+    sign_in(client, "member@example.com", next_path="")
+    with count_statements(app.state.engine) as sent:
+        page = panel(client.get("/home").text, "changes-h")
+    assert f"Agenda republished (version 3) for meeting {meeting.number}: December council" in page
+    assert f"Agenda published for meeting {meeting.number}: December council" in page
+    # What changed names each publish; the agendas themselves (most of a megabyte each) are not read.
+    assert not [statement for statement in sent if "agenda_snapshots.content" in statement]

@@ -2,10 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import event
+
 from app.agendas.cache import AgendaCache
-from app.models import Meeting, Role
-from tests.factories import make_council, make_meeting, make_membership, make_user
-from tests.helpers import count_statements
+from app.models import Action, Meeting, Role
+from tests.factories import make_action, make_council, make_meeting, make_membership, make_user
+from tests.helpers import auth, count_statements
 from tests.web.test_pages import sign_in
 
 
@@ -29,3 +31,39 @@ def test_the_minutes_page_follows_the_agenda_as_it_is_now(app, client, session):
     with count_statements(app.state.engine) as cold:
         assert client.get(url).text.count("Storm readiness") == page.count("Storm readiness")
     assert len(beside) < len(cold)
+
+
+def test_the_minutes_page_reads_the_actions_raised_here_not_the_whole_open_register(app, client, session):
+    chair = make_user(session)
+    council = make_council(session, chair=chair, name="Utility council")
+    make_membership(session, council=council, user=make_user(session, email="sec@example.com"), role=Role.secretary)
+    meeting = make_meeting(session, council=council, scheduled_at=datetime.now(UTC) + timedelta(days=6))
+    raised = make_action(session, council=council, title="Call the storm crews", raised_at=meeting)
+    raised.raised_at_item = 5
+    older = make_action(session, council=council, title="Fix the outage map")
+    session.commit()
+    sign_in(client, "sec@example.com", next_path="")
+    url = f"/meetings/{meeting.id}/minutes"
+    with count_statements(app.state.engine) as few:
+        page = client.get(url).text
+    assert "Call the storm crews" in page  # under item 5, where it was raised
+    assert "Fix the outage map" not in page  # the page lists no register
+    # Forty more open actions on the council's log: the page sends the same statements and shows the same.
+    for n in range(40):
+        make_action(session, council=council, title=f"Older action {n}")
+    session.commit()
+    loaded: list[int] = []
+    listener = lambda target, context: loaded.append(target.id)  # noqa: E731
+    event.listen(Action, "load", listener)
+    try:
+        with count_statements(app.state.engine) as many:
+            again = client.get(url).text
+    finally:
+        event.remove(Action, "load", listener)
+    assert len(many) == len(few)
+    assert loaded == [raised.id]  # of the 42 open actions, only the one the page shows is read
+    assert "Call the storm crews" in again and "Older action" not in again
+    # The JSON minutes (and the Word minutes built from them) keep the council's open-action register.
+    register = client.get(f"/api/meetings/{meeting.id}/minutes", headers=auth(app, chair)).json()["open_actions"]
+    assert {"Call the storm crews", "Fix the outage map", "Older action 39"} <= {a["title"] for a in register}
+    assert older.id in {a["id"] for a in register}
