@@ -149,40 +149,43 @@ class WindowFit:
 
     Each float comes from the same operations in the same order as `fitted_change(shares, asked)`
     with `shares[i] = round(negatives[i] / asked[i], 6)` (None where nobody was asked): the same
-    value to the bit (tests/agendas/test_agenda_lean_load.py)."""
+    value to the bit (tests/agendas/test_agenda_records.py)."""
 
-    __slots__ = ("points", "total", "span", "spread")
+    __slots__ = ("months", "asked", "levers", "total", "span", "spread")
 
-    def __init__(self, points: list[tuple[int, int, float]], total: int, span: int, spread: float):
-        self.points, self.total, self.span, self.spread = points, total, span, spread
+    def __init__(self, months: list[int], asked: list[int], levers: list[float], total: int, spread: float):
+        self.months, self.asked, self.levers, self.total, self.spread = months, asked, levers, total, spread
+        self.span = months[-1] - months[0]
 
     @classmethod
     def of(cls, asked: list[int]) -> "WindowFit | None":
         """None with fewer than two months with responses (`fitted_change` gives None then)."""
-        months = [(i, n) for i, n in enumerate(asked) if n > 0]
+        months = [i for i, n in enumerate(asked) if n > 0]
         if len(months) < 2:
             return None
+        weights = [asked[i] for i in months]
         total = sum_x = 0
-        for i, n in months:
+        for i, n in zip(months, weights, strict=True):
             total += n
             sum_x += i * n
         mean_x = sum_x / total
         spread = 0
-        for i, n in months:
+        for i, n in zip(months, weights, strict=True):
             spread += n * (i - mean_x) ** 2
         # Each month's n × (i − mean) is the left factor of fitted_change's moment term.
-        points = [(i, n, n * (i - mean_x)) for i, n in months]
-        return cls(points, total, months[-1][0] - months[0][0], spread)
+        levers = [n * (i - mean_x) for i, n in zip(months, weights, strict=True)]
+        return cls(months, weights, levers, total, spread)
 
     def change(self, negatives: list[int]) -> float:
-        shares, sum_y = [], 0
-        for i, n, _ in self.points:
-            share = round(negatives[i] / n, 6)
-            shares.append(share)
+        """The fitted change of `negatives[i] / asked[i]` (rounded to 6 places, as the trends do)."""
+        asked = self.asked
+        shares = [round(negatives[i] / n, 6) for i, n in zip(self.months, asked, strict=True)]
+        sum_y = 0
+        for share, n in zip(shares, asked, strict=True):
             sum_y += share * n
         mean_y = sum_y / self.total
         moment = 0
-        for share, (_, _, lever) in zip(shares, self.points, strict=True):
+        for share, lever in zip(shares, self.levers, strict=True):
             moment += lever * (share - mean_y)
         return round(moment / self.spread * self.span, 6)
 
