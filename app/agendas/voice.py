@@ -15,6 +15,7 @@ the Word renderer may read without loading these builders (or the feedback domai
 
 from collections.abc import Iterable
 from datetime import date
+from math import floor
 
 from app.agendas.built import built
 from app.agendas.voice_data import TOP_THEMES
@@ -142,6 +143,23 @@ def department_themes(voice, department_id: int, theme_ids: list[int]) -> list[V
     return themes
 
 
+def share_of(count: int, asked: int) -> float:
+    """`round(count / asked, 6)` for whole counts (asked > 0), the same float, at under half the cost.
+
+    `round` writes the float out in decimal and reads it back (~0.5 µs; the agenda rounds ~1,500
+    monthly shares). Here the nearest integer k to share × 10⁶ is found in binary instead, which
+    is round's digits unless share × 10⁶ is within 10⁻⁶ of a half (its error is under 10⁻⁹; those
+    go to `round` itself), and k / 10⁶ is the float nearest k × 10⁻⁶, as reading it back gives
+    (both exact in a double, division correctly rounded). Tested against `round` on every
+    count up to a few hundred responses and on random large ones (tests/agendas/test_agenda_records.py)."""
+    scaled = count / asked * 1e6
+    whole = floor(scaled)
+    part = scaled - whole
+    if -1e-6 < part - 0.5 < 1e-6:
+        return round(count / asked, 6)
+    return (whole + (part > 0.5)) / 1e6
+
+
 class WindowFit:
     """`fitted_change` of a department's monthly shares weighted by its monthly responses, with
     the parts that depend only on the responses (the months with some, their weighted mean month,
@@ -179,7 +197,7 @@ class WindowFit:
     def change(self, negatives: list[int]) -> float:
         """The fitted change of `negatives[i] / asked[i]` (rounded to 6 places, as the trends do)."""
         asked = self.asked
-        shares = [round(negatives[i] / n, 6) for i, n in zip(self.months, asked, strict=True)]
+        shares = [share_of(negatives[i], n) for i, n in zip(self.months, asked, strict=True)]
         sum_y = 0
         for share, n in zip(shares, asked, strict=True):
             sum_y += share * n
