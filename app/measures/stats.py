@@ -46,12 +46,20 @@ def points_by_measure(rows, to_date=None) -> dict[int, list[Point]]:
     rows' order), as `points` makes them; `to_date` converts a period the driver gave as text."""
     out: dict[int, list[Point]] = {}
     current = append = None
+    # Each period converted once: the council's measures share a dozen or so months between
+    # thousands of readings, and the Points share the one (immutable) date.
+    periods: dict = {}
     for measure_id, period, value in rows:
         if measure_id != current:
             current, append = measure_id, out.setdefault(measure_id, []).append
         point = _new(Point)
         fields = point.__dict__
-        fields["period"] = period if to_date is None else to_date(period)
+        if to_date is None:
+            fields["period"] = period
+        elif (day := periods.get(period)) is not None:
+            fields["period"] = day
+        else:
+            fields["period"] = periods[period] = to_date(period)
         fields["value"] = value
         append(point)
     return out

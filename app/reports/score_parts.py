@@ -32,6 +32,7 @@ from app.measures.stats import TREND_PERIODS, Point, meets_target
 _period = attrgetter("period")
 TREND_THRESHOLD = 0.10
 WINDOW_MONTHS = 3
+NO_MONTHS = (0,) * WINDOW_MONTHS  # a month without a count counts 0 (`get`'s default, month by month)
 
 
 @dataclass(frozen=True)
@@ -150,14 +151,16 @@ def theme_measure_score(measure: MeasureFact) -> tuple[float | None, str]:
 def comment_trend_from_feedback(facts: FeedbackFacts, *, today: date) -> tuple[float | None, list[str]]:
     """Negative themes' share of responses, last 3 months vs the 3 before, mention-weighted."""
     recent, before = _windows(today)
-    asked_recent = sum(facts.responses.get(m, 0) for m in recent)
-    asked_before = sum(facts.responses.get(m, 0) for m in before)
+    # Whole counts summed by the dict's own get over the three months (map, no generator a sum):
+    # the same integers, for every department's every theme.
+    asked_recent = sum(map(facts.responses.get, recent, NO_MONTHS))
+    asked_before = sum(map(facts.responses.get, before, NO_MONTHS))
     if not asked_recent or not asked_before:
         return None, [f"no feedback in both {month_span(before)} and {month_span(recent)} to compare"]
     scored: list[tuple[float, int, str]] = []
     for name, months in facts.negative.items():
-        now = sum(months.get(m, 0) for m in recent)
-        then = sum(months.get(m, 0) for m in before)
+        now = sum(map(months.get, recent, NO_MONTHS))
+        then = sum(map(months.get, before, NO_MONTHS))
         if not now and not then:
             continue
         share_now, share_then = now / asked_recent, then / asked_before

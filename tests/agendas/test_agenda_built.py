@@ -1,6 +1,6 @@
 """The agenda's cheaper build shows what the validated, one-object-at-a-time build showed.
 
-The builders make their rows without validating them again (app/agendas/sections/built.py), the
+The builders make their rows without validating them again (app/agendas/built.py), the
 loader reads Core rows as named tuples and the readings as the driver's tuples, and the measure
 rows judge their readings without the whole measure_stats. Each of those must give the agenda a
 validated build gives, on both engines, for the demo and for a generated council.
@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from app.agendas import model as m
 from app.agendas.build import build_agenda
+from app.agendas.built import built
 from app.agendas.data import AgendaData, load_agenda_data
-from app.agendas.sections.built import built
 from app.agendas.sections.rows import measure_rows
 from app.measures.stats import TREND_PERIODS, Point, measure_stats, points, points_by_measure
 from app.models import Council, Meeting, Reading

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from app.agendas import data as agenda_data
+from app.agendas.voice import WindowFit, share_of
 from app.agendas.voice_data import _voice_statement, driver_tuples
 from app.feedback.trends import NO_COUNTS, TrendData, build_theme_trend, fitted_change
 from app.models import Council, Meeting, Reading
@@ -99,6 +100,33 @@ def test_fitted_change_is_the_sums_fit_to_the_bit(months, weighted):
     values = [v for v, _ in months]
     weights = [w for _, w in months] if weighted else None
     assert repr(fitted_change(values, weights)) == repr(fitted_change_by_sums(values, weights))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 5_000), max_size=14),
+    st.lists(st.lists(st.integers(0, 5_000), min_size=14, max_size=14), max_size=3),
+)
+def test_a_departments_window_fit_is_fitted_change_to_the_bit(asked, themes):
+    """The agenda's department themes: the fit's response-only parts made once, each theme's the same float."""
+    fit = WindowFit.of(asked)
+    for counts in themes:
+        negatives = counts[: len(asked)]
+        shares_ = [round(c / n, 6) if n else None for c, n in zip(negatives, asked, strict=True)]
+        expected = fitted_change(shares_, asked)
+        assert repr(fit.change(negatives) if fit else None) == repr(expected)
+
+
+def test_a_share_is_rounds_share_to_the_bit():
+    for asked in range(1, 400):
+        for count in range(asked + 1):
+            assert repr(share_of(count, asked)) == repr(round(count / asked, 6)), (count, asked)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.integers(1, 10**7), st.integers(0, 10**7))
+def test_a_large_share_is_rounds_share_to_the_bit(asked, count):
+    assert repr(share_of(count, asked)) == repr(round(count / asked, 6))
 
 
 def test_fitted_change_refuses_weights_of_another_length():

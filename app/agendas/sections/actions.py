@@ -4,8 +4,8 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from app.agendas import model as m
+from app.agendas.built import built
 from app.agendas.data import AgendaData
-from app.agendas.sections.built import built
 from app.display import local_date
 from app.models import CLOSED_STATUSES
 

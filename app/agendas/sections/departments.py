@@ -2,8 +2,8 @@
 practice those reports offer."""
 
 from app.agendas import model as m
+from app.agendas.built import built
 from app.agendas.data import AgendaData
-from app.agendas.sections.built import built
 from app.agendas.voice import department_entry_voice, loop_facts, plan_metrics_by_department
 from app.models import Measure
 from app.reports.facts import LoopFacts

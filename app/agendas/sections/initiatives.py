@@ -3,9 +3,9 @@
 from datetime import date
 
 from app.agendas import model as m
+from app.agendas.built import built, real
 from app.agendas.data import AgendaData
 from app.agendas.sections.actions import counted_to
-from app.agendas.sections.built import built, real
 from app.agendas.sections.rows import NameOf
 from app.display import RAG_HEADING, status_word
 from app.initiatives.economics import initiative_economics

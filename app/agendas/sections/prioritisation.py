@@ -1,8 +1,8 @@
 """Section 7: proposed initiatives ranked by the council's priority weights."""
 
 from app.agendas import model as m
+from app.agendas.built import built, real
 from app.agendas.data import AgendaData
-from app.agendas.sections.built import built, real
 from app.agendas.sections.rows import NameOf
 from app.initiatives.economics import initiative_economics
 from app.initiatives.priorities import Candidate, Criteria, rank_initiatives

@@ -6,8 +6,8 @@ build_agenda derives them once and hands them to the sections that need them.
 from collections.abc import Callable
 
 from app.agendas import model as m
+from app.agendas.built import built
 from app.agendas.data import AgendaData
-from app.agendas.sections.built import built
 from app.measures.stats import TREND_PERIODS, judge
 
 # seat id → the person's name (None for no seat)

@@ -17,16 +17,22 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 M = TypeVar("M", bound=BaseModel)
+_new = object.__new__
 _set = object.__setattr__
+_FIELDS: dict[type[BaseModel], set[str]] = {}
 
 
 def built(model: type[M], fields: dict) -> M:
     """`model` with exactly `fields` (every field, each already of its type), not validated again."""
-    made = model.__new__(model)
+    made = _new(model)  # BaseModel's own __new__ (object's): the agenda's models define none
     _set(made, "__dict__", fields)
     # Every field is set, so every model made here shares one set of them per class: setting a
-    # field later adds a name already in it, and a copy (model_copy) copies the set.
-    _set(made, "__pydantic_fields_set__", _every_field(model))
+    # field later adds a name already in it, and a copy (model_copy) copies the set. Looked up in
+    # a plain dict (the agenda makes ~1,600 models a build; a cached function's call costs more).
+    every = _FIELDS.get(model)
+    if every is None:
+        every = _FIELDS[model] = _every_field(model)
+    _set(made, "__pydantic_fields_set__", every)
     _set(made, "__pydantic_extra__", None)
     _set(made, "__pydantic_private__", None)
     return made
