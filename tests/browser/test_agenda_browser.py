@@ -1,5 +1,6 @@
 """The chair opens the demo's next meeting, publishes its agenda and downloads the Word pack."""
 
+import re
 from datetime import date
 
 import pytest
@@ -37,7 +38,9 @@ def test_chair_publishes_the_agenda_and_downloads_the_pack(demo, page, tmp_path)
     assert page.locator("#actions").get_by_text("days overdue").first.is_visible()
 
     page.get_by_role("button", name="Publish agenda").click()
-    assert "Agenda published as version 1" in page.get_by_role("status").inner_text()
+    assert page.get_by_role("status").filter(has_text="Agenda published as version 1").is_visible()
+    # The pack and the notices go out in a job after the publish: the page says they are on their way, or sent.
+    assert re.search(r"(Being sent|Sent) to \d+ members", page.locator("#notices").inner_text())
     assert page.get_by_text("Published version 1 on").is_visible()
     assert page.get_by_role("button", name="Republish").is_visible()
 
