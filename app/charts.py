@@ -14,7 +14,6 @@ into place), a missing or damaged one is simply drawn again, and the oldest go f
 the folder holds more than CHART_CACHE_FILES.
 """
 
-import contextlib
 import hashlib
 import io
 import os
@@ -26,6 +25,7 @@ from functools import lru_cache
 from importlib import metadata
 from typing import Literal, Protocol
 
+from app import filecache
 from app.display import DIRECTION_LABELS, STATUSES, format_value
 
 Format = Literal["svg", "png"]
@@ -168,7 +168,6 @@ def _draw(
 DEFAULT_FOLDER = os.path.join(tempfile.gettempdir(), f"cx-council-charts-{os.getuid()}")
 _disk: dict = {"folder": DEFAULT_FOLDER, "files": 2000}
 _PRUNE_EVERY = 50  # files written between two looks at the folder's size
-_written = [0]
 # What every whole file ends with: a damaged or half-written one is drawn again.
 _ENDINGS = {"png": b"IEND\xaeB`\x82", "svg": b"</svg>\n"}
 
@@ -186,47 +185,9 @@ def _drawing_version() -> bytes:
     return hashlib.sha256(code + metadata.version("matplotlib").encode()).digest()
 
 
-def _chart_path(folder: str, drawn: tuple) -> str:
+def _chart_name(drawn: tuple) -> str:
     key = hashlib.sha256(_drawing_version() + repr(drawn).encode()).hexdigest()
-    return os.path.join(folder, f"{key}.{drawn[5]}")
-
-
-def _read_kept(path: str, fmt: Format) -> bytes | None:
-    try:
-        with open(path, "rb") as kept:
-            content = kept.read()
-        os.utime(path)  # recently used: the last to be pruned
-    except OSError:
-        return None
-    return content if content.endswith(_ENDINGS[fmt]) else None
-
-
-def _keep(folder: str, path: str, content: bytes) -> None:
-    """Write `content` whole at `path` (a temporary file renamed), then prune now and then; errors are ignored."""
-    try:
-        os.makedirs(folder, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".drawing-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(content)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-        _written[0] += 1
-        if _written[0] % _PRUNE_EVERY == 0:
-            _prune(folder, _disk["files"])
-    except OSError:
-        pass
-
-
-def _prune(folder: str, files: int) -> None:
-    """Remove the least recently used charts beyond `files`."""
-    with os.scandir(folder) as entries:
-        kept = [(e.stat().st_mtime, e.path) for e in entries if not e.name.startswith(".") and e.is_file()]
-    for _, path in sorted(kept)[: max(len(kept) - files, 0)]:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
+    return f"{key}.{drawn[5]}"
 
 
 @lru_cache(maxsize=128)
@@ -241,13 +202,13 @@ def _render(
 ) -> bytes:
     drawn = (points, target, title, unit, direction, fmt, compact)
     folder = _disk["folder"]
-    path = _chart_path(folder, drawn) if folder else None
-    if path and (content := _read_kept(path, fmt)) is not None:
+    name = _chart_name(drawn) if folder else ""
+    if folder and (content := filecache.read(folder, name, lambda kept: kept.endswith(_ENDINGS[fmt]))) is not None:
         return content
     with _lock:
         content = _draw(*drawn)
-    if path:
-        _keep(folder, path, content)
+    if folder:
+        filecache.write(folder, name, content, files=_disk["files"], prune_every=_PRUNE_EVERY)
     return content
 
 

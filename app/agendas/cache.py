@@ -27,16 +27,14 @@ page, Word and PDF leave it as they found it). Freezing the models deeply would 
 more than the build saves.
 """
 
-import contextlib
 import hashlib
-import os
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from cachetools import LRUCache
 
+from app import filecache
 from app.agendas.model import Agenda
 from app.common import FileOut
 
@@ -128,54 +126,28 @@ _PRUNE_EVERY = 20  # packs written between two looks at the folder's size
 class PackFiles:
     """Circulated agendas' packs as files in `folder`, one per (kind, snapshot, template), at most `files`.
 
-    Written whole (a temporary file renamed), so a reader in another process sees the whole pack
-    or none; a damaged one is ignored; errors are ignored (the pack is then built)."""
+    Kept as app/filecache.py keeps files (written whole, in a private folder, the least recently used going
+    first); a damaged or missing one, or an error, only means the pack is built."""
 
     def __init__(self, folder: str, files: int = 200) -> None:
-        self.folder, self.files, self._written = folder, files, 0
+        self.folder, self.files = folder, files
 
     @staticmethod
     def keeps(key: PackKey) -> bool:
         """Only a circulated agenda's: its snapshot never changes, and is all the pack shows but the template."""
         return key.agenda.stamp.startswith("snapshot:") and not key.agenda.live
 
-    def path(self, key: PackKey, media_type: str) -> str:
+    @staticmethod
+    def name(key: PackKey, media_type: str) -> str:
         at = key.template_at.isoformat() if key.template_at else ""
         name = hashlib.sha256(f"{key.kind}|{key.agenda.meeting_id}|{key.agenda.stamp}|{at}|{media_type}".encode())
-        return os.path.join(self.folder, f"{name.hexdigest()}.{key.kind}")
+        return f"{name.hexdigest()}.{key.kind}"
 
     def read(self, key: PackKey, media_type: str) -> bytes | None:
-        path = self.path(key, media_type)
-        try:
-            with open(path, "rb") as kept:
-                content = kept.read()
-            os.utime(path)  # recently used: the last to be pruned
-        except OSError:
-            return None
-        return content if _WHOLE[key.kind](content) else None
+        return filecache.read(self.folder, self.name(key, media_type), _WHOLE[key.kind])
 
     def write(self, key: PackKey, media_type: str, content: bytes) -> None:
-        with contextlib.suppress(OSError):
-            os.makedirs(self.folder, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".pack-")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(content)
-                os.replace(temporary, self.path(key, media_type))
-            except BaseException:
-                os.unlink(temporary)
-                raise
-            self._written += 1
-            if self._written % _PRUNE_EVERY == 0:
-                self.prune()
-
-    def prune(self) -> None:
-        """Remove the least recently used packs beyond `files`."""
-        with os.scandir(self.folder) as entries:
-            kept = [(e.stat().st_mtime, e.path) for e in entries if not e.name.startswith(".") and e.is_file()]
-        for _, path in sorted(kept)[: max(len(kept) - self.files, 0)]:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
+        filecache.write(self.folder, self.name(key, media_type), content, files=self.files, prune_every=_PRUNE_EVERY)
 
 
 class AgendaCache:

@@ -162,3 +162,35 @@ def test_the_folder_keeps_the_most_recently_used_charts_only(tmp_path, monkeypat
     for n in range(5):
         chart("svg", title=f"Chart {n}")
     assert len(list(tmp_path.iterdir())) == 3
+
+
+def test_a_folder_others_may_write_in_is_never_read_or_written(tmp_path, monkeypatch):
+    # In the shared temporary folder another local user could make the folder first, to read the charts kept
+    # there or plant one that people would see: such a folder is neither read nor written.
+    monkeypatch.setattr(charts, "_draw", lambda *args: b"<svg>drawn</svg>\n")
+    ours = kept_charts(tmp_path / "ours", monkeypatch)
+    chart("svg", title="Planted")
+    (named,) = ours.iterdir()
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    (shared / named.name).write_bytes(b"<svg>planted</svg>\n")
+    kept_charts(shared, monkeypatch)
+    assert chart("svg", title="Planted") == b"<svg>drawn</svg>\n"
+    assert chart("svg", title="Not kept") == b"<svg>drawn</svg>\n"
+    assert [p.name for p in shared.iterdir()] == [named.name]
+    # A link to a folder is not the folder: a planted link could lead anywhere.
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    kept_charts(tmp_path / "link", monkeypatch)
+    assert chart("svg", title="Through a link") == b"<svg>drawn</svg>\n"
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_the_folder_is_made_private(tmp_path, monkeypatch):
+    folder = tmp_path / "made"
+    monkeypatch.setitem(charts._disk, "folder", str(folder))
+    charts._render.cache_clear()
+    chart("png", title="Private")
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert len(list(folder.iterdir())) == 1
