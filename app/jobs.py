@@ -142,15 +142,20 @@ def claim_job(engine: Engine, settings: Settings, *, now: datetime, waited: time
     return None
 
 
+def _end_attempt(job: Job, **values):
+    """The UPDATE that records the outcome of the attempt `job` holds: it matches nothing once its lease passed
+    and another runner took the job."""
+    return (
+        update(Job)
+        .where(col(Job.id) == job.id, Job.attempts == job.attempts, Job.status == JobStatus.running)
+        .values(**values)
+    )
+
+
 def _finish(engine: Engine, job: Job, **values) -> bool:
     """Record the outcome of the attempt `job` holds; False when its lease passed and another runner took it."""
     with open_session(engine, write=True) as session:
-        ended = session.exec(
-            update(Job)
-            .where(col(Job.id) == job.id, Job.attempts == job.attempts, Job.status == JobStatus.running)
-            # The value, not the instance's Python default of "": the column is NOT NULL.
-            .values(**values)
-        )
+        ended = session.exec(_end_attempt(job, **values))
         session.commit()
     return ended.rowcount == 1
 
@@ -169,9 +174,8 @@ def run_job(engine: Engine, settings: Settings, job: Job, cache: AgendaCache | N
         with open_session(engine, write=True) as session:
             status, done = runner(session=session, settings=settings, payload=job.payload, cache=cache)
             ended = session.exec(
-                update(Job)
-                .where(col(Job.id) == job.id, Job.attempts == job.attempts, Job.status == JobStatus.running)
-                .values(
+                _end_attempt(
+                    job,
                     status=status,
                     finished_at=utcnow(),
                     lease_until=None,

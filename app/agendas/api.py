@@ -98,7 +98,6 @@ def publish_agenda(request: Request, session: SessionDep, found: MeetingDep, aft
     after.add_task(request.app.state.jobs.after_commit)
     return publish.publish_agenda(
         session=session,
-        settings=request.app.state.settings,
         access=found.access,
         meeting=found.meeting,
         cache=request.app.state.agenda_cache,

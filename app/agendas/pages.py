@@ -202,7 +202,6 @@ def publish_agenda_form(request: Request, session: SessionDep, found: PageMeetin
         session,
         lambda: publish.publish_agenda(
             session=session,
-            settings=request.app.state.settings,
             access=found.access,
             meeting=found.meeting,
             cache=request.app.state.agenda_cache,

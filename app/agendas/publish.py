@@ -87,14 +87,11 @@ def job_key(meeting_id: int, version: int) -> str:
     return export.JOB_KEY.format(meeting_id=meeting_id, version=version)
 
 
-def publish_agenda(
-    *, session: Session, settings: Settings, access: Access, meeting: Meeting, cache: AgendaCache | None = None
-) -> Agenda:
+def publish_agenda(*, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None = None) -> Agenda:
     """Freeze today's agenda as the one circulated (chair) and record the job that mails it to every seat.
 
-    `cache` (the app's agenda cache) is given the agenda as readers will ask for it. `settings` is kept in the
-    signature for the callers: the mail's links are made when the job runs, with the runner's settings."""
-    del settings
+    `cache` (the app's agenda cache) is given the agenda as readers will ask for it. The mail's links are made
+    when the job runs, with the runner's settings."""
     previous = agenda_service.latest_snapshot(session=session, meeting=meeting)
     snapshot = agenda_service.publish_snapshot(session=session, access=access, meeting=meeting)
     agenda = agenda_service.kept_entry(
@@ -132,9 +129,12 @@ def _mailed_before(*, session: Session, meeting_id: int, version: int) -> Agenda
         .where(AgendaSnapshot.meeting_id == meeting_id, col(AgendaSnapshot.version) < version)
         .order_by(col(AgendaSnapshot.version).desc())
     ).all()
+    # The jobs of all of them in one query, not one a version.
+    keys = {snapshot.version: job_key(meeting_id, snapshot.version) for snapshot in earlier}
+    statuses = dict(session.exec(select(Job.key, Job.status).where(col(Job.key).in_(keys.values()))).all())
     for snapshot in earlier:
-        job = mail_job(session=session, meeting_id=meeting_id, version=snapshot.version)
-        if job is None or job.status == JobStatus.done:
+        status = statuses.get(keys[snapshot.version])
+        if status is None or status == JobStatus.done:
             return snapshot
     return None
 

@@ -37,7 +37,7 @@ def load_mail_demo(*, session: Session, settings: Settings, council: Council, no
         .where(Membership.council_id == council.id, Membership.role == Role.chair)
     ).first()
     access = Access(user=user, council=council, membership=chair)
-    publish_agenda(session=session, settings=settings, access=access, meeting=meeting)
+    publish_agenda(session=session, access=access, meeting=meeting)
     mail_now(session=session, settings=settings, meeting=meeting)
     council.report_reminder_days = REPORT_REMINDER_DAYS
     session.add(council)

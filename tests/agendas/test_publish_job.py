@@ -80,7 +80,7 @@ def test_a_publish_rolled_back_leaves_no_job(session):
     chair, council, seats, meeting = seven_seats(session)
     membership = session.exec(select(Membership).where(Membership.user_id == chair.id)).one()
     access = Access(user=chair, council=session.get(Council, council.id), membership=membership)
-    publish.publish_agenda(session=session, settings=None, access=access, meeting=session.get(Meeting, meeting.id))
+    publish.publish_agenda(session=session, access=access, meeting=session.get(Meeting, meeting.id))
     assert len(jobs_in_transaction := session.exec(select(Job)).all()) == 1, jobs_in_transaction
     session.rollback()
     assert jobs(session) == [] and session.exec(select(AgendaSnapshot)).all() == []
@@ -251,9 +251,7 @@ def test_a_job_process_of_its_own_runs_the_job_after_the_commit(settings, sessio
             access = Access(
                 user=writing.get(User, chair.id), council=writing.get(Council, council.id), membership=membership
             )
-            publish.publish_agenda(
-                session=writing, settings=settings, access=access, meeting=writing.get(Meeting, meeting.id)
-            )
+            publish.publish_agenda(session=writing, access=access, meeting=writing.get(Meeting, meeting.id))
             writing.commit()
         engine.dispose()
         process.kick()
