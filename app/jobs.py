@@ -269,7 +269,6 @@ class JobProcess:
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
         self._stop = threading.Event()
-        self._poller = threading.Thread(target=self._poll, name="council-jobs", daemon=True)
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -284,7 +283,9 @@ class JobProcess:
             self._pool = self._new_pool()
             # Started (and its imports done) now, not on the first publish.
             self._pool.submit(_ready)
-        self._poller.start()
+        # A thread of its own each start: an app's lifespan may run again (a second test client).
+        self._stop = threading.Event()
+        threading.Thread(target=self._poll, args=(self._stop,), name="council-jobs", daemon=True).start()
 
     def kick(self) -> None:
         """Ask the job process to run what is due (after the request that queued a job has committed)."""
@@ -299,8 +300,8 @@ class JobProcess:
                 future = self._pool.submit(_run_in_child)
         future.add_done_callback(_log_failure)
 
-    def _poll(self) -> None:
-        while not self._stop.wait(self.settings.JOBS_POLL_SECONDS):
+    def _poll(self, stop: threading.Event) -> None:
+        while not stop.wait(self.settings.JOBS_POLL_SECONDS):
             self.kick()
 
     def stop(self) -> None:

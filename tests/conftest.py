@@ -178,11 +178,20 @@ def _shared_route_contexts() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _fresh_settings_cache() -> Iterator[None]:
-    """A test that changes the environment sees it in get_settings(), and no later test does."""
+    """A test that changes the environment sees it in get_settings(), and no later test does.
+
+    The environment itself is put back too: code under test may set a variable for the
+    processes it starts (`council serve` sets JOBS_RUN_IN=process for its workers), and
+    without this every later test in that worker ran its jobs in a job process.
+    """
     from app.config import get_settings
 
+    saved = dict(os.environ)
     get_settings.cache_clear()
     yield
+    if os.environ != saved:
+        os.environ.clear()
+        os.environ.update(saved)
     get_settings.cache_clear()
 
 

@@ -230,7 +230,9 @@ def _styles(content: bytes) -> bytes:
     return zipfile.ZipFile(io.BytesIO(content)).read("word/styles.xml")
 
 
-def test_a_job_process_of_its_own_runs_the_job_after_the_commit(settings, session, inbox, tmp_path):
+def test_a_job_process_of_its_own_runs_the_job_after_the_commit_and_starts_again_after_a_stop(
+    settings, session, inbox, tmp_path
+):
     """A real spawned process (its own engine) on the test's database: a SQLite file, or PostgreSQL."""
     chair, council, seats, meeting = seven_seats(session)
     changed = {
@@ -241,6 +243,9 @@ def test_a_job_process_of_its_own_runs_the_job_after_the_commit(settings, sessio
         "CHART_CACHE_DIR": str(tmp_path / "charts"),
     }
     process = JobProcess(settings.model_copy(update=changed))
+    # Started, stopped and started again, as when an app's lifespan runs twice (a second test client).
+    process.start()
+    process.stop()
     process.start()
     try:
         from app.db import make_engine

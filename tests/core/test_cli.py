@@ -1,5 +1,7 @@
 """The `council` command as an operator uses it."""
 
+import os
+
 import pytest
 from sqlmodel import func, select
 from typer.testing import CliRunner
@@ -87,7 +89,10 @@ def test_serve_can_migrate_and_load_the_demo_first_in_one_process(monkeypatch, e
     import uvicorn
 
     served = []
-    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: served.append(kwargs["port"]))
+    monkeypatch.setattr(
+        uvicorn, "run", lambda *args, **kwargs: served.append((kwargs["port"], os.environ.get("JOBS_RUN_IN")))
+    )
+    monkeypatch.delenv("JOBS_RUN_IN", raising=False)
     monkeypatch.setenv("DATABASE_URL", empty_db_url)
     monkeypatch.setenv("ENVIRONMENT", "development")
     first = runner.invoke(cli, ["serve", "--port", "8123", "--upgrade", "--demo-if-empty"])
@@ -103,4 +108,5 @@ def test_serve_can_migrate_and_load_the_demo_first_in_one_process(monkeypatch, e
     again = runner.invoke(cli, ["serve", "--port", "8123", "--upgrade", "--demo-if-empty"])
     assert again.exit_code == 0, again.output
     assert "demo not loaded" in again.output
-    assert served == [8123, 8123]
+    # Each worker runs its jobs in a job process of its own (set for the workers uvicorn starts).
+    assert served == [(8123, "process"), (8123, "process")]
