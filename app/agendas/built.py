@@ -19,6 +19,12 @@ from pydantic import BaseModel
 M = TypeVar("M", bound=BaseModel)
 _new = object.__new__
 _set = object.__setattr__
+# BaseModel's own slots, set through their descriptors: a name looked up on the class per call
+# (object.__setattr__) costs about as much again as the store itself, ~1,600 models a build.
+_slots = BaseModel.__dict__
+_set_fields_set = _slots["__pydantic_fields_set__"].__set__
+_set_extra = _slots["__pydantic_extra__"].__set__
+_set_private = _slots["__pydantic_private__"].__set__
 _FIELDS: dict[type[BaseModel], set[str]] = {}
 
 
@@ -28,13 +34,14 @@ def built(model: type[M], fields: dict) -> M:
     _set(made, "__dict__", fields)
     # Every field is set, so every model made here shares one set of them per class: setting a
     # field later adds a name already in it, and a copy (model_copy) copies the set. Looked up in
-    # a plain dict (the agenda makes ~1,600 models a build; a cached function's call costs more).
-    every = _FIELDS.get(model)
-    if every is None:
+    # a plain dict (a cached function's call costs more).
+    try:
+        every = _FIELDS[model]
+    except KeyError:
         every = _FIELDS[model] = _every_field(model)
-    _set(made, "__pydantic_fields_set__", every)
-    _set(made, "__pydantic_extra__", None)
-    _set(made, "__pydantic_private__", None)
+    _set_fields_set(made, every)
+    _set_extra(made, None)
+    _set_private(made, None)
     return made
 
 
