@@ -77,6 +77,30 @@ def test_a_generated_councils_records_are_sqlalchemys_rows(db_url, engine):
         assert assert_records_are_sqlalchemys(session, council.id, found.meeting_id) > 0
 
 
+def test_a_column_is_converted_once_a_distinct_value_and_mutable_values_row_by_row():
+    """`records` converts each distinct value of a column once and lets rows share it, which only an
+    immutable value allows: a converter that makes dicts (JSON) is called row by row, None kept."""
+    calls = []
+
+    def to_date(text):
+        calls.append(text)
+        return date.fromisoformat(text)
+
+    column = ("2026-11-01", None, "2026-11-01", "2026-10-01", None)
+    made = list(agenda_data._converted(column, to_date))
+    assert made == [date(2026, 11, 1), None, date(2026, 11, 1), date(2026, 10, 1), None]
+    assert sorted(calls) == ["2026-10-01", "2026-11-01"]
+
+    def to_dict(text):
+        return {"text": text}
+
+    dicts = list(agenda_data._converted(("a", "a", None), to_dict))
+    assert dicts == [{"text": "a"}, {"text": "a"}, None]
+    assert dicts[0] is not dicts[1]
+    # A driver's list (unhashable) is converted value by value.
+    assert list(agenda_data._converted(([1], None), tuple)) == [(1,), None]
+
+
 def fitted_change_by_sums(values, weights=None):
     """fitted_change as it was: one `sum` a term."""
     weights = weights or [1.0] * len(values)
