@@ -75,7 +75,8 @@ SLOW_FIRST = (
     "tests/security/test_permissions.py::test_permission_matrix[postgresql-GET /api/meetings/{meeting_id}/minutes.pdf]",
     "tests/security/test_permissions.py::test_permission_matrix[sqlite-GET /api/meetings/{meeting_id}/agenda.pdf]",
     # Browser tests (they run after the others, longest first too; re-measured after the three
-    # roles' accessibility walks became one test and screenshots became opt-in).
+    # roles' accessibility walks became one test and screenshots became opt-in). The walk is three
+    # tests of a third of its routes each (WALK_PARTS), so the two workers share it.
     "tests/browser/test_a11y_pages.py::test_every_page_has_no_wcag_violations[",
     "tests/browser/test_a11y_pages.py::test_agenda_and_minutes_at_phone_width_have_no_wcag_violations[",
     "tests/browser/test_minutes_browser.py::test_secretary_minutes_the_meeting_and_the_chair_approves_it",
