@@ -194,12 +194,35 @@ def describe(address: str, violations: list[dict]) -> list[str]:
     return lines
 
 
+def route_of(address: str) -> str:
+    """The route an address is a page of, its ids as `{id}`: what axe's record of checked kinds is kept by."""
+    return re.sub(r"/\d+(?=/|$)", "/{id}", urlsplit(address).path)
+
+
+def part_of(pages: list[str], part: int, parts: int) -> list[str]:
+    """The addresses of `pages` whose routes fall in `part` of `parts`, in walk order; a route is never split.
+
+    Routes go to the part with the fewest addresses so far, the routes with most addresses first
+    (ties by route, so every process splits the same way). The parts hold about as many addresses,
+    not as much time: a meeting's agenda and minutes cost axe more than most pages.
+    """
+    counts: dict[str, int] = {}
+    for address in pages:
+        counts[route_of(address)] = counts.get(route_of(address), 0) + 1
+    loads = [0] * parts
+    owner: dict[str, int] = {}
+    for route, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        owner[route] = loads.index(min(loads))
+        loads[owner[route]] += count
+    return [address for address in pages if owner[route_of(address)] == part]
+
+
 def already_checked(checked: dict[str, set[str]], address: str, kinds: set[str]) -> bool:
     """Whether axe checked every kind of element on `address` on other pages of its route in this walk.
 
     If not, the page is to be checked, and its kinds count as checked on its route from now on.
     """
-    route = re.sub(r"/\d+(?=/|$)", "/{id}", urlsplit(address).path)
+    route = route_of(address)
     if route in checked and kinds <= checked[route]:
         return True
     checked.setdefault(route, set()).update(kinds)
@@ -256,9 +279,20 @@ def walk_as(page, session, demo: Demo, roles: list[str], pages: list[str], *, ot
 
 # The three roles in one walk (about half the axe runs of three separate walks, every address of
 # every role still opened). The HTML is the same on both engines: SQLite only.
+# The walk is split by route into WALK_PARTS tests: what the roles share (`already_checked`) is
+# per route and a route's addresses stay in one part, so together the parts open every address as
+# every role and run axe on exactly the pages the whole walk did. As one test the walk was the
+# browser phase's longest by far, one worker walking while the other ran every other browser test;
+# as parts both workers share it (one after another in one process on a loaded machine the three
+# took 123, 75 and 38 s).
+WALK_PARTS = 3
+
+
 @engine_independent
-def test_every_page_has_no_wcag_violations(demo, app, page, session) -> None:
-    pages = addresses(app.routes, demo) + demo.extra
+@pytest.mark.parametrize("part", range(WALK_PARTS))
+def test_every_page_has_no_wcag_violations(demo, app, page, session, part) -> None:
+    pages = part_of(addresses(app.routes, demo) + demo.extra, part, WALK_PARTS)
+    assert pages, f"part {part} of the walk has no pages: fewer routes than WALK_PARTS?"
     walk_as(page, session, demo, list(ROLES), pages, others_may_be_refused=True)
 
 
@@ -297,3 +331,15 @@ def test_axe_skips_a_page_of_a_checked_route_only_when_it_shows_nothing_new() ->
     # The same kinds on another route are checked there too.
     assert not already_checked(checked, "/meetings/3/minutes", {"H1|||||text|"})
     assert not already_checked(checked, "/councils/1", {"H1|||||text|"})
+
+
+def test_the_walk_parts_cover_every_address_once_and_keep_each_route_whole() -> None:
+    pages = ["/", "/councils/1", "/meetings/3/agenda", "/meetings/2/agenda", "/meetings/3/agenda?live=1"]
+    pages += ["/meetings/3/minutes", "/meetings/2/minutes", "/actions/5", "/login", "/councils/1/actions"]
+    parts = [part_of(pages, part, 3) for part in range(3)]
+    assert sorted(address for part in parts for address in part) == sorted(pages)
+    for part in parts:
+        assert part == [address for address in pages if address in part]  # walk order kept
+    owners = {(route_of(address), index) for index, part in enumerate(parts) for address in part}
+    assert len(owners) == len({route_of(address) for address in pages})  # no route in two parts
+    assert all(parts)

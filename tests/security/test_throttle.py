@@ -187,6 +187,9 @@ def test_council_serve_believes_forwarded_for_only_from_named_proxies(db_url, tm
         monkeypatch.setenv("FORWARDED_ALLOW_IPS", "127.0.0.1")
     else:
         monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    # No job process (`council serve`'s default): no request here queues a job, and starting one
+    # imports the app a second time (about 2 s of CPU a server). Proxy handling is unchanged by it.
+    monkeypatch.setenv("JOBS_RUN_IN", "inline")
     with council_serve(db_url, tmp_path) as (_process, base), httpx.Client(base_url=base, timeout=30) as http:
         statuses = [
             token(
