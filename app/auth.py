@@ -8,6 +8,7 @@ up, so signing out, changing a password or "sign out everywhere" ends a sign-in 
 import hashlib
 import logging
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -39,6 +40,12 @@ SESSION_USER_KEY = "user_id"
 SESSION_ID_KEY = "sid"
 # Last seen is written at most this often per sign-in, so browsing costs no write per request.
 LAST_SEEN_EVERY = timedelta(minutes=1)
+# One note of a sign-in's last use at a time in a process. A note takes a second connection from the pool while the
+# request holds its own: when as many requests as the pool has connections (15) all held one and all waited for a
+# second, none could go on until the pool's timeout (30 s, then an error page): the load run met it when fifty people
+# whose last note was over a minute old arrived at once. A note skipped because another is being written is
+# written on that sign-in's next request.
+_noting = threading.Lock()
 # Ended and expired sign-ins are kept this long (the account page no longer shows them), then
 # removed when their owner next signs in, so the table stays small without a scheduled job.
 KEEP_ENDED = timedelta(days=30)
@@ -204,6 +211,8 @@ def _touch(request: Request, session: Session, row: UserSession) -> None:
         return
     # A read's transaction stays a reader (on SQLite it takes no write lock), so the
     # note goes in a short transaction of its own; losing one to a busy database is harmless.
+    if not _noting.acquire(blocking=False):
+        return
     try:
         with open_session(request.app.state.engine, write=True) as writer:
             writer.exec(  # type: ignore[call-overload]
@@ -215,6 +224,8 @@ def _touch(request: Request, session: Session, row: UserSession) -> None:
     except OperationalError:
         log.warning("could not note the last use of sign-in %s", row.id, exc_info=True)
         return
+    finally:
+        _noting.release()
     set_committed_value(row, "last_seen_at", now)
 
 

@@ -1,7 +1,9 @@
 """The `council` command: serve, migrate, load the demo, manage admins, deliver mail, send reminders."""
 
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -219,7 +221,18 @@ def serve(
     # uvicorn's own proxy handling is off: by default it believes X-Forwarded-For from
     # 127.0.0.1. The app applies the FORWARDED_ALLOW_IPS setting itself (app/main.py), one
     # rule whatever serves it; that setting also names uvicorn's option of the same name.
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, proxy_headers=False)
+    shared = None
+    if workers > 1 and "AGENDA_SHARE_DIR" not in os.environ:
+        # The workers share each built agenda (one build per change, not one per worker: app/agendas/cache.py),
+        # in a private folder of this server's own, removed when it stops.
+        shared = os.environ["AGENDA_SHARE_DIR"] = tempfile.mkdtemp(prefix="cx-council-agendas-")
+        get_settings.cache_clear()
+    try:
+        uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, proxy_headers=False)
+    finally:
+        if shared is not None:
+            shutil.rmtree(shared, ignore_errors=True)
+            os.environ.pop("AGENDA_SHARE_DIR", None)
 
 
 @app.command()

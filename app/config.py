@@ -87,6 +87,11 @@ class Settings(BaseSettings):
     # empty: none kept on disk. The least recently used go beyond PACK_CACHE_FILES (~1-2 MB each).
     PACK_CACHE_DIR: str | None = None
     PACK_CACHE_FILES: int = Field(default=200, ge=1, le=100_000)
+    # A folder the workers of one `council serve --workers N` share built agendas in (app/agendas/cache.py
+    # AgendaFiles), so each change costs one build per server, not one per worker. `council serve` makes one for
+    # its own lifetime when it starts more than one worker and removes it when it stops (so no file outlives the
+    # code or the database that built it); set it empty to have each worker build its own.
+    AGENDA_SHARE_DIR: str | None = None
     # Who runs the jobs requests hand on (an agenda's pack and mail, app/jobs.py): "process", one job process
     # per `council serve` worker (what `council serve` sets when unset); "inline", after the response in the
     # same process; "off", only the delivery passes (`council deliver`, DELIVER_IN_SERVE).

@@ -233,7 +233,11 @@ def chart_folder(settings: Settings) -> str | None:
 def job_cache(settings: Settings) -> AgendaCache:
     """A runner's agenda cache: the few agendas of the jobs under way, the packs it builds kept on disk too."""
     return AgendaCache(
-        max_entries=4, pack_bytes=64 * 1024 * 1024, folder=settings.pack_folder, files=settings.PACK_CACHE_FILES
+        max_entries=4,
+        pack_bytes=64 * 1024 * 1024,
+        folder=settings.pack_folder,
+        files=settings.PACK_CACHE_FILES,
+        shared=settings.AGENDA_SHARE_DIR or None,
     )
 
 

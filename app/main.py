@@ -146,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pack_bytes=settings.PACK_CACHE_MB * 1024 * 1024,
         folder=settings.pack_folder,
         files=settings.PACK_CACHE_FILES,
+        shared=settings.AGENDA_SHARE_DIR or None,
     )
     # Who runs the jobs a request hands on (JOBS_RUN_IN), after it has committed: app.state.jobs.after_commit.
     app.state.jobs = Jobs(app.state.engine, settings, app.state.agenda_cache)

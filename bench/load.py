@@ -372,7 +372,37 @@ def run_locust(  # noqa: PLR0913
             raise RuntimeError(f"locust wrote no timings (exit {done.returncode}): {done.stderr[-2000:]}")
         measured = json.loads(out_file.read_text(encoding="utf-8"))
     summary = summarise(measured["timings"], measured["errors"], measured.get("seconds", elapsed))
+    summary["timeline"] = timeline(measured["timings"], measured.get("at", {}))
+    if keep := os.environ.get("LOAD_TIMINGS_OUT"):
+        # Every request's time and start, for a closer look (not part of the figures).
+        Path(keep).write_text(json.dumps(measured), encoding="utf-8")
     return {"people": counts, "monitor": {"health_every_s": health_every}, "pace": pace, **summary}
+
+
+def timeline(timings: dict[str, list[float]], at: dict[str, list[float]], window: float = 10) -> dict:
+    """When the slow answers came: per `window` seconds of the run, the people's requests and their p95, and
+    health's p95 (ms); and the ten slowest page requests as [page, started at (s), ms]."""
+    windows: dict[int, dict[str, list[float]]] = {}
+    slowest = []
+    for name, values in timings.items():
+        starts = at.get(name) or []
+        for ms, start in zip(values, starts, strict=False):
+            kind = "health" if name == "health" else "pages"
+            windows.setdefault(max(0, int(start // window)), {"pages": [], "health": []})[kind].append(ms)
+            if name != "health":
+                slowest.append([name, start, round(ms)])
+    rows = []
+    for index in sorted(windows):
+        pages, health = windows[index]["pages"], windows[index]["health"]
+        rows.append(
+            {
+                "from_s": index * window,
+                "requests": len(pages),
+                "p95_ms": round(_percentile(pages, 95)) if pages else None,
+                "health_p95_ms": round(_percentile(health, 95)) if health else None,
+            }
+        )
+    return {"window_s": window, "windows": rows, "slowest": sorted(slowest, key=lambda r: -r[2])[:10]}
 
 
 # -- 2. action updates ------------------------------------------------------------------

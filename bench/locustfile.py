@@ -19,7 +19,8 @@ Everyone is a browser signed in with the session cookie bench/load.py minted for
 - a monitor asks /api/health at a low rate, so health is timed under the same load.
 
 Every response time is kept (Locust's own percentiles are rounded) and written to
-LOAD_OUT as {"timings": {page: [ms, …]}, "errors": {page: {status: n}}, "seconds": s}.
+LOAD_OUT as {"timings": {page: [ms, …]}, "at": {page: [s, …]}, "errors": {page: {status: n}}, "seconds": s}
+("at": when each timed request started, in seconds since the run's first answer, for the run's timeline).
 The run stops after LOAD_MAX_REQUESTS requests once every page in LOAD_NEEDED has been timed,
 or at Locust's -t, whichever comes first; LOAD_PACE scales the think times.
 """
@@ -51,6 +52,7 @@ NOTES_FORM = re.compile(r'data-item="(\d+)"[^>]*data-version="(\d+)"')
 DATA_CSRF = re.compile(r'data-csrf="([^"]+)"')
 
 timings: dict[str, list[float]] = defaultdict(list)
+at: dict[str, list[float]] = defaultdict(list)
 errors: dict[str, Counter] = defaultdict(Counter)
 started = {"at": None}
 counted = itertools.count(1)
@@ -60,10 +62,12 @@ _queues = {role: iter([p for p in PEOPLE if p["role"] == role]) for role in ("me
 
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, response, exception, context, **_kw) -> None:
+    now = time.monotonic()
     if started["at"] is None:
-        started["at"] = time.monotonic()
+        started["at"] = now
     if exception is None:
         timings[name].append(response_time)
+        at[name].append(round(now - response_time / 1000 - started["at"], 3))
     else:
         # The status a page answered with, else what went wrong (a timeout, a refused connection).
         status = getattr(response, "status_code", None) or f"{type(exception).__name__}: {str(exception)[:80]}"
@@ -85,6 +89,7 @@ def _write(environment, **_kw) -> None:
         json.dumps(
             {
                 "timings": timings,
+                "at": at,
                 "errors": {name: dict(counts) for name, counts in errors.items()},
                 "seconds": seconds,
             }

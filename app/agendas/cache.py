@@ -27,14 +27,24 @@ page, Word and PDF leave it as they found it). Freezing the models deeply would 
 more than the build saves.
 """
 
+import contextlib
 import hashlib
+import os
+import pickle
 import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from cachetools import LRUCache
 
 from app import filecache
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: workers there may build the same agenda side by side, then share it
+    fcntl = None  # type: ignore[assignment]
 from app.agendas.model import Agenda
 from app.common import FileOut
 
@@ -150,6 +160,72 @@ class PackFiles:
         filecache.write(self.folder, self.name(key, media_type), content, files=self.files, prune_every=_PRUNE_EVERY)
 
 
+_STRIPES = 256  # lock files of one shared folder: a key's build takes the lock of its stripe
+_WAIT_FOR_BUILD_S = 15.0  # how long a worker waits for another's build of the same agenda before building it too
+_PICKLE_END = b"."  # pickle's STOP: a file cut short does not end with it
+# Agendas kept in a shared folder (a five-year council's is about 0.45 MB), the least recently used going first.
+SHARED_FILES = 64
+
+
+class AgendaFiles:
+    """Built agendas as files in a folder that the workers of ONE `council serve` share (AGENDA_SHARE_DIR), so a
+    cold agenda is built once per server, not once per worker: the first worker to need it builds it and writes
+    it; the others wait for that build (a lock file per stripe of keys, so two workers never build the same
+    agenda at once) and read it back (a fifth of a build's CPU).
+
+    The folder lives as long as the server (its code and its database), so a file is never read by other code or
+    for another database; a key is the same data (the council's stamp, or the snapshot) whichever worker asks. The
+    files are pickles: the folder is private (app/filecache.py: a real folder of this user that nobody else may
+    write in), as the process's own memory is. Anything wrong with a file, or the folder, only means a build."""
+
+    def __init__(self, folder: str, files: int = SHARED_FILES) -> None:
+        self.folder, self.files = folder, files
+
+    @staticmethod
+    def name(key: AgendaKey) -> str:
+        digest = hashlib.sha256(f"{key.meeting_id}|{key.live}|{key.today}|{key.stamp}".encode()).hexdigest()
+        return f"{digest}.agenda"
+
+    def read(self, key: AgendaKey) -> Agenda | None:
+        content = filecache.read(self.folder, self.name(key), lambda c: c.endswith(_PICKLE_END))
+        if content is None:
+            return None
+        try:
+            agenda = pickle.loads(content)  # noqa: S301 (our own private folder: see the class)
+        except Exception:
+            return None
+        return agenda if isinstance(agenda, Agenda) else None
+
+    def write(self, key: AgendaKey, agenda: Agenda) -> None:
+        content = pickle.dumps(agenda, protocol=pickle.HIGHEST_PROTOCOL)
+        filecache.write(self.folder, self.name(key), content, files=self.files, prune_every=_PRUNE_EVERY)
+
+    @contextlib.contextmanager
+    def building(self, key: AgendaKey) -> Iterator[None]:
+        """Hold the build of `key` among the server's workers (waiting, sleeping, at most _WAIT_FOR_BUILD_S)."""
+        stripe = int(self.name(key)[:8], 16) % _STRIPES
+        handle = None
+        with contextlib.suppress(OSError):
+            if fcntl is not None and filecache.trusted(self.folder):
+                handle = os.open(os.path.join(self.folder, f".lock-{stripe}"), os.O_RDWR | os.O_CREAT, 0o600)
+        if handle is None:
+            yield
+            return
+        try:
+            deadline = time.monotonic() + _WAIT_FOR_BUILD_S
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        break  # build it ourselves rather than wait on a stuck worker
+                    time.sleep(0.01)
+            yield
+        finally:
+            os.close(handle)  # releases the lock
+
+
 class AgendaCache:
     """Bounded, thread-safe maps: AgendaKey → AgendaEntry (by count), PackKey → PackOut (by total bytes); and a
     circulated agenda's packs in `folder` (None: not on disk) for every process."""
@@ -160,11 +236,14 @@ class AgendaCache:
         pack_bytes: int = 64 * 1024 * 1024,
         folder: str | None = None,
         files: int = 200,
+        shared: str | None = None,
     ) -> None:
         self._entries: LRUCache[AgendaKey, AgendaEntry] = LRUCache(maxsize=max_entries)
         self._packs: LRUCache[PackKey, PackOut] = LRUCache(maxsize=pack_bytes, getsizeof=lambda p: len(p.content))
         self._lock = threading.Lock()
         self.files = PackFiles(folder, files) if folder else None
+        # The built agendas the server's workers share (None: each worker builds its own).
+        self.shared = AgendaFiles(shared) if shared and max_entries > 0 else None
 
     def get(self, key: AgendaKey) -> AgendaEntry | None:
         with self._lock:

@@ -104,7 +104,17 @@ def kept_entry(
     with building.lock:
         if (hit := cache.get(key)) is not None:
             return hit
-        agenda = _agenda(session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, today=today)
+        if cache.shared is None:
+            agenda = _agenda(session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, today=today)
+        else:
+            # And the server's other workers: one of them builds it, the others read what it built.
+            with cache.shared.building(key):
+                agenda = cache.shared.read(key)
+                if agenda is None:
+                    agenda = _agenda(
+                        session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, today=today
+                    )
+                    cache.shared.write(key, agenda)
         entry = AgendaEntry(agenda=agenda, key=key)
         cache.put(key, entry)
         return entry

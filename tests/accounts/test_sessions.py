@@ -219,6 +219,27 @@ def test_last_seen_is_written_at_most_once_a_minute_and_changes_no_data(app, cli
     assert session.exec(select(DataRevision.stamp)).one() == stamp  # cached agendas stay valid
 
 
+def test_last_seen_waits_for_no_other_note(app, client, session):
+    """A note takes a second connection while the request holds one: one note at a time per process, and a request
+    that finds another being written skips its own (else a burst of requests could each hold a connection and wait
+    for another until the pool's timeout). The sign-in's next request writes it."""
+    from app import auth as auth_module
+
+    seat_person(session)
+    assert sign_in(client).status_code == 303
+    row = session.exec(select(UserSession)).one()
+    row.last_seen_at = old = utcnow() - timedelta(minutes=5)
+    session.add(row)
+    session.commit()
+    with auth_module._noting:  # another request's note under way
+        assert client.get("/councils").status_code == 200
+    session.expire_all()
+    assert session.get(UserSession, row.id).last_seen_at == old
+    assert client.get("/councils").status_code == 200
+    session.expire_all()
+    assert session.get(UserSession, row.id).last_seen_at > old
+
+
 def test_an_expired_sign_in_is_refused(app, client, session):
     seat_person(session)
     assert sign_in(client).status_code == 303

@@ -110,3 +110,34 @@ def test_serve_can_migrate_and_load_the_demo_first_in_one_process(monkeypatch, e
     assert "demo not loaded" in again.output
     # Each worker runs its jobs in a job process of its own (set for the workers uvicorn starts).
     assert served == [(8123, "process"), (8123, "process")]
+
+
+def test_serve_gives_its_workers_a_private_folder_to_share_agendas_in_for_its_lifetime(monkeypatch, env):
+    """More than one worker: built agendas are shared in a folder of the server's own (app/agendas/cache.py
+    AgendaFiles), removed when it stops; one worker, or AGENDA_SHARE_DIR set (empty: none), is left as it is."""
+    import stat
+
+    import uvicorn
+
+    from app import cli as cli_module
+
+    seen = []
+
+    def run(*args, **kwargs):
+        folder = os.environ.get("AGENDA_SHARE_DIR")
+        mode = stat.S_IMODE(os.stat(folder).st_mode) if folder else None
+        seen.append((kwargs["workers"], folder, mode))
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    monkeypatch.setattr(cli_module, "check_schema", lambda: None)
+    monkeypatch.delenv("AGENDA_SHARE_DIR", raising=False)
+    assert runner.invoke(cli, ["serve", "--workers", "2"]).exit_code == 0
+    assert runner.invoke(cli, ["serve"]).exit_code == 0
+    monkeypatch.setenv("AGENDA_SHARE_DIR", "")
+    assert runner.invoke(cli, ["serve", "--workers", "2"]).exit_code == 0
+    (workers, folder, mode), *rest = seen
+    assert workers == 2 and folder and mode == 0o700
+    assert not os.path.exists(folder)  # removed once the server stopped
+    assert rest == [(1, None, None), (2, "", None)]
+    monkeypatch.delenv("AGENDA_SHARE_DIR")
+    assert "AGENDA_SHARE_DIR" not in os.environ

@@ -1,0 +1,110 @@
+"""The workers of one `council serve` share each built agenda through a folder of the server's own
+(AGENDA_SHARE_DIR, app/agendas/cache.py AgendaFiles): one build per change, not one per worker."""
+
+import re
+from datetime import date
+
+from app.agendas.cache import AgendaCache, AgendaFiles, AgendaKey
+from tests.agendas.test_agenda_api import arrange
+from tests.agendas.test_agenda_cache import agenda_queries
+from tests.factories import make_action
+from tests.helpers import auth, count_statements, if_match
+from tests.web.test_pages import sign_in
+
+ONCE = re.compile(r'name="form_once" value="[^"]+"')
+
+
+def same_page(text: str) -> str:
+    """The page without its forms' one-time tokens (new on every render)."""
+    return ONCE.sub("", text)
+
+
+def shared_folder(tmp_path):
+    folder = tmp_path / "agendas"
+    folder.mkdir(mode=0o700)
+    return folder
+
+
+def test_a_second_worker_reads_the_agenda_the_first_built(app, client, engine, session, tmp_path):
+    chair, _, _, council, seat, meeting = arrange(session)
+    action = make_action(session, council=council, owner=seat, title="Call back within a day", due_on=date.today())
+    session.commit()
+    queries = agenda_queries(engine, session, meeting)
+    folder = shared_folder(tmp_path)
+    url, headers = f"/api/meetings/{meeting.id}/agenda", auth(app, chair)
+    sign_in(client, email=chair.email)
+    page = f"/meetings/{meeting.id}/agenda"
+
+    app.state.agenda_cache = AgendaCache(shared=str(folder))  # one worker builds it…
+    first, first_page = client.get(url, headers=headers), client.get(page)
+    assert first.status_code == first_page.status_code == 200
+    assert len(list(folder.glob("*.agenda"))) == 1
+
+    app.state.agenda_cache = AgendaCache(shared=str(folder))  # …another worker of the same server reads it
+    with count_statements(app.state.engine) as sent:
+        second = client.get(url, headers=headers)
+    assert not queries & set(sent)  # not built again
+    assert second.content == first.content and second.headers["ETag"] == first.headers["ETag"]
+    assert same_page(client.get(page).text) == same_page(first_page.text)
+
+    # A write in the council makes a new key: built again, by whichever worker asks first, and shown.
+    action_url = f"/api/actions/{action.id}"
+    changed = client.patch(
+        action_url, headers=if_match(client, action_url, headers), json={"title": "Call back within an hour"}
+    )
+    assert changed.status_code == 200, changed.text
+    app.state.agenda_cache = AgendaCache(shared=str(folder))
+    with count_statements(app.state.engine) as sent:
+        third = client.get(url, headers=headers)
+    assert queries <= set(sent)
+    assert "Call back within an hour" in third.text and "Call back within a day" not in third.text
+    assert len(list(folder.glob("*.agenda"))) == 2
+
+
+def test_a_damaged_or_foreign_file_only_means_a_build(app, client, engine, session, tmp_path):
+    chair, _, _, _, _, meeting = arrange(session)
+    queries = agenda_queries(engine, session, meeting)
+    folder = shared_folder(tmp_path)
+    url, headers = f"/api/meetings/{meeting.id}/agenda", auth(app, chair)
+    app.state.agenda_cache = AgendaCache(shared=str(folder))
+    first = client.get(url, headers=headers)
+    [kept] = folder.glob("*.agenda")
+    for content in (kept.read_bytes()[:-100], b"not a pickle.", __import__("pickle").dumps({"an": "object"})):
+        kept.write_bytes(content)
+        app.state.agenda_cache = AgendaCache(shared=str(folder))
+        with count_statements(app.state.engine) as sent:
+            again = client.get(url, headers=headers)
+        assert queries <= set(sent)  # built
+        assert again.content == first.content
+
+
+def test_a_folder_others_may_write_in_is_never_read(tmp_path):
+    folder = tmp_path / "agendas"
+    folder.mkdir()
+    folder.chmod(0o777)
+    files = AgendaFiles(str(folder))
+    key = AgendaKey(meeting_id=1, live=False, today=date.today(), stamp="s")
+    (folder / files.name(key)).write_bytes(__import__("pickle").dumps("planted"))
+    assert files.read(key) is None
+    with files.building(key):  # no lock file made there either: the build goes on alone
+        pass
+    assert not list(folder.glob(".lock-*"))
+
+
+def test_one_worker_waits_for_the_others_build(tmp_path):
+    """Two workers asking for the same cold agenda: the second waits for the first's build (a lock file per stripe
+    of keys), then reads it instead of building it too."""
+    import threading
+    import time
+
+    folder = shared_folder(tmp_path)
+    files = AgendaFiles(str(folder))
+    key = AgendaKey(meeting_id=1, live=False, today=date.today(), stamp="s")
+    order = []
+    with files.building(key):
+        waiter = threading.Thread(target=lambda: (files.building(key).__enter__(), order.append("second")))
+        waiter.start()
+        time.sleep(0.2)
+        order.append("first done")
+    waiter.join(5)
+    assert order == ["first done", "second"]
