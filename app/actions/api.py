@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Response
 from fastapi.concurrency import run_in_threadpool
 
 from app.actions import due_requests, service
-from app.actions.deps import ActionDep, ActionShownDep, ActionWrite, ActionWriteDep
+from app.actions.deps import ActionDep, ActionShownDep, ActionWriteDep, write_update
 from app.actions.export import actions_csv
 from app.actions.schemas import (
     ActionCreate,
@@ -20,7 +20,7 @@ from app.actions.schemas import (
 )
 from app.archive import load_for_restore
 from app.auth import CouncilAccess, CurrentUser
-from app.common import IdPath, IdQuery, IfMatch, ListOf, check_if_match, etag, list_of, today_in
+from app.common import IdPath, IdQuery, IfMatch, ListOf, etag, list_of, today_in
 from app.db import SessionDep
 from app.models import Action, ActionStatus
 from app.web.downloads import content_disposition
@@ -107,25 +107,13 @@ async def update_action(write: ActionWriteDep, action_in: ActionUpdate, response
     `pending_due_change` (a second request while one is pending replaces it).
     If-Match (the ETag from GET) is required: a newer change answers 412 rather than being overwritten;
     `If-Match: *` overwrites whatever is there, and the history marks that write."""
-    # async, with the work in one trip to a worker thread (see get_action_for_write): the answer is then
-    # checked against ActionPublic here rather than in yet another trip.
-    shown = await run_in_threadpool(_update_action, write, action_in, if_match)
+    # async: get_action_for_write has usually written and committed already, in its one trip to a worker
+    # thread (write.shown); otherwise the work takes one more. The answer is checked against ActionPublic
+    # here rather than in yet another trip.
+    shown = write.shown
+    if shown is None:
+        shown = await run_in_threadpool(write_update, write, action_in, if_match)
     response.headers["ETag"] = etag(write.found.action.version)
-    return shown
-
-
-def _update_action(write: ActionWrite, action_in: ActionUpdate, if_match: str) -> ActionPublic:
-    session, found = write.session, write.found
-    check_if_match(if_match, found.action.version)
-    service.update_action(
-        session=session,
-        access=found.access,
-        action=found.action,
-        action_in=action_in,
-        with_if_match=if_match.strip() != "*",
-    )
-    shown = service.shown_public(session=session, found=found, written=frozenset(action_in.model_fields_set))
-    session.commit()
     return shown
 
 

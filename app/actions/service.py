@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import String, bindparam, func
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
@@ -46,6 +46,7 @@ from app.models import (
     Role,
     TZDateTime,
     User,
+    UserSession,
     utcnow,
 )
 from app.models.actions import closing_day
@@ -171,6 +172,27 @@ def _build_shown_query():
 _SHOWN_QUERY = _build_shown_query()
 
 
+# What a write of an action reads of the sign-in, the person, the council and the seat: what the
+# sign-in check, the permission rules, the history, the answer and the mail an update may queue use.
+# The council's settings for other pages (weights, agenda order: four of them JSON) and the secrets
+# stay unread: every column read is a column psycopg describes and SQLAlchemy maps on each update
+# (there were 83). Anything else asked of these objects later is read then, as a deferred column is.
+_WRITE_LOADS = (
+    load_only(UserSession.user_id, UserSession.last_seen_at, UserSession.expires_at, UserSession.revoked_at),
+    load_only(User.email, User.name, User.is_active, User.is_site_admin),
+    load_only(
+        Council.name,
+        Council.timezone,
+        Council.members_raise_actions,
+        Council.due_moves_need_approval,
+        Council.required_notifications,
+        Council.version,
+        Council.archived_at,
+    ),
+    load_only(Membership.council_id, Membership.user_id, Membership.role, Membership.department_id),
+)
+
+
 def _build_write_query():
     query, owner_user = _with_shown(
         sign_in_query()
@@ -180,7 +202,7 @@ def _build_write_query():
         .outerjoin(Council, (Council.id == Action.council_id) & col(Council.archived_at).is_(None))
         .outerjoin(Membership, (Membership.council_id == Council.id) & (Membership.user_id == User.id))
     )
-    return query.add_columns(owner_user.name, Department.name, Meeting.number, ActionDueRequest)
+    return query.add_columns(owner_user.name, Department.name, Meeting.number, ActionDueRequest).options(*_WRITE_LOADS)
 
 
 # The PATCH of an action reads its sign-in with all of that: (sign-in, person, then as _SHOWN_QUERY).

@@ -66,6 +66,19 @@ def test_expired_and_forged_tokens_are_refused(app, client, session):
     assert client.get("/api/me").status_code == 401
 
 
+def test_a_token_used_before_is_refused_once_it_expires(app, client, session, monkeypatch):
+    """A token whose signature was checked on an earlier request (app.auth keeps those) is still refused, in the
+    same words, once its time is up."""
+    user = add_user(session)
+    headers = auth(app, user)
+    assert client.get("/api/me", headers=headers).status_code == 200
+    claims = jwt.decode(headers["Authorization"].removeprefix("Bearer "), options={"verify_signature": False})
+    monkeypatch.setattr("app.auth.time.time", lambda: claims["exp"])
+    response = client.get("/api/me", headers=headers)
+    assert response.status_code == 401
+    assert "expired" in response.json()["detail"]
+
+
 def test_change_own_password_needs_the_current_one(app, client, session):
     user = add_user(session)
     headers = auth(app, user)
