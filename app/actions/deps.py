@@ -1,7 +1,7 @@
 """The action a route is about, with the caller's seat: one loader for the API and the pages."""
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -65,7 +65,7 @@ def _open_for_write(
         write = ActionWrite(session=session, found=action_of_row(user, row))
         if update is None:
             return write
-        return ActionWrite(session=session, found=write.found, shown=write_update(write, *update))
+        return replace(write, shown=write_update(write, *update))
     except BaseException:
         _end(session)
         raise

@@ -33,7 +33,7 @@ import os
 import pickle
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -199,6 +199,15 @@ class AgendaFiles:
     def write(self, key: AgendaKey, agenda: Agenda) -> None:
         content = pickle.dumps(agenda, protocol=pickle.HIGHEST_PROTOCOL)
         filecache.write(self.folder, self.name(key), content, files=self.files, prune_every=_PRUNE_EVERY)
+
+    def kept(self, key: AgendaKey, build: Callable[[], Agenda]) -> Agenda:
+        """The agenda another worker built for `key`, or `build()`'s, written for them (one build at a time)."""
+        with self.building(key):
+            agenda = self.read(key)
+            if agenda is None:
+                agenda = build()
+                self.write(key, agenda)
+        return agenda
 
     @contextlib.contextmanager
     def building(self, key: AgendaKey) -> Iterator[None]:

@@ -93,9 +93,12 @@ def kept_entry(
     if snapshot is not None and not live:
         stamp = circulated_tag(snapshot)
     key = AgendaKey(meeting_id=meeting.id, live=live, today=today, stamp=stamp) if stamp else None
+
+    def build() -> Agenda:
+        return _agenda(session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, today=today)
+
     if cache is None or key is None:
-        agenda = _agenda(session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, today=today)
-        return AgendaEntry(agenda=agenda, key=key)
+        return AgendaEntry(agenda=build(), key=key)
     if (hit := cache.get(key)) is not None:
         return hit
     # Readers of the same cold agenda in this worker (a council's members arriving together) wait for the first
@@ -104,17 +107,8 @@ def kept_entry(
     with building.lock:
         if (hit := cache.get(key)) is not None:
             return hit
-        if cache.shared is None:
-            agenda = _agenda(session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, today=today)
-        else:
-            # And the server's other workers: one of them builds it, the others read what it built.
-            with cache.shared.building(key):
-                agenda = cache.shared.read(key)
-                if agenda is None:
-                    agenda = _agenda(
-                        session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, today=today
-                    )
-                    cache.shared.write(key, agenda)
+        # And the server's other workers, when they share a folder: one of them builds it, the others read it.
+        agenda = build() if cache.shared is None else cache.shared.kept(key, build)
         entry = AgendaEntry(agenda=agenda, key=key)
         cache.put(key, entry)
         return entry
