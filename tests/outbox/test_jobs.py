@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -46,7 +46,10 @@ def test_two_runs_the_same_day_queue_one_digest_each_and_the_next_day_again(sess
     engine = make_engine(settings.DATABASE_URL)
     try:
         assert run_periodic(engine, settings, now=now)["digests"] == 2
-        assert run_periodic(engine, settings, now=now + timedelta(hours=3))["digests"] == 0
+        # A later run the same (UTC) day: three hours on, or halfway to midnight when that is sooner.
+        midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+        later = now + min(timedelta(hours=3), (midnight - now) / 2)
+        assert run_periodic(engine, settings, now=later)["digests"] == 0
         assert digests(session) == {"owner0@example.com": 1, "owner2@example.com": 1}
         mailing = settings.model_copy(update={"SMTP_URL": inbox.url})
         assert deliver_all(engine, mailing).sent == 2
