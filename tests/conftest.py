@@ -277,7 +277,7 @@ def empty_db_url(make_database: Callable[..., str]) -> str:
     return make_database(migrated=False)
 
 
-def _test_engine(url: str) -> Engine:
+def engine_for(url: str) -> Engine:
     """An engine for arranging data and checking what the app stored.
 
     On SQLite it keeps the driver's own transaction handling, which begins a
@@ -301,7 +301,7 @@ def _test_engine(url: str) -> Engine:
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     """The test's own engine on the test database (the app's is `app.state.engine`)."""
-    engine = _test_engine(db_url)
+    engine = engine_for(db_url)
     yield engine
     engine.dispose()
 
@@ -316,8 +316,8 @@ def session(engine: Engine) -> Iterator[Session]:
 # -- the app -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def settings(db_url: str):
+def settings_for(db_url: str):
+    """The app's settings for a test on `db_url` (the `settings` fixture; module-scoped apps too)."""
     from app.config import Settings
 
     return Settings(
@@ -329,6 +329,11 @@ def settings(db_url: str):
         SMTP_URL=None,
         BASE_URL="http://testserver",
     )
+
+
+@pytest.fixture
+def settings(db_url: str):
+    return settings_for(db_url)
 
 
 @pytest.fixture

@@ -6,17 +6,23 @@ Generated from the app's route table, so a new route without an entry here fails
 
 import importlib
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
 
-from app.auth import hash_password
+from app.auth import create_access_token, hash_password
 from app.errors import _api_routes, requires_if_match
 from app.main import create_app
 from app.models import Action, Council, Department, Meeting, Membership, User
 from tests import snapshot as snapshots
-from tests.helpers import access_token
+from tests.conftest import engine_for, settings_for
+from tests.routecache import check_no_overrides
 
 ACTORS = ["anonymous", "outsider", "observer", "member", "owner", "secretary", "chair", "admin"]
 EVERYONE_SIGNED_IN = {"outsider", "observer", "member", "owner", "secretary", "chair", "admin"}
@@ -123,6 +129,8 @@ class World:
     seats: dict[str, Membership]
     department: Department  # in use: every seat sits in it
     meeting: Meeting
+    # actor → bearer token, signed in as part of the world (the matrix's worlds only: build_world(settings=…)).
+    tokens: dict[str, str] = field(default_factory=dict)
 
 
 PASSWORD = "pw-12345678"
@@ -145,16 +153,20 @@ class _KeptWorld:
     council_id: int
     department_id: int
     meeting_id: int
+    tokens: dict[str, str]
 
 
-_KEPT: dict[str, _KeptWorld] = {}
+# By engine, and whether the actors' sign-ins are part of the world (the matrix's) or not (other modules').
+_KEPT: dict[tuple[str, bool], _KeptWorld] = {}
 
 
-def build_world(session, tag: int = 0) -> World:
+def build_world(session, tag: int = 0, *, settings=None) -> World:
     """One council with a seat of every kind, an action owned by `owner`, and an outsider.
 
     `tag` keeps the emails of several worlds in one database apart. World 0 in a fresh database
     (the usual case) is a copy of the one this process built last: the same rows and ids.
+    With `settings`, every actor is also signed in (`World.tokens`, bearer tokens the app takes):
+    the sign-ins are rows of the world, so every copy of it has them.
     """
     if tag != 0 or session.new or session.dirty or session.deleted:
         return _build_world(session, tag)
@@ -162,50 +174,138 @@ def build_world(session, tag: int = 0) -> World:
     engine = session.get_bind()
     if not snapshots.is_empty(engine):
         return _build_world(session, tag)
-    kept = _KEPT.get(engine.dialect.name)
-    if kept is None or kept.today != date.today() or time.monotonic() - kept.taken > WORLD_MAX_AGE_S:
-        world = _build_world(session, 0)
-        _KEPT[engine.dialect.name] = _KeptWorld(
-            taken=time.monotonic(),
-            today=date.today(),
-            rows=snapshots.take(engine),
-            ids=dict(world.ids),
-            users={name: user.id for name, user in world.users.items()},
-            seats={name: seat.id for name, seat in world.seats.items()},
-            council_id=world.council.id,
-            department_id=world.department.id,
-            meeting_id=world.meeting.id,
-        )
-        return world
+    kept = _KEPT.get((engine.dialect.name, settings is not None))
+    if _stale(kept):
+        return _build_and_keep(session, settings)
     snapshots.restore(engine, kept.rows)
     return _world_of(session, kept)
 
 
-def fresh_world(session) -> World:
+def fresh_world(session, *, signed_in: bool = False) -> World:
     """The database holding world 0 alone again, as it was before any request (this test's world 0).
 
     What each accepted write in the permission matrix is followed by: the next actor's request
-    meets untouched records, and no other world's.
+    meets untouched records, and no other world's. `signed_in`: the world built with `settings`.
     """
+    return _world_of(session, restore_world(session, signed_in=signed_in))
+
+
+def restore_world(session, *, signed_in: bool = False) -> _KeptWorld:
+    """`fresh_world` but for loading its records: the ids, emails and tokens of every copy are the same."""
     session.expunge_all()  # the app may have deleted what this session still holds
     session.rollback()
     engine = session.get_bind()
-    kept = _KEPT.get(engine.dialect.name)
+    kept = _KEPT.get((engine.dialect.name, signed_in))
     assert kept is not None, "fresh_world follows a build_world(session) in a fresh database"
     snapshots.restore(engine, kept.rows)
-    return _world_of(session, kept)
+    return kept
+
+
+def _build_and_keep(session, settings) -> World:
+    """World 0, built in an empty database and kept for the copies that follow."""
+    engine = session.get_bind()
+    world = _build_world(session, 0)
+    if settings is not None:
+        world.tokens = {
+            actor: create_access_token(session=session, user=world.users[actor], settings=settings, user_agent="pytest")
+            for actor in ACTORS
+            if actor != "anonymous"
+        }
+        session.commit()
+    _KEPT[(engine.dialect.name, settings is not None)] = _KeptWorld(
+        taken=time.monotonic(),
+        today=date.today(),
+        rows=snapshots.take(engine),
+        ids=dict(world.ids),
+        users={name: user.id for name, user in world.users.items()},
+        seats={name: seat.id for name, seat in world.seats.items()},
+        council_id=world.council.id,
+        department_id=world.department.id,
+        meeting_id=world.meeting.id,
+        tokens=dict(world.tokens),
+    )
+    return world
 
 
 def _world_of(session, kept: _KeptWorld) -> World:
     session.expire_all()
+    # A query a table (not a get a row: seventeen round trips, after every accepted write in the matrix).
+    users = {row.id: row for row in session.exec(select(User).where(col(User.id).in_(kept.users.values())))}
+    seats = {row.id: row for row in session.exec(select(Membership).where(col(Membership.id).in_(kept.seats.values())))}
     return World(
         ids=dict(kept.ids),
-        users={name: session.get(User, user_id) for name, user_id in kept.users.items()},
+        users={name: users[user_id] for name, user_id in kept.users.items()},
         council=session.get(Council, kept.council_id),
-        seats={name: session.get(Membership, seat_id) for name, seat_id in kept.seats.items()},
+        seats={name: seats[seat_id] for name, seat_id in kept.seats.items()},
         department=session.get(Department, kept.department_id),
         meeting=session.get(Meeting, kept.meeting_id),
+        tokens=dict(kept.tokens),
     )
+
+
+def _stale(kept: _KeptWorld | None) -> bool:
+    return kept is None or kept.today != date.today() or time.monotonic() - kept.taken > WORLD_MAX_AGE_S
+
+
+@dataclass
+class Place:
+    """One engine's database, app and client, shared by the matrix's tests on that engine in a worker."""
+
+    app: FastAPI
+    client: TestClient
+    session: Session
+    empty: snapshots.Snapshot  # the database as migrated, no rows
+
+
+@pytest.fixture(scope="module")
+def places(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[str], Place]]:
+    """`places(engine) -> Place`, opened on first use and kept until the module's last test in this worker.
+
+    An app and a database per test cost more than most of the matrix's requests (about 0.2 s of
+    set-up a test); every test starts from world 0 restored whole (`matrix_world`), so sharing
+    them shares no state: test_a_write_in_one_test_is_not_seen_by_the_next shows it.
+    """
+    opened: dict[str, Place] = {}
+    with ExitStack() as stack:
+
+        def place(backend: str) -> Place:
+            if backend not in opened:
+                if backend == "sqlite":
+                    folder = tmp_path_factory.mktemp("matrix")
+                    url = request.getfixturevalue("sqlite_databases").create(folder / "council.db")
+                else:
+                    url = request.getfixturevalue("pg_databases").working()
+                engine = engine_for(url)
+                stack.callback(engine.dispose)
+                session = stack.enter_context(Session(engine, expire_on_commit=False))
+                app = create_app(settings_for(url))
+                stack.callback(app.state.engine.dispose)
+                client = stack.enter_context(TestClient(app))
+                opened[backend] = Place(app=app, client=client, session=session, empty=snapshots.take(engine))
+            return opened[backend]
+
+        yield place
+    for opened_place in opened.values():
+        check_no_overrides(opened_place.app)
+
+
+def matrix_world(place: Place) -> World:
+    """World 0 with every actor signed in, alone in `place`'s database: what each matrix test starts from.
+
+    Whatever the last test wrote (accepted or not) is gone: every row is the kept world's again.
+    """
+    session = place.session
+    session.expunge_all()  # the app may have deleted what this session still holds
+    session.rollback()
+    place.client.cookies.clear()
+    engine = session.get_bind()
+    if _stale(_KEPT.get((engine.dialect.name, True))):
+        snapshots.restore(engine, place.empty)
+        session.expire_all()
+        return _build_and_keep(session, place.app.state.settings)
+    return fresh_world(session, signed_in=True)
 
 
 def _build_world(session, tag: int) -> World:
@@ -329,19 +429,21 @@ def if_match_headers(app, client, world: World, method: str, path: str) -> dict[
     """If-Match with the record's current ETag (read by the chair) for a versioned write; nothing otherwise."""
     if not any(r.path == path and method in r.methods and requires_if_match(r) for r in _api_routes(app.routes)):
         return {}
-    token = access_token(user=world.users["chair"], settings=app.state.settings)
     read = ETAG_FROM.get(path, path).format(**world.ids)
-    return {"If-Match": client.get(read, headers={"Authorization": f"Bearer {token}"}).headers["ETag"]}
+    return {"If-Match": client.get(read, headers={"Authorization": f"Bearer {world.tokens['chair']}"}).headers["ETag"]}
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
-def test_permission_matrix(app, client, session, method, path):
+def test_permission_matrix(places, db_backend, method, path):
     """Every kind of person against one route: refusals first, then each allowed write on a fresh world."""
+    place = places(db_backend)
+    app, client, session = place.app, place.client, place.session
     rule = MATRIX[(method, path)]
     # Refused actors change nothing, so they share a world; after an accepted write the
     # next actor gets a new world (world 0 again, alone), so each success is measured on untouched records.
     order = sorted(ACTORS, key=lambda actor: actor in rule["ok"])
-    world = build_world(session)
+    world = matrix_world(place)
+    emails = {name: user.email for name, user in world.users.items()}
     failures = []
     for actor in order:
         # A rule may name other records for its path's ids ("ids": {"meeting_id": "upcoming_meeting_id"}).
@@ -349,11 +451,10 @@ def test_permission_matrix(app, client, session, method, path):
         # Versioned writes carry the current ETag, so what is measured is who may, not the version.
         headers = if_match_headers(app, client, world, method, path)
         if actor != "anonymous":
-            token = access_token(user=world.users[actor], settings=app.state.settings)
-            headers["Authorization"] = f"Bearer {token}"
+            headers["Authorization"] = f"Bearer {world.tokens[actor]}"
         kwargs = {}
         if rule.get("form"):
-            email = world.users[actor].email if actor != "anonymous" else "nobody@example.com"
+            email = emails[actor] if actor != "anonymous" else "nobody@example.com"
             kwargs["data"] = {"username": email, "password": PASSWORD}
         elif "json" in rule:
             kwargs["json"] = resolve(rule["json"], world.ids)
@@ -370,5 +471,38 @@ def test_permission_matrix(app, client, session, method, path):
         elif expected != "ok" and (response.status_code != expected or "detail" not in response.json()):
             failures.append(f"{actor}: expected {expected}, got {response.status_code} {response.text[:300]}")
         if succeeded and method not in SAFE:
-            world = fresh_world(session)
+            restore_world(session, signed_in=True)
     assert not failures, "\n".join(failures)
+
+
+def test_a_write_in_one_test_is_not_seen_by_the_next(places, db_backend):
+    """The matrix's tests share a database and an app per engine: each still starts from world 0 as built.
+
+    What one test leaves behind (a renamed council, a new department, its sign-ins ended, a
+    cookie) is what the next one's `matrix_world` must undo.
+    """
+    place = places(db_backend)
+    client = place.client
+    world = matrix_world(place)
+    chair = {"Authorization": f"Bearer {world.tokens['chair']}"}
+    council = f"/api/councils/{world.ids['council_id']}"
+    departments = client.get(f"{council}/departments", headers=chair).json()["count"]
+    etag = client.get(council, headers=chair).headers["ETag"]
+    renamed = client.patch(council, json={"name": "Renamed by the last test"}, headers={**chair, "If-Match": etag})
+    assert renamed.status_code == 200, renamed.text
+    added = client.post(f"{council}/departments", json={"name": "Left behind"}, headers=chair)
+    assert added.status_code == 201, added.text
+    member = {"Authorization": f"Bearer {world.tokens['member']}"}
+    (own,) = client.get("/api/me/sessions", headers=member).json()["data"]
+    assert client.delete(f"/api/me/sessions/{own['id']}", headers=member).status_code == 204
+    assert client.get("/api/me", headers=member).status_code == 401
+    client.cookies.set("left", "behind")
+
+    world = matrix_world(place)  # as the next test starts
+
+    chair = {"Authorization": f"Bearer {world.tokens['chair']}"}
+    assert client.get(council, headers=chair).json()["name"] == "Matrix council"
+    assert client.get(f"{council}/departments", headers=chair).json()["count"] == departments
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {world.tokens['member']}"}).status_code == 200
+    assert not client.cookies
+    assert world.council.name == "Matrix council"
