@@ -1,6 +1,7 @@
 """Domain errors, defined once, and the handlers that turn them into responses."""
 
 import math
+import weakref
 from collections.abc import Callable
 
 from fastapi import FastAPI, Request
@@ -239,9 +240,20 @@ def _api_routes(routes) -> list[APIRoute]:
     return found
 
 
+# By route, answered once: the routers' routes are module-level, the same objects in every app a
+# process builds (each test's, each worker's), and walking a route's dependencies costs about 1 ms:
+# 150 of them were most of create_app. Weak, so a route made with its app (/api/health) goes with it.
+_IF_MATCH: dict[int, tuple[weakref.ref[APIRoute], bool]] = {}
+
+
 def requires_if_match(route: APIRoute) -> bool:
     """Whether the route takes the (required) If-Match header: a versioned write."""
-    return any(param.alias.lower() == "if-match" for param in get_flat_params(route.dependant))
+    kept = _IF_MATCH.get(id(route))
+    if kept is None or kept[0]() is not route:
+        takes = any(param.alias.lower() == "if-match" for param in get_flat_params(route.dependant))
+        kept = (weakref.ref(route), takes)
+        _IF_MATCH[id(route)] = kept
+    return kept[1]
 
 
 def document_error_responses(app: FastAPI) -> None:
