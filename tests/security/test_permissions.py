@@ -276,7 +276,12 @@ def places(
                     folder = tmp_path_factory.mktemp("matrix")
                     url = request.getfixturevalue("sqlite_databases").create(folder / "council.db")
                 else:
-                    url = request.getfixturevalue("pg_databases").working()
+                    # A database of its own (a copy of the migrated template, ~35 ms), not the working one
+                    # that a function-scoped test in the same module (test_if_match's) empties under it.
+                    pg = request.getfixturevalue("pg_databases")
+                    name = pg.cluster.new_name("matrix")
+                    url = pg.create(name)
+                    stack.callback(pg.drop, name)
                 engine = engine_for(url)
                 stack.callback(engine.dispose)
                 session = stack.enter_context(Session(engine, expire_on_commit=False))
