@@ -46,7 +46,7 @@ from sqlmodel import col, select
 
 from app import charts
 from app.actions.reminders import queue_digests
-from app.agendas import publish
+from app.agendas import publish, warm
 from app.agendas.cache import AgendaCache
 from app.db import make_engine, open_session
 from app.models import Job, JobStatus
@@ -255,6 +255,9 @@ def _start_child(values: dict) -> None:
     settings = Settings(**values)
     charts.use_disk_cache(chart_folder(settings), settings.CHART_CACHE_FILES)
     _child.update(settings=settings, engine=make_engine(settings.DATABASE_URL), cache=job_cache(settings))
+    # The server's first visitors find the current meetings' agendas built (one job process of the server does it,
+    # in a thread, at this process's low priority): app/agendas/warm.py.
+    warm.start_warm_up(_child["engine"], settings)
 
 
 def _run_in_child() -> int:
