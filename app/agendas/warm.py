@@ -13,7 +13,8 @@ AgendaFiles); a worker then reads the file back (a fifth of a build) instead of 
   most AGENDA_WARM_MEETINGS of them (1,000 councils cost the same few seconds as 30 would).
 - Kept under the key a reader would use (the council's stamp and date, or the circulated snapshot):
   a write after the warm-up simply means the next reader builds it, as before. Nothing else changes.
-- In the background and at low priority: the job process is niced, and this runs in a thread of it;
+- In the background and at low priority: the job process is niced, and this runs in a thread of it, between
+  its jobs (a publish's pack and mail go first);
   /api/health and the requests never wait for it (a worker that needs the same agenda at the same
   moment waits for this build rather than doing it twice, as for another worker's: AgendaFiles.kept).
 - Once per server: the first process to create the claim file in the shared folder does it.
@@ -24,6 +25,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("council.warm")
 
+# A job (a publish's pack and mail) goes first; a warm-up still waiting after this long builds the next one anyway.
+IDLE_WAIT_S = 30.0
 CLAIM = ".warm-up"  # the file in the shared folder whose creator warms the server's agendas
 
 
@@ -104,10 +108,17 @@ def warm_meeting(session: Session, *, meeting_id: int, cache: AgendaCache) -> Ag
     return entry.key
 
 
-def warm_agendas(engine: "Engine", settings: "Settings", *, now: datetime | None = None) -> list[AgendaKey]:
+def warm_agendas(
+    engine: "Engine",
+    settings: "Settings",
+    *,
+    now: datetime | None = None,
+    when_idle: Callable[[float], object] | None = None,
+) -> list[AgendaKey]:
     """Build the current meetings' agendas into the shared folder (see the module); the keys built or found.
 
-    Each in its own read transaction; one that fails is logged and skipped (a reader will build it)."""
+    Each in its own read transaction; one that fails is logged and skipped (a reader will build it). Before
+    each, `when_idle(seconds)` waits (at most that long) until the process has nothing more urgent to do."""
     folder = settings.AGENDA_SHARE_DIR
     if not folder or settings.AGENDA_WARM_MEETINGS <= 0:
         return []
@@ -119,6 +130,8 @@ def warm_agendas(engine: "Engine", settings: "Settings", *, now: datetime | None
         )
     keys = []
     for meeting_id in meeting_ids:
+        if when_idle is not None:
+            when_idle(IDLE_WAIT_S)
         try:
             with open_session(engine, write=False) as session:
                 key = warm_meeting(session, meeting_id=meeting_id, cache=cache)
@@ -141,8 +154,11 @@ def claim(folder: str) -> bool:
     return True
 
 
-def start_warm_up(engine: "Engine", settings: "Settings") -> threading.Thread | None:
-    """Warm the server's agendas in a background thread of this process, if it is the one to (see the module)."""
+def start_warm_up(
+    engine: "Engine", settings: "Settings", *, when_idle: Callable[[float], object] | None = None
+) -> threading.Thread | None:
+    """Warm the server's agendas in a background thread of this process, if it is the one to (see the module);
+    `when_idle` as for warm_agendas (the job process: between its jobs)."""
     folder = settings.AGENDA_SHARE_DIR
     if not folder or settings.AGENDA_WARM_MEETINGS <= 0 or settings.AGENDA_WARM_DAYS <= 0 or not claim(folder):
         return None
@@ -150,7 +166,7 @@ def start_warm_up(engine: "Engine", settings: "Settings") -> threading.Thread | 
     def run() -> None:
         started = time.perf_counter()
         try:
-            keys = warm_agendas(engine, settings)
+            keys = warm_agendas(engine, settings, when_idle=when_idle)
         except Exception:  # the database unreachable at start: readers build as they would have
             log.exception("warm-up: stopped")
             return

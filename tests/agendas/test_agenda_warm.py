@@ -5,7 +5,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from app.agendas.cache import AgendaCache
-from app.agendas.warm import CLAIM, current_meetings, start_warm_up, warm_agendas
+from app.agendas.warm import CLAIM, IDLE_WAIT_S, current_meetings, start_warm_up, warm_agendas
 from app.jobs import JobProcess
 from tests.agendas.test_agenda_api import arrange
 from tests.agendas.test_agenda_cache import agenda_queries
@@ -53,8 +53,10 @@ def test_the_warm_up_builds_the_agenda_a_worker_then_reads_instead_of_building(
     built, built_page = client.get(url, headers=headers), client.get(page)  # without the warm-up, for comparison
     folder = shared_folder(tmp_path)
 
-    [key] = warm_agendas(app.state.engine, warming(settings, folder))
+    waits = []
+    [key] = warm_agendas(app.state.engine, warming(settings, folder), when_idle=waits.append)
     assert key.meeting_id == meeting.id and not key.live
+    assert waits == [IDLE_WAIT_S]  # before each build, the job process's jobs go first
     assert len(list(folder.glob("*.agenda"))) == 1
 
     app.state.agenda_cache = AgendaCache(shared=str(folder))  # a worker of the server, cold in memory
