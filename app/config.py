@@ -92,6 +92,12 @@ class Settings(BaseSettings):
     # its own lifetime when it starts more than one worker and removes it when it stops (so no file outlives the
     # code or the database that built it); set it empty to have each worker build its own.
     AGENDA_SHARE_DIR: str | None = None
+    # Soon after `council serve` starts, one of its job processes builds, in the background, the agenda of each
+    # council's current meeting (the next not yet held, else the latest) into AGENDA_SHARE_DIR, so the first people
+    # to open it do not each pay its build (app/agendas/warm.py): at most AGENDA_WARM_MEETINGS meetings within
+    # AGENDA_WARM_DAYS of now, the nearest first. 0 turns it off; it needs the shared folder (more than one worker).
+    AGENDA_WARM_MEETINGS: int = Field(default=24, ge=0, le=64)
+    AGENDA_WARM_DAYS: int = Field(default=45, ge=0, le=366)
     # Who runs the jobs requests hand on (an agenda's pack and mail, app/jobs.py): "process", one job process
     # per `council serve` worker (what `council serve` sets when unset); "inline", after the response in the
     # same process; "off", only the delivery passes (`council deliver`, DELIVER_IN_SERVE).

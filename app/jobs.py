@@ -46,7 +46,7 @@ from sqlmodel import col, select
 
 from app import charts
 from app.actions.reminders import queue_digests
-from app.agendas import publish
+from app.agendas import publish, warm
 from app.agendas.cache import AgendaCache
 from app.db import make_engine, open_session
 from app.models import Job, JobStatus
@@ -242,6 +242,10 @@ def job_cache(settings: Settings) -> AgendaCache:
 
 
 _child: dict = {}
+# Set while the job process runs no job: the warm-up builds only then, so a publish's pack and mail (a chair about
+# to download it) never share the process's CPU with it.
+_idle = threading.Event()
+_idle.set()
 
 
 def _start_child(values: dict) -> None:
@@ -255,10 +259,17 @@ def _start_child(values: dict) -> None:
     settings = Settings(**values)
     charts.use_disk_cache(chart_folder(settings), settings.CHART_CACHE_FILES)
     _child.update(settings=settings, engine=make_engine(settings.DATABASE_URL), cache=job_cache(settings))
+    # The server's first visitors find the current meetings' agendas built (one job process of the server does it,
+    # in a thread, at this process's low priority): app/agendas/warm.py.
+    warm.start_warm_up(_child["engine"], settings, when_idle=_idle.wait)
 
 
 def _run_in_child() -> int:
-    return run_queued_jobs(_child["engine"], _child["settings"], cache=_child["cache"])
+    _idle.clear()
+    try:
+        return run_queued_jobs(_child["engine"], _child["settings"], cache=_child["cache"])
+    finally:
+        _idle.set()
 
 
 def _ready() -> bool:

@@ -193,6 +193,9 @@ def start_server(url: str, workers: int = 2) -> tuple[subprocess.Popen, str]:
         # makes this run's first publish cheaper.
         "CHART_CACHE_DIR": _fresh_folder("bench-charts-"),
         "PACK_CACHE_DIR": _fresh_folder("bench-packs-"),
+        # The folder the workers share built agendas in, as `council serve` would make it, but the run's own so
+        # the report can say how much of the server's warm-up (app/agendas/warm.py) was done when people came.
+        "AGENDA_SHARE_DIR": _fresh_folder("bench-agendas-"),
         # Each worker runs the publish jobs (pack, mail) in a job process of its own (what serve sets anyway).
         "JOBS_RUN_IN": "process",
     }
@@ -209,6 +212,7 @@ def start_server(url: str, workers: int = 2) -> tuple[subprocess.Popen, str]:
         start_new_session=True,
     )
     server.log = log  # type: ignore[attr-defined]
+    server.share = env["AGENDA_SHARE_DIR"]  # type: ignore[attr-defined]
     base = f"http://127.0.0.1:{port}"
     # Two workers each import the app: on a busy shared 2-core machine that alone took 15 s.
     deadline = time.monotonic() + 90
@@ -338,9 +342,18 @@ def warm_up(base: str, people: list[dict]) -> float:
 
 
 def run_locust(  # noqa: PLR0913
-    base: str, people: list[dict], *, seconds: float, max_requests: int, health_every: float, pace: float
+    base: str,
+    people: list[dict],
+    *,
+    seconds: float,
+    max_requests: int,
+    health_every: float,
+    pace: float,
+    spawn_rate: float | None = None,
 ) -> dict:
-    """Locust headless in a subprocess (it patches the process with gevent), timings back through a file."""
+    """Locust headless in a subprocess (it patches the process with gevent), timings back through a file.
+
+    `spawn_rate`: people started a second (None: all of them in the first second), inside the timed run."""
     with tempfile.TemporaryDirectory(prefix="bench-locust-") as tmp:
         people_file, out_file = Path(tmp) / "people.json", Path(tmp) / "timings.json"
         people_file.write_text(json.dumps(people), encoding="utf-8")
@@ -362,7 +375,7 @@ def run_locust(  # noqa: PLR0913
         locust = str(Path(sys.executable).parent / "locust")
         command = [
             locust, "-f", str(LOCUSTFILE), "--headless", "--host", base,
-            "-u", str(users), "-r", str(users), "-t", f"{max(1, round(seconds))}s",
+            "-u", str(users), "-r", str(spawn_rate or users), "-t", f"{max(1, round(seconds))}s",
             "--stop-timeout", "10", "--only-summary", "--loglevel", "WARNING",
         ]  # fmt: skip
         started = time.perf_counter()
@@ -376,7 +389,8 @@ def run_locust(  # noqa: PLR0913
     if keep := os.environ.get("LOAD_TIMINGS_OUT"):
         # Every request's time and start, for a closer look (not part of the figures).
         Path(keep).write_text(json.dumps(measured), encoding="utf-8")
-    return {"people": counts, "monitor": {"health_every_s": health_every}, "pace": pace, **summary}
+    arrival = {"spawn_rate_per_s": spawn_rate or users}
+    return {"people": counts, "monitor": {"health_every_s": health_every}, "pace": pace, **arrival, **summary}
 
 
 def timeline(timings: dict[str, list[float]], at: dict[str, list[float]], window: float = 10) -> dict:
@@ -471,6 +485,7 @@ def measure_load(  # noqa: PLR0913
     max_requests: int = 20_000,
     health_every: float = 0.5,
     pace: float = 1.0,
+    spawn_rate: float | None = None,
     patch_councils: int = 8,
     patch_clients: int = 32,
     patch_seconds: float = 20,
@@ -497,10 +512,19 @@ def measure_load(  # noqa: PLR0913
         owners = owners_with_tokens(url, generated[:patch_councils], patch_clients // patch_councils)
         server, base = start_server(url)
         warm_s = warm_up(base, browsers)
+        # The agendas the server had built ahead (its own warm-up, and the bench's) when the people came.
+        built_ahead = len(list(Path(server.share).glob("*.agenda")))  # type: ignore[attr-defined]
         load = run_locust(
-            base, browsers, seconds=seconds, max_requests=max_requests, health_every=health_every, pace=pace
+            base,
+            browsers,
+            seconds=seconds,
+            max_requests=max_requests,
+            health_every=health_every,
+            pace=pace,
+            spawn_rate=spawn_rate,
         )
         load |= {"councils": councils, "size": size.name, "generate_s": generate_s, "warm_up_s": warm_s, "workers": 2}
+        load["agendas_built_ahead"] = built_ahead
         load["publish_jobs"] = publish_jobs(url)
         print(f"load run: {load['requests']} requests, worst page {load['worst_page']} p95 {load['ratio']} × health")
         if load["errors"]:
