@@ -81,9 +81,11 @@ def kept_entry(
     snapshot: AgendaSnapshot | None,
     cache: AgendaCache | None,
     stamp: str | None,
+    frozen: Agenda | None = None,
 ) -> AgendaEntry:
     """The agenda of `meeting` from `snapshot` (None: the draft), from `cache` or built and kept there; for a caller
-    that has checked the read rule and found the snapshot itself.
+    that has checked the read rule and found the snapshot itself. `frozen`: the agenda `snapshot` was just written
+    from (publishing), kept as it is rather than read back from the snapshot's JSON.
 
     The draft and the live comparison are kept under `stamp` (revision.stamp_for: every write to the council's
     data but the minutes' record replaces it; None keeps nothing). The circulated agenda is the snapshot's
@@ -95,6 +97,8 @@ def kept_entry(
     key = AgendaKey(meeting_id=meeting.id, live=live, today=today, stamp=stamp) if stamp else None
 
     def build() -> Agenda:
+        if frozen is not None and not live:
+            return frozen
         return _agenda(session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, today=today)
 
     if cache is None or key is None:
@@ -176,6 +180,16 @@ def publish_agenda(*, session: Session, access: Access, meeting: Meeting) -> Age
 
 def publish_snapshot(*, session: Session, access: Access, meeting: Meeting) -> AgendaSnapshot:
     """publish_agenda's snapshot row (flushed: it has its id)."""
+    return freeze_agenda(session=session, access=access, meeting=meeting)[0]
+
+
+def freeze_agenda(
+    *, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None = None
+) -> tuple[AgendaSnapshot, Agenda]:
+    """The snapshot row of a new circulated version (flushed: it has its id) and the agenda it holds.
+
+    Today's draft as readers have it kept in `cache` (the agenda page the chair publishes from) is what is
+    frozen, rather than built again: the draft reads the same data on the same day under the same stamp."""
     access.require(Role.chair, doing="publish the agenda")
     if meeting.status == MeetingStatus.held:
         raise Conflict("This meeting has been held: the agenda that was circulated stands.")
@@ -184,8 +198,12 @@ def publish_snapshot(*, session: Session, access: Access, meeting: Meeting) -> A
     previous = latest_snapshot(session=session, meeting=meeting)
     version = (previous.version if previous else 0) + 1
     now = utcnow()
-    data = load_agenda_data(session=session, council=access.council, meeting=meeting)
-    agenda = build_agenda(data, status="published", version=version, published_at=now)
+    draft = _kept_draft(session=session, access=access, meeting=meeting, cache=cache)
+    if draft is not None:
+        agenda = draft.model_copy(update={"status": "published", "version": version, "published_at": now})
+    else:
+        data = load_agenda_data(session=session, council=access.council, meeting=meeting)
+        agenda = build_agenda(data, status="published", version=version, published_at=now)
     snapshot = AgendaSnapshot(
         meeting_id=meeting.id,
         version=version,
@@ -195,4 +213,15 @@ def publish_snapshot(*, session: Session, access: Access, meeting: Meeting) -> A
     )
     session.add(snapshot)
     session.flush()
-    return snapshot
+    return snapshot, agenda
+
+
+def _kept_draft(*, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None) -> Agenda | None:
+    """Today's draft of `meeting` if this worker, or the server's shared folder, keeps it for the council's stamp."""
+    if cache is None:
+        return None
+    stamp = stamp_for(session, access.council.id, minutes=False)
+    key = AgendaKey(meeting_id=meeting.id, live=False, today=today_in(access.council.timezone), stamp=stamp)
+    if (hit := cache.get(key)) is not None:
+        return hit.agenda
+    return cache.shared.read(key) if cache.shared is not None else None

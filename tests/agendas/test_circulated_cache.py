@@ -157,3 +157,59 @@ def test_the_sections_kept_as_html_are_the_page_it_renders_itself(app, client, s
     monkeypatch.setattr(pages, "SAME_FOR_EVERYONE", frozenset())
     app.state.agenda_cache = AgendaCache()
     assert page() == kept  # every section rendered with the page: the same page
+
+
+def test_publishing_freezes_the_draft_readers_have_kept_and_never_a_stale_one(app, client, engine, session):
+    """The chair publishes from the agenda page, whose draft the cache keeps: publishing freezes that draft
+    rather than reading the data and building it again, and the circulated agenda is what a build from the
+    data and a read of the snapshot both give. A write since the draft was kept means building afresh."""
+    from sqlmodel import select
+
+    from app.agendas.build import build_agenda
+    from app.agendas.data import load_agenda_data
+    from app.agendas.model import Agenda
+    from app.models import AgendaSnapshot, Council, Meeting
+
+    chair, member, _, council, seat, meeting = arrange(session)
+    make_action(session, council=council, owner=seat, title="Call back within a day", due_on=date.today())
+    session.commit()
+    url, headers = f"/api/meetings/{meeting.id}/agenda", auth(app, chair)
+    draft = client.get(url, headers=headers)
+    assert draft.status_code == 200 and draft.json()["status"] == "draft"
+    queries = agenda_queries(engine, session, meeting)
+
+    with count_statements(app.state.engine) as sent:
+        assert client.post(f"{url}/publish", headers=headers).status_code == 200
+    assert not queries & set(sent)  # the kept draft, not the data read again
+
+    def frozen(version: int) -> AgendaSnapshot:
+        session.expire_all()
+        return session.exec(
+            select(AgendaSnapshot).where(AgendaSnapshot.meeting_id == meeting.id, AgendaSnapshot.version == version)
+        ).one()
+
+    def built_now(snapshot: AgendaSnapshot) -> dict:
+        data = load_agenda_data(
+            session=session, council=session.get(Council, council.id), meeting=session.get(Meeting, meeting.id)
+        )
+        fresh = build_agenda(data, status="published", version=snapshot.version, published_at=snapshot.published_at)
+        return fresh.model_dump(mode="json")
+
+    first = frozen(1)
+    assert first.content == built_now(first)
+    body = client.get(url, headers=auth(app, member))
+    assert body.json() == first.content
+    # What the cache kept at publishing is what another worker reads back from the snapshot.
+    [kept] = [e.agenda for e in app.state.agenda_cache.entries() if e.agenda.status == "published"]
+    assert kept == Agenda.model_validate(first.content)
+    app.state.agenda_cache = AgendaCache()
+    assert client.get(url, headers=auth(app, member)).content == body.content
+
+    # A write after the draft was kept: publishing again freezes the agenda with it, not the kept draft.
+    assert client.get(f"{url}?live=true", headers=headers).status_code == 200
+    make_action(session, council=council, owner=seat, title="Raised after the draft was read")
+    session.commit()
+    assert client.post(f"{url}/publish", headers=headers).status_code == 200
+    second = frozen(2)
+    assert second.content == built_now(second)
+    assert "Raised after the draft was read" in client.get(url, headers=auth(app, member)).text
