@@ -248,9 +248,30 @@ _idle = threading.Event()
 _idle.set()
 
 
-def _start_child(values: dict) -> None:
-    """The job process's start: its own settings, engine, chart folder and agenda cache (nothing inherited)."""
+# How often a job process looks whether the worker that started it is still there.
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _end_with_parent(parent: int) -> None:
+    """End this job process once the worker that started it is gone. A worker killed with -9 (or by the
+    out-of-memory killer) cannot stop its job process, which would otherwise wait for work that never comes,
+    holding its memory and database engine, for as long as the machine runs. A job under way is then left to
+    its lease, as any killed runner's is."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="job-process-parent-watch", daemon=True).start()
+
+
+def _start_child(values: dict, parent: int) -> None:
+    """The job process's start: its own settings, engine, chart folder and agenda cache (nothing inherited).
+    `parent`: the worker's pid, as the worker saw it (it may be gone before this process has done its imports)."""
     from app.config import Settings
+
+    _end_with_parent(parent)
 
     # Ctrl-C reaches the whole process group: the worker's shutdown lets the job under way finish.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -290,7 +311,7 @@ class JobProcess:
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_child,
-            initargs=(self.settings.model_dump(),),
+            initargs=(self.settings.model_dump(), os.getpid()),
         )
 
     def start(self) -> None:

@@ -84,6 +84,18 @@ def integrity_problems(db_url: str, engine) -> list[str]:
     return problems
 
 
+def _group_left(group: int, wait: float = 30) -> bool:
+    """Whether a process of the group is still there after `wait` seconds (the server ran in a session of its own)."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 def test_kill_9_during_a_burst_of_writes_loses_no_acknowledged_write(db_url, engine, session, tmp_path):
     chair, council, owner = arrange(session)
     headers = {"Authorization": f"Bearer {access_token(user=chair, settings=_settings(db_url))}"}
@@ -139,6 +151,8 @@ def test_kill_9_during_a_burst_of_writes_loses_no_acknowledged_write(db_url, eng
         for thread in threads:
             thread.join(timeout=15)
         assert not any(t.is_alive() for t in threads)
+        # Nothing of the killed server lingers: its job process ends with it (app/jobs.py _end_with_parent).
+        assert not _group_left(process.pid), "the killed server's job process is still running"
 
     assert len(acknowledged_actions) >= ACKS_BEFORE_KILL, "the burst never got going"
     titles = set(session.exec(select(Action.title).where(Action.council_id == council.id)).all())
