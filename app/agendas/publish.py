@@ -1,6 +1,6 @@
 """Publishing an agenda and telling every seat: the running order, what changed, the pack, the invite.
 
-Publishing freezes the agenda (agenda_service.publish_agenda) and, in the same
+Publishing freezes the agenda (agenda_service.freeze_agenda) and, in the same
 transaction, records a job (app/models/jobs.py, key `agenda-mail:<meeting>:v<version>`)
 that queues one mail per seat of the council whose account is active (the people the
 meeting request lists). A publish that is refused or rolled back records no job, so it

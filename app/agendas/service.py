@@ -174,13 +174,9 @@ def agenda_json(*, session: Session, access: Access, meeting: Meeting, live: boo
 
 
 def publish_agenda(*, session: Session, access: Access, meeting: Meeting) -> Agenda:
-    """Freeze today's agenda as the one circulated (chair); allowed again until the meeting is held."""
-    return Agenda.model_validate(publish_snapshot(session=session, access=access, meeting=meeting).content)
-
-
-def publish_snapshot(*, session: Session, access: Access, meeting: Meeting) -> AgendaSnapshot:
-    """publish_agenda's snapshot row (flushed: it has its id)."""
-    return freeze_agenda(session=session, access=access, meeting=meeting)[0]
+    """Freeze today's agenda as the one circulated (chair), without the mail (app/agendas/publish.py sends it);
+    allowed again until the meeting is held."""
+    return freeze_agenda(session=session, access=access, meeting=meeting)[1]
 
 
 def freeze_agenda(
