@@ -33,11 +33,10 @@ from sqlmodel import Session, col, select
 
 from app import filecache
 from app.agendas.cache import AgendaCache, AgendaKey
-from app.agendas.service import kept_entry, latest_snapshot
+from app.agendas.service import agenda_entry
 from app.auth import Access
 from app.db import open_session
-from app.models import Council, Meeting, MeetingStatus, Membership, User, utcnow
-from app.revision import stamp_for
+from app.models import Council, Meeting, MeetingStatus, Membership, Role, User, utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -87,10 +86,14 @@ def warm_meeting(session: Session, *, meeting_id: int, cache: AgendaCache) -> Ag
     shared folder; its key, or None when there is nothing to keep (the meeting or its council gone)."""
     meeting = session.get(Meeting, meeting_id)
     council = session.get(Council, meeting.council_id) if meeting is not None else None
-    # The agenda is the same for every seat that may read it; the build only needs a seat to ask as.
+    # The agenda is the same for every seat that may read it (an observer reads only a circulated one); the
+    # build only needs a seat to ask as.
     seat = (
         session.exec(
-            select(Membership).where(Membership.council_id == council.id).order_by(col(Membership.id)).limit(1)
+            select(Membership)
+            .where(Membership.council_id == council.id, Membership.role != Role.observer)
+            .order_by(col(Membership.id))
+            .limit(1)
         ).first()
         if council is not None
         else None
@@ -99,13 +102,8 @@ def warm_meeting(session: Session, *, meeting_id: int, cache: AgendaCache) -> Ag
     if meeting is None or council is None or seat is None or user is None:
         return None
     access = Access(user=user, council=council, membership=seat)
-    snapshot = latest_snapshot(session=session, meeting=meeting)
-    # The key agenda_service.agenda_entry gives a reader of the circulated agenda, or of the draft.
-    stamp = None if snapshot is not None else stamp_for(session, council.id, minutes=False)
-    entry = kept_entry(
-        session=session, access=access, meeting=meeting, live=False, snapshot=snapshot, cache=cache, stamp=stamp
-    )
-    return entry.key
+    # What a member opening the agenda gets, under the same key: the circulated agenda, or the draft.
+    return agenda_entry(session=session, access=access, meeting=meeting, cache=cache).key
 
 
 def warm_agendas(
