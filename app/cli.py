@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from app import logs
 from app.config import InsecureSettings, get_settings
 
 app = typer.Typer(help="CX Council: run Customer Experience Councils.", no_args_is_help=True)
@@ -228,7 +229,15 @@ def serve(
         shared = os.environ["AGENDA_SHARE_DIR"] = tempfile.mkdtemp(prefix="cx-council-agendas-")
         get_settings.cache_clear()
     try:
-        uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, proxy_headers=False)
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            proxy_headers=False,
+            log_config=logs.serve_config(),
+        )
     finally:
         if shared is not None:
             shutil.rmtree(shared, ignore_errors=True)

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import or_, update
 from sqlmodel import col, select
 
-from app import charts
+from app import charts, logs
 from app.actions.reminders import queue_digests
 from app.agendas import publish, warm
 from app.agendas.cache import AgendaCache
@@ -266,12 +266,14 @@ def _end_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="job-process-parent-watch", daemon=True).start()
 
 
-def _start_child(values: dict, parent: int) -> None:
+def _start_child(values: dict, parent: int, log_config: dict | None = None) -> None:
     """The job process's start: its own settings, engine, chart folder and agenda cache (nothing inherited).
-    `parent`: the worker's pid, as the worker saw it (it may be gone before this process has done its imports)."""
+    `parent`: the worker's pid, as the worker saw it (it may be gone before this process has done its imports);
+    `log_config`: the worker's logging (app/logs.py), so a job's outcome reaches the server's log."""
     from app.config import Settings
 
     _end_with_parent(parent)
+    logs.apply(log_config)
 
     # Ctrl-C reaches the whole process group: the worker's shutdown lets the job under way finish.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -311,7 +313,7 @@ class JobProcess:
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_child,
-            initargs=(self.settings.model_dump(), os.getpid()),
+            initargs=(self.settings.model_dump(), os.getpid(), logs.configured()),
         )
 
     def start(self) -> None:

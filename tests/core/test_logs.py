@@ -1,0 +1,39 @@
+"""The server's own log lines reach its operator: `council serve`'s workers and their job processes log the
+app's INFO lines (a job's outcome, the warm-up) on the server's stderr, with their level."""
+
+import logging
+import time
+
+import pytest
+
+from app import logs
+from tests.serve import council_serve
+
+
+# More than one worker (the warm-up runs only then) needs PostgreSQL.
+@pytest.mark.parametrize("db_backend", ["postgresql"])
+def test_the_job_processes_lines_reach_the_servers_log(db_url, session, tmp_path):
+    with council_serve(db_url, tmp_path, "--workers", "2") as (_process, base):
+        log = tmp_path / f"server-{base.rsplit(':', 1)[1]}.log"
+        deadline = time.monotonic() + 90
+        while "warm-up:" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+    lines = log.read_text().splitlines()
+    # Written by a worker's spawned job process (app/agendas/warm.py), at INFO, as uvicorn writes its own.
+    assert [line.split()[:2] for line in lines if "warm-up:" in line] == [["INFO:", "warm-up:"]], lines[-20:]
+
+
+def test_a_process_passes_on_the_configuration_it_was_given(monkeypatch):
+    monkeypatch.setattr(logs, "_configured", None)
+    assert logs.configured() is None  # nobody configured the app's loggers: nothing to hand on
+    config = logs.serve_config()
+    assert {name: config["loggers"][name]["level"] for name in logs.APP_LOGGERS} == {"app": "INFO", "council": "INFO"}
+    try:
+        logs.apply(config)
+        assert logs.configured() == config
+    finally:
+        for name in logs.APP_LOGGERS:
+            logger = logging.getLogger(name)
+            logger.handlers.clear()
+            logger.propagate = True
+            logger.setLevel("NOTSET")
