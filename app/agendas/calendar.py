@@ -27,7 +27,6 @@ from app.errors import Forbidden
 from app.meetings.service import list_meetings
 from app.meetings.site_identity import uid_namespace
 from app.models import AgendaSnapshot, Council, Meeting, MeetingStatus, Membership, Role, User
-from app.revision import stamp_for
 
 # Attendees in the order a reader looks for them: the chair, the secretary, members, observers.
 ROLE_ORDER = {Role.chair: 0, Role.secretary: 1, Role.member: 2, Role.observer: 3}
@@ -118,7 +117,7 @@ def council_calendar(
         ):
             published[snapshot.meeting_id] = snapshot  # the newest version wins
     entries = []
-    stamp = stamp_for(session, access.council.id, minutes=False)  # as agenda_service.agenda_entry
+    stamp = agenda_service.draft_stamp(session, access)  # as agenda_service.agenda_entry
     for meeting in meetings:
         agenda = None
         if meeting.id in published or (

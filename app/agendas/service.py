@@ -65,11 +65,16 @@ def agenda_entry(
     every renderer (page, JSON, Word, PDF, calendar) comes through here or kept_entry."""
     snapshot = readable_snapshot(session=session, access=access, meeting=meeting, live=live)
     # The circulated agenda is its snapshot's (kept_entry): the council's stamp would not change its key.
-    # The draft reads none of the minutes' record: a secretary's autosave leaves it cached (minutes=False).
-    stamp = None if snapshot is not None and not live else stamp_for(session, access.council.id, minutes=False)
+    stamp = None if snapshot is not None and not live else draft_stamp(session, access)
     return kept_entry(
         session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, cache=cache, stamp=stamp
     )
+
+
+def draft_stamp(session: Session, access: Access) -> str:
+    """The stamp the council's draft (and live comparison) is kept under. The draft reads none of the minutes'
+    record: a secretary's autosave leaves it cached (minutes=False)."""
+    return stamp_for(session, access.council.id, minutes=False)
 
 
 def kept_entry(
@@ -216,8 +221,9 @@ def _kept_draft(*, session: Session, access: Access, meeting: Meeting, cache: Ag
     """Today's draft of `meeting` if this worker, or the server's shared folder, keeps it for the council's stamp."""
     if cache is None:
         return None
-    stamp = stamp_for(session, access.council.id, minutes=False)
-    key = AgendaKey(meeting_id=meeting.id, live=False, today=today_in(access.council.timezone), stamp=stamp)
+    key = AgendaKey(
+        meeting_id=meeting.id, live=False, today=today_in(access.council.timezone), stamp=draft_stamp(session, access)
+    )
     if (hit := cache.get(key)) is not None:
         return hit.agenda
     return cache.shared.read(key) if cache.shared is not None else None

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from app.agendas.cache import AgendaCache
 from app.agendas.data import ActionFact, Seat, load_carried_from
 from app.agendas.model import Agenda
-from app.agendas.service import kept_entry, latest_snapshot, live_agenda
+from app.agendas.service import draft_stamp, kept_entry, latest_snapshot, live_agenda
 from app.archived import INCLUDE_ARCHIVED
 from app.auth import Access
 from app.meetings.responses import answers_as_attendance
@@ -39,7 +39,6 @@ from app.models import (
     Theme,
     User,
 )
-from app.revision import stamp_for
 
 
 def agenda_for(*, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None = None) -> Agenda:
@@ -48,8 +47,8 @@ def agenda_for(*, session: Session, access: Access, meeting: Meeting, cache: Age
     With the app's agenda `cache`, the one the agenda page keeps for the council's data (read-only)."""
     snapshot = latest_snapshot(session=session, meeting=meeting)
     if cache is not None:
-        # The agenda page's key (agenda_service.agenda_entry): the draft reads none of the minutes' record.
-        stamp = stamp_for(session, access.council.id, minutes=False)
+        # The agenda page's key (agenda_service.agenda_entry).
+        stamp = draft_stamp(session, access)
         return kept_entry(
             session=session, access=access, meeting=meeting, live=False, snapshot=snapshot, cache=cache, stamp=stamp
         ).agenda
