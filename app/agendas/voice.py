@@ -159,7 +159,8 @@ def share_of(count: int, asked: int) -> float:
     is round's digits unless share × 10⁶ is within 10⁻⁶ of a half (its error is under 10⁻⁹; those
     go to `round` itself), and k / 10⁶ is the float nearest k × 10⁻⁶, as reading it back gives
     (both exact in a double, division correctly rounded). Tested against `round` on every
-    count up to a few hundred responses and on random large ones (tests/agendas/test_agenda_records.py)."""
+    count up to a few hundred responses and on random large ones (tests/agendas/test_agenda_records.py).
+    `WindowFit.change` does the same inline."""
     scaled = count / asked * 1e6
     whole = floor(scaled)
     part = scaled - whole
@@ -204,10 +205,18 @@ class WindowFit:
 
     def change(self, negatives: list[int]) -> float:
         """The fitted change of `negatives[i] / asked[i]` (rounded to 6 places, as the trends do)."""
-        asked = self.asked
-        shares = [share_of(negatives[i], n) for i, n in zip(self.months, asked, strict=True)]
+        # share_of inlined, and the weighted sum added as each share is made (in the months'
+        # order, as the two passes added it): a call a month costs as much as the share itself.
+        shares = []
+        append = shares.append
         sum_y = 0
-        for share, n in zip(shares, asked, strict=True):
+        for i, n in zip(self.months, self.asked, strict=True):
+            count = negatives[i]
+            scaled = count / n * 1e6
+            whole = floor(scaled)
+            part = scaled - whole
+            share = round(count / n, 6) if -1e-6 < part - 0.5 < 1e-6 else (whole + (part > 0.5)) / 1e6
+            append(share)
             sum_y += share * n
         mean_y = sum_y / self.total
         moment = 0
