@@ -102,7 +102,11 @@ def feedback_sums(facts: FeedbackFacts, *, today: date) -> FeedbackSums:
 
 
 def clamp(value: float) -> float:
-    return max(0.0, min(100.0, value))
+    """`max(0.0, min(100.0, value))`, the same value and type in every case (100.0 for NaN, 0.0 for 0 and
+    -0.0), with two comparisons instead of two calls (a scorecard clamps several times a department)."""
+    if not value < 100.0:
+        return 100.0
+    return value if value > 0.0 else 0.0
 
 
 def plural(n: int, word: str) -> str:
