@@ -62,11 +62,12 @@ class FeedbackFacts:
 class FeedbackSums:
     """What the two feedback parts read of one department's FeedbackFacts, summed over the scorecard's
     windows (`feedback_sums`): the responses of the last 3 complete months and of the 3 before, each
-    negative theme's mentions in both (in the facts' order: those a department has any for in the
-    facts' months, unnamed in both windows too) and the recent months' rating sum and count.
+    negative theme's mentions in both (in the facts' order: every theme the department has mentions of
+    in the facts' months, those with none in either window too) and the recent months' ratings.
 
-    The agenda sums the same whole counts from the monthly lists it reads (app/agendas/scorecards.py);
-    the parts are scored from these alone, so the scorecard page and the agenda score alike."""
+    The agenda sums the same whole counts from the monthly lists it reads (app/agendas/voice.py
+    `department_feedback_sums`); the parts are scored from these alone, so the scorecard page and the
+    agenda score alike."""
 
     asked_recent: int
     asked_before: int
