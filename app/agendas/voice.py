@@ -29,7 +29,7 @@ from app.feedback.trends import (
     direction_of,
 )
 from app.reports.facts import LoopFacts, feedback_facts_from_trends
-from app.reports.score_parts import MeasureFact
+from app.reports.score_parts import FeedbackSums, MeasureFact, windows
 
 TOP_OVERALL = TOP_THEMES  # section 2: as many as have example comments
 TOP_DEPARTMENT = 3
@@ -120,12 +120,20 @@ def department_themes(voice, department_id: int, theme_ids: list[int]) -> list[V
     Every theme given has negative mentions in the window (the caller ranked them by those)."""
     data = voice.trends
     months, counts = data.months, data.theme_counts
-    asked = [data.response_counts.get((department_id, month), NO_COUNTS)[0] for month in months]
+    if voice.department_months is None:
+        asked = [data.response_counts.get((department_id, month), NO_COUNTS)[0] for month in months]
+        by_theme = {
+            theme_id: [counts.get((theme_id, department_id, month), NO_COUNTS)[0] for month in months]
+            for theme_id in theme_ids
+        }
+    else:  # the same counts, listed month by month as load_voice read them
+        asked = [n for n, _, _ in voice.department_responses.get(department_id, ())] or [0] * len(months)
+        by_theme = voice.department_months[department_id]
     responses = sum(asked)
     fit = WindowFit.of(asked)
     themes = []
     for theme_id in theme_ids:
-        negatives = [counts.get((theme_id, department_id, month), NO_COUNTS)[0] for month in months]
+        negatives = by_theme[theme_id]
         negative = sum(negatives)
         share = round(negative / responses, 6) if responses else None
         change = fit.change(negatives) if fit else None
@@ -151,7 +159,8 @@ def share_of(count: int, asked: int) -> float:
     is round's digits unless share × 10⁶ is within 10⁻⁶ of a half (its error is under 10⁻⁹; those
     go to `round` itself), and k / 10⁶ is the float nearest k × 10⁻⁶, as reading it back gives
     (both exact in a double, division correctly rounded). Tested against `round` on every
-    count up to a few hundred responses and on random large ones (tests/agendas/test_agenda_records.py)."""
+    count up to a few hundred responses and on random large ones (tests/agendas/test_agenda_records.py).
+    `WindowFit.change` does the same inline."""
     scaled = count / asked * 1e6
     whole = floor(scaled)
     part = scaled - whole
@@ -196,10 +205,18 @@ class WindowFit:
 
     def change(self, negatives: list[int]) -> float:
         """The fitted change of `negatives[i] / asked[i]` (rounded to 6 places, as the trends do)."""
-        asked = self.asked
-        shares = [share_of(negatives[i], n) for i, n in zip(self.months, asked, strict=True)]
+        # share_of inlined, and the weighted sum added as each share is made (in the months'
+        # order, as the two passes added it): a call a month costs as much as the share itself.
+        shares = []
+        append = shares.append
         sum_y = 0
-        for share, n in zip(shares, asked, strict=True):
+        for i, n in zip(self.months, self.asked, strict=True):
+            count = negatives[i]
+            scaled = count / n * 1e6
+            whole = floor(scaled)
+            part = scaled - whole
+            share = round(count / n, 6) if -1e-6 < part - 0.5 < 1e-6 else (whole + (part > 0.5)) / 1e6
+            append(share)
             sum_y += share * n
         mean_y = sum_y / self.total
         moment = 0
@@ -254,8 +271,53 @@ def loop_facts(data) -> LoopFacts:
         if since is not None and x.department_id is not None:
             fact = MeasureFact(x.name, x.direction, x.target, tuple(data.readings.get(x.id, ())), since=since.date())
             metrics.setdefault(x.department_id, []).append(fact)
-    feedback = feedback_facts_from_trends(data.voice.trends) if data.voice else {}
+    feedback = department_feedback_sums(data)
+    if feedback is None:
+        feedback = feedback_facts_from_trends(data.voice.trends) if data.voice else {}
     return LoopFacts(plan_metrics=metrics, plan_metric_ids=set(), feedback=feedback)
+
+
+def department_feedback_sums(data) -> dict[int, FeedbackSums] | None:
+    """department id → what its scorecard's feedback parts read (`FeedbackSums`), summed straight from the
+    monthly lists load_voice made, for the departments with responses or negative themes in the window:
+    the sums `feedback_sums(feedback_facts_from_trends(trends)[id])` gives (whole counts; the themes named
+    in the council, in the order their first count arrived), without the month dicts of every department.
+
+    None for a Voice without those lists, or when the scorecard's months are not consecutive months of
+    the voice's window (they are its last six whenever both are of `data.today`): the caller sums the facts."""
+    voice = data.voice
+    if voice is None:
+        return {}
+    if voice.department_months is None or voice.department_responses is None:
+        return None
+    months = voice.trends.months
+    recent, before = windows(data.today)
+    if not set(before + recent) <= set(months):
+        return None
+    start, end = months.index(recent[0]), months.index(recent[-1]) + 1
+    first, last = months.index(before[0]), months.index(before[-1]) + 1
+    if end - start != len(recent) or last - first != len(before):
+        return None
+    trends = voice.trends
+    names, low, high = trends.themes, trends.rating_min, trends.rating_max
+    no_themes: dict[int, list[int]] = {}
+    sums = {}
+    for department_id in voice.department_responses.keys() | voice.department_months.keys():
+        themes = [
+            (names[theme_id], sum(monthly[start:end]), sum(monthly[first:last]))
+            for theme_id, monthly in voice.department_months.get(department_id, no_themes).items()
+            if theme_id in names
+        ]
+        asked_recent = asked_before = total = count = 0
+        if (monthly := voice.department_responses.get(department_id)) is not None:
+            for n, rating_sum, rated in monthly[start:end]:
+                asked_recent += n
+                total += rating_sum
+                count += rated
+            for n, _, _ in monthly[first:last]:
+                asked_before += n
+        sums[department_id] = FeedbackSums(asked_recent, asked_before, themes, total, count, low, high)
+    return sums
 
 
 def plan_metrics_by_department(data, rows: dict) -> dict[int, list[PlanMetric]]:

@@ -38,7 +38,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col, select
 
-from app.feedback.trends import TrendData, add_months, window
+from app.feedback.trends import NO_COUNTS, TrendData, add_months, window
 from app.models import (
     Council,
     FeedbackMonth,
@@ -65,9 +65,16 @@ class Voice:
     workshops: set[int] = field(default_factory=set)
     # theme id → up to EXAMPLES short comments, newest first
     examples: dict[int, list[str]] = field(default_factory=dict)
-    # department id → {theme id: its negative mentions over the window}, summed as the rows
-    # arrive (app/agendas/voice.py groups them from `trends` itself when this is None)
+    # department id → {theme id: its negative mentions over the window}, summed from
+    # `department_months` (app/agendas/voice.py groups them from `trends` itself when this is None)
     department_themes: dict[int, dict[int, int]] | None = None
+    # department id → {theme id: its negative mentions month by month, in the window's order}, for
+    # the themes it has some for (first named first, as the rows arrive); and department id → its
+    # (responses, rating sum, rating count) month by month. The department's theme figures and its
+    # scorecard's feedback parts read these lists by month index, not `trends`' dicts by
+    # (theme, department, month) key; None for a Voice made otherwise.
+    department_months: dict[int, dict[int, list[int]]] | None = None
+    department_responses: dict[int, list[tuple[int, int, int]]] | None = None
     # the council-wide theme trends, top negative first, built once for sections 2 and 6
     overall: list | None = None
 
@@ -81,32 +88,42 @@ def load_voice(*, session: Session, council: Council, today: date) -> Voice:
     last = add_months(today.replace(day=1), -1)
     months = window(last, MONTHS)
     trends = TrendData(months=months, themes={}, departments={})
-    voice = Voice(trends=trends, department_themes={})
-    counts, departments = trends.theme_counts, voice.department_themes
+    voice = Voice(trends=trends, department_months={}, department_responses={})
+    counts, departments, responses = trends.theme_counts, voice.department_months, voice.department_responses
     # `day` comes as the driver gives it (SQLite's text, PostgreSQL's date): a month of the
-    # window is looked up, not parsed on each of thousands of rows.
-    month_of = {key: month for month in months for key in (month, month.isoformat())}
+    # window is looked up (with its place in the window), not parsed on each of thousands of rows.
+    month_of = {key: (month, i) for i, month in enumerate(months) for key in (month, month.isoformat())}
     result = session.connection().execute(
         _voice_statement(),
         {"council_id": council.id, "first": months[0], "last": last, "after": add_months(last, 1)},
     )
     for kind, theme_id, department_id, text, day, a, b, c, d in driver_tuples(result):
         if kind == "theme":
-            if (month := month_of.get(day)) is None:
+            if (found := month_of.get(day)) is None:
                 continue  # not the first day of a month: no trend reads it
+            month, i = found
             counts[(theme_id, department_id, month)] = (a, b, c)
-            if department_id is not None:
-                totals = departments.get(department_id)
-                if totals is None:
-                    totals = departments[department_id] = {}
-                totals[theme_id] = totals.get(theme_id, 0) + a
+            if department_id is not None and a > 0:  # (every row has some: the statement says so)
+                themes = departments.get(department_id)
+                if themes is None:
+                    themes = departments[department_id] = {}
+                monthly = themes.get(theme_id)
+                if monthly is None:
+                    monthly = themes[theme_id] = [0] * len(months)
+                monthly[i] = a
         elif kind == "name":
             trends.themes[theme_id] = text
             if d:
                 voice.workshops.add(theme_id)
         elif kind == "month":
-            if (month := month_of.get(day)) is not None:
+            if (found := month_of.get(day)) is not None:
+                month, i = found
                 trends.response_counts[(department_id, month)] = (a, b, c)
+                if department_id is not None:
+                    monthly = responses.get(department_id)
+                    if monthly is None:
+                        monthly = responses[department_id] = [NO_COUNTS] * len(months)
+                    monthly[i] = (a, b, c)
         elif kind == "scale":
             voice.trends = trends = TrendData(**{**trends.__dict__, "rating_min": a, "rating_max": b})
         else:
@@ -114,6 +131,10 @@ def load_voice(*, session: Session, council: Council, today: date) -> Voice:
     # Newest first (the day, then the response id), as the pool is read; the day is text or a
     # date (the driver's), either of which orders as the dates do.
     voice.examples = {t: [text for *_, text in sorted(found, reverse=True)] for t, found in voice.examples.items()}
+    voice.department_themes = {
+        department_id: {theme_id: sum(monthly) for theme_id, monthly in themes.items()}
+        for department_id, themes in departments.items()
+    }
     return voice
 
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from app.feedback.trends import TrendData, load_trend_data
 from app.measures.stats import Point
 from app.models import Council, Measure, Reading, RootCause, RootCauseMeasure
-from app.reports.score_parts import FeedbackFacts, MeasureFact, windows
+from app.reports.score_parts import FeedbackFacts, FeedbackSums, MeasureFact, windows
 
 
 @dataclass
@@ -26,7 +26,8 @@ class LoopFacts:
     plan_metrics: dict[int, list[MeasureFact]] = field(default_factory=dict)
     # measure ids of every action-plan metric, for callers that show them elsewhere
     plan_metric_ids: set[int] = field(default_factory=set)
-    feedback: dict[int, FeedbackFacts] = field(default_factory=dict)
+    # (the agenda gives them summed over the scorecard's windows already: what score_department reads)
+    feedback: dict[int, FeedbackFacts | FeedbackSums] = field(default_factory=dict)
 
 
 def load_plan_metrics(

@@ -33,6 +33,7 @@ _period = attrgetter("period")
 TREND_THRESHOLD = 0.10
 WINDOW_MONTHS = 3
 NO_MONTHS = (0,) * WINDOW_MONTHS  # a month without a count counts 0 (`get`'s default, month by month)
+NO_RATINGS = (0, 0)
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,56 @@ class FeedbackFacts:
     rating_max: int = 5
 
 
+@dataclass(frozen=True)
+class FeedbackSums:
+    """What the two feedback parts read of one department's FeedbackFacts, summed over the scorecard's
+    windows (`feedback_sums`): the responses of the last 3 complete months and of the 3 before, each
+    negative theme's mentions in both (in the facts' order: every theme the department has mentions of
+    in the facts' months, those with none in either window too) and the recent months' ratings.
+
+    The agenda sums the same whole counts from the monthly lists it reads (app/agendas/voice.py
+    `department_feedback_sums`); the parts are scored from these alone, so the scorecard page and the
+    agenda score alike."""
+
+    asked_recent: int
+    asked_before: int
+    themes: Sequence[tuple[str, int, int]]  # (name, mentions in the recent months, in the 3 before)
+    rating_total: int
+    rating_count: int
+    rating_min: int = 1
+    rating_max: int = 5
+
+
+def feedback_sums(facts: FeedbackFacts, *, today: date) -> FeedbackSums:
+    """The facts summed over the windows of `today` (whole counts: any order gives the same sums)."""
+    recent, before = _windows(today)
+    # Summed by the dict's own get over the three months (map, no generator a sum).
+    themes = [
+        (name, sum(map(months.get, recent, NO_MONTHS)), sum(map(months.get, before, NO_MONTHS)))
+        for name, months in facts.negative.items()
+    ]
+    total = count = 0
+    for m in recent:
+        rating_sum, rated = facts.rating_sums.get(m, NO_RATINGS)
+        total += rating_sum
+        count += rated
+    return FeedbackSums(
+        asked_recent=sum(map(facts.responses.get, recent, NO_MONTHS)),
+        asked_before=sum(map(facts.responses.get, before, NO_MONTHS)),
+        themes=themes,
+        rating_total=total,
+        rating_count=count,
+        rating_min=facts.rating_min,
+        rating_max=facts.rating_max,
+    )
+
+
 def clamp(value: float) -> float:
-    return max(0.0, min(100.0, value))
+    """`max(0.0, min(100.0, value))`, the same value and type in every case (100.0 for NaN, 0.0 for 0 and
+    -0.0), with two comparisons instead of two calls (a scorecard clamps several times a department)."""
+    if not value < 100.0:
+        return 100.0
+    return value if value > 0.0 else 0.0
 
 
 def plural(n: int, word: str) -> str:
@@ -148,19 +197,15 @@ def theme_measure_score(measure: MeasureFact) -> tuple[float | None, str]:
     return score, f"{measure.name}: {first:g} → {last:g} over {len(trend)} readings ({change:+.0%}) scores {score:.0f}"
 
 
-def comment_trend_from_feedback(facts: FeedbackFacts, *, today: date) -> tuple[float | None, list[str]]:
+def comment_trend_from_feedback(facts: FeedbackFacts | FeedbackSums, *, today: date) -> tuple[float | None, list[str]]:
     """Negative themes' share of responses, last 3 months vs the 3 before, mention-weighted."""
+    sums = facts if isinstance(facts, FeedbackSums) else feedback_sums(facts, today=today)
     recent, before = _windows(today)
-    # Whole counts summed by the dict's own get over the three months (map, no generator a sum):
-    # the same integers, for every department's every theme.
-    asked_recent = sum(map(facts.responses.get, recent, NO_MONTHS))
-    asked_before = sum(map(facts.responses.get, before, NO_MONTHS))
+    asked_recent, asked_before = sums.asked_recent, sums.asked_before
     if not asked_recent or not asked_before:
         return None, [f"no feedback in both {month_span(before)} and {month_span(recent)} to compare"]
     scored: list[tuple[float, int, str]] = []
-    for name, months in facts.negative.items():
-        now = sum(map(months.get, recent, NO_MONTHS))
-        then = sum(map(months.get, before, NO_MONTHS))
+    for name, now, then in sums.themes:
         if not now and not then:
             continue
         share_now, share_then = now / asked_recent, then / asked_before
@@ -175,20 +220,14 @@ def comment_trend_from_feedback(facts: FeedbackFacts, *, today: date) -> tuple[f
     return sum(s * w for s, w, _ in scored) / weight, [line for *_, line in scored]
 
 
-NO_RATINGS = (0, 0)
-
-
-def rating_from_feedback(facts: FeedbackFacts, *, today: date) -> tuple[float | None, str | None]:
+def rating_from_feedback(facts: FeedbackFacts | FeedbackSums, *, today: date) -> tuple[float | None, str | None]:
     """The goal-support rating of the last 3 complete months on the council's scale, as 0–100."""
+    sums = facts if isinstance(facts, FeedbackSums) else feedback_sums(facts, today=today)
     recent, _ = _windows(today)
-    total = count = 0
-    for m in recent:
-        rating_sum, rated = facts.rating_sums.get(m, NO_RATINGS)
-        total += rating_sum
-        count += rated
+    total, count = sums.rating_total, sums.rating_count
     if not count:
         return None, None
-    low, high = facts.rating_min, facts.rating_max
+    low, high = sums.rating_min, sums.rating_max
     average = total / count
     score = clamp(100 * (average - low) / (high - low))
     return score, (

@@ -22,9 +22,11 @@ from datetime import date, timedelta
 
 from app.reports.score_parts import (
     FeedbackFacts,
+    FeedbackSums,
     MeasureFact,
     average,
     comment_trend_from_feedback,
+    feedback_sums,
     plan_metric_score,
     plural,
     rating_from_feedback,
@@ -33,7 +35,7 @@ from app.reports.score_parts import (
 )
 from app.scoring import SCORECARD_DEFAULTS
 
-__all__ = ["FeedbackFacts", "MeasureFact"]  # the facts callers build, re-exported
+__all__ = ["FeedbackFacts", "FeedbackSums", "MeasureFact"]  # the facts callers build, re-exported
 
 COMPONENTS = tuple(SCORECARD_DEFAULTS)
 LABELS = {
@@ -135,9 +137,9 @@ def delivery_from_counts(counts: ActionCounts | None) -> tuple[float | None, lis
 
 
 def _comment_trend(
-    feedback: FeedbackFacts | None, comment_measures: Sequence[MeasureFact], today: date
+    feedback: FeedbackSums | None, comment_measures: Sequence[MeasureFact], today: date
 ) -> tuple[float | None, list[str]]:
-    if feedback is not None and feedback.negative:
+    if feedback is not None and feedback.themes:
         return comment_trend_from_feedback(feedback, today=today)
     value, inputs = average([theme_measure_score(m) for m in comment_measures], "no feedback themes yet")
     if comment_measures:
@@ -146,7 +148,7 @@ def _comment_trend(
 
 
 def _survey(
-    feedback: FeedbackFacts | None, survey_measures: Sequence[MeasureFact], today: date
+    feedback: FeedbackSums | None, survey_measures: Sequence[MeasureFact], today: date
 ) -> tuple[float | None, list[str]]:
     results = [survey_measure_score(m) for m in survey_measures]
     rating, line = rating_from_feedback(feedback, today=today) if feedback is not None else (None, None)
@@ -158,7 +160,7 @@ def _survey(
 def score_department(
     *,
     plan_metrics: Sequence[MeasureFact] = (),
-    feedback: FeedbackFacts | None = None,
+    feedback: FeedbackFacts | FeedbackSums | None = None,
     comment_measures: Sequence[MeasureFact] = (),
     survey_measures: Sequence[MeasureFact] = (),
     actions: Sequence[ActionFact] = (),
@@ -166,7 +168,11 @@ def score_department(
     weights: Mapping[str, float],
     today: date,
 ) -> DepartmentScore:
-    """The weighted score, with every part's value, weight, points and inputs, and delivery beside it."""
+    """The weighted score, with every part's value, weight, points and inputs, and delivery beside it.
+
+    `feedback` as the department's monthly counts, or as those counts summed over the windows already."""
+    if feedback is not None and not isinstance(feedback, FeedbackSums):
+        feedback = feedback_sums(feedback, today=today)
     values = {
         "action_plan": average(
             [plan_metric_score(m) for m in plan_metrics], "no action-plan metric yet: pick one in a five-whys workshop"

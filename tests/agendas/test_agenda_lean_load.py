@@ -5,6 +5,9 @@
   and the agenda's `_theme` make, field for field (the shares and fitted changes to the bit).
 - The records the load makes by the hundred are named tuples made from their values in field
   order (app/agendas/data.py `tuple_of`): each must hold what the ORM reads for it.
+- A department's scorecard feedback is summed straight from the voice's monthly lists
+  (app/agendas/voice.py `department_feedback_sums`): the sums and the scores must be those of
+  its FeedbackFacts, as the scorecard page reads them.
 - A reading's period is converted once per distinct month: the Points must be the ones their
   constructor makes from each reading converted on its own.
 
@@ -33,6 +36,10 @@ from app.models import (
     StepDepartment,
     User,
 )
+from app.reports.facts import feedback_facts_from_trends
+from app.reports.score_parts import feedback_sums
+from app.reports.scorecard import score_department
+from app.scoring import SCORECARD_DEFAULTS
 from bench.data import SIZES, generate
 from tests.demodb import load_demo
 
@@ -56,6 +63,26 @@ def assert_department_voice_is_the_trends(data: AgendaData) -> int:
             assert made.model_dump_json() == validated.model_dump_json()
             assert (type(made.share), type(made.change)) == (type(validated.share), type(validated.change))
         compared += len(expected)
+    return compared
+
+
+def assert_scorecard_feedback_is_the_facts(data: AgendaData) -> int:
+    """Every department's scorecard feedback, summed from the voice's monthly lists, against the sums of
+    its FeedbackFacts (as the scorecard page reads them) and the scores both give, to the bit."""
+    facts = feedback_facts_from_trends(data.voice.trends)
+    made = agenda_voice.department_feedback_sums(data)
+    assert made is not None
+    assert made == agenda_voice.loop_facts(data).feedback
+    compared = 0
+    for department in data.departments:
+        fact, sums = facts.get(department.id), made.get(department.id)
+        if fact is not None:
+            assert sums == feedback_sums(fact, today=data.today), department.name
+            compared += bool(fact.negative)
+        else:  # nothing named in the window: scored as no feedback at all
+            assert sums is None or not (sums.themes or sums.asked_recent or sums.rating_count), department.name
+        scores = [score_department(feedback=f, weights=SCORECARD_DEFAULTS, today=data.today) for f in (fact, sums)]
+        assert scores[0] == scores[1], department.name
     return compared
 
 
@@ -94,6 +121,7 @@ def test_the_demo_councils_lean_load_and_department_voice_are_the_plain_ones(eng
     with Session(engine) as fresh:
         data = load_agenda_data(session=fresh, council=fresh.get(Council, council.id), meeting=meeting, today=TODAY)
         assert assert_department_voice_is_the_trends(data) > 0
+        assert assert_scorecard_feedback_is_the_facts(data) > 0
         assert data.actions and data.step_departments
         assert_records_are_the_orms(fresh, data)
 
@@ -106,6 +134,7 @@ def test_a_generated_councils_lean_load_and_department_voice_are_the_plain_ones(
         meeting = session.get(Meeting, found.meeting_id)
         data = load_agenda_data(session=session, council=council, meeting=meeting, today=TODAY)
         assert assert_department_voice_is_the_trends(data) > 0
+        assert assert_scorecard_feedback_is_the_facts(data) > 0
         assert data.actions and data.initiative_measures and data.step_departments
         assert_records_are_the_orms(session, data)
 

@@ -4,8 +4,11 @@ the improvement loop's parts from feedback: test_loop_scorecard.py)."""
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from app.measures.stats import Point
+from app.reports.score_parts import clamp
 from app.reports.score_parts import survey_measure_score as survey_score
 from app.reports.score_parts import theme_measure_score as theme_trend_score
 from app.reports.scorecard import (
@@ -219,3 +222,15 @@ def test_no_data_at_all_has_no_total():
     assert score.total is None
     assert score.notes == ("No data for any part yet.",)
     assert not any(c.included for c in score.components)
+
+
+@given(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-1000, 1000), st.booleans()))
+@example(-0.0)
+@example(0)
+@example(100)
+@example(float("nan"))
+def test_clamp_is_max_of_min(value):
+    # Two comparisons instead of max(0.0, min(100.0, value)): the same value and type, -0.0 and NaN too.
+    expected = max(0.0, min(100.0, value))
+    made = clamp(value)
+    assert (repr(made), type(made)) == (repr(expected), type(expected))
