@@ -14,6 +14,7 @@ from jinja2.environment import TemplateModule
 
 from app.agendas import carry, publish
 from app.agendas import service as agenda_service
+from app.agendas.cache import AgendaCache
 from app.agendas.calendar import agenda_path
 from app.agendas.model import LiveAgenda
 from app.agendas.summary import section_summary
@@ -98,7 +99,9 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
             ),
             # What each section holds, shown while it is collapsed on a phone.
             "summaries": {s.anchor: section_summary(s) for s in agenda.sections} if agenda else {},
-            "bodies": section_bodies(entry, council_id=access.council.id) if entry else {},
+            "bodies": section_bodies(entry, council_id=access.council.id, cache=request.app.state.agenda_cache)
+            if entry
+            else {},
             "notices": notices_view(session=session, access=access, meeting=meeting, agenda=agenda, live=live),
             "row_parts": row_parts(entry) if entry else {key: {} for key in SPLIT_ROWS},
         },
@@ -112,16 +115,22 @@ SAME_FOR_EVERYONE = frozenset(
 )
 
 
-def section_bodies(entry, *, council_id: int) -> dict[str, object]:
+def section_bodies(entry, *, council_id: int, cache: AgendaCache | None = None) -> dict[str, object]:
     """The HTML of each SAME_FOR_EVERYONE section's body (its template rendered alone, as the page would include
     it), kept with the agenda entry: most of a five-year council's page, rendered once per change of the agenda.
 
     Each is Jinja's own rendered template (a TemplateModule: escaped as the template escapes, and inserted by the
-    page as the output of a template, as an include would be), never a string of ours marked safe."""
+    page as the output of a template, as an include would be), never a string of ours marked safe.
+
+    An agenda just published from the draft this worker keeps (agenda_service.freeze_agenda) holds that draft's
+    very sections: it takes the draft's kept bodies from `cache` rather than rendering them again, so the chair's
+    page after publishing costs what a kept page does (about half of it was this rendering)."""
     if entry.bodies is None:
         # Readers arriving together at a new agenda (as the agenda cache's build, service.kept_entry) wait for the
         # first one's rendering rather than each rendering the same HTML: the kept bodies are set once complete.
         with _RENDERING:
+            if entry.bodies is None and (same := bodies_of_same_sections(entry, cache)) is not None:
+                entry.bodies = same
             if entry.bodies is None:
                 council = SimpleNamespace(id=council_id)  # the one thing of the council's these templates show
                 bodies: dict[str, object] = {
@@ -134,6 +143,24 @@ def section_bodies(entry, *, council_id: int) -> dict[str, object]:
                 bodies[ROW_PARTS] = _row_parts(entry.agenda)
                 entry.bodies = bodies
     return entry.bodies
+
+
+def bodies_of_same_sections(entry, cache: AgendaCache | None) -> dict[str, object] | None:
+    """The bodies kept with another agenda of the same meeting whose sections are this one's: the same list, not
+    an equal one (a published copy of a kept draft shares it; renderers never change a kept agenda), so the same
+    HTML. Identity, not equality: comparing two five-year agendas would cost much of what rendering does."""
+    if cache is None or entry.key is None:
+        return None
+    for other in cache.entries():
+        if (
+            other is not entry
+            and other.bodies is not None
+            and other.key is not None
+            and other.key.meeting_id == entry.key.meeting_id
+            and other.agenda.sections is entry.agenda.sections
+        ):
+            return other.bodies
+    return None
 
 
 def notices_view(*, session, access, meeting, agenda, live: bool):
