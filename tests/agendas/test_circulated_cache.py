@@ -220,7 +220,8 @@ def test_the_agenda_published_from_the_kept_draft_takes_its_html_and_reads_as_re
 ):
     """The chair reads the draft, publishes it from the page and is shown the circulated agenda: its sections are the
     draft's own (the freeze copies the kept draft), so their HTML is the draft's, not rendered again; the page is
-    the page rendered whole. A later change is published as a new agenda with its own HTML."""
+    the page rendered whole. A later change is published as a new agenda with its own HTML; publishing again with
+    nothing changed gives equal sections, which take the HTML kept for them."""
     from sqlmodel import select
 
     from app.agendas import pages
@@ -267,3 +268,12 @@ def test_the_agenda_published_from_the_kept_draft_takes_its_html_and_reads_as_re
     assert "Ring the depot back" in publish()
     bodies = [e.bodies for e in app.state.agenda_cache.entries() if e.bodies]
     assert len(bodies) == 2 and bodies[0] is not bodies[1]
+
+    # Published again with nothing changed: built again (no draft kept), equal sections, the same HTML kept.
+    assert "Agenda published as version 3" in publish()
+    shown = without_tokens(client.get(url).text)
+    two, three = (e for e in app.state.agenda_cache.entries() if e.agenda.version in (2, 3))
+    assert three.agenda.sections is not two.agenda.sections and three.agenda.sections == two.agenda.sections
+    assert three.bodies is two.bodies
+    app.state.agenda_cache = AgendaCache()
+    assert without_tokens(client.get(url).text) == shown
