@@ -64,7 +64,7 @@ from app.web.csrf import configure_csrf
 from app.web.deps import LoginRequired, login_redirect
 from app.web.headers import SecurityHeaders
 from app.web.limits import BodyLimit, BodyTooLarge, Upload, body_too_large
-from app.web.render import STATIC_DIR, render_error
+from app.web.render import STATIC_DIR, compile_page_templates, render_error
 from app.web.routing import skip_unmatchable_routers
 
 SESSION_COOKIE = "cxc_session"
@@ -121,6 +121,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # Before settle_heap: the compiled templates live as long as the process.
+        await run_in_threadpool(compile_page_templates)
         settle_heap()
         app.state.jobs.start()
         loop = start_delivery(app.state.engine, settings)

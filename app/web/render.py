@@ -49,6 +49,22 @@ templates.env.globals["typed"] = typed
 templates.env.globals["once_token"] = once_token
 templates.env.globals["once_field"] = templates.env.get_template("_once.html").module.once_field
 
+# Folders of templates/ that other environments render (mail: app/notifications/compose.py; pdf: app/pdf/render.py).
+NOT_PAGES = ("mail/", "pdf/", "word/")
+
+
+def compile_page_templates() -> int:
+    """Compile every page template into the environment's cache now; how many.
+
+    Jinja compiles a template the first time it is rendered in a process: for the minutes page (with its
+    record forms) about 100 ms of CPU, most of its first open, and each worker pays it once per page, on
+    whoever opens that page first after a start, when a whole organisation may be arriving. All of them
+    take about a second of CPU, paid once at the worker's start (app/main.py lifespan) instead."""
+    names = [n for n in templates.env.list_templates(extensions=["html"]) if not n.startswith(NOT_PAGES)]
+    for name in names:
+        templates.env.get_template(name)
+    return len(names)
+
 
 def render(request: Request, template: str, context: dict | None = None, *, status_code: int = 200) -> HTMLResponse:
     """A page with the person, the CSRF token and flash messages filled in."""

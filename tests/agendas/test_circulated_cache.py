@@ -213,3 +213,67 @@ def test_publishing_freezes_the_draft_readers_have_kept_and_never_a_stale_one(ap
     second = frozen(2)
     assert second.content == built_now(second)
     assert "Raised after the draft was read" in client.get(url, headers=auth(app, member)).text
+
+
+def test_the_agenda_published_from_the_kept_draft_takes_its_html_and_reads_as_rendered_whole(
+    app, client, session, monkeypatch
+):
+    """The chair reads the draft, publishes it from the page and is shown the circulated agenda: its sections are the
+    draft's own (the freeze copies the kept draft), so their HTML is the draft's, not rendered again; the page is
+    the page rendered whole. A later change is published as a new agenda with its own HTML; publishing again with
+    nothing changed gives equal sections, which take the HTML kept for them."""
+    from sqlmodel import select
+
+    from app.agendas import pages
+    from app.demo.council import DEMO_PASSWORD
+    from app.models import Meeting, Membership, User
+    from tests.demodb import load_demo
+    from tests.web.test_pages import csrf_from
+
+    council = load_demo(session=session, today=date.today())
+    session.commit()
+    chair = session.exec(select(User).where(User.email == "chair@example.com")).one()
+    meeting = session.exec(select(Meeting).where(Meeting.council_id == council.id, Meeting.number == 3)).one()
+    sign_in(client, email=chair.email, password=DEMO_PASSWORD)
+    url = f"/meetings/{meeting.id}/agenda"
+
+    def without_tokens(html: str) -> str:
+        return re.sub(r'(name="(?:csrf_token|form_once)" value=|data-csrf=)"[^"]*"', r"\1", html)
+
+    def publish() -> str:
+        draft = client.get(url)
+        assert "Publish" in draft.text
+        done = client.post(f"{url}/publish", data={"csrf_token": csrf_from(draft.text)}, follow_redirects=False)
+        assert done.status_code == 303
+        return without_tokens(client.get(done.headers["location"]).text)
+
+    assert "Agenda published as version 1" in publish()
+    shown = without_tokens(client.get(url).text)
+    entries = app.state.agenda_cache.entries()
+    [draft] = [e for e in entries if e.agenda.status == "draft"]
+    [circulated] = [e for e in entries if e.agenda.status == "published"]
+    assert circulated.agenda.sections is draft.agenda.sections
+    assert circulated.bodies is draft.bodies is not None
+    # Rendered whole, with nothing kept: the same page.
+    app.state.agenda_cache = AgendaCache()
+    assert without_tokens(client.get(url).text) == shown
+    monkeypatch.setattr(pages, "SAME_FOR_EVERYONE", frozenset())
+    assert without_tokens(client.get(url).text) == shown
+
+    # Another version, from data changed since: its own sections, its own HTML, the change shown.
+    monkeypatch.undo()
+    seat = session.exec(select(Membership).where(Membership.council_id == council.id, Membership.user_id == chair.id))
+    make_action(session, council=council, owner=seat.one(), title="Ring the depot back", due_on=date.today())
+    session.commit()
+    assert "Ring the depot back" in publish()
+    bodies = [e.bodies for e in app.state.agenda_cache.entries() if e.bodies]
+    assert len(bodies) == 2 and bodies[0] is not bodies[1]
+
+    # Published again with nothing changed: built again (no draft kept), equal sections, the same HTML kept.
+    assert "Agenda published as version 3" in publish()
+    shown = without_tokens(client.get(url).text)
+    two, three = (e for e in app.state.agenda_cache.entries() if e.agenda.version in (2, 3))
+    assert three.agenda.sections is not two.agenda.sections and three.agenda.sections == two.agenda.sections
+    assert three.bodies is two.bodies
+    app.state.agenda_cache = AgendaCache()
+    assert without_tokens(client.get(url).text) == shown
