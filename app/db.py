@@ -1,13 +1,11 @@
 """Engine, sessions and the one-transaction-per-request dependency."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextvars import ContextVar
 from functools import partial
 from typing import Annotated
 
-import psycopg
 from fastapi import Depends, Request
-from psycopg import pq
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
@@ -27,74 +25,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # is an idle server process; the ceiling, and so the most connections a server asks for, are unchanged.
 POOL_SIZE = 15
 
-# The results psycopg describes (BaseCursor.description), with or without columns.
-_DESCRIBED = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.SINGLE_TUPLE, pq.ExecStatus.TUPLES_CHUNK)
-
-
-class _Result:
-    """What psycopg's Column reads of its cursor, kept for the one result a description is of."""
-
-    __slots__ = ("_encoding", "adapters", "pgresult")
-
-    def __init__(self, cursor: psycopg.Cursor) -> None:
-        self.pgresult = cursor.pgresult
-        self._encoding = cursor._encoding  # noqa: SLF001  (what Column decodes the names with)
-        self.adapters = cursor.adapters
-
-
-class _Description(Sequence):
-    """A result's cursor.description, its columns made when first looked at."""
-
-    __slots__ = ("_columns", "_result")
-
-    def __init__(self, result: _Result) -> None:
-        self._result: _Result | None = result
-        self._columns: list | None = None
-
-    def _made(self) -> list:
-        if self._columns is None:
-            self._columns = psycopg.Cursor.description.fget(self._result)
-            self._result = None
-        return self._columns
-
-    def __getitem__(self, index):
-        return self._made()[index]
-
-    def __len__(self) -> int:
-        return len(self._made())
-
-    def __iter__(self):
-        return iter(self._made())
-
-    def __bool__(self) -> bool:
-        return bool(self._made()) if self._result is None else self._result.pgresult.nfields > 0
-
-    def __eq__(self, other: object) -> bool:
-        return self._made() == other
-
-    __hash__ = None  # type: ignore[assignment]  (a list's)
-
-    def __repr__(self) -> str:
-        return repr(self._made())
-
-
-class DescribedWhenAsked(psycopg.Cursor):
-    """psycopg's cursor, describing a result's columns only when they are looked at.
-
-    psycopg makes a Column of every column of every result (eight calls each), and SQLAlchemy
-    asks for them on every statement but reads them only the first time it runs that statement
-    (it keeps what it learnt with the compiled statement): for an action update's read, 59
-    columns, about an eighth of the update's Python. Asked for, the description is psycopg's own.
-    """
-
-    @property
-    def description(self):
-        result = self.pgresult
-        if result and (result.nfields or result.status in _DESCRIBED):
-            return _Description(_Result(self))
-        return None
-
-
 # Set while a writing request opens its SQLite transaction (see _sqlite_begin).
 _sqlite_write_intent: ContextVar[bool] = ContextVar("sqlite_write_intent", default=False)
 
@@ -106,14 +36,7 @@ def make_engine(url: str, *, echo: bool = False, foreign_keys: bool = True) -> E
     dropping the old copy would otherwise cascade-delete the rows that point at it.
     """
     if not url.startswith("sqlite"):
-        return create_engine(
-            url,
-            echo=echo,
-            pool_pre_ping=True,
-            pool_size=POOL_SIZE,
-            max_overflow=0,
-            connect_args={"cursor_factory": DescribedWhenAsked},
-        )
+        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=0)
     engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", partial(_sqlite_connect, foreign_keys=foreign_keys))
     event.listen(engine, "begin", _sqlite_begin)
