@@ -2,6 +2,7 @@
 app's INFO lines (a job's outcome, the warm-up) on the server's stderr, with their level."""
 
 import logging
+import logging.config
 import time
 
 import pytest
@@ -24,16 +25,15 @@ def test_the_job_processes_lines_reach_the_servers_log(db_url, session, tmp_path
 
 
 def test_a_process_passes_on_the_configuration_it_was_given(monkeypatch):
+    applied = []
+    # The configuring itself is logging's; recorded here, so no other test's loggers change.
+    monkeypatch.setattr(logging.config, "dictConfig", applied.append)
     monkeypatch.setattr(logs, "_configured", None)
     assert logs.configured() is None  # nobody configured the app's loggers: nothing to hand on
     config = logs.serve_config()
     assert {name: config["loggers"][name]["level"] for name in logs.APP_LOGGERS} == {"app": "INFO", "council": "INFO"}
-    try:
-        logs.apply(config)
-        assert logs.configured() == config
-    finally:
-        for name in logs.APP_LOGGERS:
-            logger = logging.getLogger(name)
-            logger.handlers.clear()
-            logger.propagate = True
-            logger.setLevel("NOTSET")
+    assert all(config["loggers"][name]["handlers"] == ["default"] for name in logs.APP_LOGGERS)  # uvicorn's stderr
+    logs.apply(None)
+    assert applied == [] and logs.configured() is None
+    logs.apply(config)
+    assert applied == [config] and logs.configured() == config  # what its job process is given
