@@ -84,10 +84,14 @@ def test_secretary_minutes_the_meeting_and_the_chair_approves_it(demo, page, bro
     page.locator("#notes-4").fill(OFFLINE_NOTES)
     expect(page.locator("#save-4")).to_have_text(re.compile(r"^Not saved — retrying"))
     # ...the tab is closed before it comes back; reopened, the notes are put back and saved.
-    # Closing sends what the tab holds with navigator.sendBeacon; Chromium delivers a
-    # keepalive beacon after the page is gone, past both the route and the offline switch,
-    # so the beacon is made to fail here as it would with the network really down.
-    page.evaluate("navigator.sendBeacon = () => false")
+    # Closing sends what the tab holds (a save on hiding, navigator.sendBeacon on leaving). The
+    # route and the offline switch belong to the page's connection to Playwright, which ends as
+    # the tab closes: Chromium delivered a keepalive beacon, and now and then the last save,
+    # past both. So both are made to fail here as they would with the network really down.
+    page.evaluate(
+        "() => { navigator.sendBeacon = () => false;"
+        " window.fetch = () => Promise.reject(new TypeError('Failed to fetch')); }"
+    )
     page.close()
     session.expire_all()
     assert session.exec(select(MinutesItem).where(MinutesItem.number == 4)).first() is None, "only this browser has it"
