@@ -22,13 +22,12 @@ from app.agendas.voice_data import TOP_THEMES
 from app.agendas.voice_model import CustomerVoice, DepartmentVoice, PlanMetric, RatingMonth, ThemeFlags, VoiceTheme
 from app.feedback.trends import (
     MIN_SHARE_CHANGE,
-    NO_COUNTS,
     ThemeTrend,
     build_rating_trend,
     build_theme_trends,
     direction_of,
 )
-from app.reports.facts import LoopFacts, feedback_facts_from_trends
+from app.reports.facts import LoopFacts
 from app.reports.score_parts import FeedbackSums, MeasureFact, windows
 
 TOP_OVERALL = TOP_THEMES  # section 2: as many as have example comments
@@ -80,20 +79,6 @@ def overall_voice(voice) -> CustomerVoice | None:
     )
 
 
-def _department_themes(voice) -> dict[int, dict[int, int]]:
-    """department id → {theme id: negative mentions over the window}: load_voice sums them as
-    its rows arrive; grouped here once, not searched per department, for a Voice made otherwise."""
-    grouped = voice.department_themes
-    if grouped is None:
-        grouped, window = {}, set(voice.trends.months)
-        for (theme_id, department_id, month), (negative, _, _) in voice.trends.theme_counts.items():
-            if department_id is not None and month in window:
-                totals = grouped.setdefault(department_id, {})
-                totals[theme_id] = totals.get(theme_id, 0) + negative
-        voice.department_themes = grouped
-    return grouped
-
-
 def department_voice(voice, department_id: int, plan_metrics: list[PlanMetric]) -> DepartmentVoice | None:
     """One department's top negative themes and action-plan metrics; None with neither."""
     data = voice.trends
@@ -102,7 +87,7 @@ def department_voice(voice, department_id: int, plan_metrics: list[PlanMetric]) 
     # (a trend a department × theme costs most of a large council's agenda otherwise).
     ranked = sorted(
         (-negative, data.themes.get(theme_id, "").lower(), theme_id)
-        for theme_id, negative in _department_themes(voice).get(department_id, {}).items()
+        for theme_id, negative in voice.department_themes.get(department_id, {}).items()
         if negative > 0
     )
     top = ranked[:TOP_DEPARTMENT]
@@ -119,16 +104,8 @@ def department_themes(voice, department_id: int, theme_ids: list[int]) -> list[V
 
     Every theme given has negative mentions in the window (the caller ranked them by those)."""
     data = voice.trends
-    months, counts = data.months, data.theme_counts
-    if voice.department_months is None:
-        asked = [data.response_counts.get((department_id, month), NO_COUNTS)[0] for month in months]
-        by_theme = {
-            theme_id: [counts.get((theme_id, department_id, month), NO_COUNTS)[0] for month in months]
-            for theme_id in theme_ids
-        }
-    else:  # the same counts, listed month by month as load_voice read them
-        asked = [n for n, _, _ in voice.department_responses.get(department_id, ())] or [0] * len(months)
-        by_theme = voice.department_months[department_id]
+    asked = [n for n, _, _ in voice.department_responses.get(department_id, ())] or [0] * len(data.months)
+    by_theme = voice.department_months[department_id]
     responses = sum(asked)
     fit = WindowFit.of(asked)
     themes = []
@@ -271,33 +248,28 @@ def loop_facts(data) -> LoopFacts:
         if since is not None and x.department_id is not None:
             fact = MeasureFact(x.name, x.direction, x.target, tuple(data.readings.get(x.id, ())), since=since.date())
             metrics.setdefault(x.department_id, []).append(fact)
-    feedback = department_feedback_sums(data)
-    if feedback is None:
-        feedback = feedback_facts_from_trends(data.voice.trends) if data.voice else {}
-    return LoopFacts(plan_metrics=metrics, plan_metric_ids=set(), feedback=feedback)
+    return LoopFacts(plan_metrics=metrics, plan_metric_ids=set(), feedback=department_feedback_sums(data))
 
 
-def department_feedback_sums(data) -> dict[int, FeedbackSums] | None:
+def department_feedback_sums(data) -> dict[int, FeedbackSums]:
     """department id → what its scorecard's feedback parts read (`FeedbackSums`), summed straight from the
-    monthly lists load_voice made, for the departments with responses or negative themes in the window:
-    the sums `feedback_sums(feedback_facts_from_trends(trends)[id])` gives (whole counts; the themes named
-    in the council, in the order their first count arrived), without the month dicts of every department.
+    voice's monthly lists, for the departments with responses or negative themes in the window: the sums
+    `feedback_sums(feedback_facts_from_trends(trends)[id])` gives (whole counts; the themes named in the
+    council, in the order their first count arrived), without the month dicts of every department.
 
-    None for a Voice without those lists, or when the scorecard's months are not consecutive months of
-    the voice's window (they are its last six whenever both are of `data.today`): the caller sums the facts."""
+    The scorecard's months are the last six of the voice's window whenever both are of `data.today`, as
+    load_agenda_data reads them; a ValueError says they are not."""
     voice = data.voice
     if voice is None:
         return {}
-    if voice.department_months is None or voice.department_responses is None:
-        return None
     months = voice.trends.months
     recent, before = windows(data.today)
     if not set(before + recent) <= set(months):
-        return None
+        raise ValueError(f"the scorecard's months of {data.today} are not in the voice's window")
     start, end = months.index(recent[0]), months.index(recent[-1]) + 1
     first, last = months.index(before[0]), months.index(before[-1]) + 1
     if end - start != len(recent) or last - first != len(before):
-        return None
+        raise ValueError(f"the scorecard's months of {data.today} are not consecutive in the voice's window")
     trends = voice.trends
     names, low, high = trends.themes, trends.rating_min, trends.rating_max
     no_themes: dict[int, list[int]] = {}

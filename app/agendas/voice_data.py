@@ -65,18 +65,46 @@ class Voice:
     workshops: set[int] = field(default_factory=set)
     # theme id → up to EXAMPLES short comments, newest first
     examples: dict[int, list[str]] = field(default_factory=dict)
-    # department id → {theme id: its negative mentions over the window}, summed from
-    # `department_months` (app/agendas/voice.py groups them from `trends` itself when this is None)
-    department_themes: dict[int, dict[int, int]] | None = None
     # department id → {theme id: its negative mentions month by month, in the window's order}, for
     # the themes it has some for (first named first, as the rows arrive); and department id → its
     # (responses, rating sum, rating count) month by month. The department's theme figures and its
     # scorecard's feedback parts read these lists by month index, not `trends`' dicts by
-    # (theme, department, month) key; None for a Voice made otherwise.
+    # (theme, department, month) key. load_voice fills them as its rows arrive; a Voice made from
+    # `trends` alone gets them from its dicts (the same lists), so there is one way to read them.
     department_months: dict[int, dict[int, list[int]]] | None = None
     department_responses: dict[int, list[tuple[int, int, int]]] | None = None
+    # department id → {theme id: its negative mentions over the window}, summed from `department_months`
+    department_themes: dict[int, dict[int, int]] = field(default_factory=dict)
     # the council-wide theme trends, top negative first, built once for sections 2 and 6
     overall: list | None = None
+
+    def __post_init__(self) -> None:
+        if self.department_months is None or self.department_responses is None:
+            self.department_months, self.department_responses = department_lists(self.trends)
+            self.sum_department_themes()
+
+    def sum_department_themes(self) -> None:
+        self.department_themes = {
+            department_id: {theme_id: sum(monthly) for theme_id, monthly in themes.items()}
+            for department_id, themes in self.department_months.items()
+        }
+
+
+def department_lists(
+    trends: TrendData,
+) -> tuple[dict[int, dict[int, list[int]]], dict[int, list[tuple[int, int, int]]]]:
+    """`trends`' departments' counts as load_voice lists them: month by month in the window's order, the
+    themes with negative mentions only, in the order their counts were added."""
+    place = {month: i for i, month in enumerate(trends.months)}
+    themes: dict[int, dict[int, list[int]]] = {}
+    for (theme_id, department_id, month), (negative, _, _) in trends.theme_counts.items():
+        if department_id is not None and negative > 0 and (i := place.get(month)) is not None:
+            themes.setdefault(department_id, {}).setdefault(theme_id, [0] * len(place))[i] = negative
+    responses: dict[int, list[tuple[int, int, int]]] = {}
+    for (department_id, month), counts in trends.response_counts.items():
+        if department_id is not None and (i := place.get(month)) is not None:
+            responses.setdefault(department_id, [NO_COUNTS] * len(place))[i] = counts
+    return themes, responses
 
 
 def _int(value=None):
@@ -131,10 +159,7 @@ def load_voice(*, session: Session, council: Council, today: date) -> Voice:
     # Newest first (the day, then the response id), as the pool is read; the day is text or a
     # date (the driver's), either of which orders as the dates do.
     voice.examples = {t: [text for *_, text in sorted(found, reverse=True)] for t, found in voice.examples.items()}
-    voice.department_themes = {
-        department_id: {theme_id: sum(monthly) for theme_id, monthly in themes.items()}
-        for department_id, themes in departments.items()
-    }
+    voice.sum_department_themes()
     return voice
 
 

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from app.agendas import voice as agenda_voice
 from app.agendas.data import AgendaData, load_agenda_data
+from app.agendas.voice_data import Voice
 from app.feedback.trends import build_theme_trend
 from app.measures.stats import Point, points_by_measure
 from app.models import (
@@ -52,7 +53,7 @@ def assert_department_voice_is_the_trends(data: AgendaData) -> int:
     compared = 0
     for department in data.departments:
         shown = agenda_voice.department_voice(voice, department.id, [])
-        totals = agenda_voice._department_themes(voice).get(department.id, {})
+        totals = voice.department_themes.get(department.id, {})
         ranked = sorted((-n, voice.trends.themes.get(t, "").lower(), t) for t, n in totals.items() if n > 0)[
             : agenda_voice.TOP_DEPARTMENT
         ]
@@ -71,7 +72,6 @@ def assert_scorecard_feedback_is_the_facts(data: AgendaData) -> int:
     its FeedbackFacts (as the scorecard page reads them) and the scores both give, to the bit."""
     facts = feedback_facts_from_trends(data.voice.trends)
     made = agenda_voice.department_feedback_sums(data)
-    assert made is not None
     assert made == agenda_voice.loop_facts(data).feedback
     compared = 0
     for department in data.departments:
@@ -84,6 +84,15 @@ def assert_scorecard_feedback_is_the_facts(data: AgendaData) -> int:
         scores = [score_department(feedback=f, weights=SCORECARD_DEFAULTS, today=data.today) for f in (fact, sums)]
         assert scores[0] == scores[1], department.name
     return compared
+
+
+def assert_voice_from_trends_is_the_loaded_one(data: AgendaData) -> None:
+    """A Voice made from the trends alone lists the same monthly counts, in the same order, as load_voice."""
+    loaded, made = data.voice, Voice(trends=data.voice.trends)
+    for name in ("department_months", "department_responses", "department_themes"):
+        assert getattr(made, name) == getattr(loaded, name), name
+    for department_id, themes in loaded.department_months.items():
+        assert list(made.department_months[department_id]) == list(themes)  # the themes' order: the scorecard's
 
 
 def assert_records_are_the_orms(session: Session, data: AgendaData) -> None:
@@ -122,6 +131,7 @@ def test_the_demo_councils_lean_load_and_department_voice_are_the_plain_ones(eng
         data = load_agenda_data(session=fresh, council=fresh.get(Council, council.id), meeting=meeting, today=TODAY)
         assert assert_department_voice_is_the_trends(data) > 0
         assert assert_scorecard_feedback_is_the_facts(data) > 0
+        assert_voice_from_trends_is_the_loaded_one(data)
         assert data.actions and data.step_departments
         assert_records_are_the_orms(fresh, data)
 
@@ -135,6 +145,7 @@ def test_a_generated_councils_lean_load_and_department_voice_are_the_plain_ones(
         data = load_agenda_data(session=session, council=council, meeting=meeting, today=TODAY)
         assert assert_department_voice_is_the_trends(data) > 0
         assert assert_scorecard_feedback_is_the_facts(data) > 0
+        assert_voice_from_trends_is_the_loaded_one(data)
         assert data.actions and data.initiative_measures and data.step_departments
         assert_records_are_the_orms(session, data)
 
