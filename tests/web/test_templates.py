@@ -22,3 +22,29 @@ def test_a_started_app_has_every_page_template_compiled(app, client, monkeypatch
     with pytest.raises(AssertionError, match="read again"):
         render.templates.env.get_template("mail/notice.html")
     assert render.compile_page_templates() == len(pages)
+
+
+def test_outside_development_a_render_does_not_look_at_the_template_files_again(client, monkeypatch):
+    """A worker's templates never change on disk while it runs, so a page is rendered without a stat of each of its
+    template files (Jinja's auto-reload); in development an edited template shows on the next render."""
+    import os.path
+
+    from app.config import Settings
+    from app.main import create_app
+
+    original, looked = os.path.getmtime, []
+
+    def getmtime(path):
+        looked.append(str(path))
+        return original(path)
+
+    monkeypatch.setattr(os.path, "getmtime", getmtime)
+    response = client.get("/login")
+    assert response.status_code == 200 and "<form" in response.text
+    assert not [p for p in looked if p.startswith(str(render.TEMPLATES_DIR))]
+
+    monkeypatch.setattr(render.templates.env, "auto_reload", False)  # put back as it was after the test
+    development = Settings(_env_file=None, ENVIRONMENT="development", DATABASE_URL="sqlite://", SMTP_URL=None)
+    create_app(development).state.engine.dispose()
+    client.get("/login")
+    assert [p for p in looked if p.startswith(str(render.TEMPLATES_DIR))]
