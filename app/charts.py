@@ -68,6 +68,12 @@ def _matplotlib() -> dict:
     return _modules
 
 
+def load() -> None:
+    """Import matplotlib now, not on the first chart (a job process, between its jobs: app/jobs.py)."""
+    with _lock:
+        _matplotlib()
+
+
 def _meets(direction: str, value: float, target: float) -> bool:
     return value >= target if direction == "higher_is_better" else value <= target
 
