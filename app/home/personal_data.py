@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, exists
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
@@ -135,8 +135,9 @@ def _next_meetings(session: Session, seats: list[Access], now: datetime) -> list
     by_council = {s.council.id: s for s in seats}
     if not by_council:
         return []
+    # Whether each has a published agenda comes with it (one statement, not two).
     candidates = session.exec(
-        select(Meeting)
+        select(Meeting, exists().where(AgendaSnapshot.meeting_id == Meeting.id))
         .where(
             col(Meeting.council_id).in_(by_council),
             Meeting.status != MeetingStatus.cancelled,
@@ -144,11 +145,14 @@ def _next_meetings(session: Session, seats: list[Access], now: datetime) -> list
         )
         .order_by(col(Meeting.scheduled_at), col(Meeting.id))
     )
-    upcoming = [m for m in candidates if is_upcoming(m, now)][:NEXT_MEETINGS]
+    upcoming, published = [], set()
+    for m, has_agenda in candidates:
+        if is_upcoming(m, now):
+            upcoming.append(m)
+            if has_agenda:
+                published.add(m.id)
+    upcoming = upcoming[:NEXT_MEETINGS]
     ids = [m.id for m in upcoming]
-    published = set(
-        session.exec(select(AgendaSnapshot.meeting_id).where(col(AgendaSnapshot.meeting_id).in_(ids))) if ids else []
-    )
     # My answers to all of them in one read (a seat answers for itself; one seat per council).
     mine = {
         r.meeting_id: r
