@@ -21,6 +21,12 @@ from app.models import Action, Council, Measure, Meeting, Paper
 ARCHIVABLE = (Council, Meeting, Action, Measure, Paper)
 INCLUDE_ARCHIVED = {"include_archived": True}
 
+# The filter's options, built once: a loader-criteria option is immutable and its lambda closes over nothing, so
+# every SELECT can share them (building five of them on each statement was about a tenth of a page's CPU).
+_HIDE_ARCHIVED = tuple(
+    with_loader_criteria(model, lambda cls: cls.archived_at.is_(None), include_aliases=True) for model in ARCHIVABLE
+)
+
 
 @event.listens_for(Session, "do_orm_execute")
 def _hide_archived(state: ORMExecuteState) -> None:
@@ -30,9 +36,4 @@ def _hide_archived(state: ORMExecuteState) -> None:
         and not state.is_relationship_load
         and not state.execution_options.get("include_archived", False)
     ):
-        state.statement = state.statement.options(
-            *(
-                with_loader_criteria(model, lambda cls: cls.archived_at.is_(None), include_aliases=True)
-                for model in ARCHIVABLE
-            )
-        )
+        state.statement = state.statement.options(*_HIDE_ARCHIVED)

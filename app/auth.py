@@ -402,13 +402,18 @@ class Access:
             raise Forbidden(f"Only the council's {allowed} can {doing}.")
 
 
+# The seat of a person on a council: every page and call of a council asks, so it is built once (the values
+# are bound on each run), as _SIGNED_IN is.
+_SEAT = (
+    select(Council, Membership)
+    .join(Membership, Membership.council_id == Council.id)
+    .where(Council.id == bindparam("council_id"), Membership.user_id == bindparam("user_id"))
+)
+
+
 def load_access(*, session: Session, user: User, council_id: int) -> Access:
     """The user's seat on a council; a council they do not sit on does not exist for them."""
-    row = session.exec(
-        select(Council, Membership)
-        .join(Membership, Membership.council_id == Council.id)
-        .where(Council.id == council_id, Membership.user_id == user.id)
-    ).first()
+    row = session.exec(_SEAT, params={"council_id": council_id, "user_id": user.id}).first()
     if row is None:
         raise NotFound("Council not found.")
     return Access(user=user, council=row[0], membership=row[1])

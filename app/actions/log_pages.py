@@ -17,6 +17,7 @@ from app.actions import log, service
 from app.actions.schemas import ActionCreate
 from app.auth import Access
 from app.common import IdQuery, today_in
+from app.councils.schemas import MemberPublic
 from app.councils.service import list_departments, list_members
 from app.db import SessionDep
 from app.display import ACTION_STATUSES as STATUSES
@@ -24,7 +25,7 @@ from app.display import short_date
 from app.errors import AppError, Invalid
 from app.meetings.service import list_meetings
 from app.meetings.state import MeetingState, meeting_state
-from app.models import Initiative, Journey
+from app.models import Department, Initiative, Journey
 from app.web.csrf import CsrfChecked
 from app.web.deps import PageCouncil, PageUser
 from app.web.forms import TextField, field_errors, whole_or_text
@@ -75,11 +76,17 @@ def default_due(session: Session, access: Access) -> tuple[date, str]:
     ), "two weeks from today (no meeting ahead)"
 
 
-def _raise_context(session: Session, access: Access, typed: dict | None, errors: dict[str, str]) -> dict:
-    """What the raise form shows: choices the person may pick, and the values typed or defaulted."""
+def _raise_context(  # noqa: PLR0913
+    session: Session,
+    access: Access,
+    typed: dict | None,
+    errors: dict[str, str],
+    members: list[MemberPublic],
+    departments: list[Department],
+) -> dict:
+    """What the raise form shows: choices the person may pick (from the council's `members` and `departments`,
+    which the log's filters list too), and the values typed or defaulted."""
     council = access.council
-    members = list_members(session=session, council=council)
-    departments = list_departments(session=session, council=council)
     manager = access.is_(*service.MANAGERS)
     own = access.membership.department_id
     if not manager:  # a member raises for their own department, owned within it
@@ -136,6 +143,9 @@ def _render_log(
     can_raise = service.may_raise_actions(access=access) and (
         access.is_(*service.MANAGERS) or access.membership.department_id is not None
     )
+    # Read once for the filters and the raise form both.
+    members = list_members(session=session, council=access.council)
+    departments = list_departments(session=session, council=access.council)
     return render(
         request,
         "action_log.html",
@@ -153,10 +163,12 @@ def _render_log(
             "filters": filters,
             "filtered": bool(query),
             "csv_url": f"/api/councils/{access.council.id}/actions.csv" + (f"?{query}" if query else ""),
-            "members": list_members(session=session, council=access.council),
-            "departments": list_departments(session=session, council=access.council),
+            "members": members,
+            "departments": departments,
             "can_raise": can_raise,
-            "raise_form": _raise_context(session, access, typed, errors or {}) if can_raise else None,
+            "raise_form": _raise_context(session, access, typed, errors or {}, members, departments)
+            if can_raise
+            else None,
         },
         status_code=status_code,
     )

@@ -193,8 +193,18 @@ def delete_department(*, session: Session, department: Department) -> None:
 
 
 def _member_rows(session: Session, council: Council, membership_id: int | None = None) -> list[MemberPublic]:
+    # The columns a MemberPublic shows, not whole seats, people and departments (a page lists every seat).
     query = (
-        select(Membership, User, Department)
+        select(
+            Membership.id,
+            User.id,
+            User.email,
+            User.name,
+            Membership.role,
+            Membership.department_id,
+            Department.name,
+            Department.is_external,
+        )
         .join(User, User.id == Membership.user_id)
         .outerjoin(Department, Department.id == Membership.department_id)
         .where(Membership.council_id == council.id)
@@ -204,16 +214,16 @@ def _member_rows(session: Session, council: Council, membership_id: int | None =
         query = query.where(Membership.id == membership_id)
     return [
         MemberPublic(
-            id=seat.id,
-            user_id=user.id,
-            email=user.email,
-            name=user.name,
-            role=seat.role,
-            department_id=seat.department_id,
-            department_name=department.name if department else None,
-            is_external=bool(department and department.is_external),
+            id=seat_id,
+            user_id=user_id,
+            email=email,
+            name=name,
+            role=role,
+            department_id=department_id,
+            department_name=department_name,
+            is_external=bool(is_external),
         )
-        for seat, user, department in session.exec(query)
+        for seat_id, user_id, email, name, role, department_id, department_name, is_external in session.exec(query)
     ]
 
 

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, exists
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
@@ -135,8 +135,9 @@ def _next_meetings(session: Session, seats: list[Access], now: datetime) -> list
     by_council = {s.council.id: s for s in seats}
     if not by_council:
         return []
+    # Whether each has a published agenda comes with it (one statement, not two).
     candidates = session.exec(
-        select(Meeting)
+        select(Meeting, exists().where(AgendaSnapshot.meeting_id == Meeting.id))
         .where(
             col(Meeting.council_id).in_(by_council),
             Meeting.status != MeetingStatus.cancelled,
@@ -144,11 +145,14 @@ def _next_meetings(session: Session, seats: list[Access], now: datetime) -> list
         )
         .order_by(col(Meeting.scheduled_at), col(Meeting.id))
     )
-    upcoming = [m for m in candidates if is_upcoming(m, now)][:NEXT_MEETINGS]
+    upcoming, published = [], set()
+    for m, has_agenda in candidates:
+        if is_upcoming(m, now):
+            upcoming.append(m)
+            if has_agenda:
+                published.add(m.id)
+    upcoming = upcoming[:NEXT_MEETINGS]
     ids = [m.id for m in upcoming]
-    published = set(
-        session.exec(select(AgendaSnapshot.meeting_id).where(col(AgendaSnapshot.meeting_id).in_(ids))) if ids else []
-    )
     # My answers to all of them in one read (a seat answers for itself; one seat per council).
     mine = {
         r.meeting_id: r
@@ -224,62 +228,70 @@ def _changes(
             )
         # Reassigned to me since: the action's history says whose it was and whose it is.
         moves = session.exec(
-            select(ActionEvent, Action)
+            select(ActionEvent.changes, ActionEvent.created_at, Action.id, Action.title, Action.council_id)
             .join(Action, col(Action.id) == ActionEvent.action_id)
             .where(col(Action.owner_id).in_(doing), ActionEvent.created_at > since)
             .order_by(col(ActionEvent.id))
         )
-        for event, a in moves:
-            owner = (event.changes or {}).get("owner_id")
+        for event_changes, event_at, action_id, title, council_id in moves:
+            owner = (event_changes or {}).get("owner_id")
             if owner and owner[1] in doing and owner[0] not in doing:
                 changes.append(
                     Change(
-                        event.created_at,
+                        event_at,
                         "action",
-                        f"Action reassigned to you: {a.title}",
-                        f"/actions/{a.id}",
-                        names[a.council_id],
-                        zones[a.council_id],
+                        f"Action reassigned to you: {title}",
+                        f"/actions/{action_id}",
+                        names[council_id],
+                        zones[council_id],
                     )
                 )
     if names:
         # The snapshot's version and time, never its content (most of a megabyte of JSON per publish).
+        # The meeting's number, title and council, not the whole meeting (nor the whole minutes below).
         published = session.exec(
-            select(AgendaSnapshot.version, AgendaSnapshot.published_at, Meeting)
+            select(
+                AgendaSnapshot.version,
+                AgendaSnapshot.published_at,
+                Meeting.id,
+                Meeting.number,
+                Meeting.title,
+                Meeting.council_id,
+            )
             .join(Meeting, col(Meeting.id) == AgendaSnapshot.meeting_id)
             .where(col(Meeting.council_id).in_(names), AgendaSnapshot.published_at > since)
             .order_by(col(AgendaSnapshot.published_at).desc(), col(AgendaSnapshot.id))
             .limit(keep)
         )
-        for version, published_at, m in published:
+        for version, published_at, meeting_id, number, title, council_id in published:
             what = "published" if version == 1 else f"republished (version {version})"
             changes.append(
                 Change(
                     published_at,
                     "agenda",
-                    f"Agenda {what} for meeting {m.number}{': ' + m.title if m.title else ''}",
-                    f"/meetings/{m.id}/agenda",
-                    names[m.council_id],
-                    zones[m.council_id],
+                    f"Agenda {what} for meeting {number}{': ' + title if title else ''}",
+                    f"/meetings/{meeting_id}/agenda",
+                    names[council_id],
+                    zones[council_id],
                 )
             )
         circulated = session.exec(
-            select(Minutes, Meeting)
+            select(Minutes.circulated_at, Meeting.id, Meeting.number, Meeting.council_id)
             .join(Meeting, col(Meeting.id) == Minutes.meeting_id)
             .where(col(Meeting.council_id).in_(names), col(Minutes.circulated_at).is_not(None))
             .where(col(Minutes.circulated_at) > since)
             .order_by(col(Minutes.circulated_at).desc(), col(Minutes.meeting_id))
             .limit(keep)
         )
-        for minutes, m in circulated:
+        for circulated_at, meeting_id, number, council_id in circulated:
             changes.append(
                 Change(
-                    minutes.circulated_at,
+                    circulated_at,
                     "minutes",
-                    f"Minutes of meeting {m.number} circulated",
-                    f"/meetings/{m.id}/minutes",
-                    names[m.council_id],
-                    zones[m.council_id],
+                    f"Minutes of meeting {number} circulated",
+                    f"/meetings/{meeting_id}/minutes",
+                    names[council_id],
+                    zones[council_id],
                 )
             )
     return sorted(changes, key=lambda c: c.at, reverse=True)[:keep]

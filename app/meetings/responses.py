@@ -57,11 +57,20 @@ def _seats(session: Session, council_id: int) -> list[SeatRow]:
 
 
 def delegate_choices(*, session: Session, council_id: int, me: int) -> list[tuple[int, str]]:
-    """The other seats on the council (id, "Name — Department"), for "send a delegate" forms."""
+    """The other seats on the council (id, "Name — Department"), for "send a delegate" forms.
+
+    The seats in _seats' order, read as (id, name, department) rows: the form needs no whole seat."""
+    rows = session.exec(
+        select(Membership.id, User.name, Department.name)
+        .join(User, col(User.id) == Membership.user_id)
+        .outerjoin(Department, col(Department.id) == Membership.department_id)
+        .where(Membership.council_id == council_id)
+        .order_by(col(User.name), col(Membership.id))
+    )
     return [
-        (s.membership.id, f"{s.name} — {s.department}" if s.department else s.name)
-        for s in _seats(session, council_id)
-        if s.membership.id != me
+        (seat_id, f"{name} — {department}" if department else name)
+        for seat_id, name, department in rows
+        if seat_id != me
     ]
 
 

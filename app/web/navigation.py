@@ -1,22 +1,29 @@
 """The council's tabs: the same row of links on every page of one council."""
 
+from typing import Any
+
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.models import Council, Meeting, MeetingStatus, utcnow
 from app.models.meetings import has_started, is_upcoming
 
+# The tabs need only what says where a meeting stands by the clock (app/models/meetings.py meeting_state reads
+# these attributes) and its id: rows, not whole meetings (a five-year council has sixty of them, on every page).
+# Built once: a select is immutable, and the council is a bound parameter.
+_MEETINGS = (
+    select(Meeting.id, Meeting.status, Meeting.scheduled_at, Meeting.duration_minutes)
+    .where(Meeting.council_id == bindparam("council_id"), Meeting.status != MeetingStatus.cancelled)
+    .order_by(col(Meeting.scheduled_at), col(Meeting.number))
+)
 
-def _meetings(session: Session, council: Council) -> list[Meeting]:
-    return list(
-        session.exec(
-            select(Meeting)
-            .where(Meeting.council_id == council.id, Meeting.status != MeetingStatus.cancelled)
-            .order_by(col(Meeting.scheduled_at), col(Meeting.number))
-        )
-    )
+
+def _meetings(session: Session, council: Council) -> list[Any]:
+    """The council's meetings not cancelled, in order: rows with id, status, scheduled_at and duration_minutes."""
+    return list(session.exec(_MEETINGS, params={"council_id": council.id}))
 
 
-def _next_and_last(meetings: list[Meeting]) -> tuple[Meeting | None, Meeting | None]:
+def _next_and_last(meetings: list[Any]) -> tuple[Any | None, Any | None]:
     """The meeting departments report to next (the first not yet ended, else the latest) and
     the latest one that has begun (whose minutes are the ones people look for)."""
     # By the clock (app/meetings/state.py): a meeting stays "next" until it has ended.
@@ -29,7 +36,8 @@ def _next_and_last(meetings: list[Meeting]) -> tuple[Meeting | None, Meeting | N
 
 def report_meeting(*, session: Session, council: Council) -> Meeting | None:
     """The meeting departments report to next: the first not yet ended, else the latest."""
-    return _next_and_last(_meetings(session, council))[0]
+    following = _next_and_last(_meetings(session, council))[0]
+    return session.get(Meeting, following.id) if following is not None else None
 
 
 def nav(*, session: Session, council: Council, here: str, meeting: Meeting | None = None) -> dict:

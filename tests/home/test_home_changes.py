@@ -68,7 +68,10 @@ def test_publishing_shows_on_home_without_reading_the_agendas_published(app, cli
     session.commit()
     sign_in(client, "member@example.com", next_path="")
     with count_statements(app.state.engine) as sent:
-        page = panel(client.get("/home").text, "changes-h")
+        whole = client.get("/home").text
+        page = panel(whole, "changes-h")
+    # The next meetings say whose agenda is out (read with the meetings, in one statement).
+    assert '<span class="tag">agenda out</span>' in whole
     assert f"Agenda republished (version 3) for meeting {meeting.number}: December council" in page
     assert f"Agenda published for meeting {meeting.number}: December council" in page
     # What changed names each publish; the agendas themselves (most of a megabyte each) are not read.
