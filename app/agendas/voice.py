@@ -28,7 +28,7 @@ from app.feedback.trends import (
     direction_of,
 )
 from app.reports.facts import LoopFacts
-from app.reports.score_parts import FeedbackSums, MeasureFact, windows
+from app.reports.score_parts import FeedbackSums, MeasureFact, measure_fact, windows
 
 TOP_OVERALL = TOP_THEMES  # section 2: as many as have example comments
 TOP_DEPARTMENT = 3
@@ -246,7 +246,7 @@ def loop_facts(data) -> LoopFacts:
     for x in data.measures:
         since = getattr(x, "plan_since", None)
         if since is not None and x.department_id is not None:
-            fact = MeasureFact(x.name, x.direction, x.target, tuple(data.readings.get(x.id, ())), since=since.date())
+            fact = measure_fact(x.name, x.direction, x.target, tuple(data.readings.get(x.id, ())), since.date())
             metrics.setdefault(x.department_id, []).append(fact)
     return LoopFacts(plan_metrics=metrics, plan_metric_ids=set(), feedback=department_feedback_sums(data))
 

@@ -106,8 +106,27 @@ def score_initiative(criteria: Criteria, weights: Mapping[str, float], *, max_sa
         points = normalised / SCALE * weight / total_weight * 100
         if weight == 0:
             note = "; ".join(n for n in (note, "weight 0: not counted") if n)
-        parts.append(Part(criterion, raw, normalised, weight, points, note))
+        # Part(...) with every field given, as its __init__ makes it but without the frozen per-field
+        # setattr calls: five a proposal, every proposal of every agenda.
+        part = _new(Part)
+        _set(
+            part,
+            "__dict__",
+            {
+                "criterion": criterion,
+                "raw": raw,
+                "normalised": normalised,
+                "weight": weight,
+                "points": points,
+                "note": note,
+            },
+        )
+        parts.append(part)
     return Score(total=sum(p.points for p in parts), breakdown=tuple(parts))
+
+
+_new = object.__new__
+_set = object.__setattr__
 
 
 def rank_initiatives(candidates: Sequence[Candidate], weights: Mapping[str, float]) -> list[Ranked]:

@@ -193,7 +193,7 @@ def score_department(
         included = value is not None and total_weight > 0
         share = weight / total_weight * 100 if included else 0.0
         points = value * share / 100 if included else 0.0
-        components.append(Component(c, LABELS[c], value, weight, share, points, tuple(inputs), included, EXPLAINS[c]))
+        components.append(_component(c, LABELS[c], value, weight, share, points, tuple(inputs), included, EXPLAINS[c]))
     if not available:
         notes.append("No data for any part yet.")
         total = None
@@ -202,7 +202,47 @@ def score_department(
         total = None
     else:
         total = sum(p.points for p in components)
-    return DepartmentScore(total=total, components=tuple(components), notes=tuple(notes), delivery=delivery)
+    score = _new(DepartmentScore)
+    fields = {"total": total, "components": tuple(components), "notes": tuple(notes), "delivery": delivery}
+    _set(score, "__dict__", fields)
+    return score
+
+
+# A frozen dataclass's __init__ sets each field through object.__setattr__; the scorecard and the agenda
+# (three components a department, forty departments a build) make them with every field given instead.
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _component(
+    component: str,
+    label: str,
+    value: float | None,
+    weight: float,
+    share: float,
+    points: float,
+    inputs: tuple[str, ...],
+    included: bool,
+    explains: str,
+) -> Component:
+    """`Component(...)` with every field given, as its __init__ makes it."""
+    made = _new(Component)
+    _set(
+        made,
+        "__dict__",
+        {
+            "component": component,
+            "label": label,
+            "value": value,
+            "weight": weight,
+            "share": share,
+            "points": points,
+            "inputs": inputs,
+            "included": included,
+            "explains": explains,
+        },
+    )
+    return made
 
 
 def left_out_note(scores: Mapping[str, DepartmentScore]) -> str | None:

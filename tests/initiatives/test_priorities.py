@@ -98,3 +98,20 @@ def test_ties_go_to_the_larger_saving_then_the_older_proposal_then_the_lower_id(
 
 def test_nothing_to_rank():
     assert rank_initiatives([], DEFAULTS) == []
+
+
+def test_parts_made_without_init_equal_the_dataclass_own():
+    """score_initiative makes its Parts with every field given, not through the frozen __init__: the same
+    objects (equal, hashed alike, every field set in order, still frozen)."""
+    from dataclasses import FrozenInstanceError, fields
+
+    from app.initiatives.priorities import Part
+
+    criteria = Criteria(customer_impact=4, yearly_saving=1000.0, effort=2, strategic_fit=None, confidence=3)
+    score = score_initiative(criteria, {**PRIORITY_DEFAULTS, "confidence": 0}, max_saving=4000.0)
+    for part in score.breakdown:
+        own = Part(**{f.name: getattr(part, f.name) for f in fields(Part)})
+        assert type(part) is Part and part == own and hash(part) == hash(own)
+        assert list(vars(part)) == [f.name for f in fields(Part)]
+        with pytest.raises(FrozenInstanceError):
+            part.points = 0.0  # type: ignore[misc]

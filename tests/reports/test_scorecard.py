@@ -234,3 +234,40 @@ def test_clamp_is_max_of_min(value):
     expected = max(0.0, min(100.0, value))
     made = clamp(value)
     assert (repr(made), type(made)) == (repr(expected), type(expected))
+
+
+def test_facts_and_scores_made_without_init_equal_the_dataclasses_own():
+    """measure_fact, and the components and score score_department makes without their frozen __init__, are
+    the dataclasses their __init__ makes: equal, hashed alike, frozen, every field set."""
+    from dataclasses import FrozenInstanceError, fields
+
+    from app.reports.score_parts import measure_fact
+    from app.reports.scorecard import Component, DepartmentScore
+
+    readings = monthly(3, 4)
+    for made, own in (
+        (
+            measure_fact("NPS", "higher_is_better", 40.0, readings),
+            MeasureFact("NPS", "higher_is_better", 40.0, readings),
+        ),
+        (
+            measure_fact("NPS", "higher_is_better", None, (), date(2026, 1, 5)),
+            MeasureFact("NPS", "higher_is_better", None, (), since=date(2026, 1, 5)),
+        ),
+    ):
+        assert made == own and hash(made) == hash(own) and vars(made) == vars(own)
+    score = score_department(
+        comment_measures=[theme("Waiting", 10, 8)],
+        survey_measures=[survey("Ease", "higher_is_better", 8.0, 6, 7)],
+        weights=DEFAULTS,
+        today=TODAY,
+    )
+    assert isinstance(score, DepartmentScore)
+    assert score == DepartmentScore(**{f.name: getattr(score, f.name) for f in fields(DepartmentScore)})
+    for c in score.components:
+        assert type(c) is Component
+        assert c == Component(**{f.name: getattr(c, f.name) for f in fields(Component)})
+        assert list(vars(c)) == [f.name for f in fields(Component)]
+        with pytest.raises(FrozenInstanceError):
+            c.value = 1.0  # type: ignore[misc]
+    assert list(vars(score)) == [f.name for f in fields(DepartmentScore)]

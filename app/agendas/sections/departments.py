@@ -7,7 +7,8 @@ from app.agendas.data import AgendaData
 from app.agendas.voice import department_entry_voice, loop_facts, plan_metrics_by_department
 from app.models import Measure
 from app.reports.facts import LoopFacts
-from app.reports.scorecard import MeasureFact, left_out_note, score_department
+from app.reports.score_parts import measure_fact
+from app.reports.scorecard import left_out_note, score_department
 from app.scoring import SCORECARD_DEFAULTS, effective_weights
 
 
@@ -19,7 +20,7 @@ def department_scorecard(
     comment_measures, survey_measures = [], []
     for x in measures:
         if x.category in SCORED_CATEGORIES:
-            fact = MeasureFact(x.name, x.direction, x.target, tuple(readings.get(x.id, ())))
+            fact = measure_fact(x.name, x.direction, x.target, tuple(readings.get(x.id, ())))
             (comment_measures if x.category == "comment_theme" else survey_measures).append(fact)
     loop = loop or data.loop or loop_facts(data)
     score = score_department(
