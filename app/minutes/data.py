@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 from app.agendas.cache import AgendaCache
 from app.agendas.data import ActionFact, Seat, load_carried_from
 from app.agendas.model import Agenda
-from app.agendas.service import draft_stamp, kept_entry, latest_snapshot, live_agenda
+from app.agendas.outline import AgendaOutline, outline_of
+from app.agendas.service import draft_stamp, kept_outline, latest_snapshot, live_agenda
 from app.archived import INCLUDE_ARCHIVED
 from app.auth import Access
 from app.meetings.responses import answers_as_attendance
@@ -41,20 +42,22 @@ from app.models import (
 )
 
 
-def agenda_for(*, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None = None) -> Agenda:
-    """The agenda the meeting followed: the one last published, else the live agenda.
+def agenda_for(
+    *, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None = None
+) -> AgendaOutline:
+    """What the minutes follow of the agenda the meeting followed: the one last published, else the live agenda.
 
-    With the app's agenda `cache`, the one the agenda page keeps for the council's data (read-only)."""
+    With the app's agenda `cache`, that of the one the agenda page keeps for the council's data (read-only)."""
     snapshot = latest_snapshot(session=session, meeting=meeting)
     if cache is not None:
         # The agenda page's key (agenda_service.agenda_entry).
         stamp = draft_stamp(session, access)
-        return kept_entry(
-            session=session, access=access, meeting=meeting, live=False, snapshot=snapshot, cache=cache, stamp=stamp
-        ).agenda
+        return kept_outline(
+            session=session, access=access, meeting=meeting, snapshot=snapshot, cache=cache, stamp=stamp
+        )
     if snapshot is None:
-        return live_agenda(session=session, access=access, meeting=meeting, snapshot=None)
-    return Agenda.model_validate(snapshot.content)
+        return outline_of(live_agenda(session=session, access=access, meeting=meeting, snapshot=None))
+    return outline_of(Agenda.model_validate(snapshot.content))
 
 
 def load_seats(*, session: Session, council_id: int) -> list[Seat]:
@@ -89,7 +92,7 @@ def load_minutes_data(
     access: Access,
     meeting: Meeting,
     minutes: Minutes | None,
-    agenda: Agenda,
+    outline: AgendaOutline,
     approved_by: str | None = None,
     today: date | None = None,
     register: bool = True,
@@ -104,7 +107,7 @@ def load_minutes_data(
     data = MinutesData(
         council=council,
         meeting=meeting,
-        agenda=agenda,
+        outline=outline,
         # Overdue days are counted as of the meeting's day: the minutes record that day, so they
         # read the same whenever they are opened or exported.
         today=today or meeting.scheduled_at.astimezone(zone).date(),
@@ -214,13 +217,13 @@ def current_doc(
     access: Access,
     meeting: Meeting,
     minutes: Minutes | None,
-    agenda: Agenda | None = None,
+    outline: AgendaOutline | None = None,
     cache: AgendaCache | None = None,
     register: bool = True,
 ) -> MinutesDoc:
     """The minutes built from the rows as they are now (`register=False`: without the open-action register,
-    load_minutes_data)."""
-    agenda = agenda or agenda_for(session=session, access=access, meeting=meeting, cache=cache)
+    load_minutes_data), following `outline` (else agenda_for's)."""
+    outline = outline or agenda_for(session=session, access=access, meeting=meeting, cache=cache)
     approved_by = None
     if minutes is not None and minutes.approved_by_id is not None:
         approver = session.get(User, minutes.approved_by_id)
@@ -230,7 +233,7 @@ def current_doc(
         access=access,
         meeting=meeting,
         minutes=minutes,
-        agenda=agenda,
+        outline=outline,
         approved_by=approved_by,
         register=register,
     )

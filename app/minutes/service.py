@@ -148,20 +148,20 @@ def circulate_minutes(
     lock.refuse_if_approved(minutes, meeting)
     check_if_match(if_match, 0 if created else minutes.version)
     again = minutes.status == MinutesStatus.circulated
-    agenda = minutes_data.agenda_for(session=session, access=access, meeting=meeting)
+    outline = minutes_data.agenda_for(session=session, access=access, meeting=meeting)
     now = now or utcnow()
     council = access.council
     minutes.status = MinutesStatus.circulated
     minutes.circulated_at = now
     minutes.corrections_close_at = window.window_close(now, council.correction_window_days, council.timezone)
-    minutes.agenda_version = agenda.version
+    minutes.agenda_version = outline.version
     marked_held = meeting.status == MeetingStatus.scheduled
     if marked_held:
         meeting.status = MeetingStatus.held
         meeting.updated_at = now
         session.add(meeting)
     lock.touch(session, minutes)
-    doc = minutes_data.current_doc(session=session, access=access, meeting=meeting, minutes=minutes, agenda=agenda)
+    doc = minutes_data.current_doc(session=session, access=access, meeting=meeting, minutes=minutes, outline=outline)
     run = (
         minutes_mail.queue_circulated(session=session, settings=settings, council=council, doc=doc, now=now)
         if email
