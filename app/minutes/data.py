@@ -77,10 +77,13 @@ def load_departments(*, session: Session, council_id: int) -> list[Department]:
     return list(session.exec(select(Department).where(Department.council_id == council_id)))
 
 
-def load_attendance(*, session: Session, meeting: Meeting) -> list[Attendance]:
-    """What was recorded; before the minutes begin, the members' answers (nothing saved until the secretary saves)."""
+def load_attendance(*, session: Session, meeting: Meeting, begun: bool | None = None) -> list[Attendance]:
+    """What was recorded; before the minutes begin, the members' answers (nothing saved until the secretary saves).
+    `begun`: whether the minutes' record exists, when the caller has just read it (None: read it here)."""
     recorded = list(session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id)))
-    if session.get(Minutes, meeting.id) is None:
+    if begun is None:
+        begun = session.get(Minutes, meeting.id) is not None
+    if not begun:
         seen = {a.membership_id for a in recorded}
         recorded += [a for a in answers_as_attendance(session=session, meeting=meeting) if a.membership_id not in seen]
     return recorded
@@ -96,8 +99,10 @@ def load_minutes_data(
     approved_by: str | None = None,
     today: date | None = None,
     register: bool = True,
+    minutes_read: bool = False,
 ) -> MinutesData:
-    """Read what the minutes of `meeting` need: one query per kind of record.
+    """Read what the minutes of `meeting` need: one query per kind of record (`minutes_read`: `minutes` is the
+    record as just read in this transaction, None when there is none, so it is not looked for again).
 
     `register=False` leaves out the council's open-action register (every open action, however long the log),
     reading only the actions raised at this meeting: for the minutes page, which lists those under their items
@@ -116,7 +121,9 @@ def load_minutes_data(
     )
     data.seats = load_seats(session=session, council_id=council.id)
     data.departments = load_departments(session=session, council_id=council.id)
-    data.attendance = load_attendance(session=session, meeting=meeting)
+    data.attendance = load_attendance(
+        session=session, meeting=meeting, begun=minutes is not None if minutes_read else None
+    )
     data.items = list(session.exec(select(MinutesItem).where(MinutesItem.meeting_id == meeting.id)))
     # The theme a decision reviewed comes in the same query: its name, never a query per decision.
     for decision, author, theme_name in session.exec(
@@ -223,6 +230,31 @@ def current_doc(
 ) -> MinutesDoc:
     """The minutes built from the rows as they are now (`register=False`: without the open-action register,
     load_minutes_data), following `outline` (else agenda_for's)."""
+    return build_minutes(
+        current_data(
+            session=session,
+            access=access,
+            meeting=meeting,
+            minutes=minutes,
+            outline=outline,
+            cache=cache,
+            register=register,
+        )
+    )
+
+
+def current_data(
+    *,
+    session: Session,
+    access: Access,
+    meeting: Meeting,
+    minutes: Minutes | None,
+    outline: AgendaOutline | None = None,
+    cache: AgendaCache | None = None,
+    register: bool = True,
+    minutes_read: bool = False,
+) -> MinutesData:
+    """What current_doc builds the minutes from (`minutes_read`: as load_minutes_data)."""
     outline = outline or agenda_for(session=session, access=access, meeting=meeting, cache=cache)
     approved_by = None
     if minutes is not None and minutes.approved_by_id is not None:
@@ -236,6 +268,7 @@ def current_doc(
         outline=outline,
         approved_by=approved_by,
         register=register,
+        minutes_read=minutes_read,
     )
     data.taken_by = taken_by(session, minutes)
-    return build_minutes(data)
+    return data

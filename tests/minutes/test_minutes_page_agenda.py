@@ -115,3 +115,22 @@ def test_a_worker_without_the_agenda_reads_only_its_outline_and_never_an_old_one
     # The page from the outline is the page from the whole agenda built with nothing kept.
     app.state.agenda_cache = AgendaCache(max_entries=0)
     assert same_page(client.get(url).text) == same_page(changed)
+
+
+def test_the_secretarys_page_reads_the_minutes_record_and_the_seats_once(app, client, session):
+    council = make_council(session, chair=make_user(session), name="Utility council")
+    secretary = make_user(session, email="sec@example.com", name="Sam Secretary")
+    make_membership(session, council=council, user=secretary, role=Role.secretary)
+    meeting = make_meeting(session, council=council, scheduled_at=datetime.now(UTC) + timedelta(days=6))
+    session.commit()
+    sign_in(client, "sec@example.com", next_path="")
+    url = f"/meetings/{meeting.id}/minutes"
+    client.get(url)
+    # Before the first save there is no record: looked for once, not by each part of the page.
+    with count_statements(app.state.engine) as sent:
+        page = client.get(url).text
+    assert len([s for s in sent if s.startswith("SELECT minutes.meeting_id")]) == 1
+    assert len([s for s in sent if "FROM memberships JOIN users" in s]) == 1
+    # The seats the page reads once are both the attendance and whom "taken by" may name.
+    holders = page[page.index('name="taken_by_user_id"') :]
+    assert ">Sam Secretary</option>" in holders[: holders.index("</select>")]
