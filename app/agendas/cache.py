@@ -8,6 +8,9 @@ between changes. So each worker keeps:
   use), in an LRU of AGENDA_CACHE_ENTRIES entries. The page, the JSON, the Word pack, the PDF
   pack and the calendar all read it (app/agendas/service.py `agenda_entry`), so a change
   costs one build, whichever renderer asks first;
+- the part of it the minutes follow (app/agendas/outline.py), under the same key: from the
+  entry when the worker holds the agenda, else from the shared folder (below) where it is kept
+  beside the agenda, a twentieth of its size to read (app/agendas/service.py `kept_outline`);
 - the Word and PDF bytes, in an LRU bounded by their total size (PACK_CACHE_MB); those of a
   circulated agenda also on disk (PACK_CACHE_DIR, shared by every worker and the job process:
   the pack the publish job built and mailed is what people then download, never built again).
@@ -46,6 +49,7 @@ try:
 except ImportError:  # not on Windows: workers there may build the same agenda side by side, then share it
     fcntl = None  # type: ignore[assignment]
 from app.agendas.model import Agenda
+from app.agendas.outline import AgendaOutline, outline_of
 from app.common import FileOut
 
 # A five-year council's agenda is about 1.8 MB as objects and 0.8 MB of JSON: a few dozen
@@ -86,6 +90,14 @@ class AgendaEntry:
     # The page's HTML of the sections that show the same to every reader (app/agendas/pages.py section_bodies):
     # each section's template rendered alone (a jinja2 TemplateModule; str() of it is the HTML).
     bodies: dict[str, object] | None = field(default=None, repr=False)
+    _outline: AgendaOutline | None = field(default=None, repr=False)
+
+    @property
+    def outline(self) -> AgendaOutline:
+        """What the minutes follow of this agenda (either of two threads deriving it at once may win: the same)."""
+        if self._outline is None:
+            self._outline = outline_of(self.agenda)
+        return self._outline
 
     @property
     def json(self) -> AgendaJson:
@@ -163,15 +175,17 @@ class PackFiles:
 _STRIPES = 256  # lock files of one shared folder: a key's build takes the lock of its stripe
 _WAIT_FOR_BUILD_S = 15.0  # how long a worker waits for another's build of the same agenda before building it too
 _PICKLE_END = b"."  # pickle's STOP: a file cut short does not end with it
-# Agendas kept in a shared folder (a five-year council's is about 0.45 MB), the least recently used going first.
-SHARED_FILES = 64
+# Files kept in a shared folder: 64 agendas (a five-year council's is about 0.45 MB) and their outlines (about
+# 22 kB), the least recently used going first.
+SHARED_FILES = 128
 
 
 class AgendaFiles:
     """Built agendas as files in a folder that the workers of ONE `council serve` share (AGENDA_SHARE_DIR), so a
     cold agenda is built once per server, not once per worker: the first worker to need it builds it and writes
     it; the others wait for that build (a lock file per stripe of keys, so two workers never build the same
-    agenda at once) and read it back (a fifth of a build's CPU).
+    agenda at once) and read it back (a fifth of a build's CPU). Beside each agenda, under the same key, its
+    outline (what the minutes follow of it: app/agendas/outline.py), so the minutes page reads only that.
 
     The folder lives as long as the server (its code and its database), so a file is never read by other code or
     for another database; a key is the same data (the council's stamp, or the snapshot) whichever worker asks. The
@@ -186,19 +200,32 @@ class AgendaFiles:
         digest = hashlib.sha256(f"{key.meeting_id}|{key.live}|{key.today}|{key.stamp}".encode()).hexdigest()
         return f"{digest}.agenda"
 
-    def read(self, key: AgendaKey) -> Agenda | None:
-        content = filecache.read(self.folder, self.name(key), lambda c: c.endswith(_PICKLE_END))
+    @classmethod
+    def outline_name(cls, key: AgendaKey) -> str:
+        return cls.name(key).removesuffix(".agenda") + ".outline"
+
+    def _load(self, name: str, kind: type):
+        content = filecache.read(self.folder, name, lambda c: c.endswith(_PICKLE_END))
         if content is None:
             return None
         try:
-            agenda = pickle.loads(content)  # noqa: S301 (our own private folder: see the class)
+            kept = pickle.loads(content)  # noqa: S301 (our own private folder: see the class)
         except Exception:
             return None
-        return agenda if isinstance(agenda, Agenda) else None
+        return kept if isinstance(kept, kind) else None
+
+    def read(self, key: AgendaKey) -> Agenda | None:
+        return self._load(self.name(key), Agenda)
+
+    def read_outline(self, key: AgendaKey) -> AgendaOutline | None:
+        """The outline of the agenda kept under `key`, if a worker has written it."""
+        return self._load(self.outline_name(key), AgendaOutline)
 
     def write(self, key: AgendaKey, agenda: Agenda) -> None:
-        content = pickle.dumps(agenda, protocol=pickle.HIGHEST_PROTOCOL)
-        filecache.write(self.folder, self.name(key), content, files=self.files, prune_every=_PRUNE_EVERY)
+        """Keep the agenda and, beside it, its outline."""
+        for name, kept in ((self.name(key), agenda), (self.outline_name(key), outline_of(agenda))):
+            content = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+            filecache.write(self.folder, name, content, files=self.files, prune_every=_PRUNE_EVERY)
 
     def kept(self, key: AgendaKey, build: Callable[[], Agenda]) -> Agenda:
         """The agenda another worker built for `key`, or `build()`'s, written for them (one build at a time)."""
@@ -249,6 +276,8 @@ class AgendaCache:
     ) -> None:
         self._entries: LRUCache[AgendaKey, AgendaEntry] = LRUCache(maxsize=max_entries)
         self._packs: LRUCache[PackKey, PackOut] = LRUCache(maxsize=pack_bytes, getsizeof=lambda p: len(p.content))
+        # Outlines read from the shared folder, for agendas this worker does not hold (those it holds have theirs).
+        self._outlines: LRUCache[AgendaKey, AgendaOutline] = LRUCache(maxsize=max_entries)
         self._lock = threading.Lock()
         self.files = PackFiles(folder, files) if folder else None
         # The built agendas the server's workers share (None: each worker builds its own).
@@ -262,6 +291,19 @@ class AgendaCache:
         with self._lock:
             if self._entries.maxsize > 0:
                 self._entries[key] = value
+
+    def get_outline(self, key: AgendaKey) -> AgendaOutline | None:
+        """The outline of the agenda kept under `key`: its entry's, else one read from the shared folder before."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return self._outlines.get(key)
+        return entry.outline
+
+    def put_outline(self, key: AgendaKey, outline: AgendaOutline) -> None:
+        with self._lock:
+            if self._outlines.maxsize > 0:
+                self._outlines[key] = outline
 
     def entries(self) -> list[AgendaEntry]:
         """What is kept, least recently used first (for tests and diagnostics)."""

@@ -12,6 +12,7 @@ from app.agendas.cache import AgendaCache, AgendaEntry, AgendaJson, AgendaKey
 from app.agendas.changes import comparable
 from app.agendas.data import load_agenda_data
 from app.agendas.model import Agenda, LiveAgenda
+from app.agendas.outline import AgendaOutline
 from app.auth import Access
 from app.common import today_in
 from app.errors import Conflict, Forbidden
@@ -71,10 +72,44 @@ def agenda_entry(
     )
 
 
+def kept_outline(
+    *,
+    session: Session,
+    access: Access,
+    meeting: Meeting,
+    snapshot: AgendaSnapshot | None,
+    cache: AgendaCache | None,
+    stamp: str | None,
+) -> AgendaOutline:
+    """What the minutes follow of the agenda kept_entry would give (not live): the same key, the same agenda's.
+
+    From the agenda this worker holds, else the outline another worker wrote beside the agenda in the shared
+    folder (read once, then kept: a twentieth of reading the agenda), else from kept_entry (built or read whole)."""
+    key = _key(meeting=meeting, live=False, snapshot=snapshot, stamp=stamp, today=today_in(access.council.timezone))
+    if cache is not None and key is not None:
+        if (outline := cache.get_outline(key)) is not None:
+            return outline
+        if cache.shared is not None and (outline := cache.shared.read_outline(key)) is not None:
+            cache.put_outline(key, outline)
+            return outline
+    return kept_entry(
+        session=session, access=access, meeting=meeting, live=False, snapshot=snapshot, cache=cache, stamp=stamp
+    ).outline
+
+
 def draft_stamp(session: Session, access: Access) -> str:
     """The stamp the council's draft (and live comparison) is kept under. The draft reads none of the minutes'
     record: a secretary's autosave leaves it cached (minutes=False)."""
     return stamp_for(session, access.council.id, minutes=False)
+
+
+def _key(
+    *, meeting: Meeting, live: bool, snapshot: AgendaSnapshot | None, stamp: str | None, today: date
+) -> AgendaKey | None:
+    """What kept_entry keeps the agenda under on `today` (None: it may not be kept)."""
+    if snapshot is not None and not live:
+        stamp = circulated_tag(snapshot)
+    return AgendaKey(meeting_id=meeting.id, live=live, today=today, stamp=stamp) if stamp else None
 
 
 def kept_entry(
@@ -97,9 +132,7 @@ def kept_entry(
     content and nothing else, so it is kept under the snapshot (circulated_tag) whatever `stamp` says: an
     action's note leaves it warm; publishing again makes a new snapshot, hence a new key."""
     today = today_in(access.council.timezone)
-    if snapshot is not None and not live:
-        stamp = circulated_tag(snapshot)
-    key = AgendaKey(meeting_id=meeting.id, live=live, today=today, stamp=stamp) if stamp else None
+    key = _key(meeting=meeting, live=live, snapshot=snapshot, stamp=stamp, today=today)
 
     def build() -> Agenda:
         if frozen is not None and not live:

@@ -12,7 +12,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from app.agendas.data import ActionFact, Seat
-from app.agendas.model import Agenda, OverallMeasuresSection
+from app.agendas.outline import AgendaOutline
 from app.agendas.sections.actions import action_row
 from app.meetings.quorum import QuorumSeat, count_quorum, plural
 from app.minutes import model as mm
@@ -67,7 +67,8 @@ class MinutesData:
 
     council: Council
     meeting: Meeting
-    agenda: Agenda
+    # What the minutes follow of the agenda the meeting followed.
+    outline: AgendaOutline
     today: date
     # None until the first write creates the record.
     minutes: Minutes | None = None
@@ -190,7 +191,7 @@ def build_minutes(data: MinutesData) -> mm.MinutesDoc:
     )
     notes = {item.number: item for item in data.items}
     items = []
-    for section in data.agenda.sections:
+    for section in data.outline.items:
         item = notes.get(section.number)
         items.append(
             mm.MinutesItemRow(
@@ -205,19 +206,18 @@ def build_minutes(data: MinutesData) -> mm.MinutesDoc:
                 version=item.version if item else 0,
             )
         )
-    overall = next((s.measures for s in data.agenda.sections if isinstance(s, OverallMeasuresSection)), [])
     next_meeting = data.next_meeting
     return mm.MinutesDoc(
-        meeting=data.agenda.meeting,
+        meeting=data.outline.meeting,
         status=minutes.status if minutes else MinutesStatus.draft,
         version=minutes.version if minutes else 0,
-        agenda_version=data.agenda.version,
+        agenda_version=data.outline.version,
         attendance=attendance_rows(data.seats, data.departments, data.attendance),
         quorum=council_quorum(council, data.seats, data.attendance),
         previous_minutes_approved=minutes.previous_minutes_approved if minutes else None,
         previous_minutes_note=minutes.previous_minutes_note if minutes else "",
         items=items,
-        not_taken=data.agenda.not_taken,
+        not_taken=data.outline.not_taken,
         decisions=decisions,
         aob=[
             mm.AobOutcome(
@@ -231,7 +231,7 @@ def build_minutes(data: MinutesData) -> mm.MinutesDoc:
             for a, who in data.aob
         ],
         open_actions=actions,
-        overall_measures=overall,
+        overall_measures=data.outline.overall_measures,
         amendments=[amendment_row(a, who) for a, who in data.amendments],
         next_meeting=next_meeting.scheduled_at.astimezone(zone).date() if next_meeting else None,
         next_meeting_note=minutes.next_meeting_note if minutes else "",

@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 from app.agendas.cache import AgendaCache
 from app.agendas.data import ActionFact, Seat, load_carried_from
 from app.agendas.model import Agenda
-from app.agendas.service import draft_stamp, kept_entry, latest_snapshot, live_agenda
+from app.agendas.outline import AgendaOutline, outline_of
+from app.agendas.service import draft_stamp, kept_outline, latest_snapshot, live_agenda
 from app.archived import INCLUDE_ARCHIVED
 from app.auth import Access
 from app.meetings.responses import answers_as_attendance
@@ -41,20 +42,22 @@ from app.models import (
 )
 
 
-def agenda_for(*, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None = None) -> Agenda:
-    """The agenda the meeting followed: the one last published, else the live agenda.
+def agenda_for(
+    *, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None = None
+) -> AgendaOutline:
+    """What the minutes follow of the agenda the meeting followed: the one last published, else the live agenda.
 
-    With the app's agenda `cache`, the one the agenda page keeps for the council's data (read-only)."""
+    With the app's agenda `cache`, that of the one the agenda page keeps for the council's data (read-only)."""
     snapshot = latest_snapshot(session=session, meeting=meeting)
     if cache is not None:
         # The agenda page's key (agenda_service.agenda_entry).
         stamp = draft_stamp(session, access)
-        return kept_entry(
-            session=session, access=access, meeting=meeting, live=False, snapshot=snapshot, cache=cache, stamp=stamp
-        ).agenda
+        return kept_outline(
+            session=session, access=access, meeting=meeting, snapshot=snapshot, cache=cache, stamp=stamp
+        )
     if snapshot is None:
-        return live_agenda(session=session, access=access, meeting=meeting, snapshot=None)
-    return Agenda.model_validate(snapshot.content)
+        return outline_of(live_agenda(session=session, access=access, meeting=meeting, snapshot=None))
+    return outline_of(Agenda.model_validate(snapshot.content))
 
 
 def load_seats(*, session: Session, council_id: int) -> list[Seat]:
@@ -74,10 +77,13 @@ def load_departments(*, session: Session, council_id: int) -> list[Department]:
     return list(session.exec(select(Department).where(Department.council_id == council_id)))
 
 
-def load_attendance(*, session: Session, meeting: Meeting) -> list[Attendance]:
-    """What was recorded; before the minutes begin, the members' answers (nothing saved until the secretary saves)."""
+def load_attendance(*, session: Session, meeting: Meeting, begun: bool | None = None) -> list[Attendance]:
+    """What was recorded; before the minutes begin, the members' answers (nothing saved until the secretary saves).
+    `begun`: whether the minutes' record exists, when the caller has just read it (None: read it here)."""
     recorded = list(session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id)))
-    if session.get(Minutes, meeting.id) is None:
+    if begun is None:
+        begun = session.get(Minutes, meeting.id) is not None
+    if not begun:
         seen = {a.membership_id for a in recorded}
         recorded += [a for a in answers_as_attendance(session=session, meeting=meeting) if a.membership_id not in seen]
     return recorded
@@ -89,12 +95,14 @@ def load_minutes_data(
     access: Access,
     meeting: Meeting,
     minutes: Minutes | None,
-    agenda: Agenda,
+    outline: AgendaOutline,
     approved_by: str | None = None,
     today: date | None = None,
     register: bool = True,
+    minutes_read: bool = False,
 ) -> MinutesData:
-    """Read what the minutes of `meeting` need: one query per kind of record.
+    """Read what the minutes of `meeting` need: one query per kind of record (`minutes_read`: `minutes` is the
+    record as just read in this transaction, None when there is none, so it is not looked for again).
 
     `register=False` leaves out the council's open-action register (every open action, however long the log),
     reading only the actions raised at this meeting: for the minutes page, which lists those under their items
@@ -104,7 +112,7 @@ def load_minutes_data(
     data = MinutesData(
         council=council,
         meeting=meeting,
-        agenda=agenda,
+        outline=outline,
         # Overdue days are counted as of the meeting's day: the minutes record that day, so they
         # read the same whenever they are opened or exported.
         today=today or meeting.scheduled_at.astimezone(zone).date(),
@@ -113,7 +121,9 @@ def load_minutes_data(
     )
     data.seats = load_seats(session=session, council_id=council.id)
     data.departments = load_departments(session=session, council_id=council.id)
-    data.attendance = load_attendance(session=session, meeting=meeting)
+    data.attendance = load_attendance(
+        session=session, meeting=meeting, begun=minutes is not None if minutes_read else None
+    )
     data.items = list(session.exec(select(MinutesItem).where(MinutesItem.meeting_id == meeting.id)))
     # The theme a decision reviewed comes in the same query: its name, never a query per decision.
     for decision, author, theme_name in session.exec(
@@ -214,13 +224,38 @@ def current_doc(
     access: Access,
     meeting: Meeting,
     minutes: Minutes | None,
-    agenda: Agenda | None = None,
+    outline: AgendaOutline | None = None,
     cache: AgendaCache | None = None,
     register: bool = True,
 ) -> MinutesDoc:
     """The minutes built from the rows as they are now (`register=False`: without the open-action register,
-    load_minutes_data)."""
-    agenda = agenda or agenda_for(session=session, access=access, meeting=meeting, cache=cache)
+    load_minutes_data), following `outline` (else agenda_for's)."""
+    return build_minutes(
+        current_data(
+            session=session,
+            access=access,
+            meeting=meeting,
+            minutes=minutes,
+            outline=outline,
+            cache=cache,
+            register=register,
+        )
+    )
+
+
+def current_data(
+    *,
+    session: Session,
+    access: Access,
+    meeting: Meeting,
+    minutes: Minutes | None,
+    outline: AgendaOutline | None = None,
+    cache: AgendaCache | None = None,
+    register: bool = True,
+    minutes_read: bool = False,
+) -> MinutesData:
+    """What current_doc builds the minutes from (`minutes_read`: as load_minutes_data)."""
+    outline = outline or agenda_for(session=session, access=access, meeting=meeting, cache=cache)
     approved_by = None
     if minutes is not None and minutes.approved_by_id is not None:
         approver = session.get(User, minutes.approved_by_id)
@@ -230,9 +265,10 @@ def current_doc(
         access=access,
         meeting=meeting,
         minutes=minutes,
-        agenda=agenda,
+        outline=outline,
         approved_by=approved_by,
         register=register,
+        minutes_read=minutes_read,
     )
     data.taken_by = taken_by(session, minutes)
-    return build_minutes(data)
+    return data

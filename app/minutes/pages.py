@@ -86,9 +86,10 @@ def show_minutes(
     access, meeting = found.access, found.meeting
     # The page lists the actions raised under each item, not the council's open-action register (the JSON and
     # the Word minutes do): it reads none of it, however long the council's log.
-    doc = minutes_service.load_minutes(
+    read = minutes_service.read_minutes(
         session=session, access=access, meeting=meeting, cache=request.app.state.agenda_cache, register=False
     )
+    doc, minutes = read.doc, read.minutes
     zone = ZoneInfo(access.council.timezone)
     recorder = access.is_(*RECORDERS)
     cancelled = meeting.status == MeetingStatus.cancelled
@@ -97,7 +98,6 @@ def show_minutes(
     owners = sorted(doc.attendance, key=lambda r: r.name.casefold())
     editing = recorder and not approved and not cancelled
     meeting_day = meeting.scheduled_at.astimezone(zone).date()
-    minutes = session.get(Minutes, meeting.id)
     window_open = corrections.is_open(minutes)
     closes = doc.corrections_close_at
     return render(
@@ -142,7 +142,7 @@ def show_minutes(
             "pending": sum(1 for c in doc.corrections if c.status == "proposed"),
             "proposed_at": {c.id: local_time(c.proposed_at, zone) for c in doc.corrections},
             "decided_at": {c.id: local_time(c.decided_at, zone) for c in doc.corrections if c.decided_at},
-            "seat_holders": minutes_data.load_seats(session=session, council_id=access.council.id) if editing else [],
+            "seat_holders": seat_holders(session, access, read) if editing else [],
             "taken_by_id": minutes.taken_by_id if minutes else None,
             "taken_by_name": minutes.taken_by_name if minutes else "",
             "here": minutes_path(meeting.id),
@@ -150,6 +150,13 @@ def show_minutes(
         },
         status_code=status_code,
     )
+
+
+def seat_holders(session: Session, access, read: minutes_service.MinutesRead) -> list:
+    """Whom "taken by" may name: the council's seats, as the minutes read them."""
+    if read.seats is not None:
+        return read.seats
+    return minutes_data.load_seats(session=session, council_id=access.council.id)
 
 
 def fold_summaries(doc) -> dict:

@@ -15,12 +15,14 @@ Rules, in one place (recording itself is in minutes_recording.py):
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from app.agendas.cache import AgendaCache
+from app.agendas.data import Seat
 from app.auth import Access
 from app.common import check_if_match
 from app.config import Settings
@@ -29,7 +31,7 @@ from app.errors import Conflict, Forbidden, Invalid
 from app.minutes import corrections, lock, recording, window
 from app.minutes import data as minutes_data
 from app.minutes import mail as minutes_mail
-from app.minutes.build import amendment_row
+from app.minutes.build import amendment_row, build_minutes
 from app.minutes.model import AmendmentRow, MinutesDoc
 from app.minutes.schemas import AmendmentCreate, CirculateResult, MinutesEventPublic, MinutesItemPublic
 from app.models import (
@@ -85,15 +87,38 @@ def load_minutes(
     """The minutes as they stand (any seat; observers once approved), built by a fixed number of queries;
     the agenda they follow from the app's agenda `cache` when given (minutes_data.agenda_for). `register=False`
     (the page) leaves the open-action register out of minutes not yet approved (minutes_data.load_minutes_data)."""
+    return read_minutes(session=session, access=access, meeting=meeting, cache=cache, register=register).doc
+
+
+@dataclass(frozen=True)
+class MinutesRead:
+    """load_minutes's document, with the rows it read that the page shows too (not read again)."""
+
+    doc: MinutesDoc
+    minutes: Minutes | None  # the record (None before the first write)
+    seats: list[Seat] | None  # the council's seats, when the document was built from the rows (not as approved)
+
+
+def read_minutes(
+    *, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None = None, register: bool = True
+) -> MinutesRead:
+    """load_minutes, and what it read on the way."""
     minutes = session.get(Minutes, meeting.id)
     _check_may_read(access, minutes)
     if minutes is not None and minutes.status == MinutesStatus.approved:
         frozen = _approved_doc(session, meeting, minutes)
         if frozen is not None:
-            return frozen
-    return minutes_data.current_doc(
-        session=session, access=access, meeting=meeting, minutes=minutes, cache=cache, register=register
+            return MinutesRead(doc=frozen, minutes=minutes, seats=None)
+    data = minutes_data.current_data(
+        session=session,
+        access=access,
+        meeting=meeting,
+        minutes=minutes,
+        cache=cache,
+        register=register,
+        minutes_read=True,
     )
+    return MinutesRead(doc=build_minutes(data), minutes=minutes, seats=data.seats)
 
 
 def get_item_notes(*, session: Session, access: Access, meeting: Meeting, number: int) -> MinutesItemPublic:
@@ -148,20 +173,20 @@ def circulate_minutes(
     lock.refuse_if_approved(minutes, meeting)
     check_if_match(if_match, 0 if created else minutes.version)
     again = minutes.status == MinutesStatus.circulated
-    agenda = minutes_data.agenda_for(session=session, access=access, meeting=meeting)
+    outline = minutes_data.agenda_for(session=session, access=access, meeting=meeting)
     now = now or utcnow()
     council = access.council
     minutes.status = MinutesStatus.circulated
     minutes.circulated_at = now
     minutes.corrections_close_at = window.window_close(now, council.correction_window_days, council.timezone)
-    minutes.agenda_version = agenda.version
+    minutes.agenda_version = outline.version
     marked_held = meeting.status == MeetingStatus.scheduled
     if marked_held:
         meeting.status = MeetingStatus.held
         meeting.updated_at = now
         session.add(meeting)
     lock.touch(session, minutes)
-    doc = minutes_data.current_doc(session=session, access=access, meeting=meeting, minutes=minutes, agenda=agenda)
+    doc = minutes_data.current_doc(session=session, access=access, meeting=meeting, minutes=minutes, outline=outline)
     run = (
         minutes_mail.queue_circulated(session=session, settings=settings, council=council, doc=doc, now=now)
         if email

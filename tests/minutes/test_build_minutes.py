@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 from app.agendas.build import build_agenda
 from app.agendas.data import ActionFact, AgendaData, Seat
 from app.agendas.model import SECTION_TITLES, MeasureRow, Point
+from app.agendas.outline import outline_of
 from app.minutes.build import MinutesData, build_minutes
 from app.models import (
     Action,
@@ -93,7 +94,7 @@ def known_data() -> MinutesData:
     return MinutesData(
         council=council,
         meeting=meeting,
-        agenda=agenda,
+        outline=outline_of(agenda),
         today=TODAY,
         minutes=Minutes(meeting_id=3, status="circulated", version=4, previous_minutes_approved=True),
         seats=seats,
