@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from cachetools import LRUCache
+from markupsafe import Markup
 
 from app import filecache
 
@@ -88,7 +89,7 @@ class AgendaEntry:
     key: AgendaKey | None
     _json: AgendaJson | None = field(default=None, repr=False)
     # The page's HTML of the sections that show the same to every reader (app/agendas/pages.py section_bodies):
-    # each section's template rendered alone (a jinja2 TemplateModule; str() of it is the HTML).
+    # each section's template rendered alone, as Jinja renders it (app/agendas/bodies.py).
     bodies: dict[str, object] | None = field(default=None, repr=False)
     _outline: AgendaOutline | None = field(default=None, repr=False)
 
@@ -175,9 +176,10 @@ class PackFiles:
 _STRIPES = 256  # lock files of one shared folder: a key's build takes the lock of its stripe
 _WAIT_FOR_BUILD_S = 15.0  # how long a worker waits for another's build of the same agenda before building it too
 _PICKLE_END = b"."  # pickle's STOP: a file cut short does not end with it
-# Files kept in a shared folder: 64 agendas (a five-year council's is about 0.45 MB) and their outlines (about
-# 22 kB), the least recently used going first.
-SHARED_FILES = 128
+# Files kept in a shared folder: 64 agendas (a five-year council's is about 0.45 MB), each with its outline for the
+# minutes (about 22 kB) and its page's shared HTML (about as much as the agenda: app/agendas/bodies.py), the least
+# recently used files going first.
+SHARED_FILES = 192
 
 
 class AgendaFiles:
@@ -226,6 +228,50 @@ class AgendaFiles:
         for name, kept in ((self.name(key), agenda), (self.outline_name(key), outline_of(agenda))):
             content = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
             filecache.write(self.folder, name, content, files=self.files, prune_every=_PRUNE_EVERY)
+
+    @staticmethod
+    def bodies_name(key: AgendaKey, tag: str) -> str:
+        return AgendaFiles.name(key).removesuffix(".agenda") + f"-{tag}.bodies"
+
+    def has_bodies(self, key: AgendaKey, tag: str) -> bool:
+        return os.path.exists(os.path.join(self.folder, self.bodies_name(key, tag)))
+
+    def read_bodies(self, key: AgendaKey, tag: str) -> dict[str, object] | None:
+        """The agenda page's shared HTML (app/agendas/bodies.py) that a process rendered from the agenda of `key`
+        and wrote with `tag`, as it rendered it: each section's by anchor, and the rows' parts (a dict under the
+        one key whose value is not a string). None if not there, or anything is wrong with it."""
+        content = filecache.read(self.folder, self.bodies_name(key, tag), lambda c: c.endswith(_PICKLE_END))
+        if content is None:
+            return None
+        try:
+            kept = pickle.loads(content)  # noqa: S301 (our own private folder: see the class)
+            bodies: dict[str, object] = {}
+            for name, html in kept.items():
+                if isinstance(html, str):
+                    bodies[name] = Markup(html)
+                else:
+                    bodies[name] = {
+                        section: {row: (Markup(top), Markup(bottom)) for row, (top, bottom) in rows.items()}
+                        for section, rows in html.items()
+                    }
+        except Exception:
+            return None
+        return bodies
+
+    def write_bodies(self, key: AgendaKey, tag: str, bodies: dict[str, object]) -> None:
+        """Keep `bodies` (the templates' output: strings, and the rows' parts) for the other workers, as plain
+        strings, so that reading them back runs no code of a class but str's."""
+        plain = {
+            name: str(html)
+            if isinstance(html, str)
+            else {
+                section: {row: (str(top), str(bottom)) for row, (top, bottom) in rows.items()}
+                for section, rows in html.items()
+            }
+            for name, html in bodies.items()
+        }
+        content = pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL)
+        filecache.write(self.folder, self.bodies_name(key, tag), content, files=self.files, prune_every=_PRUNE_EVERY)
 
     def kept(self, key: AgendaKey, build: Callable[[], Agenda]) -> Agenda:
         """The agenda another worker built for `key`, or `build()`'s, written for them (one build at a time)."""

@@ -5,15 +5,14 @@ content of its own; the only extra reads are the reader's own answer to the invi
 forecast, which must show their current state even on an agenda frozen before them.
 """
 
-import threading
-from types import SimpleNamespace
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request
-from jinja2.environment import TemplateModule
+from markupsafe import Markup
 
-from app.agendas import carry, publish
+from app.agendas import bodies, carry, publish
 from app.agendas import service as agenda_service
+from app.agendas.bodies import ROW_PARTS, SAME_FOR_EVERYONE, SPLIT_ROWS
 from app.agendas.cache import AgendaCache
 from app.agendas.calendar import agenda_path
 from app.agendas.model import LiveAgenda
@@ -29,7 +28,7 @@ from app.web.csrf import CsrfChecked
 from app.web.deps import PageMeeting, PageUser
 from app.web.forms import attempt
 from app.web.navigation import nav
-from app.web.render import redirect, render, templates
+from app.web.render import redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -108,71 +107,15 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
     )
 
 
-# Sections whose body shows every reader the same (no papers, forms or answers of the reader's own):
-# rendered once per kept agenda, not on every view. The others are rendered with the page.
-SAME_FOR_EVERYONE = frozenset(
-    {"actions", "overall_measures", "measures_review", "prioritisation", "research", "best_practice", "standing"}
-)
-
-
 def section_bodies(entry, *, council_id: int, cache: AgendaCache | None = None) -> dict[str, object]:
     """The HTML of each SAME_FOR_EVERYONE section's body (its template rendered alone, as the page would include
-    it), kept with the agenda entry: most of a five-year council's page, rendered once per change of the agenda.
+    it), and each SPLIT_ROWS row's parts, kept with the agenda entry: most of a five-year council's page, rendered
+    once per change of the agenda, and once per server (app/agendas/bodies.py).
 
-    Each is Jinja's own rendered template (a TemplateModule: escaped as the template escapes, and inserted by the
-    page as the output of a template, as an include would be), never a string of ours marked safe.
-
-    An agenda whose sections are those of another kept in `cache` for the meeting (bodies_of_same_sections: the
-    circulated copy of a kept draft, or a version published again unchanged) takes that one's bodies rather than
-    rendering them again, so the chair's page after publishing costs what a kept page does (about half of it was
-    this rendering)."""
-    if entry.bodies is None:
-        # Readers arriving together at a new agenda (as the agenda cache's build, service.kept_entry) wait for the
-        # first one's rendering rather than each rendering the same HTML: the kept bodies are set once complete.
-        with _RENDERING:
-            if entry.bodies is None and (same := bodies_of_same_sections(entry, cache)) is not None:
-                entry.bodies = same
-            if entry.bodies is None:
-                council = SimpleNamespace(id=council_id)  # the one thing of the council's these templates show
-                bodies: dict[str, object] = {
-                    s.anchor: templates.env.get_template(f"agenda/_{s.key}.html").make_module(
-                        {"s": s, "council": council}
-                    )
-                    for s in entry.agenda.sections
-                    if s.key in SAME_FOR_EVERYONE
-                }
-                bodies[ROW_PARTS] = _row_parts(entry.agenda)
-                entry.bodies = bodies
-    return entry.bodies
-
-
-def bodies_of_same_sections(entry, cache: AgendaCache | None) -> dict[str, object] | None:
-    """The bodies kept with another agenda of the same meeting whose sections are this one's, so the same HTML
-    (the bodies show the sections and the council's id, nothing else).
-
-    First the very same list (a published copy of a kept draft shares it; renderers never change a kept agenda),
-    else an equal one, the most recently used first, at most SAME_COMPARED of them: publishing again with nothing
-    changed, a circulated agenda read from the workers' shared folder by a worker that keeps its draft, or a draft
-    rebuilt after a write that changed nothing it shows. Comparing a five-year council's sections costs about 6 ms,
-    rendering them 50 to 80."""
-    if cache is None or entry.key is None:
-        return None
-    candidates = [
-        other
-        for other in reversed(cache.entries())
-        if other is not entry
-        and other.bodies is not None
-        and other.key is not None
-        and other.key.meeting_id == entry.key.meeting_id
-    ]
-    sections = entry.agenda.sections
-    for other in candidates:
-        if other.agenda.sections is sections:
-            return other.bodies
-    for other in candidates[:SAME_COMPARED]:
-        if other.agenda.sections == sections:
-            return other.bodies
-    return None
+    An agenda whose sections are those of another kept in `cache` for the meeting (the circulated copy of a kept
+    draft, or a version published again unchanged) takes that one's bodies rather than rendering them again, so the
+    chair's page after publishing costs what a kept page does (about half of it was this rendering)."""
+    return bodies.kept_bodies(entry, council_id=council_id, cache=cache, same=SAME_FOR_EVERYONE)
 
 
 def notices_view(*, session, access, meeting, agenda, live: bool):
@@ -184,39 +127,12 @@ def notices_view(*, session, access, meeting, agenda, live: bool):
     )
 
 
-# Sections whose rows hold the reader's own papers between parts that read the same to every reader: the section,
-# its rows, a row's id, the templates of the parts before and after its papers (agenda/_<name>_top.html, _bottom)
-# and the name they give the row.
-SPLIT_ROWS = {
-    "department_reports": ("departments", "department_id", "dept", "d"),
-    "initiatives": ("initiatives", "id", "initiative", "i"),
-}
-ROW_PARTS = "rows:parts"
-# One thread of the worker renders a kept agenda's shared HTML at a time (section_bodies).
-_RENDERING = threading.Lock()
-# Kept agendas of the same meeting whose sections a new one's are compared with before rendering (most recent first).
-SAME_COMPARED = 2
-
-
-def row_parts(entry) -> dict[str, dict[int, tuple[TemplateModule, TemplateModule]]]:
+def row_parts(entry) -> dict[str, dict[int, tuple[Markup, Markup]]]:
     """Each SPLIT_ROWS row as two rendered templates, the part before its papers and the part after, by section and
     row id: kept with the agenda entry with section_bodies, so a view renders only the papers between them (each
     reader's own rights), not most of a five-year council's page again."""
     assert entry.bodies is not None  # kept by section_bodies, which the page calls first
     return entry.bodies[ROW_PARTS]
-
-
-def _row_parts(agenda) -> dict[str, dict[int, tuple[TemplateModule, TemplateModule]]]:
-    parts: dict[str, dict[int, tuple[TemplateModule, TemplateModule]]] = {key: {} for key in SPLIT_ROWS}
-    for s in agenda.sections:
-        if s.key in SPLIT_ROWS:
-            rows, ident, name, var = SPLIT_ROWS[s.key]
-            top, bottom = (templates.env.get_template(f"agenda/_{name}_{part}.html") for part in ("top", "bottom"))
-            parts[s.key] |= {
-                getattr(row, ident): (top.make_module({var: row}), bottom.make_module({var: row}))
-                for row in getattr(s, rows)
-            }
-    return parts
 
 
 def agenda_papers_view(*, session, access, meeting, agenda, live: bool):

@@ -8,13 +8,14 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from app.agendas.build import build_agenda
-from app.agendas.cache import AgendaCache, AgendaEntry, AgendaJson, AgendaKey
+from app.agendas.cache import AgendaCache, AgendaEntry, AgendaJson, AgendaKey, agenda_json_body
 from app.agendas.changes import comparable
 from app.agendas.data import load_agenda_data
 from app.agendas.model import Agenda, LiveAgenda
 from app.agendas.outline import AgendaOutline
 from app.auth import Access
 from app.common import today_in
+from app.db import DumpedJson
 from app.errors import Conflict, Forbidden
 from app.models import AgendaSnapshot, Meeting, MeetingStatus, Role, utcnow
 from app.revision import stamp_for
@@ -241,7 +242,8 @@ def freeze_agenda(
     snapshot = AgendaSnapshot(
         meeting_id=meeting.id,
         version=version,
-        content=agenda.model_dump(mode="json"),
+        # The same value either way; written as pydantic serialises it, in a third of json.dumps's time (DumpedJson).
+        content=DumpedJson(agenda.model_dump(mode="json"), agenda_json_body(agenda).decode()),
         published_by_id=access.user.id,
         published_at=now,
     )

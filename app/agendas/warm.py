@@ -6,7 +6,8 @@ pay its build: about half a second of CPU for a five-year council, several secon
 a whole organisation arrives at once. So, soon after the start, ONE process of the server (the
 job process that wins the folder's claim: app/jobs.py) builds the agenda of each council's
 current meeting into the folder the workers share (AGENDA_SHARE_DIR, app/agendas/cache.py
-AgendaFiles); a worker then reads the file back (a fifth of a build) instead of building it.
+AgendaFiles); a worker then reads the file back (a fifth of a build) instead of building it, and the page's HTML
+that shows every reader the same, rendered here too, instead of rendering it.
 
 - "Current": the council's next meeting not yet held or cancelled, from today on; else its latest
   meeting. Only councils with such a meeting within AGENDA_WARM_DAYS of now, the nearest first, at
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, col, select
 
 from app import filecache
+from app.agendas.bodies import kept_bodies
 from app.agendas.cache import AgendaCache, AgendaKey
 from app.agendas.service import agenda_entry
 from app.auth import Access
@@ -102,8 +104,11 @@ def warm_meeting(session: Session, *, meeting_id: int, cache: AgendaCache) -> Ag
     if meeting is None or council is None or seat is None or user is None:
         return None
     access = Access(user=user, council=council, membership=seat)
-    # What a member opening the agenda gets, under the same key: the circulated agenda, or the draft.
-    return agenda_entry(session=session, access=access, meeting=meeting, cache=cache).key
+    # What a member opening the agenda gets, under the same key: the circulated agenda, or the draft; and the HTML
+    # of it that shows every reader the same, which the workers would otherwise each render (app/agendas/bodies.py).
+    entry = agenda_entry(session=session, access=access, meeting=meeting, cache=cache)
+    kept_bodies(entry, council_id=council.id, cache=cache)
+    return entry.key
 
 
 def warm_agendas(

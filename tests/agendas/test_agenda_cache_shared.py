@@ -61,6 +61,61 @@ def test_a_second_worker_reads_the_agenda_the_first_built(app, client, engine, s
     assert len(list(folder.glob("*.agenda"))) == 2
 
 
+def test_a_second_worker_reads_the_pages_shared_html_the_first_rendered(app, client, session, tmp_path, monkeypatch):
+    """The agenda page's HTML that every reader sees the same (app/agendas/bodies.py) is kept beside the agenda under
+    the same key: another worker reads exactly what the templates render, and a change of data shows at once."""
+    from app.agendas import bodies, pages
+
+    chair, _, _, council, seat, meeting = arrange(session)
+    action = make_action(session, council=council, owner=seat, title="Call back within a day", due_on=date.today())
+    session.commit()
+    folder = shared_folder(tmp_path)
+    sign_in(client, email=chair.email)
+    page = f"/meetings/{meeting.id}/agenda"
+
+    app.state.agenda_cache = AgendaCache(shared=str(folder))  # one worker renders it…
+    first = client.get(page)
+    assert first.status_code == 200 and "Call back within a day" in first.text
+    [kept] = folder.glob("*.bodies")
+    rendered = {
+        name: html
+        for entry in app.state.agenda_cache.entries()
+        for name, html in bodies.render_bodies(entry.agenda, council_id=council.id).items()
+    }
+
+    app.state.agenda_cache = AgendaCache(shared=str(folder))  # …another reads it back, rendering nothing
+    with monkeypatch.context() as patched:
+        patched.setattr(bodies, "render_bodies", lambda *a, **k: (_ for _ in ()).throw(AssertionError("rendered")))
+        second = client.get(page)
+    assert same_page(second.text) == same_page(first.text)
+    [entry] = app.state.agenda_cache.entries()
+    assert entry.bodies == rendered  # what is read back is what the templates render, rows' parts included
+    assert entry.bodies[bodies.ROW_PARTS]["department_reports"] or entry.bodies[bodies.ROW_PARTS]["initiatives"]
+
+    # Nothing kept, every section rendered with the page: the same page.
+    app.state.agenda_cache = AgendaCache()
+    monkeypatch.setattr(pages, "SAME_FOR_EVERYONE", frozenset())
+    assert same_page(client.get(page).text) == same_page(first.text)
+    monkeypatch.undo()
+
+    # A write in the council: a new key, so new HTML, rendered by whichever worker asks first and shown.
+    headers, action_url = auth(app, chair), f"/api/actions/{action.id}"
+    changed = client.patch(
+        action_url, headers=if_match(client, action_url, headers), json={"title": "Call back within an hour"}
+    )
+    assert changed.status_code == 200, changed.text
+    app.state.agenda_cache = AgendaCache(shared=str(folder))
+    third = client.get(page).text
+    assert "Call back within an hour" in third and "Call back within a day" not in third
+    assert len(list(folder.glob("*.bodies"))) == 2
+
+    # A damaged file only means the HTML is rendered again.
+    for name in folder.glob("*.bodies"):
+        name.write_bytes(name.read_bytes()[:-50])
+    app.state.agenda_cache = AgendaCache(shared=str(folder))
+    assert same_page(client.get(page).text) == same_page(third)
+
+
 def test_a_damaged_or_foreign_file_only_means_a_build(app, client, engine, session, tmp_path):
     chair, _, _, _, _, meeting = arrange(session)
     queries = agenda_queries(engine, session, meeting)

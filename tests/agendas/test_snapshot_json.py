@@ -1,0 +1,45 @@
+"""A circulated agenda's snapshot is written with the JSON text pydantic makes (app/db.py DumpedJson): the same
+value as serialising the dict, which any engine not made by make_engine still does."""
+
+import json
+from datetime import date
+
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from app.agendas.model import Agenda
+from app.db import DumpedJson, dump_json
+from app.models import AgendaSnapshot
+from tests.agendas.test_agenda_api import arrange
+from tests.factories import make_action
+from tests.helpers import auth
+
+
+def test_the_snapshot_read_back_is_the_agenda_that_was_circulated(app, client, session):
+    chair, _, _, council, seat, meeting = arrange(session)
+    make_action(session, council=council, owner=seat, title="Ring the depot “back” – café", due_on=date.today())
+    session.commit()
+    published = client.post(f"/api/meetings/{meeting.id}/agenda/publish", headers=auth(app, chair))
+    assert published.status_code == 200, published.text
+    with Session(app.state.engine) as fresh:  # as a later request reads it
+        snapshot = fresh.exec(select(AgendaSnapshot).where(AgendaSnapshot.meeting_id == meeting.id)).one()
+        content = snapshot.content
+        stored = fresh.exec(
+            text("SELECT content FROM agenda_snapshots WHERE id = :id").bindparams(id=snapshot.id)
+        ).scalar_one()
+    circulated = client.get(f"/api/meetings/{meeting.id}/agenda", headers=auth(app, chair)).json()
+    assert content == circulated and circulated["status"] == "published"
+    assert "Ring the depot “back” – café" in json.dumps(content, ensure_ascii=False)
+    # The value read back builds the very agenda that was frozen, and serialises to the same dict.
+    assert Agenda.model_validate(content).model_dump(mode="json") == content
+    stored = stored if isinstance(stored, dict) else json.loads(stored)
+    assert stored == content
+
+
+def test_dumped_json_is_written_as_its_text_and_anything_else_as_json_dumps():
+    value = {"a": [1, 2.5, None, "é"], "b": {"c": True}}
+    made = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    dumped = DumpedJson(value, made)
+    assert dumped == value and dump_json(dumped) == made
+    assert dump_json(value) == json.dumps(value)  # what SQLAlchemy and psycopg write by default
+    assert json.loads(dump_json(dumped)) == json.loads(dump_json(value))
