@@ -182,6 +182,16 @@ _PICKLE_END = b"."  # pickle's STOP: a file cut short does not end with it
 SHARED_FILES = 192
 
 
+def _rendered(html: str) -> Markup:
+    """A string a template rendered (app/agendas/bodies.py), read back from the server's private folder, as the
+    template's output again: Jinja hands a rendered template's output to the page marked as such, and this is that
+    output byte for byte. The only string the app marks safe itself (tests/security/test_xss.py): the folder holds
+    pickles, so whoever could write in it could run code already; nothing a person typed is ever marked here."""
+    if type(html) is not str:
+        raise TypeError("not a rendered template's output")
+    return Markup(html)
+
+
 class AgendaFiles:
     """Built agendas as files in a folder that the workers of ONE `council serve` share (AGENDA_SHARE_DIR), so a
     cold agenda is built once per server, not once per worker: the first worker to need it builds it and writes
@@ -248,10 +258,10 @@ class AgendaFiles:
             bodies: dict[str, object] = {}
             for name, html in kept.items():
                 if isinstance(html, str):
-                    bodies[name] = Markup(html)
+                    bodies[name] = _rendered(html)
                 else:
                     bodies[name] = {
-                        section: {row: (Markup(top), Markup(bottom)) for row, (top, bottom) in rows.items()}
+                        section: {row: (_rendered(top), _rendered(bottom)) for row, (top, bottom) in rows.items()}
                         for section, rows in html.items()
                     }
         except Exception:
