@@ -268,29 +268,23 @@ def _publics(session: Session, query) -> list[ActionPublic]:
     n = len(_PUBLIC_FIELDS)
     for row in session.exec(query.with_only_columns(*_PUBLIC_COLUMNS)):
         fields = dict(zip(_PUBLIC_FIELDS, row[:n], strict=True))
-        owner_name, department_name, council_name, timezone, meeting_number = row[n:]
-        today = todays.setdefault(timezone, today_in(timezone))
-        days = overdue_days(due_on=fields["due_on"], status=fields["status"], today=today)
-        result.append(
-            ActionPublic(
-                **fields,
-                council_name=council_name,
-                owner_name=owner_name,
-                department_name=department_name,
-                raised_at_meeting_number=meeting_number,
-                overdue=days > 0,
-                days_overdue=days,
-            )
-        )
+        names = row[n:]
+        timezone = names[3]
+        result.append(_action_public(fields, names, today=todays.setdefault(timezone, today_in(timezone))))
     return result
 
 
 def _public(row: tuple, *, today: date) -> ActionPublic:
     """One row of _public_query (action, owner, department, council, timezone, meeting number) as the API shows it."""
-    action, owner_name, department_name, council_name, _timezone, meeting_number = row[:6]
-    days = overdue_days(due_on=action.due_on, status=action.status, today=today)
+    return _action_public(row[0].model_dump(), row[1:6], today=today)
+
+
+def _action_public(fields: dict, names: tuple, *, today: date) -> ActionPublic:
+    """An action's fields and the names beside it (owner, department, council, timezone, meeting number)."""
+    owner_name, department_name, council_name, _timezone, meeting_number = names
+    days = overdue_days(due_on=fields["due_on"], status=fields["status"], today=today)
     return ActionPublic(
-        **action.model_dump(),
+        **fields,
         council_name=council_name,
         owner_name=owner_name,
         department_name=department_name,

@@ -219,28 +219,11 @@ def taken_by(session: Session, minutes: Minutes | None) -> str | None:
 
 
 def current_doc(
-    *,
-    session: Session,
-    access: Access,
-    meeting: Meeting,
-    minutes: Minutes | None,
-    outline: AgendaOutline | None = None,
-    cache: AgendaCache | None = None,
-    register: bool = True,
+    *, session: Session, access: Access, meeting: Meeting, minutes: Minutes | None, outline: AgendaOutline | None = None
 ) -> MinutesDoc:
-    """The minutes built from the rows as they are now (`register=False`: without the open-action register,
-    load_minutes_data), following `outline` (else agenda_for's)."""
-    return build_minutes(
-        current_data(
-            session=session,
-            access=access,
-            meeting=meeting,
-            minutes=minutes,
-            outline=outline,
-            cache=cache,
-            register=register,
-        )
-    )
+    """The minutes built from the rows as they are now, following `outline` (else agenda_for's)."""
+    data = current_data(session=session, access=access, meeting=meeting, minutes=minutes, outline=outline)
+    return build_minutes(data)
 
 
 def current_data(
