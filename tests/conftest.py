@@ -401,7 +401,11 @@ def browser():
     """Debian's Chromium, headless, driven by Playwright (never `playwright install`)."""
     if not os.access(CHROMIUM, os.X_OK):
         unavailable(f"{CHROMIUM} not found (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # expect() waits as long as a locator action does (its own default is 5 s), so an assertion
+    # made while the page is still arriving waits for it, on a loaded machine too.
+    expect.set_options(timeout=10_000)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)

@@ -1,6 +1,7 @@
 """A person sees where they are signed in and ends it, in real browsers."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.web.test_pages import PASSWORD, seat_person
 
@@ -26,7 +27,7 @@ def test_sign_out_another_browser_then_change_the_password(session, browser, liv
         page.get_by_role("link", name="Chair").click()
         page.wait_for_url("**/account")
         row = page.locator("tr", has_text="Firefox on Windows")
-        assert row.is_visible()
+        expect(row).to_be_visible()
         assert page.locator("tr[aria-current]", has_text="This browser").count() == 1
         row.get_by_role("button", name="Sign out there").click()
         assert page.get_by_role("status").inner_text() == "Signed out there."

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from app.models import Action, ActionEvent
@@ -33,20 +34,20 @@ def test_member_closes_an_action_from_my_actions_and_sees_it_in_history(demo, pa
     sign_in(page, "field@example.com")
     page.get_by_role("link", name="My actions").click()
     page.wait_for_url("**/actions")
-    assert page.get_by_role("heading", name="My actions").is_visible()
+    expect(page.get_by_role("heading", name="My actions")).to_be_visible()
     row = page.locator(f"#action-{action.id}")
     row.get_by_label("Status").select_option("done")
     row.get_by_label("Progress note").fill("Rates by root cause are in the pack for meeting 3.")
     row.get_by_role("button", name="Save update").click()
     assert page.get_by_role("status").inner_text() == "Saved."
     # Back where the form was, with the action now done.
-    assert page.locator(f"#action-{action.id} .tag.status-done").is_visible()
+    expect(page.locator(f"#action-{action.id} .tag.status-done")).to_be_visible()
 
     page.locator(f"#action-{action.id}").get_by_role("link", name=REPORT).click()
     page.wait_for_url(f"**/actions/{action.id}")
     history = page.locator(".history")
-    assert history.get_by_text("Rates by root cause are in the pack for meeting 3.").is_visible()
-    assert page.locator(".history > li").last.get_by_text("Done", exact=True).is_visible()
+    expect(history.get_by_text("Rates by root cause are in the pack for meeting 3.")).to_be_visible()
+    expect(page.locator(".history > li").last.get_by_text("Done", exact=True)).to_be_visible()
     saved = action_titled(session, REPORT)
     assert (saved.status, saved.percent_complete) == ("done", 100)
 
@@ -76,7 +77,7 @@ def test_a_stale_tab_is_told_keeps_its_note_and_saves_on_the_second_try(demo, br
 
     second.get_by_role("button", name="Save again").click()
     assert second.get_by_role("status").inner_text() == "Saved."
-    assert second.locator(".history").get_by_text("Depot data arrives Friday;").is_visible()
+    expect(second.locator(".history").get_by_text("Depot data arrives Friday;")).to_be_visible()
     saved = action_titled(session, REPORT)
     assert (saved.status, saved.percent_complete, saved.version) == ("in_progress", 50, 3)
     notes = session.exec(select(ActionEvent.note).where(ActionEvent.action_id == action.id)).all()

@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from app.agendas.model import SECTION_TITLES
 from app.demo.council import DEMO_PASSWORD
@@ -28,21 +29,21 @@ def test_chair_publishes_the_agenda_and_downloads_the_pack(demo, page, tmp_path)
 
     page.locator("#meetings-h + ul li.meeting a").first.click()
     page.wait_for_url("**/meetings/*/agenda")
-    assert page.get_by_text("Draft — not yet circulated").is_visible()
+    expect(page.get_by_text("Draft — not yet circulated")).to_be_visible()
     headings = page.locator("section.agenda-section h2").all_inner_texts()
     # The nine sections, and the demo council's standing item just before any other business.
     titles = [*list(SECTION_TITLES.values())[:8], "Journey owner spotlight", "Any other business"]
     assert [" ".join(h.split()) for h in headings] == [f"{n} {title}" for n, title in enumerate(titles, start=1)]
     # The demo's late actions are highlighted in the first section.
     assert page.locator("#actions tr.overdue").count() >= 2
-    assert page.locator("#actions").get_by_text("days overdue").first.is_visible()
+    expect(page.locator("#actions").get_by_text("days overdue").first).to_be_visible()
 
     page.get_by_role("button", name="Publish agenda").click()
-    assert page.get_by_role("status").filter(has_text="Agenda published as version 1").is_visible()
+    expect(page.get_by_role("status").filter(has_text="Agenda published as version 1")).to_be_visible()
     # The pack and the notices go out in a job after the publish: the page says they are on their way, or sent.
     assert re.search(r"(Being sent|Sent) to \d+ members", page.locator("#notices").inner_text())
-    assert page.get_by_text("Published version 1 on").is_visible()
-    assert page.get_by_role("button", name="Republish").is_visible()
+    expect(page.get_by_text("Published version 1 on")).to_be_visible()
+    expect(page.get_by_role("button", name="Republish")).to_be_visible()
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download Word agenda pack").click()

@@ -1,6 +1,7 @@
 """The chair archives a measure and the council from the pages, finds them in the archive, and restores them."""
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from app.models import Measure
@@ -17,7 +18,7 @@ def test_chair_archives_and_restores_a_measure_and_the_council(demo, page, sessi
 
     # A measure with readings is archived, and the button and its text say so.
     page.get_by_text("Archive this measure").click()
-    assert page.get_by_text("You can restore it from the council's archive").is_visible()
+    expect(page.get_by_text("You can restore it from the council's archive")).to_be_visible()
     page.get_by_role("button", name="Archive measure").click()
     page.wait_for_url(f"**/councils/{demo.id}/measures")
     assert "Measure archived with its readings" in page.get_by_role("status").inner_text()
@@ -25,10 +26,10 @@ def test_chair_archives_and_restores_a_measure_and_the_council(demo, page, sessi
 
     page.goto(f"/councils/{demo.id}/archive")
     row = page.locator("tr", has_text="Net Promoter Score")
-    assert row.get_by_text("chair@example.com").is_visible()
+    expect(row.get_by_text("chair@example.com")).to_be_visible()
     row.get_by_role("button", name="Restore").click()
     assert page.get_by_role("status").inner_text() == "Measure restored."
-    assert page.get_by_text("Nothing is archived in this council.").is_visible()
+    expect(page.get_by_text("Nothing is archived in this council.")).to_be_visible()
     page.goto(f"/councils/{demo.id}/measures")
     assert page.get_by_role("link", name="Net Promoter Score", exact=True).count() == 1
 
@@ -42,4 +43,4 @@ def test_chair_archives_and_restores_a_measure_and_the_council(demo, page, sessi
     page.goto("/archived-councils")
     page.get_by_role("button", name=f"Restore council {demo.name}").click()
     page.wait_for_url(f"**/councils/{demo.id}")
-    assert page.get_by_role("heading", name=demo.name).is_visible()
+    expect(page.get_by_role("heading", name=demo.name)).to_be_visible()

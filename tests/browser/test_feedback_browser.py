@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from app.models import Theme
@@ -35,7 +36,7 @@ def test_chair_imports_accepts_a_suggestion_and_reads_its_comments(demo, page, s
     yesterday = (date.today() - timedelta(days=1)).isoformat()
     path = f"/councils/{demo.id}/feedback"
     sign_in(page, "chair@example.com", path)
-    assert page.get_by_role("heading", name="Customer feedback").is_visible()
+    expect(page.get_by_role("heading", name="Customer feedback")).to_be_visible()
     top = page.locator("table.themes tbody tr")
     assert top.count() >= 3
     assert "falling" in top.filter(has_text="Repeat engineer visit").inner_text()
@@ -51,7 +52,7 @@ def test_chair_imports_accepts_a_suggestion_and_reads_its_comments(demo, page, s
     )
     page.get_by_role("button", name="Import feedback").click()
     assert page.get_by_role("status").inner_text().startswith("Imported survey.csv: 2 new responses.")
-    assert page.get_by_text("Ring me on [phone]").first.is_visible()
+    expect(page.get_by_text("Ring me on [phone]").first).to_be_visible()
 
     page.get_by_role("link", name="Suggest themes from unmatched comments").click()
     suggestion = page.locator("#suggestions .suggestion").first

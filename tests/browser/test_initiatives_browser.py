@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from app.models import Initiative
@@ -29,14 +30,14 @@ def test_a_member_proposes_and_the_chair_approves(demo, browser_context, session
     member.get_by_label("Billing").check()
     member.get_by_role("button", name="Propose").click()
     assert "proposed" in member.get_by_role("status").inner_text()
-    assert member.get_by_text("£12,000 a year").first.is_visible()
+    expect(member.get_by_text("£12,000 a year").first).to_be_visible()
     assert member.get_by_role("button", name="Approve").count() == 0  # the chair's
 
     proposal = session.exec(select(Initiative).where(Initiative.title == "Choose your direct debit date")).one()
     browser_context.clear_cookies()
     chair = browser_context.new_page()
     sign_in(chair, "chair@example.com", f"/councils/{demo.council.id}/priorities")
-    assert chair.get_by_role("link", name="Choose your direct debit date").is_visible()
+    expect(chair.get_by_role("link", name="Choose your direct debit date")).to_be_visible()
     chair.get_by_role("link", name="Choose your direct debit date").click()
     chair.get_by_role("button", name="Approve").click()
     assert chair.get_by_role("status").inner_text() == "Now approved."

@@ -4,6 +4,7 @@ a person with an account accepts on their councils page; the demo chair can star
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from app.councils.invitation_schemas import InvitationCreate
@@ -46,10 +47,11 @@ def test_the_chair_invites_from_the_council_page_and_starts_a_council(demo, page
     said = page.get_by_role("status").inner_text()
     assert "the mail is queued for nia@example.com" in said and "no mail server is configured" in said
     row = page.locator("table.invitations tr", has_text="nia@example.com")
-    assert row.get_by_text("Helen Carter").is_visible() and row.get_by_text("pending").is_visible()
+    expect(row.get_by_text("Helen Carter")).to_be_visible()
+    expect(row.get_by_text("pending")).to_be_visible()
     row.get_by_role("button", name="Revoke the invitation to nia@example.com").click()
     assert page.get_by_role("status").inner_text() == "Invitation to nia@example.com withdrawn."
-    assert page.locator("table.invitations tr", has_text="nia@example.com").get_by_text("revoked").is_visible()
+    expect(page.locator("table.invitations tr", has_text="nia@example.com").get_by_text("revoked")).to_be_visible()
     session.expire_all()
     assert session.exec(select(Membership).join(User).where(User.email == "nia@example.com")).first() is None
 
@@ -58,19 +60,19 @@ def test_the_chair_invites_from_the_council_page_and_starts_a_council(demo, page
     page.get_by_text("Start a new council").click()
     page.get_by_label("Name").fill("Second council")
     page.get_by_role("button", name="Create council").click()
-    assert page.get_by_role("heading", name="Second council").is_visible()
+    expect(page.get_by_role("heading", name="Second council")).to_be_visible()
 
 
 def test_a_new_person_accepts_by_the_link_and_lands_on_the_council(demo, page, session):
     token = invitation_for(session, demo, "nia@example.com", name="Nia Jones")
     page.goto(f"/invitations/{token}")
-    assert page.get_by_role("heading", name=f"Invitation to {demo.name}").is_visible()
+    expect(page.get_by_role("heading", name=f"Invitation to {demo.name}")).to_be_visible()
     assert page.get_by_label("Your name").input_value() == "Nia Jones"
     page.get_by_label("Choose a password").fill("a-good-password")
     page.get_by_role("button", name="Accept and create my account").click()
     page.wait_for_url(f"**/councils/{demo.id}")
     assert f"you joined {demo.name} as observer" in page.get_by_role("status").inner_text()
-    assert page.get_by_text("You are observer").is_visible()
+    expect(page.get_by_text("You are observer")).to_be_visible()
 
 
 def test_a_member_accepts_on_their_councils_page(demo, page, session):
@@ -87,7 +89,7 @@ def test_a_member_accepts_on_their_councils_page(demo, page, session):
     invitation_for(session, other, "field@example.com")
     sign_in(page, "field@example.com")
     section = page.locator("#invitations")
-    assert section.get_by_text("Regional council").is_visible()
+    expect(section.get_by_text("Regional council")).to_be_visible()
     section.get_by_role("button", name="Accept the invitation to Regional council").click()
     page.wait_for_url(f"**/councils/{other.id}")
     assert page.get_by_role("status").inner_text() == "You joined Regional council as observer."

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from app.demo.council import DEMO_PASSWORD
@@ -59,8 +60,8 @@ def shoot(page, name: str, db_backend: str) -> None:
 def test_the_matrix_shows_gaps_overlaps_and_handoffs_at_a_glance(demo, page, session, db_backend):
     journey = session.exec(select(Journey).where(Journey.name == "No supply / power cut")).one()
     sign_in(page, "chair@example.com", f"/councils/{demo.id}/journeys")
-    assert page.get_by_role("link", name="No supply / power cut").is_visible()
-    assert page.get_by_text("1 gap", exact=True).first.is_visible()
+    expect(page.get_by_role("link", name="No supply / power cut")).to_be_visible()
+    expect(page.get_by_text("1 gap", exact=True).first).to_be_visible()
     shoot(page, "journeys", db_backend)
 
     page.get_by_role("link", name="No supply / power cut").click()
@@ -101,7 +102,7 @@ def test_the_journey_owner_adds_a_step_and_a_member_only_reads(demo, page, sessi
 
     page.context.clear_cookies()
     sign_in(page, "digital@example.com", f"/journeys/{journey.id}")
-    assert page.locator("table.matrix").is_visible()
+    expect(page.locator("table.matrix")).to_be_visible()
     assert page.locator("form.step-form").count() == 0
 
 
@@ -123,7 +124,7 @@ def test_research_and_the_five_whys(demo, page, db_backend):
     item = page.locator(".root-cause-item").first
     assert item.locator("ol.whys li").count() == 5
     assert "call" in item.locator(".root-cause-box").inner_text().lower()
-    assert item.get_by_role("link", name="Add a fault-diagnosis checklist", exact=False).is_visible()
+    expect(item.get_by_role("link", name="Add a fault-diagnosis checklist", exact=False)).to_be_visible()
     shoot(page, "root-causes", db_backend)
     page.locator("summary", has_text="Record a five-whys analysis").click()
     shoot(page, "root-cause-form", db_backend)

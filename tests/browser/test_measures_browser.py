@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import func, select
 
 from app.demo.council import DEMO_PASSWORD
@@ -50,7 +51,7 @@ def choose_file(page, name: str, content: str) -> None:
 def test_chair_imports_a_csv_and_sees_the_chart(demo, page, session):
     this_month = add_months(date.today(), 0).isoformat()
     sign_in(page, "chair@example.com", f"/councils/{demo.id}/measures")
-    assert page.get_by_role("heading", name="Customer measures").is_visible()
+    expect(page.get_by_role("heading", name="Customer measures")).to_be_visible()
     assert page.locator("table.measures tbody tr").count() >= 8
     assert page.locator("table.measures .tag.status-red").count() >= 2
 
@@ -59,10 +60,10 @@ def test_chair_imports_a_csv_and_sees_the_chart(demo, page, session):
     choose_file(page, "april.csv", bad)
     page.get_by_role("button", name="Import readings").click()
     problems = page.locator("#import-problems")
-    assert problems.get_by_role("heading", name="april.csv was not imported").is_visible()
+    expect(problems.get_by_role("heading", name="april.csv was not imported")).to_be_visible()
     assert problems.locator("tbody tr").count() == 2
-    assert problems.get_by_text("'thirty-two' is not a number").is_visible()
-    assert problems.get_by_text("No measure called 'NPS' in this council").is_visible()
+    expect(problems.get_by_text("'thirty-two' is not a number")).to_be_visible()
+    expect(problems.get_by_text("No measure called 'NPS' in this council")).to_be_visible()
 
     # The corrected file imports.
     choose_file(page, "april.csv", f"measure,period,value,sample_size\nNet Promoter Score,{this_month},34,905\n")
@@ -78,7 +79,7 @@ def test_chair_imports_a_csv_and_sees_the_chart(demo, page, session):
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
     box = chart.bounding_box()
     assert box and box["width"] > 300 and box["height"] > 100
-    assert page.locator("table.readings tbody tr").first.get_by_text("34").is_visible()
+    expect(page.locator("table.readings tbody tr").first.get_by_text("34")).to_be_visible()
     session.expire_all()
     stored = session.exec(select(Reading).where(Reading.period == date.fromisoformat(this_month))).all()
     assert [(r.value, r.sample_size) for r in stored] == [(34.0, 905)]

@@ -54,7 +54,7 @@ def test_secretary_minutes_the_meeting_and_the_chair_approves_it(demo, page, bro
     page.wait_for_url("**/meetings/*/agenda")
     page.locator(".doc-links").get_by_role("link", name="Minutes", exact=True).click()
     page.wait_for_url(f"**{minutes_url}")
-    assert page.get_by_text("Draft — not yet circulated").is_visible()
+    expect(page.get_by_text("Draft — not yet circulated")).to_be_visible()
 
     # Attendance starts from the members' answers (the supplier sends a delegate, Digital sent
     # apologies); everyone not recorded is then marked present.
@@ -136,7 +136,7 @@ def test_secretary_minutes_the_meeting_and_the_chair_approves_it(demo, page, bro
     page.get_by_role("button", name="Circulate minutes").click()
     page.wait_for_url(f"**{minutes_url}")
     assert flash(page).startswith("Minutes circulated")
-    assert page.get_by_text("Circulated on").is_visible()
+    expect(page.get_by_text("Circulated on")).to_be_visible()
     assert page.get_by_role("button", name="Approve minutes").count() == 0
     assert page.get_by_role("button", name="Approve early").count() == 0
 
@@ -156,7 +156,7 @@ def test_secretary_minutes_the_meeting_and_the_chair_approves_it(demo, page, bro
         assert flash(chair) == (
             "Minutes approved. They are final now; corrections are amendments. Everyone on the council is mailed."
         )
-        assert chair.get_by_text("Approved on").first.is_visible()
+        expect(chair.get_by_text("Approved on").first).to_be_visible()
         assert chair.locator("textarea[name=notes]").count() == 0
 
         with chair.expect_download() as download_info:
@@ -194,7 +194,7 @@ def test_secretary_minutes_the_meeting_and_the_chair_approves_it(demo, page, bro
     expect(page.locator("#save-2")).to_have_text(re.compile(r"^Not saved"))
     assert "approved" in page.locator("#save-2").inner_text()
     page.reload()
-    assert page.get_by_text("These minutes are final").is_visible()
+    expect(page.get_by_text("These minutes are final")).to_be_visible()
     assert page.locator("textarea[name=notes]").count() == 0
 
 

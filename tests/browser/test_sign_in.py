@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from app.demo.council import DEMO_PASSWORD
 from tests.browser.shots import shoot
@@ -26,9 +27,9 @@ def test_chair_signs_in_and_sees_the_demo_council(demo, page):
     page.wait_for_url("**/home")
     page.get_by_role("link", name=demo.name).first.click()
     page.wait_for_url(f"**/councils/{demo.id}")
-    assert page.get_by_role("heading", name=demo.name).is_visible()
+    expect(page.get_by_role("heading", name=demo.name)).to_be_visible()
     for text in ["Field Engineering", "outsourced supplier", "Upcoming meetings", "days overdue"]:
-        assert page.get_by_text(text).first.is_visible(), text
+        expect(page.get_by_text(text).first, text).to_be_visible()
     # Overdue actions are highlighted, not just listed.
     assert page.locator("tr.overdue").count() >= 2
     shoot(page, "council.png")
@@ -47,7 +48,7 @@ def test_wrong_password_is_explained_and_then_sign_in_works(demo, page):
     page.wait_for_url("**/home")  # signing in lands on the home page; the councils are one click away
     page.get_by_role("link", name="My councils", exact=True).click()
     page.wait_for_url("**/councils")
-    assert page.get_by_text("You are member").is_visible()
+    expect(page.get_by_text("You are member")).to_be_visible()
 
 
 def test_chair_adds_a_department_from_the_council_page(demo, page):
@@ -59,4 +60,4 @@ def test_chair_adds_a_department_from_the_council_page(demo, page):
     page.get_by_label("Department name").fill("Compliance")
     page.get_by_role("button", name="Add department").click()
     assert page.get_by_role("status").inner_text() == "Department “Compliance” added."
-    assert page.locator("[aria-labelledby=departments-h] ul").get_by_text("Compliance").is_visible()
+    expect(page.locator("[aria-labelledby=departments-h] ul").get_by_text("Compliance")).to_be_visible()
