@@ -34,12 +34,6 @@ def _next_and_last(meetings: list[Any]) -> tuple[Any | None, Any | None]:
     return following, (begun[-1] if begun else None)
 
 
-def report_meeting(*, session: Session, council: Council) -> Meeting | None:
-    """The meeting departments report to next: the first not yet ended, else the latest."""
-    following = _next_and_last(_meetings(session, council))[0]
-    return session.get(Meeting, following.id) if following is not None else None
-
-
 def nav(*, session: Session, council: Council, here: str, meeting: Meeting | None = None) -> dict:
     """The council's tabs, on every page of the council; `here` is the tab marked as the current page.
 
