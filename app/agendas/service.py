@@ -16,7 +16,7 @@ from app.agendas.model import Agenda, LiveAgenda
 from app.agendas.outline import AgendaOutline
 from app.auth import Access
 from app.common import today_in
-from app.db import DumpedJson
+from app.db import JsonText
 from app.errors import Conflict, Forbidden
 from app.models import AgendaSnapshot, Meeting, MeetingStatus, Role, utcnow
 from app.revision import stamp_for
@@ -258,13 +258,15 @@ def freeze_agenda(
     snapshot = AgendaSnapshot(
         meeting_id=meeting.id,
         version=version,
-        # The same value either way; written as pydantic serialises it, in a third of json.dumps's time (DumpedJson).
-        content=DumpedJson(agenda.model_dump(mode="json"), agenda_json_body(agenda).decode()),
+        # Written as pydantic serialises the agenda (what its JSON API answers), never dumped to a dict (JsonText).
+        content=JsonText(agenda_json_body(agenda)),
         published_by_id=access.user.id,
         published_at=now,
     )
     session.add(snapshot)
     session.flush()
+    # The row holds the value as stored, read back if asked for (the frozen agenda is what this request uses).
+    session.expire(snapshot, ["content"])
     return snapshot, agenda, copy
 
 
