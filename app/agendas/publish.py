@@ -116,7 +116,7 @@ def publish_agenda(*, session: Session, access: Access, meeting: Meeting, cache:
                 "previous_version": previous.version if previous else None,
                 "published_by": access.user.id,
                 "published_at": snapshot.published_at.isoformat(),
-                "seats": len(calendar.council_seats(session=session, council=access.council)),
+                "seats": calendar.count_seats(session=session, council=access.council),
             },
         )
     )
