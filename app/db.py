@@ -30,22 +30,28 @@ POOL_SIZE = 15
 _sqlite_write_intent: ContextVar[bool] = ContextVar("sqlite_write_intent", default=False)
 
 
-class DumpedJson(dict):
-    """A JSON column's value that comes with its JSON text already made (`text`, the same value), which an engine of
-    make_engine writes as it is instead of serialising the dict again: an agenda's snapshot is most of a megabyte,
-    which json.dumps takes about 30 ms of a publish to write and pydantic about 12 (app/agendas/service.py
-    freeze_agenda). Any other engine serialises the dict, which is the same value."""
+class JsonText:
+    """A JSON column's value given as its JSON text alone (UTF-8 bytes), which an engine of make_engine writes as it
+    is: an agenda's snapshot is most of a megabyte, which json.dumps of the dumped dict took about 30 ms of a
+    publish to write, pydantic makes as text in about 12, and the dict it was dumped to took 14 more to make
+    (app/agendas/service.py freeze_agenda). Only for a row that is flushed at once and whose attribute is then
+    expired (the row never holds it as its value: it is read back as stored). Nothing else serialises it (json.dumps
+    raises a TypeError), so it is never written as anything but its text."""
 
-    __slots__ = ("text",)
+    __slots__ = ("data",)
 
-    def __init__(self, value: dict, text: str) -> None:
-        super().__init__(value)
-        self.text = text
+    def __init__(self, data: bytes) -> None:
+        self.data = data
 
 
 def dump_json(value) -> str:
     """The JSON text of a JSON column's value, as SQLAlchemy and psycopg would make it (json.dumps)."""
-    return value.text if type(value) is DumpedJson else json.dumps(value)
+    return value.data.decode() if type(value) is JsonText else json.dumps(value)
+
+
+def dump_json_utf8(value) -> str | bytes:
+    """dump_json for psycopg, which takes UTF-8 bytes as they are (a str, it encodes): a JsonText's bytes."""
+    return value.data if type(value) is JsonText else json.dumps(value)
 
 
 def make_engine(url: str, *, echo: bool = False, foreign_keys: bool = True) -> Engine:
@@ -56,7 +62,7 @@ def make_engine(url: str, *, echo: bool = False, foreign_keys: bool = True) -> E
     """
     if not url.startswith("sqlite"):
         return create_engine(
-            url, echo=echo, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=0, json_serializer=dump_json
+            url, echo=echo, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=0, json_serializer=dump_json_utf8
         )
     engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False}, json_serializer=dump_json)
     event.listen(engine, "connect", partial(_sqlite_connect, foreign_keys=foreign_keys))

@@ -284,11 +284,12 @@ def engine_for(url: str) -> Engine:
     transaction only before a write: a read then always sees the app's latest commit,
     as it does on PostgreSQL, instead of a snapshot held since the test's first query.
     """
-    from app.db import make_engine
+    from app.db import dump_json, make_engine
 
     if not url.startswith("sqlite"):
         return make_engine(url)
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    # JSON written as the app's engines write it (a snapshot's JSON text as it is: app/db.py JsonText).
+    engine = create_engine(url, connect_args={"check_same_thread": False}, json_serializer=dump_json)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.agendas import service as agenda_service
@@ -55,6 +56,16 @@ def council_seats(*, session: Session, council: Council) -> list[Seat]:
         Seat(membership_id=m.id, role=m.role, person=Person(name=u.name, email=u.email), user_id=u.id) for m, u in rows
     ]
     return sorted(seats, key=lambda seat: ROLE_ORDER[Role(seat.role)])
+
+
+def count_seats(*, session: Session, council: Council) -> int:
+    """How many seats council_seats lists, counted by the database (a publish records only the number)."""
+    return session.exec(
+        select(func.count())
+        .select_from(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.council_id == council.id, col(User.is_active))
+    ).one()
 
 
 def organizer(*, seats: list[Seat], mail_from: str) -> Person:

@@ -93,7 +93,7 @@ def publish_agenda(*, session: Session, access: Access, meeting: Meeting, cache:
     `cache` (the app's agenda cache) is given the agenda as readers will ask for it. The mail's links are made
     when the job runs, with the runner's settings."""
     previous = agenda_service.latest_snapshot(session=session, meeting=meeting)
-    snapshot, frozen = agenda_service.freeze_agenda(session=session, access=access, meeting=meeting, cache=cache)
+    snapshot, frozen, copy = agenda_service.freeze_agenda(session=session, access=access, meeting=meeting, cache=cache)
     agenda = agenda_service.kept_entry(
         session=session,
         access=access,
@@ -103,6 +103,7 @@ def publish_agenda(*, session: Session, access: Access, meeting: Meeting, cache:
         cache=cache,
         stamp=None,
         frozen=frozen,
+        copy=copy,
     ).agenda
     session.add(
         Job(
@@ -115,7 +116,7 @@ def publish_agenda(*, session: Session, access: Access, meeting: Meeting, cache:
                 "previous_version": previous.version if previous else None,
                 "published_by": access.user.id,
                 "published_at": snapshot.published_at.isoformat(),
-                "seats": len(calendar.council_seats(session=session, council=access.council)),
+                "seats": calendar.count_seats(session=session, council=access.council),
             },
         )
     )

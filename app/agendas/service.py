@@ -3,19 +3,20 @@
 import threading
 import weakref
 from datetime import UTC, date
+from functools import partial
 
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from app.agendas.build import build_agenda
-from app.agendas.cache import AgendaCache, AgendaEntry, AgendaJson, AgendaKey, agenda_json_body
+from app.agendas.cache import AgendaCache, AgendaEntry, AgendaJson, AgendaKey, DraftCopy, agenda_json_body
 from app.agendas.changes import comparable
 from app.agendas.data import load_agenda_data
 from app.agendas.model import Agenda, LiveAgenda
 from app.agendas.outline import AgendaOutline
 from app.auth import Access
 from app.common import today_in
-from app.db import DumpedJson
+from app.db import JsonText
 from app.errors import Conflict, Forbidden
 from app.models import AgendaSnapshot, Meeting, MeetingStatus, Role, utcnow
 from app.revision import stamp_for
@@ -123,10 +124,12 @@ def kept_entry(
     cache: AgendaCache | None,
     stamp: str | None,
     frozen: Agenda | None = None,
+    copy: DraftCopy | None = None,
 ) -> AgendaEntry:
     """The agenda of `meeting` from `snapshot` (None: the draft), from `cache` or built and kept there; for a caller
     that has checked the read rule and found the snapshot itself. `frozen`: the agenda `snapshot` was just written
-    from (publishing), kept as it is rather than read back from the snapshot's JSON.
+    from (publishing), kept as it is rather than read back from the snapshot's JSON; `copy`: the kept draft it is a
+    copy of, if it is one (freeze_agenda), which is how the server's shared folder then keeps it.
 
     The draft and the live comparison are kept under `stamp` (revision.stamp_for: every write to the council's
     data but the minutes' record replaces it; None keeps nothing). The circulated agenda is the snapshot's
@@ -151,10 +154,20 @@ def kept_entry(
         if (hit := cache.get(key)) is not None:
             return hit
         # And the server's other workers, when they share a folder: one of them builds it, the others read it.
-        agenda = build() if cache.shared is None else cache.shared.kept(key, build)
+        agenda = (
+            build()
+            if cache.shared is None
+            else cache.shared.kept(key, build, held=partial(_held, cache), copy=copy if frozen is not None else None)
+        )
         entry = AgendaEntry(agenda=agenda, key=key)
         cache.put(key, entry)
         return entry
+
+
+def _held(cache: AgendaCache, key: AgendaKey) -> Agenda | None:
+    """The agenda this worker holds under `key`, if it does."""
+    hit = cache.get(key)
+    return hit.agenda if hit is not None else None
 
 
 class _Build:
@@ -220,8 +233,9 @@ def publish_agenda(*, session: Session, access: Access, meeting: Meeting) -> Age
 
 def freeze_agenda(
     *, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None = None
-) -> tuple[AgendaSnapshot, Agenda]:
-    """The snapshot row of a new circulated version (flushed: it has its id) and the agenda it holds.
+) -> tuple[AgendaSnapshot, Agenda, DraftCopy | None]:
+    """The snapshot row of a new circulated version (flushed: it has its id), the agenda it holds, and the kept
+    draft that agenda is a copy of (None: built).
 
     Today's draft as readers have it kept in `cache` (the agenda page the chair publishes from) is what is
     frozen, rather than built again: the draft reads the same data on the same day under the same stamp."""
@@ -233,32 +247,39 @@ def freeze_agenda(
     previous = latest_snapshot(session=session, meeting=meeting)
     version = (previous.version if previous else 0) + 1
     now = utcnow()
-    draft = _kept_draft(session=session, access=access, meeting=meeting, cache=cache)
+    key, draft = _kept_draft(session=session, access=access, meeting=meeting, cache=cache)
+    copy = None
     if draft is not None:
-        agenda = draft.model_copy(update={"status": "published", "version": version, "published_at": now})
+        copy = DraftCopy(draft=key, update={"status": "published", "version": version, "published_at": now})
+        agenda = copy.of(draft)
     else:
         data = load_agenda_data(session=session, council=access.council, meeting=meeting)
         agenda = build_agenda(data, status="published", version=version, published_at=now)
     snapshot = AgendaSnapshot(
         meeting_id=meeting.id,
         version=version,
-        # The same value either way; written as pydantic serialises it, in a third of json.dumps's time (DumpedJson).
-        content=DumpedJson(agenda.model_dump(mode="json"), agenda_json_body(agenda).decode()),
+        # Written as pydantic serialises the agenda (what its JSON API answers), never dumped to a dict (JsonText).
+        content=JsonText(agenda_json_body(agenda)),
         published_by_id=access.user.id,
         published_at=now,
     )
     session.add(snapshot)
     session.flush()
-    return snapshot, agenda
+    # The row holds the value as stored, read back if asked for (the frozen agenda is what this request uses).
+    session.expire(snapshot, ["content"])
+    return snapshot, agenda, copy
 
 
-def _kept_draft(*, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None) -> Agenda | None:
-    """Today's draft of `meeting` if this worker, or the server's shared folder, keeps it for the council's stamp."""
+def _kept_draft(
+    *, session: Session, access: Access, meeting: Meeting, cache: AgendaCache | None
+) -> tuple[AgendaKey | None, Agenda | None]:
+    """Today's draft of `meeting` if this worker, or the server's shared folder, keeps it for the council's stamp,
+    and its key."""
     if cache is None:
-        return None
+        return None, None
     key = AgendaKey(
         meeting_id=meeting.id, live=False, today=today_in(access.council.timezone), stamp=draft_stamp(session, access)
     )
     if (hit := cache.get(key)) is not None:
-        return hit.agenda
-    return cache.shared.read(key) if cache.shared is not None else None
+        return key, hit.agenda
+    return key, cache.shared.read(key) if cache.shared is not None else None

@@ -163,3 +163,68 @@ def test_one_worker_waits_for_the_others_build(tmp_path):
         order.append("first done")
     waiter.join(5)
     assert order == ["first done", "second"]
+
+
+def test_the_circulated_agenda_is_kept_as_the_draft_it_froze_and_reads_as_the_snapshot(app, client, session, tmp_path):
+    """Publishing from a kept draft keeps the circulated agenda in the shared folder as that draft's file and what
+    publishing set (not pickled again). Another worker reads the snapshot's agenda from it: from the draft it holds
+    (its sections, so their HTML), or from the draft's file kept with it, even once the draft's own file is gone.
+    A worker that reads nothing from the folder gets the same agenda from the snapshot."""
+    import pickle
+
+    from sqlmodel import select
+
+    from app.agendas.cache import _CopyFile
+    from app.agendas.model import Agenda
+    from app.models import AgendaSnapshot
+
+    chair, member, _, council, seat, meeting = arrange(session)
+    make_action(session, council=council, owner=seat, title="Call back within a day", due_on=date.today())
+    session.commit()
+    folder = shared_folder(tmp_path)
+    files = AgendaFiles(str(folder))
+    url, headers = f"/api/meetings/{meeting.id}/agenda", auth(app, chair)
+    app.state.agenda_cache = AgendaCache(shared=str(folder))
+    assert client.get(url, headers=headers).json()["status"] == "draft"
+    [draft] = app.state.agenda_cache.entries()
+    assert client.post(f"{url}/publish", headers=headers).status_code == 200
+    [circulated] = [e for e in app.state.agenda_cache.entries() if e.agenda.status == "published"]
+    snapshot = session.exec(select(AgendaSnapshot).where(AgendaSnapshot.meeting_id == meeting.id)).one()
+    assert circulated.agenda == Agenda.model_validate(snapshot.content)
+
+    kept = pickle.loads((folder / files.name(circulated.key)).read_bytes())
+    assert isinstance(kept, _CopyFile) and kept.copy.draft == draft.key
+    assert kept.pickled == (folder / files.name(draft.key)).read_bytes()
+    assert files.read_outline(circulated.key) == circulated.outline
+
+    held = files.read(circulated.key, lambda key: draft.agenda if key == draft.key else None)
+    assert held == circulated.agenda and held.sections is draft.agenda.sections
+    assert files.read(circulated.key) == circulated.agenda
+    (folder / files.name(draft.key)).unlink()
+    assert files.read(circulated.key) == circulated.agenda
+
+    body = client.get(url, headers=auth(app, member))
+    for cache in (AgendaCache(shared=str(folder)), AgendaCache()):  # another worker; one with no folder
+        app.state.agenda_cache = cache
+        again = client.get(url, headers=auth(app, member))
+        assert again.content == body.content and again.headers["ETag"] == body.headers["ETag"]
+
+
+def test_a_copy_whose_draft_file_is_gone_is_kept_whole(tmp_path):
+    """A copy of a draft whose file is not in the folder is kept as the whole agenda, which reads back as it."""
+    import pickle
+
+    from app.agendas.cache import DraftCopy
+    from app.agendas.model import Agenda, Header
+
+    folder = shared_folder(tmp_path)
+    files = AgendaFiles(str(folder))
+    today = date.today()
+    draft = Agenda.model_construct(
+        meeting=Header.model_construct(council_name="C"), status="draft", version=0, sections=[], not_taken=[]
+    )
+    copy = DraftCopy(draft=AgendaKey(meeting_id=1, live=False, today=today, stamp="gone"), update={"version": 1})
+    key = AgendaKey(meeting_id=1, live=False, today=today, stamp="snapshot:1")
+    files.write_copy(key, copy.of(draft), copy)
+    assert type(pickle.loads((folder / files.name(key)).read_bytes())) is Agenda
+    assert files.read(key) == copy.of(draft) and files.read(key).version == 1

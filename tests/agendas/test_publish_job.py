@@ -86,6 +86,22 @@ def test_a_publish_rolled_back_leaves_no_job(session):
     assert jobs(session) == [] and session.exec(select(AgendaSnapshot)).all() == []
 
 
+def test_the_job_counts_the_seats_the_mail_goes_to(session):
+    from app.agendas.calendar import council_seats
+
+    chair, council, seats, meeting = seven_seats(session)
+    gone = session.get(User, seats["Li Wei"].user_id)
+    gone.is_active = False
+    session.add(gone)
+    session.commit()
+    membership = session.exec(select(Membership).where(Membership.user_id == chair.id)).one()
+    access = Access(user=chair, council=session.get(Council, council.id), membership=membership)
+    publish.publish_agenda(session=session, access=access, meeting=session.get(Meeting, meeting.id))
+    [job] = session.exec(select(Job)).all()
+    assert job.payload["seats"] == len(council_seats(session=session, council=access.council)) == 6
+    session.rollback()
+
+
 def test_republished_before_the_first_job_ran_each_seat_gets_one_mail_of_the_newest_as_a_first(off_app, session, inbox):
     app, client = off_app
     chair, council, seats, meeting = seven_seats(session)
