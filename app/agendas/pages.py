@@ -127,6 +127,10 @@ def kept_view(*, access, meeting, live: bool, snapshot, stamp: str | None, cache
     both: the page then reads the agenda as before. The circulated agenda or the draft only (not the live one)."""
     if live or cache is None or cache.shared is None:
         return None
+    if snapshot is None and access.is_(Role.chair):
+        # The chair of a draft may publish it next, which freezes the draft the worker holds rather than reading it
+        # (service.freeze_agenda): the chair's page reads it whole, as before.
+        return None
     key = agenda_service.agenda_key(access=access, meeting=meeting, live=live, snapshot=snapshot, stamp=stamp)
     if key is None or cache.get(key) is not None:
         return None

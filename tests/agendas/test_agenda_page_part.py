@@ -13,7 +13,7 @@ from app.agendas.cache import AgendaCache, AgendaFiles
 from app.agendas.model import SectionBase
 from app.agendas.summary import section_summary
 from app.demo.council import DEMO_PASSWORD
-from app.models import Meeting, Membership, User
+from app.models import Meeting, Membership, Role, User
 from tests.demodb import load_demo
 from tests.factories import make_action
 from tests.helpers import auth, if_match
@@ -26,12 +26,18 @@ def shared_folder(tmp_path):
     return folder
 
 
-def demo_meeting(app, client, session):
+def demo_meeting(app, client, session, *, as_role: Role = Role.chair):
     council = load_demo(session=session, today=date.today())
     session.commit()
     chair = session.exec(select(User).where(User.email == "chair@example.com")).one()
     meeting = session.exec(select(Meeting).where(Meeting.council_id == council.id, Meeting.number == 3)).one()
-    sign_in(client, email=chair.email, password=DEMO_PASSWORD)
+    reader = session.exec(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.council_id == council.id, Membership.role == as_role)
+        .order_by(Membership.id)
+    ).first()
+    sign_in(client, email=reader.email, password=DEMO_PASSWORD)
     return council, chair, meeting
 
 
@@ -46,7 +52,7 @@ def page_of(client, url) -> str:
 def test_a_worker_without_the_agenda_shows_the_same_page_from_its_part(
     app, client, session, tmp_path, monkeypatch, publish
 ):
-    council, chair, meeting = demo_meeting(app, client, session)
+    council, chair, meeting = demo_meeting(app, client, session, as_role=Role.member)
     seat = session.exec(
         select(Membership).where(Membership.council_id == council.id, Membership.user_id == chair.id)
     ).one()
@@ -131,3 +137,22 @@ def test_the_pages_part_keeps_what_the_page_reads_and_the_summaries_of_the_whole
             assert bare == whole
     departments = next(s for s in agenda.sections if s.key == "department_reports").departments
     assert any(d.measures for d in departments)  # the demo's rows had something to leave out
+
+
+def test_the_chair_of_a_draft_reads_it_whole_to_publish_it_without_reading_it_again(
+    app, client, session, tmp_path, monkeypatch
+):
+    """Publishing freezes the draft the worker holds (service.freeze_agenda): the chair's page of a draft reads the
+    agenda whole, so that the publish that follows need not read it again."""
+    _, chair, meeting = demo_meeting(app, client, session)
+    folder = shared_folder(tmp_path)
+    url = f"/meetings/{meeting.id}/agenda"
+    app.state.agenda_cache = AgendaCache(shared=str(folder))
+    first = page_of(client, url)
+    worker = app.state.agenda_cache = AgendaCache(shared=str(folder))
+    assert page_of(client, url) == first
+    assert len(worker.entries()) == 1 and not worker.pages()
+    read, real = [], AgendaFiles.read
+    monkeypatch.setattr(AgendaFiles, "read", lambda files, key: read.append(key) or real(files, key))
+    assert client.post(f"/api/meetings/{meeting.id}/agenda/publish", headers=auth(app, chair)).status_code == 200
+    assert all(key.stamp.startswith("snapshot:") for key in read)  # the draft not read again (only looked for: new)
