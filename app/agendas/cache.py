@@ -198,7 +198,8 @@ class AgendaFiles:
     cold agenda is built once per server, not once per worker: the first worker to need it builds it and writes
     it; the others wait for that build (a lock file per stripe of keys, so two workers never build the same
     agenda at once) and read it back (a fifth of a build's CPU). Beside each agenda, under the same key, its
-    outline (what the minutes follow of it: app/agendas/outline.py), so the minutes page reads only that.
+    outline (what the minutes follow of it: app/agendas/outline.py), so the minutes page reads only that; and beside
+    the page's shared HTML, what the agenda page reads of it (app/agendas/page_agenda.py), so that page does too.
 
     The folder lives as long as the server (its code and its database), so a file is never read by other code or
     for another database; a key is the same data (the council's stamp, or the snapshot) whichever worker asks. The

@@ -88,10 +88,9 @@ def test_a_second_worker_reads_the_pages_shared_html_the_first_rendered(app, cli
         patched.setattr(bodies, "render_bodies", lambda *a, **k: (_ for _ in ()).throw(AssertionError("rendered")))
         second = client.get(page)
     assert same_page(second.text) == same_page(first.text)
-    # Read with the page's part of the agenda (app/agendas/page_agenda.py: tests/agendas/test_agenda_page_part.py).
-    [view] = app.state.agenda_cache.pages()
-    assert view.bodies == rendered  # what is read back is what the templates render, rows' parts included
-    assert view.bodies[bodies.ROW_PARTS]["department_reports"] or view.bodies[bodies.ROW_PARTS]["initiatives"]
+    [entry] = app.state.agenda_cache.entries()
+    assert entry.bodies == rendered  # what is read back is what the templates render, rows' parts included
+    assert entry.bodies[bodies.ROW_PARTS]["department_reports"] or entry.bodies[bodies.ROW_PARTS]["initiatives"]
 
     # Nothing kept, every section rendered with the page: the same page.
     app.state.agenda_cache = AgendaCache()
