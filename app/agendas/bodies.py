@@ -22,7 +22,8 @@ from types import SimpleNamespace
 
 from markupsafe import Markup
 
-from app.agendas.cache import AgendaCache, AgendaEntry
+from app.agendas.cache import AgendaCache, AgendaEntry, AgendaKey
+from app.agendas.page_agenda import PageView, page_agenda, shows_all
 from app.web.render import templates
 
 # Sections whose body shows every reader the same (no papers, forms or answers of the reader's own):
@@ -72,8 +73,30 @@ def _find_or_render(
     if bodies is None:
         bodies = render_bodies(entry.agenda, council_id=council_id, same=same)
     if shared is not None and not shared.has_bodies(entry.key, tag):
+        # What the page reads of the agenda beside this HTML first, so that a worker finding the HTML finds it too.
+        shared.write_page(entry.key, tag, page_agenda(entry.agenda, same))
         shared.write_bodies(entry.key, tag, bodies)
     return bodies
+
+
+def kept_view(
+    key: AgendaKey | None, *, council_id: int, cache: AgendaCache | None, same: frozenset[str] = SAME_FOR_EVERYONE
+) -> PageView | None:
+    """The agenda page's part of the agenda of `key` with its shared HTML (app/agendas/page_agenda.py), for a worker
+    that does not hold that agenda: kept from a read before, else read from the server's shared folder where the
+    process that rendered the HTML wrote both. None when either is not there (the page then reads the agenda)."""
+    if cache is None or key is None or cache.shared is None:
+        return None
+    tag = shared_tag(council_id, same)
+    if (view := cache.get_page(key, tag)) is not None:
+        return view
+    page = cache.shared.read_page(key, tag)
+    bodies = cache.shared.read_bodies(key, tag) if page is not None else None
+    if page is None or bodies is None or not shows_all(page, bodies, same, ROW_PARTS):
+        return None
+    view = PageView(page=page, bodies=bodies)
+    cache.put_page(key, tag, view)
+    return view
 
 
 def shared_tag(council_id: int, same: frozenset[str]) -> str:

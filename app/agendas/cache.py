@@ -51,6 +51,7 @@ except ImportError:  # not on Windows: workers there may build the same agenda s
     fcntl = None  # type: ignore[assignment]
 from app.agendas.model import Agenda
 from app.agendas.outline import AgendaOutline, outline_of
+from app.agendas.page_agenda import PageAgenda, PageView
 from app.common import FileOut
 
 # A five-year council's agenda is about 1.8 MB as objects and 0.8 MB of JSON: a few dozen
@@ -177,9 +178,9 @@ _STRIPES = 256  # lock files of one shared folder: a key's build takes the lock 
 _WAIT_FOR_BUILD_S = 15.0  # how long a worker waits for another's build of the same agenda before building it too
 _PICKLE_END = b"."  # pickle's STOP: a file cut short does not end with it
 # Files kept in a shared folder: 64 agendas (a five-year council's is about 0.45 MB), each with its outline for the
-# minutes (about 22 kB) and its page's shared HTML (about as much as the agenda: app/agendas/bodies.py), the least
-# recently used files going first.
-SHARED_FILES = 192
+# minutes (about 22 kB), its page's shared HTML (about as much as the agenda: app/agendas/bodies.py) and what the page
+# reads of the agenda beside that HTML (app/agendas/page_agenda.py), the least recently used files going first.
+SHARED_FILES = 256
 
 
 def _rendered(html: str) -> Markup:
@@ -218,7 +219,8 @@ class AgendaFiles:
     cold agenda is built once per server, not once per worker: the first worker to need it builds it and writes
     it; the others wait for that build (a lock file per stripe of keys, so two workers never build the same
     agenda at once) and read it back (a fifth of a build's CPU). Beside each agenda, under the same key, its
-    outline (what the minutes follow of it: app/agendas/outline.py), so the minutes page reads only that.
+    outline (what the minutes follow of it: app/agendas/outline.py), so the minutes page reads only that; and beside
+    the page's shared HTML, what the agenda page reads of it (app/agendas/page_agenda.py), so that page does too.
 
     The folder lives as long as the server (its code and its database), so a file is never read by other code or
     for another database; a key is the same data (the council's stamp, or the snapshot) whichever worker asks. The
@@ -318,6 +320,22 @@ class AgendaFiles:
             return None
         return bodies
 
+    @staticmethod
+    def page_name(key: AgendaKey, tag: str) -> str:
+        return AgendaFiles.name(key).removesuffix(".agenda") + f"-{tag}.page"
+
+    def has_page(self, key: AgendaKey, tag: str) -> bool:
+        return os.path.exists(os.path.join(self.folder, self.page_name(key, tag)))
+
+    def read_page(self, key: AgendaKey, tag: str) -> PageAgenda | None:
+        """What the agenda page reads of the agenda of `key` beside the HTML written with `tag`
+        (app/agendas/page_agenda.py), if a process has written it."""
+        return self._load(self.page_name(key, tag), PageAgenda)
+
+    def write_page(self, key: AgendaKey, tag: str, page: PageAgenda) -> None:
+        content = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
+        filecache.write(self.folder, self.page_name(key, tag), content, files=self.files, prune_every=_PRUNE_EVERY)
+
     def write_bodies(self, key: AgendaKey, tag: str, bodies: dict[str, object]) -> None:
         """Keep `bodies` (the templates' output: strings, and the rows' parts) for the other workers, as plain
         strings, so that reading them back runs no code of a class but str's."""
@@ -395,6 +413,9 @@ class AgendaCache:
         self._packs: LRUCache[PackKey, PackOut] = LRUCache(maxsize=pack_bytes, getsizeof=lambda p: len(p.content))
         # Outlines read from the shared folder, for agendas this worker does not hold (those it holds have theirs).
         self._outlines: LRUCache[AgendaKey, AgendaOutline] = LRUCache(maxsize=max_entries)
+        # The agenda page's part of agendas this worker does not hold, with their shared HTML, read from the shared
+        # folder (app/agendas/page_agenda.py), by key and the HTML's tag.
+        self._pages: LRUCache[tuple[AgendaKey, str], PageView] = LRUCache(maxsize=max_entries)
         self._lock = threading.Lock()
         self.files = PackFiles(folder, files) if folder else None
         # The built agendas the server's workers share (None: each worker builds its own).
@@ -421,6 +442,20 @@ class AgendaCache:
         with self._lock:
             if self._outlines.maxsize > 0:
                 self._outlines[key] = outline
+
+    def get_page(self, key: AgendaKey, tag: str) -> PageView | None:
+        with self._lock:
+            return self._pages.get((key, tag))
+
+    def put_page(self, key: AgendaKey, tag: str, view: PageView) -> None:
+        with self._lock:
+            if self._pages.maxsize > 0:
+                self._pages[(key, tag)] = view
+
+    def pages(self) -> list[PageView]:
+        """The page's parts kept, least recently used first (for tests and diagnostics)."""
+        with self._lock:
+            return list(self._pages.values())
 
     def entries(self) -> list[AgendaEntry]:
         """What is kept, least recently used first (for tests and diagnostics)."""

@@ -42,11 +42,18 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
     access, meeting = found.access, found.meeting
     observer = access.is_(Role.observer)
     live = live.strip().lower() in ("1", "true", "yes", "on") and not observer
+    cache = request.app.state.agenda_cache
+    view = None
     try:
-        entry = agenda_service.agenda_entry(
-            session=session, access=access, meeting=meeting, live=live, cache=request.app.state.agenda_cache
-        )
-        agenda = entry.agenda
+        snapshot, stamp = agenda_service.agenda_source(session=session, access=access, meeting=meeting, live=live)
+        view = kept_view(access=access, meeting=meeting, live=live, snapshot=snapshot, stamp=stamp, cache=cache)
+        if view is None:
+            entry = agenda_service.kept_entry(
+                session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, cache=cache, stamp=stamp
+            )
+            agenda = entry.agenda
+        else:
+            entry, agenda = None, view.page.agenda
     except Forbidden:
         entry = agenda = None  # an observer, before the chair has published
     if agenda is not None and agenda.status == "draft":
@@ -60,6 +67,14 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
         pending_aob = [i for i in aob if i.id not in circulated]
     aob_ids = [i.id for i in aob]
     carried = carry.carried_ids(session=session, item_ids=aob_ids)
+    if view is not None:  # the page's part of the agenda, with its shared HTML
+        summaries, shared_html, parts = view.page.summaries, view.bodies, view.bodies[ROW_PARTS]
+    elif entry is not None:
+        summaries = {s.anchor: section_summary(s) for s in entry.agenda.sections}
+        shared_html = section_bodies(entry, council_id=access.council.id, cache=cache)
+        parts = row_parts(entry)
+    else:
+        summaries, shared_html, parts = {}, {}, {key: {} for key in SPLIT_ROWS}
     published_on = None
     if agenda is not None and agenda.published_at is not None:
         published_on = local_date(agenda.published_at, access.council.timezone)
@@ -97,14 +112,29 @@ def agenda_page(request: Request, session: SessionDep, user: PageUser, found: Pa
                 session=session, access=access, meeting=meeting, agenda=agenda, live=live
             ),
             # What each section holds, shown while it is collapsed on a phone.
-            "summaries": {s.anchor: section_summary(s) for s in agenda.sections} if agenda else {},
-            "bodies": section_bodies(entry, council_id=access.council.id, cache=request.app.state.agenda_cache)
-            if entry
-            else {},
+            "summaries": summaries,
+            "bodies": shared_html,
             "notices": notices_view(session=session, access=access, meeting=meeting, agenda=agenda, live=live),
-            "row_parts": row_parts(entry) if entry else {key: {} for key in SPLIT_ROWS},
+            "row_parts": parts,
         },
     )
+
+
+def kept_view(*, access, meeting, live: bool, snapshot, stamp: str | None, cache: AgendaCache | None):
+    """For a worker that does not hold the agenda asked for (its first open of a council's agenda page, the shared
+    folder holding what another process built): only the page's part of it with its shared HTML, a fifteenth of the
+    agenda's reading (app/agendas/page_agenda.py). None when the worker holds the agenda, or the folder has not
+    both: the page then reads the agenda as before. The circulated agenda or the draft only (not the live one)."""
+    if live or cache is None or cache.shared is None:
+        return None
+    if snapshot is None and access.is_(Role.chair):
+        # The chair of a draft may publish it next, which freezes the draft the worker holds rather than reading it
+        # (service.freeze_agenda): the chair's page reads it whole, as before.
+        return None
+    key = agenda_service.agenda_key(access=access, meeting=meeting, live=live, snapshot=snapshot, stamp=stamp)
+    if key is None or cache.get(key) is not None:
+        return None
+    return bodies.kept_view(key, council_id=access.council.id, cache=cache, same=SAME_FOR_EVERYONE)
 
 
 def section_bodies(entry, *, council_id: int, cache: AgendaCache | None = None) -> dict[str, object]:

@@ -66,12 +66,27 @@ def agenda_entry(
 ) -> AgendaEntry:
     """The agenda get_agenda answers, built once per change of what it shows and kept in `cache`:
     every renderer (page, JSON, Word, PDF, calendar) comes through here or kept_entry."""
-    snapshot = readable_snapshot(session=session, access=access, meeting=meeting, live=live)
-    # The circulated agenda is its snapshot's (kept_entry): the council's stamp would not change its key.
-    stamp = None if snapshot is not None and not live else draft_stamp(session, access)
+    snapshot, stamp = agenda_source(session=session, access=access, meeting=meeting, live=live)
     return kept_entry(
         session=session, access=access, meeting=meeting, live=live, snapshot=snapshot, cache=cache, stamp=stamp
     )
+
+
+def agenda_source(
+    *, session: Session, access: Access, meeting: Meeting, live: bool
+) -> tuple[AgendaSnapshot | None, str | None]:
+    """The snapshot and stamp agenda_entry keeps the agenda asked for under, once this seat may read it."""
+    snapshot = readable_snapshot(session=session, access=access, meeting=meeting, live=live)
+    # The circulated agenda is its snapshot's (kept_entry): the council's stamp would not change its key.
+    stamp = None if snapshot is not None and not live else draft_stamp(session, access)
+    return snapshot, stamp
+
+
+def agenda_key(
+    *, access: Access, meeting: Meeting, live: bool, snapshot: AgendaSnapshot | None, stamp: str | None
+) -> AgendaKey | None:
+    """The key kept_entry keeps that agenda under today (None: it is not kept)."""
+    return _key(meeting=meeting, live=live, snapshot=snapshot, stamp=stamp, today=today_in(access.council.timezone))
 
 
 def kept_outline(
