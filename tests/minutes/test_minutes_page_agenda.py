@@ -92,7 +92,7 @@ def test_a_worker_without_the_agenda_reads_only_its_outline_and_never_an_old_one
     cache = app.state.agenda_cache = AgendaCache(shared=str(folder))  # …another reads only the outline
     reads = []
     real_read = AgendaFiles.read
-    monkeypatch.setattr(AgendaFiles, "read", lambda self, key: reads.append(key) or real_read(self, key))
+    monkeypatch.setattr(AgendaFiles, "read", lambda self, key, *rest: reads.append(key) or real_read(self, key, *rest))
     with count_statements(app.state.engine) as sent:
         second = client.get(url).text
     assert same_page(second) == same_page(first)
