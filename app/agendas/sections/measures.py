@@ -1,6 +1,7 @@
 """Sections 2 and 6: the overall measures, and the review of every measure and journey."""
 
 from app.agendas import model as m
+from app.agendas.built import built
 from app.agendas.data import AgendaData, made
 from app.agendas.sections.rows import NameOf
 from app.agendas.voice import flag_notes, overall_voice, theme_flags
@@ -46,15 +47,15 @@ def journey_issues(data: AgendaData, name_of: NameOf) -> tuple[list[m.JourneyIss
             continue
         gaps, overlaps = gaps_and_overlaps(steps, departments)
         if gaps or overlaps:
-            issues.append(
-                m.JourneyIssue(
-                    journey_id=journey.id,
-                    name=journey.name,
-                    owner_name=name_of(journey.owner_id),
-                    gaps=[g.name for g in gaps],
-                    overlaps=[f"{o.step.name} ({', '.join(d.name for d in o.owners)})" for o in overlaps],
-                )
-            )
+            # Made, not validated again: the journey's and steps' own names, lists of str.
+            fields = {
+                "journey_id": journey.id,
+                "name": journey.name,
+                "owner_name": name_of(journey.owner_id),
+                "gaps": [g.name for g in gaps],
+                "overlaps": [f"{o.step.name} ({', '.join(d.name for d in o.owners)})" for o in overlaps],
+            }
+            issues.append(built(m.JourneyIssue, fields))
         if journey.owner_id is None:
             notes.append(f"Journey “{journey.name}” has no journey owner.")
     return issues, notes
