@@ -112,7 +112,7 @@ def department_themes(voice, department_id: int, theme_ids: list[int]) -> list[V
     for theme_id in theme_ids:
         negatives = by_theme[theme_id]
         negative = sum(negatives)
-        share = round(negative / responses, 6) if responses else None
+        share = share_of(negative, responses) if responses else None  # round(negative / responses, 6)
         change = fit.change(negatives) if fit else None
         fields = {
             "theme_id": theme_id,
