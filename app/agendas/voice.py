@@ -112,7 +112,7 @@ def department_themes(voice, department_id: int, theme_ids: list[int]) -> list[V
     for theme_id in theme_ids:
         negatives = by_theme[theme_id]
         negative = sum(negatives)
-        share = round(negative / responses, 6) if responses else None
+        share = share_of(negative, responses) if responses else None  # round(negative / responses, 6)
         change = fit.change(negatives) if fit else None
         fields = {
             "theme_id": theme_id,
@@ -164,20 +164,25 @@ class WindowFit:
     @classmethod
     def of(cls, asked: list[int]) -> "WindowFit | None":
         """None with fewer than two months with responses (`fitted_change` gives None then)."""
-        months = [i for i, n in enumerate(asked) if n > 0]
+        # One pass for the months with responses and their sums, one for the spread and the levers.
+        months, weights = [], []
+        total = sum_x = 0
+        for i, n in enumerate(asked):
+            if n > 0:
+                months.append(i)
+                weights.append(n)
+                total += n
+                sum_x += i * n
         if len(months) < 2:
             return None
-        weights = [asked[i] for i in months]
-        total = sum_x = 0
-        for i, n in zip(months, weights, strict=True):
-            total += n
-            sum_x += i * n
         mean_x = sum_x / total
         spread = 0
+        levers = []
         for i, n in zip(months, weights, strict=True):
-            spread += n * (i - mean_x) ** 2
-        # Each month's n × (i − mean) is the left factor of fitted_change's moment term.
-        levers = [n * (i - mean_x) for i, n in zip(months, weights, strict=True)]
+            offset = i - mean_x
+            spread += n * offset**2
+            # Each month's n × (i − mean) is the left factor of fitted_change's moment term.
+            levers.append(n * offset)
         return cls(months, weights, levers, total, spread)
 
     def change(self, negatives: list[int]) -> float:

@@ -24,8 +24,17 @@ def initiative_economics(*, failure_volume_per_year: float, unit_cost: float, im
     """Yearly saving, first-year net saving and payback period of removing failure demand."""
     yearly_saving = failure_volume_per_year * unit_cost
     payback = implementation_cost / (yearly_saving / 12) if yearly_saving > 0 else None
-    return Economics(
-        yearly_saving=yearly_saving,
-        net_first_year=yearly_saving - implementation_cost,
-        payback_months=payback,
-    )
+    # Economics(...) with every field given, as its __init__ makes it but without the frozen per-field
+    # setattr calls: the agenda works out every current and proposed initiative's (a hundred a build).
+    economics = _new(Economics)
+    fields = {
+        "yearly_saving": yearly_saving,
+        "net_first_year": yearly_saving - implementation_cost,
+        "payback_months": payback,
+    }
+    _set(economics, "__dict__", fields)
+    return economics
+
+
+_new = object.__new__
+_set = object.__setattr__

@@ -122,7 +122,9 @@ def score_initiative(criteria: Criteria, weights: Mapping[str, float], *, max_sa
             },
         )
         parts.append(part)
-    return Score(total=sum(p.points for p in parts), breakdown=tuple(parts))
+    score = _new(Score)  # as Score(...) makes it, every field given
+    _set(score, "__dict__", {"total": sum(p.points for p in parts), "breakdown": tuple(parts)})
+    return score
 
 
 _new = object.__new__
@@ -137,4 +139,9 @@ def rank_initiatives(candidates: Sequence[Candidate], weights: Mapping[str, floa
     scored.sort(
         key=lambda cs: (-round(cs[1].total, 6), -(cs[0].criteria.yearly_saving or 0), cs[0].created_at, cs[0].id)
     )
-    return [Ranked(rank=i, candidate=c, score=s) for i, (c, s) in enumerate(scored, start=1)]
+    ranked = []
+    for i, (c, s) in enumerate(scored, start=1):
+        made = _new(Ranked)  # as Ranked(...) makes it, every field given
+        _set(made, "__dict__", {"rank": i, "candidate": c, "score": s})
+        ranked.append(made)
+    return ranked

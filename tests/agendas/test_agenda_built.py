@@ -18,10 +18,13 @@ from app.agendas import model as m
 from app.agendas.build import build_agenda
 from app.agendas.built import built
 from app.agendas.data import AgendaData, load_agenda_data
+from app.agendas.sections.departments import department_scorecard
 from app.agendas.sections.rows import measure_rows
 from app.measures.stats import TREND_PERIODS, Point, measure_stats, points, points_by_measure
 from app.models import Council, Meeting, Reading
 from app.reports.score_parts import MeasureFact, theme_measure_score
+from app.reports.scorecard import score_department
+from app.scoring import SCORECARD_DEFAULTS
 from bench.data import SIZES, generate
 from tests.demodb import load_demo
 from tests.helpers import count_statements
@@ -176,3 +179,55 @@ def test_points_made_in_place_are_the_points_their_constructor_makes(pairs):
     made = points([(p, v) for _, p, v in rows])
     assert made == [Point(p, v) for _, p, v in rows]
     assert {hash(p) for p in made} == {hash(Point(p, v)) for _, p, v in rows}
+
+
+# A department's scorecard scores its survey measures on their rows' latest readings and its comment measures on
+# their rows' trends: the same scorecard as the facts of every reading give.
+
+categories = st.sampled_from(["survey_rating", "comment_theme", "operational"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(categories, st.sampled_from(["higher_is_better", "lower_is_better"]), st.none() | values, readings),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_a_departments_scorecard_from_its_rows_is_the_scorecard_of_every_reading(measures):
+    data = AgendaData(council=None, meeting=None, today=TODAY)
+    for measure_id, (category, direction, target, points_) in enumerate(measures, start=1):
+        measure = Measure(measure_id, direction, target)
+        measure.category, measure.scope, measure.department_id = category, "department", 7
+        data.measures.append(measure)
+        if points_:
+            data.readings[measure_id] = points_
+
+    def facts(category: str) -> list[MeasureFact]:
+        return [
+            MeasureFact(x.name, x.direction, x.target, tuple(data.readings.get(x.id, ())))
+            for x in data.measures
+            if x.category == category
+        ]
+
+    score = score_department(
+        comment_measures=facts("comment_theme"),
+        survey_measures=facts("survey_rating"),
+        weights=SCORECARD_DEFAULTS,
+        today=TODAY,
+    )
+    card = department_scorecard(data, 7, data.measures, SCORECARD_DEFAULTS, rows=measure_rows(data))
+    assert card.total == (round(score.total, 1) if score.total is not None else None)
+    assert [(c.component, c.value, c.points, c.detail) for c in card.components] == [
+        (
+            c.component,
+            round(float(c.value), 1) if c.value is not None else None,
+            round(float(c.points), 1),
+            "; ".join(c.inputs),
+        )
+        for c in score.components
+    ]
+    assert (card.note, card.delivery) == (" ".join(score.notes), score.delivery)
+    # Without the rows given, it makes them itself: the same scorecard.
+    assert department_scorecard(data, 7, data.measures, SCORECARD_DEFAULTS) == card

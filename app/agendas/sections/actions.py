@@ -47,20 +47,26 @@ def build_actions(data: AgendaData, base: dict, zone: ZoneInfo) -> m.ActionsSect
     """Open actions, those closed since the previous meeting, and the on-time rate."""
     departments = {d.id: d.name for d in data.departments}
     day = counted_to(data)
-    # Every field of action_fields is already of its type (typed columns, or computed there).
-    rows = [
-        built(m.ActionRow, action_fields(fact, day, zone, departments.get(fact.action.department_id)))
-        for fact in data.actions
-    ]
-    open_rows = [r for r in rows if r.status not in CLOSED_STATUSES]
-    closed_rows = [r for r in rows if r.status in CLOSED_STATUSES]
-    done_rows = [r for r in closed_rows if r.status == "done"]
-    on_time = sum(1 for r in done_rows if r.closed_on_time)
+    # Every field of action_fields is already of its type (typed columns, or computed there). Open and
+    # closed rows, the done ones closed on time and the overdue ones counted in the one pass that makes them.
+    open_rows, closed_rows = [], []
+    done = on_time = overdue = 0
+    for fact in data.actions:
+        fields = action_fields(fact, day, zone, departments.get(fact.action.department_id))
+        row = built(m.ActionRow, fields)
+        status = fields["status"]
+        if status in CLOSED_STATUSES:
+            closed_rows.append(row)
+            if status == "done":
+                done += 1
+                on_time += bool(fields["closed_on_time"])
+        else:
+            open_rows.append(row)
+            overdue += fields["overdue"]
     notes = []
-    overdue = [r for r in open_rows if r.overdue]
     if overdue:
-        notes.append(f"{len(overdue)} open action{'s are' if len(overdue) != 1 else ' is'} overdue.")
-    if not rows:
+        notes.append(f"{overdue} open action{'s are' if overdue != 1 else ' is'} overdue.")
+    if not data.actions:
         notes.append("No actions on the log yet.")
     previous = data.previous
     if previous:
@@ -74,7 +80,7 @@ def build_actions(data: AgendaData, base: dict, zone: ZoneInfo) -> m.ActionsSect
         previous_minutes=minutes,
         open_actions=open_rows,
         closed_since_previous=closed_rows,
-        on_time_rate=round(on_time / len(done_rows) * 100, 1) if done_rows else None,
+        on_time_rate=round(on_time / done * 100, 1) if done else None,
         closed_on_time=on_time,
-        closed_count=len(done_rows),
+        closed_count=done,
     )

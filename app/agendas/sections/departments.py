@@ -4,6 +4,7 @@ practice those reports offer."""
 from app.agendas import model as m
 from app.agendas.built import built
 from app.agendas.data import AgendaData
+from app.agendas.sections.rows import measure_rows as all_measure_rows
 from app.agendas.voice import department_entry_voice, loop_facts, plan_metrics_by_department
 from app.models import Measure
 from app.reports.facts import LoopFacts
@@ -13,15 +14,27 @@ from app.scoring import SCORECARD_DEFAULTS, effective_weights
 
 
 def department_scorecard(
-    data: AgendaData, department_id: int, measures: list[Measure], weights, loop: LoopFacts | None = None
+    data: AgendaData,
+    department_id: int,
+    measures: list[Measure],
+    weights,
+    loop: LoopFacts | None = None,
+    rows: dict[int, m.MeasureRow] | None = None,
 ) -> m.AgendaScorecard:
-    """The department's scorecard from its action counts and its comment and survey measures."""
-    readings = data.readings
+    """The department's scorecard from its action counts and its comment and survey measures (`rows`:
+    the measures' agenda rows, `measure_rows`, when the caller has made them already)."""
+    rows = all_measure_rows(data) if rows is None else rows
     comment_measures, survey_measures = [], []
     for x in measures:
-        if x.category in SCORED_CATEGORIES:
-            fact = measure_fact(x.name, x.direction, x.target, tuple(readings.get(x.id, ())))
-            (comment_measures if x.category == "comment_theme" else survey_measures).append(fact)
+        category = x.category
+        if category == "survey_rating":
+            # Scored on its latest reading alone (survey_measure_score), which the row has found already:
+            # the fact carries that one rather than every reading for the part to search again.
+            latest = rows[x.id].latest
+            survey_measures.append(measure_fact(x.name, x.direction, x.target, () if latest is None else (latest,)))
+        elif category == "comment_theme":
+            # Scored on its trend, the last TREND_PERIODS readings by period (theme_measure_score): the row's.
+            comment_measures.append(measure_fact(x.name, x.direction, x.target, tuple(rows[x.id].trend)))
     loop = loop or data.loop or loop_facts(data)
     score = score_department(
         plan_metrics=loop.plan_metrics.get(department_id, ()),
@@ -57,9 +70,6 @@ def department_scorecard(
     )
 
 
-SCORED_CATEGORIES = ("comment_theme", "survey_rating")
-
-
 def build_department_reports(
     data: AgendaData, base: dict, measure_rows: dict[int, m.MeasureRow]
 ) -> m.DepartmentReportsSection:
@@ -92,7 +102,7 @@ def build_department_reports(
                     "is_external": bool(department.is_external),
                     "presenters": presenters.get(department.id, []),
                     "measures": [measure_rows[x.id] for x in own_measures],
-                    "scorecard": department_scorecard(data, department.id, own_measures, weights, loop),
+                    "scorecard": department_scorecard(data, department.id, own_measures, weights, loop, measure_rows),
                     "report": report_body(*found) if found else None,
                     "submitted": found is not None,
                     "voice": department_entry_voice(
@@ -127,8 +137,9 @@ def report_body(report, author_name: str | None) -> m.ReportBody:
 
 def build_best_practice(base: dict, departments: list[m.DepartmentEntry]) -> m.BestPracticeSection:
     """The best practice offered in the department reports, one item a department."""
+    # Made, not validated again: the entries' own name and report fields, already of these types.
     items = [
-        m.BestPractice(department=e.name, text=e.report.best_practice, report_id=e.report.id)
+        built(m.BestPractice, {"department": e.name, "text": e.report.best_practice, "report_id": e.report.id})
         for e in departments
         if e.report and e.report.best_practice.strip()
     ]

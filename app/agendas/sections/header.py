@@ -5,6 +5,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from app.agendas import model as m
+from app.agendas.built import built
 from app.agendas.data import AgendaData
 from app.meetings.responses import forecast
 from app.models import Answer
@@ -17,21 +18,33 @@ def build_header(data: AgendaData, zone: ZoneInfo) -> m.Header:
     end = start + timedelta(minutes=meeting.duration_minutes)
     departments = {d.id: d for d in data.departments}
     answers = {r.membership_id: r for r in data.responses}
-
-    def answered(seat, answer: Answer) -> bool:
-        return seat.id in answers and answers[seat.id].answer == answer
-
-    def person(seat) -> m.Person:
+    # One pass over the seats: each seat's answer looked up once, its person made once and listed
+    # where the answer puts it (a seat answers one way at most).
+    expected, apologies, delegates, quorum_seats = [], [], [], []
+    for seat in data.seats:
+        response = answers.get(seat.id)
+        answer = response.answer if response is not None else None
         department = departments.get(seat.department_id)
-        return m.Person(
-            membership_id=seat.id,
-            name=seat.name,
-            role=seat.role,
-            department=department.name if department else None,
-            is_external=bool(department and department.is_external),
-            note=answers[seat.id].reason if seat.id in answers else "",
-            delegate_name=answers[seat.id].delegate_name if seat.id in answers else "",
+        # Made, not validated again: every value is of its field's type (the role as the str it validates to).
+        person = built(
+            m.Person,
+            {
+                "membership_id": seat.id,
+                "name": seat.name,
+                "role": str(seat.role),
+                "department": department.name if department else None,
+                "is_external": bool(department and department.is_external),
+                "note": response.reason if response is not None else "",
+                "delegate_name": response.delegate_name if response is not None else "",
+            },
         )
+        if answer == Answer.apologies:
+            apologies.append(person)
+        elif answer == Answer.delegate:
+            delegates.append(person)
+        else:
+            expected.append(person)
+        quorum_seats.append((seat.role, seat.department_id, answer))
 
     previous = data.previous
     return m.Header(
@@ -47,14 +60,10 @@ def build_header(data: AgendaData, zone: ZoneInfo) -> m.Header:
         end_time=end.strftime("%H:%M"),
         duration_minutes=meeting.duration_minutes,
         location=meeting.location,
-        expected_attendees=[
-            person(s) for s in data.seats if not answered(s, Answer.apologies) and not answered(s, Answer.delegate)
-        ],
-        apologies=[person(s) for s in data.seats if answered(s, Answer.apologies)],
-        delegates=[person(s) for s in data.seats if answered(s, Answer.delegate)],
-        forecast=forecast(
-            council, [(s.role, s.department_id, answers[s.id].answer if s.id in answers else None) for s in data.seats]
-        ),
+        expected_attendees=expected,
+        apologies=apologies,
+        delegates=delegates,
+        forecast=forecast(council, quorum_seats),
         previous_meeting=m.MeetingRef(
             id=previous.id, number=previous.number, date=previous.scheduled_at.astimezone(zone).date()
         )

@@ -2,7 +2,7 @@
 
 from app.agendas import model as m
 from app.agendas.built import built, real
-from app.agendas.data import AgendaData
+from app.agendas.data import AgendaData, made
 from app.agendas.sections.rows import NameOf
 from app.initiatives.economics import initiative_economics
 from app.initiatives.priorities import Candidate, Criteria, rank_initiatives
@@ -23,10 +23,13 @@ def build_prioritisation(data: AgendaData, base: dict, name_of: NameOf) -> m.Pri
     }
     ranked = rank_initiatives(
         [
-            Candidate(
+            # The frozen dataclasses made with every field given, without their per-field setattr calls.
+            made(
+                Candidate,
                 id=i.id,
                 created_at=i.created_at,
-                criteria=Criteria(
+                criteria=made(
+                    Criteria,
                     customer_impact=i.customer_impact,
                     yearly_saving=economics[i.id].yearly_saving,
                     effort=i.effort,
