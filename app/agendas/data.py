@@ -454,7 +454,9 @@ def _initiatives():
         select(*columns(Initiative, unread=("description", "version", "updated_at")), *link_columns)
         .outerjoin(InitiativeMeasure, InitiativeMeasure.initiative_id == Initiative.id)
         .where(Initiative.council_id == _council_id(), col(Initiative.status).in_(LIVE_INITIATIVES))
-        .order_by(col(Initiative.created_at), col(Initiative.id))
+        # The links in the measures' order: without it PostgreSQL may give an initiative's measures in
+        # another order from one build to the next (the same agenda, a different JSON and ETag).
+        .order_by(col(Initiative.created_at), col(Initiative.id), col(InitiativeMeasure.measure_id))
     )
 
 

@@ -22,16 +22,19 @@ from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
 from app.agendas import voice as agenda_voice
-from app.agendas.data import AgendaData, load_agenda_data
+from app.agendas.build import build_agenda
+from app.agendas.data import LIVE_INITIATIVES, AgendaData, load_agenda_data
 from app.agendas.voice_data import Voice
 from app.feedback.trends import build_theme_trend
 from app.measures.stats import Point, points_by_measure
 from app.models import (
     Action,
     Council,
+    Initiative,
     InitiativeMeasure,
     Journey,
     JourneyStep,
+    Measure,
     Meeting,
     Membership,
     StepDepartment,
@@ -160,3 +163,30 @@ def test_points_with_shared_periods_are_the_points_their_constructor_makes(readi
     made = points_by_measure([(m, p.isoformat(), v) for m, p, v in rows], date.fromisoformat)
     assert made == expected
     assert all(type(p.period) is date for points in made.values() for p in points)
+
+
+def test_an_initiatives_measures_come_in_the_measures_order_build_after_build(engine, session):
+    """Linked newest measure first, each link its own insert (so the table's own order is not the measures'):
+    the load gives them, and the agenda lists them, in the measures' order, on both engines."""
+    council = load_demo(session=session, today=TODAY)
+    initiative = session.exec(
+        select(Initiative).where(Initiative.council_id == council.id, col(Initiative.status).in_(LIVE_INITIATIVES))
+    ).first()
+    added = [Measure(council_id=council.id, name=f"Linked {i}") for i in range(4)]
+    session.add_all(added)
+    session.flush()
+    for measure in sorted(added, key=lambda x: -x.id):
+        session.add(InitiativeMeasure(initiative_id=initiative.id, measure_id=measure.id))
+        session.flush()
+    session.commit()
+    meeting = session.exec(
+        select(Meeting).where(Meeting.council_id == council.id).order_by(col(Meeting.scheduled_at).desc())
+    ).first()
+    with Session(engine) as fresh:
+        data = load_agenda_data(session=fresh, council=fresh.get(Council, council.id), meeting=meeting, today=TODAY)
+        agenda = build_agenda(data)
+    linked = [x.measure_id for x in data.initiative_measures if x.initiative_id == initiative.id]
+    assert {m.id for m in added} <= set(linked) and linked == sorted(linked)
+    rows = [row for section in agenda.sections for row in getattr(section, "initiatives", None) or []]
+    shown = [m.measure_id for row in rows if row.id == initiative.id for m in row.measures]
+    assert shown == sorted(linked)
