@@ -185,3 +185,12 @@ def check_if_match(if_match: str | None, version: int, *, current: dict | None =
 def today_in(timezone: str) -> date:
     """Today's date where the council meets."""
     return datetime.now(ZoneInfo(timezone)).date()
+
+
+def made(cls: type[T], fields: dict) -> T:
+    """The frozen dataclass `cls` holding `fields` (every field, each already of its type), as `cls(**fields)` makes
+    it but without its __init__'s object.__setattr__ call per field: the scorecard, the ranking and the agenda make
+    such objects by the hundred a build from values already typed. `fields` becomes the instance's own dict."""
+    instance = object.__new__(cls)
+    object.__setattr__(instance, "__dict__", fields)
+    return instance

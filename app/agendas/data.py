@@ -247,17 +247,8 @@ def load_agenda_data(*, session: Session, council: Council, meeting: Meeting, to
     return data
 
 
-_new = object.__new__
 # One of the named tuples above from its values in field order, without the generated __new__'s call.
 tuple_of = tuple.__new__
-
-
-def made(cls, /, **fields):
-    """A frozen dataclass `cls`, with every field given, as its __init__ makes it but without
-    the frozen per-field setattr calls: the agenda makes hundreds (journey steps) from rows already typed."""
-    instance = _new(cls)
-    instance.__dict__.update(fields)
-    return instance
 
 
 @cache

@@ -9,6 +9,8 @@ itself in 60,000 / (300,000 / 12) = 2.4 months.
 
 from dataclasses import dataclass
 
+from app.common import made
+
 
 @dataclass(frozen=True)
 class Economics:
@@ -26,15 +28,9 @@ def initiative_economics(*, failure_volume_per_year: float, unit_cost: float, im
     payback = implementation_cost / (yearly_saving / 12) if yearly_saving > 0 else None
     # Economics(...) with every field given, as its __init__ makes it but without the frozen per-field
     # setattr calls: the agenda works out every current and proposed initiative's (a hundred a build).
-    economics = _new(Economics)
     fields = {
         "yearly_saving": yearly_saving,
         "net_first_year": yearly_saving - implementation_cost,
         "payback_months": payback,
     }
-    _set(economics, "__dict__", fields)
-    return economics
-
-
-_new = object.__new__
-_set = object.__setattr__
+    return made(Economics, fields)

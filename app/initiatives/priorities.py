@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.common import made
 from app.scoring import PRIORITY_DEFAULTS
 
 CRITERIA = tuple(PRIORITY_DEFAULTS)
@@ -108,27 +109,16 @@ def score_initiative(criteria: Criteria, weights: Mapping[str, float], *, max_sa
             note = "; ".join(n for n in (note, "weight 0: not counted") if n)
         # Part(...) with every field given, as its __init__ makes it but without the frozen per-field
         # setattr calls: five a proposal, every proposal of every agenda.
-        part = _new(Part)
-        _set(
-            part,
-            "__dict__",
-            {
-                "criterion": criterion,
-                "raw": raw,
-                "normalised": normalised,
-                "weight": weight,
-                "points": points,
-                "note": note,
-            },
-        )
-        parts.append(part)
-    score = _new(Score)  # as Score(...) makes it, every field given
-    _set(score, "__dict__", {"total": sum(p.points for p in parts), "breakdown": tuple(parts)})
-    return score
-
-
-_new = object.__new__
-_set = object.__setattr__
+        fields = {
+            "criterion": criterion,
+            "raw": raw,
+            "normalised": normalised,
+            "weight": weight,
+            "points": points,
+            "note": note,
+        }
+        parts.append(made(Part, fields))
+    return made(Score, {"total": sum(p.points for p in parts), "breakdown": tuple(parts)})  # as Score(...) makes it
 
 
 def rank_initiatives(candidates: Sequence[Candidate], weights: Mapping[str, float]) -> list[Ranked]:
@@ -141,7 +131,5 @@ def rank_initiatives(candidates: Sequence[Candidate], weights: Mapping[str, floa
     )
     ranked = []
     for i, (c, s) in enumerate(scored, start=1):
-        made = _new(Ranked)  # as Ranked(...) makes it, every field given
-        _set(made, "__dict__", {"rank": i, "candidate": c, "score": s})
-        ranked.append(made)
+        ranked.append(made(Ranked, {"rank": i, "candidate": c, "score": s}))  # as Ranked(...) makes it
     return ranked

@@ -27,6 +27,7 @@ from datetime import date
 from functools import cache
 from operator import attrgetter
 
+from app.common import made
 from app.measures.stats import TREND_PERIODS, Point, meets_target
 
 _period = attrgetter("period")
@@ -46,19 +47,14 @@ class MeasureFact:
     since: date | None = None
 
 
-_new = object.__new__
-_set = object.__setattr__
-
-
 def measure_fact(
     name: str, direction: str, target: float | None, readings: tuple[Point, ...], since: date | None = None
 ) -> MeasureFact:
     """`MeasureFact(...)` as its __init__ makes it, without the frozen per-field setattr calls: the agenda
     makes one for every scored measure of every department (a hundred or more a build)."""
-    fact = _new(MeasureFact)
-    fields = {"name": name, "direction": direction, "target": target, "readings": readings, "since": since}
-    _set(fact, "__dict__", fields)
-    return fact
+    return made(
+        MeasureFact, {"name": name, "direction": direction, "target": target, "readings": readings, "since": since}
+    )
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.common import made
 from app.reports.score_parts import (
     FeedbackFacts,
     FeedbackSums,
@@ -202,16 +203,8 @@ def score_department(
         total = None
     else:
         total = sum(p.points for p in components)
-    score = _new(DepartmentScore)
     fields = {"total": total, "components": tuple(components), "notes": tuple(notes), "delivery": delivery}
-    _set(score, "__dict__", fields)
-    return score
-
-
-# A frozen dataclass's __init__ sets each field through object.__setattr__; the scorecard and the agenda
-# (three components a department, forty departments a build) make them with every field given instead.
-_new = object.__new__
-_set = object.__setattr__
+    return made(DepartmentScore, fields)
 
 
 def _component(
@@ -226,10 +219,8 @@ def _component(
     explains: str,
 ) -> Component:
     """`Component(...)` with every field given, as its __init__ makes it."""
-    made = _new(Component)
-    _set(
-        made,
-        "__dict__",
+    return made(
+        Component,
         {
             "component": component,
             "label": label,
@@ -242,7 +233,6 @@ def _component(
             "explains": explains,
         },
     )
-    return made
 
 
 def left_out_note(scores: Mapping[str, DepartmentScore]) -> str | None:

@@ -2,9 +2,10 @@
 
 from app.agendas import model as m
 from app.agendas.built import built
-from app.agendas.data import AgendaData, made
+from app.agendas.data import AgendaData
 from app.agendas.sections.rows import NameOf
 from app.agendas.voice import flag_notes, overall_voice, theme_flags
+from app.common import made
 from app.journeys.matrix import MatrixDepartment, MatrixStep, gaps_and_overlaps
 
 
@@ -32,11 +33,13 @@ def journey_issues(data: AgendaData, name_of: NameOf) -> tuple[list[m.JourneyIss
         steps_of.setdefault(s.journey_id, []).append(
             made(
                 MatrixStep,
-                id=s.id,
-                position=s.position,
-                name=s.name,
-                channel=s.channel,
-                responsibilities=responsibilities.get(s.id, {}),
+                {
+                    "id": s.id,
+                    "position": s.position,
+                    "name": s.name,
+                    "channel": s.channel,
+                    "responsibilities": responsibilities.get(s.id, {}),
+                },
             )
         )
     issues, notes = [], []

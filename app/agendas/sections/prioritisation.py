@@ -2,8 +2,9 @@
 
 from app.agendas import model as m
 from app.agendas.built import built, real
-from app.agendas.data import AgendaData, made
+from app.agendas.data import AgendaData
 from app.agendas.sections.rows import NameOf
+from app.common import made
 from app.initiatives.economics import initiative_economics
 from app.initiatives.priorities import Candidate, Criteria, rank_initiatives
 from app.models import InitiativeStatus
@@ -26,16 +27,20 @@ def build_prioritisation(data: AgendaData, base: dict, name_of: NameOf) -> m.Pri
             # The frozen dataclasses made with every field given, without their per-field setattr calls.
             made(
                 Candidate,
-                id=i.id,
-                created_at=i.created_at,
-                criteria=made(
-                    Criteria,
-                    customer_impact=i.customer_impact,
-                    yearly_saving=economics[i.id].yearly_saving,
-                    effort=i.effort,
-                    strategic_fit=i.strategic_fit,
-                    confidence=i.confidence,
-                ),
+                {
+                    "id": i.id,
+                    "created_at": i.created_at,
+                    "criteria": made(
+                        Criteria,
+                        {
+                            "customer_impact": i.customer_impact,
+                            "yearly_saving": economics[i.id].yearly_saving,
+                            "effort": i.effort,
+                            "strategic_fit": i.strategic_fit,
+                            "confidence": i.confidence,
+                        },
+                    ),
+                },
             )
             for i in proposed
         ],
