@@ -324,9 +324,6 @@ class AgendaFiles:
     def page_name(key: AgendaKey, tag: str) -> str:
         return AgendaFiles.name(key).removesuffix(".agenda") + f"-{tag}.page"
 
-    def has_page(self, key: AgendaKey, tag: str) -> bool:
-        return os.path.exists(os.path.join(self.folder, self.page_name(key, tag)))
-
     def read_page(self, key: AgendaKey, tag: str) -> PageAgenda | None:
         """What the agenda page reads of the agenda of `key` beside the HTML written with `tag`
         (app/agendas/page_agenda.py), if a process has written it."""

@@ -47,10 +47,7 @@ def _readable_agenda(*, session: Session, access: Access, meeting: Meeting, cach
 def council_seats(*, session: Session, council: Council) -> list[Seat]:
     """Every seat on the council whose account is active, chair first."""
     rows = session.exec(
-        select(Membership, User)
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.council_id == council.id, col(User.is_active))
-        .order_by(col(User.name), col(Membership.id))
+        _active_seats(select(Membership, User), council).order_by(col(User.name), col(Membership.id))
     ).all()
     seats = [
         Seat(membership_id=m.id, role=m.role, person=Person(name=u.name, email=u.email), user_id=u.id) for m, u in rows
@@ -60,12 +57,14 @@ def council_seats(*, session: Session, council: Council) -> list[Seat]:
 
 def count_seats(*, session: Session, council: Council) -> int:
     """How many seats council_seats lists, counted by the database (a publish records only the number)."""
-    return session.exec(
-        select(func.count())
-        .select_from(Membership)
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.council_id == council.id, col(User.is_active))
-    ).one()
+    return session.exec(_active_seats(select(func.count()).select_from(Membership), council)).one()
+
+
+def _active_seats(statement, council: Council):
+    """`statement` over the council's seats whose account is active (what council_seats lists)."""
+    return statement.join(User, User.id == Membership.user_id).where(
+        Membership.council_id == council.id, col(User.is_active)
+    )
 
 
 def organizer(*, seats: list[Seat], mail_from: str) -> Person:
