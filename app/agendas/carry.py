@@ -5,6 +5,7 @@ The carried item is a new AOB item of the next meeting, linked to the original
 "carried from Meeting N". With no next meeting to carry it to, the chair is told so.
 """
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.auth import Access
@@ -32,11 +33,17 @@ def next_meeting(*, session: Session, meeting: Meeting) -> Meeting | None:
     ).first()
 
 
+# Built once (the minutes page asks on every open); the ids are an expanding parameter.
+_CARRIED = select(AobItem.carried_from_id).where(
+    col(AobItem.carried_from_id).in_(bindparam("item_ids", expanding=True))
+)
+
+
 def carried_ids(*, session: Session, item_ids: list[int]) -> set[int]:
     """Which of these AOB items have already been carried forward."""
     if not item_ids:
         return set()
-    rows = session.exec(select(AobItem.carried_from_id).where(col(AobItem.carried_from_id).in_(item_ids)))
+    rows = session.exec(_CARRIED, params={"item_ids": item_ids})
     return {row for row in rows if row is not None}
 
 

@@ -5,6 +5,7 @@ import weakref
 from datetime import UTC, date
 from functools import partial
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -21,17 +22,20 @@ from app.errors import Conflict, Forbidden
 from app.models import AgendaSnapshot, Meeting, MeetingStatus, Role, utcnow
 from app.revision import stamp_for
 
+# Built once (the agenda and minutes pages read it on every open): a select is immutable, the meeting a parameter.
+_LATEST_SNAPSHOT = (
+    select(AgendaSnapshot)
+    .options(defer(AgendaSnapshot.content))
+    .where(AgendaSnapshot.meeting_id == bindparam("meeting_id"))
+    .order_by(col(AgendaSnapshot.version).desc())
+    .limit(1)
+)
+
 
 def latest_snapshot(*, session: Session, meeting: Meeting) -> AgendaSnapshot | None:
     """The agenda as last circulated, if it has been (its content, most of a megabyte, read when first used:
     a reader the cache answers needs only the row's key)."""
-    return session.exec(
-        select(AgendaSnapshot)
-        .options(defer(AgendaSnapshot.content))
-        .where(AgendaSnapshot.meeting_id == meeting.id)
-        .order_by(col(AgendaSnapshot.version).desc())
-        .limit(1)
-    ).first()
+    return session.exec(_LATEST_SNAPSHOT, params={"meeting_id": meeting.id}).first()
 
 
 def live_agenda(

@@ -128,8 +128,9 @@ def agenda_for(
     With the app's agenda `cache`, that of the one the agenda page keeps for the council's data (read-only)."""
     snapshot = latest_snapshot(session=session, meeting=meeting)
     if cache is not None:
-        # The agenda page's key (agenda_service.agenda_entry).
-        stamp = draft_stamp(session, access)
+        # The agenda page's key (agenda_service.agenda_entry). A circulated agenda is kept under its snapshot
+        # whatever the council's stamp says (agenda_service.kept_entry): no statement for a stamp it does not use.
+        stamp = draft_stamp(session, access) if snapshot is None else None
         return kept_outline(
             session=session, access=access, meeting=meeting, snapshot=snapshot, cache=cache, stamp=stamp
         )

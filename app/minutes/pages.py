@@ -11,6 +11,8 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
+from markupsafe import Markup, escape
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.agendas.carry import carried_ids
@@ -44,6 +46,17 @@ ATTENDANCE_WORDS = (
     ("absent", "absent", "absent"),
 )
 ATTENDANCE_CHOICES = {"present": "Present", "apologies": "Apologies", "absent": "Absent", "delegate": "Delegate"}
+# The attendance form's choices with each answer marked, written once: the form has a select per seat (forty on a
+# five-year council), and the template's loop over the choices was a fifth of the page's render.
+ATTENDANCE_OPTIONS = {
+    status: Markup(
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if status == value else ""}>{escape(text)}</option>'
+            for value, text in ATTENDANCE_CHOICES.items()
+        )
+    )
+    for status in (None, *ATTENDANCE_CHOICES)
+}
 # What a new action is due by unless the secretary picks a date.
 DEFAULT_DUE_DAYS = 14
 # Actions are raised under the standard items (1–9); standing items take decisions only.
@@ -132,6 +145,7 @@ def show_minutes(
             "not_started": not_started_note(meeting, access.council.timezone),
             "state": meeting_state(meeting),
             "choices": ATTENDANCE_CHOICES,
+            "status_options": ATTENDANCE_OPTIONS,
             "notes_max": NOTES_MAX,
             "can_email": bool(settings.SMTP_URL),
             # The correction round.
@@ -213,14 +227,17 @@ def record_forms(doc, *, item: str, default_due, typed: TypedRows | None) -> dic
     }
 
 
+# Built once, as the minutes' own statements are (app/minutes/data.py).
+_THEMES = (
+    select(Theme.id, Theme.name)
+    .where(Theme.council_id == bindparam("council_id"))
+    .order_by(col(Theme.name), col(Theme.id))
+)
+
+
 def council_themes(session: Session, council_id: int) -> list[tuple[int, str]]:
     """The council's feedback themes by name: what a decision can record as reviewed."""
-    return [
-        (theme_id, name)
-        for theme_id, name in session.exec(
-            select(Theme.id, Theme.name).where(Theme.council_id == council_id).order_by(col(Theme.name), col(Theme.id))
-        )
-    ]
+    return [(theme_id, name) for theme_id, name in session.exec(_THEMES, params={"council_id": council_id})]
 
 
 def approved_refusal(session: Session, meeting: Meeting) -> str | None:
