@@ -85,6 +85,8 @@ class MinutesData:
     aob: list[tuple[AobItem, str | None]] = field(default_factory=list)
     # AOB id → the number of the meeting it was carried from.
     aob_carried_from: dict[int, int] = field(default_factory=dict)
+    # The ids of those AOB items carried on to a later meeting (app/agendas/carry.py), read with them.
+    aob_carried: set[int] = field(default_factory=set)
     amendments: list[tuple[MinutesAmendment, str | None]] = field(default_factory=list)
     # Corrections proposed in the round, with the names of who proposed and who decided.
     corrections: list[tuple[MinutesCorrection, str | None, str | None]] = field(default_factory=list)

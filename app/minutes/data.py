@@ -9,7 +9,7 @@ one meeting, and the next meeting's date. The agenda it followed is loaded apart
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, or_
+from sqlalchemy import bindparam, exists, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -86,9 +86,10 @@ def _actions(*, register: bool):
 
 # With the council's open-action register (the JSON, the Word minutes), and without it (the page).
 _ACTIONS = {True: _actions(register=True), False: _actions(register=False)}
-_submitter = aliased(User)
+_submitter, _carried_on = aliased(User), aliased(AobItem)
+# Whether each item was carried on to a later meeting comes in the same query (carry.carried_ids asks it apart).
 _AOB = (
-    select(AobItem, _submitter.name)
+    select(AobItem, _submitter.name, exists().where(_carried_on.carried_from_id == AobItem.id))
     .outerjoin(Membership, col(Membership.id) == AobItem.submitted_by_id)
     .outerjoin(_submitter, _submitter.id == Membership.user_id)
     .where(AobItem.meeting_id == bindparam("meeting_id"))
@@ -211,7 +212,10 @@ def load_minutes_data(
             _ACTIONS[register], params={"council_id": council.id, "meeting_id": meeting.id}
         )
     ]
-    data.aob = list(session.exec(_AOB, params={"meeting_id": meeting.id}))
+    for item, submitter, carried_on in session.exec(_AOB, params={"meeting_id": meeting.id}):
+        data.aob.append((item, submitter))
+        if carried_on:
+            data.aob_carried.add(item.id)
     data.aob_carried_from = load_carried_from(session=session, items=[item for item, _ in data.aob])
     data.amendments = load_amendments(session=session, meeting=meeting)
     data.corrections = load_corrections(session=session, meeting=meeting)

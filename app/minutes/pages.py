@@ -127,7 +127,9 @@ def show_minutes(
             "editing": editing,
             # Unfinished AOB the chair may carry to the next meeting (app/agendas/carry.py).
             "can_carry": access.is_(Role.chair) and not cancelled,
-            "aob_carried": carried_ids(session=session, item_ids=[a.id for a in doc.aob]),
+            "aob_carried": read.aob_carried
+            if read.aob_carried is not None
+            else carried_ids(session=session, item_ids=[a.id for a in doc.aob]),
             "recorder": recorder,
             "is_chair": access.is_(Role.chair),
             "approved": approved,

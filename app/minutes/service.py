@@ -97,6 +97,7 @@ class MinutesRead:
     doc: MinutesDoc
     minutes: Minutes | None  # the record (None before the first write)
     seats: list[Seat] | None  # the council's seats, when the document was built from the rows (not as approved)
+    aob_carried: set[int] | None = None  # its AOB items carried on to a later meeting, when built from the rows
 
 
 def read_minutes(
@@ -118,7 +119,7 @@ def read_minutes(
         register=register,
         minutes_read=True,
     )
-    return MinutesRead(doc=build_minutes(data), minutes=minutes, seats=data.seats)
+    return MinutesRead(doc=build_minutes(data), minutes=minutes, seats=data.seats, aob_carried=data.aob_carried)
 
 
 def get_item_notes(*, session: Session, access: Access, meeting: Meeting, number: int) -> MinutesItemPublic:
