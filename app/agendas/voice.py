@@ -15,9 +15,7 @@ the Word renderer may read without loading these builders (or the feedback domai
 
 from collections.abc import Iterable
 from datetime import date
-from itertools import repeat
 from math import floor
-from operator import add, gt, mul, sub, truediv
 
 from app.agendas.built import built
 from app.agendas.voice_data import TOP_THEMES
@@ -189,24 +187,23 @@ class WindowFit:
 
     def change(self, negatives: list[int]) -> float:
         """The fitted change of `negatives[i] / asked[i]` (rounded to 6 places, as the trends do)."""
-        # share_of month by month, and the two sums, each a chain of maps over the months: the same
-        # operations on the same floats in the same order as a loop (the sums add their terms in the
-        # months' order, as `sum` does on this Python), without the interpreter's work a month; about a
-        # tenth of a build's bytecode was this loop. A share within 1e-6 of a half goes to `round` itself.
-        asked = self.asked
-        quotients = list(map(truediv, map(negatives.__getitem__, self.months), asked))  # count / n
-        scaled = list(map(mul, quotients, repeat(1e6)))
-        wholes = list(map(floor, scaled))
-        parts = list(map(sub, scaled, wholes))
-        if min(map(abs, map(sub, parts, repeat(0.5)))) < 1e-6:
-            shares = [
-                round(q, 6) if -1e-6 < part - 0.5 < 1e-6 else (whole + (part > 0.5)) / 1e6
-                for q, part, whole in zip(quotients, parts, wholes, strict=True)
-            ]
-        else:
-            shares = list(map(truediv, map(add, wholes, map(gt, parts, repeat(0.5))), repeat(1e6)))
-        mean_y = sum(map(mul, shares, asked)) / self.total
-        moment = sum(map(mul, self.levers, map(sub, shares, repeat(mean_y))))
+        # share_of inlined, and the weighted sum added as each share is made (in the months'
+        # order, as the two passes added it): a call a month costs as much as the share itself.
+        shares = []
+        append = shares.append
+        sum_y = 0
+        for i, n in zip(self.months, self.asked, strict=True):
+            count = negatives[i]
+            scaled = count / n * 1e6
+            whole = floor(scaled)
+            part = scaled - whole
+            share = round(count / n, 6) if -1e-6 < part - 0.5 < 1e-6 else (whole + (part > 0.5)) / 1e6
+            append(share)
+            sum_y += share * n
+        mean_y = sum_y / self.total
+        moment = 0
+        for share, lever in zip(shares, self.levers, strict=True):
+            moment += lever * (share - mean_y)
         return round(moment / self.spread * self.span, 6)
 
 
