@@ -253,9 +253,21 @@ def survey_measure_score(measure: MeasureFact) -> tuple[float | None, str]:
         return None, f"{measure.name}: no target, not counted"
     if not measure.readings:
         return None, f"{measure.name}: no readings yet"
-    latest = max(measure.readings, key=_period).value
-    score = attainment(measure.direction, latest, measure.target)
-    return score, f"{measure.name}: latest {latest:g} against target {measure.target:g} scores {score:.0f}"
+    return latest_survey_score(measure.name, measure.direction, measure.target, max(measure.readings, key=_period))
+
+
+def latest_survey_score(
+    name: str, direction: str, target: float | None, latest: Point | None
+) -> tuple[float | None, str]:
+    """`survey_measure_score` of a survey measure whose latest reading (by period) is `latest` (None without
+    readings): the agenda's measure rows have found it already."""
+    if target is None:
+        return None, f"{name}: no target, not counted"
+    if latest is None:
+        return None, f"{name}: no readings yet"
+    value = latest.value
+    score = attainment(direction, value, target)
+    return score, f"{name}: latest {value:g} against target {target:g} scores {score:.0f}"
 
 
 def average(results: Sequence[tuple[float | None, str]], empty: str) -> tuple[float | None, list[str]]:

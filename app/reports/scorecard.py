@@ -137,9 +137,13 @@ def delivery_from_counts(counts: ActionCounts | None) -> tuple[float | None, lis
     ]
 
 
-def _comment_trend(
+NO_PLAN_METRIC = "no action-plan metric yet: pick one in a five-whys workshop"
+
+
+def comment_trend_part(
     feedback: FeedbackSums | None, comment_measures: Sequence[MeasureFact], today: date
 ) -> tuple[float | None, list[str]]:
+    """The comment-trend part: from feedback where it names themes, else from the comment-theme measures."""
     if feedback is not None and feedback.themes:
         return comment_trend_from_feedback(feedback, today=today)
     value, inputs = average([theme_measure_score(m) for m in comment_measures], "no feedback themes yet")
@@ -148,14 +152,48 @@ def _comment_trend(
     return value, inputs
 
 
-def _survey(
-    feedback: FeedbackSums | None, survey_measures: Sequence[MeasureFact], today: date
+def survey_part(
+    feedback: FeedbackSums | None, survey_results: list[tuple[float | None, str]], today: date
 ) -> tuple[float | None, list[str]]:
-    results = [survey_measure_score(m) for m in survey_measures]
+    """The survey part: the feedback's goal-support rating first, then each survey measure's score (`survey_results`,
+    `survey_measure_score` of each, in the measures' order; the list is added to)."""
     rating, line = rating_from_feedback(feedback, today=today) if feedback is not None else (None, None)
     if line is not None:
-        results.insert(0, (rating, line))
-    return average(results, "no goal-support ratings or survey-rating measures yet")
+        survey_results.insert(0, (rating, line))
+    return average(survey_results, "no goal-support ratings or survey-rating measures yet")
+
+
+def delivery_line(counts: ActionCounts | None) -> str | None:
+    """Delivery as the scorecard shows it beside the score: None when no action fell due."""
+    delivered, delivery_lines = delivery_from_counts(counts)
+    return f"Delivery (not scored): {delivery_lines[0]}" if delivered is not None else None
+
+
+def weigh(
+    values: Mapping[str, tuple[float | None, list[str]]], weights: Mapping[str, float]
+) -> tuple[list[tuple], float | None, list[str]]:
+    """The parts' `(value, inputs)` weighed: `(component, value, weight, share, points, inputs, included)` for
+    each of COMPONENTS in order, the total (None without data or weight) and the notes saying why not."""
+    available = [c for c in COMPONENTS if values[c][0] is not None]
+    total_weight = sum(float(weights.get(c, 0)) for c in available)
+    notes = []
+    parts = []
+    for c in COMPONENTS:
+        value, inputs = values[c]
+        weight = float(weights.get(c, 0))
+        included = value is not None and total_weight > 0
+        share = weight / total_weight * 100 if included else 0.0
+        points = value * share / 100 if included else 0.0
+        parts.append((c, value, weight, share, points, inputs, included))
+    if not available:
+        notes.append("No data for any part yet.")
+        total = None
+    elif total_weight <= 0:
+        notes.append("Every part with data has weight 0.")
+        total = None
+    else:
+        total = sum(part[4] for part in parts)
+    return parts, total, notes
 
 
 def score_department(
@@ -175,35 +213,17 @@ def score_department(
     if feedback is not None and not isinstance(feedback, FeedbackSums):
         feedback = feedback_sums(feedback, today=today)
     values = {
-        "action_plan": average(
-            [plan_metric_score(m) for m in plan_metrics], "no action-plan metric yet: pick one in a five-whys workshop"
-        ),
-        "comment_trend": _comment_trend(feedback, comment_measures, today),
-        "survey_rating": _survey(feedback, survey_measures, today),
+        "action_plan": average([plan_metric_score(m) for m in plan_metrics], NO_PLAN_METRIC),
+        "comment_trend": comment_trend_part(feedback, comment_measures, today),
+        "survey_rating": survey_part(feedback, [survey_measure_score(m) for m in survey_measures], today),
     }
     counts = action_counts if action_counts is not None else count_actions(actions, today=today)
-    delivered, delivery_lines = delivery_from_counts(counts)
-    delivery = f"Delivery (not scored): {delivery_lines[0]}" if delivered is not None else None
-    available = [c for c in COMPONENTS if values[c][0] is not None]
-    total_weight = sum(float(weights.get(c, 0)) for c in available)
-    notes = []
-    components = []
-    for c in COMPONENTS:
-        value, inputs = values[c]
-        weight = float(weights.get(c, 0))
-        included = value is not None and total_weight > 0
-        share = weight / total_weight * 100 if included else 0.0
-        points = value * share / 100 if included else 0.0
-        components.append(_component(c, LABELS[c], value, weight, share, points, tuple(inputs), included, EXPLAINS[c]))
-    if not available:
-        notes.append("No data for any part yet.")
-        total = None
-    elif total_weight <= 0:
-        notes.append("Every part with data has weight 0.")
-        total = None
-    else:
-        total = sum(p.points for p in components)
-    fields = {"total": total, "components": tuple(components), "notes": tuple(notes), "delivery": delivery}
+    parts, total, notes = weigh(values, weights)
+    components = tuple(
+        _component(c, LABELS[c], value, weight, share, points, tuple(inputs), included, EXPLAINS[c])
+        for c, value, weight, share, points, inputs, included in parts
+    )
+    fields = {"total": total, "components": components, "notes": tuple(notes), "delivery": delivery_line(counts)}
     return made(DepartmentScore, fields)
 
 

@@ -22,8 +22,9 @@ from app.agendas.sections.departments import department_scorecard
 from app.agendas.sections.rows import measure_rows
 from app.measures.stats import TREND_PERIODS, Point, measure_stats, points, points_by_measure
 from app.models import Council, Meeting, Reading
-from app.reports.score_parts import MeasureFact, theme_measure_score
-from app.reports.scorecard import score_department
+from app.reports.facts import LoopFacts
+from app.reports.score_parts import FeedbackSums, MeasureFact, theme_measure_score
+from app.reports.scorecard import ActionCounts, score_department
 from app.scoring import SCORECARD_DEFAULTS
 from bench.data import SIZES, generate
 from tests.demodb import load_demo
@@ -231,3 +232,92 @@ def test_a_departments_scorecard_from_its_rows_is_the_scorecard_of_every_reading
     assert (card.note, card.delivery) == (" ".join(score.notes), score.delivery)
     # Without the rows given, it makes them itself: the same scorecard.
     assert department_scorecard(data, 7, data.measures, SCORECARD_DEFAULTS) == card
+
+
+def as_shown(score) -> m.AgendaScorecard:
+    """`score_department`'s score as the agenda shows it."""
+    return m.AgendaScorecard(
+        total=round(score.total, 1) if score.total is not None else None,
+        components=[
+            m.AgendaScoreComponent(
+                component=c.component,
+                label=c.label,
+                value=round(float(c.value), 1) if c.value is not None else None,
+                weight=c.weight,
+                points=round(float(c.points), 1),
+                detail="; ".join(c.inputs),
+            )
+            for c in score.components
+        ],
+        note=" ".join(score.notes),
+        delivery=score.delivery,
+    )
+
+
+# The agenda makes a department's scorecard straight from the parts (no Component or DepartmentScore on the
+# way): the scorecard score_department gives, with every part in play (action-plan metrics, feedback with and
+# without themes or ratings, delivery counts, weights with zeros), field for field and in its JSON.
+counts = st.integers(0, 40)
+plan_metric = st.tuples(st.none() | values, readings, st.none() | st.dates(date(2024, 6, 1), date(2026, 11, 1)))
+feedback = st.none() | st.builds(
+    FeedbackSums,
+    counts,
+    counts,
+    st.lists(st.tuples(st.sampled_from(["Queues", "Forms", "Staff"]), counts, counts), max_size=3),
+    st.integers(0, 400),
+    counts,
+    st.just(1),
+    st.sampled_from([5, 7, 10]),
+)
+action_counts = st.none() | st.builds(ActionCounts, counts, counts, counts, counts)
+weights = st.fixed_dictionaries({c: st.sampled_from([0, 0.0, 10, 25.5, 50]) for c in SCORECARD_DEFAULTS})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(categories, st.sampled_from(["higher_is_better", "lower_is_better"]), st.none() | values, readings),
+        max_size=5,
+    ),
+    st.lists(plan_metric, max_size=3),
+    feedback,
+    action_counts,
+    st.none() | weights,
+)
+def test_a_departments_scorecard_is_the_scorecard_score_department_gives(measures, plans, sums, actions, chosen):
+    data = AgendaData(council=None, meeting=None, today=TODAY)
+    for measure_id, (category, direction, target, points_) in enumerate(measures, start=1):
+        measure = Measure(measure_id, direction, target)
+        measure.category, measure.scope, measure.department_id = category, "department", 7
+        data.measures.append(measure)
+        if points_:
+            data.readings[measure_id] = points_
+    if actions is not None:
+        data.department_action_counts[7] = actions
+    metrics = [
+        MeasureFact(f"P{i}", "higher_is_better", target, tuple(points_), since)
+        for i, (target, points_, since) in enumerate(plans)
+    ]
+    loop = LoopFacts(plan_metrics={7: metrics}, feedback={} if sums is None else {7: sums})
+    weights = SCORECARD_DEFAULTS if chosen is None else chosen
+
+    def facts(category: str) -> list[MeasureFact]:
+        return [
+            MeasureFact(x.name, x.direction, x.target, tuple(data.readings.get(x.id, ())))
+            for x in data.measures
+            if x.category == category
+        ]
+
+    score = score_department(
+        plan_metrics=metrics,
+        feedback=sums,
+        comment_measures=facts("comment_theme"),
+        survey_measures=facts("survey_rating"),
+        action_counts=actions,
+        weights=weights,
+        today=TODAY,
+    )
+    card = department_scorecard(data, 7, data.measures, weights, loop, measure_rows(data))
+    expected = as_shown(score)
+    assert card == expected
+    assert card.model_dump_json() == expected.model_dump_json()

@@ -141,6 +141,16 @@ def test_a_departments_window_fit_is_fitted_change_to_the_bit(asked, themes):
         assert repr(fit.change(negatives) if fit else None) == repr(expected)
 
 
+def test_a_window_fits_shares_on_a_half_are_rounds():
+    """Shares whose sixth place is a tie (3 / 128 = 0.0234375: round gives 0.023438) or within 1e-6 of one
+    go to round itself; a fit made of them is fitted_change's to the bit."""
+    for asked in ([128, 128, 128], [128, 256, 640, 128], [3, 128, 7, 1280]):
+        for counts in ([3, 5, 7, 1], [1, 3, 0, 9], [9, 1, 3, 5], [127, 0, 5, 3]):
+            negatives = counts[: len(asked)]
+            shares_ = [round(c / n, 6) for c, n in zip(negatives, asked, strict=True)]
+            assert repr(WindowFit.of(asked).change(negatives)) == repr(fitted_change(shares_, asked)), (asked, counts)
+
+
 def test_a_share_is_rounds_share_to_the_bit():
     for asked in range(1, 400):
         for count in range(asked + 1):

@@ -8,8 +8,22 @@ from app.agendas.sections.rows import measure_rows as all_measure_rows
 from app.agendas.voice import department_entry_voice, loop_facts, plan_metrics_by_department
 from app.models import Measure
 from app.reports.facts import LoopFacts
-from app.reports.score_parts import measure_fact
-from app.reports.scorecard import left_out_note, score_department
+from app.reports.score_parts import (
+    average,
+    comment_trend_from_feedback,
+    latest_survey_score,
+    measure_fact,
+    plan_metric_score,
+)
+from app.reports.scorecard import (
+    LABELS,
+    NO_PLAN_METRIC,
+    comment_trend_part,
+    delivery_line,
+    left_out_note,
+    survey_part,
+    weigh,
+)
 from app.scoring import SCORECARD_DEFAULTS, effective_weights
 
 
@@ -22,50 +36,59 @@ def department_scorecard(
     rows: dict[int, m.MeasureRow] | None = None,
 ) -> m.AgendaScorecard:
     """The department's scorecard from its action counts and its comment and survey measures (`rows`:
-    the measures' agenda rows, `measure_rows`, when the caller has made them already)."""
+    the measures' agenda rows, `measure_rows`, when the caller has made them already).
+
+    `score_department`'s scorecard as the agenda shows it, made straight from the parts (`weigh`) without
+    its `Component`s and `DepartmentScore` on the way, and the survey measures scored on their rows' latest
+    readings without a `MeasureFact` each: forty departments a build (tests/agendas/test_agenda_built.py
+    checks it against `score_department` on generated facts)."""
     rows = all_measure_rows(data) if rows is None else rows
-    comment_measures, survey_measures = [], []
+    loop = loop or data.loop or loop_facts(data)
+    feedback = loop.feedback.get(department_id)
+    today = data.today
+    comment_measures, survey_results = [], []
     for x in measures:
         category = x.category
         if category == "survey_rating":
-            # Scored on its latest reading alone (survey_measure_score), which the row has found already:
-            # the fact carries that one rather than every reading for the part to search again.
-            latest = rows[x.id].latest
-            survey_measures.append(measure_fact(x.name, x.direction, x.target, () if latest is None else (latest,)))
+            # Scored on its latest reading alone (survey_measure_score), which the row has found already.
+            survey_results.append(latest_survey_score(x.name, x.direction, x.target, rows[x.id].latest))
         elif category == "comment_theme":
-            # Scored on its trend, the last TREND_PERIODS readings by period (theme_measure_score): the row's.
-            comment_measures.append(measure_fact(x.name, x.direction, x.target, tuple(rows[x.id].trend)))
-    loop = loop or data.loop or loop_facts(data)
-    score = score_department(
-        plan_metrics=loop.plan_metrics.get(department_id, ()),
-        feedback=loop.feedback.get(department_id),
-        action_counts=data.department_action_counts.get(department_id),
-        comment_measures=comment_measures,
-        survey_measures=survey_measures,
-        weights=weights,
-        today=data.today,
-    )
-    # Every value below is of its field's type (the score's figures are floats): made, not validated again.
+            comment_measures.append(x)
+    if feedback is not None and feedback.themes:
+        comment = comment_trend_from_feedback(feedback, today=today)
+    else:
+        # Scored on its trend, the last TREND_PERIODS readings by period (theme_measure_score): the row's.
+        facts = [measure_fact(x.name, x.direction, x.target, tuple(rows[x.id].trend)) for x in comment_measures]
+        comment = comment_trend_part(feedback, facts, today)
+    values = {
+        "action_plan": average(
+            [plan_metric_score(fact) for fact in loop.plan_metrics.get(department_id, ())], NO_PLAN_METRIC
+        ),
+        "comment_trend": comment,
+        "survey_rating": survey_part(feedback, survey_results, today),
+    }
+    parts, total, notes = weigh(values, weights)
+    # Every value below is of its field's type (the parts' figures are floats): made, not validated again.
     return built(
         m.AgendaScorecard,
         {
-            "total": round(score.total, 1) if score.total is not None else None,
+            "total": round(total, 1) if total is not None else None,
             "components": [
                 built(
                     m.AgendaScoreComponent,
                     {
-                        "component": c.component,
-                        "label": c.label,
-                        "value": round(float(c.value), 1) if c.value is not None else None,
-                        "weight": c.weight,
-                        "points": round(float(c.points), 1),
-                        "detail": "; ".join(c.inputs),
+                        "component": c,
+                        "label": LABELS[c],
+                        "value": round(float(value), 1) if value is not None else None,
+                        "weight": weight,
+                        "points": round(float(points), 1),
+                        "detail": "; ".join(inputs),
                     },
                 )
-                for c in score.components
+                for c, value, weight, _, points, inputs, _ in parts
             ],
-            "note": " ".join(score.notes),
-            "delivery": score.delivery,
+            "note": " ".join(notes),
+            "delivery": delivery_line(data.department_action_counts.get(department_id)),
         },
     )
 
