@@ -65,7 +65,7 @@ from app.web.deps import LoginRequired, login_redirect
 from app.web.headers import SecurityHeaders
 from app.web.limits import BodyLimit, BodyTooLarge, Upload, body_too_large
 from app.web.render import STATIC_DIR, compile_page_templates, render_error, templates
-from app.web.routing import skip_unmatchable_routers
+from app.web.routing import build_routes, skip_unmatchable_routers
 
 SESSION_COOKIE = "cxc_session"
 
@@ -123,6 +123,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         # Before settle_heap: the compiled templates live as long as the process.
         await run_in_threadpool(compile_page_templates)
+        if settings.PREPARE_WORKERS:
+            # Also before settle_heap: the built routes live as long as the process.
+            await run_in_threadpool(build_routes, app)
         settle_heap()
         app.state.jobs.start()
         loop = start_delivery(app.state.engine, settings)
