@@ -218,6 +218,8 @@ def serve(
     # Each worker runs the jobs its requests hand on (an agenda's pack and mail) in a job process of its own,
     # so a publish answers at once and never holds the worker (app/jobs.py); JOBS_RUN_IN chooses otherwise.
     os.environ.setdefault("JOBS_RUN_IN", "process")
+    # Each worker builds its routes and opens its database connections before it takes a request (app/main.py).
+    os.environ.setdefault("PREPARE_WORKERS", "true")
     get_settings.cache_clear()
     # uvicorn's own proxy handling is off: by default it believes X-Forwarded-For from
     # 127.0.0.1. The app applies the FORWARDED_ALLOW_IPS setting itself (app/main.py), one

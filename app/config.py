@@ -102,6 +102,11 @@ class Settings(BaseSettings):
     # per `council serve` worker (what `council serve` sets when unset); "inline", after the response in the
     # same process; "off", only the delivery passes (`council deliver`, DELIVER_IN_SERVE).
     JOBS_RUN_IN: Literal["process", "inline", "off"] = "inline"
+    # Each worker readies itself before it takes a request (app/main.py): it builds the app's routes
+    # (app/web/routing.py build_routes) and opens the PostgreSQL pool's connections (app/db.py fill_pool), which the
+    # first people to arrive after a start otherwise waited for.
+    # `council serve` turns it on; off by default, so an app that a test or a script builds starts at once.
+    PREPARE_WORKERS: bool = False
     # A job is tried this many times (then failed, shown on the agenda page with "Send again"); a runner's claim
     # on it lasts JOBS_LEASE_SECONDS (a killed runner's job is taken again after it); the job process also
     # looks for due jobs every JOBS_POLL_SECONDS (retries, and jobs another worker left).

@@ -1,6 +1,9 @@
 """Engine, sessions and the one-transaction-per-request dependency."""
 
 import json
+import logging
+import threading
+import time
 from collections.abc import Iterator
 from contextvars import ContextVar
 from functools import partial
@@ -9,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 import app.archived  # noqa: F401  (its session event hides archived rows from every query)
@@ -25,6 +29,20 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # connection to be prepared, so every action update was planned from scratch. A kept connection
 # is an idle server process; the ceiling, and so the most connections a server asks for, are unchanged.
 POOL_SIZE = 15
+
+# A worker of `council serve` opens its pool's connections as it starts (fill_pool, app/main.py), before it takes a
+# request: otherwise the first people to arrive after a start waited while their worker opened one connection after
+# another (a new server process and its sign-in each; in the load run's first seconds, 15 to 24 of them). The tables'
+# descriptions are not read ahead: a fresh server process's first pages cost it about 4 ms more of the server's CPU,
+# and reading every table's on each connection at the start costs about 14. The start never waits long for it: each
+# connection opened to fill the pool gives up after FILL_CONNECT_TIMEOUT_S, and no more are opened after
+# FILL_WITHIN_S; a request then opens what is missing, as before.
+FILL_CONNECT_TIMEOUT_S = 5
+FILL_WITHIN_S = 10
+
+log = logging.getLogger("council.db")
+# Set in the thread that fills a pool: its connections give up after this many seconds (see _fill_timeout).
+_filling = threading.local()
 
 # Set while a writing request opens its SQLite transaction (see _sqlite_begin).
 _sqlite_write_intent: ContextVar[bool] = ContextVar("sqlite_write_intent", default=False)
@@ -61,13 +79,49 @@ def make_engine(url: str, *, echo: bool = False, foreign_keys: bool = True) -> E
     dropping the old copy would otherwise cascade-delete the rows that point at it.
     """
     if not url.startswith("sqlite"):
-        return create_engine(
+        engine = create_engine(
             url, echo=echo, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=0, json_serializer=dump_json_utf8
         )
+        event.listen(engine, "do_connect", _fill_timeout)
+        return engine
     engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False}, json_serializer=dump_json)
     event.listen(engine, "connect", partial(_sqlite_connect, foreign_keys=foreign_keys))
     event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _fill_timeout(_dialect, _record, _cargs, cparams) -> None:
+    # Only while fill_pool runs in this thread: a request's connection waits as long as the driver lets it.
+    timeout = getattr(_filling, "timeout", None)
+    if timeout is not None:
+        cparams.setdefault("connect_timeout", timeout)
+
+
+def fill_pool(engine: Engine, *, within_s: float = FILL_WITHIN_S) -> int:
+    """Open a PostgreSQL engine's kept connections now (see FILL_WITHIN_S); how many the pool then holds.
+
+    Never raises: a database that refuses, or answers too slowly, is logged and left to the requests, which open
+    connections as they need them. SQLite has nothing to open (a connection is a file handle)."""
+    if engine.dialect.name != "postgresql":
+        return 0
+    deadline = time.monotonic() + within_s
+    held = []
+    _filling.timeout = FILL_CONNECT_TIMEOUT_S
+    try:
+        # Held until all are open: a connection handed back at once would be the next one taken.
+        while engine.pool.checkedin() + len(held) < engine.pool.size():
+            if time.monotonic() > deadline:
+                log.warning("opened %d of the pool's %d connections in %.0f s; the rest as requests need them",
+                            len(held), engine.pool.size(), within_s)  # fmt: skip
+                break
+            held.append(engine.connect())
+    except (SQLAlchemyError, OSError) as exc:
+        log.warning("could not open the pool's connections (%d opened): %s", len(held), exc)
+    finally:
+        _filling.timeout = None
+        for connection in held:
+            connection.close()
+    return engine.pool.checkedin()
 
 
 def _sqlite_connect(dbapi_connection, _record, *, foreign_keys: bool) -> None:

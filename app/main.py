@@ -25,7 +25,7 @@ from app.councils import agenda_template_api, agenda_template_pages, invitation_
 from app.councils import api as councils_api
 from app.councils import pages as councils_pages
 from app.councils import template_api as exports_api
-from app.db import make_engine
+from app.db import fill_pool, make_engine
 from app.docx.template import MAX_TEMPLATE_BYTES
 from app.errors import document_error_responses, install_error_handlers
 from app.feedback import api as feedback_api
@@ -65,7 +65,7 @@ from app.web.deps import LoginRequired, login_redirect
 from app.web.headers import SecurityHeaders
 from app.web.limits import BodyLimit, BodyTooLarge, Upload, body_too_large
 from app.web.render import STATIC_DIR, compile_page_templates, render_error, templates
-from app.web.routing import skip_unmatchable_routers
+from app.web.routing import build_routes, skip_unmatchable_routers
 
 SESSION_COOKIE = "cxc_session"
 
@@ -123,6 +123,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         # Before settle_heap: the compiled templates live as long as the process.
         await run_in_threadpool(compile_page_templates)
+        if settings.PREPARE_WORKERS:
+            # Also before settle_heap: the built routes live as long as the process.
+            await run_in_threadpool(build_routes, app)
+            await run_in_threadpool(fill_pool, app.state.engine)
         settle_heap()
         app.state.jobs.start()
         loop = start_delivery(app.state.engine, settings)
