@@ -188,6 +188,27 @@ def test_points_made_in_place_are_the_points_their_constructor_makes(pairs):
 categories = st.sampled_from(["survey_rating", "comment_theme", "operational"])
 
 
+def department_seven(measures) -> AgendaData:
+    """An agenda's data holding `measures` (category, direction, target, readings) as department 7's."""
+    data = AgendaData(council=None, meeting=None, today=TODAY)
+    for measure_id, (category, direction, target, points_) in enumerate(measures, start=1):
+        measure = Measure(measure_id, direction, target)
+        measure.category, measure.scope, measure.department_id = category, "department", 7
+        data.measures.append(measure)
+        if points_:
+            data.readings[measure_id] = points_
+    return data
+
+
+def facts(data: AgendaData, category: str) -> list[MeasureFact]:
+    """The scorecard's facts of the measures of `category`, each with every reading."""
+    return [
+        MeasureFact(x.name, x.direction, x.target, tuple(data.readings.get(x.id, ())))
+        for x in data.measures
+        if x.category == category
+    ]
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(
@@ -197,24 +218,11 @@ categories = st.sampled_from(["survey_rating", "comment_theme", "operational"])
     )
 )
 def test_a_departments_scorecard_from_its_rows_is_the_scorecard_of_every_reading(measures):
-    data = AgendaData(council=None, meeting=None, today=TODAY)
-    for measure_id, (category, direction, target, points_) in enumerate(measures, start=1):
-        measure = Measure(measure_id, direction, target)
-        measure.category, measure.scope, measure.department_id = category, "department", 7
-        data.measures.append(measure)
-        if points_:
-            data.readings[measure_id] = points_
-
-    def facts(category: str) -> list[MeasureFact]:
-        return [
-            MeasureFact(x.name, x.direction, x.target, tuple(data.readings.get(x.id, ())))
-            for x in data.measures
-            if x.category == category
-        ]
+    data = department_seven(measures)
 
     score = score_department(
-        comment_measures=facts("comment_theme"),
-        survey_measures=facts("survey_rating"),
+        comment_measures=facts(data, "comment_theme"),
+        survey_measures=facts(data, "survey_rating"),
         weights=SCORECARD_DEFAULTS,
         today=TODAY,
     )
@@ -285,13 +293,7 @@ weights = st.fixed_dictionaries({c: st.sampled_from([0, 0.0, 10, 25.5, 50]) for 
     st.none() | weights,
 )
 def test_a_departments_scorecard_is_the_scorecard_score_department_gives(measures, plans, sums, actions, chosen):
-    data = AgendaData(council=None, meeting=None, today=TODAY)
-    for measure_id, (category, direction, target, points_) in enumerate(measures, start=1):
-        measure = Measure(measure_id, direction, target)
-        measure.category, measure.scope, measure.department_id = category, "department", 7
-        data.measures.append(measure)
-        if points_:
-            data.readings[measure_id] = points_
+    data = department_seven(measures)
     if actions is not None:
         data.department_action_counts[7] = actions
     metrics = [
@@ -301,18 +303,11 @@ def test_a_departments_scorecard_is_the_scorecard_score_department_gives(measure
     loop = LoopFacts(plan_metrics={7: metrics}, feedback={} if sums is None else {7: sums})
     weights = SCORECARD_DEFAULTS if chosen is None else chosen
 
-    def facts(category: str) -> list[MeasureFact]:
-        return [
-            MeasureFact(x.name, x.direction, x.target, tuple(data.readings.get(x.id, ())))
-            for x in data.measures
-            if x.category == category
-        ]
-
     score = score_department(
         plan_metrics=metrics,
         feedback=sums,
-        comment_measures=facts("comment_theme"),
-        survey_measures=facts("survey_rating"),
+        comment_measures=facts(data, "comment_theme"),
+        survey_measures=facts(data, "survey_rating"),
         action_counts=actions,
         weights=weights,
         today=TODAY,
