@@ -11,7 +11,6 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
-from markupsafe import Markup, escape
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
@@ -46,17 +45,6 @@ ATTENDANCE_WORDS = (
     ("absent", "absent", "absent"),
 )
 ATTENDANCE_CHOICES = {"present": "Present", "apologies": "Apologies", "absent": "Absent", "delegate": "Delegate"}
-# The attendance form's choices with each answer marked, written once: the form has a select per seat (forty on a
-# five-year council), and the template's loop over the choices was a fifth of the page's render.
-ATTENDANCE_OPTIONS = {
-    status: Markup(
-        "".join(
-            f'<option value="{escape(value)}"{" selected" if status == value else ""}>{escape(text)}</option>'
-            for value, text in ATTENDANCE_CHOICES.items()
-        )
-    )
-    for status in (None, *ATTENDANCE_CHOICES)
-}
 # What a new action is due by unless the secretary picks a date.
 DEFAULT_DUE_DAYS = 14
 # Actions are raised under the standard items (1–9); standing items take decisions only.
@@ -147,7 +135,6 @@ def show_minutes(
             "not_started": not_started_note(meeting, access.council.timezone),
             "state": meeting_state(meeting),
             "choices": ATTENDANCE_CHOICES,
-            "status_options": ATTENDANCE_OPTIONS,
             "notes_max": NOTES_MAX,
             "can_email": bool(settings.SMTP_URL),
             # The correction round.
