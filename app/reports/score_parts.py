@@ -249,11 +249,8 @@ def rating_from_feedback(facts: FeedbackFacts | FeedbackSums, *, today: date) ->
 
 def survey_measure_score(measure: MeasureFact) -> tuple[float | None, str]:
     """One survey-rating measure against its target: attainment of the latest reading."""
-    if measure.target is None:
-        return None, f"{measure.name}: no target, not counted"
-    if not measure.readings:
-        return None, f"{measure.name}: no readings yet"
-    return latest_survey_score(measure.name, measure.direction, measure.target, max(measure.readings, key=_period))
+    latest = max(measure.readings, key=_period) if measure.readings else None
+    return latest_survey_score(measure.name, measure.direction, measure.target, latest)
 
 
 def latest_survey_score(
