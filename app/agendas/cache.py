@@ -290,6 +290,21 @@ class AgendaFiles:
             (self.outline_name(key), pickle.dumps(outline_of(agenda), protocol=pickle.HIGHEST_PROTOCOL)),
         ):
             filecache.write(self.folder, name, content, files=self.files, prune_every=_PRUNE_EVERY)
+        self._copy_page(copy, key)
+
+    def _copy_page(self, copy: DraftCopy, key: AgendaKey) -> None:
+        """The page's HTML and part kept for the draft, kept for its copy under `key`: the copy's sections are the
+        draft's, which is all the HTML shows (app/agendas/bodies.py), and its part is the draft's with what the copy
+        sets (page_agenda of the copy). So a worker opening the circulated agenda reads them rather than rendering
+        the HTML again (some 100 ms of a five-year council's), or reading the whole agenda."""
+        stem = self.name(copy.draft).removesuffix(".agenda")
+        for name in self._kept_under(copy.draft, ".page"):
+            tag = name.removeprefix(stem + "-").removesuffix(".page")
+            page = self.read_page(copy.draft, tag)
+            if page is None or not os.path.exists(os.path.join(self.folder, self.bodies_name(copy.draft, tag))):
+                continue
+            self.write_page(key, tag, PageAgenda(agenda=copy.of(page.agenda), summaries=page.summaries))
+            self._copy_file(self.bodies_name(copy.draft, tag), copy.draft, key)
 
     def _kept_under(self, key: AgendaKey, suffix: str = "") -> list[str]:
         """The names of the files kept under `key` (ending in `suffix`): the agenda, its outline, and the page's HTML

@@ -184,3 +184,53 @@ def test_a_rolled_back_transaction_carries_nothing(engine, session):
     assert called == []
     with Session(engine) as s:
         assert stamp_for(s, council.id, minutes=False) == stamp
+
+
+def test_the_circulated_page_on_any_worker_takes_the_drafts_html_and_is_the_page_rendered_whole(
+    app, client, session, tmp_path, monkeypatch
+):
+    """The chair publishes from the draft's page on one worker, then again from another worker: each worker's page
+    after the publish takes the HTML kept for the draft (carried to the new stamp, copied for the circulated agenda)
+    rather than rendering it; a third worker shows the circulated page from its part and that HTML alone. Every one
+    is the page rendered whole with nothing kept."""
+    from app.agendas import bodies
+    from app.agendas.bodies import SAME_FOR_EVERYONE, shared_tag
+    from app.agendas.cache import AgendaFiles
+    from app.agendas.page_agenda import page_agenda
+    from app.agendas.service import circulated_tag, latest_snapshot
+    from tests.agendas.test_agenda_page_part import demo_meeting, page_of, shared_folder
+    from tests.web.test_pages import csrf_from
+
+    council, chair, meeting = demo_meeting(app, client, session)
+    uid_namespace(session=session)
+    session.commit()
+    folder = str(shared_folder(tmp_path))
+    url = f"/meetings/{meeting.id}/agenda"
+
+    def publish() -> str:
+        done = client.post(f"{url}/publish", data={"csrf_token": csrf_from(client.get(url).text)})
+        assert done.status_code == 200 and "Agenda published as version" in done.text
+        return page_of(client, url)
+
+    worker = app.state.agenda_cache = AgendaCache(shared=folder)
+    page_of(client, url)  # the draft's page: its HTML rendered, kept in the folder
+    publish()
+    rendered: list[int] = []
+    real = bodies.render_bodies
+    monkeypatch.setattr(bodies, "render_bodies", lambda *a, **k: rendered.append(1) or real(*a, **k))
+    app.state.agenda_cache = AgendaCache(shared=folder)  # another worker publishes again, and is shown the page
+    shown = publish()
+    assert "version 2" in shown and rendered == []
+    app.state.agenda_cache = worker  # and the first worker, once more
+    assert "version 3" in publish() and rendered == []
+
+    session.expire_all()
+    snapshot = latest_snapshot(session=session, meeting=session.get(Meeting, meeting.id))
+    [entry] = [e for e in worker.entries() if e.key.stamp == circulated_tag(snapshot)]
+    kept = AgendaFiles(folder).read_page(entry.key, shared_tag(council.id, SAME_FOR_EVERYONE))
+    assert kept == page_agenda(entry.agenda, SAME_FOR_EVERYONE)
+    third = app.state.agenda_cache = AgendaCache(shared=folder)
+    shown = page_of(client, url)
+    assert not third.entries() and len(third.pages()) == 1 and rendered == []
+    app.state.agenda_cache = AgendaCache()  # nothing kept: rendered whole
+    assert page_of(client, url) == shown
