@@ -6,8 +6,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -27,7 +29,7 @@ from app.councils import pages as councils_pages
 from app.councils import template_api as exports_api
 from app.db import fill_pool, make_engine
 from app.docx.template import MAX_TEMPLATE_BYTES
-from app.errors import document_error_responses, install_error_handlers
+from app.errors import ErrorMessage, document_error_responses, install_error_handlers
 from app.feedback import api as feedback_api
 from app.feedback import pages as feedback_pages
 from app.feedback.csvfile import MAX_BYTES as FEEDBACK_MAX_BYTES
@@ -94,6 +96,23 @@ def settle_heap() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(YOUNG_COLLECTION_EVERY, *gc.get_threshold()[1:])
+
+
+HEALTH_503 = {"model": ErrorMessage, "description": "The database is unreachable"}
+UNREACHABLE = "The database is unreachable."
+
+
+def database_health(engine) -> Response:
+    """200 with the version when the database answers; 503 with a JSON detail (as a load balancer expects: take
+    this instance out) when it cannot be reached or opened, never a 500 and a stack trace. Logged once a failure,
+    as one line: the engine's error names the host or file, not a password (the URL is not in it)."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except (SQLAlchemyError, OSError) as exc:
+        logging.getLogger("council.db").warning("health: the database is unreachable (%s)", type(exc).__name__)
+        return JSONResponse({"detail": UNREACHABLE}, status_code=503)
+    return JSONResponse({"status": "ok", "version": __version__})
 
 
 def start_delivery(engine, settings: Settings) -> DeliveryLoop | None:
@@ -198,12 +217,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(LoginRequired, login_redirect)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.get("/api/health", tags=["health"])
-    def health(request: Request) -> dict:
+    @app.get("/api/health", tags=["health"], response_model=dict, responses={503: HEALTH_503})
+    def health(request: Request) -> Response:
         """Liveness and database reachability."""
-        with request.app.state.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return {"status": "ok", "version": __version__}
+        return database_health(request.app.state.engine)
 
     # In this order: it is the order of the paths in /openapi.json.
     for router in (

@@ -19,14 +19,21 @@ seconds) replaces the council's `minutes_stamp` instead of its stamp: stamp_for 
 and a document that reads none of those tables (the agenda: tests/core/test_revision.py
 checks its statements) asks stamp_for(…, minutes=False) and stays cached while they change.
 
+A cache entry that reads none of the tables a transaction writes stays true across its commit: carry_over asks the
+commit to say so (then(new stamp)) when it is sure of it, and the entry is kept under the new stamp too (the draft
+agenda, across a publish that writes only its snapshot: app/agendas/service.py). Sure means: the transaction's only
+tracked writes were rows of the tables named, in that council alone, and the stamp it replaces is the very one the
+entry was kept under (a conditional UPDATE: no other commit replaced it in between).
+
 Only bookkeeping (UNTRACKED: sign-in failures and sessions, idempotency keys, spent form
 tokens, home page visits, the mail queue, the job queue, the audit log, paper bytes) is left out: it
 changes no document.
 """
 
+import logging
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain
@@ -141,7 +148,10 @@ UNTRACKED = (
 )
 
 CHANGES = "cxc_changes"
+CARRIES = "cxc_carries"  # carry_over's requests, until the commit
+CARRIED = "cxc_carried"  # those the commit granted, with their new stamps, until it has committed
 COUNCIL_OPTION = "cxc_council"
+log = logging.getLogger("council.revision")
 _MISSING = object()
 
 
@@ -192,9 +202,32 @@ def stamp_for(session: Session, council_id: int, *, minutes: bool = True) -> str
     return f"{council}.{record or ''}.{site}" if minutes else f"{council}.{site}"
 
 
+@dataclass(frozen=True)
+class Carry:
+    """carry_over's request: see there."""
+
+    council_id: int
+    stamp: str
+    writes: frozenset[type]
+    then: Callable[[str], None]
+
+
+def carry_over(
+    session: Session, council_id: int, *, stamp: str, writes: frozenset[type], then: Callable[[str], None]
+) -> None:
+    """After this transaction commits, call `then(new)`, `new` being what stamp_for gives from then on for what it
+    gave `stamp` (read in this transaction), when the commit is known to have changed nothing but rows of `writes`:
+    its only tracked writes were such rows, all in council `council_id` (not the site's data), and the council's
+    stamp it replaced was still the one in `stamp` (no other commit replaced it since it was read). For a cache entry
+    kept under `stamp` that reads none of those tables: it is then what `new` shows too. Otherwise (or if the
+    transaction rolls back) nothing is called and the entry is simply built again under the new stamp, as before."""
+    session.info.setdefault(CARRIES, []).append(Carry(council_id, stamp, writes, then))
+
+
 def touch(session: Session, council_id: int | None) -> None:
     """At commit, replace council `council_id`'s stamp (None: the site's): for raw SQL the events cannot see."""
     changes = _changes(session)
+    changes.models.add(None)  # written by raw SQL: no carry_over can be sure of it
     if council_id is None:
         changes.site = True
     else:
@@ -214,6 +247,8 @@ class _Changes:
     wanted: dict[type, set[tuple]] = field(default_factory=lambda: defaultdict(set))
     # The minutes' record's writes, traced the same way to the councils whose minutes_stamp they replace.
     record: "_Changes | None" = None
+    # Every tracked model the transaction wrote (None: a write of unknown table), for carry_over.
+    models: set[type | None] = field(default_factory=set)
 
     def of(self, model: type | None) -> "_Changes":
         """Where a write to `model` is noted: here, or for the minutes' record in `record`."""
@@ -290,6 +325,7 @@ def _note_flush(session: Session, _context) -> None:
     deleted = set(map(id, session.deleted))
     for obj in rows:
         model = type(obj)
+        noted.models.add(model)
         changes = noted.of(model)
         if not _classify(changes, model):
             continue
@@ -312,7 +348,9 @@ def _note_bulk(state: ORMExecuteState) -> None:
     model = _models().get(getattr(state.statement.table, "name", None))
     if model is not None and issubclass(model, UNTRACKED):
         return
-    changes = _changes(state.session).of(model)
+    noted = _changes(state.session)
+    noted.models.add(model)
+    changes = noted.of(model)
     if not _classify(changes, model):
         return
     council = state.execution_options.get(COUNCIL_OPTION)
@@ -398,11 +436,43 @@ def replace_stamp_from(rows):
     return _upsert(postgresql, ["council_id", "stamp", "changed_at"], rows, "stamp")
 
 
+# carry_over's replacement of one council's stamp: only if it is still the one read (0 rows: another commit's since).
+_CARRY_STAMP = (
+    update(CouncilRevision)
+    .where(
+        CouncilRevision.council_id == bindparam("council"),
+        CouncilRevision.stamp == bindparam("old"),
+    )
+    .values(stamp=bindparam("stamp"), changed_at=bindparam("changed_at"))
+)
+
+
+def _carried(session: Session, changes: _Changes, stamp: str, now) -> set[int]:
+    """Replace the stamp of the council carry_over's requests are sure of by `stamp` (see carry_over), noting the
+    requests granted for after the commit; the councils whose stamp this replaced (none, or that one)."""
+    carries = session.info.pop(CARRIES, [])
+    if not carries or changes.site or len(changes.councils) != 1:
+        return set()
+    [council] = changes.councils
+    sure = [c for c in carries if c.council_id == council and changes.models <= c.writes]
+    if not sure:
+        return set()
+    # The request's stamp begins with the council's (stamp_for), which the commit replaces.
+    old = sure[0].stamp.partition(".")[0]
+    values = {"council": council, "old": old, "stamp": stamp, "changed_at": now}
+    result = session.connection().execute(_CARRY_STAMP, values)
+    if result.rowcount != 1:
+        return set()  # replaced by another commit since it was read: the entry may be stale, nothing is carried
+    session.info[CARRIED] = [(c.then, stamp + c.stamp[len(old) :]) for c in sure if c.stamp.partition(".")[0] == old]
+    return {council}
+
+
 @event.listens_for(Session, "before_commit")
 def _replace_stamps(session: Session) -> None:
     session.flush()  # the commit would flush anyway; do it now so its changes are noted
     changes = session.info.pop(CHANGES, None)
     if changes is None:
+        session.info.pop(CARRIES, None)
         return
     _trace(session, changes)
     record = changes.record or _Changes()
@@ -410,8 +480,12 @@ def _replace_stamps(session: Session) -> None:
     changes.site = changes.site or record.site
     connection = session.connection()
     now, stamp = utcnow(), new_stamp()
+    done = _carried(session, changes, stamp, now)
     # A council whose data changed gets a new stamp; one whose minutes' record alone changed, a new minutes_stamp.
-    for column, councils in (("stamp", changes.councils), ("minutes_stamp", record.councils - changes.councils)):
+    for column, councils in (
+        ("stamp", changes.councils - done),
+        ("minutes_stamp", record.councils - changes.councils),
+    ):
         if councils:
             connection.execute(
                 _replace_council_stamps(connection.dialect.name, column),
@@ -421,9 +495,20 @@ def _replace_stamps(session: Session) -> None:
         connection.execute(update(DataRevision).where(DataRevision.id == 1).values(stamp=stamp, changed_at=now))
 
 
+@event.listens_for(Session, "after_commit")
+def _carry(session: Session) -> None:
+    for then, stamp in session.info.pop(CARRIED, []):
+        try:
+            then(stamp)
+        except Exception:  # a cache left cold, never a failed request: the commit has happened
+            log.exception("carrying a cache entry to the new stamp failed")
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction) -> None:
     # Only when the whole transaction ends (a rollback: a commit has taken the notes
     # already). A savepoint rolled back inside it leaves the outer changes, and the notes.
     if transaction.parent is None:
         session.info.pop(CHANGES, None)
+        session.info.pop(CARRIES, None)
+        session.info.pop(CARRIED, None)

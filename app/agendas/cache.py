@@ -290,6 +290,45 @@ class AgendaFiles:
             (self.outline_name(key), pickle.dumps(outline_of(agenda), protocol=pickle.HIGHEST_PROTOCOL)),
         ):
             filecache.write(self.folder, name, content, files=self.files, prune_every=_PRUNE_EVERY)
+        self._copy_page(copy, key)
+
+    def _copy_page(self, copy: DraftCopy, key: AgendaKey) -> None:
+        """The page's HTML and part kept for the draft, kept for its copy under `key`: the copy's sections are the
+        draft's, which is all the HTML shows (app/agendas/bodies.py), and its part is the draft's with what the copy
+        sets (page_agenda of the copy). So a worker opening the circulated agenda reads them rather than rendering
+        the HTML again (some 100 ms of a five-year council's), or reading the whole agenda."""
+        stem = self.name(copy.draft).removesuffix(".agenda")
+        for name in self._kept_under(copy.draft, ".page"):
+            tag = name.removeprefix(stem + "-").removesuffix(".page")
+            page = self.read_page(copy.draft, tag)
+            if page is None or not os.path.exists(os.path.join(self.folder, self.bodies_name(copy.draft, tag))):
+                continue
+            self.write_page(key, tag, PageAgenda(agenda=copy.of(page.agenda), summaries=page.summaries))
+            self._copy_file(self.bodies_name(copy.draft, tag), copy.draft, key)
+
+    def _kept_under(self, key: AgendaKey, suffix: str = "") -> list[str]:
+        """The names of the files kept under `key` (ending in `suffix`): the agenda, its outline, and the page's HTML
+        and part with whatever tag; each derived from that agenda alone (and its tag)."""
+        stem = self.name(key).removesuffix(".agenda")
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return []
+        return sorted(n for n in names if n.startswith(stem) and n.endswith(suffix))
+
+    def _copy_file(self, name: str, key: AgendaKey, to: AgendaKey) -> None:
+        content = filecache.read(self.folder, name, lambda c: c.endswith(_PICKLE_END))
+        if content is not None:
+            moved = self.name(to).removesuffix(".agenda") + name.removeprefix(self.name(key).removesuffix(".agenda"))
+            filecache.write(self.folder, moved, content, files=self.files, prune_every=_PRUNE_EVERY)
+
+    def carry(self, key: AgendaKey, carried: AgendaKey) -> None:
+        """Keep what is kept under `key` (the agenda, its outline, the page's HTML and part) under `carried` as well,
+        the files copied as they are (app/agendas/service.py _carry_draft: the same agenda). Nothing, if not here.
+        The page's part before its HTML, as they are written (a worker finding the HTML finds the part)."""
+        names = self._kept_under(key)
+        for name in sorted(names, key=lambda n: n.endswith(".bodies")):
+            self._copy_file(name, key, carried)
 
     @staticmethod
     def bodies_name(key: AgendaKey, tag: str) -> str:
@@ -426,6 +465,10 @@ class AgendaCache:
         with self._lock:
             if self._entries.maxsize > 0:
                 self._entries[key] = value
+
+    def pop(self, key: AgendaKey) -> AgendaEntry | None:
+        with self._lock:
+            return self._entries.pop(key, None)
 
     def get_outline(self, key: AgendaKey) -> AgendaOutline | None:
         """The outline of the agenda kept under `key`: its entry's, else one read from the shared folder before."""

@@ -1,5 +1,6 @@
 """Agendas: live drafts, published snapshots, and what changed since publishing."""
 
+import dataclasses
 import threading
 import weakref
 from datetime import UTC, date
@@ -20,7 +21,11 @@ from app.common import today_in
 from app.db import JsonText
 from app.errors import Conflict, Forbidden
 from app.models import AgendaSnapshot, Meeting, MeetingStatus, Role, utcnow
-from app.revision import stamp_for
+from app.revision import carry_over, stamp_for
+
+# Tables the draft reads none of (tests/agendas/test_draft_carried.py checks its statements): a commit that wrote only
+# rows of these (publishing: the snapshot; its mail job is bookkeeping) leaves the kept draft what the data shows.
+DRAFT_UNREAD: frozenset[type] = frozenset({AgendaSnapshot})
 
 # Built once (the agenda and minutes pages read it on every open): a select is immutable, the meeting a parameter.
 _LATEST_SNAPSHOT = (
@@ -271,6 +276,15 @@ def freeze_agenda(
     if draft is not None:
         copy = DraftCopy(draft=key, update={"status": "published", "version": version, "published_at": now})
         agenda = copy.of(draft)
+        # Publishing changes nothing the draft shows: once committed, the draft is kept under the council's new stamp
+        # too, so publishing again (or the chair's live view) finds it rather than reading the data and building it.
+        carry_over(
+            session,
+            access.council.id,
+            stamp=key.stamp,
+            writes=DRAFT_UNREAD,
+            then=partial(_carry_draft, cache, key, draft),
+        )
     else:
         data = load_agenda_data(session=session, council=access.council, meeting=meeting)
         agenda = build_agenda(data, status="published", version=version, published_at=now)
@@ -302,3 +316,16 @@ def _kept_draft(
     if (hit := cache.get(key)) is not None:
         return key, hit.agenda
     return key, cache.shared.read(key) if cache.shared is not None else None
+
+
+def _carry_draft(cache: AgendaCache, key: AgendaKey, draft: Agenda, stamp: str) -> None:
+    """Keep the draft kept under `key` under `stamp` as well (revision.carry_over: the commit that replaced the stamp
+    wrote only what the draft reads none of), in this worker (its entry moved: the old stamp is read no more, and
+    what was derived from the draft stays with it) and in the server's shared folder (its files copied)."""
+    carried = dataclasses.replace(key, stamp=stamp)
+    entry = cache.pop(key)
+    if entry is None or entry.agenda is not draft:
+        entry = AgendaEntry(agenda=draft, key=carried)
+    cache.put(carried, dataclasses.replace(entry, key=carried))
+    if cache.shared is not None:
+        cache.shared.carry(key, carried)

@@ -94,7 +94,7 @@ def test_a_worker_starts_when_the_database_refuses(settings, caplog):
         TestClient(app, raise_server_exceptions=False) as client,
     ):
         assert client.get("/login").status_code == 200  # a page that reads nothing
-        assert client.get("/api/health").status_code == 500
+        assert client.get("/api/health").status_code == 503  # the database is unreachable (tests/core/test_health.py)
     assert "could not open the pool's connections (0 opened)" in caplog.text
     assert app.state.engine.pool.checkedin() == 0
 
