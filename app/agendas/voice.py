@@ -20,6 +20,7 @@ from math import floor
 from app.agendas.built import built
 from app.agendas.voice_data import TOP_THEMES
 from app.agendas.voice_model import CustomerVoice, DepartmentVoice, PlanMetric, RatingMonth, ThemeFlags, VoiceTheme
+from app.common import made
 from app.feedback.trends import (
     MIN_SHARE_CHANGE,
     ThemeTrend,
@@ -293,7 +294,19 @@ def department_feedback_sums(data) -> dict[int, FeedbackSums]:
                 count += rated
             for n, _, _ in monthly[first:last]:
                 asked_before += n
-        sums[department_id] = FeedbackSums(asked_recent, asked_before, themes, total, count, low, high)
+        # As FeedbackSums(...) makes it (every field given), without its frozen __init__'s setattr a field.
+        sums[department_id] = made(
+            FeedbackSums,
+            {
+                "asked_recent": asked_recent,
+                "asked_before": asked_before,
+                "themes": themes,
+                "rating_total": total,
+                "rating_count": count,
+                "rating_min": low,
+                "rating_max": high,
+            },
+        )
     return sums
 
 

@@ -14,8 +14,9 @@ One UNION ALL of tagged rows (the way the actions are read in app/agendas/data.p
   bounded pool of the newest answers, so neither the work nor the number of queries
   grows with the responses.
 
-Counts arrive as the feedback domain's `TrendData`, so its pure trend builders serve
-the agenda as they serve the trends page.
+The council-wide counts arrive as the feedback domain's `TrendData`, so its pure trend
+builders serve the agenda as they serve the trends page; a department's theme counts go
+straight to its monthly lists (`Voice`), which is all the agenda reads of them.
 """
 
 from dataclasses import dataclass, field
@@ -69,8 +70,11 @@ class Voice:
     # the themes it has some for (first named first, as the rows arrive); and department id → its
     # (responses, rating sum, rating count) month by month. The department's theme figures and its
     # scorecard's feedback parts read these lists by month index, not `trends`' dicts by
-    # (theme, department, month) key. load_voice fills them as its rows arrive; a Voice made from
-    # `trends` alone gets them from its dicts (the same lists), so there is one way to read them.
+    # (theme, department, month) key. load_voice fills them as its rows arrive, and keeps a
+    # department's theme counts there only: its `trends` holds the council-wide ones (and every
+    # monthly response count), about 1,700 dict entries a five-year council's agenda never read.
+    # A Voice made from a full `trends` alone (the feedback domain's) gets them from its dicts (the
+    # same lists), so there is one way to read them.
     department_months: dict[int, dict[int, list[int]]] | None = None
     department_responses: dict[int, list[tuple[int, int, int]]] | None = None
     # department id → {theme id: its negative mentions over the window}, summed from `department_months`
@@ -130,8 +134,11 @@ def load_voice(*, session: Session, council: Council, today: date) -> Voice:
             if (found := month_of.get(day)) is None:
                 continue  # not the first day of a month: no trend reads it
             month, i = found
-            counts[(theme_id, department_id, month)] = (a, b, c)
-            if department_id is not None and a > 0:  # (every row has some: the statement says so)
+            if department_id is None:
+                counts[(theme_id, None, month)] = (a, b, c)
+            else:
+                # A department's counts go to its monthly lists only (see Voice): every row has negative
+                # mentions (the statement says so), and nothing reads a department's positive or neutral.
                 themes = departments.get(department_id)
                 if themes is None:
                     themes = departments[department_id] = {}

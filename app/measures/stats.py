@@ -44,6 +44,8 @@ def points(rows) -> list[Point]:
 def points_by_measure(rows, to_date=None) -> dict[int, list[Point]]:
     """measure id → its Points, from (measure id, period, value) rows grouped by measure (in the
     rows' order), as `points` makes them; `to_date` converts a period the driver gave as text."""
+    if to_date is None:
+        return _points_by_measure(rows)
     out: dict[int, list[Point]] = {}
     current = append = None
     # Each period converted once: the council's measures share a dozen or so months between
@@ -54,12 +56,25 @@ def points_by_measure(rows, to_date=None) -> dict[int, list[Point]]:
             current, append = measure_id, out.setdefault(measure_id, []).append
         point = _new(Point)
         fields = point.__dict__
-        if to_date is None:
-            fields["period"] = period
-        elif (day := periods.get(period)) is not None:
-            fields["period"] = day
-        else:
+        try:
+            fields["period"] = periods[period]
+        except KeyError:
             fields["period"] = periods[period] = to_date(period)
+        fields["value"] = value
+        append(point)
+    return out
+
+
+def _points_by_measure(rows) -> dict[int, list[Point]]:
+    """`points_by_measure` of rows whose periods are dates already (the driver's own, as PostgreSQL's)."""
+    out: dict[int, list[Point]] = {}
+    current = append = None
+    for measure_id, period, value in rows:
+        if measure_id != current:
+            current, append = measure_id, out.setdefault(measure_id, []).append
+        point = _new(Point)
+        fields = point.__dict__
+        fields["period"] = period
         fields["value"] = value
         append(point)
     return out

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, case, func
 from sqlmodel import Session, col, select
 
 from app.auth import Access
-from app.common import today_in
+from app.common import made, today_in
 from app.councils.service import get_department, list_departments
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.measures.stats import Point
@@ -179,8 +179,11 @@ def count_department_actions(
         rows = session.connection().execute(_department_counts(every=True), values)
     else:
         rows = session.connection().execute(_department_counts(every=False), {**values, "ids": department_ids})
+    # As ActionCounts(...) makes them (every field given, whole counts), without its frozen __init__'s setattr a field.
     return {
-        department_id: ActionCounts(counted=counted, on_time=on_time, withdrawn=withdrawn, not_yet=not_yet)
+        department_id: made(
+            ActionCounts, {"counted": counted, "on_time": on_time, "withdrawn": withdrawn, "not_yet": not_yet}
+        )
         for department_id, counted, on_time, withdrawn, not_yet in rows.all()
     }
 

@@ -25,7 +25,7 @@ from app.agendas import voice as agenda_voice
 from app.agendas.build import build_agenda
 from app.agendas.data import LIVE_INITIATIVES, AgendaData, load_agenda_data
 from app.agendas.voice_data import Voice
-from app.feedback.trends import build_theme_trend
+from app.feedback.trends import TrendData, build_theme_trend, load_trend_data
 from app.measures.stats import Point, points_by_measure
 from app.models import (
     Action,
@@ -50,9 +50,21 @@ from tests.demodb import load_demo
 TODAY = date(2026, 11, 30)
 
 
-def assert_department_voice_is_the_trends(data: AgendaData) -> int:
+def plain_trends(session: Session, data: AgendaData) -> TrendData:
+    """The feedback domain's own counts of the voice's window (`load_trend_data`, its own statements): every
+    department's too, which the voice keeps in its monthly lists only (app/agendas/voice_data.py Voice)."""
+    months = data.voice.trends.months
+    trends = load_trend_data(session=session, council_id=data.council.id, months=len(months), until=months[-1])
+    assert trends.months == months
+    return replace(trends, rating_min=data.voice.trends.rating_min, rating_max=data.voice.trends.rating_max)
+
+
+def assert_department_voice_is_the_trends(session: Session, data: AgendaData) -> int:
     """Every department's shown themes against build_theme_trend + _theme, in the agenda's ranking."""
     voice = data.voice
+    trends = plain_trends(session, data)
+    # The council-wide counts are the feedback domain's (those with negative mentions: the voice reads no others).
+    assert voice.trends.theme_counts == {k: v for k, v in trends.theme_counts.items() if k[1] is None and v[0] > 0}
     compared = 0
     for department in data.departments:
         shown = agenda_voice.department_voice(voice, department.id, [])
@@ -60,8 +72,8 @@ def assert_department_voice_is_the_trends(data: AgendaData) -> int:
         ranked = sorted((-n, voice.trends.themes.get(t, "").lower(), t) for t, n in totals.items() if n > 0)[
             : agenda_voice.TOP_DEPARTMENT
         ]
-        trends = [build_theme_trend(voice.trends, t, department.id, points=False) for _, _, t in ranked]
-        expected = [agenda_voice._theme(t, voice) for t in trends if t.negative > 0]
+        made = [build_theme_trend(trends, t, department.id, points=False) for _, _, t in ranked]
+        expected = [agenda_voice._theme(t, voice) for t in made if t.negative > 0]
         assert (shown.themes if shown else []) == expected, department.name
         for made, validated in zip(shown.themes if shown else [], expected, strict=True):
             assert made.model_dump_json() == validated.model_dump_json()
@@ -70,10 +82,10 @@ def assert_department_voice_is_the_trends(data: AgendaData) -> int:
     return compared
 
 
-def assert_scorecard_feedback_is_the_facts(data: AgendaData) -> int:
+def assert_scorecard_feedback_is_the_facts(session: Session, data: AgendaData) -> int:
     """Every department's scorecard feedback, summed from the voice's monthly lists, against the sums of
     its FeedbackFacts (as the scorecard page reads them) and the scores both give, to the bit."""
-    facts = feedback_facts_from_trends(data.voice.trends)
+    facts = feedback_facts_from_trends(plain_trends(session, data))
     made = agenda_voice.department_feedback_sums(data)
     assert made == agenda_voice.loop_facts(data).feedback
     compared = 0
@@ -89,9 +101,10 @@ def assert_scorecard_feedback_is_the_facts(data: AgendaData) -> int:
     return compared
 
 
-def assert_voice_from_trends_is_the_loaded_one(data: AgendaData) -> None:
-    """A Voice made from the trends alone lists the same monthly counts, in the same order, as load_voice."""
-    loaded, made = data.voice, Voice(trends=data.voice.trends)
+def assert_voice_from_trends_is_the_loaded_one(session: Session, data: AgendaData) -> None:
+    """A Voice made from the feedback domain's trends lists the same monthly counts, in the same order, as
+    load_voice."""
+    loaded, made = data.voice, Voice(trends=plain_trends(session, data))
     for name in ("department_months", "department_responses", "department_themes"):
         assert getattr(made, name) == getattr(loaded, name), name
     for department_id, themes in loaded.department_months.items():
@@ -132,9 +145,9 @@ def test_the_demo_councils_lean_load_and_department_voice_are_the_plain_ones(eng
     ).first()
     with Session(engine) as fresh:
         data = load_agenda_data(session=fresh, council=fresh.get(Council, council.id), meeting=meeting, today=TODAY)
-        assert assert_department_voice_is_the_trends(data) > 0
-        assert assert_scorecard_feedback_is_the_facts(data) > 0
-        assert_voice_from_trends_is_the_loaded_one(data)
+        assert assert_department_voice_is_the_trends(fresh, data) > 0
+        assert assert_scorecard_feedback_is_the_facts(fresh, data) > 0
+        assert_voice_from_trends_is_the_loaded_one(fresh, data)
         assert data.actions and data.step_departments
         assert_records_are_the_orms(fresh, data)
 
@@ -146,9 +159,9 @@ def test_a_generated_councils_lean_load_and_department_voice_are_the_plain_ones(
         council = session.get(Council, found.council_id)
         meeting = session.get(Meeting, found.meeting_id)
         data = load_agenda_data(session=session, council=council, meeting=meeting, today=TODAY)
-        assert assert_department_voice_is_the_trends(data) > 0
-        assert assert_scorecard_feedback_is_the_facts(data) > 0
-        assert_voice_from_trends_is_the_loaded_one(data)
+        assert assert_department_voice_is_the_trends(session, data) > 0
+        assert assert_scorecard_feedback_is_the_facts(session, data) > 0
+        assert_voice_from_trends_is_the_loaded_one(session, data)
         assert data.actions and data.initiative_measures and data.step_departments
         assert_records_are_the_orms(session, data)
 
