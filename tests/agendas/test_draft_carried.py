@@ -128,13 +128,18 @@ def test_another_worker_publishing_again_reads_the_carried_draft_from_the_shared
     assert second == _built_now(session, council.id, meeting.id, _snapshot(session, meeting.id, 2))
 
 
+def _snapshot_carrying(s: Session, council, meeting, chair, *, stamp: str, then) -> None:
+    """A publish's writes in `s`, as freeze_agenda makes them: carry_over asked for, then the snapshot added."""
+    carry_over(s, council.id, stamp=stamp, writes=DRAFT_UNREAD, then=then)
+    s.add(AgendaSnapshot(meeting_id=meeting.id, version=1, content={}, published_by_id=chair.id))
+
+
 def test_a_commit_that_also_wrote_something_else_carries_nothing(engine, session):
     chair, _, _, council, seat, meeting = arrange(session)
     called: list[str] = []
     with Session(engine) as s:
         stamp = stamp_for(s, council.id, minutes=False)
-        carry_over(s, council.id, stamp=stamp, writes=DRAFT_UNREAD, then=called.append)
-        s.add(AgendaSnapshot(meeting_id=meeting.id, version=1, content={}, published_by_id=chair.id))
+        _snapshot_carrying(s, council, meeting, chair, stamp=stamp, then=called.append)
         make_action(s, council=s.get(Council, council.id), owner=s.merge(seat), title="Also written")
         s.commit()
     assert called == []
@@ -151,8 +156,7 @@ def test_a_stamp_replaced_by_another_commit_since_it_was_read_carries_nothing(en
     session.commit()
     with Session(engine) as s:
         between = stamp_for(s, council.id, minutes=False)
-        carry_over(s, council.id, stamp=read, writes=DRAFT_UNREAD, then=called.append)
-        s.add(AgendaSnapshot(meeting_id=meeting.id, version=1, content={}, published_by_id=chair.id))
+        _snapshot_carrying(s, council, meeting, chair, stamp=read, then=called.append)
         s.commit()
     assert called == []  # what was kept under `read` lacks the action
     with Session(engine) as s:
@@ -164,8 +168,7 @@ def test_a_commit_of_the_snapshot_alone_carries_to_the_stamp_readers_then_use(en
     called: list[str] = []
     with Session(engine) as s:
         stamp = stamp_for(s, council.id, minutes=False)
-        carry_over(s, council.id, stamp=stamp, writes=DRAFT_UNREAD, then=called.append)
-        s.add(AgendaSnapshot(meeting_id=meeting.id, version=1, content={}, published_by_id=chair.id))
+        _snapshot_carrying(s, council, meeting, chair, stamp=stamp, then=called.append)
         s.commit()
     with Session(engine) as s:
         assert called == [stamp_for(s, council.id, minutes=False)] != [stamp]
@@ -176,8 +179,7 @@ def test_a_rolled_back_transaction_carries_nothing(engine, session):
     called: list[str] = []
     with Session(engine) as s:
         stamp = stamp_for(s, council.id, minutes=False)
-        carry_over(s, council.id, stamp=stamp, writes=DRAFT_UNREAD, then=called.append)
-        s.add(AgendaSnapshot(meeting_id=meeting.id, version=1, content={}, published_by_id=chair.id))
+        _snapshot_carrying(s, council, meeting, chair, stamp=stamp, then=called.append)
         s.flush()
         s.rollback()
         s.commit()
