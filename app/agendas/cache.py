@@ -232,12 +232,16 @@ class AgendaFiles:
 
     @staticmethod
     def name(key: AgendaKey) -> str:
-        digest = hashlib.sha256(f"{key.meeting_id}|{key.live}|{key.today}|{key.stamp}".encode()).hexdigest()
-        return f"{digest}.agenda"
+        return f"{AgendaFiles.stem(key)}.agenda"
+
+    @staticmethod
+    def stem(key: AgendaKey) -> str:
+        """What every file kept under `key` is named from (the agenda, its outline, the page's HTML and part)."""
+        return hashlib.sha256(f"{key.meeting_id}|{key.live}|{key.today}|{key.stamp}".encode()).hexdigest()
 
     @classmethod
     def outline_name(cls, key: AgendaKey) -> str:
-        return cls.name(key).removesuffix(".agenda") + ".outline"
+        return cls.stem(key) + ".outline"
 
     def _load(self, name: str, kind: type):
         content = filecache.read(self.folder, name, lambda c: c.endswith(_PICKLE_END))
@@ -297,7 +301,7 @@ class AgendaFiles:
         draft's, which is all the HTML shows (app/agendas/bodies.py), and its part is the draft's with what the copy
         sets (page_agenda of the copy). So a worker opening the circulated agenda reads them rather than rendering
         the HTML again (some 100 ms of a five-year council's), or reading the whole agenda."""
-        stem = self.name(copy.draft).removesuffix(".agenda")
+        stem = self.stem(copy.draft)
         for name in self._kept_under(copy.draft, ".page"):
             tag = name.removeprefix(stem + "-").removesuffix(".page")
             page = self.read_page(copy.draft, tag)
@@ -309,7 +313,7 @@ class AgendaFiles:
     def _kept_under(self, key: AgendaKey, suffix: str = "") -> list[str]:
         """The names of the files kept under `key` (ending in `suffix`): the agenda, its outline, and the page's HTML
         and part with whatever tag; each derived from that agenda alone (and its tag)."""
-        stem = self.name(key).removesuffix(".agenda")
+        stem = self.stem(key)
         try:
             names = os.listdir(self.folder)
         except OSError:
@@ -319,7 +323,7 @@ class AgendaFiles:
     def _copy_file(self, name: str, key: AgendaKey, to: AgendaKey) -> None:
         content = filecache.read(self.folder, name, lambda c: c.endswith(_PICKLE_END))
         if content is not None:
-            moved = self.name(to).removesuffix(".agenda") + name.removeprefix(self.name(key).removesuffix(".agenda"))
+            moved = self.stem(to) + name.removeprefix(self.stem(key))
             filecache.write(self.folder, moved, content, files=self.files, prune_every=_PRUNE_EVERY)
 
     def carry(self, key: AgendaKey, carried: AgendaKey) -> None:
@@ -332,7 +336,7 @@ class AgendaFiles:
 
     @staticmethod
     def bodies_name(key: AgendaKey, tag: str) -> str:
-        return AgendaFiles.name(key).removesuffix(".agenda") + f"-{tag}.bodies"
+        return AgendaFiles.stem(key) + f"-{tag}.bodies"
 
     def has_bodies(self, key: AgendaKey, tag: str) -> bool:
         return os.path.exists(os.path.join(self.folder, self.bodies_name(key, tag)))
@@ -361,7 +365,7 @@ class AgendaFiles:
 
     @staticmethod
     def page_name(key: AgendaKey, tag: str) -> str:
-        return AgendaFiles.name(key).removesuffix(".agenda") + f"-{tag}.page"
+        return AgendaFiles.stem(key) + f"-{tag}.page"
 
     def read_page(self, key: AgendaKey, tag: str) -> PageAgenda | None:
         """What the agenda page reads of the agenda of `key` beside the HTML written with `tag`
