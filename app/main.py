@@ -58,6 +58,7 @@ from app.notifications import pages as notifications_pages
 from app.papers import api as papers_api
 from app.papers import pages as papers_pages
 from app.papers.pages import PAPER_UPLOAD_ROUTES
+from app.prepare import rehearse_pages
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
 from app.research import api as research_api
@@ -146,6 +147,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # Also before settle_heap: the built routes live as long as the process.
             await run_in_threadpool(build_routes, app)
             await run_in_threadpool(fill_pool, app.state.engine)
+            # Then the pages people open first, read once, so their statements are compiled (app/prepare.py).
+            await run_in_threadpool(rehearse_pages, app)
         settle_heap()
         app.state.jobs.start()
         loop = start_delivery(app.state.engine, settings)
