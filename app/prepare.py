@@ -2,8 +2,10 @@
 
 SQLAlchemy compiles each statement the first time a process runs it and keeps the result in the engine, so
 a fresh worker's first home page, action log, agenda page and minutes page each paid for compiling their
-statements (about 60 of them, 150 ms of CPU in all, a third of those first requests), on whoever came first
+statements (about 45 of them, 150 ms of CPU in all, 40 % of those first requests), on whoever came first
 after a start, while every other request in the worker waited: in the load run that was the arrival burst.
+In a fresh server the shared folder is still empty, so the first worker's rehearsal of the agenda page builds
+that agenda (the build the warm-up would have started with: the other worker waits for it and reads it).
 Here the worker reads those pages once, as a member and the secretary of the council whose meeting is
 nearest would (the one the server's warm-up builds first, app/agendas/warm.py), in one read transaction
 that is rolled back, and throws the pages away. The statements it compiled are then kept by the engine,
