@@ -289,8 +289,44 @@ def _start_child(values: dict, parent: int, log_config: dict | None = None) -> N
     _child.update(settings=settings, engine=make_engine(settings.DATABASE_URL), cache=job_cache(settings))
     # The server's first visitors find the current meetings' agendas built (one job process of the server does it,
     # in a thread, at this process's low priority): app/agendas/warm.py.
-    warming = warm.start_warm_up(_child["engine"], settings, when_idle=_idle.wait)
+    warming = warm.start_warm_up(_child["engine"], settings, when_idle=_when_idle)
     threading.Thread(target=_load_chart_library, args=(warming,), name="council-charts-load", daemon=True).start()
+
+
+# How often the warm-up looks again whether the server's jobs are done.
+IDLE_LOOK_S = 0.5
+
+
+def jobs_under_way(engine: Engine, *, now: datetime) -> bool:
+    """Is a job of the server running, or due to be claimed (not one queued to be tried again later)?"""
+    with open_session(engine, write=False) as session:
+        found = session.exec(
+            select(Job.id)
+            .where(
+                or_(
+                    col(Job.status) == JobStatus.running,
+                    (col(Job.status) == JobStatus.queued)
+                    & or_(col(Job.lease_until).is_(None), col(Job.lease_until) < now),
+                )
+            )
+            .limit(1)
+        ).first()
+    return found is not None
+
+
+def _when_idle(seconds: float) -> None:
+    """Wait (at most `seconds`) until no job runs here nor in the server's other job processes, nor waits for one:
+    the warm-up (agendas, the packs' charts) is at the same low priority as a job, in this process or another,
+    and would take half of what little CPU a job gets while the workers are busy."""
+    deadline = time.monotonic() + seconds
+    _idle.wait(seconds)
+    while time.monotonic() < deadline:
+        try:
+            if not jobs_under_way(_child["engine"], now=utcnow()):
+                return
+        except Exception:  # the database unreachable: the warm-up's own reads will say so
+            return
+        time.sleep(IDLE_LOOK_S)
 
 
 def _load_chart_library(after: threading.Thread | None) -> None:
