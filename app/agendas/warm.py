@@ -32,9 +32,11 @@ that shows every reader the same, rendered here too, instead of rendering it.
   missing (a chart the other has drawn is read, not drawn again).
 """
 
+import contextlib
 import logging
 import os
 import pickle
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -67,6 +69,18 @@ CHARTS = ".warm-charts"  # the measures whose pack charts the warm-up draws, for
 HELPER = ".warm-charts-helper"  # the file whose creator is that second process
 # How long the second process waits for the list (the warm-up builds every agenda first), and looks again.
 HELPER_WAIT_S, HELPER_LOOK_S = 600.0, 1.0
+# The charts' thread's CPU priority: below the job process's own (app/jobs.py JOB_NICENESS), the lowest a thread may
+# give itself. They are for a publish to come; a page, or a job, that wants the CPU now goes first.
+CHART_NICENESS = 19
+
+
+def _lowest_priority() -> None:
+    """This thread (only: Linux's niceness is a thread's) at CHART_NICENESS; nothing elsewhere."""
+    if sys.platform != "linux":
+        return
+    with contextlib.suppress(OSError):
+        thread = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, thread, max(os.getpriority(os.PRIO_PROCESS, thread), CHART_NICENESS))
 
 
 def current_meetings(session: Session, *, now: datetime, days: int, limit: int) -> list[int]:
@@ -243,6 +257,7 @@ def start_warm_up(
             return None
 
         def helper() -> None:
+            _lowest_priority()
             started = time.perf_counter()
             ready = help_draw(folder, limit=limit, when_idle=when_idle)
             log.info("warm-up: %s pack charts ready (helping) in %.1f s", ready, time.perf_counter() - started)
@@ -263,6 +278,7 @@ def start_warm_up(
             return
         log.info("warm-up: %s agendas ready in %.1f s", len(keys), time.perf_counter() - started)
         if charted is not None:
+            _lowest_priority()
             started = time.perf_counter()
             charted = charted[:limit]
             # For the second process (help_draw), even when empty: it then stops waiting.

@@ -1,6 +1,9 @@
 """After a start, one process of the server builds the current meetings' agendas into the workers' shared folder
 (app/agendas/warm.py), so the first people to open them read them back instead of each paying the build."""
 
+import os
+import sys
+import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 
@@ -10,6 +13,7 @@ from app import charts
 from app.agendas import bodies
 from app.agendas.cache import AgendaCache
 from app.agendas.warm import (
+    CHART_NICENESS,
     CHARTS,
     CLAIM,
     HELPER,
@@ -207,8 +211,15 @@ def test_the_servers_warm_up_draws_the_pack_charts_only_with_a_chart_folder(
     kept in each process's memory only, none (they would help no other process)."""
     _, _, _, council, seat, _ = arrange(session)
     _grow(session, council, seat, 2)
-    asked = []
-    monkeypatch.setattr(charts, "measure_chart_png", lambda row: asked.append(row.name))
+    asked, niceness = [], set()
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) if sys.platform == "linux" else 0
+
+    def drawing(row):
+        asked.append(row.name)
+        if sys.platform == "linux":
+            niceness.add(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    monkeypatch.setattr(charts, "measure_chart_png", drawing)
 
     monkeypatch.setitem(charts._disk, "folder", None)
     folder = tmp_path / "one"
@@ -229,6 +240,9 @@ def test_the_servers_warm_up_draws_the_pack_charts_only_with_a_chart_folder(
     helper.join(timeout=60)
     assert asked == ["Measure 2-1", "Measure 2-0", "Measure 2-1"]
     assert start_warm_up(app.state.engine, warming(settings, folder)) is None  # two processes draw, not more
+    # At the lowest priority, in their own threads only (Linux: a thread's niceness is its own).
+    if sys.platform == "linux":
+        assert niceness == {CHART_NICENESS} and os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine
 
 
 def test_the_second_process_stops_waiting_for_a_list_that_never_comes(tmp_path):
