@@ -253,7 +253,8 @@ PARENT_CHECK_SECONDS = 1.0
 # How much lower than its worker's the job process's CPU priority is. At 10 a job gets about a tenth of a core that
 # a worker also wants (5 gave it a quarter): in the load run's first five seconds the publish jobs (pack, charts)
 # took 1.1 to 1.8 s of the two cores' 10 while fifty people's first pages queued. Jobs are never what a person
-# waits on, but for a pack download, which waits at most JOB_PACK_WAIT_SECONDS and then builds the pack itself.
+# waits on, but for a pack download while the job builds it (at most JOB_PACK_WAIT_SECONDS; a job still queued is
+# not waited for: app/agendas/export.py _job_pack). The packs' charts are drawn ahead (app/agendas/warm.py).
 JOB_NICENESS = 10
 
 
