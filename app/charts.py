@@ -183,6 +183,11 @@ def use_disk_cache(folder: str | None, files: int = 2000) -> None:
     _disk.update(folder=folder, files=files)
 
 
+def kept_on_disk() -> bool:
+    """Are drawn charts kept on disk, where every process of the server finds them (use_disk_cache)?"""
+    return bool(_disk["folder"])
+
+
 @lru_cache(maxsize=1)
 def _drawing_version() -> bytes:
     """This module's source and matplotlib's version: a new drawing never reads an old file."""

@@ -253,7 +253,8 @@ PARENT_CHECK_SECONDS = 1.0
 # How much lower than its worker's the job process's CPU priority is. At 10 a job gets about a tenth of a core that
 # a worker also wants (5 gave it a quarter): in the load run's first five seconds the publish jobs (pack, charts)
 # took 1.1 to 1.8 s of the two cores' 10 while fifty people's first pages queued. Jobs are never what a person
-# waits on, but for a pack download, which waits at most JOB_PACK_WAIT_SECONDS and then builds the pack itself.
+# waits on, but for a pack download while the job builds it (at most JOB_PACK_WAIT_SECONDS; a job still queued is
+# not waited for: app/agendas/export.py _job_pack). The packs' charts are drawn ahead (app/agendas/warm.py).
 JOB_NICENESS = 10
 
 
@@ -289,8 +290,44 @@ def _start_child(values: dict, parent: int, log_config: dict | None = None) -> N
     _child.update(settings=settings, engine=make_engine(settings.DATABASE_URL), cache=job_cache(settings))
     # The server's first visitors find the current meetings' agendas built (one job process of the server does it,
     # in a thread, at this process's low priority): app/agendas/warm.py.
-    warming = warm.start_warm_up(_child["engine"], settings, when_idle=_idle.wait)
+    warming = warm.start_warm_up(_child["engine"], settings, when_idle=_when_idle)
     threading.Thread(target=_load_chart_library, args=(warming,), name="council-charts-load", daemon=True).start()
+
+
+# How often the warm-up looks again whether the server's jobs are done.
+IDLE_LOOK_S = 0.5
+
+
+def jobs_under_way(engine: Engine, *, now: datetime) -> bool:
+    """Is a job of the server running, or due to be claimed (not one queued to be tried again later)?"""
+    with open_session(engine, write=False) as session:
+        found = session.exec(
+            select(Job.id)
+            .where(
+                or_(
+                    col(Job.status) == JobStatus.running,
+                    (col(Job.status) == JobStatus.queued)
+                    & or_(col(Job.lease_until).is_(None), col(Job.lease_until) < now),
+                )
+            )
+            .limit(1)
+        ).first()
+    return found is not None
+
+
+def _when_idle(seconds: float) -> None:
+    """Wait (at most `seconds`) until no job runs here nor in the server's other job processes, nor waits for one:
+    the warm-up (agendas, the packs' charts) is at the same low priority as a job, in this process or another,
+    and would take half of what little CPU a job gets while the workers are busy."""
+    deadline = time.monotonic() + seconds
+    _idle.wait(seconds)
+    while time.monotonic() < deadline:
+        try:
+            if not jobs_under_way(_child["engine"], now=utcnow()):
+                return
+        except Exception:  # the database unreachable: the warm-up's own reads will say so
+            return
+        time.sleep(IDLE_LOOK_S)
 
 
 def _load_chart_library(after: threading.Thread | None) -> None:

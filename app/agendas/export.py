@@ -91,14 +91,19 @@ def _pack(
 
 def _job_pack(session: Session, cache: AgendaCache, key: PackKey, entry: AgendaEntry) -> bytes | None:
     """The Word pack of a circulated version whose publish job is building it right now, once it is on disk
-    (at most JOB_PACK_WAIT_SECONDS): building it here too would cost the worker seconds of CPU, and every
-    request it serves would wait on them. None when no job is under way for it (or it took longer)."""
+    (at most JOB_PACK_WAIT_SECONDS): building it here too would cost the worker CPU, and every request it serves
+    would wait on it. None when no job is under way for it (or it took longer).
+
+    A job still queued has not started the pack: its runner is busy with another job, or starved (it runs at low
+    priority: app/jobs.py JOB_NICENESS), so nobody knows when it will. The pack is then built here, at the
+    worker's priority, and left on disk, where the job finds it (app/agendas/publish.py prepare_agenda_mail reads
+    the file before building): still one build, and the chair does not wait for the job's turn."""
     agenda = entry.agenda
     if agenda.status != "published" or not cache.files.keeps(key):
         return None
     job_key = JOB_KEY.format(meeting_id=key.agenda.meeting_id, version=agenda.version)
     status = session.exec(select(Job.status).where(Job.key == job_key)).first()
-    if status not in (JobStatus.queued, JobStatus.running):
+    if status != JobStatus.running:
         return None
     deadline = time.monotonic() + JOB_PACK_WAIT_SECONDS
     while time.monotonic() < deadline:

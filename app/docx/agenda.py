@@ -287,6 +287,18 @@ RENDERERS = {
 }
 
 
+def charted_measures(agenda: m.Agenda) -> list[m.MeasureRow]:
+    """The measures whose trend chart the pack asks `charts` for, in the order it asks (item 2's, with readings):
+    what the server draws ahead (app/agendas/warm.py), so that a publish's pack finds its charts drawn."""
+    return [
+        row
+        for section in agenda.sections
+        if isinstance(section, m.OverallMeasuresSection)
+        for row in section.measures
+        if row.trend
+    ]
+
+
 def build_agenda_docx(agenda: m.Agenda, *, template: bytes | None, charts: ChartFn) -> bytes:
     """The agenda pack as .docx bytes, styled by `template` (a council's .docx, or ours when None)."""
     doc = open_template(template)

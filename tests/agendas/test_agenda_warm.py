@@ -1,14 +1,32 @@
 """After a start, one process of the server builds the current meetings' agendas into the workers' shared folder
 (app/agendas/warm.py), so the first people to open them read them back instead of each paying the build."""
 
+import os
+import sys
+import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from sqlmodel import select
+
+from app import charts
 from app.agendas import bodies
 from app.agendas.cache import AgendaCache
-from app.agendas.warm import CLAIM, IDLE_WAIT_S, current_meetings, start_warm_up, warm_agendas
+from app.agendas.warm import (
+    CHART_NICENESS,
+    CHARTS,
+    CLAIM,
+    HELPER,
+    IDLE_WAIT_S,
+    current_meetings,
+    draw_pack_charts,
+    help_draw,
+    start_warm_up,
+    warm_agendas,
+)
 from app.jobs import JobProcess
-from tests.agendas.test_agenda_api import arrange
+from app.models import Measure, Reading
+from tests.agendas.test_agenda_api import _grow, arrange
 from tests.agendas.test_agenda_cache import agenda_queries
 from tests.agendas.test_agenda_cache_shared import same_page, shared_folder
 from tests.factories import make_council, make_meeting
@@ -115,7 +133,11 @@ def test_the_warm_up_runs_once_per_server_and_not_at_all_when_off(app, session, 
     assert first is not None
     first.join(timeout=60)
     assert (folder / CLAIM).exists() and len(list(folder.glob("*.agenda"))) == 1
-    # The server's other job processes find it claimed.
+    # The server's other job processes find it claimed: one of them helps draw the packs' charts (none here).
+    helper = start_warm_up(engine, warming(settings, folder))
+    assert helper is not None and (folder / HELPER).exists()
+    helper.join(timeout=60)
+    assert not helper.is_alive()
     assert start_warm_up(engine, warming(settings, folder)) is None
 
 
@@ -141,3 +163,90 @@ def test_one_of_the_servers_job_processes_warms_the_agendas_soon_after_it_starts
         for process in processes:
             process.stop()
     assert (folder / CLAIM).exists() and len(list(folder.glob("*.agenda"))) == 1
+
+
+def test_the_warm_up_draws_the_charts_the_pack_then_finds_drawn(
+    app, client, engine, session, settings, tmp_path, monkeypatch
+):
+    """The pack's trend charts drawn ahead into the chart folder: the pack built after draws none and is the same
+    bytes as one that drew them; a new reading is a new chart, drawn when the pack is built (never a stale one)."""
+    chair, _, _, council, seat, meeting = arrange(session)
+    _grow(session, council, seat, 2)
+    url, headers = f"/api/meetings/{meeting.id}/agenda.docx", auth(app, chair)
+    monkeypatch.setitem(charts._disk, "folder", str(tmp_path / "charts"))
+    charts._render.cache_clear()
+    draws = []
+    draw = charts._draw
+    monkeypatch.setattr(charts, "_draw", lambda *drawn: draws.append(drawn[2]) or draw(*drawn))
+    built = client.get(url, headers=headers).content  # drawing its charts, for comparison
+    assert len(draws) == 2
+    for chart in (tmp_path / "charts").iterdir():
+        chart.unlink()
+    charts._render.cache_clear()
+
+    charted, waits = [], []
+    warm_agendas(app.state.engine, warming(settings, shared_folder(tmp_path)), charted=charted)
+    assert sorted(row.name for row in charted) == sorted(set(draws))
+    assert draw_pack_charts(charted, limit=1, when_idle=waits.append) == 1  # bounded
+    assert draw_pack_charts(charted, limit=100, when_idle=waits.append) == 2
+    assert waits == [IDLE_WAIT_S] * 3  # before each chart, the job process's jobs go first
+    assert len(draws) == 4 and len(list((tmp_path / "charts").glob("*.png"))) == 2
+
+    charts._render.cache_clear()  # another process: it reads the chart folder
+    app.state.agenda_cache = AgendaCache()
+    assert client.get(url, headers=headers).content == built
+    assert len(draws) == 4  # nothing drawn
+
+    measure = session.exec(select(Measure).where(Measure.council_id == council.id)).first()
+    session.add(Reading(measure_id=measure.id, period=date(2027, 1, 1), value=99))
+    session.commit()
+    assert client.get(url, headers=headers).content != built
+    assert draws[4:] == [measure.name]  # its new trend drawn; the other chart read
+
+
+def test_the_servers_warm_up_draws_the_pack_charts_only_with_a_chart_folder(
+    app, session, settings, tmp_path, monkeypatch
+):
+    """After the agendas, the warm-up thread draws their packs' charts where every process reads them; with charts
+    kept in each process's memory only, none (they would help no other process)."""
+    _, _, _, council, seat, _ = arrange(session)
+    _grow(session, council, seat, 2)
+    asked, niceness = [], set()
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) if sys.platform == "linux" else 0
+
+    def drawing(row):
+        asked.append(row.name)
+        if sys.platform == "linux":
+            niceness.add(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    monkeypatch.setattr(charts, "measure_chart_png", drawing)
+
+    monkeypatch.setitem(charts._disk, "folder", None)
+    folder = tmp_path / "one"
+    folder.mkdir(mode=0o700)
+    start_warm_up(app.state.engine, warming(settings, folder)).join(timeout=60)
+    assert len(list(folder.glob("*.agenda"))) == 1 and asked == []  # the agenda built, no chart drawn
+
+    monkeypatch.setitem(charts._disk, "folder", str(tmp_path / "charts"))
+    folder = tmp_path / "two"
+    folder.mkdir(mode=0o700)
+    start_warm_up(app.state.engine, warming(settings, folder)).join(timeout=60)
+    assert len(list(folder.glob("*.agenda"))) == 1
+    # Every other chart, then every chart (those drawn by the second process are read then, not drawn again).
+    assert asked == ["Measure 2-0", "Measure 2-0", "Measure 2-1"]
+
+    asked.clear()  # the second process: the other charts, then every chart, once the list is there
+    helper = start_warm_up(app.state.engine, warming(settings, folder))
+    helper.join(timeout=60)
+    assert asked == ["Measure 2-1", "Measure 2-0", "Measure 2-1"]
+    assert start_warm_up(app.state.engine, warming(settings, folder)) is None  # two processes draw, not more
+    # At the lowest priority, in their own threads only (Linux: a thread's niceness is its own).
+    if sys.platform == "linux":
+        assert niceness == {CHART_NICENESS} and os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine
+
+
+def test_the_second_process_stops_waiting_for_a_list_that_never_comes(tmp_path):
+    folder = shared_folder(tmp_path)
+    assert help_draw(str(folder), limit=10, wait=0) == 0
+    (folder / CHARTS).write_bytes(b"not a pickle.")
+    assert help_draw(str(folder), limit=10, wait=0) == 0

@@ -9,13 +9,14 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from sqlmodel import select
 
 from app.agendas import publish
 from app.agendas.cache import AgendaCache
 from app.auth import Access
 from app.db import open_session
-from app.jobs import JobProcess, claim_job, deliver_pass, run_queued_jobs
+from app.jobs import JobProcess, claim_job, deliver_pass, job_cache, run_job, run_queued_jobs
 from app.models import AgendaSnapshot, Council, Job, JobStatus, Meeting, Membership, OutboxMessage, User, utcnow
 from tests.agendas.test_agenda_mail import attachments, flush, seven_seats
 from tests.councils.test_word_template_api import georgia_template, upload
@@ -300,7 +301,9 @@ def test_a_download_while_the_job_builds_the_pack_waits_for_it_rather_than_build
     app.state.agenda_cache = AgendaCache(folder=folder)
     assert client.post(f"/api/meetings/{meeting.id}/agenda/publish", headers=auth(app, chair)).status_code == 200
     built = export.build_agenda_docx
-    runner = threading.Timer(1.0, run_queued_jobs, (app.state.engine, settings))  # the job process, a moment later
+    job = claim_job(app.state.engine, settings, now=utcnow())  # the job process has taken it: it is running
+    # and builds the pack a moment later
+    runner = threading.Timer(1.0, run_job, (app.state.engine, settings, job, job_cache(settings)))
     runner.start()
     try:
         # Built once, by the job (its own cache); the worker's download reads what the job left.
@@ -319,3 +322,54 @@ def test_a_download_while_the_job_builds_the_pack_waits_for_it_rather_than_build
 
 def _never():
     raise AssertionError("the worker built the pack the job was building")
+
+
+def test_a_download_while_the_job_waits_its_turn_builds_the_pack_once_and_the_job_attaches_it(
+    off_app, session, inbox, tmp_path, monkeypatch
+):
+    """The job still queued (its runner busy, or starved at low priority): the download does not wait for its turn;
+    it builds the pack and leaves it where the job, when it runs, reads it instead of building it again."""
+    from app.agendas import export
+
+    app, client = off_app
+    chair, council, seats, meeting = seven_seats(session)
+    folder = str(tmp_path / "packs")
+    settings = app.state.settings.model_copy(update={"PACK_CACHE_DIR": folder})
+    app.state.agenda_cache = AgendaCache(folder=folder)
+    assert client.post(f"/api/meetings/{meeting.id}/agenda/publish", headers=auth(app, chair)).status_code == 200
+    builds = []
+    built = export.build_agenda_docx
+    monkeypatch.setattr(export, "build_agenda_docx", lambda *a, **k: builds.append(1) or built(*a, **k))
+    monkeypatch.setattr(export, "JOB_PACK_WAIT_SECONDS", 60.0)
+    started = time.monotonic()
+    download = client.get(f"/api/meetings/{meeting.id}/agenda.docx", headers=auth(app, chair))
+    assert download.status_code == 200 and time.monotonic() - started < 30  # no wait for the job
+    assert jobs(session)[0].status == JobStatus.queued and builds == [1]
+
+    assert run_queued_jobs(app.state.engine, settings) == 1  # the job process, its own cache: reads the file
+    assert builds == [1]
+    attached = next(p for n, p in attachments(flush(app, inbox)[0]).items() if n.endswith(".docx")).get_content()
+    assert download.content == attached
+
+
+def test_the_warm_up_knows_when_a_job_is_under_way_or_due_in_any_process(off_app, session):
+    """The warm-up (app/agendas/warm.py) waits while one is: a job's pack goes first, whichever process runs it."""
+    from app.jobs import jobs_under_way
+
+    app, client = off_app
+    chair, council, seats, meeting = seven_seats(session)
+    engine = app.state.engine
+    assert not jobs_under_way(engine, now=utcnow())
+    assert client.post(f"/api/meetings/{meeting.id}/agenda/publish", headers=auth(app, chair)).status_code == 200
+    assert jobs_under_way(engine, now=utcnow())  # queued
+    job = claim_job(engine, app.state.settings, now=utcnow())
+    assert jobs_under_way(engine, now=utcnow())  # running
+    with open_session(engine, write=True) as writing:  # failed once: queued to be tried again later
+        writing.exec(
+            update(Job)
+            .where(Job.id == job.id)
+            .values(status=JobStatus.queued, lease_until=utcnow() + timedelta(minutes=5))
+        )
+        writing.commit()
+    assert not jobs_under_way(engine, now=utcnow())
+    assert jobs_under_way(engine, now=utcnow() + timedelta(minutes=6))  # due again

@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx2python import docx2python
 
 from app.agendas import model as m
-from app.docx.agenda import build_agenda_docx
+from app.docx.agenda import build_agenda_docx, charted_measures
 from app.docx.template import (
     DEFAULT_TEMPLATE,
     REQUIRED_STYLES,
@@ -476,6 +476,23 @@ def test_overall_measures_carry_a_chart_each():
     assert calls == ["Net Promoter Score", "Customer satisfaction"]
     pictures = docx.Document(io.BytesIO(pack)).inline_shapes
     assert len(pictures) == 1  # CSAT has no trend: no picture, no empty frame
+
+
+def test_charted_measures_are_the_charts_the_pack_draws_in_its_order():
+    """What the server draws ahead (app/agendas/warm.py) is what the pack then asks for, so it finds them drawn."""
+    drawn = []
+
+    def charts(row):
+        png = PNG if row.trend else None
+        if png:
+            drawn.append(row)
+        return png
+
+    for agenda in (known_agenda(), empty_agenda()):
+        drawn.clear()
+        build_agenda_docx(agenda, template=None, charts=charts)
+        assert charted_measures(agenda) == drawn
+    assert [row.name for row in charted_measures(known_agenda())] == ["Net Promoter Score"]
 
 
 def test_notes_say_what_is_missing_in_italics_so_an_empty_meeting_reads_well():
