@@ -6,6 +6,7 @@ does can be looked at. Tests of the default (inline) mode are in test_agenda_mai
 
 import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -287,6 +288,18 @@ def test_a_job_process_of_its_own_runs_the_job_after_the_commit_and_starts_again
     assert list((tmp_path / "packs").glob("*.docx"))  # the pack, where every worker reads it
 
 
+def _published_with_packs_on_disk(off_app, session, tmp_path):
+    """A council of seven seats whose agenda the chair has published, circulated packs kept on disk (as under
+    `council serve`); (app, client, chair, meeting, the job runner's settings)."""
+    app, client = off_app
+    chair, _council, _seats, meeting = seven_seats(session)
+    folder = str(tmp_path / "packs")
+    settings = app.state.settings.model_copy(update={"PACK_CACHE_DIR": folder})
+    app.state.agenda_cache = AgendaCache(folder=folder)
+    assert client.post(f"/api/meetings/{meeting.id}/agenda/publish", headers=auth(app, chair)).status_code == 200
+    return app, client, chair, meeting, settings
+
+
 def test_a_download_while_the_job_builds_the_pack_waits_for_it_rather_than_building_it_too(
     off_app, session, inbox, tmp_path, monkeypatch
 ):
@@ -294,12 +307,7 @@ def test_a_download_while_the_job_builds_the_pack_waits_for_it_rather_than_build
 
     from app.agendas import export
 
-    app, client = off_app
-    chair, council, seats, meeting = seven_seats(session)
-    folder = str(tmp_path / "packs")
-    settings = app.state.settings.model_copy(update={"PACK_CACHE_DIR": folder})
-    app.state.agenda_cache = AgendaCache(folder=folder)
-    assert client.post(f"/api/meetings/{meeting.id}/agenda/publish", headers=auth(app, chair)).status_code == 200
+    app, client, chair, meeting, settings = _published_with_packs_on_disk(off_app, session, tmp_path)
     built = export.build_agenda_docx
     job = claim_job(app.state.engine, settings, now=utcnow())  # the job process has taken it: it is running
     # and builds the pack a moment later
@@ -324,6 +332,10 @@ def _never():
     raise AssertionError("the worker built the pack the job was building")
 
 
+def _no_wait(_seconds: float):
+    raise AssertionError("the download waited for a job that had not started")
+
+
 def test_a_download_while_the_job_waits_its_turn_builds_the_pack_once_and_the_job_attaches_it(
     off_app, session, inbox, tmp_path, monkeypatch
 ):
@@ -331,19 +343,15 @@ def test_a_download_while_the_job_waits_its_turn_builds_the_pack_once_and_the_jo
     it builds the pack and leaves it where the job, when it runs, reads it instead of building it again."""
     from app.agendas import export
 
-    app, client = off_app
-    chair, council, seats, meeting = seven_seats(session)
-    folder = str(tmp_path / "packs")
-    settings = app.state.settings.model_copy(update={"PACK_CACHE_DIR": folder})
-    app.state.agenda_cache = AgendaCache(folder=folder)
-    assert client.post(f"/api/meetings/{meeting.id}/agenda/publish", headers=auth(app, chair)).status_code == 200
+    app, client, chair, meeting, settings = _published_with_packs_on_disk(off_app, session, tmp_path)
     builds = []
     built = export.build_agenda_docx
     monkeypatch.setattr(export, "build_agenda_docx", lambda *a, **k: builds.append(1) or built(*a, **k))
     monkeypatch.setattr(export, "JOB_PACK_WAIT_SECONDS", 60.0)
-    started = time.monotonic()
+    # Waiting for the job's file is sleeping between looks: the download must not look at all.
+    monkeypatch.setattr(export, "time", SimpleNamespace(monotonic=time.monotonic, sleep=_no_wait))
     download = client.get(f"/api/meetings/{meeting.id}/agenda.docx", headers=auth(app, chair))
-    assert download.status_code == 200 and time.monotonic() - started < 30  # no wait for the job
+    assert download.status_code == 200
     assert jobs(session)[0].status == JobStatus.queued and builds == [1]
 
     assert run_queued_jobs(app.state.engine, settings) == 1  # the job process, its own cache: reads the file
