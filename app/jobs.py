@@ -41,7 +41,7 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, update
+from sqlalchemy import and_, or_, update
 from sqlmodel import col, select
 
 from app import charts, logs
@@ -117,15 +117,20 @@ KINDS: dict[str, tuple[Runner, Callable[..., None] | None]] = {
 WAITED_IN_SERVE = timedelta(minutes=2)
 
 
-def claim_job(engine: Engine, settings: Settings, *, now: datetime, waited: timedelta = timedelta(0)) -> Job | None:
-    """Take one due job (queued, or running with its lease passed) for JOBS_LEASE_SECONDS; None when none is due.
-
-    Only one runner's UPDATE matches a row: the others see it claimed (rowcount 0) and try the next."""
-    due = (
+def _due(now: datetime, waited: timedelta = timedelta(0)) -> tuple:
+    """The WHERE of a job a runner may take now: queued, or running with its lease passed; queued `waited` ago."""
+    return (
         col(Job.status).in_((JobStatus.queued, JobStatus.running)),
         or_(col(Job.lease_until).is_(None), col(Job.lease_until) < now),
         col(Job.created_at) <= now - waited,
     )
+
+
+def claim_job(engine: Engine, settings: Settings, *, now: datetime, waited: timedelta = timedelta(0)) -> Job | None:
+    """Take one due job (queued, or running with its lease passed) for JOBS_LEASE_SECONDS; None when none is due.
+
+    Only one runner's UPDATE matches a row: the others see it claimed (rowcount 0) and try the next."""
+    due = _due(now, waited)
     lease = timedelta(seconds=settings.JOBS_LEASE_SECONDS)
     with open_session(engine, write=True) as session:
         for job_id in session.exec(select(Job.id).where(*due).order_by(col(Job.id)).limit(10)).all():
@@ -302,15 +307,7 @@ def jobs_under_way(engine: Engine, *, now: datetime) -> bool:
     """Is a job of the server running, or due to be claimed (not one queued to be tried again later)?"""
     with open_session(engine, write=False) as session:
         found = session.exec(
-            select(Job.id)
-            .where(
-                or_(
-                    col(Job.status) == JobStatus.running,
-                    (col(Job.status) == JobStatus.queued)
-                    & or_(col(Job.lease_until).is_(None), col(Job.lease_until) < now),
-                )
-            )
-            .limit(1)
+            select(Job.id).where(or_(col(Job.status) == JobStatus.running, and_(*_due(now)))).limit(1)
         ).first()
     return found is not None
 
