@@ -25,12 +25,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from base64 import b64encode
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
+import psutil
 
 from bench.common import ROOT, SECRET_KEY, drive, free_port, settings_for
 from bench.data import Council_, Size, generate_many
@@ -350,10 +352,14 @@ def run_locust(  # noqa: PLR0913
     health_every: float,
     pace: float,
     spawn_rate: float | None = None,
+    server_pid: int | None = None,
+    postgres_pid: int | None = None,
 ) -> dict:
     """Locust headless in a subprocess (it patches the process with gevent), timings back through a file.
 
-    `spawn_rate`: people started a second (None: all of them in the first second), inside the timed run."""
+    `spawn_rate`: people started a second (None: all of them in the first second), inside the timed run;
+    `server_pid`, `postgres_pid`: the server's and the cluster's, so that the CPU of the people's arrival is told
+    by kind (ArrivalCpu)."""
     with tempfile.TemporaryDirectory(prefix="bench-locust-") as tmp:
         people_file, out_file = Path(tmp) / "people.json", Path(tmp) / "timings.json"
         people_file.write_text(json.dumps(people), encoding="utf-8")
@@ -378,7 +384,9 @@ def run_locust(  # noqa: PLR0913
             "-u", str(users), "-r", str(spawn_rate or users), "-t", f"{max(1, round(seconds))}s",
             "--stop-timeout", "10", "--only-summary", "--loglevel", "WARNING",
         ]  # fmt: skip
+        arrival_cpu = ArrivalCpu(server_pid, postgres_pid, seconds=min(10, seconds))
         started = time.perf_counter()
+        arrival_cpu.start()
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=seconds + 120)
         elapsed = time.perf_counter() - started
         if not out_file.exists():
@@ -386,11 +394,86 @@ def run_locust(  # noqa: PLR0913
         measured = json.loads(out_file.read_text(encoding="utf-8"))
     summary = summarise(measured["timings"], measured["errors"], measured.get("seconds", elapsed))
     summary["timeline"] = timeline(measured["timings"], measured.get("at", {}))
+    summary["arrival_cpu"] = arrival_cpu.join()
     if keep := os.environ.get("LOAD_TIMINGS_OUT"):
         # Every request's time and start, for a closer look (not part of the figures).
         Path(keep).write_text(json.dumps(measured), encoding="utf-8")
     arrival = {"spawn_rate_per_s": spawn_rate or users}
     return {"people": counts, "monitor": {"health_every_s": health_every}, "pace": pace, **arrival, **summary}
+
+
+# -- whose CPU the arrival took ----------------------------------------------------------
+
+# The kinds of process whose CPU `cpu_by_kind` adds up, in the order it reports them.
+CPU_KINDS = ("workers", "job processes", "postgres", "people (Locust)", "bench", "other")
+
+
+def _cpu_seconds() -> dict[int, tuple[int, str, float]]:
+    """Every process on the machine: pid -> (parent pid, name, CPU seconds so far)."""
+    found = {}
+    for process in psutil.process_iter(["ppid", "name", "cpu_times"]):
+        times = process.info["cpu_times"]
+        if times is not None:  # a process that ended, or that this user may not read
+            found[process.pid] = (process.info["ppid"], process.info["name"] or "", times.user + times.system)
+    return found
+
+
+def _kind(pid: int, processes: dict[int, tuple[int, str, float]], roots: dict[int, tuple[str, ...]]) -> str:
+    """Which of CPU_KINDS `pid` is: `roots` maps a process to the kinds of itself, its children and (the last
+    one) everything further down (the server: its workers, then their job processes; PostgreSQL's postmaster:
+    its server processes; this process: Locust); anything else is "other"."""
+    chain = [pid]
+    while chain[-1] not in roots and chain[-1] in processes and len(chain) < 16:
+        chain.append(processes[chain[-1]][0])
+    kinds = roots.get(chain[-1])
+    if kinds is None:
+        return "other"
+    return kinds[min(len(chain) - 1, len(kinds) - 1)]
+
+
+def cpu_by_kind(before: dict, after: dict, seconds: float, roots: dict[int, tuple[str, ...]]) -> dict:
+    """The CPU each kind of process (`_kind`) took between two `_cpu_seconds` (a process started in between
+    counts whole), as seconds and as a share of the machine's CPU in that time. "other" is everything else that
+    ran on the machine: another program's load, to read the run's figures by."""
+    taken = dict.fromkeys(CPU_KINDS, 0.0)
+    for pid, (_parent, _name, cpu) in after.items():
+        earlier = before.get(pid)
+        taken[_kind(pid, after, roots)] += max(0.0, cpu - (earlier[2] if earlier else 0.0))
+    cores = psutil.cpu_count() or 1
+    return {
+        "window_s": seconds,
+        "cores": cores,
+        "cpu_s": {kind: round(value, 2) for kind, value in taken.items()},
+        "share": {kind: round(value / (seconds * cores), 3) for kind, value in taken.items()},
+    }
+
+
+class ArrivalCpu:
+    """Whose CPU the first `seconds` of the people's run took (`cpu_by_kind`), measured in a thread.
+    `server_pid`: `council serve`'s; `postgres_pid`: the cluster's postmaster (None: not told apart)."""
+
+    def __init__(self, server_pid: int | None, postgres_pid: int | None, seconds: float = 10) -> None:
+        self.roots: dict[int, tuple[str, ...]] = {os.getpid(): ("bench", "people (Locust)")}
+        if server_pid is not None:
+            self.roots[server_pid] = ("workers", "workers", "job processes")
+        if postgres_pid is not None:
+            self.roots[postgres_pid] = ("postgres",)
+        self.seconds = seconds
+        self.result: dict | None = None
+        self._thread = threading.Thread(target=self._measure, name="bench-arrival-cpu", daemon=True)
+
+    def _measure(self) -> None:
+        before = _cpu_seconds()
+        started = time.perf_counter()
+        time.sleep(self.seconds)
+        self.result = cpu_by_kind(before, _cpu_seconds(), round(time.perf_counter() - started, 2), self.roots)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def join(self) -> dict | None:
+        self._thread.join()
+        return self.result
 
 
 def timeline(timings: dict[str, list[float]], at: dict[str, list[float]], window: float = 10) -> dict:
@@ -522,6 +605,8 @@ def measure_load(  # noqa: PLR0913
             health_every=health_every,
             pace=pace,
             spawn_rate=spawn_rate,
+            server_pid=server.pid,
+            postgres_pid=cluster.postmaster_pid(),
         )
         load |= {"councils": councils, "size": size.name, "generate_s": generate_s, "warm_up_s": warm_s, "workers": 2}
         load["agendas_built_ahead"] = built_ahead

@@ -134,6 +134,13 @@ class PostgresCluster:
             self._reaper.wait()
             self._reaper = None
 
+    def postmaster_pid(self) -> int | None:
+        """The cluster's postmaster (the parent of its server processes), None when it is not running."""
+        try:
+            return int((self.data_dir / "postmaster.pid").read_text().split()[0])  # type: ignore[operator]
+        except (OSError, TypeError, ValueError, IndexError):
+            return None
+
     def __enter__(self) -> PostgresCluster:
         return self.start()
 

@@ -78,6 +78,11 @@ def test_bench_runs_on_a_tiny_council(tmp_path: Path) -> None:
         load = results["raw"]["load"]
         assert {"home", "my actions", "agenda page", "minutes save", "health"} <= load["pages"].keys()
         assert load["errors"] == 0, load["pages"]
+        # The arrival's CPU is told by whose it was: the server's workers and PostgreSQL served the people,
+        # Locust was them, and every kind is reported (what ran beside the bench under "other").
+        arrival = load["arrival_cpu"]
+        assert set(arrival["cpu_s"]) == {"workers", "job processes", "postgres", "people (Locust)", "bench", "other"}
+        assert min(arrival["cpu_s"][kind] for kind in ("workers", "postgres", "people (Locust)")) > 0, arrival
         assert results["raw"]["action_patch"]["patch"]["errors"] == 0
     for key in KEYS:
         assert key in stdout
