@@ -215,7 +215,7 @@ def comment_trend_from_feedback(facts: FeedbackFacts | FeedbackSums, *, today: d
     asked_recent, asked_before = sums.asked_recent, sums.asked_before
     if not asked_recent or not asked_before:
         return None, [f"no feedback in both {month_span(before)} and {month_span(recent)} to compare"]
-    scored: list[tuple[float, int, str]] = []
+    scored: list[tuple[float, int, str, str]] = []
     for name, now, then in sums.themes:
         if not now and not then:
             continue
@@ -223,12 +223,14 @@ def comment_trend_from_feedback(facts: FeedbackFacts | FeedbackSums, *, today: d
         change = relative_change(share_then, share_now)
         score = trend_points(change)
         line = f"{name}: {share_then:.1%} → {share_now:.1%} of responses ({change:+.0%}) scores {score:.0f}"
-        scored.append((score, now + then, line))
+        scored.append((score, now + then, name, line))
     if not scored:
         return None, [f"no negative theme named in {before[0]:%b %Y}–{recent[-1]:%b %Y}"]
-    scored.sort(key=lambda s: -s[1])
-    weight = sum(w for _, w, _ in scored)
-    return sum(s * w for s, w, _ in scored) / weight, [line for *_, line in scored]
+    # Most mentioned first, equal weights by name: the themes come in the order the database returned their rows,
+    # which PostgreSQL does not keep from one read to the next, and neither the lines nor the sum may depend on it.
+    scored.sort(key=lambda s: (-s[1], s[2]))
+    weight = sum(w for _, w, _, _ in scored)
+    return sum(s * w for s, w, _, _ in scored) / weight, [line for *_, line in scored]
 
 
 def rating_from_feedback(facts: FeedbackFacts | FeedbackSums, *, today: date) -> tuple[float | None, str | None]:

@@ -81,6 +81,26 @@ def test_falling_negative_themes_give_a_good_comment_trend():
     assert lines[1].startswith("Wrong time: 3.3% → 3.7% of responses (+10%) scores 0")
 
 
+def test_themes_mentioned_equally_often_are_listed_by_name_whatever_order_they_were_read_in():
+    # The themes arrive in the order the database returned their rows, which PostgreSQL does not keep from one
+    # read to the next: the same department must score, and list its themes, alike every time.
+    negative = {
+        "Wrong time": {BEFORE[0]: 10, RECENT[2]: 10},
+        "Billing errors": {BEFORE[0]: 12, RECENT[0]: 8},
+        "Repeat visits": {m: 20 for m in BEFORE} | {m: 15 for m in RECENT},
+        "Access": {BEFORE[1]: 5, RECENT[1]: 15},
+    }
+    results = [
+        comment_trend_from_feedback(
+            FeedbackFacts(responses={m: 100 for m in BEFORE + RECENT}, negative=dict(order)), today=TODAY
+        )
+        for order in (list(negative.items()), list(reversed(negative.items())), sorted(negative.items()))
+    ]
+    assert all(result == results[0] for result in results)
+    # Most mentioned first (Repeat visits, 105); then the three with 20 mentions each by name.
+    assert [line.split(":")[0] for line in results[0][1]] == ["Repeat visits", "Access", "Billing errors", "Wrong time"]
+
+
 def test_comment_trend_needs_responses_in_both_windows():
     facts = FeedbackFacts(responses={m: 50 for m in RECENT}, negative={"Repeat visits": {RECENT[0]: 5}})
     value, lines = comment_trend_from_feedback(facts, today=TODAY)
