@@ -25,21 +25,33 @@ def count_statements(engine: Engine) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
-def access_token(*, user, settings) -> str:
-    """A bearer token for `user`, minted directly (no password round trip) with its sign-in row committed."""
-    engine = make_engine(settings.DATABASE_URL)
+def access_token(*, user, settings, engine: Engine | None = None) -> str:
+    """A bearer token for `user`, minted directly (no password round trip) with its sign-in row committed.
+
+    Through `engine` when given (`auth` passes the app's own: no engine, connection or PostgreSQL backend of
+    its own per token); otherwise through an engine made for the call, for a test with no app in its process.
+    Minted through the app's engine, the token's statements are the app engine's too: a test that counts the
+    app's statements mints its tokens before it starts counting."""
+    if engine is not None:
+        return _mint(engine, user, settings)
+    own = make_engine(settings.DATABASE_URL)
     try:
-        with open_session(engine, write=True) as session:
-            token = create_access_token(session=session, user=user, settings=settings, user_agent="pytest")
-            session.commit()
+        return _mint(own, user, settings)
     finally:
-        engine.dispose()
+        own.dispose()
+
+
+def _mint(engine: Engine, user, settings) -> str:
+    with open_session(engine, write=True) as session:
+        token = create_access_token(session=session, user=user, settings=settings, user_agent="pytest")
+        session.commit()
     return token
 
 
 def auth(app, user) -> dict[str, str]:
-    """Bearer headers for `user`."""
-    return {"Authorization": f"Bearer {access_token(user=user, settings=app.state.settings)}"}
+    """Bearer headers for `user`, the token minted through the app's own engine."""
+    token = access_token(user=user, settings=app.state.settings, engine=app.state.engine)
+    return {"Authorization": f"Bearer {token}"}
 
 
 def error_fields(response) -> set[str]:

@@ -9,11 +9,7 @@ from sqlmodel import Session, select
 from app.common import MAX_ID
 from app.models import Council, Meeting, User
 from tests.factories import make_council, make_meeting, make_membership, make_user
-from tests.helpers import access_token, if_match
-
-
-def auth(app, user: User) -> dict[str, str]:
-    return {"Authorization": f"Bearer {access_token(user=user, settings=app.state.settings)}"}
+from tests.helpers import auth, if_match
 
 
 def error_fields(response) -> set[str]:

@@ -12,7 +12,7 @@ import pytest
 from app.config import Settings
 from app.errors import _api_routes, requires_if_match
 from app.main import create_app
-from tests.helpers import access_token
+from tests.helpers import auth
 from tests.security.test_permissions import ETAG_FROM, MATRIX, build_world, resolve
 
 # Writes that carry no version today, and why they may overwrite without one.
@@ -91,7 +91,7 @@ def test_a_versioned_write_needs_the_current_etag(app, client, session, method, 
     world = build_world(session)
     url = path.format(**world.ids)
     read = ETAG_FROM.get(path, path).format(**world.ids)
-    headers = {"Authorization": f"Bearer {access_token(user=world.users[actor], settings=app.state.settings)}"}
+    headers = auth(app, world.users[actor])
     kwargs = {"json": resolve(rule["json"], world.ids)} if "json" in rule else {}
     current = client.get(read, headers=headers)
     assert current.status_code == 200, current.text
@@ -116,7 +116,7 @@ def test_a_versioned_write_needs_the_current_etag(app, client, session, method, 
 
 def test_a_missing_if_match_is_428_even_beside_a_bad_body(app, client, session):
     world = build_world(session)
-    headers = {"Authorization": f"Bearer {access_token(user=world.users['chair'], settings=app.state.settings)}"}
+    headers = auth(app, world.users["chair"])
     response = client.patch(f"/api/meetings/{world.ids['meeting_id']}", headers=headers, json={"location": 5})
     assert response.status_code == 428
     # With the header, the body is judged as before.
