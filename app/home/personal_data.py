@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, exists
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from app.actions.due_requests import WaitingRequest, list_waiting_for_chair
@@ -117,7 +117,12 @@ def note_visit(
             row = writer.get(HomeVisit, user.id)
             if row is None:
                 writer.add(HomeVisit(user_id=user.id, seen_at=now))
-                writer.commit()
+                try:
+                    writer.commit()
+                except IntegrityError:
+                    # Two first views at once (two tabs opened together): on PostgreSQL neither saw the
+                    # other's row before it committed, and the other has recorded this same first visit.
+                    writer.rollback()
                 return None
             if now - row.seen_at >= gap:
                 row.previous_seen_at = row.seen_at

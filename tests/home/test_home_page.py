@@ -1,14 +1,18 @@
 """The home page after sign-in: next meetings with my answer, reports my department owes, my actions
 falling due, and what changed since my last visit; observers see meetings and what was published."""
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
+from app.home.personal_data import note_visit
 from app.models import AgendaSnapshot, DepartmentReport, HomeVisit, MeetingResponse, Membership, Role, User
 from tests.factories import make_action, make_council, make_department, make_meeting, make_membership, make_user
 from tests.helpers import auth, if_match
 from tests.web.test_pages import csrf_from, sign_in
+
+GAP = timedelta(hours=1)
 
 
 def arrange(session):
@@ -175,3 +179,23 @@ def test_a_member_sends_another_seat_as_delegate_from_the_home_page(client, sess
         "Helen Carter",
     )
     assert "Helen Carter will attend meeting 2 in your place" in client.get("/home").text
+
+
+def test_two_first_views_at_once_both_show_the_home_page(engine, session):
+    # Two tabs opened together: the second view's visit row meets the first's, not yet committed when it looked.
+    # It is the same first visit, not an error (on PostgreSQL the second insert used to raise: a 500).
+    member = make_user(session, name="Aisha Rahman", email="member@example.com")
+    session.commit()
+    other = Session(engine)
+    other.add(HomeVisit(user_id=member.id, seen_at=datetime.now(UTC)))
+    other.flush()  # the first view's row, written and not committed: the second view cannot see it yet
+    answer: list = []
+    second = threading.Thread(target=lambda: answer.append(note_visit(engine=engine, user=member, gap=GAP)))
+    second.start()
+    second.join(timeout=1)  # it waits on the first's row (PostgreSQL) or its write lock (SQLite)
+    other.commit()
+    other.close()
+    second.join(timeout=30)
+    assert not second.is_alive() and answer == [None]  # a first visit: nothing "since your last visit"
+    with Session(engine) as fresh:
+        assert len(fresh.exec(select(HomeVisit).where(HomeVisit.user_id == member.id)).all()) == 1
