@@ -39,6 +39,9 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
+from importlib import metadata
+from pathlib import Path
 
 from cachetools import LRUCache
 from markupsafe import Markup
@@ -214,6 +217,20 @@ class _CopyFile:
     pickled: bytes
 
 
+@cache
+def code_version() -> str:
+    """The app's source and pydantic's version, which every kept file's name starts from: the pickles hold the
+    app's own classes (the agenda's models, its readings' Points), so a file written by other code, in a folder an
+    operator keeps across a deploy (AGENDA_SHARE_DIR set), is never read, whatever changed (about 10 ms, once a
+    process: AgendaFiles asks when it is made)."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(metadata.version("pydantic").encode())
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 class AgendaFiles:
     """Built agendas as files in a folder that the workers of ONE `council serve` share (AGENDA_SHARE_DIR), so a
     cold agenda is built once per server, not once per worker: the first worker to need it builds it and writes
@@ -222,13 +239,16 @@ class AgendaFiles:
     outline (what the minutes follow of it: app/agendas/outline.py), so the minutes page reads only that; and beside
     the page's shared HTML, what the agenda page reads of it (app/agendas/page_agenda.py), so that page does too.
 
-    The folder lives as long as the server (its code and its database), so a file is never read by other code or
-    for another database; a key is the same data (the council's stamp, or the snapshot) whichever worker asks. The
-    files are pickles: the folder is private (app/filecache.py: a real folder of this user that nobody else may
-    write in), as the process's own memory is. Anything wrong with a file, or the folder, only means a build."""
+    The folder `council serve` makes lives as long as the server (its code and its database), so a file is never
+    read for another database; and every name starts from `code_version`, so none is read by other code, in a
+    folder kept across a deploy too. A key is the same data (the council's stamp, or the snapshot) whichever
+    worker asks. The files are pickles: the folder is private (app/filecache.py: a real folder of this user that
+    nobody else may write in), as the process's own memory is. Anything wrong with a file, or the folder, only
+    means a build."""
 
     def __init__(self, folder: str, files: int = SHARED_FILES) -> None:
         self.folder, self.files = folder, files
+        code_version()  # worked out at start-up, not in a request
 
     @staticmethod
     def name(key: AgendaKey) -> str:
@@ -237,7 +257,9 @@ class AgendaFiles:
     @staticmethod
     def stem(key: AgendaKey) -> str:
         """What every file kept under `key` is named from (the agenda, its outline, the page's HTML and part)."""
-        return hashlib.sha256(f"{key.meeting_id}|{key.live}|{key.today}|{key.stamp}".encode()).hexdigest()
+        return hashlib.sha256(
+            f"{code_version()}|{key.meeting_id}|{key.live}|{key.today}|{key.stamp}".encode()
+        ).hexdigest()
 
     @classmethod
     def outline_name(cls, key: AgendaKey) -> str:

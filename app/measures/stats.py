@@ -21,14 +21,6 @@ class Point:
     period: date
     value: float
 
-    def __setstate__(self, state) -> None:
-        """Unpickled: from the (period, value) list a slotted Point pickles as, or from the dict of fields
-        a Point pickled before it was slotted (agendas kept in a shared folder across a restart)."""
-        if isinstance(state, dict):
-            state = (state["period"], state["value"])
-        _set_period(self, state[0])
-        _set_value(self, state[1])
-
 
 _new = object.__new__
 _set = object.__setattr__

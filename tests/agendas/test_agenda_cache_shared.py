@@ -133,6 +133,28 @@ def test_a_damaged_or_foreign_file_only_means_a_build(app, client, engine, sessi
         assert again.content == first.content
 
 
+def test_an_agenda_kept_by_other_code_is_never_read(app, client, engine, session, tmp_path, monkeypatch):
+    """A folder an operator keeps across a deploy (AGENDA_SHARE_DIR set) holds pickles of the old code's classes:
+    the new code builds its own instead of reading them (every name starts from the code's version)."""
+    from app.agendas import cache
+
+    chair, _, _, _, _, meeting = arrange(session)
+    queries = agenda_queries(engine, session, meeting)
+    folder = shared_folder(tmp_path)
+    url, headers = f"/api/meetings/{meeting.id}/agenda", auth(app, chair)
+    app.state.agenda_cache = AgendaCache(shared=str(folder))
+    built = client.get(url, headers=headers)
+    [kept] = folder.glob("*.agenda")
+
+    monkeypatch.setattr(cache, "code_version", lambda: "the code deployed next")
+    app.state.agenda_cache = AgendaCache(shared=str(folder))  # a worker of the new code, over the same folder
+    headers = auth(app, chair)  # minted first: the token's statements are not the read's
+    with count_statements(app.state.engine) as sent:
+        again = client.get(url, headers=headers)
+    assert queries <= set(sent)  # built, not read from the old code's file
+    assert again.json() == built.json() and len(list(folder.glob("*.agenda"))) == 2 and kept.exists()
+
+
 def test_a_folder_others_may_write_in_is_never_read(tmp_path):
     folder = tmp_path / "agendas"
     folder.mkdir()
