@@ -116,7 +116,9 @@ def test_a_second_worker_reads_the_pages_shared_html_the_first_rendered(app, cli
     assert same_page(client.get(page).text) == same_page(third)
 
 
-def test_a_damaged_or_foreign_file_only_means_a_build(app, client, engine, session, tmp_path):
+def _built_by_one_worker(app, client, engine, session, tmp_path):
+    """A meeting's agenda built by one worker into a shared folder: (its statements, the folder, url, headers,
+    the first answer, the agenda's file)."""
     chair, _, _, _, _, meeting = arrange(session)
     queries = agenda_queries(engine, session, meeting)
     folder = shared_folder(tmp_path)
@@ -124,6 +126,11 @@ def test_a_damaged_or_foreign_file_only_means_a_build(app, client, engine, sessi
     app.state.agenda_cache = AgendaCache(shared=str(folder))
     first = client.get(url, headers=headers)
     [kept] = folder.glob("*.agenda")
+    return queries, folder, url, headers, first, kept
+
+
+def test_a_damaged_or_foreign_file_only_means_a_build(app, client, engine, session, tmp_path):
+    queries, folder, url, headers, first, kept = _built_by_one_worker(app, client, engine, session, tmp_path)
     for content in (kept.read_bytes()[:-100], b"not a pickle.", __import__("pickle").dumps({"an": "object"})):
         kept.write_bytes(content)
         app.state.agenda_cache = AgendaCache(shared=str(folder))
@@ -138,17 +145,9 @@ def test_an_agenda_kept_by_other_code_is_never_read(app, client, engine, session
     the new code builds its own instead of reading them (every name starts from the code's version)."""
     from app.agendas import cache
 
-    chair, _, _, _, _, meeting = arrange(session)
-    queries = agenda_queries(engine, session, meeting)
-    folder = shared_folder(tmp_path)
-    url, headers = f"/api/meetings/{meeting.id}/agenda", auth(app, chair)
-    app.state.agenda_cache = AgendaCache(shared=str(folder))
-    built = client.get(url, headers=headers)
-    [kept] = folder.glob("*.agenda")
-
+    queries, folder, url, headers, built, kept = _built_by_one_worker(app, client, engine, session, tmp_path)
     monkeypatch.setattr(cache, "code_version", lambda: "the code deployed next")
     app.state.agenda_cache = AgendaCache(shared=str(folder))  # a worker of the new code, over the same folder
-    headers = auth(app, chair)  # minted first: the token's statements are not the read's
     with count_statements(app.state.engine) as sent:
         again = client.get(url, headers=headers)
     assert queries <= set(sent)  # built, not read from the old code's file
