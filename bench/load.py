@@ -384,17 +384,28 @@ def run_locust(  # noqa: PLR0913
             "-u", str(users), "-r", str(spawn_rate or users), "-t", f"{max(1, round(seconds))}s",
             "--stop-timeout", "10", "--only-summary", "--loglevel", "WARNING",
         ]  # fmt: skip
-        arrival_cpu = ArrivalCpu(server_pid, postgres_pid, seconds=min(10, seconds))
+        log_file = Path(tmp) / "locust.log"
         started = time.perf_counter()
-        arrival_cpu.start()
-        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=seconds + 120)
+        with log_file.open("w", encoding="utf-8") as log:
+            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            try:
+                # Joined before Locust is waited for: a run shorter than the window still counts Locust's CPU.
+                arrival_cpu = ArrivalCpu(server_pid, postgres_pid, seconds=min(10, seconds), people_pid=process.pid)
+                arrival_cpu.start()
+                arrival = arrival_cpu.join()
+                returncode = process.wait(timeout=seconds + 120)
+            finally:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
         elapsed = time.perf_counter() - started
         if not out_file.exists():
-            raise RuntimeError(f"locust wrote no timings (exit {done.returncode}): {done.stderr[-2000:]}")
+            said = log_file.read_text(encoding="utf-8")[-2000:]
+            raise RuntimeError(f"locust wrote no timings (exit {returncode}): {said}")
         measured = json.loads(out_file.read_text(encoding="utf-8"))
     summary = summarise(measured["timings"], measured["errors"], measured.get("seconds", elapsed))
     summary["timeline"] = timeline(measured["timings"], measured.get("at", {}))
-    summary["arrival_cpu"] = arrival_cpu.join()
+    summary["arrival_cpu"] = arrival
     if keep := os.environ.get("LOAD_TIMINGS_OUT"):
         # Every request's time and start, for a closer look (not part of the figures).
         Path(keep).write_text(json.dumps(measured), encoding="utf-8")
@@ -416,6 +427,11 @@ def _cpu_seconds() -> dict[int, tuple[int, str, float]]:
         if times is not None:  # a process that ended, or that this user may not read
             found[process.pid] = (process.info["ppid"], process.info["name"] or "", times.user + times.system)
     return found
+
+
+def _ended(pid: int | None) -> bool:
+    """Whether this process's child `pid` has exited, without waiting for it (it stays a zombie, readable)."""
+    return pid is not None and os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT | os.WNOHANG) is not None
 
 
 def _kind(pid: int, processes: dict[int, tuple[int, str, float]], roots: dict[int, tuple[str, ...]]) -> str:
@@ -452,20 +468,26 @@ class ArrivalCpu:
     """Whose CPU the first `seconds` of the people's run took (`cpu_by_kind`), measured in a thread.
     `server_pid`: `council serve`'s; `postgres_pid`: the cluster's postmaster (None: not told apart)."""
 
-    def __init__(self, server_pid: int | None, postgres_pid: int | None, seconds: float = 10) -> None:
+    def __init__(
+        self, server_pid: int | None, postgres_pid: int | None, seconds: float = 10, people_pid: int | None = None
+    ) -> None:
         self.roots: dict[int, tuple[str, ...]] = {os.getpid(): ("bench", "people (Locust)")}
         if server_pid is not None:
             self.roots[server_pid] = ("workers", "workers", "job processes")
         if postgres_pid is not None:
             self.roots[postgres_pid] = ("postgres",)
         self.seconds = seconds
+        self.people_pid = people_pid
         self.result: dict | None = None
         self._thread = threading.Thread(target=self._measure, name="bench-arrival-cpu", daemon=True)
 
     def _measure(self) -> None:
+        """The window ends after `seconds`, or sooner when the people's process (this process's child) has
+        ended: read then, before it is waited for, its CPU still counts (a reaped process is gone from the list)."""
         before = _cpu_seconds()
         started = time.perf_counter()
-        time.sleep(self.seconds)
+        while time.perf_counter() - started < self.seconds and not _ended(self.people_pid):
+            time.sleep(0.05)
         self.result = cpu_by_kind(before, _cpu_seconds(), round(time.perf_counter() - started, 2), self.roots)
 
     def start(self) -> None:

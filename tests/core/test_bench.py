@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.load import ArrivalCpu
 from bench.run import PARTS, TARGETS
 from tests.pg import find_bin_dir
 
@@ -88,3 +89,18 @@ def test_bench_runs_on_a_tiny_council(tmp_path: Path) -> None:
         assert key in stdout
     # The tracked results file is not what the test wrote.
     assert all(out.resolve() != (ROOT / "bench" / "results.json").resolve() for _, out, _ in runs.values())
+
+
+def test_a_people_process_that_ends_inside_the_window_still_counts() -> None:
+    # The tiny load run can end before ten seconds: Locust's CPU was lost when it had been waited for first.
+    burn = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
+    people = subprocess.Popen([sys.executable, "-c", burn])
+    try:
+        arrival = ArrivalCpu(None, None, seconds=60, people_pid=people.pid)
+        arrival.start()
+        measured = arrival.join()
+    finally:
+        people.wait(timeout=60)
+    assert measured is not None
+    assert measured["window_s"] < 60  # it ended with the people's process, not after the whole window
+    assert measured["cpu_s"]["people (Locust)"] >= 0.25, measured
