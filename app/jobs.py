@@ -33,6 +33,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -263,6 +264,22 @@ PARENT_CHECK_SECONDS = 1.0
 JOB_NICENESS = 10
 
 
+def _lower_priority() -> None:
+    """The job process's CPU below its worker's, set in the job process itself as it starts (its threads, started
+    after, inherit it): JOB_NICENESS lower, and on Linux the batch class, whose waking never preempts a request
+    (the scheduler treats it as a long computation). Where either is refused (a container's seccomp or a missing
+    capability) the process runs as it is: a job at its worker's priority is slower for the pages, never lost."""
+    try:
+        os.nice(JOB_NICENESS)
+    except OSError as exc:
+        log.warning("the job process runs at its worker's niceness (%s)", exc)
+    if sys.platform == "linux":
+        try:
+            os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+        except OSError as exc:
+            log.warning("the job process runs in its worker's scheduling class (%s)", exc)
+
+
 def _end_with_parent(parent: int) -> None:
     """End this job process once the worker that started it is gone. A worker killed with -9 (or by the
     out-of-memory killer) cannot stop its job process, which would otherwise wait for work that never comes,
@@ -289,7 +306,7 @@ def _start_child(values: dict, parent: int, log_config: dict | None = None) -> N
     # Ctrl-C reaches the whole process group: the worker's shutdown lets the job under way finish.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Its CPU yields to the requests' (people waiting on a page) when both want the same core.
-    os.nice(JOB_NICENESS)
+    _lower_priority()
     settings = Settings(**values)
     charts.use_disk_cache(chart_folder(settings), settings.CHART_CACHE_FILES)
     _child.update(settings=settings, engine=make_engine(settings.DATABASE_URL), cache=job_cache(settings))

@@ -212,13 +212,15 @@ def test_the_servers_warm_up_draws_the_pack_charts_only_with_a_chart_folder(
     kept in each process's memory only, none (they would help no other process)."""
     _, _, _, council, seat, _ = arrange(session)
     _grow(session, council, seat, 2)
-    asked, niceness = [], set()
+    asked, niceness, policies = [], set(), set()
     mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) if sys.platform == "linux" else 0
+    my_policy = os.sched_getscheduler(0) if sys.platform == "linux" else None
 
     def drawing(row):
         asked.append(row.name)
         if sys.platform == "linux":
             niceness.add(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+            policies.add(os.sched_getscheduler(0))  # this thread's
 
     monkeypatch.setattr(charts, "measure_chart_png", drawing)
 
@@ -241,9 +243,36 @@ def test_the_servers_warm_up_draws_the_pack_charts_only_with_a_chart_folder(
     helper.join(timeout=60)
     assert asked == ["Measure 2-1", "Measure 2-0", "Measure 2-1"]
     assert start_warm_up(app.state.engine, warming(settings, folder)) is None  # two processes draw, not more
-    # At the lowest priority, in their own threads only (Linux: a thread's niceness is its own).
+    # At the lowest priority, in the idle class (a core nothing else wants), in their own threads only (Linux: a
+    # thread's niceness and class are its own).
     if sys.platform == "linux":
         assert niceness == {CHART_NICENESS} and os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine
+        assert policies == {os.SCHED_IDLE} and os.sched_getscheduler(0) == my_policy
+
+
+def refuse_priorities(monkeypatch) -> None:
+    """As a container whose seccomp profile refuses every change of CPU priority does."""
+
+    def refused(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    for name in ("nice", "setpriority", "sched_setscheduler"):
+        monkeypatch.setattr(os, name, refused, raising=False)
+
+
+def test_where_priorities_cannot_be_set_the_warm_up_still_draws_the_pack_charts(
+    app, session, settings, tmp_path, monkeypatch
+):
+    _, _, _, council, seat, _ = arrange(session)
+    _grow(session, council, seat, 2)
+    asked = []
+    monkeypatch.setattr(charts, "measure_chart_png", lambda row: asked.append(row.name))
+    monkeypatch.setitem(charts._disk, "folder", str(tmp_path / "charts"))
+    refuse_priorities(monkeypatch)
+    folder = shared_folder(tmp_path)
+    start_warm_up(app.state.engine, warming(settings, folder)).join(timeout=60)
+    assert len(list(folder.glob("*.agenda"))) == 1
+    assert asked == ["Measure 2-0", "Measure 2-0", "Measure 2-1"]
 
 
 def test_the_second_process_stops_waiting_for_a_list_that_never_comes(tmp_path):

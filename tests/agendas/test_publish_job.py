@@ -248,10 +248,23 @@ def _styles(content: bytes) -> bytes:
     return zipfile.ZipFile(io.BytesIO(content)).read("word/styles.xml")
 
 
+def _start_refused(*args) -> None:
+    """A job process's start where every change of CPU priority is refused (a container's seccomp profile)."""
+    from app import jobs
+    from tests.agendas.test_agenda_warm import refuse_priorities
+
+    refuse_priorities(pytest.MonkeyPatch())
+    jobs._start_child(*args)
+
+
+@pytest.mark.parametrize("priorities", ["set", "refused"])
 def test_a_job_process_of_its_own_runs_the_job_after_the_commit_and_starts_again_after_a_stop(
-    settings, session, inbox, tmp_path
+    settings, session, inbox, tmp_path, monkeypatch, priorities
 ):
-    """A real spawned process (its own engine) on the test's database: a SQLite file, or PostgreSQL."""
+    """A real spawned process (its own engine) on the test's database: a SQLite file, or PostgreSQL. Where its
+    lower CPU priority is refused it runs the job all the same, at its worker's."""
+    if priorities == "refused":
+        monkeypatch.setattr("app.jobs._start_child", _start_refused)
     chair, council, seats, meeting = seven_seats(session)
     changed = {
         "SMTP_URL": inbox.url,
