@@ -33,7 +33,6 @@ import logging
 import multiprocessing
 import os
 import signal
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -261,23 +260,20 @@ PARENT_CHECK_SECONDS = 1.0
 # took 1.1 to 1.8 s of the two cores' 10 while fifty people's first pages queued. Jobs are never what a person
 # waits on, but for a pack download while the job builds it (at most JOB_PACK_WAIT_SECONDS; a job still queued is
 # not waited for: app/agendas/export.py _job_pack). The packs' charts are drawn ahead (app/agendas/warm.py).
+# Not the batch class as well (SCHED_BATCH, whose waking never preempts another task): a publish job wakes at each
+# of its statements' answers, and in two load runs on a busy machine (session 19) its mail was queued 21 and 23 s
+# after the publish (12 and 6 s at niceness alone) and a chair's download waited 5.7 and 7.7 s for its pack.
 JOB_NICENESS = 10
 
 
 def _lower_priority() -> None:
-    """The job process's CPU below its worker's, set in the job process itself as it starts (its threads, started
-    after, inherit it): JOB_NICENESS lower, and on Linux the batch class, whose waking never preempts a request
-    (the scheduler treats it as a long computation). Where either is refused (a container's seccomp or a missing
-    capability) the process runs as it is: a job at its worker's priority is slower for the pages, never lost."""
+    """The job process's CPU JOB_NICENESS below its worker's, set in the job process itself as it starts (its
+    threads, started after, inherit it). Where that is refused (a container's seccomp profile) the process runs as it
+    is: a job at its worker's priority is slower for the pages, never lost."""
     try:
         os.nice(JOB_NICENESS)
     except OSError as exc:
         log.warning("the job process runs at its worker's niceness (%s)", exc)
-    if sys.platform == "linux":
-        try:
-            os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
-        except OSError as exc:
-            log.warning("the job process runs in its worker's scheduling class (%s)", exc)
 
 
 def _end_with_parent(parent: int) -> None:

@@ -69,24 +69,22 @@ CHARTS = ".warm-charts"  # the measures whose pack charts the warm-up draws, for
 HELPER = ".warm-charts-helper"  # the file whose creator is that second process
 # How long the second process waits for the list (the warm-up builds every agenda first), and looks again.
 HELPER_WAIT_S, HELPER_LOOK_S = 600.0, 1.0
-# The charts' threads' CPU priority: below the job process's own (app/jobs.py JOB_NICENESS). They are for a publish
-# to come; a page, or a job, that wants the CPU now goes first. On Linux they are in the idle class (SCHED_IDLE):
-# a request (a worker, PostgreSQL) waking up takes the core from them at once, rather than as a nice task's turn
-# ends, and a core running only them counts as free where the scheduler places a woken task. CHART_NICENESS is set
-# as well, for where that class is refused.
+# The charts' thread's CPU priority: below the job process's own (app/jobs.py JOB_NICENESS), the lowest a thread may
+# give itself. They are for a publish to come; a page, or a job, that wants the CPU now goes first. Not the idle
+# class (SCHED_IDLE): a chart thread shares its job process's GIL with the publish jobs, and an idle-class thread
+# preempted while it holds the GIL runs again only on a core nothing else wants, so a job that found a chart under
+# way waited on it at each switch of the GIL. In load runs on a busy machine (session 19) the people's pages were
+# quicker, but a chair's download waited 2.6 s for its pack (0.06-0.16 s with this thread at niceness 19).
 CHART_NICENESS = 19
 
 
 def _lowest_priority() -> None:
-    """This thread (only: on Linux a thread's niceness and scheduling class are its own) at CHART_NICENESS and in the
-    idle class; either refused (a container's seccomp), the thread draws as it is. Nothing elsewhere."""
+    """This thread (only: Linux's niceness is a thread's) at CHART_NICENESS; nothing elsewhere."""
     if sys.platform != "linux":
         return
-    thread = threading.get_native_id()
     with contextlib.suppress(OSError):
+        thread = threading.get_native_id()
         os.setpriority(os.PRIO_PROCESS, thread, max(os.getpriority(os.PRIO_PROCESS, thread), CHART_NICENESS))
-    with contextlib.suppress(OSError):
-        os.sched_setscheduler(thread, os.SCHED_IDLE, os.sched_param(0))
 
 
 def current_meetings(session: Session, *, now: datetime, days: int, limit: int) -> list[int]:

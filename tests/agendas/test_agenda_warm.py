@@ -212,15 +212,13 @@ def test_the_servers_warm_up_draws_the_pack_charts_only_with_a_chart_folder(
     kept in each process's memory only, none (they would help no other process)."""
     _, _, _, council, seat, _ = arrange(session)
     _grow(session, council, seat, 2)
-    asked, niceness, policies = [], set(), set()
+    asked, niceness = [], set()
     mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) if sys.platform == "linux" else 0
-    my_policy = os.sched_getscheduler(0) if sys.platform == "linux" else None
 
     def drawing(row):
         asked.append(row.name)
         if sys.platform == "linux":
             niceness.add(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
-            policies.add(os.sched_getscheduler(0))  # this thread's
 
     monkeypatch.setattr(charts, "measure_chart_png", drawing)
 
@@ -243,11 +241,9 @@ def test_the_servers_warm_up_draws_the_pack_charts_only_with_a_chart_folder(
     helper.join(timeout=60)
     assert asked == ["Measure 2-1", "Measure 2-0", "Measure 2-1"]
     assert start_warm_up(app.state.engine, warming(settings, folder)) is None  # two processes draw, not more
-    # At the lowest priority, in the idle class (a core nothing else wants), in their own threads only (Linux: a
-    # thread's niceness and class are its own).
+    # At the lowest priority, in their own threads only (Linux: a thread's niceness is its own).
     if sys.platform == "linux":
         assert niceness == {CHART_NICENESS} and os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine
-        assert policies == {os.SCHED_IDLE} and os.sched_getscheduler(0) == my_policy
 
 
 def refuse_priorities(monkeypatch) -> None:

@@ -9,19 +9,16 @@ from app.jobs import JOB_NICENESS, JobProcess
 from tests.conftest import TEST_SECRET_KEY
 
 
-def _state(wait_s: float) -> tuple[int, int | None, bool]:
-    """In the job process: its niceness, its scheduling class (Linux), and whether matplotlib is imported (waiting up
-    to `wait_s` for it)."""
+def _state(wait_s: float) -> tuple[int, bool]:
+    """In the job process: its niceness, and whether matplotlib is imported (waiting up to `wait_s` for it)."""
     deadline = time.monotonic() + wait_s
     while "matplotlib.figure" not in sys.modules and time.monotonic() < deadline:
         time.sleep(0.05)
-    policy = os.sched_getscheduler(0) if sys.platform == "linux" else None
-    return os.nice(0), policy, "matplotlib.figure" in sys.modules
+    return os.nice(0), "matplotlib.figure" in sys.modules
 
 
 def test_the_job_process_runs_below_the_workers_priority_and_has_the_chart_library_before_its_first_job(tmp_path):
-    """Its CPU yields to the requests' (JOB_NICENESS below the worker's, in the batch class on Linux: its waking
-    never preempts a request), and it imports matplotlib while it waits for
+    """Its CPU yields to the requests' (JOB_NICENESS below the worker's), and it imports matplotlib while it waits for
     work, so the first publish after a start does not pay the import while everyone arrives. Nothing has asked it to
     draw a chart: only the start does this."""
     settings = Settings(
@@ -37,11 +34,9 @@ def test_the_job_process_runs_below_the_workers_priority_and_has_the_chart_libra
     process = JobProcess(settings)
     process.start()
     try:
-        niceness, policy, loaded = process._pool.submit(_state, 60).result(timeout=120)
+        niceness, loaded = process._pool.submit(_state, 60).result(timeout=120)
     finally:
         process.stop()
     assert niceness == min(os.nice(0) + JOB_NICENESS, 19)
-    if sys.platform == "linux":
-        assert policy == os.SCHED_BATCH
     assert loaded
     assert not list((tmp_path / "charts").glob("*"))  # no chart drawn on the way
