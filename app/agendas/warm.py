@@ -73,8 +73,9 @@ HELPER_WAIT_S, HELPER_LOOK_S = 600.0, 1.0
 # give itself. They are for a publish to come; a page, or a job, that wants the CPU now goes first. Not the idle
 # class (SCHED_IDLE): a chart thread shares its job process's GIL with the publish jobs, and an idle-class thread
 # preempted while it holds the GIL runs again only on a core nothing else wants, so a job that found a chart under
-# way waited on it at each switch of the GIL. In load runs on a busy machine (session 19) the people's pages were
-# quicker, but a chair's download waited 2.6 s for its pack (0.06-0.16 s with this thread at niceness 19).
+# way waited on it at each switch of the GIL. In three load runs on a busy machine (session 19) the people's pages
+# were no quicker than the spread of five runs at niceness 19, and in one a chair's download waited 2.6 s for its
+# pack (at most 0.16 s in those five).
 CHART_NICENESS = 19
 
 
