@@ -71,11 +71,11 @@ HELPER = ".warm-charts-helper"  # the file whose creator is that second process
 HELPER_WAIT_S, HELPER_LOOK_S = 600.0, 1.0
 # The charts' thread's CPU priority: below the job process's own (app/jobs.py JOB_NICENESS), the lowest a thread may
 # give itself. They are for a publish to come; a page, or a job, that wants the CPU now goes first. Not the idle
-# class (SCHED_IDLE): a chart thread shares its job process's GIL with the publish jobs, and an idle-class thread
-# preempted while it holds the GIL runs again only on a core nothing else wants, so a job that found a chart under
-# way waited on it at each switch of the GIL. In three load runs on a busy machine (session 19) the people's pages
-# were no quicker than the spread of five runs at niceness 19, and in one a chair's download waited 2.6 s for its
-# pack (at most 0.16 s in those five).
+# class (SCHED_IDLE): in three load runs on a busy machine (session 19) the people's pages were no quicker than the
+# spread of five runs at niceness 19, and in one a chair's download waited 2.6 s for its pack (at most 0.16 s in
+# those five). A chart thread shares its job process's GIL with the publish jobs: a thread preempted while it holds
+# the GIL must run again before a job can go on, and in a small trial (both cores busy, five rounds) a thread at
+# niceness 19 or in the idle class alike made the job's thread take 2.3-2.8 times as long.
 CHART_NICENESS = 19
 
 
