@@ -25,7 +25,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from base64 import b64encode
 from datetime import timedelta
@@ -359,7 +358,7 @@ def run_locust(  # noqa: PLR0913
 
     `spawn_rate`: people started a second (None: all of them in the first second), inside the timed run;
     `server_pid`, `postgres_pid`: the server's and the cluster's, so that the CPU of the people's arrival is told
-    by kind (ArrivalCpu)."""
+    by kind (`arrival_cpu`)."""
     with tempfile.TemporaryDirectory(prefix="bench-locust-") as tmp:
         people_file, out_file = Path(tmp) / "people.json", Path(tmp) / "timings.json"
         people_file.write_text(json.dumps(people), encoding="utf-8")
@@ -389,10 +388,7 @@ def run_locust(  # noqa: PLR0913
         with log_file.open("w", encoding="utf-8") as log:
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
             try:
-                # Joined before Locust is waited for: a run shorter than the window still counts Locust's CPU.
-                arrival_cpu = ArrivalCpu(server_pid, postgres_pid, seconds=min(10, seconds), people_pid=process.pid)
-                arrival_cpu.start()
-                arrival = arrival_cpu.join()
+                arrival = arrival_cpu(process.pid, server_pid, postgres_pid, seconds=min(10, seconds))
                 returncode = process.wait(timeout=seconds + 120)
             finally:
                 if process.poll() is None:
@@ -464,38 +460,21 @@ def cpu_by_kind(before: dict, after: dict, seconds: float, roots: dict[int, tupl
     }
 
 
-class ArrivalCpu:
-    """Whose CPU the first `seconds` of the people's run took (`cpu_by_kind`), measured in a thread.
-    `server_pid`: `council serve`'s; `postgres_pid`: the cluster's postmaster (None: not told apart)."""
-
-    def __init__(
-        self, server_pid: int | None, postgres_pid: int | None, seconds: float = 10, people_pid: int | None = None
-    ) -> None:
-        self.roots: dict[int, tuple[str, ...]] = {os.getpid(): ("bench", "people (Locust)")}
-        if server_pid is not None:
-            self.roots[server_pid] = ("workers", "workers", "job processes")
-        if postgres_pid is not None:
-            self.roots[postgres_pid] = ("postgres",)
-        self.seconds = seconds
-        self.people_pid = people_pid
-        self.result: dict | None = None
-        self._thread = threading.Thread(target=self._measure, name="bench-arrival-cpu", daemon=True)
-
-    def _measure(self) -> None:
-        """The window ends after `seconds`, or sooner when the people's process (this process's child) has
-        ended: read then, before it is waited for, its CPU still counts (a reaped process is gone from the list)."""
-        before = _cpu_seconds()
-        started = time.perf_counter()
-        while time.perf_counter() - started < self.seconds and not _ended(self.people_pid):
-            time.sleep(0.05)
-        self.result = cpu_by_kind(before, _cpu_seconds(), round(time.perf_counter() - started, 2), self.roots)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def join(self) -> dict | None:
-        self._thread.join()
-        return self.result
+def arrival_cpu(people_pid: int, server_pid: int | None, postgres_pid: int | None, seconds: float = 10) -> dict:
+    """Whose CPU the people's first `seconds` took (`cpu_by_kind`): `people_pid` is Locust's (this process's
+    child), `server_pid` `council serve`'s, `postgres_pid` the cluster's postmaster (None: not told apart).
+    The window ends after `seconds`, or sooner once Locust has exited: read then, before Locust is waited for, its
+    CPU still counts (a process already waited for is gone from the list, its CPU with it)."""
+    roots: dict[int, tuple[str, ...]] = {os.getpid(): ("bench", "people (Locust)")}
+    if server_pid is not None:
+        roots[server_pid] = ("workers", "workers", "job processes")
+    if postgres_pid is not None:
+        roots[postgres_pid] = ("postgres",)
+    before = _cpu_seconds()
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds and not _ended(people_pid):
+        time.sleep(0.05)
+    return cpu_by_kind(before, _cpu_seconds(), round(time.perf_counter() - started, 2), roots)
 
 
 def timeline(timings: dict[str, list[float]], at: dict[str, list[float]], window: float = 10) -> dict:
