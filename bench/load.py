@@ -388,7 +388,7 @@ def run_locust(  # noqa: PLR0913
         with log_file.open("w", encoding="utf-8") as log:
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
             try:
-                arrival = arrival_cpu(process.pid, server_pid, postgres_pid, seconds=min(10, seconds))
+                cpu = arrival_cpu(process.pid, server_pid, postgres_pid, seconds=min(10, seconds))
                 returncode = process.wait(timeout=seconds + 120)
             finally:
                 if process.poll() is None:
@@ -401,7 +401,7 @@ def run_locust(  # noqa: PLR0913
         measured = json.loads(out_file.read_text(encoding="utf-8"))
     summary = summarise(measured["timings"], measured["errors"], measured.get("seconds", elapsed))
     summary["timeline"] = timeline(measured["timings"], measured.get("at", {}))
-    summary["arrival_cpu"] = arrival
+    summary["arrival_cpu"] = cpu
     if keep := os.environ.get("LOAD_TIMINGS_OUT"):
         # Every request's time and start, for a closer look (not part of the figures).
         Path(keep).write_text(json.dumps(measured), encoding="utf-8")
@@ -415,13 +415,13 @@ def run_locust(  # noqa: PLR0913
 CPU_KINDS = ("workers", "job processes", "postgres", "people (Locust)", "bench", "other")
 
 
-def _cpu_seconds() -> dict[int, tuple[int, str, float]]:
-    """Every process on the machine: pid -> (parent pid, name, CPU seconds so far)."""
+def _cpu_seconds() -> dict[int, tuple[int, float]]:
+    """Every process on the machine: pid -> (parent pid, CPU seconds so far)."""
     found = {}
-    for process in psutil.process_iter(["ppid", "name", "cpu_times"]):
+    for process in psutil.process_iter(["ppid", "cpu_times"]):
         times = process.info["cpu_times"]
         if times is not None:  # a process that ended, or that this user may not read
-            found[process.pid] = (process.info["ppid"], process.info["name"] or "", times.user + times.system)
+            found[process.pid] = (process.info["ppid"], times.user + times.system)
     return found
 
 
@@ -430,7 +430,7 @@ def _ended(pid: int | None) -> bool:
     return pid is not None and os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT | os.WNOHANG) is not None
 
 
-def _kind(pid: int, processes: dict[int, tuple[int, str, float]], roots: dict[int, tuple[str, ...]]) -> str:
+def _kind(pid: int, processes: dict[int, tuple[int, float]], roots: dict[int, tuple[str, ...]]) -> str:
     """Which of CPU_KINDS `pid` is: `roots` maps a process to the kinds of itself, its children and (the last
     one) everything further down (the server: its workers, then their job processes; PostgreSQL's postmaster:
     its server processes; this process: Locust); anything else is "other"."""
@@ -448,9 +448,9 @@ def cpu_by_kind(before: dict, after: dict, seconds: float, roots: dict[int, tupl
     counts whole), as seconds and as a share of the machine's CPU in that time. "other" is everything else that
     ran on the machine: another program's load, to read the run's figures by."""
     taken = dict.fromkeys(CPU_KINDS, 0.0)
-    for pid, (_parent, _name, cpu) in after.items():
+    for pid, (_parent, cpu) in after.items():
         earlier = before.get(pid)
-        taken[_kind(pid, after, roots)] += max(0.0, cpu - (earlier[2] if earlier else 0.0))
+        taken[_kind(pid, after, roots)] += max(0.0, cpu - (earlier[1] if earlier else 0.0))
     cores = psutil.cpu_count() or 1
     return {
         "window_s": seconds,
