@@ -17,6 +17,7 @@ One throwaway PostgreSQL cluster, `councils` generated councils and one `council
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import shutil
@@ -415,14 +416,25 @@ def run_locust(  # noqa: PLR0913
 CPU_KINDS = ("workers", "job processes", "postgres", "people (Locust)", "bench", "other")
 
 
-def _cpu_seconds() -> dict[int, tuple[int, float]]:
-    """Every process on the machine: pid -> (parent pid, CPU seconds so far)."""
+def _cpu_seconds() -> dict[int, tuple[int, float, float]]:
+    """Every process on the machine: pid -> (parent pid, CPU seconds so far, seconds waited for a CPU so far)."""
     found = {}
     for process in psutil.process_iter(["ppid", "cpu_times"]):
         times = process.info["cpu_times"]
         if times is not None:  # a process that ended, or that this user may not read
-            found[process.pid] = (process.info["ppid"], times.user + times.system)
+            found[process.pid] = (process.info["ppid"], times.user + times.system, _waited(process.pid))
     return found
+
+
+def _waited(pid: int) -> float:
+    """Seconds the threads of `pid` have spent ready to run but waiting for a CPU (the second field of Linux's
+    /proc/PID/task/TID/schedstat; 0 where it cannot be read). A thread that ended takes its count with it."""
+    waited = 0
+    with contextlib.suppress(OSError):
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError, ValueError, IndexError), open(f"/proc/{pid}/task/{task}/schedstat") as f:
+                waited += int(f.read().split()[1])
+    return waited / 1e9
 
 
 def _ended(pid: int | None) -> bool:
@@ -430,7 +442,7 @@ def _ended(pid: int | None) -> bool:
     return pid is not None and os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT | os.WNOHANG) is not None
 
 
-def _kind(pid: int, processes: dict[int, tuple[int, float]], roots: dict[int, tuple[str, ...]]) -> str:
+def _kind(pid: int, processes: dict[int, tuple[int, float, float]], roots: dict[int, tuple[str, ...]]) -> str:
     """Which of CPU_KINDS `pid` is: `roots` maps a process to the kinds of itself, its children and (the last
     one) everything further down (the server: its workers, then their job processes; PostgreSQL's postmaster:
     its server processes; this process: Locust); anything else is "other"."""
@@ -446,17 +458,21 @@ def _kind(pid: int, processes: dict[int, tuple[int, float]], roots: dict[int, tu
 def cpu_by_kind(before: dict, after: dict, seconds: float, roots: dict[int, tuple[str, ...]]) -> dict:
     """The CPU each kind of process (`_kind`) took between two `_cpu_seconds` (a process started in between
     counts whole), as seconds and as a share of the machine's CPU in that time. "other" is everything else that
-    ran on the machine: another program's load, to read the run's figures by."""
-    taken = dict.fromkeys(CPU_KINDS, 0.0)
-    for pid, (_parent, cpu) in after.items():
-        earlier = before.get(pid)
-        taken[_kind(pid, after, roots)] += max(0.0, cpu - (earlier[1] if earlier else 0.0))
+    ran on the machine: another program's load, to read the run's figures by. `waited_s`: the seconds each kind's
+    threads were ready to run but waited for a CPU (`_waited`; summed over threads, so it can exceed the window)."""
+    taken, waited = dict.fromkeys(CPU_KINDS, 0.0), dict.fromkeys(CPU_KINDS, 0.0)
+    for pid, (_parent, cpu, wait) in after.items():
+        earlier = before.get(pid, (0, 0.0, 0.0))
+        kind = _kind(pid, after, roots)
+        taken[kind] += max(0.0, cpu - earlier[1])
+        waited[kind] += max(0.0, wait - earlier[2])
     cores = psutil.cpu_count() or 1
     return {
         "window_s": seconds,
         "cores": cores,
         "cpu_s": {kind: round(value, 2) for kind, value in taken.items()},
         "share": {kind: round(value / (seconds * cores), 3) for kind, value in taken.items()},
+        "waited_s": {kind: round(value, 2) for kind, value in waited.items()},
     }
 
 

@@ -84,6 +84,8 @@ def test_bench_runs_on_a_tiny_council(tmp_path: Path) -> None:
         arrival = load["arrival_cpu"]
         assert set(arrival["cpu_s"]) == {"workers", "job processes", "postgres", "people (Locust)", "bench", "other"}
         assert min(arrival["cpu_s"][kind] for kind in ("workers", "postgres", "people (Locust)")) > 0, arrival
+        # And how long each kind waited for a CPU in that window.
+        assert set(arrival["waited_s"]) == set(arrival["cpu_s"]), arrival
         assert results["raw"]["action_patch"]["patch"]["errors"] == 0
     for key in KEYS:
         assert key in stdout
@@ -101,3 +103,17 @@ def test_a_people_process_that_ends_inside_the_window_still_counts() -> None:
         people.wait(timeout=60)
     assert measured["window_s"] < 60  # it ended with the people's process, not after the whole window
     assert measured["cpu_s"]["people (Locust)"] >= 0.25, measured
+
+
+def test_the_arrival_says_how_long_each_kind_waited_for_a_cpu() -> None:
+    # Three busy processes on one CPU for a second: each runs about a third of the time and waits the rest.
+    cpu = min(os.sched_getaffinity(0))
+    burn = f"import os, time\nos.sched_setaffinity(0, {{{cpu}}})\nend = time.time() + 1\nwhile time.time() < end: pass"
+    people = [subprocess.Popen([sys.executable, "-c", burn]) for _ in range(3)]
+    try:
+        measured = arrival_cpu(people[-1].pid, None, None, seconds=60)
+    finally:
+        for process in people:
+            process.wait(timeout=60)
+    assert measured["waited_s"]["people (Locust)"] >= 1.0, measured
+    assert measured["cpu_s"]["people (Locust)"] <= 1.5, measured
