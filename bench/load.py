@@ -171,6 +171,43 @@ def owners_with_tokens(url: str, councils: list[Council_], per_council: int) -> 
     return clients
 
 
+# -- PostgreSQL's own upkeep during the run ----------------------------------------------
+
+# PostgreSQL's counters of its own upkeep: the bench database's tables (autovacuum and auto-analyze runs, and the
+# tables never analysed) and the cluster's checkpoints.
+UPKEEP = """
+    SELECT coalesce(sum(autovacuum_count), 0)::bigint, coalesce(sum(autoanalyze_count), 0)::bigint,
+           count(*) FILTER (WHERE last_analyze IS NULL AND last_autoanalyze IS NULL),
+           (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter)
+    FROM pg_stat_user_tables
+"""
+
+
+def upkeep(url: str) -> tuple[int, ...]:
+    """(autovacuum runs, auto-analyze runs, tables never analysed, checkpoints) so far."""
+    from sqlalchemy import text
+
+    from app.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return tuple(conn.execute(text(UPKEEP)).one())
+    finally:
+        engine.dispose()
+
+
+def upkeep_during(before: tuple[int, ...], after: tuple[int, ...]) -> dict:
+    """What PostgreSQL did for its own upkeep while the people used the pages, and how many tables had no
+    planner statistics yet when they came."""
+    return {
+        "tables_never_analysed": before[2],
+        "autovacuums": after[0] - before[0],
+        "autoanalyzes": after[1] - before[1],
+        "checkpoints": after[3] - before[3],
+    }
+
+
 # -- the server -------------------------------------------------------------------------
 
 
@@ -614,6 +651,7 @@ def measure_load(  # noqa: PLR0913
         warm_s = warm_up(base, browsers)
         # The agendas the server had built ahead (its own warm-up, and the bench's) when the people came.
         built_ahead = len(list(Path(server.share).glob("*.agenda")))  # type: ignore[attr-defined]
+        before = upkeep(url)
         load = run_locust(
             base,
             browsers,
@@ -627,6 +665,7 @@ def measure_load(  # noqa: PLR0913
         )
         load |= {"councils": councils, "size": size.name, "generate_s": generate_s, "warm_up_s": warm_s, "workers": 2}
         load["agendas_built_ahead"] = built_ahead
+        load["postgres_upkeep"] = upkeep_during(before, upkeep(url))
         load["publish_jobs"] = publish_jobs(url)
         print(f"load run: {load['requests']} requests, worst page {load['worst_page']} p95 {load['ratio']} × health")
         if load["errors"]:

@@ -86,6 +86,10 @@ def test_bench_runs_on_a_tiny_council(tmp_path: Path) -> None:
         assert min(arrival["cpu_s"][kind] for kind in ("workers", "postgres", "people (Locust)")) > 0, arrival
         # And how long each kind waited for a CPU in that window.
         assert set(arrival["waited_s"]) == set(arrival["cpu_s"]), arrival
+        # PostgreSQL's own upkeep while the people used the pages, and the tables it had no statistics for yet.
+        upkeep = load["postgres_upkeep"]
+        assert set(upkeep) == {"tables_never_analysed", "autovacuums", "autoanalyzes", "checkpoints"}, upkeep
+        assert all(isinstance(n, int) and n >= 0 for n in upkeep.values()), upkeep
         assert results["raw"]["action_patch"]["patch"]["errors"] == 0
     for key in KEYS:
         assert key in stdout
