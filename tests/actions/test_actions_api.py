@@ -19,6 +19,7 @@ from tests.factories import (
     make_user,
 )
 from tests.helpers import auth, if_match
+from tests.kept import kept
 
 
 def error_fields(response) -> set[str]:
@@ -47,6 +48,11 @@ class World:
 
 @pytest.fixture
 def world(app, session: Session) -> World:
+    # Built once per process and engine, copied into each test's database after that (tests/kept.py).
+    return kept(session, f"{__name__}.world", lambda: _build_world(app, session))
+
+
+def _build_world(app, session: Session) -> World:
     council = make_council(session, timezone="Europe/London")
     department = make_department(session, council=council, name="Billing")
     seats = {

@@ -12,6 +12,7 @@ from sqlmodel import select
 from app.models import Action, ActionEvent, Council, Department, Initiative, Membership, Role
 from tests.factories import make_action, make_council, make_department, make_meeting, make_membership, make_user
 from tests.helpers import auth, etag_of
+from tests.kept import kept
 from tests.web.test_pages import csrf_from, sign_in
 
 
@@ -29,6 +30,11 @@ class World:
 
 @pytest.fixture
 def world(session) -> World:
+    # Built once per process and engine, copied into each test's database after that (tests/kept.py).
+    return kept(session, f"{__name__}.world", lambda: _build_world(session))
+
+
+def _build_world(session) -> World:
     """Chair, secretary, two Field Engineering members, a Billing member, an observer."""
     council = make_council(session, name="Utility council")
     field = make_department(session, council=council, name="Field Engineering")

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 from app.models import Council, Department, Journey, JourneyStep, Measure, Membership, Role, StepDepartment, User
 from tests.factories import make_council, make_department, make_membership
 from tests.helpers import auth, error_fields
+from tests.kept import kept
 
 
 @dataclass
@@ -31,6 +32,11 @@ class World:
 
 @pytest.fixture
 def world(app, session: Session) -> World:
+    # Built once per process and engine, copied into each test's database after that (tests/kept.py).
+    return kept(session, f"{__name__}.world", lambda: _build_world(app, session))
+
+
+def _build_world(app, session: Session) -> World:
     council = make_council(session, name="Utility council")
     departments = {n: make_department(session, council=council, name=n) for n in ("Call Centre", "Field", "Billing")}
     seats = {

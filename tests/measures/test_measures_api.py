@@ -11,6 +11,7 @@ from app.measures.figures import add_months
 from app.models import Journey, Measure, Membership, Reading, Role
 from tests.factories import make_council, make_department, make_membership, make_user
 from tests.helpers import auth, error_fields, if_match
+from tests.kept import kept
 
 
 @dataclass
@@ -27,6 +28,11 @@ class World:
 
 @pytest.fixture
 def world(session) -> World:
+    # Built once per process and engine, copied into each test's database after that (tests/kept.py).
+    return kept(session, f"{__name__}.world", lambda: _build_world(session))
+
+
+def _build_world(session) -> World:
     """A utility council: chair, secretary, Tom (Field Engineering), Aisha (Billing), Jo (a journey's owner), Olga
     (an observer)."""
     council = make_council(session, name="Utility council")

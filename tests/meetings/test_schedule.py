@@ -14,6 +14,7 @@ from app.meetings.state import MeetingState, has_started, is_upcoming, meeting_s
 from app.models import Council, Meeting, Minutes, Role, User
 from tests.factories import make_council, make_meeting, make_membership, make_user
 from tests.helpers import auth, if_match
+from tests.kept import kept
 from tests.web.test_pages import csrf_from, sign_in
 
 LONDON = ZoneInfo("Europe/London")
@@ -35,6 +36,11 @@ class World:
 
 @pytest.fixture
 def world(session: Session) -> World:
+    # Built once per process and engine, copied into each test's database after that (tests/kept.py).
+    return kept(session, f"{__name__}.world", lambda: _build_world(session))
+
+
+def _build_world(session: Session) -> World:
     """A council in London with a chair, a secretary and a member, and meeting 1 on 4 March 2031 at 10:00."""
     chair = make_user(session, email="chair@example.com", name="Helen Carter")
     council = make_council(session, chair=chair, timezone="Europe/London", name="Utility council")

@@ -23,6 +23,7 @@ from app.models import (
 )
 from tests.factories import make_council, make_department, make_meeting, make_membership
 from tests.helpers import auth, error_fields, if_match
+from tests.kept import kept
 
 
 @dataclass
@@ -50,6 +51,11 @@ class World:
 
 @pytest.fixture
 def world(app, session: Session) -> World:
+    # Built once per process and engine, copied into each test's database after that (tests/kept.py).
+    return kept(session, f"{__name__}.world", lambda: _build_world(app, session))
+
+
+def _build_world(app, session: Session) -> World:
     council = make_council(session, name="Utility council")
     billing = make_department(session, council=council, name="Billing")
     field = make_department(session, council=council, name="Field Engineering")

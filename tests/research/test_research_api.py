@@ -21,6 +21,7 @@ from app.models import (
 )
 from tests.factories import make_action, make_council, make_membership
 from tests.helpers import auth, error_fields
+from tests.kept import kept
 
 
 @dataclass
@@ -44,6 +45,11 @@ class World:
 
 @pytest.fixture
 def world(app, session: Session) -> World:
+    # Built once per process and engine, copied into each test's database after that (tests/kept.py).
+    return kept(session, f"{__name__}.world", lambda: _build_world(app, session))
+
+
+def _build_world(app, session: Session) -> World:
     council = make_council(session, name="Utility council")
     seats = {
         "chair": make_membership(session, council=council, role=Role.chair),
