@@ -1,5 +1,6 @@
 """Small helpers for API tests: auth headers, reading validation errors, counting SQL statements."""
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -92,3 +93,13 @@ def etag_of(client, url: str, headers: dict[str, str]) -> str:
 def if_match(client, url: str, headers: dict[str, str], *, read: str | None = None) -> dict[str, str]:
     """`headers` plus If-Match with the record's current ETag (read from `read`, by default `url` itself)."""
     return {**headers, "If-Match": etag_of(client, read or url, headers)}
+
+
+def refuse_priorities(monkeypatch) -> None:
+    """As a container whose seccomp profile refuses every change of CPU priority does."""
+
+    def refused(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    for name in ("nice", "setpriority", "sched_setscheduler"):
+        monkeypatch.setattr(os, name, refused, raising=False)

@@ -30,7 +30,7 @@ from tests.agendas.test_agenda_api import _grow, arrange
 from tests.agendas.test_agenda_cache import agenda_queries
 from tests.agendas.test_agenda_cache_shared import same_page, shared_folder
 from tests.factories import make_council, make_meeting
-from tests.helpers import auth, count_statements
+from tests.helpers import auth, count_statements, refuse_priorities
 from tests.web.test_pages import sign_in
 
 
@@ -244,16 +244,6 @@ def test_the_servers_warm_up_draws_the_pack_charts_only_with_a_chart_folder(
     # At the lowest priority, in their own threads only (Linux: a thread's niceness is its own).
     if sys.platform == "linux":
         assert niceness == {CHART_NICENESS} and os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine
-
-
-def refuse_priorities(monkeypatch) -> None:
-    """As a container whose seccomp profile refuses every change of CPU priority does."""
-
-    def refused(*args, **kwargs):
-        raise PermissionError(1, "Operation not permitted")
-
-    for name in ("nice", "setpriority", "sched_setscheduler"):
-        monkeypatch.setattr(os, name, refused, raising=False)
 
 
 def test_where_priorities_cannot_be_set_the_warm_up_still_draws_the_pack_charts(

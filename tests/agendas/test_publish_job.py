@@ -251,7 +251,7 @@ def _styles(content: bytes) -> bytes:
 def _start_refused(*args) -> None:
     """A job process's start where every change of CPU priority is refused (a container's seccomp profile)."""
     from app import jobs
-    from tests.agendas.test_agenda_warm import refuse_priorities
+    from tests.helpers import refuse_priorities
 
     refuse_priorities(pytest.MonkeyPatch())
     jobs._start_child(*args)
